@@ -1,0 +1,306 @@
+#include "Cli.h"
+
+#include "Config.h"
+#include "auth/AgentStore.h"
+#include "auth/PasswordHasher.h"
+#include "auth/Principal.h"
+#include "chat/RegistryImport.h"
+#include "chat/Tickets.h"
+#include "db/DatabaseTarget.h"
+#include "db/Db.h"
+#include "db/Migrator.h"
+#include "http/HttpTypes.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTextStream>
+
+#include <cstdio>
+#include <termios.h>
+#include <unistd.h>
+
+namespace Cli {
+
+namespace {
+
+QTextStream &out() {
+    static QTextStream s(stdout);
+    return s;
+}
+
+QTextStream &err() {
+    static QTextStream s(stderr);
+    return s;
+}
+
+int usage(const QString &what) {
+    err() << "liftline-server: " << what << "\nSee 'liftline-server --help'.\n";
+    err().flush();
+    return 2;
+}
+
+int failed(const QString &what) {
+    err() << "liftline-server: " << what << '\n';
+    err().flush();
+    return 1;
+}
+
+QString readLine(bool echo) {
+    termios saved{};
+    const bool tty = ::isatty(STDIN_FILENO);
+    if (tty && !echo) {
+        ::tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    QTextStream in(stdin);
+    const QString line = in.readLine();
+    if (tty && !echo) {
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        err() << '\n';
+        err().flush();
+    }
+    return line;
+}
+
+// From a terminal: asked twice without echo. Otherwise: the first line of standard input.
+bool readNewPassword(const QString &username, QString *password) {
+    if (::isatty(STDIN_FILENO)) {
+        err() << "New password for " << username << ": ";
+        err().flush();
+        *password = readLine(false);
+        err() << "Again: ";
+        err().flush();
+        if (readLine(false) != *password) {
+            failed(QStringLiteral("The two passwords differ; nothing was changed"));
+            return false;
+        }
+    } else {
+        *password = readLine(true);
+    }
+    const QString weakness = PasswordHasher::weakness(*password);
+    if (!weakness.isEmpty()) {
+        failed(weakness + QStringLiteral("; nothing was changed"));
+        return false;
+    }
+    return true;
+}
+
+int backup(DatabaseTarget &target, const QString &file) {
+    const QString program = target.embedded() ? target.embedded()->program(QStringLiteral("pg_dump"))
+                                              : QStandardPaths::findExecutable(QStringLiteral("pg_dump"));
+    if (program.isEmpty() || !QFileInfo(program).isExecutable())
+        return failed(
+            QStringLiteral("pg_dump is not installed: install it with 'apt-get install postgresql-client'"));
+    const QString partial = file + QStringLiteral(".partial");
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(program, {QStringLiteral("--format=custom"), QStringLiteral("--file=") + partial,
+                            QStringLiteral("--dbname=") + target.params().conninfo()});
+    process.waitForFinished(-1);
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+        QFile::remove(partial);
+        return failed(QStringLiteral("The backup failed; nothing was written: %1")
+                          .arg(QString::fromLocal8Bit(process.readAll()).trimmed()));
+    }
+    // Only a complete dump takes the file's name, so a failed run never leaves a truncated backup behind.
+    QFile::remove(file);
+    if (!QFile::rename(partial, file))
+        return failed(QStringLiteral("Cannot write %1").arg(file));
+    out() << "Backed up " << target.describe() << " to " << file << " (" << QFileInfo(file).size()
+          << " bytes)\n";
+    return 0;
+}
+
+int restore(DatabaseTarget &target, const QString &file) {
+    EmbeddedPostgres *pg = target.embedded();
+    if (!pg)
+        return failed(
+            QStringLiteral("restore replaces the embedded database; for a PostgreSQL server of your own "
+                           "(DATABASE_URL) use pg_restore"));
+    if (pg->attached())
+        return failed(
+            QStringLiteral("liftline-server is running on this database: stop it first, since restore "
+                           "replaces the whole database"));
+    if (!QFileInfo(file).isReadable())
+        return failed(QStringLiteral("Cannot read %1").arg(file));
+    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd_HHmmss"));
+    const QString staging = QStringLiteral("liftline_restoring_") + stamp;
+    const QString previous = QStringLiteral("liftline_before_restore_") + stamp;
+    try {
+        Db admin(pg->params().withDatabase(QStringLiteral("postgres")), QStringLiteral("liftline-restore"));
+        admin.execOnce(QStringLiteral("CREATE DATABASE %1").arg(staging));
+        QString output;
+        // Into a new database first: a damaged or wrong file leaves the current data as it was.
+        const int rc =
+            pg->runTool(QStringLiteral("pg_restore"),
+                        {QStringLiteral("--exit-on-error"), QStringLiteral("--no-owner"),
+                         QStringLiteral("--dbname=") + pg->params().withDatabase(staging).conninfo(), file},
+                        &output);
+        if (rc != 0) {
+            admin.execOnce(QStringLiteral("DROP DATABASE %1").arg(staging));
+            return failed(
+                QStringLiteral("%1 is not a backup this server can restore; the database was not changed: %2")
+                    .arg(file, output.trimmed().section(QLatin1Char('\n'), 0, 2)));
+        }
+        admin.execOnce(QStringLiteral("ALTER DATABASE %1 RENAME TO %2").arg(pg->params().database, previous));
+        admin.execOnce(QStringLiteral("ALTER DATABASE %1 RENAME TO %2").arg(staging, pg->params().database));
+    } catch (const DbError &e) {
+        return failed(e.message());
+    }
+    out() << "Restored " << file << ". The database as it was before is kept as '" << previous
+          << "'; drop it once the restored data is checked.\n";
+    return 0;
+}
+
+} // namespace
+
+bool isSubcommand(const QString &word) {
+    static const QStringList words{QStringLiteral("serve"),  QStringLiteral("migrate"),
+                                   QStringLiteral("agent"),  QStringLiteral("import-registry"),
+                                   QStringLiteral("ticket"), QStringLiteral("backup"),
+                                   QStringLiteral("restore")};
+    return words.contains(word);
+}
+
+QString help() {
+    return QStringLiteral(
+        "Commands:\n"
+        "  serve (the default)                 run the server\n"
+        "  migrate                             apply the database migrations, then exit\n"
+        "  agent add USERNAME --name \"Full Name\" [--role agent|admin]\n"
+        "                                      create an agent account; the password is read from standard "
+        "input\n"
+        "  agent list                          list the agent accounts\n"
+        "  agent disable|enable USERNAME       stop or allow an account's sign-in (disable ends its "
+        "sessions)\n"
+        "  agent reset-password USERNAME       set a new password (read from standard input); ends its "
+        "sessions\n"
+        "  agent revoke-sessions USERNAME      sign the account out everywhere\n"
+        "  import-registry FILE.csv            import lifts and technicians (columns: "
+        "lift_msisdn,site_name,\n"
+        "                                      building,contact_name,contact_msisdn,contact_email,relation)\n"
+        "  ticket open --lift LIFT_MSISDN [--sms TEXT]\n"
+        "                                      open an emergency ticket on a lift\n"
+        "  backup FILE                         write the database to FILE (pg_dump's custom format)\n"
+        "  restore FILE                        replace the embedded database with a backup (server stopped)\n"
+        "A command run while the server is up uses the same database.\n");
+}
+
+int run(const QStringList &positional, const QCommandLineParser &parser, const Config &config) {
+    const QString command = positional.value(0);
+    const QString sub = positional.value(1);
+
+    DatabaseTarget target;
+    QString error;
+    if (!target.open(config, true, &error))
+        return failed(error);
+
+    if (command == QLatin1String("backup")) {
+        if (positional.size() != 2)
+            return usage(QStringLiteral("backup takes one FILE"));
+        return backup(target, positional.at(1));
+    }
+    if (command == QLatin1String("restore")) {
+        if (positional.size() != 2)
+            return usage(QStringLiteral("restore takes one FILE"));
+        return restore(target, positional.at(1));
+    }
+
+    const Principal who = Principal::cli();
+    try {
+        Db db(target.params(), QStringLiteral("liftline-cli"));
+        const QStringList applied = Migrator::migrate(db);
+        if (command == QLatin1String("migrate")) {
+            out() << (applied.isEmpty() ? QStringLiteral("The database is up to date")
+                                        : QStringLiteral("Applied: ") + applied.join(QLatin1String(", ")))
+                  << " (schema version " << Migrator::appliedVersion(db) << ", " << target.describe()
+                  << ")\n";
+            return 0;
+        }
+        if (command == QLatin1String("import-registry")) {
+            if (positional.size() != 2)
+                return usage(QStringLiteral("import-registry takes one FILE.csv"));
+            QFile file(positional.at(1));
+            if (!file.open(QIODevice::ReadOnly))
+                return failed(QStringLiteral("Cannot read %1: %2").arg(positional.at(1), file.errorString()));
+            const RegistryImport::Report report = RegistryImport::run(db, file.readAll(), who);
+            out() << "Imported " << report.summary() << '\n';
+            return 0;
+        }
+        if (command == QLatin1String("ticket")) {
+            if (sub != QLatin1String("open") || !parser.isSet(QStringLiteral("lift")))
+                return usage(QStringLiteral("use: ticket open --lift LIFT_MSISDN [--sms TEXT]"));
+            const Tickets::Opened t = Tickets::open(db, parser.value(QStringLiteral("lift")),
+                                                    parser.value(QStringLiteral("sms")), who);
+            out() << "Opened ticket " << t.id << " (" << t.reference << ")\n";
+            return 0;
+        }
+        if (command == QLatin1String("agent")) {
+            const QString username = AgentStore::normaliseUsername(positional.value(2));
+            if (sub == QLatin1String("list")) {
+                const QJsonArray agents = AgentStore::list(db);
+                for (const QJsonValue &v : agents) {
+                    const QJsonObject a = v.toObject();
+                    out() << a.value(QStringLiteral("username")).toString() << '\t'
+                          << a.value(QStringLiteral("display_name")).toString() << '\t'
+                          << a.value(QStringLiteral("role")).toString()
+                          << (a.value(QStringLiteral("disabled")).toBool() ? "\tdisabled" : "") << '\n';
+                }
+                return 0;
+            }
+            if (username.isEmpty())
+                return usage(QStringLiteral("agent %1 needs a USERNAME").arg(sub));
+            if (sub == QLatin1String("add")) {
+                const QString name = parser.value(QStringLiteral("name"));
+                const QString role = parser.isSet(QStringLiteral("role"))
+                                         ? parser.value(QStringLiteral("role"))
+                                         : QStringLiteral("agent");
+                if (name.trimmed().isEmpty())
+                    return usage(QStringLiteral("agent add needs --name \"Full Name\""));
+                QString password;
+                if (!readNewPassword(username, &password))
+                    return 1;
+                AgentStore::add(db, username, name, role, PasswordHasher::hash(password), who);
+                out() << "Added " << role << " '" << username << "' (" << name.trimmed() << ")\n";
+                return 0;
+            }
+            if (sub == QLatin1String("disable") || sub == QLatin1String("enable")) {
+                AgentStore::setDisabled(db, username, sub == QLatin1String("disable"), who);
+                out() << (sub == QLatin1String("disable") ? "Disabled '" : "Enabled '") << username << "'\n";
+                return 0;
+            }
+            if (sub == QLatin1String("reset-password")) {
+                AgentStore::Account account;
+                if (!AgentStore::find(db, username, &account))
+                    return failed(QStringLiteral("There is no agent account '%1'").arg(username));
+                QString password;
+                if (!readNewPassword(username, &password))
+                    return 1;
+                AgentStore::setPasswordHash(db, username, PasswordHasher::hash(password), who);
+                out() << "Changed the password of '" << username << "' and ended its sessions\n";
+                return 0;
+            }
+            if (sub == QLatin1String("revoke-sessions")) {
+                const int n = AgentStore::revokeSessions(db, username, who);
+                out() << "Ended " << n << " session(s) of '" << username << "'\n";
+                return 0;
+            }
+            return usage(QStringLiteral("unknown agent command '%1'").arg(sub));
+        }
+    } catch (const ApiError &e) {
+        return failed(e.message);
+    } catch (const DbError &e) {
+        return failed(e.message());
+    }
+    return usage(QStringLiteral("unknown command '%1'").arg(command));
+}
+
+} // namespace Cli

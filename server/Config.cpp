@@ -1,0 +1,192 @@
+#include "Config.h"
+
+#include "auth/Auth.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QSettings>
+
+namespace {
+
+struct Setting {
+    const char *env;
+    QString Config::*field;
+};
+
+const Setting stringSettings[] = {
+    {"DATABASE_URL", &Config::databaseUrl},
+    {"LIFTLINE_DATA_DIR", &Config::dataDir},
+    {"LIFTLINE_PG_ACCOUNT", &Config::pgAccount},
+    {"ADMIN_TOKEN", &Config::adminToken},
+    {"AI_ASSISTANT_TOKEN", &Config::aiToken},
+    {"BRIDGE_BASE_URL", &Config::bridgeBaseUrl},
+    {"BRIDGE_API_KEY", &Config::bridgeApiKey},
+    {"WEBHOOK_VERIFY_TOKEN", &Config::webhookVerifyToken},
+    {"WEBHOOK_AUTH_TOKEN", &Config::webhookAuthToken},
+    {"META_PHONE_NUMBER_ID", &Config::metaPhoneNumberId},
+    {"META_ACCESS_TOKEN", &Config::metaAccessToken},
+    {"WHATSAPP_APP_SECRET", &Config::whatsappAppSecret},
+};
+
+bool parseListen(const QString &text, Config *config, QString *error) {
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    QString host = colon >= 0 ? text.left(colon) : QString();
+    const QString portText = colon >= 0 ? text.mid(colon + 1) : text;
+    bool ok = false;
+    const uint port = portText.toUInt(&ok);
+    if (!ok || port > 65535) {
+        *error = QStringLiteral("--listen '%1' must be HOST:PORT, such as 127.0.0.1:8080 or 0.0.0.0:8080")
+                     .arg(text);
+        return false;
+    }
+    config->port = quint16(port);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    if (!host.isEmpty()) {
+        if (host == QLatin1String("localhost"))
+            host = QStringLiteral("127.0.0.1");
+        QHostAddress address;
+        if (!address.setAddress(host)) {
+            *error = QStringLiteral("--listen host '%1' must be an IP address, such as 127.0.0.1 or 0.0.0.0")
+                         .arg(host);
+            return false;
+        }
+        config->listenAddress = address;
+    }
+    return true;
+}
+
+bool parseInt(const QString &name, const QString &text, int min, int max, int *out, QString *error) {
+    bool ok = false;
+    const int v = text.toInt(&ok);
+    if (!ok || v < min || v > max) {
+        *error = QStringLiteral("%1 must be a whole number from %2 to %3, not '%4'")
+                     .arg(name)
+                     .arg(min)
+                     .arg(max)
+                     .arg(text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+} // namespace
+
+void Config::addOptions(QCommandLineParser &parser) {
+    parser.addOptions({
+        {QStringLiteral("config"),
+         QStringLiteral("Read settings from an INI file (keys as the environment variables)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("listen"),
+         QStringLiteral("Address and port to serve on (default 127.0.0.1:8080; env PORT sets the port)."),
+         QStringLiteral("HOST:PORT")},
+        {QStringLiteral("data-dir"), QStringLiteral("The embedded PostgreSQL's data folder."),
+         QStringLiteral("DIR")},
+        {QStringLiteral("pg-account"),
+         QStringLiteral("As root: the account that runs the embedded PostgreSQL."), QStringLiteral("USER")},
+        {QStringLiteral("db-threads"), QStringLiteral("Database connections the server keeps (default 4)."),
+         QStringLiteral("N")},
+        {QStringLiteral("demo"),
+         QStringLiteral("Load the demo registry, open demo tickets and print a one-time "
+                        "password for the 'demo' agent.")},
+    });
+}
+
+bool Config::load(const QCommandLineParser &parser, Config *config, QString *error) {
+    QString listen;
+    QString threads;
+    QString sessionHours;
+    QString port;
+
+    const QString file = parser.value(QStringLiteral("config"));
+    if (!file.isEmpty()) {
+        if (!QFileInfo(file).isReadable()) {
+            *error = QStringLiteral("Cannot read the settings file %1").arg(file);
+            return false;
+        }
+        QSettings ini(file, QSettings::IniFormat);
+        if (ini.status() != QSettings::NoError) {
+            *error = QStringLiteral("The settings file %1 is not a valid INI file").arg(file);
+            return false;
+        }
+        for (const Setting &s : stringSettings)
+            if (ini.contains(QLatin1String(s.env)))
+                config->*s.field = ini.value(QLatin1String(s.env)).toString();
+        listen = ini.value(QStringLiteral("LISTEN")).toString();
+        port = ini.value(QStringLiteral("PORT")).toString();
+        threads = ini.value(QStringLiteral("LIFTLINE_DB_THREADS")).toString();
+        sessionHours = ini.value(QStringLiteral("LIFTLINE_SESSION_HOURS")).toString();
+    }
+
+    for (const Setting &s : stringSettings)
+        if (qEnvironmentVariableIsSet(s.env))
+            config->*s.field = qEnvironmentVariable(s.env);
+    if (qEnvironmentVariableIsSet("LISTEN"))
+        listen = qEnvironmentVariable("LISTEN");
+    if (qEnvironmentVariableIsSet("PORT"))
+        port = qEnvironmentVariable("PORT");
+    if (qEnvironmentVariableIsSet("LIFTLINE_DB_THREADS"))
+        threads = qEnvironmentVariable("LIFTLINE_DB_THREADS");
+    if (qEnvironmentVariableIsSet("LIFTLINE_SESSION_HOURS"))
+        sessionHours = qEnvironmentVariable("LIFTLINE_SESSION_HOURS");
+
+    if (parser.isSet(QStringLiteral("listen")))
+        listen = parser.value(QStringLiteral("listen"));
+    if (parser.isSet(QStringLiteral("data-dir")))
+        config->dataDir = parser.value(QStringLiteral("data-dir"));
+    if (parser.isSet(QStringLiteral("pg-account")))
+        config->pgAccount = parser.value(QStringLiteral("pg-account"));
+    if (parser.isSet(QStringLiteral("db-threads")))
+        threads = parser.value(QStringLiteral("db-threads"));
+    config->demo = parser.isSet(QStringLiteral("demo"));
+
+    if (!port.isEmpty() && !parseListen(port, config, error))
+        return false;
+    if (!listen.isEmpty() && !parseListen(listen, config, error))
+        return false;
+    if (!threads.isEmpty() &&
+        !parseInt(QStringLiteral("--db-threads"), threads, 1, 64, &config->dbThreads, error))
+        return false;
+    if (!sessionHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_SESSION_HOURS"), sessionHours, 1,
+                                             24 * 30, &config->sessionHours, error))
+        return false;
+    return true;
+}
+
+QStringList Config::warnings() const {
+    QStringList out;
+    if (!adminToken.isEmpty() && adminToken.size() < Auth::minimumTokenLength)
+        out << QStringLiteral("ADMIN_TOKEN is shorter than %1 characters and is ignored")
+                   .arg(Auth::minimumTokenLength);
+    if (!aiToken.isEmpty() && aiToken.size() < Auth::minimumTokenLength)
+        out << QStringLiteral("AI_ASSISTANT_TOKEN is shorter than %1 characters and is ignored")
+                   .arg(Auth::minimumTokenLength);
+    if (!metaAccessToken.isEmpty() || !bridgeBaseUrl.isEmpty())
+        out << QStringLiteral(
+            "WhatsApp credentials are set, but this version sends through the sandbox only: "
+            "messages are stored and not delivered");
+    return out;
+}
+
+QString Config::environmentHelp() {
+    return QStringLiteral(
+        "Environment (the INI file of --config takes the same keys; flags win over the environment, which "
+        "wins\n"
+        "over the file):\n"
+        "  DATABASE_URL            postgres://USER:PASSWORD@HOST:PORT/DB; unset: run an embedded PostgreSQL\n"
+        "  LIFTLINE_DATA_DIR       the embedded PostgreSQL's data folder (as --data-dir)\n"
+        "  LIFTLINE_PG_ACCOUNT     as root, the account that runs the embedded PostgreSQL (as --pg-account)\n"
+        "  LIFTLINE_PG_BINDIR      the PostgreSQL bin folder to use (default: the newest installed)\n"
+        "  LISTEN, PORT            as --listen; PORT alone changes only the port\n"
+        "  LIFTLINE_DB_THREADS     as --db-threads\n"
+        "  LIFTLINE_SESSION_HOURS  how long an agent's sign-in lasts (default 12)\n"
+        "  ADMIN_TOKEN             token with full rights (at least 16 characters, else ignored)\n"
+        "  AI_ASSISTANT_TOKEN      token for the AI assistant (at least 16 characters, else ignored)\n"
+        "  WHATSAPP_APP_SECRET     signs Meta's webhooks (X-Hub-Signature-256)\n"
+        "  WEBHOOK_VERIFY_TOKEN    answers Meta's subscription check\n"
+        "  WEBHOOK_AUTH_TOKEN      Bearer token a relay in front of the webhook uses instead of a signature\n"
+        "  META_PHONE_NUMBER_ID, META_ACCESS_TOKEN   sending through Meta's Graph API\n"
+        "  BRIDGE_BASE_URL, BRIDGE_API_KEY           sending through the bridge relay\n"
+        "  QT_LOGGING_RULES        e.g. \"liftline.*.debug=true\" for detailed logs\n");
+}

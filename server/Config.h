@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+class QCommandLineParser;
+
+// The server's settings. Each comes from, in rising precedence: its default, the INI file given with
+// --config (keys named like the environment variables), the environment, the command line.
+struct Config {
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 port = 8080;
+
+    QString databaseUrl;   // DATABASE_URL; empty: the embedded cluster
+    QString dataDir;       // --data-dir / LIFTLINE_DATA_DIR: the embedded cluster's folder
+    QString pgAccount;     // --pg-account / LIFTLINE_PG_ACCOUNT: as root, who runs the embedded cluster
+    int dbThreads = 4;     // --db-threads / LIFTLINE_DB_THREADS
+    int sessionHours = 12; // LIFTLINE_SESSION_HOURS: how long an agent's sign-in lasts
+    bool demo = false;     // --demo
+
+    QString adminToken;         // ADMIN_TOKEN
+    QString aiToken;            // AI_ASSISTANT_TOKEN
+    QString bridgeBaseUrl;      // BRIDGE_BASE_URL
+    QString bridgeApiKey;       // BRIDGE_API_KEY
+    QString webhookVerifyToken; // WEBHOOK_VERIFY_TOKEN
+    QString webhookAuthToken;   // WEBHOOK_AUTH_TOKEN
+    QString metaPhoneNumberId;  // META_PHONE_NUMBER_ID
+    QString metaAccessToken;    // META_ACCESS_TOKEN
+    QString whatsappAppSecret;  // WHATSAPP_APP_SECRET
+
+    // Fills from file, environment and parsed options; false with *error for a bad value.
+    static bool load(const QCommandLineParser &parser, Config *config, QString *error);
+    // Adds the options load() reads.
+    static void addOptions(QCommandLineParser &parser);
+    // The settings part of --help.
+    static QString environmentHelp();
+    // Problems worth a warning at start (short tokens, say); never prints a secret.
+    QStringList warnings() const;
+};

@@ -1,0 +1,112 @@
+#include "ServerApp.h"
+
+#include "Logging.h"
+#include "auth/Auth.h"
+#include "auth/PasswordHasher.h"
+#include "chat/ChatStore.h"
+#include "chat/Demo.h"
+#include "db/Db.h"
+#include "db/DbPool.h"
+#include "db/Events.h"
+#include "db/Migrator.h"
+#include "http/AdminRoutes.h"
+#include "http/ApiContext.h"
+#include "http/AuthRoutes.h"
+#include "http/ChatRoutes.h"
+#include "http/HttpServer.h"
+#include "http/OpsRoutes.h"
+#include "whatsapp/SandboxTransport.h"
+
+#include <sodium.h>
+
+ServerApp::ServerApp(const Config &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config) {}
+
+ServerApp::~ServerApp() {
+    m_maintenance.stop();
+    delete m_http;
+    m_http = nullptr;
+    // Finish the database work in flight before the cluster goes away.
+    m_pool.reset();
+}
+
+bool ServerApp::start(QString *error) {
+    if (!m_params.isValid()) {
+        if (!m_database.open(m_config, true, error))
+            return false;
+        m_params = m_database.params();
+    }
+
+    QString demoHash;
+    if (m_config.demo) {
+        unsigned char random[9];
+        randombytes_buf(random, sizeof random);
+        m_demoPassword = QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(random), sizeof random)
+                                                 .toBase64(QByteArray::Base64UrlEncoding));
+        demoHash = PasswordHasher::hash(m_demoPassword);
+    }
+
+    try {
+        Db db(m_params, QStringLiteral("liftline-startup"));
+        const QStringList applied = Migrator::migrate(db);
+        if (!applied.isEmpty())
+            qCInfo(lcDb).noquote() << "Applied migrations:" << applied.join(QLatin1String(", "));
+        if (m_config.demo)
+            Demo::load(db, demoHash, m_demoPassword);
+        ChatStore::failAbandonedSends(db, 75);
+        Events::sequence(db);
+    } catch (const DbError &e) {
+        *error = e.message();
+        return false;
+    } catch (const ApiError &e) {
+        *error = e.message;
+        return false;
+    }
+
+    m_auth = std::make_unique<Auth>(m_config.adminToken, m_config.aiToken);
+    m_pool = std::make_unique<DbPool>(m_params, m_config.dbThreads);
+    m_sandbox = new SandboxTransport(this);
+    m_context = new ApiContext(m_pool.get(), m_auth.get(), m_sandbox, m_config.sessionHours, this);
+    m_http = new HttpServer(this);
+    ChatRoutes::install(*m_http, *m_context);
+    AuthRoutes::install(*m_http, *m_context);
+    AdminRoutes::install(*m_http, *m_context);
+    OpsRoutes::install(*m_http, *m_context, {});
+    if (!m_http->listen(m_config.listenAddress, m_config.port, error))
+        return false;
+
+    connect(&m_maintenance, &QTimer::timeout, this, &ServerApp::maintain);
+    m_maintenance.start(1000);
+    return true;
+}
+
+quint16 ServerApp::port() const {
+    return m_http ? m_http->serverPort() : 0;
+}
+
+QString ServerApp::url() const {
+    QString host = m_config.listenAddress.toString();
+    if (m_config.listenAddress == QHostAddress::AnyIPv4 || m_config.listenAddress == QHostAddress::Any)
+        host = QStringLiteral("127.0.0.1");
+    else if (m_config.listenAddress.protocol() == QAbstractSocket::IPv6Protocol)
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    return QStringLiteral("http://%1:%2").arg(host).arg(port());
+}
+
+// Every second: number events committed by writers that stopped before doing so, or by another system
+// on the same database. Every 30 seconds: fail sends abandoned by a server that stopped mid-send.
+void ServerApp::maintain() {
+    const bool sweep = (++m_ticks % 30) == 0;
+    if (m_pool->queueDepth() > m_pool->threadCount())
+        return; // busy: the writers number their own events meanwhile
+    m_pool->post([sweep](Db &db) {
+        try {
+            if (sweep)
+                ChatStore::failAbandonedSends(db, 75);
+            Events::sequence(db);
+        } catch (const DbError &e) {
+            qCDebug(lcDb) << "maintenance skipped:" << e.message();
+        }
+    });
+}

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "Config.h"
+#include "db/DatabaseTarget.h"
+
+#include <QObject>
+#include <QTimer>
+#include <memory>
+
+class ApiContext;
+class Auth;
+class DbPool;
+class HttpServer;
+class SandboxTransport;
+
+// The running server: database (embedded or DATABASE_URL), migrations, the database pool, HTTP routes,
+// the transport and the maintenance timers, wired together.
+class ServerApp : public QObject {
+    Q_OBJECT
+public:
+    explicit ServerApp(const Config &config, QObject *parent = nullptr);
+    ~ServerApp() override;
+
+    // Tests hand in a database directly instead of DATABASE_URL or the embedded cluster.
+    void useDatabase(const DbParams &params) { m_params = params; }
+
+    bool start(QString *error);
+
+    quint16 port() const;
+    QString url() const;
+    DbPool *pool() const { return m_pool.get(); }
+    SandboxTransport *sandbox() const { return m_sandbox; }
+    const DatabaseTarget &database() const { return m_database; }
+    // The demo agent's one-time password when started with --demo.
+    QString demoPassword() const { return m_demoPassword; }
+
+private:
+    void maintain();
+
+    Config m_config;
+    DatabaseTarget m_database;
+    DbParams m_params;
+    std::unique_ptr<Auth> m_auth;
+    std::unique_ptr<DbPool> m_pool;
+    SandboxTransport *m_sandbox = nullptr;
+    HttpServer *m_http = nullptr;
+    ApiContext *m_context = nullptr;
+    QTimer m_maintenance;
+    int m_ticks = 0;
+    QString m_demoPassword;
+};

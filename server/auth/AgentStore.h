@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+
+class Db;
+struct Principal;
+
+// Agent accounts, their sessions and failed sign-ins. All SQL for agents, agent_sessions and
+// login_failures lives here; the command line and the admin routes both call it.
+namespace AgentStore {
+
+struct Account {
+    int id = 0;
+    QString username;
+    QString displayName;
+    QString role;
+    QString passwordHash;
+    bool disabled = false;
+};
+
+// Throws ApiError: 400 for a bad username, name or role, 409 when the username is taken.
+int add(Db &db, const QString &username, const QString &displayName, const QString &role,
+        const QString &passwordHash, const Principal &who);
+// Each throws ApiError 404 for an unknown username. Disabling and resetting end the account's sessions.
+void setDisabled(Db &db, const QString &username, bool disabled, const Principal &who);
+void setPasswordHash(Db &db, const QString &username, const QString &passwordHash, const Principal &who);
+int revokeSessions(Db &db, const QString &username, const Principal &who);
+QJsonArray list(Db &db);
+
+bool find(Db &db, const QString &username, Account *account);
+
+// Seconds the username must still wait before another attempt, 0 when it may try now.
+int throttleSeconds(Db &db, const QString &username);
+void recordFailure(Db &db, const QString &username);
+void clearFailures(Db &db, const QString &username);
+
+struct Session {
+    QByteArray token;
+    QDateTime expiresAt;
+};
+Session createSession(Db &db, int agentId, int lifetimeHours, const QString &remote);
+void endSession(Db &db, qint64 sessionId);
+
+QString normaliseUsername(const QString &username);
+QJsonObject toJson(const Account &account);
+
+} // namespace AgentStore

@@ -1,0 +1,100 @@
+#include "PasswordHasher.h"
+
+#include <QPointer>
+#include <QSemaphore>
+#include <sodium.h>
+
+namespace {
+QSemaphore &hashSlots() {
+    static QSemaphore slots(2);
+    return slots;
+}
+
+void ensureSodium() {
+    static const bool ready = sodium_init() >= 0;
+    if (!ready)
+        qFatal("libsodium could not initialise");
+}
+} // namespace
+
+QThreadPool *PasswordHasher::pool() {
+    static QThreadPool *p = [] {
+        auto *tp = new QThreadPool;
+        tp->setMaxThreadCount(2);
+        return tp;
+    }();
+    return p;
+}
+
+QString PasswordHasher::hash(const QString &password) {
+    const QByteArray pw = password.toUtf8();
+    char out[crypto_pwhash_STRBYTES];
+    ensureSodium();
+    hashSlots().acquire();
+    QSemaphoreReleaser release(hashSlots());
+    if (crypto_pwhash_str(out, pw.constData(), quint64(pw.size()), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        qFatal("argon2id ran out of memory");
+    return QString::fromLatin1(out);
+}
+
+bool PasswordHasher::verify(const QString &storedHash, const QString &password) {
+    const QByteArray stored = storedHash.toLatin1();
+    const QByteArray pw = password.toUtf8();
+    ensureSodium();
+    hashSlots().acquire();
+    QSemaphoreReleaser release(hashSlots());
+    return crypto_pwhash_str_verify(stored.constData(), pw.constData(), quint64(pw.size())) == 0;
+}
+
+QString PasswordHasher::dummyHash() {
+    static const QString h = [] {
+        unsigned char random[24];
+        randombytes_buf(random, sizeof random);
+        return hash(
+            QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(random), sizeof random).toHex()));
+    }();
+    return h;
+}
+
+void PasswordHasher::verifyAsync(QObject *context, const QString &storedHash, const QString &password,
+                                 std::function<void(bool)> done) {
+    QPointer<QObject> guard(context);
+    pool()->start([guard, storedHash, password, done = std::move(done)] {
+        const bool ok =
+            verify(storedHash.isEmpty() ? dummyHash() : storedHash, password) && !storedHash.isEmpty();
+        if (!guard)
+            return;
+        QMetaObject::invokeMethod(
+            guard.data(),
+            [guard, done, ok] {
+                if (guard)
+                    done(ok);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void PasswordHasher::hashAsync(QObject *context, const QString &password, std::function<void(QString)> done) {
+    QPointer<QObject> guard(context);
+    pool()->start([guard, password, done = std::move(done)] {
+        const QString h = hash(password);
+        if (!guard)
+            return;
+        QMetaObject::invokeMethod(
+            guard.data(),
+            [guard, done, h] {
+                if (guard)
+                    done(h);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+QString PasswordHasher::weakness(const QString &password) {
+    if (password.size() < 10)
+        return QStringLiteral("A password needs at least 10 characters");
+    if (password.size() > 256)
+        return QStringLiteral("A password may have at most 256 characters");
+    return {};
+}

@@ -1,0 +1,168 @@
+#include "ChatStore.h"
+
+#include "auth/Principal.h"
+#include "db/AuditLog.h"
+#include "db/Db.h"
+#include "db/Events.h"
+#include "http/HttpTypes.h"
+
+#include <QDateTime>
+
+namespace ChatStore {
+
+QByteArray conversations(Db &db, qint64 *seq) {
+    return db.transaction([&] {
+        // One snapshot for both, so every event numbered up to *seq is reflected in the list.
+        db.execOnce(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+        *seq = Events::latest(db);
+        return db
+            .scalar(QStringLiteral(
+                "SELECT coalesce(json_agg(chat_conversation_to_json(r) ORDER BY "
+                "(r.agent_requested AND r.acknowledged_at IS NULL) DESC, r.last_message_at DESC NULLS LAST, "
+                "r.created_at DESC, r.id DESC), '[]')::text "
+                "FROM chat_conversation_rows r WHERE r.is_open OR r.resolved_at > now() - interval '1 hour'"))
+            .toString()
+            .toUtf8();
+    });
+}
+
+QByteArray conversation(Db &db, int ticketId) {
+    return db.scalar(QStringLiteral("SELECT chat_conversation_json(?)::text"), {ticketId})
+        .toString()
+        .toUtf8();
+}
+
+void requireTicket(Db &db, int ticketId) {
+    if (!db.scalar(QStringLiteral("SELECT 1 FROM tickets WHERE id = ?"), {ticketId}).isValid())
+        throw ApiError(
+            404, QStringLiteral("ticket_not_found"),
+            QStringLiteral("There is no ticket %1: it may have been removed, or the number is wrong")
+                .arg(ticketId));
+}
+
+Page messages(Db &db, int ticketId, int limit, qint64 before) {
+    Page page;
+    if (limit <= 0) {
+        page.messages =
+            db.scalar(QStringLiteral("SELECT coalesce(json_agg(chat_message_to_json(m) ORDER BY m.id), "
+                                     "'[]')::text FROM chat_messages m WHERE m.ticket_id = ?"),
+                      {ticketId})
+                .toString()
+                .toUtf8();
+        return page;
+    }
+    QSqlQuery &q = db.exec(
+        QStringLiteral(
+            "SELECT coalesce(json_agg(chat_message_to_json(p.m) ORDER BY (p.m).id) FILTER (WHERE p.rn <= ?), "
+            "'[]')::text, count(*) > ? "
+            "FROM (SELECT m, row_number() OVER (ORDER BY m.id DESC) AS rn FROM chat_messages m "
+            "WHERE m.ticket_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?) p"),
+        {limit, limit, ticketId, before > 0 ? before : std::numeric_limits<qint64>::max(), limit + 1});
+    if (q.next()) {
+        page.messages = q.value(0).toString().toUtf8();
+        page.hasMore = q.value(1).toBool();
+    }
+    q.finish();
+    return page;
+}
+
+QByteArray message(Db &db, qint64 messageId) {
+    return db
+        .scalar(QStringLiteral("SELECT chat_message_to_json(m)::text FROM chat_messages m WHERE m.id = ?"),
+                {messageId})
+        .toString()
+        .toUtf8();
+}
+
+static void requireOpen(Db &db, int ticketId, const QString &action) {
+    const QVariant status =
+        db.scalar(QStringLiteral("SELECT status FROM tickets WHERE id = ? FOR UPDATE"), {ticketId});
+    if (status.toString() != QLatin1String("open"))
+        throw ApiError(409, QStringLiteral("ticket_closed"),
+                       QStringLiteral("Ticket %1 is closed, so it cannot be %2").arg(ticketId).arg(action));
+}
+
+void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote) {
+    db.transaction([&] {
+        requireOpen(db, ticketId, QStringLiteral("acknowledged"));
+        QSqlQuery &q =
+            db.exec(QStringLiteral("SELECT acknowledged_by, liftline_iso(acknowledged_at) FROM tickets "
+                                   "WHERE id = ? AND acknowledged_at IS NOT NULL"),
+                    {ticketId});
+        if (q.next()) {
+            const QString by = q.value(0).toString();
+            const QString at = q.value(1).toString();
+            q.finish();
+            if (by == who.actorName())
+                return; // the same agent pressing twice
+            throw ApiError(
+                409, QStringLiteral("already_acknowledged"),
+                QStringLiteral("%1 already took this conversation (at %2 UTC)").arg(by, at.mid(11, 5)));
+        }
+        q.finish();
+        db.exec(
+            QStringLiteral("UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ? WHERE id = ?"),
+            {who.actorName(), ticketId});
+        AuditLog::record(db, who, QStringLiteral("ticket.acknowledged"), ticketId, {}, remote);
+    });
+    Events::sequence(db);
+}
+
+int markRead(Db &db, int ticketId, const Principal &who, const QString &remote) {
+    const int count = db.transaction([&] {
+        QSqlQuery &q =
+            db.exec(QStringLiteral("UPDATE chat_messages SET read_by_agent = true, updated_at = now() "
+                                   "WHERE ticket_id = ? AND direction = 'inbound' AND NOT read_by_agent"),
+                    {ticketId});
+        const int n = q.numRowsAffected();
+        q.finish();
+        // Reading a conversation answers a pending agent request as well.
+        QSqlQuery &ack =
+            db.exec(QStringLiteral("UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ? "
+                                   "WHERE id = ? AND agent_requested AND acknowledged_at IS NULL"),
+                    {who.actorName(), ticketId});
+        const bool acknowledged = ack.numRowsAffected() > 0;
+        ack.finish();
+        AuditLog::record(db, who, QStringLiteral("messages.read"), ticketId,
+                         {{QStringLiteral("messages"), n}, {QStringLiteral("acknowledged"), acknowledged}},
+                         remote);
+        return n;
+    });
+    Events::sequence(db);
+    return count;
+}
+
+void resolve(Db &db, int ticketId, const QString &note, const Principal &who, const QString &remote) {
+    db.transaction([&] {
+        requireOpen(db, ticketId, QStringLiteral("resolved again"));
+        db.exec(
+            QStringLiteral("UPDATE tickets SET status = 'closed', resolved_at = now(), resolution_note = ?, "
+                           "resolved_by = ? WHERE id = ?"),
+            {note, who.actorName(), ticketId});
+        db.exec(
+            QStringLiteral("INSERT INTO event_log (event_type, ticket_id, metadata) "
+                           "VALUES ('ticket_resolved', ?, jsonb_build_object('note', ?::text, 'by', ?::text, "
+                           "'source', 'liftline'))"),
+            {ticketId, note, who.actorName()});
+        AuditLog::record(db, who, QStringLiteral("ticket.resolved"), ticketId,
+                         {{QStringLiteral("note"), note}}, remote);
+    });
+    Events::sequence(db);
+}
+
+int failAbandonedSends(Db &db, int maxAgeSeconds) {
+    QSqlQuery &q = db.exec(
+        QStringLiteral(
+            "UPDATE chat_messages SET status = 'failed', error_code = 'outcome_unknown', "
+            "error_message = 'The server stopped while sending this message, so it may or may not have "
+            "reached the technician. Ask them before sending it again.', updated_at = now() "
+            "WHERE status = 'pending' AND created_at < now() - make_interval(secs => ?)"),
+        {maxAgeSeconds});
+    const int n = q.numRowsAffected();
+    q.finish();
+    if (n > 0)
+        Events::sequence(db);
+    return n;
+}
+
+} // namespace ChatStore

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+class Db;
+struct Principal;
+
+// The conversation list, threads and an agent's actions on a ticket. JSON for conversations and messages
+// is built by PostgreSQL (chat_conversation_to_json, chat_message_to_json), so the REST answers and the
+// events carry exactly the same objects.
+namespace ChatStore {
+
+struct Page {
+    QByteArray messages; // a JSON array
+    bool hasMore = false;
+};
+
+// Open tickets and those closed in the last hour, in the documented order, with the newest event number
+// the list reflects (read in one snapshot).
+QByteArray conversations(Db &db, qint64 *seq);
+// The conversation object of one ticket; empty when the ticket does not exist.
+QByteArray conversation(Db &db, int ticketId);
+// Throws ApiError 404 ticket_not_found.
+void requireTicket(Db &db, int ticketId);
+// limit 0: the whole thread. Otherwise the newest `limit` messages with id < before (before 0: no bound).
+Page messages(Db &db, int ticketId, int limit, qint64 before);
+QByteArray message(Db &db, qint64 messageId);
+
+// Each throws ApiError for conflicts (409) and records the action in the audit trail.
+void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote);
+int markRead(Db &db, int ticketId, const Principal &who, const QString &remote);
+void resolve(Db &db, int ticketId, const QString &note, const Principal &who, const QString &remote);
+
+// Pending sends older than maxAgeSeconds (the server stopped mid-send) become failed with
+// outcome_unknown; they are never resent automatically. Returns how many.
+int failAbandonedSends(Db &db, int maxAgeSeconds);
+
+} // namespace ChatStore

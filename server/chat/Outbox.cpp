@@ -1,0 +1,131 @@
+#include "Outbox.h"
+
+#include "auth/Principal.h"
+#include "db/AuditLog.h"
+#include "db/Db.h"
+#include "db/Events.h"
+#include "http/HttpTypes.h"
+
+#include "ChatStore.h"
+
+namespace Outbox {
+
+Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &clientMessageId,
+                 const QString &agentName, const Principal &who, const QString &remote) {
+    const QString text = rawText.trimmed();
+    if (text.isEmpty())
+        throw ApiError(400, QStringLiteral("message_required"),
+                       QStringLiteral("Write a message before sending"));
+    const qsizetype length = text.toUcs4().size();
+    if (length > maxMessageLength)
+        throw ApiError(
+            400, QStringLiteral("message_too_long"),
+            QStringLiteral("The message has %1 characters; WhatsApp takes at most %2. Shorten it or "
+                           "send it in parts")
+                .arg(length)
+                .arg(maxMessageLength));
+    if (clientMessageId.size() > 100)
+        throw ApiError(400, QStringLiteral("invalid_client_message_id"),
+                       QStringLiteral("client_message_id may have at most 100 characters"));
+
+    auto attempt = [&] {
+        return db.transaction([&] {
+            if (!clientMessageId.isEmpty()) {
+                QSqlQuery &q = db.exec(QStringLiteral("SELECT id, message FROM chat_messages "
+                                                      "WHERE ticket_id = ? AND client_message_id = ?"),
+                                       {ticketId, clientMessageId});
+                if (q.next()) {
+                    Prepared p;
+                    p.duplicate = true;
+                    p.messageId = q.value(0).toLongLong();
+                    const bool same = q.value(1).toString() == text;
+                    q.finish();
+                    if (!same)
+                        throw ApiError(
+                            409, QStringLiteral("duplicate_client_message_id"),
+                            QStringLiteral(
+                                "client_message_id '%1' was already used on this ticket for another "
+                                "text: give each new message its own id")
+                                .arg(clientMessageId));
+                    p.messageJson = ChatStore::message(db, p.messageId);
+                    return p;
+                }
+                q.finish();
+            }
+            QSqlQuery &q = db.exec(
+                QStringLiteral(
+                    "SELECT c.primary_msisdn, w.last_inbound_at + interval '24 hours' > now() "
+                    "FROM tickets t LEFT JOIN contacts c ON c.id = t.responded_by "
+                    "LEFT JOIN chat_windows w ON w.number = c.primary_msisdn WHERE t.id = ? FOR UPDATE OF t"),
+                {ticketId});
+            q.next();
+            const QString to = q.value(0).toString();
+            const bool windowOpen = q.value(1).toBool();
+            q.finish();
+            if (to.isEmpty())
+                throw ApiError(
+                    422, QStringLiteral("no_recipient"),
+                    QStringLiteral(
+                        "No technician has written on this ticket yet, so there is nobody to reply "
+                        "to. Wait for the technician's message"));
+            if (!windowOpen)
+                throw ApiError(
+                    409, QStringLiteral("window_closed"),
+                    QStringLiteral("The technician last wrote more than 24 hours ago, so WhatsApp only "
+                                   "allows a template now: send the re-engagement template and wait for "
+                                   "their reply"));
+            const QVariant noInt(QMetaType::fromType<int>());
+            QSqlQuery &ins = db.exec(
+                QStringLiteral(
+                    "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, "
+                    "agent_name, read_by_agent, kind, status, agent_id, sent_by, client_message_id) "
+                    "VALUES (?, NULL, ?, ?, 'outbound', ?, true, 'text', 'pending', ?, ?, ?) RETURNING id"),
+                {ticketId, to, text, agentName, who.agentId > 0 ? QVariant(who.agentId) : noInt,
+                 who.actorKind(),
+                 clientMessageId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                           : QVariant(clientMessageId)});
+            ins.next();
+            Prepared p;
+            p.messageId = ins.value(0).toLongLong();
+            ins.finish();
+            p.to = to;
+            p.text = text;
+            AuditLog::record(
+                db, who, QStringLiteral("message.sent"), ticketId,
+                {{QStringLiteral("message_id"), p.messageId}, {QStringLiteral("agent_name"), agentName}},
+                remote);
+            return p;
+        });
+    };
+    Prepared prepared;
+    try {
+        prepared = attempt();
+    } catch (const DbError &e) {
+        // Two requests with the same client_message_id at once: the loser finds the winner's row.
+        if (!e.isUniqueViolation() || clientMessageId.isEmpty())
+            throw;
+        prepared = attempt();
+    }
+    if (!prepared.duplicate)
+        Events::sequence(db);
+    return prepared;
+}
+
+QByteArray complete(Db &db, qint64 messageId, const SendResult &result) {
+    if (result.ok) {
+        // A status webhook may already have moved the message past 'sent'; never move it back.
+        db.exec(
+            QStringLiteral("UPDATE chat_messages SET wa_message_id = ?, updated_at = now(), "
+                           "status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END WHERE id = ?"),
+            {result.waMessageId, messageId});
+    } else {
+        db.exec(
+            QStringLiteral("UPDATE chat_messages SET status = 'failed', error_code = ?, error_message = ?, "
+                           "updated_at = now() WHERE id = ? AND status = 'pending'"),
+            {result.errorCode, result.errorMessage, messageId});
+    }
+    Events::sequence(db);
+    return ChatStore::message(db, messageId);
+}
+
+} // namespace Outbox

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "whatsapp/MessageTransport.h"
+
+#include <QByteArray>
+#include <QString>
+
+class Db;
+struct Principal;
+
+// An agent's reply: validated, stored as pending before anything leaves, then marked sent or failed with
+// WhatsApp's answer. Nothing is sent that was not first stored.
+namespace Outbox {
+
+static constexpr int maxMessageLength = 4096; // WhatsApp's limit for a text body, in code points
+
+struct Prepared {
+    bool duplicate = false; // a repeat of a stored client_message_id: answer with it, send nothing
+    qint64 messageId = 0;
+    QString to;
+    QString text;
+    QByteArray messageJson;
+};
+
+// Checks the text, the recipient and the 24-hour window, and stores the pending message. Throws ApiError
+// (message_required, message_too_long, no_recipient, window_closed, duplicate_client_message_id).
+Prepared prepare(Db &db, int ticketId, const QString &text, const QString &clientMessageId,
+                 const QString &agentName, const Principal &who, const QString &remote);
+// Records the transport's answer; returns the message as stored.
+QByteArray complete(Db &db, qint64 messageId, const SendResult &result);
+
+} // namespace Outbox

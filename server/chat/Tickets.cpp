@@ -1,0 +1,65 @@
+#include "Tickets.h"
+
+#include "PhoneNumber.h"
+#include "auth/Principal.h"
+#include "db/AuditLog.h"
+#include "db/Db.h"
+#include "db/Events.h"
+#include "http/HttpTypes.h"
+
+#include <QRegularExpression>
+
+namespace Tickets {
+
+QString referencePrefix(const QString &building) {
+    static const QRegularExpression separators(QStringLiteral("[^A-Z0-9]+"));
+    const QStringList words = building.toUpper().split(separators, Qt::SkipEmptyParts);
+    QString prefix = words.mid(0, 3).join(QLatin1Char('-')).left(20);
+    while (prefix.endsWith(QLatin1Char('-')))
+        prefix.chop(1);
+    return prefix.isEmpty() ? QStringLiteral("LIFT") : prefix;
+}
+
+Opened open(Db &db, const QString &liftMsisdn, const QString &smsText, const Principal &who) {
+    const QString number = PhoneNumber::normalise(liftMsisdn);
+    if (number.isEmpty())
+        throw ApiError(
+            400, QStringLiteral("invalid_number"),
+            QStringLiteral("'%1' is not a phone number: give the lift SIM's number, e.g. 27710000001")
+                .arg(liftMsisdn));
+    Opened opened = db.transaction([&] {
+        QSqlQuery &lift = db.exec(
+            QStringLiteral("SELECT id, coalesce(building, site_name, '') FROM lifts WHERE msisdn = ?"),
+            {number});
+        if (!lift.next())
+            throw ApiError(404, QStringLiteral("lift_not_found"),
+                           QStringLiteral("No lift has the SIM number %1: import it with "
+                                          "'liftline-server import-registry' first")
+                               .arg(number));
+        const int liftId = lift.value(0).toInt();
+        const QString prefix = referencePrefix(lift.value(1).toString());
+        lift.finish();
+        // The id is taken first so that the reference is complete in the row the trigger announces.
+        QSqlQuery &q = db.exec(
+            QStringLiteral("WITH n AS (SELECT nextval(pg_get_serial_sequence('tickets', 'id')) AS id) "
+                           "INSERT INTO tickets (id, lift_id, status, ticket_reference, sms_text) "
+                           "SELECT n.id, ?, 'open', ? || '-TKT' || n.id, ? FROM n "
+                           "RETURNING id, ticket_reference"),
+            {liftId, prefix, smsText.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : smsText});
+        q.next();
+        Opened o{q.value(0).toInt(), q.value(1).toString()};
+        q.finish();
+        db.exec(QStringLiteral(
+                    "INSERT INTO event_log (event_type, ticket_id, metadata) VALUES ('ticket_opened', ?, "
+                    "jsonb_build_object('source', 'liftline', 'by', ?::text))"),
+                {o.id, who.actorName()});
+        AuditLog::record(
+            db, who, QStringLiteral("ticket.opened"), o.id,
+            {{QStringLiteral("lift_msisdn"), number}, {QStringLiteral("reference"), o.reference}});
+        return o;
+    });
+    Events::sequence(db);
+    return opened;
+}
+
+} // namespace Tickets

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "DbParams.h"
+#include "EmbeddedPostgres.h"
+
+#include <memory>
+
+struct Config;
+
+// The database the server and its subcommands work on: DATABASE_URL when set, otherwise the embedded
+// cluster (started here, or attached to when a server already runs it).
+class DatabaseTarget {
+public:
+    bool open(const Config &config, bool durable, QString *error);
+    const DbParams &params() const { return m_params; }
+    EmbeddedPostgres *embedded() const { return m_embedded.get(); }
+    QString describe() const;
+
+private:
+    DbParams m_params;
+    std::unique_ptr<EmbeddedPostgres> m_embedded;
+};

@@ -1,0 +1,170 @@
+#include "Db.h"
+
+#include "Logging.h"
+
+#include <QSqlError>
+#include <QSqlRecord>
+
+Db::Db(const DbParams &params, const QString &connectionName)
+    : m_params(params)
+    , m_name(connectionName) {}
+
+Db::~Db() {
+    m_prepared.clear();
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_name);
+    }
+}
+
+bool Db::isOpen() const {
+    return m_db.isValid() && m_db.isOpen();
+}
+
+void Db::open() {
+    if (isOpen())
+        return;
+    if (!m_db.isValid()) {
+        m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_name);
+        if (!m_db.isValid())
+            throw DbError(
+                DbError::Kind::Unavailable,
+                QStringLiteral("Qt's PostgreSQL driver (QPSQL) is not installed: install the package "
+                               "libqt6sql6-psql"));
+    }
+    m_db.setHostName(m_params.host);
+    m_db.setPort(m_params.port);
+    m_db.setUserName(m_params.user);
+    m_db.setPassword(m_params.password);
+    m_db.setDatabaseName(m_params.database);
+    QString options = QStringLiteral("connect_timeout=5;application_name=liftline-server");
+    if (!m_params.connectOptions.isEmpty())
+        options += QLatin1Char(';') + m_params.connectOptions;
+    m_db.setConnectOptions(options);
+    if (!m_db.open()) {
+        const QString reason = m_db.lastError().databaseText().trimmed();
+        throw DbError(DbError::Kind::Unavailable,
+                      QStringLiteral("Cannot connect to %1: %2").arg(m_params.describe(), reason));
+    }
+    m_inTransaction = false;
+    // libpq prints NOTICEs on stderr ("column already exists, skipping" from idempotent migrations).
+    QSqlQuery quiet(m_db);
+    quiet.exec(QStringLiteral("SET client_min_messages TO warning"));
+    qCDebug(lcDb) << "connected" << m_name << "to" << m_params.describe();
+}
+
+void Db::close() {
+    m_prepared.clear();
+    m_inTransaction = false;
+    if (m_db.isValid())
+        m_db.close();
+}
+
+void Db::bindAll(QSqlQuery &query, const QVariantList &binds) {
+    for (qsizetype i = 0; i < binds.size(); ++i)
+        query.bindValue(int(i), binds.at(i));
+}
+
+// Broken connections surface as errors without an SQLSTATE, or with class 08 (connection exception) and
+// 57P0x (the server is shutting down).
+static bool isConnectionLoss(const QSqlError &error, bool connectionOpen) {
+    const QString state = error.nativeErrorCode();
+    if (!connectionOpen || error.type() == QSqlError::ConnectionError)
+        return true;
+    if (state.startsWith(QLatin1String("08")) || state.startsWith(QLatin1String("57P")))
+        return true;
+    if (state.isEmpty()) {
+        const QString text = error.databaseText() + error.driverText();
+        return text.contains(QLatin1String("connection"), Qt::CaseInsensitive) ||
+               text.contains(QLatin1String("server closed"), Qt::CaseInsensitive);
+    }
+    return false;
+}
+
+void Db::fail(const QSqlError &error, const QString &sql) {
+    const bool lost = isConnectionLoss(error, m_db.isOpen());
+    const QString text =
+        error.databaseText().trimmed().isEmpty() ? error.text().trimmed() : error.databaseText().trimmed();
+    if (lost) {
+        qCWarning(lcDb) << "connection" << m_name << "lost:" << text;
+        close();
+        throw DbError(DbError::Kind::Unavailable,
+                      QStringLiteral("The database is not reachable: %1").arg(text));
+    }
+    qCDebug(lcDb) << "statement failed:" << error.nativeErrorCode() << text << "in" << sql.left(200);
+    throw DbError(DbError::Kind::Statement, text, error.nativeErrorCode());
+}
+
+QSqlQuery &Db::exec(const QString &sql, const QVariantList &binds) {
+    open();
+    ++m_statements;
+    auto it = m_prepared.find(sql);
+    if (it == m_prepared.end()) {
+        auto query = std::make_shared<QSqlQuery>(m_db);
+        query->setForwardOnly(true);
+        if (!query->prepare(sql))
+            fail(query->lastError(), sql);
+        it = m_prepared.insert(sql, query);
+    }
+    QSqlQuery &query = **it;
+    query.finish();
+    bindAll(query, binds);
+    if (!query.exec()) {
+        const QSqlError error = query.lastError();
+        // A failed prepared statement stays usable, but drop it so a schema change can re-prepare it.
+        m_prepared.remove(sql);
+        fail(error, sql);
+    }
+    return query;
+}
+
+QSqlQuery Db::execOnce(const QString &sql, const QVariantList &binds) {
+    open();
+    ++m_statements;
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    if (binds.isEmpty()) {
+        if (!query.exec(sql))
+            fail(query.lastError(), sql);
+        return query;
+    }
+    if (!query.prepare(sql))
+        fail(query.lastError(), sql);
+    bindAll(query, binds);
+    if (!query.exec())
+        fail(query.lastError(), sql);
+    return query;
+}
+
+void Db::execScript(const QString &sql) {
+    execOnce(sql);
+}
+
+QVariant Db::scalar(const QString &sql, const QVariantList &binds) {
+    QSqlQuery &query = exec(sql, binds);
+    QVariant value = query.next() ? query.value(0) : QVariant();
+    query.finish();
+    return value;
+}
+
+void Db::begin() {
+    execOnce(QStringLiteral("BEGIN"));
+    m_inTransaction = true;
+}
+
+void Db::commit() {
+    m_inTransaction = false;
+    execOnce(QStringLiteral("COMMIT"));
+}
+
+void Db::rollback() noexcept {
+    if (!m_inTransaction)
+        return;
+    m_inTransaction = false;
+    if (!isOpen())
+        return;
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("ROLLBACK")))
+        qCWarning(lcDb) << "rollback failed:" << query.lastError().text();
+}

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "DbError.h"
+#include "DbParams.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariant>
+#include <memory>
+
+// One PostgreSQL connection, used by one thread only (QSqlDatabase belongs to the thread that opened it).
+// Statements use '?' placeholders; every failure is thrown as DbError.
+class Db {
+public:
+    Db(const DbParams &params, const QString &connectionName);
+    ~Db();
+    Db(const Db &) = delete;
+    Db &operator=(const Db &) = delete;
+
+    const DbParams &params() const { return m_params; }
+    bool isOpen() const;
+    // Opens the connection when it is not open. Throws DbError::Unavailable.
+    void open();
+    void close();
+
+    // Runs a statement prepared once per connection and kept (the hot paths). The returned query stays
+    // valid until the same SQL runs again on this connection.
+    QSqlQuery &exec(const QString &sql, const QVariantList &binds = {});
+    // Runs a statement that is not kept prepared (rare statements, DDL).
+    QSqlQuery execOnce(const QString &sql, const QVariantList &binds = {});
+    // Runs several statements separated by ';' in one round trip (migrations).
+    void execScript(const QString &sql);
+
+    // First column of the first row, or an invalid QVariant when there is no row.
+    QVariant scalar(const QString &sql, const QVariantList &binds = {});
+
+    void begin();
+    void commit();
+    void rollback() noexcept;
+    bool inTransaction() const { return m_inTransaction; }
+
+    // Runs f inside BEGIN/COMMIT; rolls back and rethrows on any exception.
+    template<class F>
+    auto transaction(F &&f) -> decltype(f()) {
+        begin();
+        try {
+            if constexpr (std::is_void_v<decltype(f())>) {
+                f();
+                commit();
+            } else {
+                auto result = f();
+                commit();
+                return result;
+            }
+        } catch (...) {
+            rollback();
+            throw;
+        }
+    }
+
+    // Runs f; when the connection turns out to have broken while idle (PostgreSQL restarted, say), the
+    // first statement fails before anything happened, so f is run once more on a fresh connection.
+    template<class F>
+    auto retryingStaleConnection(F &&f) -> decltype(f()) {
+        const bool wasOpen = isOpen();
+        m_statements = 0;
+        try {
+            return f();
+        } catch (const DbError &e) {
+            if (e.kind() != DbError::Kind::Unavailable || !wasOpen || m_statements > 1)
+                throw;
+        }
+        m_statements = 0;
+        return f();
+    }
+
+    QSqlDatabase &database() { return m_db; }
+
+private:
+    [[noreturn]] void fail(const QSqlError &error, const QString &sql);
+    void bindAll(QSqlQuery &query, const QVariantList &binds);
+
+    DbParams m_params;
+    QString m_name;
+    QSqlDatabase m_db;
+    QHash<QString, std::shared_ptr<QSqlQuery>> m_prepared;
+    bool m_inTransaction = false;
+    int m_statements = 0;
+};

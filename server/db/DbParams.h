@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QString>
+
+// Where a PostgreSQL database is and how to sign in to it, in the form QPSQL takes.
+struct DbParams {
+    QString host; // a host name, or a folder holding the Unix socket
+    int port = 5432;
+    QString user;
+    QString password;
+    QString database;
+    QString connectOptions; // libpq keywords, ';'-separated, e.g. "sslmode=require"
+
+    bool isValid() const { return !database.isEmpty(); }
+    DbParams withDatabase(const QString &name) const;
+    // For logs and messages: never includes the password.
+    QString describe() const;
+    // The libpq connection string (for pg_dump and friends); includes the password.
+    QString conninfo() const;
+
+    // postgres://user:password@host:port/database?sslmode=require (also postgresql://). A host of the
+    // form %2Fpath or ?host=/path selects a Unix socket folder. Empty params and *error set when invalid.
+    static DbParams fromUrl(const QString &url, QString *error);
+};

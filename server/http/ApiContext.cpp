@@ -1,0 +1,116 @@
+#include "ApiContext.h"
+
+#include "Logging.h"
+#include "auth/Auth.h"
+#include "db/Db.h"
+#include "db/DbPool.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+ApiContext::ApiContext(DbPool *pool, Auth *auth, MessageTransport *transport, int sessionHours,
+                       QObject *parent)
+    : QObject(parent)
+    , m_pool(pool)
+    , m_auth(auth)
+    , m_transport(transport)
+    , m_sessionHours(sessionHours) {}
+
+HttpResponse ApiContext::guarded(Db &db, const Work &work, std::atomic<bool> *dbDown) {
+    try {
+        HttpResponse r = db.retryingStaleConnection([&] { return work(db); });
+        if (dbDown)
+            dbDown->store(false);
+        return r;
+    } catch (const ApiError &e) {
+        if (dbDown)
+            dbDown->store(false);
+        return e.response();
+    } catch (const DbError &e) {
+        if (e.kind() == DbError::Kind::Unavailable) {
+            if (dbDown)
+                dbDown->store(true);
+            return HttpResponse::error(
+                503, QStringLiteral("database_unavailable"),
+                QStringLiteral("The database is not reachable right now; nothing was changed. "
+                               "Try again in a moment"));
+        }
+        qCWarning(lcHttp) << "database statement failed:" << e.sqlState() << e.message();
+        return HttpResponse::error(
+            500, QStringLiteral("internal_error"),
+            QStringLiteral("The server could not complete this request; the details are in "
+                           "its log"));
+    } catch (const std::exception &e) {
+        qCCritical(lcHttp) << "handler failed:" << e.what();
+        return HttpResponse::error(
+            500, QStringLiteral("internal_error"),
+            QStringLiteral("The server could not complete this request; the details are in "
+                           "its log"));
+    }
+}
+
+void ApiContext::run(ReplyPtr reply, Work work) {
+    std::atomic<bool> *down = &m_dbDown;
+    m_pool->run<HttpResponse>(
+        this, [work = std::move(work), down](Db &db) { return guarded(db, work, down); },
+        [reply](HttpResponse response) { reply->send(response); });
+}
+
+void ApiContext::authed(const HttpRequest &request, ReplyPtr reply, AuthedWork work) {
+    const Auth *auth = m_auth;
+    run(std::move(reply), [request, auth, work = std::move(work)](Db &db) {
+        const Principal principal = auth->authenticate(db, request);
+        return work(db, principal);
+    });
+}
+
+int ApiContext::ticketId(const HttpRequest &request) {
+    const QString text = request.pathArgs.value(QStringLiteral("ticketId"));
+    bool ok = false;
+    const int id = text.toInt(&ok);
+    if (!ok || id <= 0 || text.startsWith(QLatin1Char('+')))
+        throw ApiError(400, QStringLiteral("invalid_ticket_id"),
+                       QStringLiteral("'%1' is not a ticket id: ticket ids are positive whole numbers")
+                           .arg(text.left(40)));
+    return id;
+}
+
+QJsonObject ApiContext::jsonBody(const HttpRequest &request, bool allowEmpty) {
+    const QByteArray type = request.header("content-type").split(';').first().trimmed().toLower();
+    if (!type.isEmpty() && type != "application/json" && !type.endsWith("+json"))
+        throw ApiError(
+            415, QStringLiteral("unsupported_media_type"),
+            QStringLiteral("Send the body as JSON with 'Content-Type: application/json' (got '%1')")
+                .arg(QString::fromLatin1(type.left(80))));
+    if (request.body.size() > maxBodyBytes)
+        throw ApiError(413, QStringLiteral("body_too_large"),
+                       QStringLiteral("The body has %1 bytes; at most %2 are accepted")
+                           .arg(request.body.size())
+                           .arg(maxBodyBytes));
+    if (request.body.trimmed().isEmpty()) {
+        if (allowEmpty)
+            return {};
+        throw ApiError(400, QStringLiteral("invalid_json"),
+                       QStringLiteral("The body is empty; send a JSON object"));
+    }
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError)
+        throw ApiError(400, QStringLiteral("invalid_json"),
+                       QStringLiteral("The body is not valid JSON (%1 at byte %2)")
+                           .arg(error.errorString())
+                           .arg(error.offset));
+    if (!doc.isObject())
+        throw ApiError(400, QStringLiteral("invalid_json"), QStringLiteral("The body must be a JSON object"));
+    return doc.object();
+}
+
+QString ApiContext::stringField(const QJsonObject &body, const QString &name) {
+    const QJsonValue v = body.value(name);
+    if (v.isUndefined() || v.isNull())
+        return {};
+    if (!v.isString())
+        throw ApiError(400, QStringLiteral("invalid_field"),
+                       QStringLiteral("'%1' must be a string").arg(name));
+    return v.toString();
+}

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "HttpServer.h"
+#include "auth/Principal.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <atomic>
+#include <functional>
+
+class Auth;
+class Db;
+class DbPool;
+class MessageTransport;
+
+// What the route handlers share: the database pool, the credentials, the transport. run() and authed()
+// carry a handler's work to a database thread and its answer back, turning errors into the envelope:
+// ApiError as it says, an unreachable database as 503, anything else as 500 without details.
+class ApiContext : public QObject {
+    Q_OBJECT
+public:
+    ApiContext(DbPool *pool, Auth *auth, MessageTransport *transport, int sessionHours,
+               QObject *parent = nullptr);
+
+    using Work = std::function<HttpResponse(Db &)>;
+    using AuthedWork = std::function<HttpResponse(Db &, const Principal &)>;
+
+    void run(ReplyPtr reply, Work work);
+    void authed(const HttpRequest &request, ReplyPtr reply, AuthedWork work);
+
+    // Runs on a database thread: the same error handling as run(), for handlers that chain steps.
+    static HttpResponse guarded(Db &db, const Work &work, std::atomic<bool> *dbDown = nullptr);
+
+    // The {ticketId} path argument; throws ApiError 400 invalid_ticket_id.
+    static int ticketId(const HttpRequest &request);
+    // The body as a JSON object; throws 415 for another Content-Type, 413 when too large, 400 otherwise.
+    static QJsonObject jsonBody(const HttpRequest &request, bool allowEmpty = false);
+    // A string field, or empty; throws 400 when present with another type.
+    static QString stringField(const QJsonObject &body, const QString &name);
+
+    DbPool *pool() const { return m_pool; }
+    Auth *auth() const { return m_auth; }
+    MessageTransport *transport() const { return m_transport; }
+    int sessionHours() const { return m_sessionHours; }
+    bool databaseDown() const { return m_dbDown.load(); }
+
+    static constexpr qsizetype maxBodyBytes = 64 * 1024;
+
+private:
+    DbPool *m_pool;
+    Auth *m_auth;
+    MessageTransport *m_transport;
+    int m_sessionHours;
+    std::atomic<bool> m_dbDown{false};
+};

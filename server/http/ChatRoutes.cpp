@@ -1,0 +1,188 @@
+#include "ChatRoutes.h"
+
+#include "ApiContext.h"
+#include "HttpServer.h"
+#include "auth/Auth.h"
+#include "chat/ChatStore.h"
+#include "chat/Outbox.h"
+#include "db/Db.h"
+#include "db/DbPool.h"
+#include "db/Events.h"
+#include "whatsapp/MessageTransport.h"
+
+#include <QPointer>
+
+namespace ChatRoutes {
+
+namespace {
+
+int positiveQueryInt(const HttpRequest &request, const QString &name, qint64 max, const QString &code,
+                     qint64 *out) {
+    if (!request.query.hasQueryItem(name))
+        return 0;
+    const QString text = request.query.queryItemValue(name);
+    bool ok = false;
+    const qint64 v = text.toLongLong(&ok);
+    if (!ok || v < 1 || v > max)
+        throw ApiError(400, code,
+                       QStringLiteral("'%1' must be a whole number from 1 to %2, not '%3'")
+                           .arg(name)
+                           .arg(max)
+                           .arg(text.left(40)));
+    *out = v;
+    return 1;
+}
+
+void send(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply) {
+    struct Step {
+        HttpResponse immediate;
+        bool proceed = false;
+        Outbox::Prepared prepared;
+    };
+    QPointer<ApiContext> context(&ctx);
+    ctx.pool()->run<Step>(
+        &ctx,
+        [request, auth = ctx.auth()](Db &db) {
+            Step step;
+            step.immediate = ApiContext::guarded(db, [&](Db &db) {
+                const Principal who = auth->authenticate(db, request);
+                const int ticketId = ApiContext::ticketId(request);
+                ChatStore::requireTicket(db, ticketId);
+                const QJsonObject body = ApiContext::jsonBody(request);
+                const QJsonValue message = body.value(QStringLiteral("message"));
+                if (!message.isString() && !message.isUndefined() && !message.isNull())
+                    throw ApiError(400, QStringLiteral("message_required"),
+                                   QStringLiteral("'message' must be text"));
+                // With an agent's session the account's name is recorded, whatever the body says.
+                QString agentName =
+                    who.kind == Principal::Kind::Agent
+                        ? who.displayName
+                        : ApiContext::stringField(body, QStringLiteral("agent_name")).trimmed();
+                if (agentName.isEmpty())
+                    agentName = who.actorName();
+                step.prepared =
+                    Outbox::prepare(db, ticketId, message.toString(),
+                                    ApiContext::stringField(body, QStringLiteral("client_message_id")),
+                                    agentName.left(120), who, request.remote);
+                if (step.prepared.duplicate)
+                    return HttpResponse::okRaw({{"message", "\"Message sent successfully\""},
+                                                {"chat_message", step.prepared.messageJson}});
+                step.proceed = true;
+                return HttpResponse();
+            });
+            return step;
+        },
+        [context, reply](Step step) {
+            if (!step.proceed || !context) {
+                reply->send(step.immediate);
+                return;
+            }
+            OutboundMessage out;
+            out.messageId = step.prepared.messageId;
+            out.to = step.prepared.to;
+            out.text = step.prepared.text;
+            context->transport()->send(out, [context, reply, id = out.messageId](SendResult result) {
+                if (!context)
+                    return;
+                context->run(reply, [id, result](Db &db) {
+                    const QByteArray message = Outbox::complete(db, id, result);
+                    if (!result.ok) {
+                        HttpResponse r =
+                            HttpResponse::error(502, QStringLiteral("send_failed"),
+                                                QStringLiteral("WhatsApp did not accept the message: %1")
+                                                    .arg(result.errorMessage));
+                        return r;
+                    }
+                    return HttpResponse::okRaw(
+                        {{"message", "\"Message sent successfully\""}, {"chat_message", message}});
+                });
+            });
+        });
+}
+
+} // namespace
+
+void install(HttpServer &server, ApiContext &ctx) {
+    server.route(
+        "GET", QStringLiteral("/api/chat/conversations"), [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [](Db &db, const Principal &) {
+                qint64 seq = 0;
+                const QByteArray list = ChatStore::conversations(db, &seq);
+                return HttpResponse::okRaw({{"conversations", list}, {"seq", QByteArray::number(seq)}});
+            });
+        });
+
+    server.route(
+        "GET", QStringLiteral("/api/chat/{ticketId}/messages"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &) {
+                const int ticketId = ApiContext::ticketId(request);
+                return db.transaction([&] {
+                    db.execOnce(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+                    const QByteArray ticket = ChatStore::conversation(db, ticketId);
+                    if (ticket.isEmpty())
+                        ChatStore::requireTicket(db, ticketId);
+                    qint64 limit = 0;
+                    qint64 before = 0;
+                    positiveQueryInt(request, QStringLiteral("limit"), 500, QStringLiteral("invalid_limit"),
+                                     &limit);
+                    positiveQueryInt(request, QStringLiteral("before"), std::numeric_limits<qint64>::max(),
+                                     QStringLiteral("invalid_before"), &before);
+                    const qint64 seq = Events::latest(db);
+                    const ChatStore::Page page = ChatStore::messages(db, ticketId, int(limit), before);
+                    return HttpResponse::okRaw({{"ticket", ticket},
+                                                {"messages", page.messages},
+                                                {"has_more", page.hasMore ? "true" : "false"},
+                                                {"seq", QByteArray::number(seq)}});
+                });
+            });
+        });
+
+    server.route("POST", QStringLiteral("/api/chat/{ticketId}/send"),
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) { send(ctx, request, reply); });
+
+    server.route("POST", QStringLiteral("/api/chat/{ticketId}/mark-read"),
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) {
+                     ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                         const int ticketId = ApiContext::ticketId(request);
+                         ChatStore::requireTicket(db, ticketId);
+                         const int count = ChatStore::markRead(db, ticketId, who, request.remote);
+                         return HttpResponse::okRaw({{"message", "\"Messages marked as read\""},
+                                                     {"marked", QByteArray::number(count)}});
+                     });
+                 });
+
+    server.route(
+        "POST", QStringLiteral("/api/chat/{ticketId}/acknowledge"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                const int ticketId = ApiContext::ticketId(request);
+                ChatStore::requireTicket(db, ticketId);
+                ChatStore::acknowledge(db, ticketId, who, request.remote);
+                return HttpResponse::okRaw({{"conversation", ChatStore::conversation(db, ticketId)}});
+            });
+        });
+
+    server.route(
+        "POST", QStringLiteral("/api/chat/{ticketId}/resolve"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                const int ticketId = ApiContext::ticketId(request);
+                ChatStore::requireTicket(db, ticketId);
+                const QJsonObject body = ApiContext::jsonBody(request, true);
+                const QString note = ApiContext::stringField(body, QStringLiteral("note")).trimmed();
+                if (note.isEmpty())
+                    throw ApiError(
+                        400, QStringLiteral("note_required"),
+                        QStringLiteral(
+                            "Write a short note on how the call ended; it is kept with the ticket"));
+                if (note.toUcs4().size() > 2000)
+                    throw ApiError(400, QStringLiteral("note_too_long"),
+                                   QStringLiteral("The note may have at most 2000 characters"));
+                ChatStore::resolve(db, ticketId, note, who, request.remote);
+                return HttpResponse::okRaw({{"conversation", ChatStore::conversation(db, ticketId)}});
+            });
+        });
+}
+
+} // namespace ChatRoutes

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QUrlQuery>
+#include <stdexcept>
+
+// What a handler needs of a request: a plain copy, safe to hand to a database thread.
+struct HttpRequest {
+    QByteArray method;
+    QString path;
+    QUrlQuery query;
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers; // names in lower case
+    QString remote;
+    QHash<QString, QString> pathArgs; // {name} segments of the route
+
+    QByteArray header(const QByteArray &lowerCaseName) const { return headers.value(lowerCaseName); }
+};
+
+struct HttpResponse {
+    int status = 200;
+    QByteArray contentType = "application/json";
+    QByteArray body;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+
+    static HttpResponse json(const QJsonObject &object, int status = 200);
+    // {"ok":true, <fields...>} where rawFields are already JSON (built by PostgreSQL, say).
+    static HttpResponse okRaw(const QList<std::pair<QByteArray, QByteArray>> &rawFields, int status = 200);
+    static HttpResponse error(int status, const QString &code, const QString &message);
+    static HttpResponse text(const QByteArray &body, int status = 200,
+                             const QByteArray &contentType = "text/plain; charset=utf-8");
+};
+
+// Thrown by handlers for every answer that is not a success: it becomes the error envelope
+// {"ok": false, "error": {"code", "message"}} with its status.
+class ApiError : public std::runtime_error {
+public:
+    ApiError(int status, QString code, QString message)
+        : std::runtime_error(code.toStdString())
+        , status(status)
+        , code(std::move(code))
+        , message(std::move(message)) {}
+    HttpResponse response() const { return HttpResponse::error(status, code, message); }
+
+    int status;
+    QString code;
+    QString message;
+};

@@ -1,0 +1,121 @@
+#include "Cli.h"
+#include "Config.h"
+#include "Logging.h"
+#include "ServerApp.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTextStream>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+int signalPipe[2];
+
+void onSignal(int) {
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(signalPipe[1], &c, 1);
+}
+
+// SIGINT and SIGTERM end the event loop, so the server closes its database pool and stops the embedded
+// PostgreSQL in order.
+void quitOnSignals(QCoreApplication &app) {
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [&app] {
+        char c;
+        [[maybe_unused]] const auto n = ::read(signalPipe[0], &c, 1);
+        qCInfo(lcServer) << "Stopping";
+        app.quit();
+    });
+    struct sigaction action {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+}
+
+} // namespace
+
+int main(int argc, char *argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("liftline-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LIFTLINE_VERSION));
+    qSetMessagePattern(
+        QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Liftline server: the WhatsApp webhook, the chat API and the "
+                       "event stream for the agents' consoles.\n\n") +
+        Cli::help());
+    parser.addHelpOption();
+    parser.addVersionOption();
+    Config::addOptions(parser);
+    parser.addOptions({
+        {QStringLiteral("name"), QStringLiteral("agent add: the agent's full name."), QStringLiteral("NAME")},
+        {QStringLiteral("role"), QStringLiteral("agent add: agent (default) or admin."),
+         QStringLiteral("ROLE")},
+        {QStringLiteral("lift"), QStringLiteral("ticket open: the lift SIM's number."),
+         QStringLiteral("MSISDN")},
+        {QStringLiteral("sms"), QStringLiteral("ticket open: the emergency SMS text."),
+         QStringLiteral("TEXT")},
+    });
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("See Commands above; default: serve."));
+    if (!parser.parse(QCoreApplication::arguments())) {
+        QTextStream(stderr) << "liftline-server: " << parser.errorText()
+                            << "\nSee 'liftline-server --help'.\n";
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText() << '\n' << Config::environmentHelp();
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << "liftline-server " << LIFTLINE_VERSION << '\n';
+        return 0;
+    }
+
+    Config config;
+    QString error;
+    if (!Config::load(parser, &config, &error)) {
+        QTextStream(stderr) << "liftline-server: " << error << '\n';
+        return 2;
+    }
+
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty() && positional.first() != QLatin1String("serve")) {
+        if (!Cli::isSubcommand(positional.first())) {
+            QTextStream(stderr) << "liftline-server: unknown command '" << positional.first()
+                                << "'\nSee 'liftline-server --help'.\n";
+            return 2;
+        }
+        return Cli::run(positional, parser, config);
+    }
+
+    for (const QString &warning : config.warnings())
+        qCWarning(lcServer).noquote() << warning;
+
+    quitOnSignals(app);
+    ServerApp server(config);
+    if (!server.start(&error)) {
+        QTextStream(stderr) << "liftline-server: " << error << '\n';
+        return 1;
+    }
+    QTextStream out(stdout);
+    out << "Liftline server listening on " << server.url() << '\n';
+    out << "Database: " << server.database().describe() << '\n';
+    out << "WhatsApp sending: sandbox (messages are stored, not delivered)\n";
+    if (config.demo)
+        out << "Demo: sign in as 'demo' with the one-time password " << server.demoPassword()
+            << " (new at every start)\n";
+    out.flush();
+    return app.exec();
+}

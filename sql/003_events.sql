@@ -1,0 +1,249 @@
+-- Everything a console shows is described by an event in chat_events. Writers insert events unnumbered in
+-- their own transaction (chat_emit); one sequencer at a time (chat_sequence_events, under an advisory lock)
+-- numbers the committed ones. Numbers therefore follow commit order and have no gaps, which lets a console
+-- resume from the last number it saw.
+
+CREATE OR REPLACE FUNCTION liftline_iso(t timestamptz) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+    SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+$$;
+
+CREATE TABLE IF NOT EXISTS chat_events (
+    id          bigserial PRIMARY KEY,
+    seq         bigint UNIQUE,
+    event       text NOT NULL,
+    ticket_id   integer,
+    data        json NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS chat_events_unsequenced_idx ON chat_events (id) WHERE seq IS NULL;
+
+CREATE OR REPLACE FUNCTION chat_emit(p_event text, p_ticket_id integer, p_data json) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO chat_events (event, ticket_id, data) VALUES (p_event, p_ticket_id, p_data);
+    -- Delivered at commit (and once per transaction): a listening server then runs the sequencer.
+    PERFORM pg_notify('liftline_pending', '');
+END
+$$;
+
+-- Numbers every committed, unnumbered event and returns the newest number. Must run in its own
+-- READ COMMITTED transaction: each statement then sees what committed before the lock was granted.
+CREATE OR REPLACE FUNCTION chat_sequence_events() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    last_seq bigint;
+    numbered bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('liftline.chat_events.sequencer'));
+    SELECT coalesce(max(seq), 0) INTO last_seq FROM chat_events;
+    WITH todo AS (
+        SELECT id, row_number() OVER (ORDER BY id) AS rn FROM chat_events WHERE seq IS NULL
+    )
+    UPDATE chat_events e SET seq = last_seq + todo.rn FROM todo WHERE e.id = todo.id;
+    GET DIAGNOSTICS numbered = ROW_COUNT;
+    IF numbered > 0 THEN
+        PERFORM pg_notify('liftline_events', (last_seq + numbered)::text);
+    END IF;
+    RETURN last_seq + numbered;
+END
+$$;
+
+CREATE OR REPLACE VIEW chat_conversation_rows AS
+SELECT t.id,
+       t.lift_id,
+       CASE WHEN t.status = 'open' THEN 'open' ELSE 'closed' END AS status,
+       t.status = 'open' AS is_open,
+       t.ticket_reference,
+       t.agent_requested,
+       t.agent_requested_at,
+       t.acknowledged_at,
+       t.acknowledged_by,
+       t.responded_by,
+       t.created_at,
+       t.resolved_at,
+       l.site_name,
+       l.building,
+       l.msisdn AS lift_msisdn,
+       concat_ws(' - ', nullif(l.site_name, ''), nullif(l.building, '')) AS lift_name,
+       c.display_name AS contact_name,
+       c.primary_msisdn AS contact_phone,
+       coalesce(s.message_count, 0) AS message_count,
+       coalesce(s.unread_count, 0) AS unread_count,
+       s.last_message_at,
+       s.last_message_preview,
+       w.last_inbound_at + interval '24 hours' AS window_expires_at
+FROM tickets t
+JOIN lifts l ON l.id = t.lift_id
+LEFT JOIN contacts c ON c.id = t.responded_by
+LEFT JOIN chat_ticket_summary s ON s.ticket_id = t.id
+LEFT JOIN chat_windows w ON w.number = c.primary_msisdn;
+
+CREATE OR REPLACE FUNCTION chat_conversation_to_json(r chat_conversation_rows) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', r.id,
+        'lift_id', r.lift_id,
+        'status', r.status,
+        'ticket_reference', r.ticket_reference,
+        'agent_requested', r.agent_requested,
+        'agent_requested_at', liftline_iso(r.agent_requested_at),
+        'acknowledged_at', liftline_iso(r.acknowledged_at),
+        'acknowledged_by', r.acknowledged_by,
+        'responded_by', r.responded_by,
+        'created_at', liftline_iso(r.created_at),
+        'resolved_at', liftline_iso(r.resolved_at),
+        'site_name', r.site_name,
+        'building', r.building,
+        'lift_msisdn', r.lift_msisdn,
+        'lift_name', r.lift_name,
+        'contact_name', r.contact_name,
+        'contact_phone', r.contact_phone,
+        'message_count', r.message_count,
+        'unread_count', r.unread_count,
+        'last_message_at', liftline_iso(r.last_message_at),
+        'last_message_preview', r.last_message_preview,
+        'window_expires_at', liftline_iso(r.window_expires_at))
+$$;
+
+CREATE OR REPLACE FUNCTION chat_conversation_json(p_ticket_id integer) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT chat_conversation_to_json(r) FROM chat_conversation_rows r WHERE r.id = p_ticket_id
+$$;
+
+CREATE OR REPLACE FUNCTION chat_message_to_json(m chat_messages) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', m.id,
+        'ticket_id', m.ticket_id,
+        'from_number', m.from_number,
+        'to_number', m.to_number,
+        'message', m.message,
+        'direction', m.direction,
+        'agent_name', m.agent_name,
+        'read_by_agent', m.read_by_agent,
+        'created_at', liftline_iso(m.created_at),
+        'wa_timestamp', liftline_iso(m.wa_timestamp),
+        'kind', m.kind,
+        'status', m.status,
+        'wa_message_id', m.wa_message_id,
+        'error', CASE WHEN m.error_code IS NULL AND m.error_message IS NULL THEN NULL
+                      ELSE json_build_object('code', m.error_code, 'message', m.error_message) END,
+        'client_message_id', m.client_message_id)
+$$;
+
+CREATE OR REPLACE FUNCTION chat_message_preview(m chat_messages) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN btrim(m.message) = '' THEN '[' || m.kind || ']' ELSE left(m.message, 140) END
+$$;
+
+-- Recomputes one ticket's counters from the transcript (after moves, and after bulk loads).
+CREATE OR REPLACE FUNCTION chat_refresh_summary(p_ticket_id integer) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO chat_ticket_summary AS s (ticket_id, message_count, unread_count, last_message_id,
+                                          last_message_at, last_message_preview)
+    SELECT p_ticket_id,
+           (SELECT count(*) FROM chat_messages WHERE ticket_id = p_ticket_id),
+           (SELECT count(*) FROM chat_messages
+             WHERE ticket_id = p_ticket_id AND direction = 'inbound' AND NOT read_by_agent),
+           last.id, last.created_at, chat_message_preview(last)
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (SELECT * FROM chat_messages WHERE ticket_id = p_ticket_id ORDER BY id DESC LIMIT 1) last ON true
+    ON CONFLICT (ticket_id) DO UPDATE SET
+        message_count = EXCLUDED.message_count,
+        unread_count = EXCLUDED.unread_count,
+        last_message_id = EXCLUDED.last_message_id,
+        last_message_at = EXCLUDED.last_message_at,
+        last_message_preview = EXCLUDED.last_message_preview
+$$;
+
+CREATE OR REPLACE FUNCTION chat_messages_row_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO chat_ticket_summary AS s (ticket_id, message_count, unread_count, last_message_id,
+                                          last_message_at, last_message_preview)
+    VALUES (NEW.ticket_id, 1, CASE WHEN NEW.direction = 'inbound' AND NOT NEW.read_by_agent THEN 1 ELSE 0 END,
+            NEW.id, NEW.created_at, chat_message_preview(NEW))
+    ON CONFLICT (ticket_id) DO UPDATE SET
+        message_count = s.message_count + 1,
+        unread_count = s.unread_count + EXCLUDED.unread_count,
+        last_message_id = greatest(s.last_message_id, EXCLUDED.last_message_id),
+        last_message_at = CASE WHEN s.last_message_id IS NULL OR EXCLUDED.last_message_id > s.last_message_id
+                               THEN EXCLUDED.last_message_at ELSE s.last_message_at END,
+        last_message_preview = CASE WHEN s.last_message_id IS NULL OR EXCLUDED.last_message_id > s.last_message_id
+                                    THEN EXCLUDED.last_message_preview ELSE s.last_message_preview END;
+    PERFORM chat_emit('message.created', NEW.ticket_id, chat_message_to_json(NEW));
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION chat_messages_row_updated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.ticket_id <> OLD.ticket_id THEN
+        PERFORM chat_refresh_summary(OLD.ticket_id);
+        PERFORM chat_refresh_summary(NEW.ticket_id);
+    ELSIF (OLD.direction = 'inbound' AND NOT OLD.read_by_agent)
+          IS DISTINCT FROM (NEW.direction = 'inbound' AND NOT NEW.read_by_agent) THEN
+        UPDATE chat_ticket_summary
+           SET unread_count = greatest(0, unread_count
+               + CASE WHEN NEW.direction = 'inbound' AND NOT NEW.read_by_agent THEN 1 ELSE -1 END)
+         WHERE ticket_id = NEW.ticket_id;
+    END IF;
+    PERFORM chat_emit('message.updated', NEW.ticket_id, chat_message_to_json(NEW));
+    RETURN NULL;
+END
+$$;
+
+-- One conversation.updated per ticket and statement, after the row triggers have updated the counters.
+CREATE OR REPLACE FUNCTION chat_messages_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM chat_emit('conversation.updated', t.ticket_id, chat_conversation_json(t.ticket_id))
+    FROM (SELECT DISTINCT ticket_id FROM new_rows ORDER BY ticket_id) t;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION chat_messages_updated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM chat_emit('conversation.updated', t.ticket_id, chat_conversation_json(t.ticket_id))
+    FROM (SELECT n.ticket_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+           WHERE n.read_by_agent IS DISTINCT FROM o.read_by_agent OR n.ticket_id <> o.ticket_id
+          UNION
+          SELECT o.ticket_id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.ticket_id <> o.ticket_id
+          ORDER BY 1) t;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION chat_tickets_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM chat_emit('conversation.updated', NEW.id, chat_conversation_json(NEW.id));
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS chat_messages_row_inserted ON chat_messages;
+CREATE TRIGGER chat_messages_row_inserted AFTER INSERT ON chat_messages
+    FOR EACH ROW EXECUTE FUNCTION chat_messages_row_inserted();
+DROP TRIGGER IF EXISTS chat_messages_row_updated ON chat_messages;
+CREATE TRIGGER chat_messages_row_updated AFTER UPDATE ON chat_messages
+    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION chat_messages_row_updated();
+DROP TRIGGER IF EXISTS chat_messages_inserted ON chat_messages;
+CREATE TRIGGER chat_messages_inserted AFTER INSERT ON chat_messages
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION chat_messages_inserted();
+DROP TRIGGER IF EXISTS chat_messages_updated ON chat_messages;
+CREATE TRIGGER chat_messages_updated AFTER UPDATE ON chat_messages
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION chat_messages_updated();
+
+-- Changes to tickets, ours or the original system's, reach the consoles through this trigger.
+DROP TRIGGER IF EXISTS chat_tickets_inserted ON tickets;
+CREATE TRIGGER chat_tickets_inserted AFTER INSERT ON tickets
+    FOR EACH ROW EXECUTE FUNCTION chat_tickets_changed();
+DROP TRIGGER IF EXISTS chat_tickets_updated ON tickets;
+CREATE TRIGGER chat_tickets_updated AFTER UPDATE ON tickets
+    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION chat_tickets_changed();

@@ -2,7 +2,8 @@
 
 namespace PhoneNumber {
 
-QString normalise(const QString &text) {
+QString normalise(const QString &text)
+{
     QString digits;
     digits.reserve(text.size());
     const QString trimmed = text.trimmed();

@@ -29,29 +29,34 @@ namespace Cli {
 
 namespace {
 
-QTextStream &out() {
+QTextStream &out()
+{
     static QTextStream s(stdout);
     return s;
 }
 
-QTextStream &err() {
+QTextStream &err()
+{
     static QTextStream s(stderr);
     return s;
 }
 
-int usage(const QString &what) {
+int usage(const QString &what)
+{
     err() << "liftline-server: " << what << "\nSee 'liftline-server --help'.\n";
     err().flush();
     return 2;
 }
 
-int failed(const QString &what) {
+int failed(const QString &what)
+{
     err() << "liftline-server: " << what << '\n';
     err().flush();
     return 1;
 }
 
-QString readLine(bool echo) {
+QString readLine(bool echo)
+{
     termios saved{};
     const bool tty = ::isatty(STDIN_FILENO);
     if (tty && !echo) {
@@ -71,7 +76,8 @@ QString readLine(bool echo) {
 }
 
 // From a terminal: asked twice without echo. Otherwise: the first line of standard input.
-bool readNewPassword(const QString &username, QString *password) {
+bool readNewPassword(const QString &username, QString *password)
+{
     if (::isatty(STDIN_FILENO)) {
         err() << "New password for " << username << ": ";
         err().flush();
@@ -93,7 +99,8 @@ bool readNewPassword(const QString &username, QString *password) {
     return true;
 }
 
-int backup(DatabaseTarget &target, const QString &file) {
+int backup(DatabaseTarget &target, const QString &file)
+{
     const QString program = target.embedded() ? target.embedded()->program(QStringLiteral("pg_dump"))
                                               : QStandardPaths::findExecutable(QStringLiteral("pg_dump"));
     if (program.isEmpty() || !QFileInfo(program).isExecutable())
@@ -119,7 +126,8 @@ int backup(DatabaseTarget &target, const QString &file) {
     return 0;
 }
 
-int restore(DatabaseTarget &target, const QString &file) {
+int restore(DatabaseTarget &target, const QString &file)
+{
     EmbeddedPostgres *pg = target.embedded();
     if (!pg)
         return failed(
@@ -162,7 +170,8 @@ int restore(DatabaseTarget &target, const QString &file) {
 
 } // namespace
 
-bool isSubcommand(const QString &word) {
+bool isSubcommand(const QString &word)
+{
     static const QStringList words{QStringLiteral("serve"),  QStringLiteral("migrate"),
                                    QStringLiteral("agent"),  QStringLiteral("import-registry"),
                                    QStringLiteral("ticket"), QStringLiteral("backup"),
@@ -170,7 +179,8 @@ bool isSubcommand(const QString &word) {
     return words.contains(word);
 }
 
-QString help() {
+QString help()
+{
     return QStringLiteral(
         "Commands:\n"
         "  serve (the default)                 run the server\n"
@@ -194,7 +204,8 @@ QString help() {
         "A command run while the server is up uses the same database.\n");
 }
 
-int run(const QStringList &positional, const QCommandLineParser &parser, const Config &config) {
+int run(const QStringList &positional, const QCommandLineParser &parser, const Config &config)
+{
     const QString command = positional.value(0);
     const QString sub = positional.value(1);
 

@@ -28,7 +28,8 @@ const Setting stringSettings[] = {
     {"WHATSAPP_APP_SECRET", &Config::whatsappAppSecret},
 };
 
-bool parseListen(const QString &text, Config *config, QString *error) {
+bool parseListen(const QString &text, Config *config, QString *error)
+{
     const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
     QString host = colon >= 0 ? text.left(colon) : QString();
     const QString portText = colon >= 0 ? text.mid(colon + 1) : text;
@@ -56,7 +57,8 @@ bool parseListen(const QString &text, Config *config, QString *error) {
     return true;
 }
 
-bool parseInt(const QString &name, const QString &text, int min, int max, int *out, QString *error) {
+bool parseInt(const QString &name, const QString &text, int min, int max, int *out, QString *error)
+{
     bool ok = false;
     const int v = text.toInt(&ok);
     if (!ok || v < min || v > max) {
@@ -73,7 +75,8 @@ bool parseInt(const QString &name, const QString &text, int min, int max, int *o
 
 } // namespace
 
-void Config::addOptions(QCommandLineParser &parser) {
+void Config::addOptions(QCommandLineParser &parser)
+{
     parser.addOptions({
         {QStringLiteral("config"),
          QStringLiteral("Read settings from an INI file (keys as the environment variables)."),
@@ -93,7 +96,8 @@ void Config::addOptions(QCommandLineParser &parser) {
     });
 }
 
-bool Config::load(const QCommandLineParser &parser, Config *config, QString *error) {
+bool Config::load(const QCommandLineParser &parser, Config *config, QString *error)
+{
     QString listen;
     QString threads;
     QString sessionHours;
@@ -154,7 +158,8 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     return true;
 }
 
-QStringList Config::warnings() const {
+QStringList Config::warnings() const
+{
     QStringList out;
     if (!adminToken.isEmpty() && adminToken.size() < Auth::minimumTokenLength)
         out << QStringLiteral("ADMIN_TOKEN is shorter than %1 characters and is ignored")
@@ -169,7 +174,8 @@ QStringList Config::warnings() const {
     return out;
 }
 
-QString Config::environmentHelp() {
+QString Config::environmentHelp()
+{
     return QStringLiteral(
         "Environment (the INI file of --config takes the same keys; flags win over the environment, which "
         "wins\n"

@@ -21,9 +21,11 @@
 
 ServerApp::ServerApp(const Config &config, QObject *parent)
     : QObject(parent)
-    , m_config(config) {}
+    , m_config(config)
+{}
 
-ServerApp::~ServerApp() {
+ServerApp::~ServerApp()
+{
     m_maintenance.stop();
     delete m_http;
     m_http = nullptr;
@@ -31,7 +33,8 @@ ServerApp::~ServerApp() {
     m_pool.reset();
 }
 
-bool ServerApp::start(QString *error) {
+bool ServerApp::start(QString *error)
+{
     if (!m_params.isValid()) {
         if (!m_database.open(m_config, true, error))
             return false;
@@ -81,11 +84,13 @@ bool ServerApp::start(QString *error) {
     return true;
 }
 
-quint16 ServerApp::port() const {
+quint16 ServerApp::port() const
+{
     return m_http ? m_http->serverPort() : 0;
 }
 
-QString ServerApp::url() const {
+QString ServerApp::url() const
+{
     QString host = m_config.listenAddress.toString();
     if (m_config.listenAddress == QHostAddress::AnyIPv4 || m_config.listenAddress == QHostAddress::Any)
         host = QStringLiteral("127.0.0.1");
@@ -96,7 +101,8 @@ QString ServerApp::url() const {
 
 // Every second: number events committed by writers that stopped before doing so, or by another system
 // on the same database. Every 30 seconds: fail sends abandoned by a server that stopped mid-send.
-void ServerApp::maintain() {
+void ServerApp::maintain()
+{
     const bool sweep = (++m_ticks % 30) == 0;
     if (m_pool->queueDepth() > m_pool->threadCount())
         return; // busy: the writers number their own events meanwhile

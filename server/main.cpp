@@ -16,14 +16,16 @@ namespace {
 
 int signalPipe[2];
 
-void onSignal(int) {
+void onSignal(int)
+{
     const char c = 1;
     [[maybe_unused]] const auto n = ::write(signalPipe[1], &c, 1);
 }
 
 // SIGINT and SIGTERM end the event loop, so the server closes its database pool and stops the embedded
 // PostgreSQL in order.
-void quitOnSignals(QCoreApplication &app) {
+void quitOnSignals(QCoreApplication &app)
+{
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
         return;
     auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
@@ -43,7 +45,8 @@ void quitOnSignals(QCoreApplication &app) {
 
 } // namespace
 
-int main(int argc, char *argv[]) {
+int main(int argc, char *argv[])
+{
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("liftline-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIFTLINE_VERSION));

@@ -10,11 +10,13 @@
 
 namespace AgentStore {
 
-QString normaliseUsername(const QString &username) {
+QString normaliseUsername(const QString &username)
+{
     return username.trimmed().toLower();
 }
 
-static void checkUsername(const QString &username) {
+static void checkUsername(const QString &username)
+{
     static const QRegularExpression valid(QStringLiteral("^[a-z0-9][a-z0-9._-]{1,63}$"));
     if (!valid.match(username).hasMatch())
         throw ApiError(
@@ -23,7 +25,8 @@ static void checkUsername(const QString &username) {
                            "letter or digit"));
 }
 
-static int requireAccount(Db &db, const QString &username) {
+static int requireAccount(Db &db, const QString &username)
+{
     const QVariant id = db.scalar(QStringLiteral("SELECT id FROM agents WHERE username = ?"), {username});
     if (!id.isValid())
         throw ApiError(
@@ -33,7 +36,8 @@ static int requireAccount(Db &db, const QString &username) {
 }
 
 int add(Db &db, const QString &rawUsername, const QString &displayName, const QString &role,
-        const QString &passwordHash, const Principal &who) {
+        const QString &passwordHash, const Principal &who)
+{
     const QString username = normaliseUsername(rawUsername);
     checkUsername(username);
     const QString name = displayName.trimmed();
@@ -64,7 +68,8 @@ int add(Db &db, const QString &rawUsername, const QString &displayName, const QS
     });
 }
 
-static int revokeAll(Db &db, int agentId) {
+static int revokeAll(Db &db, int agentId)
+{
     QSqlQuery &q = db.exec(QStringLiteral("UPDATE agent_sessions SET revoked_at = now() "
                                           "WHERE agent_id = ? AND revoked_at IS NULL AND expires_at > now()"),
                            {agentId});
@@ -73,7 +78,8 @@ static int revokeAll(Db &db, int agentId) {
     return n;
 }
 
-void setDisabled(Db &db, const QString &rawUsername, bool disabled, const Principal &who) {
+void setDisabled(Db &db, const QString &rawUsername, bool disabled, const Principal &who)
+{
     const QString username = normaliseUsername(rawUsername);
     db.transaction([&] {
         const int id = requireAccount(db, username);
@@ -88,7 +94,8 @@ void setDisabled(Db &db, const QString &rawUsername, bool disabled, const Princi
     });
 }
 
-void setPasswordHash(Db &db, const QString &rawUsername, const QString &passwordHash, const Principal &who) {
+void setPasswordHash(Db &db, const QString &rawUsername, const QString &passwordHash, const Principal &who)
+{
     const QString username = normaliseUsername(rawUsername);
     db.transaction([&] {
         const int id = requireAccount(db, username);
@@ -101,7 +108,8 @@ void setPasswordHash(Db &db, const QString &rawUsername, const QString &password
     });
 }
 
-int revokeSessions(Db &db, const QString &rawUsername, const Principal &who) {
+int revokeSessions(Db &db, const QString &rawUsername, const Principal &who)
+{
     const QString username = normaliseUsername(rawUsername);
     return db.transaction([&] {
         const int id = requireAccount(db, username);
@@ -112,14 +120,16 @@ int revokeSessions(Db &db, const QString &rawUsername, const Principal &who) {
     });
 }
 
-QJsonObject toJson(const Account &a) {
+QJsonObject toJson(const Account &a)
+{
     return {{QStringLiteral("id"), a.id},
             {QStringLiteral("username"), a.username},
             {QStringLiteral("display_name"), a.displayName},
             {QStringLiteral("role"), a.role}};
 }
 
-QJsonArray list(Db &db) {
+QJsonArray list(Db &db)
+{
     QJsonArray out;
     QSqlQuery &q =
         db.exec(QStringLiteral("SELECT a.id, a.username, a.display_name, a.role, a.disabled_at IS NOT NULL, "
@@ -140,7 +150,8 @@ QJsonArray list(Db &db) {
     return out;
 }
 
-bool find(Db &db, const QString &username, Account *account) {
+bool find(Db &db, const QString &username, Account *account)
+{
     QSqlQuery &q = db.exec(
         QStringLiteral("SELECT id, username, display_name, role, password_hash, disabled_at IS NOT NULL "
                        "FROM agents WHERE username = ?"),
@@ -160,7 +171,8 @@ bool find(Db &db, const QString &username, Account *account) {
 
 // Five free attempts, then a wait that doubles with each failure, capped at a minute: guessing becomes
 // slow, while a person who mistyped is never locked out for long.
-int throttleSeconds(Db &db, const QString &username) {
+int throttleSeconds(Db &db, const QString &username)
+{
     QSqlQuery &q = db.exec(QStringLiteral("SELECT failures, extract(epoch FROM now() - last_failure_at) "
                                           "FROM login_failures WHERE username = ?"),
                            {normaliseUsername(username)});
@@ -177,18 +189,21 @@ int throttleSeconds(Db &db, const QString &username) {
     return std::max(0, wait);
 }
 
-void recordFailure(Db &db, const QString &username) {
+void recordFailure(Db &db, const QString &username)
+{
     db.exec(QStringLiteral(
                 "INSERT INTO login_failures AS f (username, failures, last_failure_at) VALUES (?, 1, now()) "
                 "ON CONFLICT (username) DO UPDATE SET failures = f.failures + 1, last_failure_at = now()"),
             {normaliseUsername(username).left(200)});
 }
 
-void clearFailures(Db &db, const QString &username) {
+void clearFailures(Db &db, const QString &username)
+{
     db.exec(QStringLiteral("DELETE FROM login_failures WHERE username = ?"), {normaliseUsername(username)});
 }
 
-Session createSession(Db &db, int agentId, int lifetimeHours, const QString &remote) {
+Session createSession(Db &db, int agentId, int lifetimeHours, const QString &remote)
+{
     Session s;
     s.token = Auth::newSessionToken();
     QSqlQuery &q =
@@ -202,7 +217,8 @@ Session createSession(Db &db, int agentId, int lifetimeHours, const QString &rem
     return s;
 }
 
-void endSession(Db &db, qint64 sessionId) {
+void endSession(Db &db, qint64 sessionId)
+{
     db.exec(
         QStringLiteral("UPDATE agent_sessions SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL"),
         {sessionId});

@@ -7,14 +7,16 @@
 #include <QCryptographicHash>
 #include <sodium.h>
 
-Auth::Auth(const QString &adminToken, const QString &aiToken) {
+Auth::Auth(const QString &adminToken, const QString &aiToken)
+{
     if (adminToken.size() >= minimumTokenLength)
         m_admin = adminToken.toUtf8();
     if (aiToken.size() >= minimumTokenLength)
         m_ai = aiToken.toUtf8();
 }
 
-QByteArray Auth::presentedToken(const HttpRequest &request) {
+QByteArray Auth::presentedToken(const HttpRequest &request)
+{
     const QByteArray authorization = request.header("authorization").trimmed();
     if (authorization.size() > 7 && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
         return authorization.mid(7).trimmed();
@@ -24,24 +26,28 @@ QByteArray Auth::presentedToken(const HttpRequest &request) {
     return request.header("x-ai-token").trimmed();
 }
 
-bool Auth::constantTimeEquals(const QByteArray &a, const QByteArray &b) {
+bool Auth::constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
     // Compare digests so that the time taken does not depend on where, or whether, the lengths differ.
     const QByteArray da = QCryptographicHash::hash(a, QCryptographicHash::Sha256);
     const QByteArray db = QCryptographicHash::hash(b, QCryptographicHash::Sha256);
     return sodium_memcmp(da.constData(), db.constData(), size_t(da.size())) == 0;
 }
 
-QByteArray Auth::tokenHash(const QByteArray &token) {
+QByteArray Auth::tokenHash(const QByteArray &token)
+{
     return QCryptographicHash::hash(token, QCryptographicHash::Sha256);
 }
 
-QByteArray Auth::newSessionToken() {
+QByteArray Auth::newSessionToken()
+{
     QByteArray bytes(32, Qt::Uninitialized);
     randombytes_buf(bytes.data(), size_t(bytes.size()));
     return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
-Principal Auth::authenticate(Db &db, const HttpRequest &request) const {
+Principal Auth::authenticate(Db &db, const HttpRequest &request) const
+{
     const QByteArray token = presentedToken(request);
     if (token.isEmpty())
         throw ApiError(
@@ -79,7 +85,8 @@ Principal Auth::authenticate(Db &db, const HttpRequest &request) const {
     return p;
 }
 
-void Auth::requireAdmin(const Principal &principal) {
+void Auth::requireAdmin(const Principal &principal)
+{
     if (!principal.isAdmin())
         throw ApiError(
             403, QStringLiteral("forbidden"),

@@ -5,19 +5,22 @@
 #include <sodium.h>
 
 namespace {
-QSemaphore &hashSlots() {
+QSemaphore &hashSlots()
+{
     static QSemaphore slots(2);
     return slots;
 }
 
-void ensureSodium() {
+void ensureSodium()
+{
     static const bool ready = sodium_init() >= 0;
     if (!ready)
         qFatal("libsodium could not initialise");
 }
 } // namespace
 
-QThreadPool *PasswordHasher::pool() {
+QThreadPool *PasswordHasher::pool()
+{
     static QThreadPool *p = [] {
         auto *tp = new QThreadPool;
         tp->setMaxThreadCount(2);
@@ -26,7 +29,8 @@ QThreadPool *PasswordHasher::pool() {
     return p;
 }
 
-QString PasswordHasher::hash(const QString &password) {
+QString PasswordHasher::hash(const QString &password)
+{
     const QByteArray pw = password.toUtf8();
     char out[crypto_pwhash_STRBYTES];
     ensureSodium();
@@ -38,7 +42,8 @@ QString PasswordHasher::hash(const QString &password) {
     return QString::fromLatin1(out);
 }
 
-bool PasswordHasher::verify(const QString &storedHash, const QString &password) {
+bool PasswordHasher::verify(const QString &storedHash, const QString &password)
+{
     const QByteArray stored = storedHash.toLatin1();
     const QByteArray pw = password.toUtf8();
     ensureSodium();
@@ -47,7 +52,8 @@ bool PasswordHasher::verify(const QString &storedHash, const QString &password) 
     return crypto_pwhash_str_verify(stored.constData(), pw.constData(), quint64(pw.size())) == 0;
 }
 
-QString PasswordHasher::dummyHash() {
+QString PasswordHasher::dummyHash()
+{
     static const QString h = [] {
         unsigned char random[24];
         randombytes_buf(random, sizeof random);
@@ -58,7 +64,8 @@ QString PasswordHasher::dummyHash() {
 }
 
 void PasswordHasher::verifyAsync(QObject *context, const QString &storedHash, const QString &password,
-                                 std::function<void(bool)> done) {
+                                 std::function<void(bool)> done)
+{
     QPointer<QObject> guard(context);
     pool()->start([guard, storedHash, password, done = std::move(done)] {
         const bool ok =
@@ -75,7 +82,8 @@ void PasswordHasher::verifyAsync(QObject *context, const QString &storedHash, co
     });
 }
 
-void PasswordHasher::hashAsync(QObject *context, const QString &password, std::function<void(QString)> done) {
+void PasswordHasher::hashAsync(QObject *context, const QString &password, std::function<void(QString)> done)
+{
     QPointer<QObject> guard(context);
     pool()->start([guard, password, done = std::move(done)] {
         const QString h = hash(password);
@@ -91,7 +99,8 @@ void PasswordHasher::hashAsync(QObject *context, const QString &password, std::f
     });
 }
 
-QString PasswordHasher::weakness(const QString &password) {
+QString PasswordHasher::weakness(const QString &password)
+{
     if (password.size() < 10)
         return QStringLiteral("A password needs at least 10 characters");
     if (password.size() > 256)

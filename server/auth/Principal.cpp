@@ -2,7 +2,8 @@
 
 #include <QByteArray>
 
-QString Principal::actorKind() const {
+QString Principal::actorKind() const
+{
     switch (kind) {
     case Kind::Agent:
         return QStringLiteral("agent");
@@ -20,7 +21,8 @@ QString Principal::actorKind() const {
     return QStringLiteral("anonymous");
 }
 
-QString Principal::actorName() const {
+QString Principal::actorName() const
+{
     switch (kind) {
     case Kind::Agent:
         return displayName;
@@ -40,7 +42,8 @@ QString Principal::actorName() const {
     return {};
 }
 
-Principal Principal::cli() {
+Principal Principal::cli()
+{
     Principal p;
     p.kind = Kind::Cli;
     return p;

@@ -12,7 +12,8 @@ struct Principal {
     QString role; // "agent" or "admin" for agents
     qint64 sessionId = 0;
 
-    bool isAdmin() const {
+    bool isAdmin() const
+    {
         return kind == Kind::AdminToken || kind == Kind::Cli ||
                (kind == Kind::Agent && role == QLatin1String("admin"));
     }

@@ -10,7 +10,8 @@
 
 namespace ChatStore {
 
-QByteArray conversations(Db &db, qint64 *seq) {
+QByteArray conversations(Db &db, qint64 *seq)
+{
     return db.transaction([&] {
         // One snapshot for both, so every event numbered up to *seq is reflected in the list.
         db.execOnce(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
@@ -26,13 +27,15 @@ QByteArray conversations(Db &db, qint64 *seq) {
     });
 }
 
-QByteArray conversation(Db &db, int ticketId) {
+QByteArray conversation(Db &db, int ticketId)
+{
     return db.scalar(QStringLiteral("SELECT chat_conversation_json(?)::text"), {ticketId})
         .toString()
         .toUtf8();
 }
 
-void requireTicket(Db &db, int ticketId) {
+void requireTicket(Db &db, int ticketId)
+{
     if (!db.scalar(QStringLiteral("SELECT 1 FROM tickets WHERE id = ?"), {ticketId}).isValid())
         throw ApiError(
             404, QStringLiteral("ticket_not_found"),
@@ -40,7 +43,8 @@ void requireTicket(Db &db, int ticketId) {
                 .arg(ticketId));
 }
 
-Page messages(Db &db, int ticketId, int limit, qint64 before) {
+Page messages(Db &db, int ticketId, int limit, qint64 before)
+{
     Page page;
     if (limit <= 0) {
         page.messages =
@@ -66,7 +70,8 @@ Page messages(Db &db, int ticketId, int limit, qint64 before) {
     return page;
 }
 
-QByteArray message(Db &db, qint64 messageId) {
+QByteArray message(Db &db, qint64 messageId)
+{
     return db
         .scalar(QStringLiteral("SELECT chat_message_to_json(m)::text FROM chat_messages m WHERE m.id = ?"),
                 {messageId})
@@ -74,7 +79,8 @@ QByteArray message(Db &db, qint64 messageId) {
         .toUtf8();
 }
 
-static void requireOpen(Db &db, int ticketId, const QString &action) {
+static void requireOpen(Db &db, int ticketId, const QString &action)
+{
     const QVariant status =
         db.scalar(QStringLiteral("SELECT status FROM tickets WHERE id = ? FOR UPDATE"), {ticketId});
     if (status.toString() != QLatin1String("open"))
@@ -82,7 +88,8 @@ static void requireOpen(Db &db, int ticketId, const QString &action) {
                        QStringLiteral("Ticket %1 is closed, so it cannot be %2").arg(ticketId).arg(action));
 }
 
-void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote) {
+void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote)
+{
     db.transaction([&] {
         requireOpen(db, ticketId, QStringLiteral("acknowledged"));
         QSqlQuery &q =
@@ -108,7 +115,8 @@ void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
     Events::sequence(db);
 }
 
-int markRead(Db &db, int ticketId, const Principal &who, const QString &remote) {
+int markRead(Db &db, int ticketId, const Principal &who, const QString &remote)
+{
     const int count = db.transaction([&] {
         QSqlQuery &q =
             db.exec(QStringLiteral("UPDATE chat_messages SET read_by_agent = true, updated_at = now() "
@@ -132,7 +140,8 @@ int markRead(Db &db, int ticketId, const Principal &who, const QString &remote) 
     return count;
 }
 
-void resolve(Db &db, int ticketId, const QString &note, const Principal &who, const QString &remote) {
+void resolve(Db &db, int ticketId, const QString &note, const Principal &who, const QString &remote)
+{
     db.transaction([&] {
         requireOpen(db, ticketId, QStringLiteral("resolved again"));
         db.exec(
@@ -150,7 +159,8 @@ void resolve(Db &db, int ticketId, const QString &note, const Principal &who, co
     Events::sequence(db);
 }
 
-int failAbandonedSends(Db &db, int maxAgeSeconds) {
+int failAbandonedSends(Db &db, int maxAgeSeconds)
+{
     QSqlQuery &q = db.exec(
         QStringLiteral(
             "UPDATE chat_messages SET status = 'failed', error_code = 'outcome_unknown', "

@@ -11,7 +11,8 @@
 
 namespace Demo {
 
-QString load(Db &db, const QString &passwordHash, const QString &password) {
+QString load(Db &db, const QString &passwordHash, const QString &password)
+{
     Principal system;
     system.kind = Principal::Kind::System;
     QFile registry(QStringLiteral(":/demo/registry.csv"));

@@ -11,7 +11,8 @@
 namespace Outbox {
 
 Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &clientMessageId,
-                 const QString &agentName, const Principal &who, const QString &remote) {
+                 const QString &agentName, const Principal &who, const QString &remote)
+{
     const QString text = rawText.trimmed();
     if (text.isEmpty())
         throw ApiError(400, QStringLiteral("message_required"),
@@ -111,7 +112,8 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
     return prepared;
 }
 
-QByteArray complete(Db &db, qint64 messageId, const SendResult &result) {
+QByteArray complete(Db &db, qint64 messageId, const SendResult &result)
+{
     if (result.ok) {
         // A status webhook may already have moved the message past 'sent'; never move it back.
         db.exec(

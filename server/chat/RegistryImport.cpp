@@ -18,7 +18,8 @@ struct Record {
     QStringList fields;
 };
 
-[[noreturn]] void reject(int line, const QString &what) {
+[[noreturn]] void reject(int line, const QString &what)
+{
     throw ApiError(400, QStringLiteral("invalid_registry"),
                    QStringLiteral("Line %1: %2. Nothing was imported; fix the file and import it again.")
                        .arg(line)
@@ -26,7 +27,8 @@ struct Record {
 }
 
 // RFC 4180: fields separated by commas, optionally quoted, "" inside quotes for a quote; CRLF or LF.
-QList<Record> parseCsv(const QString &text) {
+QList<Record> parseCsv(const QString &text)
+{
     QList<Record> records;
     Record current;
     QString field;
@@ -97,7 +99,8 @@ struct Row {
 
 } // namespace
 
-QJsonObject Report::toJson() const {
+QJsonObject Report::toJson() const
+{
     auto part = [](int added, int updated, int unchanged) {
         return QJsonObject{{QStringLiteral("added"), added},
                            {QStringLiteral("updated"), updated},
@@ -109,7 +112,8 @@ QJsonObject Report::toJson() const {
             {QStringLiteral("links"), part(linksAdded, linksUpdated, linksUnchanged)}};
 }
 
-QString Report::summary() const {
+QString Report::summary() const
+{
     return QStringLiteral(
                "%1 rows: lifts %2 added, %3 updated, %4 unchanged; contacts %5 added, %6 updated, %7 "
                "unchanged; links %8 added, %9 updated, %10 unchanged")
@@ -125,7 +129,8 @@ QString Report::summary() const {
         .arg(linksUnchanged);
 }
 
-Report run(Db &db, const QByteArray &csv, const Principal &who) {
+Report run(Db &db, const QByteArray &csv, const Principal &who)
+{
     QString text = QString::fromUtf8(csv);
     if (text.startsWith(QChar(0xFEFF)))
         text.remove(0, 1);

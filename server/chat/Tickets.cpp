@@ -11,7 +11,8 @@
 
 namespace Tickets {
 
-QString referencePrefix(const QString &building) {
+QString referencePrefix(const QString &building)
+{
     static const QRegularExpression separators(QStringLiteral("[^A-Z0-9]+"));
     const QStringList words = building.toUpper().split(separators, Qt::SkipEmptyParts);
     QString prefix = words.mid(0, 3).join(QLatin1Char('-')).left(20);
@@ -20,7 +21,8 @@ QString referencePrefix(const QString &building) {
     return prefix.isEmpty() ? QStringLiteral("LIFT") : prefix;
 }
 
-Opened open(Db &db, const QString &liftMsisdn, const QString &smsText, const Principal &who) {
+Opened open(Db &db, const QString &liftMsisdn, const QString &smsText, const Principal &who)
+{
     const QString number = PhoneNumber::normalise(liftMsisdn);
     if (number.isEmpty())
         throw ApiError(

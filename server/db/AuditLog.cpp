@@ -8,7 +8,8 @@
 namespace AuditLog {
 
 void record(Db &db, const Principal &who, const QString &action, int ticketId, const QJsonObject &details,
-            const QString &remote) {
+            const QString &remote)
+{
     db.exec(
         QStringLiteral(
             "INSERT INTO audit_log (actor_kind, agent_id, actor_name, action, ticket_id, details, remote) "

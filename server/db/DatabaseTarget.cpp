@@ -2,7 +2,8 @@
 
 #include "Config.h"
 
-bool DatabaseTarget::open(const Config &config, bool durable, QString *error) {
+bool DatabaseTarget::open(const Config &config, bool durable, QString *error)
+{
     if (!config.databaseUrl.isEmpty()) {
         m_params = DbParams::fromUrl(config.databaseUrl, error);
         return m_params.isValid();
@@ -20,7 +21,8 @@ bool DatabaseTarget::open(const Config &config, bool durable, QString *error) {
     return true;
 }
 
-QString DatabaseTarget::describe() const {
+QString DatabaseTarget::describe() const
+{
     if (!m_embedded)
         return m_params.describe();
     return QStringLiteral("embedded PostgreSQL in %1%2")

@@ -7,9 +7,11 @@
 
 Db::Db(const DbParams &params, const QString &connectionName)
     : m_params(params)
-    , m_name(connectionName) {}
+    , m_name(connectionName)
+{}
 
-Db::~Db() {
+Db::~Db()
+{
     m_prepared.clear();
     if (m_db.isValid()) {
         m_db.close();
@@ -18,11 +20,13 @@ Db::~Db() {
     }
 }
 
-bool Db::isOpen() const {
+bool Db::isOpen() const
+{
     return m_db.isValid() && m_db.isOpen();
 }
 
-void Db::open() {
+void Db::open()
+{
     if (isOpen())
         return;
     if (!m_db.isValid()) {
@@ -54,21 +58,24 @@ void Db::open() {
     qCDebug(lcDb) << "connected" << m_name << "to" << m_params.describe();
 }
 
-void Db::close() {
+void Db::close()
+{
     m_prepared.clear();
     m_inTransaction = false;
     if (m_db.isValid())
         m_db.close();
 }
 
-void Db::bindAll(QSqlQuery &query, const QVariantList &binds) {
+void Db::bindAll(QSqlQuery &query, const QVariantList &binds)
+{
     for (qsizetype i = 0; i < binds.size(); ++i)
         query.bindValue(int(i), binds.at(i));
 }
 
 // Broken connections surface as errors without an SQLSTATE, or with class 08 (connection exception) and
 // 57P0x (the server is shutting down).
-static bool isConnectionLoss(const QSqlError &error, bool connectionOpen) {
+static bool isConnectionLoss(const QSqlError &error, bool connectionOpen)
+{
     const QString state = error.nativeErrorCode();
     if (!connectionOpen || error.type() == QSqlError::ConnectionError)
         return true;
@@ -82,7 +89,8 @@ static bool isConnectionLoss(const QSqlError &error, bool connectionOpen) {
     return false;
 }
 
-void Db::fail(const QSqlError &error, const QString &sql) {
+void Db::fail(const QSqlError &error, const QString &sql)
+{
     const bool lost = isConnectionLoss(error, m_db.isOpen());
     const QString text =
         error.databaseText().trimmed().isEmpty() ? error.text().trimmed() : error.databaseText().trimmed();
@@ -96,7 +104,8 @@ void Db::fail(const QSqlError &error, const QString &sql) {
     throw DbError(DbError::Kind::Statement, text, error.nativeErrorCode());
 }
 
-QSqlQuery &Db::exec(const QString &sql, const QVariantList &binds) {
+QSqlQuery &Db::exec(const QString &sql, const QVariantList &binds)
+{
     open();
     ++m_statements;
     auto it = m_prepared.find(sql);
@@ -119,7 +128,8 @@ QSqlQuery &Db::exec(const QString &sql, const QVariantList &binds) {
     return query;
 }
 
-QSqlQuery Db::execOnce(const QString &sql, const QVariantList &binds) {
+QSqlQuery Db::execOnce(const QString &sql, const QVariantList &binds)
+{
     open();
     ++m_statements;
     QSqlQuery query(m_db);
@@ -137,28 +147,100 @@ QSqlQuery Db::execOnce(const QString &sql, const QVariantList &binds) {
     return query;
 }
 
-void Db::execScript(const QString &sql) {
-    execOnce(sql);
+// Splits SQL text into statements at top-level ';', skipping quoted text, dollar-quoted bodies and
+// comments. Running them one by one reports the statement that failed with its own error, where a
+// multi-statement exec through QPSQL reports only the last ("current transaction is aborted").
+QStringList Db::splitStatements(const QString &sql)
+{
+    QStringList statements;
+    QString current;
+    const qsizetype n = sql.size();
+    qsizetype i = 0;
+    auto flush = [&] {
+        if (!current.trimmed().isEmpty())
+            statements << current.trimmed();
+        current.clear();
+    };
+    while (i < n) {
+        const QChar c = sql.at(i);
+        const QChar next = i + 1 < n ? sql.at(i + 1) : QChar();
+        if (c == u'-' && next == u'-') {
+            const qsizetype end = sql.indexOf(u'\n', i);
+            i = end < 0 ? n : end + 1;
+            current += u'\n';
+        } else if (c == u'/' && next == u'*') {
+            const qsizetype end = sql.indexOf(QLatin1String("*/"), i + 2);
+            i = end < 0 ? n : end + 2;
+            current += u' ';
+        } else if (c == u'\'' || c == u'"') {
+            qsizetype end = i + 1;
+            while (end < n) {
+                if (sql.at(end) == c) {
+                    if (end + 1 < n && sql.at(end + 1) == c) {
+                        end += 2;
+                        continue;
+                    }
+                    break;
+                }
+                ++end;
+            }
+            current += sql.mid(i, end - i + 1);
+            i = end + 1;
+        } else if (c == u'$') {
+            qsizetype tagEnd = i + 1;
+            while (tagEnd < n && (sql.at(tagEnd).isLetterOrNumber() || sql.at(tagEnd) == u'_'))
+                ++tagEnd;
+            if (tagEnd < n && sql.at(tagEnd) == u'$') {
+                const QString tag = sql.mid(i, tagEnd - i + 1);
+                const qsizetype close = sql.indexOf(tag, tagEnd + 1);
+                const qsizetype end = close < 0 ? n : close + tag.size();
+                current += sql.mid(i, end - i);
+                i = end;
+            } else {
+                current += c;
+                ++i;
+            }
+        } else if (c == u';') {
+            flush();
+            ++i;
+        } else {
+            current += c;
+            ++i;
+        }
+    }
+    flush();
+    return statements;
 }
 
-QVariant Db::scalar(const QString &sql, const QVariantList &binds) {
+void Db::execScript(const QString &sql)
+{
+    const QStringList statements = splitStatements(sql);
+    for (const QString &statement : statements)
+        execOnce(statement);
+}
+
+QVariant Db::scalar(const QString &sql, const QVariantList &binds)
+{
     QSqlQuery &query = exec(sql, binds);
     QVariant value = query.next() ? query.value(0) : QVariant();
     query.finish();
     return value;
 }
 
-void Db::begin() {
+void Db::begin()
+{
     execOnce(QStringLiteral("BEGIN"));
     m_inTransaction = true;
 }
 
-void Db::commit() {
+void Db::commit()
+{
     m_inTransaction = false;
     execOnce(QStringLiteral("COMMIT"));
 }
 
-void Db::rollback() noexcept {
+void Db::rollback() noexcept
+{
     if (!m_inTransaction)
         return;
     m_inTransaction = false;

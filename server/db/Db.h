@@ -29,8 +29,9 @@ public:
     QSqlQuery &exec(const QString &sql, const QVariantList &binds = {});
     // Runs a statement that is not kept prepared (rare statements, DDL).
     QSqlQuery execOnce(const QString &sql, const QVariantList &binds = {});
-    // Runs several statements separated by ';' in one round trip (migrations).
+    // Runs several statements separated by ';', one by one (migrations).
     void execScript(const QString &sql);
+    static QStringList splitStatements(const QString &sql);
 
     // First column of the first row, or an invalid QVariant when there is no row.
     QVariant scalar(const QString &sql, const QVariantList &binds = {});
@@ -42,7 +43,8 @@ public:
 
     // Runs f inside BEGIN/COMMIT; rolls back and rethrows on any exception.
     template<class F>
-    auto transaction(F &&f) -> decltype(f()) {
+    auto transaction(F &&f) -> decltype(f())
+    {
         begin();
         try {
             if constexpr (std::is_void_v<decltype(f())>) {
@@ -62,7 +64,8 @@ public:
     // Runs f; when the connection turns out to have broken while idle (PostgreSQL restarted, say), the
     // first statement fails before anything happened, so f is run once more on a fresh connection.
     template<class F>
-    auto retryingStaleConnection(F &&f) -> decltype(f()) {
+    auto retryingStaleConnection(F &&f) -> decltype(f())
+    {
         const bool wasOpen = isOpen();
         m_statements = 0;
         try {

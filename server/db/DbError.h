@@ -14,7 +14,8 @@ public:
         : std::runtime_error(message.toStdString())
         , m_kind(kind)
         , m_message(message)
-        , m_sqlState(sqlState) {}
+        , m_sqlState(sqlState)
+    {}
     Kind kind() const { return m_kind; }
     QString message() const { return m_message; }
     QString sqlState() const { return m_sqlState; }

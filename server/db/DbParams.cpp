@@ -4,25 +4,29 @@
 #include <QUrl>
 #include <QUrlQuery>
 
-DbParams DbParams::withDatabase(const QString &name) const {
+DbParams DbParams::withDatabase(const QString &name) const
+{
     DbParams p = *this;
     p.database = name;
     return p;
 }
 
-QString DbParams::describe() const {
+QString DbParams::describe() const
+{
     const QString where = host.startsWith(QLatin1Char('/')) ? QStringLiteral("socket %1").arg(host)
                                                             : QStringLiteral("%1:%2").arg(host).arg(port);
     return QStringLiteral("database \"%1\" as \"%2\" on %3").arg(database, user, where);
 }
 
-static QString quoteConninfo(const QString &value) {
+static QString quoteConninfo(const QString &value)
+{
     QString v = value;
     v.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('\''), QLatin1String("\\'"));
     return QLatin1Char('\'') + v + QLatin1Char('\'');
 }
 
-QString DbParams::conninfo() const {
+QString DbParams::conninfo() const
+{
     QStringList parts;
     if (!host.isEmpty())
         parts << QStringLiteral("host=") + quoteConninfo(host);
@@ -38,7 +42,8 @@ QString DbParams::conninfo() const {
     return parts.join(QLatin1Char(' '));
 }
 
-DbParams DbParams::fromUrl(const QString &text, QString *error) {
+DbParams DbParams::fromUrl(const QString &text, QString *error)
+{
     const QUrl url(text.trimmed(), QUrl::StrictMode);
     const QString scheme = url.scheme();
     if (!url.isValid() || (scheme != QLatin1String("postgres") && scheme != QLatin1String("postgresql"))) {

@@ -5,7 +5,8 @@
 
 DbPool::DbPool(const DbParams &params, int threads, QObject *parent)
     : QObject(parent)
-    , m_params(params) {
+    , m_params(params)
+{
     static std::atomic<int> poolNumber{0};
     const int pool = ++poolNumber;
     for (int i = 0; i < std::max(1, threads); ++i)
@@ -15,7 +16,8 @@ DbPool::DbPool(const DbParams &params, int threads, QObject *parent)
         });
 }
 
-DbPool::~DbPool() {
+DbPool::~DbPool()
+{
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
@@ -25,7 +27,8 @@ DbPool::~DbPool() {
         t.join();
 }
 
-void DbPool::post(Job job) {
+void DbPool::post(Job job)
+{
     {
         std::lock_guard lock(m_mutex);
         m_queue.push_back(std::move(job));
@@ -33,12 +36,14 @@ void DbPool::post(Job job) {
     m_wake.notify_one();
 }
 
-int DbPool::queueDepth() const {
+int DbPool::queueDepth() const
+{
     std::lock_guard lock(m_mutex);
     return int(m_queue.size());
 }
 
-void DbPool::workerLoop(int index) {
+void DbPool::workerLoop(int index)
+{
     Db db(m_params, QStringLiteral("liftline-pool-%1").arg(index));
     for (;;) {
         Job job;

@@ -29,7 +29,8 @@ public:
 
     // Runs work on a database thread, then done(result) on context's thread, unless context is gone.
     template<class R>
-    void run(QObject *context, std::function<R(Db &)> work, std::function<void(R)> done) {
+    void run(QObject *context, std::function<R(Db &)> work, std::function<void(R)> done)
+    {
         QPointer<QObject> guard(context);
         post([guard, work = std::move(work), done = std::move(done)](Db &db) mutable {
             R result = work(db);

@@ -25,24 +25,28 @@
 
 namespace {
 
-bool isExecutable(const QString &path) {
+bool isExecutable(const QString &path)
+{
     const QFileInfo info(path);
     return info.isFile() && info.isExecutable();
 }
 
-bool hasServerPrograms(const QString &dir) {
+bool hasServerPrograms(const QString &dir)
+{
     return isExecutable(dir + QLatin1String("/initdb")) && isExecutable(dir + QLatin1String("/postgres")) &&
            isExecutable(dir + QLatin1String("/pg_ctl"));
 }
 
-QString tail(const QString &text, int lines = 6) {
+QString tail(const QString &text, int lines = 6)
+{
     QStringList all = text.trimmed().split(QLatin1Char('\n'));
     if (all.size() > lines)
         all = all.mid(all.size() - lines);
     return all.join(QLatin1String(" | "));
 }
 
-QString readTail(const QString &path) {
+QString readTail(const QString &path)
+{
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
@@ -58,7 +62,8 @@ struct PidFile {
     QString status;
 };
 
-PidFile readPidFile(const QString &dataDir) {
+PidFile readPidFile(const QString &dataDir)
+{
     PidFile result;
     QFile f(dataDir + QLatin1String("/postmaster.pid"));
     if (!f.open(QIODevice::ReadOnly))
@@ -73,7 +78,8 @@ PidFile readPidFile(const QString &dataDir) {
 
 // A process id in postmaster.pid may have been reused after a crash or reboot: only a live postgres
 // process whose working folder is this data folder counts as the cluster.
-bool isPostmasterOf(qint64 pid, const QString &dataDir) {
+bool isPostmasterOf(qint64 pid, const QString &dataDir)
+{
     if (pid <= 0 || (::kill(pid_t(pid), 0) != 0 && errno != EPERM))
         return false;
     QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
@@ -90,13 +96,16 @@ bool isPostmasterOf(qint64 pid, const QString &dataDir) {
 } // namespace
 
 EmbeddedPostgres::EmbeddedPostgres(Options options)
-    : m_options(std::move(options)) {}
+    : m_options(std::move(options))
+{}
 
-EmbeddedPostgres::~EmbeddedPostgres() {
+EmbeddedPostgres::~EmbeddedPostgres()
+{
     stop();
 }
 
-QString EmbeddedPostgres::findBinDir(QString *error) {
+QString EmbeddedPostgres::findBinDir(QString *error)
+{
     const QString fromEnv = qEnvironmentVariable("LIFTLINE_PG_BINDIR");
     if (!fromEnv.isEmpty()) {
         if (hasServerPrograms(fromEnv))
@@ -125,7 +134,8 @@ QString EmbeddedPostgres::findBinDir(QString *error) {
     return {};
 }
 
-QString EmbeddedPostgres::defaultDataDir() {
+QString EmbeddedPostgres::defaultDataDir()
+{
     if (::geteuid() == 0)
         return QStringLiteral("/var/lib/liftline/pgdata");
     QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
@@ -134,15 +144,18 @@ QString EmbeddedPostgres::defaultDataDir() {
     return base + QLatin1String("/liftline/pgdata");
 }
 
-QString EmbeddedPostgres::logFile() const {
+QString EmbeddedPostgres::logFile() const
+{
     return m_options.dataDir + QLatin1String("/liftline-postgres.log");
 }
 
-QString EmbeddedPostgres::program(const QString &name) const {
+QString EmbeddedPostgres::program(const QString &name) const
+{
     return m_options.binDir + QLatin1Char('/') + name;
 }
 
-DbParams EmbeddedPostgres::params() const {
+DbParams EmbeddedPostgres::params() const
+{
     DbParams p;
     p.host = m_socketDir;
     p.port = m_port;
@@ -151,11 +164,13 @@ DbParams EmbeddedPostgres::params() const {
     return p;
 }
 
-bool EmbeddedPostgres::isRunning() const {
+bool EmbeddedPostgres::isRunning() const
+{
     return m_process && m_process->state() == QProcess::Running;
 }
 
-bool EmbeddedPostgres::start(QString *error) {
+bool EmbeddedPostgres::start(QString *error)
+{
     if (m_options.binDir.isEmpty()) {
         m_options.binDir = findBinDir(error);
         if (m_options.binDir.isEmpty())
@@ -180,7 +195,8 @@ bool EmbeddedPostgres::start(QString *error) {
     return ensureDatabase(error);
 }
 
-bool EmbeddedPostgres::prepareAccount(QString *error) {
+bool EmbeddedPostgres::prepareAccount(QString *error)
+{
     m_dropPrivileges = ::geteuid() == 0;
     if (m_dropPrivileges) {
         QStringList candidates;
@@ -244,7 +260,8 @@ bool EmbeddedPostgres::prepareAccount(QString *error) {
 }
 
 int EmbeddedPostgres::runAsAccount(const QString &program, const QStringList &arguments,
-                                   QString *output) const {
+                                   QString *output) const
+{
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.setWorkingDirectory(QStringLiteral("/"));
@@ -264,7 +281,8 @@ int EmbeddedPostgres::runAsAccount(const QString &program, const QStringList &ar
     return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
 }
 
-int EmbeddedPostgres::runTool(const QString &name, const QStringList &arguments, QString *output) const {
+int EmbeddedPostgres::runTool(const QString &name, const QStringList &arguments, QString *output) const
+{
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(program(name), arguments);
@@ -277,7 +295,8 @@ int EmbeddedPostgres::runTool(const QString &name, const QStringList &arguments,
     return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
 }
 
-bool EmbeddedPostgres::initialise(QString *error) {
+bool EmbeddedPostgres::initialise(QString *error)
+{
     if (QFile::exists(m_options.dataDir + QLatin1String("/PG_VERSION")))
         return true;
     if (!QDir(m_options.dataDir).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
@@ -305,7 +324,8 @@ bool EmbeddedPostgres::initialise(QString *error) {
     return true;
 }
 
-bool EmbeddedPostgres::attachToRunning(QString *error) {
+bool EmbeddedPostgres::attachToRunning(QString *error)
+{
     const QString pidPath = m_options.dataDir + QLatin1String("/postmaster.pid");
     if (!QFile::exists(pidPath))
         return false;
@@ -343,7 +363,17 @@ bool EmbeddedPostgres::attachToRunning(QString *error) {
     return true;
 }
 
-bool EmbeddedPostgres::launch(QString *error) {
+bool EmbeddedPostgres::launch(QString *error)
+{
+    if (!m_options.socketDir.isEmpty()) {
+        m_socketDir = m_options.socketDir;
+        QDir().mkpath(m_socketDir);
+        if (m_dropPrivileges && ::chown(QFile::encodeName(m_socketDir).constData(), m_uid, m_gid) != 0) {
+            *error = QStringLiteral("Cannot hand %1 to the account '%2'").arg(m_socketDir, m_account);
+            return false;
+        }
+        return startPostgres(error);
+    }
     QByteArray pattern = QFile::encodeName(QDir::tempPath() + QLatin1String("/liftline-pg-XXXXXX"));
     // Unix socket paths are limited to about 107 bytes: a long TMPDIR cannot hold one.
     if (pattern.size() > 80)
@@ -360,6 +390,11 @@ bool EmbeddedPostgres::launch(QString *error) {
         return false;
     }
 
+    return startPostgres(error);
+}
+
+bool EmbeddedPostgres::startPostgres(QString *error)
+{
     QStringList args{QStringLiteral("-D"), m_options.dataDir,
                      QStringLiteral("-k"), m_socketDir,
                      QStringLiteral("-p"), QString::number(m_port),
@@ -398,7 +433,8 @@ bool EmbeddedPostgres::launch(QString *error) {
     return true;
 }
 
-bool EmbeddedPostgres::waitUntilReady(QString *error) {
+bool EmbeddedPostgres::waitUntilReady(QString *error)
+{
     QDeadlineTimer deadline(m_options.startTimeoutMs);
     while (!deadline.hasExpired()) {
         if (m_process->state() != QProcess::Running) {
@@ -417,7 +453,8 @@ bool EmbeddedPostgres::waitUntilReady(QString *error) {
     return false;
 }
 
-bool EmbeddedPostgres::ensureDatabase(QString *error) {
+bool EmbeddedPostgres::ensureDatabase(QString *error)
+{
     const QString name =
         QStringLiteral("liftline-embedded-%1").arg(QUuid::createUuid().toString(QUuid::Id128));
     bool ok = false;
@@ -454,7 +491,8 @@ bool EmbeddedPostgres::ensureDatabase(QString *error) {
     return ok;
 }
 
-void EmbeddedPostgres::stop() {
+void EmbeddedPostgres::stop()
+{
     if (m_process) {
         if (m_process->state() == QProcess::Running) {
             qCInfo(lcPg) << "Stopping the embedded PostgreSQL";

@@ -24,6 +24,7 @@ public:
         QString superuser = QStringLiteral("liftline");
         QString database = QStringLiteral("liftline");
         int startTimeoutMs = 60000;
+        QString socketDir; // empty: a new folder in /tmp for each start
     };
 
     explicit EmbeddedPostgres(Options options);
@@ -68,6 +69,7 @@ private:
     bool initialise(QString *error);
     bool attachToRunning(QString *error);
     bool launch(QString *error);
+    bool startPostgres(QString *error);
     bool waitUntilReady(QString *error);
     bool ensureDatabase(QString *error);
     int runAsAccount(const QString &program, const QStringList &arguments, QString *output) const;

@@ -8,7 +8,8 @@
 #include <QFile>
 #include <QRegularExpression>
 
-QList<Migrator::Migration> Migrator::available() {
+QList<Migrator::Migration> Migrator::available()
+{
     static const QRegularExpression pattern(QStringLiteral("^(\\d{3})_([a-z0-9_]+)\\.sql$"));
     QList<Migration> result;
     const QStringList files =
@@ -31,7 +32,8 @@ QList<Migrator::Migration> Migrator::available() {
     return result;
 }
 
-int Migrator::latestVersion() {
+int Migrator::latestVersion()
+{
     const QList<Migration> all = available();
     return all.isEmpty() ? 0 : all.last().version;
 }
@@ -42,7 +44,8 @@ static const char *const createTable = "CREATE TABLE IF NOT EXISTS liftline_migr
                                        " checksum text NOT NULL,"
                                        " applied_at timestamptz NOT NULL DEFAULT now())";
 
-int Migrator::appliedVersion(Db &db) {
+int Migrator::appliedVersion(Db &db)
+{
     const QVariant exists =
         db.scalar(QStringLiteral("SELECT to_regclass('liftline_migrations') IS NOT NULL"));
     if (!exists.toBool())
@@ -50,7 +53,8 @@ int Migrator::appliedVersion(Db &db) {
     return db.scalar(QStringLiteral("SELECT coalesce(max(version), 0) FROM liftline_migrations")).toInt();
 }
 
-QStringList Migrator::migrate(Db &db) {
+QStringList Migrator::migrate(Db &db)
+{
     QStringList applied;
     const QList<Migration> migrations = available();
     db.transaction([&] {

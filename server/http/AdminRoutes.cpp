@@ -17,7 +17,8 @@ namespace AdminRoutes {
 
 namespace {
 
-QString usernameArg(const HttpRequest &request) {
+QString usernameArg(const HttpRequest &request)
+{
     return AgentStore::normaliseUsername(request.pathArgs.value(QStringLiteral("username")));
 }
 
@@ -25,7 +26,8 @@ QString usernameArg(const HttpRequest &request) {
 // fails authentication has then cost one hash, which the hashing limit keeps bounded.
 void withNewPassword(
     ApiContext &ctx, const HttpRequest &request, ReplyPtr reply,
-    std::function<HttpResponse(Db &, const Principal &, const QJsonObject &, const QString &)> work) {
+    std::function<HttpResponse(Db &, const Principal &, const QJsonObject &, const QString &)> work)
+{
     QJsonObject body;
     QString password;
     try {
@@ -59,7 +61,8 @@ void withNewPassword(
 }
 
 void adminRoute(HttpServer &server, ApiContext &ctx, const QByteArray &method, const QString &path,
-                std::function<HttpResponse(Db &, const Principal &, const HttpRequest &)> work) {
+                std::function<HttpResponse(Db &, const Principal &, const HttpRequest &)> work)
+{
     server.route(method, path, [&ctx, work](const HttpRequest &request, ReplyPtr reply) {
         ctx.authed(request, reply, [request, work](Db &db, const Principal &who) {
             Auth::requireAdmin(who);
@@ -70,7 +73,8 @@ void adminRoute(HttpServer &server, ApiContext &ctx, const QByteArray &method, c
 
 } // namespace
 
-void install(HttpServer &server, ApiContext &ctx) {
+void install(HttpServer &server, ApiContext &ctx)
+{
     adminRoute(server, ctx, "GET", QStringLiteral("/api/admin/agents"),
                [](Db &db, const Principal &, const HttpRequest &) {
                    return HttpResponse::json(

@@ -14,9 +14,11 @@ ApiContext::ApiContext(DbPool *pool, Auth *auth, MessageTransport *transport, in
     , m_pool(pool)
     , m_auth(auth)
     , m_transport(transport)
-    , m_sessionHours(sessionHours) {}
+    , m_sessionHours(sessionHours)
+{}
 
-HttpResponse ApiContext::guarded(Db &db, const Work &work, std::atomic<bool> *dbDown) {
+HttpResponse ApiContext::guarded(Db &db, const Work &work, std::atomic<bool> *dbDown)
+{
     try {
         HttpResponse r = db.retryingStaleConnection([&] { return work(db); });
         if (dbDown)
@@ -49,14 +51,16 @@ HttpResponse ApiContext::guarded(Db &db, const Work &work, std::atomic<bool> *db
     }
 }
 
-void ApiContext::run(ReplyPtr reply, Work work) {
+void ApiContext::run(ReplyPtr reply, Work work)
+{
     std::atomic<bool> *down = &m_dbDown;
     m_pool->run<HttpResponse>(
         this, [work = std::move(work), down](Db &db) { return guarded(db, work, down); },
         [reply](HttpResponse response) { reply->send(response); });
 }
 
-void ApiContext::authed(const HttpRequest &request, ReplyPtr reply, AuthedWork work) {
+void ApiContext::authed(const HttpRequest &request, ReplyPtr reply, AuthedWork work)
+{
     const Auth *auth = m_auth;
     run(std::move(reply), [request, auth, work = std::move(work)](Db &db) {
         const Principal principal = auth->authenticate(db, request);
@@ -64,7 +68,8 @@ void ApiContext::authed(const HttpRequest &request, ReplyPtr reply, AuthedWork w
     });
 }
 
-int ApiContext::ticketId(const HttpRequest &request) {
+int ApiContext::ticketId(const HttpRequest &request)
+{
     const QString text = request.pathArgs.value(QStringLiteral("ticketId"));
     bool ok = false;
     const int id = text.toInt(&ok);
@@ -75,7 +80,8 @@ int ApiContext::ticketId(const HttpRequest &request) {
     return id;
 }
 
-QJsonObject ApiContext::jsonBody(const HttpRequest &request, bool allowEmpty) {
+QJsonObject ApiContext::jsonBody(const HttpRequest &request, bool allowEmpty)
+{
     const QByteArray type = request.header("content-type").split(';').first().trimmed().toLower();
     if (!type.isEmpty() && type != "application/json" && !type.endsWith("+json"))
         throw ApiError(
@@ -105,7 +111,8 @@ QJsonObject ApiContext::jsonBody(const HttpRequest &request, bool allowEmpty) {
     return doc.object();
 }
 
-QString ApiContext::stringField(const QJsonObject &body, const QString &name) {
+QString ApiContext::stringField(const QJsonObject &body, const QString &name)
+{
     const QJsonValue v = body.value(name);
     if (v.isUndefined() || v.isNull())
         return {};

@@ -16,14 +16,16 @@ namespace AuthRoutes {
 
 namespace {
 
-HttpResponse invalidCredentials() {
+HttpResponse invalidCredentials()
+{
     return HttpResponse::error(401, QStringLiteral("invalid_credentials"),
                                QStringLiteral("The username or password is wrong; check both and try again"));
 }
 
 // Sign-in runs in three steps so that no thread waits on another's work: look the account up (database),
 // check the password (hashing threads, at most two at a time), record the outcome (database).
-void login(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply) {
+void login(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
+{
     struct Lookup {
         HttpResponse immediate;
         bool proceed = false;
@@ -109,7 +111,8 @@ void login(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply) {
 
 } // namespace
 
-void install(HttpServer &server, ApiContext &ctx) {
+void install(HttpServer &server, ApiContext &ctx)
+{
     server.route("POST", QStringLiteral("/api/auth/login"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) { login(ctx, request, reply); });
 

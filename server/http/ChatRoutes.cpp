@@ -17,7 +17,8 @@ namespace ChatRoutes {
 namespace {
 
 int positiveQueryInt(const HttpRequest &request, const QString &name, qint64 max, const QString &code,
-                     qint64 *out) {
+                     qint64 *out)
+{
     if (!request.query.hasQueryItem(name))
         return 0;
     const QString text = request.query.queryItemValue(name);
@@ -33,7 +34,8 @@ int positiveQueryInt(const HttpRequest &request, const QString &name, qint64 max
     return 1;
 }
 
-void send(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply) {
+void send(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
+{
     struct Step {
         HttpResponse immediate;
         bool proceed = false;
@@ -102,7 +104,8 @@ void send(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply) {
 
 } // namespace
 
-void install(HttpServer &server, ApiContext &ctx) {
+void install(HttpServer &server, ApiContext &ctx)
+{
     server.route(
         "GET", QStringLiteral("/api/chat/conversations"), [&ctx](const HttpRequest &request, ReplyPtr reply) {
             ctx.authed(request, reply, [](Db &db, const Principal &) {

@@ -6,7 +6,8 @@
 #include <QMetaEnum>
 #include <QTcpServer>
 
-static QByteArray methodName(QHttpServerRequest::Method method) {
+static QByteArray methodName(QHttpServerRequest::Method method)
+{
     switch (method) {
     case QHttpServerRequest::Method::Get:
         return "GET";
@@ -27,7 +28,8 @@ static QByteArray methodName(QHttpServerRequest::Method method) {
     }
 }
 
-void Reply::send(const HttpResponse &response) {
+void Reply::send(const HttpResponse &response)
+{
     if (m_sent)
         return;
     m_sent = true;
@@ -50,14 +52,17 @@ void Reply::send(const HttpResponse &response) {
 }
 
 HttpServer::HttpServer(QObject *parent)
-    : QAbstractHttpServer(parent) {}
+    : QAbstractHttpServer(parent)
+{}
 
-void HttpServer::route(const QByteArray &method, const QString &pattern, Handler handler) {
+void HttpServer::route(const QByteArray &method, const QString &pattern, Handler handler)
+{
     m_routes.append(
         {method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler)});
 }
 
-bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error) {
+bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
     auto *tcp = new QTcpServer(this);
     // The default backlog of 50 overflows under bursts of new connections.
     tcp->setListenBacklogSize(1024);
@@ -74,11 +79,13 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     return true;
 }
 
-quint16 HttpServer::serverPort() const {
+quint16 HttpServer::serverPort() const
+{
     return m_tcpServer ? m_tcpServer->serverPort() : 0;
 }
 
-bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) {
+bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
     const QByteArray method = methodName(request.method());
     const QString path = request.url().path();
     const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
@@ -154,21 +161,24 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     return true;
 }
 
-void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) {
+void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.write(
         HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("Unknown address")).body,
         "application/json", QHttpServerResponder::StatusCode::NotFound);
 }
 
-void HttpServer::recordAnswer(const QString &routeLabel, int status, qint64 elapsedMs) {
+void HttpServer::recordAnswer(const QString &routeLabel, int status, qint64 elapsedMs)
+{
     Counter &c = m_counters[routeLabel + QLatin1Char('\t') + QString::number(status)];
     ++c.count;
     c.seconds += double(elapsedMs) / 1000.0;
     qCDebug(lcHttp).noquote() << routeLabel << status << elapsedMs << "ms";
 }
 
-QByteArray HttpServer::metricsText() const {
+QByteArray HttpServer::metricsText() const
+{
     QByteArray out;
     out += "# HELP liftline_http_requests_total HTTP requests answered, by route and status.\n"
            "# TYPE liftline_http_requests_total counter\n";

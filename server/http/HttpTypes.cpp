@@ -1,13 +1,15 @@
 #include "HttpTypes.h"
 
-HttpResponse HttpResponse::json(const QJsonObject &object, int status) {
+HttpResponse HttpResponse::json(const QJsonObject &object, int status)
+{
     HttpResponse r;
     r.status = status;
     r.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
     return r;
 }
 
-HttpResponse HttpResponse::okRaw(const QList<std::pair<QByteArray, QByteArray>> &rawFields, int status) {
+HttpResponse HttpResponse::okRaw(const QList<std::pair<QByteArray, QByteArray>> &rawFields, int status)
+{
     HttpResponse r;
     r.status = status;
     qsizetype size = 16;
@@ -25,14 +27,16 @@ HttpResponse HttpResponse::okRaw(const QList<std::pair<QByteArray, QByteArray>> 
     return r;
 }
 
-HttpResponse HttpResponse::error(int status, const QString &code, const QString &message) {
+HttpResponse HttpResponse::error(int status, const QString &code, const QString &message)
+{
     return json({{QStringLiteral("ok"), false},
                  {QStringLiteral("error"),
                   QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}},
                 status);
 }
 
-HttpResponse HttpResponse::text(const QByteArray &body, int status, const QByteArray &contentType) {
+HttpResponse HttpResponse::text(const QByteArray &body, int status, const QByteArray &contentType)
+{
     HttpResponse r;
     r.status = status;
     r.body = body;

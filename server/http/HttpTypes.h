@@ -44,7 +44,8 @@ public:
         : std::runtime_error(code.toStdString())
         , status(status)
         , code(std::move(code))
-        , message(std::move(message)) {}
+        , message(std::move(message))
+    {}
     HttpResponse response() const { return HttpResponse::error(status, code, message); }
 
     int status;

@@ -8,7 +8,8 @@
 
 namespace OpsRoutes {
 
-void install(HttpServer &server, ApiContext &ctx, std::function<QByteArray()> extraMetrics) {
+void install(HttpServer &server, ApiContext &ctx, std::function<QByteArray()> extraMetrics)
+{
     server.route("GET", QStringLiteral("/healthz"), [](const HttpRequest &, ReplyPtr reply) {
         reply->send(HttpResponse::okRaw({{"status", "\"alive\""}}));
     });

@@ -5,7 +5,8 @@
 #include <QTimer>
 #include <QUuid>
 
-void SandboxTransport::send(const OutboundMessage &message, std::function<void(SendResult)> done) {
+void SandboxTransport::send(const OutboundMessage &message, std::function<void(SendResult)> done)
+{
     SendResult result;
     if (m_failNext) {
         m_failNext = false;
@@ -21,7 +22,8 @@ void SandboxTransport::send(const OutboundMessage &message, std::function<void(S
     QTimer::singleShot(0, this, [done = std::move(done), result] { done(result); });
 }
 
-void SandboxTransport::failNext(const QString &code, const QString &message) {
+void SandboxTransport::failNext(const QString &code, const QString &message)
+{
     m_failNext = true;
     m_nextFailure = SendResult{false, {}, code, message};
 }

@@ -1,0 +1,81 @@
+#include "PhoneNumber.h"
+#include "WireTime.h"
+#include "chat/Tickets.h"
+
+#include <QTest>
+
+class TestCommon : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void phoneNumbers_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("canonical") << "27820000001"
+                                   << "27820000001";
+        QTest::newRow("plus and spaces") << "+27 82 000 0001"
+                                         << "27820000001";
+        QTest::newRow("dashes and brackets") << "+27 (82) 000-0001"
+                                             << "27820000001";
+        QTest::newRow("surrounding space") << "  27820000001 "
+                                           << "27820000001";
+        QTest::newRow("letters") << "2782000000a"
+                                 << "";
+        QTest::newRow("too short") << "1234567"
+                                   << "";
+        QTest::newRow("too long") << "1234567890123456"
+                                  << "";
+        QTest::newRow("leading zero") << "0820000001"
+                                      << "";
+        QTest::newRow("plus in the middle") << "2782+0000001"
+                                            << "";
+        QTest::newRow("empty") << ""
+                               << "";
+    }
+    void phoneNumbers()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, expected);
+        QCOMPARE(PhoneNumber::normalise(input), expected);
+    }
+
+    void wireTime()
+    {
+        const QDateTime t(QDate(2026, 11, 23), QTime(20, 1, 35, 123), Qt::UTC);
+        QCOMPARE(WireTime::format(t), QStringLiteral("2026-11-23T20:01:35.123Z"));
+        QCOMPARE(WireTime::parse(QStringLiteral("2026-11-23T20:01:35.123Z")), t);
+        QCOMPARE(WireTime::parse(QStringLiteral("2026-11-23T22:01:35.123+02:00")), t);
+        QVERIFY(!WireTime::parse(QStringLiteral("yesterday")).isValid());
+        QCOMPARE(WireTime::format(QDateTime()), QString());
+    }
+
+    void ticketReference_data()
+    {
+        QTest::addColumn<QString>("building");
+        QTest::addColumn<QString>("prefix");
+        QTest::newRow("two words") << "James House"
+                                   << "JAMES-HOUSE";
+        QTest::newRow("first three words") << "Block C North Wing"
+                                           << "BLOCK-C-NORTH";
+        QTest::newRow("punctuation") << "St. Mary's (East)"
+                                     << "ST-MARY-S";
+        QTest::newRow("at most 20 characters") << "Witwatersrand Innovation Centre"
+                                               << "WITWATERSRAND-INNOVA";
+        QTest::newRow("no trailing dash after cut") << "Abcdefghijklmnopqrs Tower"
+                                                    << "ABCDEFGHIJKLMNOPQRS";
+        QTest::newRow("digits kept") << "Tower 7b"
+                                     << "TOWER-7B";
+        QTest::newRow("empty") << ""
+                               << "LIFT";
+    }
+    void ticketReference()
+    {
+        QFETCH(QString, building);
+        QFETCH(QString, prefix);
+        QCOMPARE(Tickets::referencePrefix(building), prefix);
+        QVERIFY(Tickets::referencePrefix(building).size() <= 20);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommon)
+#include "tst_common.moc"

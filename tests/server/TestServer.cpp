@@ -1,0 +1,55 @@
+#include "TestServer.h"
+
+#include "auth/AgentStore.h"
+#include "auth/PasswordHasher.h"
+#include "auth/Principal.h"
+#include "db/Db.h"
+#include "db/DbPool.h"
+
+#include <QTest>
+
+TestServer::TestServer(const DbParams &db, Config config)
+{
+    m_app = std::make_unique<ServerApp>(config);
+    m_app->useDatabase(db);
+    QString error;
+    if (!m_app->start(&error))
+        qFatal("The test server did not start: %s", qPrintable(error));
+    m_http = std::make_unique<HttpClient>(baseUrl());
+}
+
+TestServer::~TestServer() = default;
+
+Config TestServer::defaultConfig()
+{
+    Config c;
+    c.listenAddress = QHostAddress::LocalHost;
+    c.port = 0;
+    c.adminToken = QString::fromLatin1(adminToken);
+    c.aiToken = QString::fromLatin1(aiToken);
+    c.dbThreads = 3;
+    return c;
+}
+
+QUrl TestServer::baseUrl() const
+{
+    return QUrl(m_app->url());
+}
+
+QByteArray TestServer::signIn(const QString &username, const QString &displayName, const QString &role)
+{
+    const QString password = QStringLiteral("correct horse battery staple");
+    static QString hash = PasswordHasher::hash(password);
+    {
+        Db db(m_app->pool()->params(), QStringLiteral("test-sign-in"));
+        AgentStore::Account existing;
+        if (!AgentStore::find(db, username, &existing))
+            AgentStore::add(db, username, displayName, role, hash, Principal::cli());
+    }
+    const HttpResult r =
+        m_http->postJson(QStringLiteral("/api/auth/login"),
+                         {{QStringLiteral("username"), username}, {QStringLiteral("password"), password}});
+    if (r.status != 200)
+        qFatal("Sign-in failed: %d %s", r.status, r.body.constData());
+    return r.json.value(QStringLiteral("token")).toString().toLatin1();
+}

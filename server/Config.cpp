@@ -98,10 +98,13 @@ void Config::addOptions(QCommandLineParser &parser)
 
 bool Config::load(const QCommandLineParser &parser, Config *config, QString *error)
 {
+    // LISTEN and PORT both set the port: whichever comes from the stronger source wins.
     QString listen;
+    QString port;
+    int listenRank = 0;
+    int portRank = 0;
     QString threads;
     QString sessionHours;
-    QString port;
 
     const QString file = parser.value(QStringLiteral("config"));
     if (!file.isEmpty()) {
@@ -119,6 +122,8 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
                 config->*s.field = ini.value(QLatin1String(s.env)).toString();
         listen = ini.value(QStringLiteral("LISTEN")).toString();
         port = ini.value(QStringLiteral("PORT")).toString();
+        listenRank = listen.isEmpty() ? 0 : 1;
+        portRank = port.isEmpty() ? 0 : 1;
         threads = ini.value(QStringLiteral("LIFTLINE_DB_THREADS")).toString();
         sessionHours = ini.value(QStringLiteral("LIFTLINE_SESSION_HOURS")).toString();
     }
@@ -126,17 +131,23 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     for (const Setting &s : stringSettings)
         if (qEnvironmentVariableIsSet(s.env))
             config->*s.field = qEnvironmentVariable(s.env);
-    if (qEnvironmentVariableIsSet("LISTEN"))
+    if (qEnvironmentVariableIsSet("LISTEN")) {
         listen = qEnvironmentVariable("LISTEN");
-    if (qEnvironmentVariableIsSet("PORT"))
+        listenRank = 2;
+    }
+    if (qEnvironmentVariableIsSet("PORT")) {
         port = qEnvironmentVariable("PORT");
+        portRank = 2;
+    }
     if (qEnvironmentVariableIsSet("LIFTLINE_DB_THREADS"))
         threads = qEnvironmentVariable("LIFTLINE_DB_THREADS");
     if (qEnvironmentVariableIsSet("LIFTLINE_SESSION_HOURS"))
         sessionHours = qEnvironmentVariable("LIFTLINE_SESSION_HOURS");
 
-    if (parser.isSet(QStringLiteral("listen")))
+    if (parser.isSet(QStringLiteral("listen"))) {
         listen = parser.value(QStringLiteral("listen"));
+        listenRank = 3;
+    }
     if (parser.isSet(QStringLiteral("data-dir")))
         config->dataDir = parser.value(QStringLiteral("data-dir"));
     if (parser.isSet(QStringLiteral("pg-account")))
@@ -145,10 +156,17 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         threads = parser.value(QStringLiteral("db-threads"));
     config->demo = parser.isSet(QStringLiteral("demo"));
 
-    if (!port.isEmpty() && !parseListen(port, config, error))
-        return false;
-    if (!listen.isEmpty() && !parseListen(listen, config, error))
-        return false;
+    if (portRank > listenRank) {
+        if (!listen.isEmpty() && !parseListen(listen, config, error))
+            return false;
+        if (!parseListen(port, config, error))
+            return false;
+    } else {
+        if (!port.isEmpty() && !parseListen(port, config, error))
+            return false;
+        if (!listen.isEmpty() && !parseListen(listen, config, error))
+            return false;
+    }
     if (!threads.isEmpty() &&
         !parseInt(QStringLiteral("--db-threads"), threads, 1, 64, &config->dbThreads, error))
         return false;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything with warnings as errors, checks the formatting, and runs
+# every test (each suite on its own embedded PostgreSQL). CI runs exactly this.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="$root/build-ci"
+
+"$root/packaging/dev/install-deps.sh"
+
+echo "== formatting (clang-format $(clang-format --version | grep -o '[0-9][0-9.]*' | head -n1))"
+cd "$root"
+unformatted=$(git ls-files '*.cpp' '*.h' | xargs -r clang-format --dry-run --Werror 2>&1 | grep -o '^[^:]*:[0-9]*' | cut -d: -f1 | sort -u || true)
+if [ -n "$unformatted" ]; then
+    echo "These files are not formatted (run clang-format -i on them):" >&2
+    echo "$unformatted" >&2
+    exit 1
+fi
+
+echo "== build"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFTLINE_WERROR=ON
+cmake --build "$build"
+
+echo "== tests"
+cd "$build"
+ctest --output-on-failure --timeout 900 -j 2

@@ -1,0 +1,256 @@
+// Latency of the conversation list and of a long thread's first page, over HTTP, on a generated data
+// set (by default the issue's: 2,000 lifts, 50,000 tickets of which 2,000 open, 1,000,000 messages with
+// one thread of 10,000). The server runs as its own process on an embedded PostgreSQL; this program is
+// the client. Prints p50/p90/p99 in milliseconds.
+
+#include "HttpClient.h"
+#include "db/Db.h"
+#include "db/EmbeddedPostgres.h"
+#include "db/Migrator.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <algorithm>
+#include <sys/stat.h>
+
+namespace {
+
+QTextStream out(stdout);
+
+struct Stats {
+    double p50, p90, p99, max;
+};
+
+Stats stats(std::vector<double> ms)
+{
+    std::sort(ms.begin(), ms.end());
+    auto at = [&](double q) { return ms.at(std::min(ms.size() - 1, size_t(q * double(ms.size())))); };
+    return {at(0.50), at(0.90), at(0.99), ms.back()};
+}
+
+void report(const QString &what, const std::vector<double> &ms, qsizetype bytes)
+{
+    const Stats s = stats(ms);
+    out << QStringLiteral("%1  n=%2  p50 %3 ms  p90 %4 ms  p99 %5 ms  max %6 ms  (%7 KiB)\n")
+               .arg(what, -46)
+               .arg(ms.size())
+               .arg(s.p50, 0, 'f', 2)
+               .arg(s.p90, 0, 'f', 2)
+               .arg(s.p99, 0, 'f', 2)
+               .arg(s.max, 0, 'f', 2)
+               .arg(bytes / 1024);
+    out.flush();
+}
+
+void generate(Db &db, int lifts, int tickets, int open, int messages, int thread)
+{
+    QElapsedTimer timer;
+    timer.start();
+    // Bulk load without the per-row triggers; the counters are rebuilt afterwards in one pass.
+    db.execOnce(QStringLiteral("SET session_replication_role = replica"));
+    db.execOnce(
+        QStringLiteral(
+            "INSERT INTO lifts (msisdn, site_name, building) SELECT '2771' || lpad(i::text, 7, '0'), "
+            "'Site ' || (i % 97), 'Building ' || i || ' North Wing' FROM generate_series(1, ?::int) i"),
+        {lifts});
+    db.execOnce(
+        QStringLiteral("INSERT INTO contacts (display_name, primary_msisdn, role) SELECT 'Technician ' || i, "
+                       "'2782' || lpad(i::text, 7, '0'), 'technician' FROM generate_series(1, ?::int) i"),
+        {lifts});
+    db.execOnce(QStringLiteral(
+        "INSERT INTO lift_contacts (lift_id, contact_id, relation) SELECT l.id, c.id, 'technician' "
+        "FROM lifts l JOIN contacts c ON substr(c.primary_msisdn, 5) = substr(l.msisdn, 5)"));
+    // Closed tickets are days old; the newest `open` tickets are open, spread over the last hours.
+    db.execOnce(
+        QStringLiteral(
+            "INSERT INTO tickets (lift_id, status, ticket_reference, responded_by, created_at, resolved_at, "
+            "agent_requested, agent_requested_at, acknowledged_at) "
+            "SELECT l.id, CASE WHEN i > ?::int - ?::int THEN 'open' ELSE 'closed' END, 'BENCH-TKT' || i, "
+            "c.id, "
+            "now() - make_interval(secs => (?::int - i) * 15 + 60), "
+            "CASE WHEN i > ?::int - ?::int THEN NULL ELSE now() - make_interval(secs => (?::int - i) * 15) "
+            "END, "
+            "i % 50 = 0, CASE WHEN i % 50 = 0 THEN now() - make_interval(secs => i % 300) END, "
+            "CASE WHEN i % 100 = 0 THEN now() END "
+            "FROM generate_series(1, ?::int) i JOIN lifts l ON l.id = 1 + i % ?::int "
+            "JOIN contacts c ON c.primary_msisdn = '2782' || substr(l.msisdn, 5)"),
+        {tickets, open, tickets, tickets, open, tickets, tickets, lifts});
+    const int bigTicket = db.scalar(QStringLiteral("SELECT max(id) FROM tickets")).toInt();
+    // The long thread first, then the rest spread over every ticket, oldest first so ids follow time.
+    db.execOnce(
+        QStringLiteral(
+            "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, agent_name, "
+            "read_by_agent, created_at, kind, status, wa_message_id) "
+            "SELECT t, CASE WHEN i % 2 = 0 THEN '27820000001' END, CASE WHEN i % 2 = 1 THEN '27820000001' "
+            "END, "
+            "'Message ' || i || ': the car is between floors 3 and 4, doors closed, two passengers inside', "
+            "CASE WHEN i % 2 = 0 THEN 'inbound' ELSE 'outbound' END, CASE WHEN i % 2 = 1 THEN 'Agent Smith' "
+            "END, "
+            "i < ?::int - 40, now() - make_interval(secs => (?::int - i)), 'text', "
+            "CASE WHEN i % 2 = 0 THEN 'received' ELSE 'delivered' END, 'wamid.BENCH.' || i "
+            "FROM (SELECT i, CASE WHEN i <= ?::int THEN ?::int ELSE 1 + i % ?::int END AS t FROM "
+            "generate_series(1, ?::int) i) g"),
+        {messages, messages, thread, bigTicket, tickets, messages});
+    db.execOnce(QStringLiteral("INSERT INTO chat_ticket_summary (ticket_id, message_count, unread_count, "
+                               "last_message_id, last_message_at, "
+                               "last_message_preview) SELECT s.ticket_id, s.n, s.unread, m.id, m.created_at, "
+                               "chat_message_preview(m) "
+                               "FROM (SELECT ticket_id, count(*) AS n, count(*) FILTER (WHERE direction = "
+                               "'inbound' AND NOT read_by_agent) AS unread, "
+                               "max(id) AS last_id FROM chat_messages GROUP BY ticket_id) s JOIN "
+                               "chat_messages m ON m.id = s.last_id"));
+    db.execOnce(
+        QStringLiteral("INSERT INTO chat_windows (number, last_inbound_at) SELECT primary_msisdn, "
+                       "now() - make_interval(mins => (row_number() OVER ())::int % 2000) FROM contacts "
+                       "ON CONFLICT DO NOTHING"));
+    db.execOnce(QStringLiteral("SET session_replication_role = origin"));
+    db.execOnce(QStringLiteral("VACUUM ANALYZE"));
+    out << QStringLiteral(
+               "Generated %1 lifts, %2 tickets (%3 open), %4 messages (thread of %5 on ticket %6) in %7 s\n")
+               .arg(lifts)
+               .arg(tickets)
+               .arg(open)
+               .arg(messages)
+               .arg(thread)
+               .arg(bigTicket)
+               .arg(timer.elapsed() / 1000.0, 0, 'f', 1);
+    out.flush();
+}
+
+// The same list computed the straightforward way, with correlated subqueries over the transcript: the
+// reference the summary table is measured against.
+const char *naiveList =
+    "SELECT json_agg(x ORDER BY x.pending DESC, x.last_message_at DESC NULLS LAST, x.created_at DESC) FROM ("
+    " SELECT t.id, t.status, t.ticket_reference, t.created_at, l.site_name, l.building, c.display_name,"
+    " t.agent_requested AND t.acknowledged_at IS NULL AS pending,"
+    " (SELECT count(*) FROM chat_messages m WHERE m.ticket_id = t.id) AS message_count,"
+    " (SELECT count(*) FROM chat_messages m WHERE m.ticket_id = t.id AND m.direction = 'inbound' AND NOT "
+    "m.read_by_agent) AS unread,"
+    " (SELECT max(m.created_at) FROM chat_messages m WHERE m.ticket_id = t.id) AS last_message_at,"
+    " (SELECT m.message FROM chat_messages m WHERE m.ticket_id = t.id ORDER BY m.id DESC LIMIT 1) AS preview"
+    " FROM tickets t JOIN lifts l ON l.id = t.lift_id LEFT JOIN contacts c ON c.id = t.responded_by"
+    " WHERE t.status = 'open' OR t.resolved_at > now() - interval '1 hour') x";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    const QList<QCommandLineOption> sizes{
+        {QStringLiteral("lifts"), QStringLiteral("Lifts (and technicians)."), QStringLiteral("N"),
+         QStringLiteral("2000")},
+        {QStringLiteral("tickets"), QStringLiteral("Tickets."), QStringLiteral("N"), QStringLiteral("50000")},
+        {QStringLiteral("open"), QStringLiteral("Open tickets among them."), QStringLiteral("N"),
+         QStringLiteral("2000")},
+        {QStringLiteral("messages"), QStringLiteral("Chat messages."), QStringLiteral("N"),
+         QStringLiteral("1000000")},
+        {QStringLiteral("thread"), QStringLiteral("Messages on the long thread."), QStringLiteral("N"),
+         QStringLiteral("10000")},
+        {QStringLiteral("iterations"), QStringLiteral("Requests per measurement."), QStringLiteral("N"),
+         QStringLiteral("300")},
+    };
+    parser.addOptions(sizes);
+    parser.process(app);
+    auto value = [&](const char *name) { return parser.value(QString::fromLatin1(name)).toInt(); };
+    const int iterations = value("iterations");
+
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/liftline-bench-XXXXXX"));
+    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
+    EmbeddedPostgres::Options options;
+    options.dataDir = dir.filePath(QStringLiteral("pgdata"));
+    options.durable = false;
+    EmbeddedPostgres pg(options);
+    QString error;
+    if (!pg.start(&error)) {
+        QTextStream(stderr) << error << '\n';
+        return 1;
+    }
+    {
+        Db db(pg.params(), QStringLiteral("bench-setup"));
+        Migrator::migrate(db);
+        generate(db, value("lifts"), value("tickets"), value("open"), value("messages"), value("thread"));
+    }
+    const int bigTicket = [&] {
+        Db db(pg.params(), QStringLiteral("bench-ticket"));
+        return db.scalar(QStringLiteral("SELECT max(id) FROM tickets")).toInt();
+    }();
+
+    QProcess server;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const DbParams p = pg.params();
+    env.insert(QStringLiteral("DATABASE_URL"),
+               QStringLiteral("postgres://%1@localhost/%2?host=%3").arg(p.user, p.database, p.host));
+    env.insert(QStringLiteral("ADMIN_TOKEN"), QStringLiteral("bench-admin-token-0123456789"));
+    server.setProcessEnvironment(env);
+    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    server.start(QStringLiteral(LIFTLINE_SERVER_BIN),
+                 {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QString url;
+    static const QRegularExpression listening(QStringLiteral("listening on (http://\\S+)"));
+    while (url.isEmpty() && server.waitForReadyRead(30000)) {
+        const auto match = listening.match(QString::fromUtf8(server.readAll()));
+        if (match.hasMatch())
+            url = match.captured(1);
+    }
+    if (url.isEmpty()) {
+        QTextStream(stderr) << "liftline-server did not start\n";
+        return 1;
+    }
+
+    HttpClient http{QUrl(url)};
+    const HttpClient::Headers auth{{"X-Admin-Token", "bench-admin-token-0123456789"}};
+    auto measure = [&](const QString &label, const QString &path, int n) {
+        std::vector<double> ms;
+        qsizetype bytes = 0;
+        for (int i = 0; i < 5; ++i)
+            http.get(path, auth);
+        for (int i = 0; i < n; ++i) {
+            QElapsedTimer t;
+            t.start();
+            const HttpResult r = http.get(path, auth);
+            ms.push_back(double(t.nsecsElapsed()) / 1e6);
+            if (r.status != 200) {
+                QTextStream(stderr) << label << ": HTTP " << r.status << ' ' << r.body.left(200) << '\n';
+                ::exit(1);
+            }
+            bytes = r.body.size();
+        }
+        report(label, ms, bytes);
+    };
+
+    out << "Over HTTP (liftline-server, " << url << "):\n";
+    measure(QStringLiteral("GET /api/chat/conversations"), QStringLiteral("/api/chat/conversations"),
+            iterations);
+    measure(QStringLiteral("GET /api/chat/{10k thread}/messages?limit=50"),
+            QStringLiteral("/api/chat/%1/messages?limit=50").arg(bigTicket), iterations);
+    measure(QStringLiteral("GET /api/chat/{10k thread}/messages?limit=500"),
+            QStringLiteral("/api/chat/%1/messages?limit=500").arg(bigTicket), std::max(5, iterations / 3));
+    measure(QStringLiteral("GET /api/chat/{10k thread}/messages (all)"),
+            QStringLiteral("/api/chat/%1/messages").arg(bigTicket), std::max(5, iterations / 10));
+
+    {
+        Db db(pg.params(), QStringLiteral("bench-naive"));
+        std::vector<double> ms;
+        qsizetype bytes = 0;
+        for (int i = 0; i < std::max(5, iterations / 10); ++i) {
+            QElapsedTimer t;
+            t.start();
+            bytes = db.scalar(QString::fromLatin1(naiveList)).toString().size();
+            ms.push_back(double(t.nsecsElapsed()) / 1e6);
+        }
+        out << "Reference, SQL only:\n";
+        report(QStringLiteral("correlated-subquery conversation list"), ms, bytes);
+    }
+
+    server.terminate();
+    server.waitForFinished(30000);
+    return 0;
+}

@@ -1,0 +1,171 @@
+#include "Config.h"
+#include "db/DbParams.h"
+
+#include <QCommandLineParser>
+#include <QTemporaryDir>
+#include <QTest>
+
+// Settings come from the INI file, then the environment, then the command line, each winning over the
+// one before; secrets are never part of what is printed.
+class TestConfig : public QObject {
+    Q_OBJECT
+
+    bool load(const QStringList &args, Config *config, QString *error)
+    {
+        QCommandLineParser parser;
+        Config::addOptions(parser);
+        if (!parser.parse(QStringList{QStringLiteral("liftline-server")} + args)) {
+            *error = parser.errorText();
+            return false;
+        }
+        return Config::load(parser, config, error);
+    }
+
+    const QList<QByteArray> variables{"DATABASE_URL",
+                                      "PORT",
+                                      "LISTEN",
+                                      "ADMIN_TOKEN",
+                                      "AI_ASSISTANT_TOKEN",
+                                      "LIFTLINE_DB_THREADS",
+                                      "LIFTLINE_DATA_DIR",
+                                      "META_ACCESS_TOKEN"};
+
+private Q_SLOTS:
+    void init()
+    {
+        for (const QByteArray &v : variables)
+            qunsetenv(v.constData());
+    }
+    void cleanup() { init(); }
+
+    void defaults()
+    {
+        Config c;
+        QString error;
+        QVERIFY2(load({}, &c, &error), qPrintable(error));
+        QCOMPARE(c.listenAddress, QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(c.port, quint16(8080));
+        QVERIFY(c.databaseUrl.isEmpty());
+        QCOMPARE(c.dbThreads, 4);
+        QVERIFY(!c.demo);
+    }
+
+    void precedence()
+    {
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("liftline.ini"));
+        QFile f(ini);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("DATABASE_URL=postgres://file@db/"
+                "file\nADMIN_TOKEN=from-the-file-0123456789\nLISTEN=0.0.0.0:9000\n"
+                "LIFTLINE_DB_THREADS=2\n");
+        f.close();
+
+        Config fromFile;
+        QString error;
+        QVERIFY2(load({QStringLiteral("--config"), ini}, &fromFile, &error), qPrintable(error));
+        QCOMPARE(fromFile.databaseUrl, QStringLiteral("postgres://file@db/file"));
+        QCOMPARE(fromFile.adminToken, QStringLiteral("from-the-file-0123456789"));
+        QCOMPARE(fromFile.port, quint16(9000));
+        QCOMPARE(fromFile.listenAddress, QHostAddress(QHostAddress::AnyIPv4));
+        QCOMPARE(fromFile.dbThreads, 2);
+
+        qputenv("DATABASE_URL", "postgres://env@db/env");
+        qputenv("PORT", "9100");
+        Config fromEnv;
+        QVERIFY2(load({QStringLiteral("--config"), ini}, &fromEnv, &error), qPrintable(error));
+        QCOMPARE(fromEnv.databaseUrl, QStringLiteral("postgres://env@db/env"));
+        QCOMPARE(fromEnv.adminToken, QStringLiteral("from-the-file-0123456789"));
+        // The environment's PORT wins over the file's LISTEN; the file's host stays.
+        QCOMPARE(fromEnv.port, quint16(9100));
+        QCOMPARE(fromEnv.listenAddress, QHostAddress(QHostAddress::AnyIPv4));
+
+        Config fromFlags;
+        QVERIFY2(load({QStringLiteral("--config"), ini, QStringLiteral("--listen"),
+                       QStringLiteral("127.0.0.1:9200"), QStringLiteral("--db-threads"), QStringLiteral("6")},
+                      &fromFlags, &error),
+                 qPrintable(error));
+        QCOMPARE(fromFlags.port, quint16(9200));
+        QCOMPARE(fromFlags.listenAddress, QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(fromFlags.dbThreads, 6);
+        QCOMPARE(fromFlags.databaseUrl, QStringLiteral("postgres://env@db/env"));
+    }
+
+    void portAlone()
+    {
+        qputenv("PORT", "18181");
+        Config c;
+        QString error;
+        QVERIFY2(load({}, &c, &error), qPrintable(error));
+        QCOMPARE(c.port, quint16(18181));
+        QCOMPARE(c.listenAddress, QHostAddress(QHostAddress::LocalHost));
+    }
+
+    void badValues_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("listen without port")
+            << QStringList{QStringLiteral("--listen"), QStringLiteral("localhost")} << "HOST:PORT";
+        QTest::newRow("listen bad host")
+            << QStringList{QStringLiteral("--listen"), QStringLiteral("example.org:80")} << "IP address";
+        QTest::newRow("port too big")
+            << QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:70000")} << "HOST:PORT";
+        QTest::newRow("threads") << QStringList{QStringLiteral("--db-threads"), QStringLiteral("0")}
+                                 << "--db-threads";
+        QTest::newRow("missing file")
+            << QStringList{QStringLiteral("--config"), QStringLiteral("/nonexistent/liftline.ini")}
+            << "/nonexistent/liftline.ini";
+    }
+    void badValues()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        Config c;
+        QString error;
+        QVERIFY(!load(args, &c, &error));
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+    }
+
+    void shortTokensAreIgnoredWithAWarning()
+    {
+        qputenv("ADMIN_TOKEN", "abc123");
+        Config c;
+        QString error;
+        QVERIFY(load({}, &c, &error));
+        const QStringList warnings = c.warnings();
+        QCOMPARE(warnings.size(), 1);
+        QVERIFY(warnings.first().contains(QStringLiteral("ADMIN_TOKEN")));
+        QVERIFY(!warnings.first().contains(QStringLiteral("abc123")));
+    }
+
+    void databaseUrls()
+    {
+        QString error;
+        DbParams p = DbParams::fromUrl(
+            QStringLiteral("postgres://agent:s%40cret@db.example.org:6543/liftline?sslmode=require"), &error);
+        QVERIFY2(p.isValid(), qPrintable(error));
+        QCOMPARE(p.host, QStringLiteral("db.example.org"));
+        QCOMPARE(p.port, 6543);
+        QCOMPARE(p.user, QStringLiteral("agent"));
+        QCOMPARE(p.password, QStringLiteral("s@cret"));
+        QCOMPARE(p.database, QStringLiteral("liftline"));
+        QCOMPARE(p.connectOptions, QStringLiteral("sslmode=require"));
+        QVERIFY(!p.describe().contains(QStringLiteral("s@cret")));
+
+        p = DbParams::fromUrl(QStringLiteral("postgresql://liftline@localhost/chat?host=/tmp/pg-sock"),
+                              &error);
+        QVERIFY2(p.isValid(), qPrintable(error));
+        QCOMPARE(p.host, QStringLiteral("/tmp/pg-sock"));
+        QCOMPARE(p.database, QStringLiteral("chat"));
+        QVERIFY(p.describe().contains(QStringLiteral("socket /tmp/pg-sock")));
+
+        QVERIFY(!DbParams::fromUrl(QStringLiteral("mysql://x@y/z"), &error).isValid());
+        QVERIFY(error.contains(QStringLiteral("postgres://")));
+        QVERIFY(!DbParams::fromUrl(QStringLiteral("postgres://x@y"), &error).isValid());
+        QVERIFY(error.contains(QStringLiteral("names no database")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "tst_config.moc"

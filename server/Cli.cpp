@@ -21,7 +21,9 @@
 #include <QStandardPaths>
 #include <QTextStream>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <termios.h>
 #include <unistd.h>
 
@@ -117,10 +119,13 @@ int backup(DatabaseTarget &target, const QString &file)
         return failed(QStringLiteral("The backup failed; nothing was written: %1")
                           .arg(QString::fromLocal8Bit(process.readAll()).trimmed()));
     }
-    // Only a complete dump takes the file's name, so a failed run never leaves a truncated backup behind.
-    QFile::remove(file);
-    if (!QFile::rename(partial, file))
-        return failed(QStringLiteral("Cannot write %1").arg(file));
+    // Only a complete dump takes the file's name, in one atomic step: a failed run leaves neither a
+    // truncated backup nor a missing one where an older backup stood.
+    if (::rename(QFile::encodeName(partial).constData(), QFile::encodeName(file).constData()) != 0) {
+        const QString reason = QString::fromLocal8Bit(strerror(errno));
+        QFile::remove(partial);
+        return failed(QStringLiteral("Cannot write %1: %2").arg(file, reason));
+    }
     out() << "Backed up " << target.describe() << " to " << file << " (" << QFileInfo(file).size()
           << " bytes)\n";
     return 0;

@@ -1,0 +1,665 @@
+#include "HttpClient.h"
+#include "db/Db.h"
+#include "db/EmbeddedPostgres.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <cerrno>
+#include <csignal>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// The embedded PostgreSQL launcher: start and stop, reuse of a data folder, running as an unprivileged
+// account under root, stale postmaster.pid files, attaching to a running cluster, missing binaries, a
+// killed server taking its cluster with it, and a subcommand attaching to the server's cluster.
+namespace {
+
+// True when no process `pid` runs any more (a zombie waiting to be reaped counts as gone).
+bool processGone(qint64 pid)
+{
+    if (pid <= 0)
+        return true;
+    if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
+        return true;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray text = stat.readAll();
+    const qsizetype close = text.lastIndexOf(')');
+    if (close < 0 || close + 2 >= text.size())
+        return true;
+    const char state = text.at(close + 2);
+    return state == 'Z' || state == 'X';
+}
+
+QByteArray programOf(qint64 pid)
+{
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+    if (!cmdline.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray argv0 = cmdline.readAll().split('\0').value(0);
+    return argv0.mid(argv0.lastIndexOf('/') + 1);
+}
+
+bool isPostgres(qint64 pid)
+{
+    return !processGone(pid) && programOf(pid).startsWith("postgres");
+}
+
+uint uidOf(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return uint(-1);
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("Uid:"))
+            return line.mid(4).simplified().split(' ').value(0).toUInt();
+    return uint(-1);
+}
+
+qint64 postmasterPidIn(const QString &dataDir)
+{
+    QFile f(dataDir + QStringLiteral("/postmaster.pid"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    return f.readLine().trimmed().toLongLong();
+}
+
+// Ends a postmaster a failed test may have left running on dataDir.
+void stopLeftoverPostmaster(const QString &dataDir)
+{
+    const qint64 pid = postmasterPidIn(dataDir);
+    if (!isPostgres(pid))
+        return;
+    for (int sig : {SIGINT, SIGQUIT, SIGKILL}) {
+        ::kill(pid_t(pid), sig);
+        QDeadlineTimer deadline(sig == SIGKILL ? 5000 : 15000);
+        while (!processGone(pid) && !deadline.hasExpired())
+            QThread::msleep(50);
+        if (processGone(pid))
+            return;
+    }
+}
+
+// A temporary folder the cluster's account can reach (as root it runs as another account). On the way
+// out it ends any postmaster still running on a data folder inside it.
+class Scratch {
+public:
+    Scratch()
+        : m_dir(QDir::tempPath() + QStringLiteral("/liftline-pgtest-XXXXXX"))
+    {
+        ::chmod(QFile::encodeName(m_dir.path()).constData(), 0755);
+    }
+    ~Scratch()
+    {
+        const QStringList entries = QDir(m_dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QString &entry : entries)
+            stopLeftoverPostmaster(m_dir.filePath(entry));
+    }
+    bool isValid() const { return m_dir.isValid(); }
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+EmbeddedPostgres::Options testOptions(const QString &dataDir)
+{
+    EmbeddedPostgres::Options options;
+    options.dataDir = dataDir;
+    options.durable = false;
+    return options;
+}
+
+QProcessEnvironment serverEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DATABASE_URL", "PORT", "LIFTLINE_DATA_DIR", "LIFTLINE_PG_BINDIR",
+                             "LIFTLINE_PG_ACCOUNT", "ADMIN_TOKEN", "AI_ASSISTANT_TOKEN"})
+        env.remove(QString::fromLatin1(name));
+    return env;
+}
+
+// liftline-server run as a separate process on an embedded data folder and a free port.
+class ServerProcess {
+public:
+    explicit ServerProcess(const QString &dataDir)
+        : m_dataDir(dataDir)
+    {
+        m_process.setProgram(QStringLiteral(LIFTLINE_SERVER_BIN));
+        m_process.setProcessEnvironment(serverEnvironment());
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
+                         [this] { m_output += QString::fromUtf8(m_process.readAllStandardOutput()); });
+    }
+    ~ServerProcess()
+    {
+        kill();
+        stopLeftoverPostmaster(m_dataDir);
+    }
+
+    // Starts the server and waits for its "listening on" line.
+    bool start(const QStringList &extra = {})
+    {
+        m_process.setArguments(QStringList{QStringLiteral("--data-dir"), m_dataDir,
+                                           QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
+                               extra);
+        m_process.start();
+        if (!m_process.waitForStarted(10000))
+            return false;
+        static const QRegularExpression listening(
+            QStringLiteral("Liftline server listening on (http://127\\.0\\.0\\.1:(\\d+))"));
+        const QRegularExpressionMatch match = waitForOutput(listening, 120000);
+        if (!match.hasMatch())
+            return false;
+        m_url = QUrl(match.captured(1));
+        return match.captured(2).toInt() > 0;
+    }
+
+    QRegularExpressionMatch waitForOutput(const QRegularExpression &re, int timeoutMs)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        for (;;) {
+            const QRegularExpressionMatch match = re.match(m_output);
+            if (match.hasMatch() || deadline.hasExpired())
+                return match;
+            if (m_process.state() != QProcess::Running) {
+                m_output += QString::fromUtf8(m_process.readAllStandardOutput());
+                return re.match(m_output);
+            }
+            m_process.waitForReadyRead(100);
+        }
+    }
+
+    // SIGTERM, then waits for the exit; true when it exited normally within the time.
+    bool terminate(int timeoutMs = 60000)
+    {
+        ::kill(pid_t(m_process.processId()), SIGTERM);
+        return m_process.waitForFinished(timeoutMs) && m_process.exitStatus() == QProcess::NormalExit;
+    }
+
+    void kill()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        ::kill(pid_t(m_process.processId()), SIGKILL);
+        m_process.waitForFinished(10000);
+    }
+
+    QProcess &process() { return m_process; }
+    QUrl url() const { return m_url; }
+    QString output() const { return m_output; }
+
+private:
+    QString m_dataDir;
+    QProcess m_process;
+    QString m_output;
+    QUrl m_url;
+};
+
+struct CliResult {
+    int exitCode = -1;
+    bool finished = false;
+    QString out;
+    QString err;
+    QString describe() const
+    {
+        return QStringLiteral("exit %1, stdout: %2, stderr: %3")
+            .arg(exitCode)
+            .arg(out.trimmed(), err.trimmed());
+    }
+};
+
+CliResult runCli(const QString &dataDir, const QStringList &arguments)
+{
+    CliResult result;
+    QProcess process;
+    process.setProcessEnvironment(serverEnvironment());
+    process.start(QStringLiteral(LIFTLINE_SERVER_BIN),
+                  QStringList{QStringLiteral("--data-dir"), dataDir} + arguments);
+    process.closeWriteChannel();
+    result.finished = process.waitForFinished(120000);
+    if (!result.finished) {
+        process.kill();
+        process.waitForFinished(10000);
+    }
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    if (result.finished && process.exitStatus() == QProcess::NormalExit)
+        result.exitCode = process.exitCode();
+    return result;
+}
+
+void writePidFile(const QString &dataDir, qint64 pid, const QString &socketDir)
+{
+    QFile f(dataDir + QStringLiteral("/postmaster.pid"));
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    const QString text = QStringLiteral("%1\n%2\n1700000000\n5432\n%3\n\n  5432001         0\nready   \n")
+                             .arg(pid)
+                             .arg(dataDir, socketDir);
+    QVERIFY(f.write(text.toUtf8()) > 0);
+}
+
+struct EnvGuard {
+    QByteArray name;
+    bool had;
+    QByteArray value;
+    explicit EnvGuard(const char *n)
+        : name(n)
+        , had(qEnvironmentVariableIsSet(n))
+        , value(qgetenv(n))
+    {}
+    ~EnvGuard()
+    {
+        if (had)
+            qputenv(name.constData(), value);
+        else
+            qunsetenv(name.constData());
+    }
+};
+
+} // namespace
+
+class TestEmbeddedPostgres : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void startInitialisesStopsAndReuses()
+    {
+        Scratch tmp;
+        QVERIFY(tmp.isValid());
+        const QString dataDir = tmp.path(QStringLiteral("pgdata"));
+        QVERIFY(!QFileInfo::exists(dataDir));
+
+        QString systemId;
+        {
+            EmbeddedPostgres pg(testOptions(dataDir));
+            QString error;
+            QVERIFY2(pg.start(&error), qPrintable(error));
+            QVERIFY(error.isEmpty());
+            QVERIFY(QFileInfo::exists(dataDir + QStringLiteral("/PG_VERSION")));
+            QVERIFY(pg.isRunning());
+            QVERIFY(!pg.attached());
+            const qint64 pid = pg.postmasterPid();
+            QVERIFY(pid > 0);
+            QVERIFY(isPostgres(pid));
+            QCOMPARE(postmasterPidIn(dataDir), pid);
+            const QString socketDir = pg.socketDir();
+            QVERIFY(!socketDir.isEmpty());
+            QVERIFY(QFileInfo(socketDir).isDir());
+            // A Unix socket path must fit in about 107 bytes.
+            QVERIFY(socketDir.size() + int(sizeof("/.s.PGSQL.65535")) < 107);
+            QCOMPARE(pg.params().database, QStringLiteral("liftline"));
+            QCOMPARE(pg.params().host, socketDir);
+            {
+                Db db(pg.params(), QStringLiteral("embedded-first"));
+                QCOMPARE(db.scalar(QStringLiteral("SELECT 1")).toInt(), 1);
+                QCOMPARE(db.scalar(QStringLiteral("SELECT current_database()")).toString(),
+                         QStringLiteral("liftline"));
+                systemId =
+                    db.scalar(QStringLiteral("SELECT system_identifier::text FROM pg_control_system()"))
+                        .toString();
+                QVERIFY(!systemId.isEmpty());
+                db.execOnce(QStringLiteral("CREATE TABLE kept (note text)"));
+                db.execOnce(QStringLiteral("INSERT INTO kept VALUES ('from the first start')"));
+            }
+            pg.stop();
+            QVERIFY(!pg.isRunning());
+            QCOMPARE(pg.postmasterPid(), qint64(0));
+            QTRY_VERIFY_WITH_TIMEOUT(processGone(pid), 10000);
+            QVERIFY(!QFileInfo::exists(socketDir));
+            QVERIFY(!QFileInfo::exists(dataDir + QStringLiteral("/postmaster.pid")));
+        }
+
+        // The same folder again: the cluster is reused, not created anew.
+        EmbeddedPostgres again(testOptions(dataDir));
+        QString error;
+        QVERIFY2(again.start(&error), qPrintable(error));
+        QVERIFY(!again.attached());
+        Db db(again.params(), QStringLiteral("embedded-second"));
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT system_identifier::text FROM pg_control_system()")).toString(),
+            systemId);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT note FROM kept")).toString(),
+                 QStringLiteral("from the first start"));
+    }
+
+    void runsAsUnprivilegedAccountUnderRoot()
+    {
+        if (::geteuid() != 0)
+            QSKIP("only meaningful as root");
+        Scratch tmp;
+        const QString dataDir = tmp.path(QStringLiteral("pgdata"));
+        EmbeddedPostgres pg(testOptions(dataDir));
+        QString error;
+        QVERIFY2(pg.start(&error), qPrintable(error));
+        const QString account = pg.runAsAccount();
+        QVERIFY(!account.isEmpty());
+        const passwd *pw = ::getpwnam(account.toLocal8Bit().constData());
+        QVERIFY(pw);
+        QVERIFY(pw->pw_uid != 0);
+        struct stat st {};
+        QCOMPARE(::stat(QFile::encodeName(dataDir).constData(), &st), 0);
+        QCOMPARE(uint(st.st_uid), uint(pw->pw_uid));
+        QCOMPARE(uint(st.st_mode & 0777), 0700u);
+        // The postmaster itself runs as that account.
+        QCOMPARE(uidOf(pg.postmasterPid()), uint(pw->pw_uid));
+    }
+
+    void unreachableDataFolderIsNamed()
+    {
+        if (::geteuid() != 0)
+            QSKIP("only meaningful as root");
+        Scratch tmp;
+        const QString closed = tmp.path(QStringLiteral("closed"));
+        QVERIFY(QDir().mkpath(closed));
+        QCOMPARE(::chmod(QFile::encodeName(closed).constData(), 0700), 0);
+        const QString dataDir = closed + QStringLiteral("/pgdata");
+        EmbeddedPostgres pg(testOptions(dataDir));
+        QString error;
+        QVERIFY(!pg.start(&error));
+        QVERIFY2(error.contains(dataDir), qPrintable(error));
+        QVERIFY2(!pg.runAsAccount().isEmpty() && error.contains(pg.runAsAccount()), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("reach"), Qt::CaseInsensitive), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
+        QVERIFY(!pg.isRunning());
+        QCOMPARE(pg.postmasterPid(), qint64(0));
+        QVERIFY(!QFileInfo::exists(dataDir + QStringLiteral("/PG_VERSION")));
+    }
+
+    void stalePidFileDoesNotStopStart_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("dead process") << QStringLiteral("dead");
+        QTest::newRow("live process that is not postgres") << QStringLiteral("sleep");
+        QTest::newRow("postmaster of another cluster") << QStringLiteral("other");
+    }
+
+    void stalePidFileDoesNotStopStart()
+    {
+        QFETCH(QString, kind);
+        Scratch tmp;
+        const QString dataDir = tmp.path(QStringLiteral("pgdata"));
+        {
+            // An initialised cluster, stopped.
+            EmbeddedPostgres pg(testOptions(dataDir));
+            QString error;
+            QVERIFY2(pg.start(&error), qPrintable(error));
+        }
+        QVERIFY(!QFileInfo::exists(dataDir + QStringLiteral("/postmaster.pid")));
+
+        QProcess sleeper;
+        std::unique_ptr<EmbeddedPostgres> other;
+        qint64 stalePid = 0;
+        QString staleSocket = QStringLiteral("/tmp/liftline-pg-gone");
+        if (kind == QLatin1String("dead")) {
+            QProcess done;
+            done.start(QStringLiteral("/bin/true"));
+            QVERIFY(done.waitForStarted());
+            stalePid = done.processId();
+            QVERIFY(done.waitForFinished());
+            QVERIFY(processGone(stalePid));
+        } else if (kind == QLatin1String("sleep")) {
+            sleeper.start(QStringLiteral("/bin/sleep"), {QStringLiteral("60")});
+            QVERIFY(sleeper.waitForStarted());
+            stalePid = sleeper.processId();
+        } else {
+            other = std::make_unique<EmbeddedPostgres>(testOptions(tmp.path(QStringLiteral("other"))));
+            QString error;
+            QVERIFY2(other->start(&error), qPrintable(error));
+            stalePid = other->postmasterPid();
+            staleSocket = other->socketDir();
+        }
+        QVERIFY(stalePid > 0);
+        writePidFile(dataDir, stalePid, staleSocket);
+        if (QTest::currentTestFailed())
+            return;
+
+        EmbeddedPostgres pg(testOptions(dataDir));
+        QString error;
+        QVERIFY2(pg.start(&error), qPrintable(error));
+        QVERIFY(!pg.attached());
+        QVERIFY(pg.isRunning());
+        QVERIFY(pg.postmasterPid() != stalePid);
+        QCOMPARE(postmasterPidIn(dataDir), pg.postmasterPid());
+        QVERIFY(pg.socketDir() != staleSocket);
+        {
+            Db db(pg.params(), QStringLiteral("embedded-stale"));
+            QCOMPARE(db.scalar(QStringLiteral("SELECT 1")).toInt(), 1);
+            QCOMPARE(db.scalar(QStringLiteral("SELECT current_setting('data_directory')")).toString(),
+                     QFileInfo(dataDir).canonicalFilePath());
+        }
+        // The process the stale file named was left alone.
+        if (kind == QLatin1String("sleep"))
+            QCOMPARE(sleeper.state(), QProcess::Running);
+        if (other) {
+            QVERIFY(other->isRunning());
+            QVERIFY(isPostgres(stalePid));
+        }
+        pg.stop();
+        if (sleeper.state() != QProcess::NotRunning) {
+            sleeper.kill();
+            sleeper.waitForFinished(10000);
+        }
+    }
+
+    void attachesToRunningCluster()
+    {
+        Scratch tmp;
+        const QString dataDir = tmp.path(QStringLiteral("pgdata"));
+        EmbeddedPostgres first(testOptions(dataDir));
+        QString error;
+        QVERIFY2(first.start(&error), qPrintable(error));
+        QVERIFY(!first.attached());
+        const qint64 pid = first.postmasterPid();
+
+        {
+            EmbeddedPostgres second(testOptions(dataDir));
+            QVERIFY2(second.start(&error), qPrintable(error));
+            QVERIFY(second.attached());
+            QVERIFY(!second.isRunning());
+            QCOMPARE(second.postmasterPid(), pid);
+            QCOMPARE(second.socketDir(), first.socketDir());
+            QCOMPARE(second.params().port, first.params().port);
+            {
+                Db db(second.params(), QStringLiteral("embedded-attached"));
+                QCOMPARE(db.scalar(QStringLiteral("SELECT 1")).toInt(), 1);
+                QCOMPARE(db.scalar(QStringLiteral("SELECT pg_postmaster_start_time() IS NOT NULL")).toBool(),
+                         true);
+            }
+            second.stop();
+            QVERIFY(!second.attached());
+        }
+
+        // The cluster the first one started is still up, on the same socket.
+        QVERIFY(isPostgres(pid));
+        QVERIFY(first.isRunning());
+        QCOMPARE(first.postmasterPid(), pid);
+        QVERIFY(QFileInfo(first.socketDir()).isDir());
+        QCOMPARE(postmasterPidIn(dataDir), pid);
+        {
+            Db db(first.params(), QStringLiteral("embedded-after-detach"));
+            QCOMPARE(db.scalar(QStringLiteral("SELECT 1")).toInt(), 1);
+        }
+        first.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(processGone(pid), 10000);
+    }
+
+    void missingBinariesGiveOneLineError()
+    {
+        Scratch tmp;
+        const QString emptyBin = tmp.path(QStringLiteral("no-postgres-here"));
+        QVERIFY(QDir().mkpath(emptyBin));
+        const QString dataDir = tmp.path(QStringLiteral("pgdata"));
+        EnvGuard guard("LIFTLINE_PG_BINDIR");
+        qputenv("LIFTLINE_PG_BINDIR", QFile::encodeName(emptyBin));
+
+        QString error;
+        QVERIFY(EmbeddedPostgres::findBinDir(&error).isEmpty());
+        QVERIFY2(error.contains(QStringLiteral("LIFTLINE_PG_BINDIR")), qPrintable(error));
+
+        EmbeddedPostgres pg(testOptions(dataDir));
+        error.clear();
+        QVERIFY(!pg.start(&error));
+        QVERIFY(!error.isEmpty());
+        QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("LIFTLINE_PG_BINDIR")), qPrintable(error));
+        QVERIFY2(error.contains(emptyBin), qPrintable(error));
+        QVERIFY(!pg.isRunning());
+        QCOMPARE(pg.postmasterPid(), qint64(0));
+        // Nothing was created.
+        QVERIFY(!QFileInfo::exists(dataDir));
+    }
+
+    void killedServerTakesClusterWithIt()
+    {
+        Scratch tmp;
+        const QString dataDir = tmp.path(QStringLiteral("pgdata"));
+        qint64 pg = 0;
+        {
+            ServerProcess server(dataDir);
+            QVERIFY2(server.start(), qPrintable(server.output()));
+            if (::geteuid() == 0)
+                QVERIFY2(server.output().contains(QStringLiteral("run as account '")),
+                         qPrintable(server.output()));
+            pg = postmasterPidIn(dataDir);
+            QVERIFY(pg > 0);
+            QVERIFY(isPostgres(pg));
+            HttpClient http(server.url());
+            QCOMPARE(http.get(QStringLiteral("/healthz")).status, 200);
+
+            ::kill(pid_t(server.process().processId()), SIGKILL);
+            QVERIFY(server.process().waitForFinished(10000));
+            QCOMPARE(server.process().exitStatus(), QProcess::CrashExit);
+            QTRY_VERIFY_WITH_TIMEOUT(processGone(pg), 30000);
+        }
+
+        // The next start on the same folder works and serves.
+        ServerProcess again(dataDir);
+        QVERIFY2(again.start(), qPrintable(again.output()));
+        const qint64 pg2 = postmasterPidIn(dataDir);
+        QVERIFY(isPostgres(pg2));
+        HttpClient http(again.url());
+        QCOMPARE(http.get(QStringLiteral("/healthz")).status, 200);
+        QCOMPARE(http.get(QStringLiteral("/readyz")).status, 200);
+
+        QVERIFY2(again.terminate(), qPrintable(again.output()));
+        QCOMPARE(again.process().exitCode(), 0);
+        QVERIFY(processGone(pg2));
+        QVERIFY(!QFileInfo::exists(dataDir + QStringLiteral("/postmaster.pid")));
+    }
+
+    void subcommandAttachesToServerCluster()
+    {
+        Scratch tmp;
+        const QString dataDir = tmp.path(QStringLiteral("pgdata"));
+        ServerProcess server(dataDir);
+        QVERIFY2(server.start(), qPrintable(server.output()));
+        const qint64 pg = postmasterPidIn(dataDir);
+        QVERIFY(isPostgres(pg));
+
+        const CliResult migrate = runCli(dataDir, {QStringLiteral("migrate")});
+        QVERIFY2(migrate.exitCode == 0, qPrintable(migrate.describe()));
+        QVERIFY2(migrate.out.contains(QStringLiteral("up to date")), qPrintable(migrate.describe()));
+
+        // The server and its cluster carry on as before.
+        QCOMPARE(server.process().state(), QProcess::Running);
+        QCOMPARE(postmasterPidIn(dataDir), pg);
+        QVERIFY(isPostgres(pg));
+        HttpClient http(server.url());
+        QCOMPARE(http.get(QStringLiteral("/healthz")).status, 200);
+        QCOMPARE(http.get(QStringLiteral("/readyz")).status, 200);
+
+        QVERIFY2(server.terminate(), qPrintable(server.output()));
+        QCOMPARE(server.process().exitCode(), 0);
+        QVERIFY(processGone(pg));
+    }
+
+    void splitStatements_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("plain") << QStringLiteral("SELECT 1; SELECT 2;")
+                               << QStringList{QStringLiteral("SELECT 1"), QStringLiteral("SELECT 2")};
+        QTest::newRow("no final semicolon")
+            << QStringLiteral("SELECT 1;\nSELECT 2")
+            << QStringList{QStringLiteral("SELECT 1"), QStringLiteral("SELECT 2")};
+        QTest::newRow("empty statements")
+            << QStringLiteral(" ;; SELECT 1 ;;\n;") << QStringList{QStringLiteral("SELECT 1")};
+        QTest::newRow("quoted semicolon")
+            << QStringLiteral("INSERT INTO t VALUES ('a;b'); SELECT 'it''s; here'")
+            << QStringList{QStringLiteral("INSERT INTO t VALUES ('a;b')"),
+                           QStringLiteral("SELECT 'it''s; here'")};
+        QTest::newRow("quoted identifier")
+            << QStringLiteral("CREATE TABLE \"odd;name\" (x int); DROP TABLE \"odd;name\"")
+            << QStringList{QStringLiteral("CREATE TABLE \"odd;name\" (x int)"),
+                           QStringLiteral("DROP TABLE \"odd;name\"")};
+        QTest::newRow("dollar-quoted body")
+            << QStringLiteral(
+                   "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN PERFORM 1; RETURN 2; "
+                   "END; $$; SELECT f()")
+            << QStringList{
+                   QStringLiteral("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN PERFORM "
+                                  "1; RETURN 2; END; $$"),
+                   QStringLiteral("SELECT f()")};
+        QTest::newRow("tagged dollar quote with $$ inside")
+            << QStringLiteral("DO $body$ BEGIN EXECUTE $$SELECT ';'$$; END; $body$; SELECT 3")
+            << QStringList{QStringLiteral("DO $body$ BEGIN EXECUTE $$SELECT ';'$$; END; $body$"),
+                           QStringLiteral("SELECT 3")};
+        QTest::newRow("positional parameters are not quotes")
+            << QStringLiteral("SELECT $1; SELECT $2")
+            << QStringList{QStringLiteral("SELECT $1"), QStringLiteral("SELECT $2")};
+        QTest::newRow("line comments")
+            << QStringLiteral("-- first; not a statement\nSELECT 1; -- trailing; comment\nSELECT 2 -- x;y\n;")
+            << QStringList{QStringLiteral("SELECT 1"), QStringLiteral("SELECT 2")};
+        QTest::newRow("block comments")
+            << QStringLiteral("/* a; b */ SELECT 1 /* c; d */ + 1; /* only; a comment */")
+            << QStringList{QStringLiteral("SELECT 1 + 1")};
+        QTest::newRow("comment markers inside quotes")
+            << QStringLiteral("SELECT '-- not; a comment', '/* nor; this */'; SELECT 2")
+            << QStringList{QStringLiteral("SELECT '-- not; a comment', '/* nor; this */'"),
+                           QStringLiteral("SELECT 2")};
+        QTest::newRow("only comments") << QStringLiteral("-- nothing;\n/* here; */") << QStringList{};
+    }
+
+    void splitStatements()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QStringList, expected);
+        QStringList actual = Db::splitStatements(sql);
+        // Whitespace left where comments were is not part of the contract.
+        for (QString &s : actual)
+            s = s.simplified();
+        QCOMPARE(actual, expected);
+    }
+
+    void splitStatementsRunOnPostgres()
+    {
+        Scratch tmp;
+        EmbeddedPostgres pg(testOptions(tmp.path(QStringLiteral("pgdata"))));
+        QString error;
+        QVERIFY2(pg.start(&error), qPrintable(error));
+        Db db(pg.params(), QStringLiteral("embedded-script"));
+        db.execScript(QStringLiteral(
+            "-- a script as the migrations are written;\n"
+            "CREATE TABLE notes (id serial PRIMARY KEY, body text); /* ; */\n"
+            "CREATE FUNCTION add_note(t text) RETURNS int LANGUAGE plpgsql AS $fn$\n"
+            "DECLARE n int;\nBEGIN\n  INSERT INTO notes (body) VALUES (t || ';');\n"
+            "  SELECT count(*) INTO n FROM notes;\n  RETURN n;\nEND;\n$fn$;\n"
+            "SELECT add_note('one; two');\nINSERT INTO notes (body) VALUES ('it''s; three');"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM notes")).toInt(), 2);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT string_agg(body, '|' ORDER BY id) FROM notes")).toString(),
+                 QStringLiteral("one; two;|it's; three"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEmbeddedPostgres)
+#include "tst_embeddedpostgres.moc"

@@ -4,6 +4,8 @@ ALTER TABLE tickets ADD COLUMN IF NOT EXISTS agent_requested boolean NOT NULL DE
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS agent_requested_at timestamptz;
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS acknowledged_at timestamptz;
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS acknowledged_by text;
+-- Which account or token acknowledged (agent:<id>, admin_token, ai_token): two agents may share a name.
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS acknowledged_by_actor text;
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS resolution_note text;
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS resolved_by text;
 

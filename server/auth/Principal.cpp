@@ -21,6 +21,11 @@ QString Principal::actorKind() const
     return QStringLiteral("anonymous");
 }
 
+QString Principal::actorKey() const
+{
+    return kind == Kind::Agent ? QStringLiteral("agent:%1").arg(agentId) : actorKind();
+}
+
 QString Principal::actorName() const
 {
     switch (kind) {

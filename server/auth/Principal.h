@@ -19,6 +19,8 @@ struct Principal {
     }
     // The actor_kind column of audit_log.
     QString actorKind() const;
+    // Identifies the account or token, where names may repeat: "agent:<id>", "admin_token", ...
+    QString actorKey() const;
     // The name recorded on what this principal writes.
     QString actorName() const;
 

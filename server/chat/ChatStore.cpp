@@ -92,15 +92,16 @@ void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
 {
     db.transaction([&] {
         requireOpen(db, ticketId, QStringLiteral("acknowledged"));
-        QSqlQuery &q =
-            db.exec(QStringLiteral("SELECT acknowledged_by, liftline_iso(acknowledged_at) FROM tickets "
-                                   "WHERE id = ? AND acknowledged_at IS NOT NULL"),
-                    {ticketId});
+        QSqlQuery &q = db.exec(
+            QStringLiteral("SELECT acknowledged_by, liftline_iso(acknowledged_at), acknowledged_by_actor "
+                           "FROM tickets WHERE id = ? AND acknowledged_at IS NOT NULL"),
+            {ticketId});
         if (q.next()) {
             const QString by = q.value(0).toString();
             const QString at = q.value(1).toString();
+            const QString actor = q.value(2).toString();
             q.finish();
-            if (by == who.actorName())
+            if (actor == who.actorKey())
                 return; // the same agent pressing twice
             throw ApiError(
                 409, QStringLiteral("already_acknowledged"),
@@ -108,8 +109,10 @@ void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
         }
         q.finish();
         db.exec(
-            QStringLiteral("UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ? WHERE id = ?"),
-            {who.actorName(), ticketId});
+            QStringLiteral(
+                "UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ?, acknowledged_by_actor = ? "
+                "WHERE id = ?"),
+            {who.actorName(), who.actorKey(), ticketId});
         AuditLog::record(db, who, QStringLiteral("ticket.acknowledged"), ticketId, {}, remote);
     });
     Events::sequence(db);
@@ -125,10 +128,11 @@ int markRead(Db &db, int ticketId, const Principal &who, const QString &remote)
         const int n = q.numRowsAffected();
         q.finish();
         // Reading a conversation answers a pending agent request as well.
-        QSqlQuery &ack =
-            db.exec(QStringLiteral("UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ? "
-                                   "WHERE id = ? AND agent_requested AND acknowledged_at IS NULL"),
-                    {who.actorName(), ticketId});
+        QSqlQuery &ack = db.exec(
+            QStringLiteral(
+                "UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ?, "
+                "acknowledged_by_actor = ? WHERE id = ? AND agent_requested AND acknowledged_at IS NULL"),
+            {who.actorName(), who.actorKey(), ticketId});
         const bool acknowledged = ack.numRowsAffected() > 0;
         ack.finish();
         AuditLog::record(db, who, QStringLiteral("messages.read"), ticketId,

@@ -134,7 +134,7 @@ Report run(Db &db, const QByteArray &csv, const Principal &who)
     QString text = QString::fromUtf8(csv);
     if (text.startsWith(QChar(0xFEFF)))
         text.remove(0, 1);
-    if (text.contains(QChar::ReplacementCharacter))
+    if (text.contains(QChar::ReplacementCharacter) || text.contains(QChar(u'\0')))
         reject(1, QStringLiteral("the file is not UTF-8 text"));
     const QList<Record> records = parseCsv(text);
     if (records.isEmpty())

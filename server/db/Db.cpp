@@ -119,12 +119,10 @@ QSqlQuery &Db::exec(const QString &sql, const QVariantList &binds)
     QSqlQuery &query = **it;
     query.finish();
     bindAll(query, binds);
-    if (!query.exec()) {
-        const QSqlError error = query.lastError();
-        // A failed prepared statement stays usable, but drop it so a schema change can re-prepare it.
-        m_prepared.remove(sql);
-        fail(error, sql);
-    }
+    // A statement that failed stays prepared and usable; dropping it here would send a DEALLOCATE into a
+    // transaction the failure has already aborted.
+    if (!query.exec())
+        fail(query.lastError(), sql);
     return query;
 }
 

@@ -5,6 +5,7 @@
 #include "db/Db.h"
 #include "db/DbPool.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 
@@ -80,6 +81,25 @@ int ApiContext::ticketId(const HttpRequest &request)
     return id;
 }
 
+// PostgreSQL text cannot hold U+0000, so text carrying it is refused up front rather than failing in the
+// database.
+static bool containsNul(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString().contains(QChar(u'\0'));
+    if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        return std::any_of(array.begin(), array.end(), [](const QJsonValue &v) { return containsNul(v); });
+    }
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            if (it.key().contains(QChar(u'\0')) || containsNul(it.value()))
+                return true;
+    }
+    return false;
+}
+
 QJsonObject ApiContext::jsonBody(const HttpRequest &request, bool allowEmpty)
 {
     const QByteArray type = request.header("content-type").split(';').first().trimmed().toLower();
@@ -108,6 +128,10 @@ QJsonObject ApiContext::jsonBody(const HttpRequest &request, bool allowEmpty)
                            .arg(error.offset));
     if (!doc.isObject())
         throw ApiError(400, QStringLiteral("invalid_json"), QStringLiteral("The body must be a JSON object"));
+    if (containsNul(doc.object()))
+        throw ApiError(
+            400, QStringLiteral("invalid_text"),
+            QStringLiteral("The text contains a NUL character (\\u0000), which cannot be stored: remove it"));
     return doc.object();
 }
 

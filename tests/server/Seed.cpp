@@ -58,9 +58,11 @@ qint64 technicianWrote(Db &db, int ticketId, const QString &technicianMsisdn, co
 
 void agentRequested(Db &db, int ticketId)
 {
-    db.execOnce(QStringLiteral("UPDATE tickets SET agent_requested = true, agent_requested_at = now(), "
-                               "acknowledged_at = NULL, acknowledged_by = NULL WHERE id = ?"),
-                {ticketId});
+    db.execOnce(
+        QStringLiteral(
+            "UPDATE tickets SET agent_requested = true, agent_requested_at = now(), "
+            "acknowledged_at = NULL, acknowledged_by = NULL, acknowledged_by_actor = NULL WHERE id = ?"),
+        {ticketId});
     Events::sequence(db);
 }
 

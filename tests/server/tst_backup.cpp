@@ -1,213 +1,25 @@
 #include "HttpClient.h"
+#include "ServerProcess.h"
 #include "db/Db.h"
 #include "db/EmbeddedPostgres.h"
 
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QProcess>
 #include <QRegularExpression>
-#include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 #include <QUuid>
 
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
-#include <sys/stat.h>
-#include <unistd.h>
 
 // `liftline-server backup FILE` and `restore FILE` on the embedded cluster, run as the real binary: a
 // backup taken while the server runs, a restore refused while it runs, a restore that brings the data back,
 // a damaged file that changes nothing, and a backup that cannot be written leaving nothing behind.
 namespace {
 
-bool processGone(qint64 pid)
-{
-    if (pid <= 0)
-        return true;
-    if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
-        return true;
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray text = stat.readAll();
-    const qsizetype close = text.lastIndexOf(')');
-    if (close < 0 || close + 2 >= text.size())
-        return true;
-    const char state = text.at(close + 2);
-    return state == 'Z' || state == 'X';
-}
-
-bool isPostgres(qint64 pid)
-{
-    if (processGone(pid))
-        return false;
-    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-    if (!cmdline.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray argv0 = cmdline.readAll().split('\0').value(0);
-    return argv0.mid(argv0.lastIndexOf('/') + 1).startsWith("postgres");
-}
-
-qint64 postmasterPidIn(const QString &dataDir)
-{
-    QFile f(dataDir + QStringLiteral("/postmaster.pid"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    return f.readLine().trimmed().toLongLong();
-}
-
-void stopLeftoverPostmaster(const QString &dataDir)
-{
-    const qint64 pid = postmasterPidIn(dataDir);
-    if (!isPostgres(pid))
-        return;
-    for (int sig : {SIGINT, SIGQUIT, SIGKILL}) {
-        ::kill(pid_t(pid), sig);
-        QDeadlineTimer deadline(sig == SIGKILL ? 5000 : 15000);
-        while (!processGone(pid) && !deadline.hasExpired())
-            QThread::msleep(50);
-        if (processGone(pid))
-            return;
-    }
-}
-
-class Scratch {
-public:
-    Scratch()
-        : m_dir(QDir::tempPath() + QStringLiteral("/liftline-backup-XXXXXX"))
-    {
-        ::chmod(QFile::encodeName(m_dir.path()).constData(), 0755);
-    }
-    ~Scratch()
-    {
-        const QStringList entries = QDir(m_dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-        for (const QString &entry : entries)
-            stopLeftoverPostmaster(m_dir.filePath(entry));
-    }
-    bool isValid() const { return m_dir.isValid(); }
-    QString path(const QString &name) const { return m_dir.filePath(name); }
-    QString root() const { return m_dir.path(); }
-
-private:
-    QTemporaryDir m_dir;
-};
-
-QProcessEnvironment serverEnvironment()
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"DATABASE_URL", "PORT", "LIFTLINE_DATA_DIR", "LIFTLINE_PG_BINDIR",
-                             "LIFTLINE_PG_ACCOUNT", "ADMIN_TOKEN", "AI_ASSISTANT_TOKEN"})
-        env.remove(QString::fromLatin1(name));
-    return env;
-}
-
-class ServerProcess {
-public:
-    explicit ServerProcess(const QString &dataDir)
-        : m_dataDir(dataDir)
-    {
-        m_process.setProgram(QStringLiteral(LIFTLINE_SERVER_BIN));
-        m_process.setProcessEnvironment(serverEnvironment());
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
-                         [this] { m_output += QString::fromUtf8(m_process.readAllStandardOutput()); });
-    }
-    ~ServerProcess()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            ::kill(pid_t(m_process.processId()), SIGKILL);
-            m_process.waitForFinished(10000);
-        }
-        stopLeftoverPostmaster(m_dataDir);
-    }
-
-    bool start(const QStringList &extra = {})
-    {
-        m_process.setArguments(QStringList{QStringLiteral("--data-dir"), m_dataDir,
-                                           QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
-                               extra);
-        m_process.start();
-        if (!m_process.waitForStarted(10000))
-            return false;
-        static const QRegularExpression listening(
-            QStringLiteral("Liftline server listening on (http://127\\.0\\.0\\.1:(\\d+))"));
-        const QRegularExpressionMatch match = waitForOutput(listening, 120000);
-        if (!match.hasMatch())
-            return false;
-        m_url = QUrl(match.captured(1));
-        return true;
-    }
-
-    QRegularExpressionMatch waitForOutput(const QRegularExpression &re, int timeoutMs)
-    {
-        QDeadlineTimer deadline(timeoutMs);
-        for (;;) {
-            const QRegularExpressionMatch match = re.match(m_output);
-            if (match.hasMatch() || deadline.hasExpired())
-                return match;
-            if (m_process.state() != QProcess::Running) {
-                m_output += QString::fromUtf8(m_process.readAllStandardOutput());
-                return re.match(m_output);
-            }
-            m_process.waitForReadyRead(100);
-        }
-    }
-
-    // SIGTERM; true when it then exited normally with status 0.
-    bool stop()
-    {
-        ::kill(pid_t(m_process.processId()), SIGTERM);
-        return m_process.waitForFinished(60000) && m_process.exitStatus() == QProcess::NormalExit &&
-               m_process.exitCode() == 0;
-    }
-
-    bool isRunning() const { return m_process.state() == QProcess::Running; }
-    QUrl url() const { return m_url; }
-    QString output() const { return m_output; }
-
-private:
-    QString m_dataDir;
-    QProcess m_process;
-    QString m_output;
-    QUrl m_url;
-};
-
-struct CliResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QString describe() const
-    {
-        return QStringLiteral("exit %1, stdout: %2, stderr: %3")
-            .arg(exitCode)
-            .arg(out.trimmed(), err.trimmed());
-    }
-};
-
-CliResult runCli(const QString &dataDir, const QStringList &arguments)
-{
-    CliResult result;
-    QProcess process;
-    process.setProcessEnvironment(serverEnvironment());
-    process.start(QStringLiteral(LIFTLINE_SERVER_BIN),
-                  QStringList{QStringLiteral("--data-dir"), dataDir} + arguments);
-    process.closeWriteChannel();
-    const bool finished = process.waitForFinished(120000);
-    if (!finished) {
-        process.kill();
-        process.waitForFinished(10000);
-    }
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    if (finished && process.exitStatus() == QProcess::NormalExit)
-        result.exitCode = process.exitCode();
-    return result;
-}
+// This suite's Scratch folders are named liftline-backup-XXXXXX.
+const QString scratchPrefix = QStringLiteral("liftline-backup");
 
 QList<int> ticketIds(const HttpResult &conversations)
 {
@@ -280,7 +92,7 @@ class TestBackup : public QObject {
 private Q_SLOTS:
     void backupAndRestoreRoundTrip()
     {
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         QVERIFY(tmp.isValid());
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
         const QString file = tmp.path(QStringLiteral("liftline.backup"));
@@ -404,7 +216,7 @@ private Q_SLOTS:
 
     void restoreFromDamagedFileChangesNothing()
     {
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
         const CliResult imported = runCli(
             dataDir, {QStringLiteral("import-registry"), QStringLiteral(LIFTLINE_TEST_DATA "/registry.csv")});
@@ -461,7 +273,7 @@ private Q_SLOTS:
     void backupToUnwritablePathLeavesNothing()
     {
         QFETCH(QString, target);
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
         const CliResult migrated = runCli(dataDir, {QStringLiteral("migrate")});
         QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.describe()));

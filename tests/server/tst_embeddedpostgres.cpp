@@ -1,18 +1,14 @@
 #include "HttpClient.h"
+#include "ServerProcess.h"
 #include "db/Db.h"
 #include "db/EmbeddedPostgres.h"
 
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
-#include <QRegularExpression>
-#include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 
-#include <cerrno>
 #include <csignal>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -23,37 +19,8 @@
 // killed server taking its cluster with it, and a subcommand attaching to the server's cluster.
 namespace {
 
-// True when no process `pid` runs any more (a zombie waiting to be reaped counts as gone).
-bool processGone(qint64 pid)
-{
-    if (pid <= 0)
-        return true;
-    if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
-        return true;
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray text = stat.readAll();
-    const qsizetype close = text.lastIndexOf(')');
-    if (close < 0 || close + 2 >= text.size())
-        return true;
-    const char state = text.at(close + 2);
-    return state == 'Z' || state == 'X';
-}
-
-QByteArray programOf(qint64 pid)
-{
-    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-    if (!cmdline.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray argv0 = cmdline.readAll().split('\0').value(0);
-    return argv0.mid(argv0.lastIndexOf('/') + 1);
-}
-
-bool isPostgres(qint64 pid)
-{
-    return !processGone(pid) && programOf(pid).startsWith("postgres");
-}
+// This suite's Scratch folders are named liftline-pgtest-XXXXXX.
+const QString scratchPrefix = QStringLiteral("liftline-pgtest");
 
 uint uidOf(qint64 pid)
 {
@@ -66,177 +33,12 @@ uint uidOf(qint64 pid)
     return uint(-1);
 }
 
-qint64 postmasterPidIn(const QString &dataDir)
-{
-    QFile f(dataDir + QStringLiteral("/postmaster.pid"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    return f.readLine().trimmed().toLongLong();
-}
-
-// Ends a postmaster a failed test may have left running on dataDir.
-void stopLeftoverPostmaster(const QString &dataDir)
-{
-    const qint64 pid = postmasterPidIn(dataDir);
-    if (!isPostgres(pid))
-        return;
-    for (int sig : {SIGINT, SIGQUIT, SIGKILL}) {
-        ::kill(pid_t(pid), sig);
-        QDeadlineTimer deadline(sig == SIGKILL ? 5000 : 15000);
-        while (!processGone(pid) && !deadline.hasExpired())
-            QThread::msleep(50);
-        if (processGone(pid))
-            return;
-    }
-}
-
-// A temporary folder the cluster's account can reach (as root it runs as another account). On the way
-// out it ends any postmaster still running on a data folder inside it.
-class Scratch {
-public:
-    Scratch()
-        : m_dir(QDir::tempPath() + QStringLiteral("/liftline-pgtest-XXXXXX"))
-    {
-        ::chmod(QFile::encodeName(m_dir.path()).constData(), 0755);
-    }
-    ~Scratch()
-    {
-        const QStringList entries = QDir(m_dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-        for (const QString &entry : entries)
-            stopLeftoverPostmaster(m_dir.filePath(entry));
-    }
-    bool isValid() const { return m_dir.isValid(); }
-    QString path(const QString &name) const { return m_dir.filePath(name); }
-
-private:
-    QTemporaryDir m_dir;
-};
-
 EmbeddedPostgres::Options testOptions(const QString &dataDir)
 {
     EmbeddedPostgres::Options options;
     options.dataDir = dataDir;
     options.durable = false;
     return options;
-}
-
-QProcessEnvironment serverEnvironment()
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"DATABASE_URL", "PORT", "LIFTLINE_DATA_DIR", "LIFTLINE_PG_BINDIR",
-                             "LIFTLINE_PG_ACCOUNT", "ADMIN_TOKEN", "AI_ASSISTANT_TOKEN"})
-        env.remove(QString::fromLatin1(name));
-    return env;
-}
-
-// liftline-server run as a separate process on an embedded data folder and a free port.
-class ServerProcess {
-public:
-    explicit ServerProcess(const QString &dataDir)
-        : m_dataDir(dataDir)
-    {
-        m_process.setProgram(QStringLiteral(LIFTLINE_SERVER_BIN));
-        m_process.setProcessEnvironment(serverEnvironment());
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
-                         [this] { m_output += QString::fromUtf8(m_process.readAllStandardOutput()); });
-    }
-    ~ServerProcess()
-    {
-        kill();
-        stopLeftoverPostmaster(m_dataDir);
-    }
-
-    // Starts the server and waits for its "listening on" line.
-    bool start(const QStringList &extra = {})
-    {
-        m_process.setArguments(QStringList{QStringLiteral("--data-dir"), m_dataDir,
-                                           QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
-                               extra);
-        m_process.start();
-        if (!m_process.waitForStarted(10000))
-            return false;
-        static const QRegularExpression listening(
-            QStringLiteral("Liftline server listening on (http://127\\.0\\.0\\.1:(\\d+))"));
-        const QRegularExpressionMatch match = waitForOutput(listening, 120000);
-        if (!match.hasMatch())
-            return false;
-        m_url = QUrl(match.captured(1));
-        return match.captured(2).toInt() > 0;
-    }
-
-    QRegularExpressionMatch waitForOutput(const QRegularExpression &re, int timeoutMs)
-    {
-        QDeadlineTimer deadline(timeoutMs);
-        for (;;) {
-            const QRegularExpressionMatch match = re.match(m_output);
-            if (match.hasMatch() || deadline.hasExpired())
-                return match;
-            if (m_process.state() != QProcess::Running) {
-                m_output += QString::fromUtf8(m_process.readAllStandardOutput());
-                return re.match(m_output);
-            }
-            m_process.waitForReadyRead(100);
-        }
-    }
-
-    // SIGTERM, then waits for the exit; true when it exited normally within the time.
-    bool terminate(int timeoutMs = 60000)
-    {
-        ::kill(pid_t(m_process.processId()), SIGTERM);
-        return m_process.waitForFinished(timeoutMs) && m_process.exitStatus() == QProcess::NormalExit;
-    }
-
-    void kill()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        ::kill(pid_t(m_process.processId()), SIGKILL);
-        m_process.waitForFinished(10000);
-    }
-
-    QProcess &process() { return m_process; }
-    QUrl url() const { return m_url; }
-    QString output() const { return m_output; }
-
-private:
-    QString m_dataDir;
-    QProcess m_process;
-    QString m_output;
-    QUrl m_url;
-};
-
-struct CliResult {
-    int exitCode = -1;
-    bool finished = false;
-    QString out;
-    QString err;
-    QString describe() const
-    {
-        return QStringLiteral("exit %1, stdout: %2, stderr: %3")
-            .arg(exitCode)
-            .arg(out.trimmed(), err.trimmed());
-    }
-};
-
-CliResult runCli(const QString &dataDir, const QStringList &arguments)
-{
-    CliResult result;
-    QProcess process;
-    process.setProcessEnvironment(serverEnvironment());
-    process.start(QStringLiteral(LIFTLINE_SERVER_BIN),
-                  QStringList{QStringLiteral("--data-dir"), dataDir} + arguments);
-    process.closeWriteChannel();
-    result.finished = process.waitForFinished(120000);
-    if (!result.finished) {
-        process.kill();
-        process.waitForFinished(10000);
-    }
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    if (result.finished && process.exitStatus() == QProcess::NormalExit)
-        result.exitCode = process.exitCode();
-    return result;
 }
 
 void writePidFile(const QString &dataDir, qint64 pid, const QString &socketDir)
@@ -274,7 +76,7 @@ class TestEmbeddedPostgres : public QObject {
 private Q_SLOTS:
     void startInitialisesStopsAndReuses()
     {
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         QVERIFY(tmp.isValid());
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
         QVERIFY(!QFileInfo::exists(dataDir));
@@ -336,7 +138,7 @@ private Q_SLOTS:
     {
         if (::geteuid() != 0)
             QSKIP("only meaningful as root");
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
         EmbeddedPostgres pg(testOptions(dataDir));
         QString error;
@@ -358,7 +160,7 @@ private Q_SLOTS:
     {
         if (::geteuid() != 0)
             QSKIP("only meaningful as root");
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         const QString closed = tmp.path(QStringLiteral("closed"));
         QVERIFY(QDir().mkpath(closed));
         QCOMPARE(::chmod(QFile::encodeName(closed).constData(), 0700), 0);
@@ -386,7 +188,7 @@ private Q_SLOTS:
     void stalePidFileDoesNotStopStart()
     {
         QFETCH(QString, kind);
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
         {
             // An initialised cluster, stopped.
@@ -453,7 +255,7 @@ private Q_SLOTS:
 
     void attachesToRunningCluster()
     {
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
         EmbeddedPostgres first(testOptions(dataDir));
         QString error;
@@ -495,7 +297,7 @@ private Q_SLOTS:
 
     void missingBinariesGiveOneLineError()
     {
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         const QString emptyBin = tmp.path(QStringLiteral("no-postgres-here"));
         QVERIFY(QDir().mkpath(emptyBin));
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
@@ -521,7 +323,7 @@ private Q_SLOTS:
 
     void killedServerTakesClusterWithIt()
     {
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
         qint64 pg = 0;
         {
@@ -551,7 +353,7 @@ private Q_SLOTS:
         QCOMPARE(http.get(QStringLiteral("/healthz")).status, 200);
         QCOMPARE(http.get(QStringLiteral("/readyz")).status, 200);
 
-        QVERIFY2(again.terminate(), qPrintable(again.output()));
+        QVERIFY2(again.stop(), qPrintable(again.output()));
         QCOMPARE(again.process().exitCode(), 0);
         QVERIFY(processGone(pg2));
         QVERIFY(!QFileInfo::exists(dataDir + QStringLiteral("/postmaster.pid")));
@@ -559,7 +361,7 @@ private Q_SLOTS:
 
     void subcommandAttachesToServerCluster()
     {
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         const QString dataDir = tmp.path(QStringLiteral("pgdata"));
         ServerProcess server(dataDir);
         QVERIFY2(server.start(), qPrintable(server.output()));
@@ -578,7 +380,7 @@ private Q_SLOTS:
         QCOMPARE(http.get(QStringLiteral("/healthz")).status, 200);
         QCOMPARE(http.get(QStringLiteral("/readyz")).status, 200);
 
-        QVERIFY2(server.terminate(), qPrintable(server.output()));
+        QVERIFY2(server.stop(), qPrintable(server.output()));
         QCOMPARE(server.process().exitCode(), 0);
         QVERIFY(processGone(pg));
     }
@@ -643,7 +445,7 @@ private Q_SLOTS:
 
     void splitStatementsRunOnPostgres()
     {
-        Scratch tmp;
+        Scratch tmp(scratchPrefix);
         EmbeddedPostgres pg(testOptions(tmp.path(QStringLiteral("pgdata"))));
         QString error;
         QVERIFY2(pg.start(&error), qPrintable(error));

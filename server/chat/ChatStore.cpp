@@ -16,12 +16,13 @@ QByteArray conversations(Db &db, qint64 *seq)
         // One snapshot for both, so every event numbered up to *seq is reflected in the list.
         db.execOnce(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
         *seq = Events::latest(db);
+        // Stored conversation objects (sql/004), concatenated as they are.
         return db
             .scalar(QStringLiteral(
-                "SELECT coalesce(json_agg(chat_conversation_to_json(r) ORDER BY "
-                "(r.agent_requested AND r.acknowledged_at IS NULL) DESC, r.last_message_at DESC NULLS LAST, "
-                "r.created_at DESC, r.id DESC), '[]')::text "
-                "FROM chat_conversation_rows r WHERE r.is_open OR r.resolved_at > now() - interval '1 hour'"))
+                "SELECT coalesce('[' || string_agg(c.data::text, ',' ORDER BY c.pending DESC, "
+                "c.last_message_at DESC NULLS LAST, c.created_at DESC, c.ticket_id DESC) || ']', '[]') "
+                "FROM chat_conversation_cache c WHERE c.is_open OR c.resolved_at > now() - interval '1 "
+                "hour'"))
             .toString()
             .toUtf8();
     });

@@ -17,7 +17,8 @@ struct Page {
 };
 
 // Open tickets and those closed in the last hour, in the documented order, with the newest event number
-// the list reflects (read in one snapshot).
+// the list reflects (read in one snapshot). Served from chat_conversation_cache, which the triggers keep
+// in step with every change.
 QByteArray conversations(Db &db, qint64 *seq);
 // The conversation object of one ticket; empty when the ticket does not exist.
 QByteArray conversation(Db &db, int ticketId);

@@ -4,6 +4,7 @@
 // the client. Prints p50/p90/p99 in milliseconds.
 
 #include "HttpClient.h"
+#include "chat/ChatStore.h"
 #include "db/Db.h"
 #include "db/EmbeddedPostgres.h"
 #include "db/Migrator.h"
@@ -15,6 +16,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QThread>
 
 #include <algorithm>
 #include <sys/stat.h>
@@ -109,6 +111,7 @@ void generate(Db &db, int lifts, int tickets, int open, int messages, int thread
         QStringLiteral("INSERT INTO chat_windows (number, last_inbound_at) SELECT primary_msisdn, "
                        "now() - make_interval(mins => (row_number() OVER ())::int % 2000) FROM contacts "
                        "ON CONFLICT DO NOTHING"));
+    db.execOnce(QStringLiteral("SELECT count(chat_conversation_refresh(id)) FROM tickets"));
     db.execOnce(QStringLiteral("SET session_replication_role = origin"));
     db.execOnce(QStringLiteral("VACUUM ANALYZE"));
     out << QStringLiteral(
@@ -158,6 +161,12 @@ int main(int argc, char *argv[])
          QStringLiteral("300")},
     };
     parser.addOptions(sizes);
+    parser.addOption(
+        {QStringLiteral("explain"), QStringLiteral("Print the conversation list's query plan.")});
+    parser.addOption(
+        {QStringLiteral("hold"),
+         QStringLiteral("Keep the generated database running this many seconds after measuring (for psql)."),
+         QStringLiteral("SECONDS")});
     parser.process(app);
     auto value = [&](const char *name) { return parser.value(QString::fromLatin1(name)).toInt(); };
     const int iterations = value("iterations");
@@ -206,6 +215,7 @@ int main(int argc, char *argv[])
     }
 
     HttpClient http{QUrl(url)};
+    http.setParseJson(false);
     const HttpClient::Headers auth{{"X-Admin-Token", "bench-admin-token-0123456789"}};
     auto measure = [&](const QString &label, const QString &path, int n) {
         std::vector<double> ms;
@@ -237,6 +247,30 @@ int main(int argc, char *argv[])
             QStringLiteral("/api/chat/%1/messages").arg(bigTicket), std::max(5, iterations / 10));
 
     {
+        Db db(pg.params(), QStringLiteral("bench-sql"));
+        std::vector<double> ms;
+        qsizetype bytes = 0;
+        for (int i = 0; i < std::max(5, iterations / 3); ++i) {
+            QElapsedTimer t;
+            t.start();
+            qint64 seq = 0;
+            bytes = ChatStore::conversations(db, &seq).size();
+            ms.push_back(double(t.nsecsElapsed()) / 1e6);
+        }
+        out << "The same list, SQL only (ChatStore::conversations):\n";
+        report(QStringLiteral("conversation list"), ms, bytes);
+        if (parser.isSet(QStringLiteral("explain"))) {
+            QSqlQuery q = db.execOnce(QStringLiteral(
+                "EXPLAIN (ANALYZE, BUFFERS) SELECT coalesce('[' || string_agg(c.data::text, ',' ORDER BY "
+                "c.pending DESC, c.last_message_at DESC NULLS LAST, c.created_at DESC, c.ticket_id DESC) || "
+                "']', "
+                "'[]') FROM chat_conversation_cache c WHERE c.is_open OR c.resolved_at > now() - interval '1 "
+                "hour'"));
+            while (q.next())
+                out << q.value(0).toString() << '\n';
+        }
+    }
+    {
         Db db(pg.params(), QStringLiteral("bench-naive"));
         std::vector<double> ms;
         qsizetype bytes = 0;
@@ -252,5 +286,11 @@ int main(int argc, char *argv[])
 
     server.terminate();
     server.waitForFinished(30000);
+    if (parser.isSet(QStringLiteral("hold"))) {
+        out << "Holding the database for psql: psql -h " << p.host << " -U " << p.user << ' ' << p.database
+            << '\n';
+        out.flush();
+        QThread::sleep(parser.value(QStringLiteral("hold")).toULong());
+    }
     return 0;
 }

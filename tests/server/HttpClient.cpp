@@ -69,7 +69,7 @@ HttpResult HttpClient::request(const QByteArray &method, const QString &path, co
         result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         result.body = reply->readAll();
         result.headers = reply->rawHeaderPairs();
-        const QJsonDocument doc = QJsonDocument::fromJson(result.body);
+        const QJsonDocument doc = m_parseJson ? QJsonDocument::fromJson(result.body) : QJsonDocument();
         if (doc.isObject())
             result.json = doc.object();
     } else {

@@ -38,8 +38,11 @@ public:
                        const Headers &headers, const QByteArray &contentType);
 
     static Headers bearer(const QByteArray &token) { return {{"Authorization", "Bearer " + token}}; }
+    // Benchmarks measure the server, not this client's JSON parser.
+    void setParseJson(bool parse) { m_parseJson = parse; }
 
 private:
     QUrl m_base;
     QNetworkAccessManager m_nam;
+    bool m_parseJson = true;
 };

@@ -1,9 +1,11 @@
 #include "Seed.h"
 #include "TestCluster.h"
 #include "TestServer.h"
+#include "chat/ChatStore.h"
 #include "db/Db.h"
 #include "db/Events.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSet>
@@ -147,6 +149,62 @@ private Q_SLOTS:
         QCOMPARE(lastConversation.value(QStringLiteral("unread_count")).toInt(), 1);
         QCOMPARE(messageData.value(QStringLiteral("id")).toInteger(), message);
         QCOMPARE(messageData.value(QStringLiteral("direction")).toString(), QStringLiteral("inbound"));
+    }
+
+    // The conversation list is served from stored objects; they must always equal what the live view
+    // computes, also after the lift, the technician or the technician's window change.
+    void storedConversationsFollowEveryChange()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int first = Seed::openTicket(db, QStringLiteral("27710000001"));
+        const int second = Seed::openTicket(db, QStringLiteral("27710000002"));
+        Seed::technicianWrote(db, first, QStringLiteral("27820000001"));
+        Seed::technicianWrote(db, second, QStringLiteral("27820000002"));
+        auto listed = [&] {
+            qint64 seq = 0;
+            QHash<int, QJsonObject> byId;
+            const QJsonArray list = QJsonDocument::fromJson(ChatStore::conversations(db, &seq)).array();
+            for (const QJsonValue &v : list)
+                byId.insert(v.toObject().value(QStringLiteral("id")).toInt(), v.toObject());
+            return byId;
+        };
+        auto live = [&](int ticket) {
+            return QJsonDocument::fromJson(ChatStore::conversation(db, ticket)).object();
+        };
+        auto checkAll = [&](const char *when) {
+            const QHash<int, QJsonObject> list = listed();
+            QCOMPARE(list.size(), 2);
+            for (int ticket : {first, second})
+                QVERIFY2(list.value(ticket) == live(ticket), when);
+        };
+        checkAll("after the technicians wrote");
+
+        db.execOnce(QStringLiteral(
+            "UPDATE contacts SET display_name = 'Sipho M. Dlamini' WHERE primary_msisdn = '27820000001'"));
+        QCOMPARE(listed().value(first).value(QStringLiteral("contact_name")).toString(),
+                 QStringLiteral("Sipho M. Dlamini"));
+        checkAll("after a technician was renamed");
+
+        db.execOnce(
+            QStringLiteral("UPDATE lifts SET building = 'Marula Tower North' WHERE msisdn = '27710000002'"));
+        QCOMPARE(listed().value(second).value(QStringLiteral("lift_name")).toString(),
+                 QStringLiteral("Sandton Central - Marula Tower North"));
+        checkAll("after a lift was renamed");
+
+        db.execOnce(QStringLiteral("UPDATE chat_windows SET last_inbound_at = now() - interval '30 hours' "
+                                   "WHERE number = '27820000002'"));
+        QVERIFY(listed().value(second).value(QStringLiteral("window_expires_at")).toString() <
+                live(first).value(QStringLiteral("window_expires_at")).toString());
+        checkAll("after a window changed");
+
+        db.execOnce(QStringLiteral("UPDATE tickets SET status = 'closed', resolved_at = now() - interval '2 "
+                                   "hours' WHERE id = ?"),
+                    {second});
+        QCOMPARE(listed().size(), 1);
+        Events::sequence(db);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_events WHERE seq IS NULL")).toInt(), 0);
     }
 
     // Writes by another system on the same database (the original lift-alert server closing a ticket)

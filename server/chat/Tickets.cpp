@@ -13,9 +13,22 @@ namespace Tickets {
 
 QString referencePrefix(const QString &building)
 {
-    static const QRegularExpression separators(QStringLiteral("[^A-Z0-9]+"));
-    const QStringList words = building.toUpper().split(separators, Qt::SkipEmptyParts);
-    QString prefix = words.mid(0, 3).join(QLatin1Char('-')).left(20);
+    // Words are what whitespace separates; inside a word only letters and digits stay ("St. Mary's" is
+    // ST-MARYS).
+    static const QRegularExpression notAlphanumeric(QStringLiteral("[^A-Z0-9]"));
+    static const QRegularExpression whitespace(QStringLiteral("\\s+"));
+    QStringList words;
+    // Accents come off ("Café" is CAFE): decomposed, the marks are then not letters A-Z.
+    const QStringList parts =
+        building.normalized(QString::NormalizationForm_D).toUpper().split(whitespace, Qt::SkipEmptyParts);
+    for (QString word : parts) {
+        word.remove(notAlphanumeric);
+        if (!word.isEmpty())
+            words << word;
+        if (words.size() == 3)
+            break;
+    }
+    QString prefix = words.join(QLatin1Char('-')).left(20);
     while (prefix.endsWith(QLatin1Char('-')))
         prefix.chop(1);
     return prefix.isEmpty() ? QStringLiteral("LIFT") : prefix;

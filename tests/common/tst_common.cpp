@@ -58,7 +58,11 @@ private Q_SLOTS:
         QTest::newRow("first three words") << "Block C North Wing"
                                            << "BLOCK-C-NORTH";
         QTest::newRow("punctuation") << "St. Mary's (East)"
-                                     << "ST-MARY-S";
+                                     << "ST-MARYS-EAST";
+        QTest::newRow("punctuation alone is no word") << "Block - C"
+                                                      << "BLOCK-C";
+        QTest::newRow("accents come off") << "Café Central Tower"
+                                          << "CAFE-CENTRAL-TOWER";
         QTest::newRow("at most 20 characters") << "Witwatersrand Innovation Centre"
                                                << "WITWATERSRAND-INNOVA";
         QTest::newRow("no trailing dash after cut") << "Abcdefghijklmnopqrs Tower"

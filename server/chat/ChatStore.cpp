@@ -12,20 +12,52 @@ namespace ChatStore {
 
 QByteArray conversations(Db &db, qint64 *seq)
 {
-    return db.transaction([&] {
+    struct Row {
+        bool pending;
+        qint64 lastMessageAt; // ms since the epoch, 0 when none
+        qint64 createdAt;
+        int id;
+        QByteArray data;
+    };
+    std::vector<Row> rows;
+    db.transaction([&] {
         // One snapshot for both, so every event numbered up to *seq is reflected in the list.
         db.execOnce(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
         *seq = Events::latest(db);
-        // Stored conversation objects (sql/004), concatenated as they are.
-        return db
-            .scalar(QStringLiteral(
-                "SELECT coalesce('[' || string_agg(c.data::text, ',' ORDER BY c.pending DESC, "
-                "c.last_message_at DESC NULLS LAST, c.created_at DESC, c.ticket_id DESC) || ']', '[]') "
-                "FROM chat_conversation_cache c WHERE c.is_open OR c.resolved_at > now() - interval '1 "
-                "hour'"))
-            .toString()
-            .toUtf8();
+        // The stored conversation objects (sql/004), sorted here: PostgreSQL sorting the 2,000 wide rows
+        // of a busy shift took longer (about 15 ms) than fetching them unsorted and sorting the keys.
+        QSqlQuery &q = db.exec(QStringLiteral(
+            "SELECT c.pending, (extract(epoch FROM c.last_message_at) * 1000)::bigint, "
+            "(extract(epoch FROM c.created_at) * 1000)::bigint, c.ticket_id, c.data::text "
+            "FROM chat_conversation_cache c WHERE c.is_open OR c.resolved_at > now() - interval '1 hour'"));
+        while (q.next())
+            rows.push_back({q.value(0).toBool(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+                            q.value(3).toInt(), q.value(4).toString().toUtf8()});
+        q.finish();
     });
+    // Agent requested and not yet acknowledged first, then latest message first, then newest ticket first.
+    std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
+        if (a.pending != b.pending)
+            return a.pending;
+        if (a.lastMessageAt != b.lastMessageAt)
+            return a.lastMessageAt > b.lastMessageAt;
+        if (a.createdAt != b.createdAt)
+            return a.createdAt > b.createdAt;
+        return a.id > b.id;
+    });
+    qsizetype size = 2;
+    for (const Row &r : rows)
+        size += r.data.size() + 1;
+    QByteArray out;
+    out.reserve(size);
+    out += '[';
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += rows[i].data;
+    }
+    out += ']';
+    return out;
 }
 
 QByteArray conversation(Db &db, int ticketId)

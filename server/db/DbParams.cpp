@@ -42,6 +42,27 @@ QString DbParams::conninfo() const
     return parts.join(QLatin1Char(' '));
 }
 
+QString DbParams::toUrl() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("postgres"));
+    url.setUserName(user);
+    url.setPassword(password);
+    const bool socket = host.startsWith(QLatin1Char('/'));
+    url.setHost(socket || host.isEmpty() ? QStringLiteral("localhost") : host);
+    url.setPort(port);
+    url.setPath(QLatin1Char('/') + database);
+    QUrlQuery query;
+    if (socket)
+        query.addQueryItem(QStringLiteral("host"), host);
+    const QStringList options = connectOptions.split(QLatin1Char(';'), Qt::SkipEmptyParts);
+    for (const QString &o : options)
+        query.addQueryItem(o.section(QLatin1Char('='), 0, 0).trimmed(),
+                           o.section(QLatin1Char('='), 1).trimmed());
+    url.setQuery(query);
+    return url.toString(QUrl::FullyEncoded);
+}
+
 DbParams DbParams::fromUrl(const QString &text, QString *error)
 {
     const QUrl url(text.trimmed(), QUrl::StrictMode);

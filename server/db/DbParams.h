@@ -15,6 +15,8 @@ struct DbParams {
     DbParams withDatabase(const QString &name) const;
     // For logs and messages: never includes the password.
     QString describe() const;
+    // The same as a postgres:// URL (what DATABASE_URL takes); includes the password.
+    QString toUrl() const;
     // The libpq connection string (for pg_dump and friends); includes the password.
     QString conninfo() const;
 

@@ -195,8 +195,7 @@ int main(int argc, char *argv[])
     QProcess server;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     const DbParams p = pg.params();
-    env.insert(QStringLiteral("DATABASE_URL"),
-               QStringLiteral("postgres://%1@localhost/%2?host=%3").arg(p.user, p.database, p.host));
+    env.insert(QStringLiteral("DATABASE_URL"), p.toUrl());
     env.insert(QStringLiteral("ADMIN_TOKEN"), QStringLiteral("bench-admin-token-0123456789"));
     server.setProcessEnvironment(env);
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);

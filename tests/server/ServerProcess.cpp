@@ -70,6 +70,13 @@ QProcessEnvironment serverEnvironment()
     return env;
 }
 
+QProcessEnvironment databaseEnvironment(const DbParams &params)
+{
+    QProcessEnvironment env = serverEnvironment();
+    env.insert(QStringLiteral("DATABASE_URL"), params.toUrl());
+    return env;
+}
+
 Scratch::Scratch(const QString &prefix)
     : m_dir(QDir::tempPath() + QLatin1Char('/') + prefix + QStringLiteral("-XXXXXX"))
 {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/DbParams.h"
+
 #include <QByteArray>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -23,6 +25,9 @@ void stopLeftoverPostmaster(const QString &dataDir);
 // The test's own environment without the variables that would point the server elsewhere (DATABASE_URL,
 // PORT, LIFTLINE_DATA_DIR, ...), so that only the arguments a test passes decide what it runs on.
 QProcessEnvironment serverEnvironment();
+
+// serverEnvironment() with DATABASE_URL pointing at `params`, for subcommands run on a test database.
+QProcessEnvironment databaseEnvironment(const DbParams &params);
 
 // A temporary folder the cluster's account can reach (as root it runs as another account), named
 // `prefix`-XXXXXX. On the way out it ends any postmaster still running on a data folder inside it.

@@ -1,3 +1,4 @@
+#include "ServerProcess.h"
 #include "TestCluster.h"
 #include "TestServer.h"
 #include "auth/AgentStore.h"
@@ -70,52 +71,10 @@ QJsonObject findAgent(const QJsonArray &agents, const QString &username)
     return {};
 }
 
-struct CliResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-QString databaseUrl(const DbParams &p)
-{
-    QUrl url;
-    url.setScheme(QStringLiteral("postgres"));
-    url.setUserName(p.user);
-    url.setHost(QStringLiteral("localhost"));
-    url.setPort(p.port);
-    url.setPath(QLatin1Char('/') + p.database);
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("host"), p.host);
-    url.setQuery(query);
-    return url.toString(QUrl::FullyEncoded);
-}
-
 // Runs the real liftline-server binary against the test database, with `input` on its standard input.
 CliResult runCli(const DbParams &params, const QStringList &arguments, const QByteArray &input = {})
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DATABASE_URL"), databaseUrl(params));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(LIFTLINE_SERVER_BIN), arguments);
-    CliResult result;
-    if (!process.waitForStarted(30000)) {
-        result.err = QStringLiteral("could not start %1").arg(QStringLiteral(LIFTLINE_SERVER_BIN));
-        return result;
-    }
-    if (!input.isEmpty())
-        process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = QStringLiteral("timed out");
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return ::runCli(QString(), arguments, databaseEnvironment(params), input);
 }
 
 QString describe(const CliResult &r)

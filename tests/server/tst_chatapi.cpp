@@ -1,3 +1,4 @@
+#include "ApiFields.h"
 #include "Seed.h"
 #include "TestCluster.h"
 #include "TestServer.h"
@@ -21,48 +22,14 @@
 
 namespace {
 
-QStringList sortedList(QStringList list)
+using ApiFields::keysOf;
+const QStringList &conversationFields = ApiFields::conversation;
+const QStringList &messageFields = ApiFields::message;
+
+QStringList sortedList(const QStringList &list)
 {
-    list.sort();
-    return list;
+    return ApiFields::sorted(list);
 }
-
-QStringList keysOf(const QJsonObject &object)
-{
-    return sortedList(object.keys());
-}
-
-// API.md: "Each item has exactly these fields".
-const QStringList conversationFields = sortedList({QStringLiteral("id"),
-                                                   QStringLiteral("lift_id"),
-                                                   QStringLiteral("status"),
-                                                   QStringLiteral("ticket_reference"),
-                                                   QStringLiteral("agent_requested"),
-                                                   QStringLiteral("agent_requested_at"),
-                                                   QStringLiteral("acknowledged_at"),
-                                                   QStringLiteral("acknowledged_by"),
-                                                   QStringLiteral("responded_by"),
-                                                   QStringLiteral("created_at"),
-                                                   QStringLiteral("resolved_at"),
-                                                   QStringLiteral("site_name"),
-                                                   QStringLiteral("building"),
-                                                   QStringLiteral("lift_msisdn"),
-                                                   QStringLiteral("lift_name"),
-                                                   QStringLiteral("contact_name"),
-                                                   QStringLiteral("contact_phone"),
-                                                   QStringLiteral("message_count"),
-                                                   QStringLiteral("unread_count"),
-                                                   QStringLiteral("last_message_at"),
-                                                   QStringLiteral("last_message_preview"),
-                                                   QStringLiteral("window_expires_at")});
-
-// API.md: "Each message: ...".
-const QStringList messageFields = sortedList(
-    {QStringLiteral("id"), QStringLiteral("ticket_id"), QStringLiteral("from_number"),
-     QStringLiteral("to_number"), QStringLiteral("message"), QStringLiteral("direction"),
-     QStringLiteral("agent_name"), QStringLiteral("read_by_agent"), QStringLiteral("created_at"),
-     QStringLiteral("wa_timestamp"), QStringLiteral("kind"), QStringLiteral("status"),
-     QStringLiteral("wa_message_id"), QStringLiteral("error"), QStringLiteral("client_message_id")});
 
 const QString technician = QStringLiteral("27820000001"); // Sipho Dlamini, technician of lift 27710000001
 

@@ -160,6 +160,23 @@ private Q_SLOTS:
         QCOMPARE(p.database, QStringLiteral("chat"));
         QVERIFY(p.describe().contains(QStringLiteral("socket /tmp/pg-sock")));
 
+        // What toUrl() writes, fromUrl() reads back unchanged: passwords with reserved characters too.
+        DbParams original;
+        original.host = QStringLiteral("/tmp/liftline-pg-abc");
+        original.port = 5433;
+        original.user = QStringLiteral("liftline");
+        original.password = QStringLiteral("p@ss/w:rd?&");
+        original.database = QStringLiteral("chat");
+        original.connectOptions = QStringLiteral("sslmode=disable");
+        const DbParams back = DbParams::fromUrl(original.toUrl(), &error);
+        QVERIFY2(back.isValid(), qPrintable(error));
+        QCOMPARE(back.host, original.host);
+        QCOMPARE(back.port, original.port);
+        QCOMPARE(back.user, original.user);
+        QCOMPARE(back.password, original.password);
+        QCOMPARE(back.database, original.database);
+        QCOMPARE(back.connectOptions, original.connectOptions);
+
         QVERIFY(!DbParams::fromUrl(QStringLiteral("mysql://x@y/z"), &error).isValid());
         QVERIFY(error.contains(QStringLiteral("postgres://")));
         QVERIFY(!DbParams::fromUrl(QStringLiteral("postgres://x@y"), &error).isValid());

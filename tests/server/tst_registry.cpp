@@ -1,4 +1,6 @@
+#include "ApiFields.h"
 #include "Seed.h"
+#include "ServerProcess.h"
 #include "TestCluster.h"
 #include "TestServer.h"
 #include "db/Db.h"
@@ -18,51 +20,10 @@
 
 namespace {
 
-struct CliResult {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-QString databaseUrl(const DbParams &p)
-{
-    QUrl url;
-    url.setScheme(QStringLiteral("postgres"));
-    url.setUserName(p.user);
-    url.setHost(QStringLiteral("localhost"));
-    url.setPort(p.port);
-    url.setPath(QLatin1Char('/') + p.database);
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("host"), p.host);
-    url.setQuery(query);
-    return url.toString(QUrl::FullyEncoded);
-}
-
+// Runs the real liftline-server binary against the test database, with `input` on its standard input.
 CliResult runCli(const DbParams &params, const QStringList &arguments, const QByteArray &input = {})
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DATABASE_URL"), databaseUrl(params));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(LIFTLINE_SERVER_BIN), arguments);
-    CliResult result;
-    if (!process.waitForStarted(30000)) {
-        result.err = QStringLiteral("could not start %1").arg(QStringLiteral(LIFTLINE_SERVER_BIN));
-        return result;
-    }
-    if (!input.isEmpty())
-        process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = QStringLiteral("timed out");
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return ::runCli(QString(), arguments, databaseEnvironment(params), input);
 }
 
 CliResult importRegistry(const DbParams &params, const QString &dataFile)
@@ -129,31 +90,6 @@ QJsonObject part(int added, int updated, int unchanged)
             {QStringLiteral("updated"), updated},
             {QStringLiteral("unchanged"), unchanged}};
 }
-
-const QStringList conversationFields{
-    QStringLiteral("id"),
-    QStringLiteral("lift_id"),
-    QStringLiteral("status"),
-    QStringLiteral("ticket_reference"),
-    QStringLiteral("agent_requested"),
-    QStringLiteral("agent_requested_at"),
-    QStringLiteral("acknowledged_at"),
-    QStringLiteral("acknowledged_by"),
-    QStringLiteral("responded_by"),
-    QStringLiteral("created_at"),
-    QStringLiteral("resolved_at"),
-    QStringLiteral("site_name"),
-    QStringLiteral("building"),
-    QStringLiteral("lift_msisdn"),
-    QStringLiteral("lift_name"),
-    QStringLiteral("contact_name"),
-    QStringLiteral("contact_phone"),
-    QStringLiteral("message_count"),
-    QStringLiteral("unread_count"),
-    QStringLiteral("last_message_at"),
-    QStringLiteral("last_message_preview"),
-    QStringLiteral("window_expires_at"),
-};
 
 } // namespace
 
@@ -547,7 +483,7 @@ private Q_SLOTS:
         QCOMPARE(r.json.value(QStringLiteral("ok")), QJsonValue(true));
         const QJsonObject c = r.json.value(QStringLiteral("conversation")).toObject();
         QStringList keys = c.keys();
-        QStringList expectedKeys = conversationFields;
+        QStringList expectedKeys = ApiFields::conversation;
         keys.sort();
         expectedKeys.sort();
         QCOMPARE(keys, expectedKeys);

@@ -18,6 +18,11 @@ struct HttpResult {
     {
         return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
     }
+    // "HTTP 404: {body...}" for failure messages.
+    QString describe() const
+    {
+        return QStringLiteral("HTTP %1: %2").arg(status).arg(QString::fromUtf8(body.left(800)));
+    }
     QString errorMessage() const
     {
         return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
@@ -46,3 +51,19 @@ private:
     QNetworkAccessManager m_nam;
     bool m_parseJson = true;
 };
+
+// Assertions on an answer; each evaluates its request expression exactly once.
+#define VERIFY_STATUS(result, expected)                                                                      \
+    do {                                                                                                     \
+        const HttpResult &s_ = (result);                                                                     \
+        QVERIFY2(s_.status == (expected), qPrintable(s_.describe()));                                        \
+    } while (false)
+
+#define VERIFY_ERROR(result, expectedStatus, expectedCode)                                                   \
+    do {                                                                                                     \
+        const HttpResult &r_ = (result);                                                                     \
+        QVERIFY2(r_.status == (expectedStatus), qPrintable(r_.describe()));                                  \
+        QVERIFY2(r_.json.value(QStringLiteral("ok")) == QJsonValue(false), qPrintable(r_.describe()));       \
+        QCOMPARE(r_.errorCode(), QStringLiteral(expectedCode));                                              \
+        QVERIFY2(!r_.errorMessage().isEmpty(), qPrintable(r_.describe()));                                   \
+    } while (false)

@@ -42,11 +42,6 @@ int addAgent(Db &db, const QString &username, const QString &displayName,
     return AgentStore::add(db, username, displayName, role, hashOf(password), Principal::cli());
 }
 
-QString describe(const HttpResult &r)
-{
-    return QStringLiteral("HTTP %1: %2").arg(r.status).arg(QString::fromUtf8(r.body.left(600)));
-}
-
 HttpResult login(HttpClient &http, const QString &username, const QString &password)
 {
     return http.postJson(QStringLiteral("/api/auth/login"),
@@ -77,28 +72,17 @@ CliResult runCli(const DbParams &params, const QStringList &arguments, const QBy
     return ::runCli(QString(), arguments, databaseEnvironment(params), input);
 }
 
+QString describe(const HttpResult &r)
+{
+    return r.describe();
+}
+
 QString describe(const CliResult &r)
 {
     return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
 }
 
 } // namespace
-
-// Each macro evaluates its request expression exactly once.
-#define VERIFY_STATUS(result, expected)                                                                      \
-    do {                                                                                                     \
-        const HttpResult &s_ = (result);                                                                     \
-        QVERIFY2(s_.status == (expected), qPrintable(describe(s_)));                                         \
-    } while (false)
-
-#define VERIFY_ERROR(result, expectedStatus, expectedCode)                                                   \
-    do {                                                                                                     \
-        const HttpResult &r_ = (result);                                                                     \
-        QVERIFY2(r_.status == (expectedStatus), qPrintable(describe(r_)));                                   \
-        QVERIFY2(r_.json.value(QStringLiteral("ok")) == QJsonValue(false), qPrintable(describe(r_)));        \
-        QCOMPARE(r_.errorCode(), QStringLiteral(expectedCode));                                              \
-        QVERIFY2(!r_.errorMessage().isEmpty(), qPrintable(describe(r_)));                                    \
-    } while (false)
 
 class TestAuth : public QObject {
     Q_OBJECT

@@ -45,7 +45,7 @@ QString chatPath(const QString &ticketId, const char *action)
 
 QByteArray describe(const HttpResult &r)
 {
-    return "HTTP " + QByteArray::number(r.status) + ": " + r.body.left(800);
+    return r.describe().toUtf8();
 }
 
 // "2026-11-23T20:01:35.123Z"

@@ -31,14 +31,14 @@ CliResult importRegistry(const DbParams &params, const QString &dataFile)
     return runCli(params, {QStringLiteral("import-registry"), Seed::dataFile(dataFile)});
 }
 
+QString describe(const HttpResult &r)
+{
+    return r.describe();
+}
+
 QString describe(const CliResult &r)
 {
     return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
-}
-
-QString describe(const HttpResult &r)
-{
-    return QStringLiteral("HTTP %1: %2").arg(r.status).arg(QString::fromUtf8(r.body.left(800)));
 }
 
 QByteArray readData(const QString &name)
@@ -92,22 +92,6 @@ QJsonObject part(int added, int updated, int unchanged)
 }
 
 } // namespace
-
-// Each macro evaluates its request expression exactly once.
-#define VERIFY_STATUS(result, expected)                                                                      \
-    do {                                                                                                     \
-        const HttpResult &s_ = (result);                                                                     \
-        QVERIFY2(s_.status == (expected), qPrintable(describe(s_)));                                         \
-    } while (false)
-
-#define VERIFY_ERROR(result, expectedStatus, expectedCode)                                                   \
-    do {                                                                                                     \
-        const HttpResult &r_ = (result);                                                                     \
-        QVERIFY2(r_.status == (expectedStatus), qPrintable(describe(r_)));                                   \
-        QVERIFY2(r_.json.value(QStringLiteral("ok")) == QJsonValue(false), qPrintable(describe(r_)));        \
-        QCOMPARE(r_.errorCode(), QStringLiteral(expectedCode));                                              \
-        QVERIFY2(!r_.errorMessage().isEmpty(), qPrintable(describe(r_)));                                    \
-    } while (false)
 
 class TestRegistry : public QObject {
     Q_OBJECT

@@ -75,7 +75,7 @@ bool ServerApp::start(QString *error)
     ChatRoutes::install(*m_http, *m_context);
     AuthRoutes::install(*m_http, *m_context);
     AdminRoutes::install(*m_http, *m_context);
-    OpsRoutes::install(*m_http, *m_context, {});
+    OpsRoutes::install(*m_http, *m_context);
     if (!m_http->listen(m_config.listenAddress, m_config.port, error))
         return false;
 

@@ -29,6 +29,10 @@ void Db::open()
 {
     if (isOpen())
         return;
+    // While the database is away, answer at once instead of waiting up to connect_timeout on every
+    // request: one attempt per connection per second is enough to notice it is back.
+    if (m_lastFailure.isValid() && m_lastFailure.elapsed() < 1000)
+        throw DbError(DbError::Kind::Unavailable, m_lastFailureMessage);
     if (!m_db.isValid()) {
         m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_name);
         if (!m_db.isValid())
@@ -48,9 +52,11 @@ void Db::open()
     m_db.setConnectOptions(options);
     if (!m_db.open()) {
         const QString reason = m_db.lastError().databaseText().trimmed();
-        throw DbError(DbError::Kind::Unavailable,
-                      QStringLiteral("Cannot connect to %1: %2").arg(m_params.describe(), reason));
+        m_lastFailureMessage = QStringLiteral("Cannot connect to %1: %2").arg(m_params.describe(), reason);
+        m_lastFailure.start();
+        throw DbError(DbError::Kind::Unavailable, m_lastFailureMessage);
     }
+    m_lastFailure.invalidate();
     m_inTransaction = false;
     // libpq prints NOTICEs on stderr ("column already exists, skipping" from idempotent migrations).
     QSqlQuery quiet(m_db);

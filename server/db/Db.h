@@ -3,6 +3,7 @@
 #include "DbError.h"
 #include "DbParams.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -90,4 +91,6 @@ private:
     QHash<QString, std::shared_ptr<QSqlQuery>> m_prepared;
     bool m_inTransaction = false;
     int m_statements = 0;
+    QElapsedTimer m_lastFailure;
+    QString m_lastFailureMessage;
 };

@@ -8,7 +8,7 @@
 
 namespace OpsRoutes {
 
-void install(HttpServer &server, ApiContext &ctx, std::function<QByteArray()> extraMetrics)
+void install(HttpServer &server, ApiContext &ctx)
 {
     server.route("GET", QStringLiteral("/healthz"), [](const HttpRequest &, ReplyPtr reply) {
         reply->send(HttpResponse::okRaw({{"status", "\"alive\""}}));
@@ -29,30 +29,27 @@ void install(HttpServer &server, ApiContext &ctx, std::function<QByteArray()> ex
         });
     });
 
-    server.route("GET", QStringLiteral("/metrics"),
-                 [&ctx, &server, extraMetrics](const HttpRequest &, ReplyPtr reply) {
-                     QByteArray out = server.metricsText();
-                     DbPool *pool = ctx.pool();
-                     out += "# HELP liftline_db_up Whether the last database work reached PostgreSQL.\n"
-                            "# TYPE liftline_db_up gauge\n"
-                            "liftline_db_up " +
-                            QByteArray(ctx.databaseDown() ? "0" : "1") + '\n';
-                     out += "# HELP liftline_db_queue_depth Database jobs waiting for a connection.\n"
-                            "# TYPE liftline_db_queue_depth gauge\n"
-                            "liftline_db_queue_depth " +
-                            QByteArray::number(pool->queueDepth()) + '\n';
-                     out += "# HELP liftline_db_busy_connections Database connections running a job.\n"
-                            "# TYPE liftline_db_busy_connections gauge\n"
-                            "liftline_db_busy_connections " +
-                            QByteArray::number(pool->busyThreads()) + '\n';
-                     out += "# HELP liftline_db_jobs_total Database jobs run.\n"
-                            "# TYPE liftline_db_jobs_total counter\n"
-                            "liftline_db_jobs_total " +
-                            QByteArray::number(pool->jobsDone()) + '\n';
-                     if (extraMetrics)
-                         out += extraMetrics();
-                     reply->send(HttpResponse::text(out, 200, "text/plain; version=0.0.4; charset=utf-8"));
-                 });
+    server.route("GET", QStringLiteral("/metrics"), [&ctx, &server](const HttpRequest &, ReplyPtr reply) {
+        QByteArray out = server.metricsText();
+        DbPool *pool = ctx.pool();
+        out += "# HELP liftline_db_up Whether the last database work reached PostgreSQL.\n"
+               "# TYPE liftline_db_up gauge\n"
+               "liftline_db_up " +
+               QByteArray(ctx.databaseDown() ? "0" : "1") + '\n';
+        out += "# HELP liftline_db_queue_depth Database jobs waiting for a connection.\n"
+               "# TYPE liftline_db_queue_depth gauge\n"
+               "liftline_db_queue_depth " +
+               QByteArray::number(pool->queueDepth()) + '\n';
+        out += "# HELP liftline_db_busy_connections Database connections running a job.\n"
+               "# TYPE liftline_db_busy_connections gauge\n"
+               "liftline_db_busy_connections " +
+               QByteArray::number(pool->busyThreads()) + '\n';
+        out += "# HELP liftline_db_jobs_total Database jobs run.\n"
+               "# TYPE liftline_db_jobs_total counter\n"
+               "liftline_db_jobs_total " +
+               QByteArray::number(pool->jobsDone()) + '\n';
+        reply->send(HttpResponse::text(out, 200, "text/plain; version=0.0.4; charset=utf-8"));
+    });
 }
 
 } // namespace OpsRoutes

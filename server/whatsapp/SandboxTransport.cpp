@@ -15,7 +15,7 @@ void SandboxTransport::send(const OutboundMessage &message, std::function<void(S
         result.ok = true;
         result.waMessageId = QStringLiteral("wamid.SANDBOX.") + QUuid::createUuid().toString(QUuid::Id128);
         m_sent.append(message);
-        qCInfo(lcSend).noquote() << "sandbox: accepted message" << message.messageId << "to" << message.to;
+        qCDebug(lcSend).noquote() << "sandbox: accepted message" << message.messageId << "to" << message.to;
         Q_EMIT accepted(message, result.waMessageId);
     }
     // Answer later, as a network transport would: callers must not rely on a synchronous answer.

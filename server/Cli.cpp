@@ -1,6 +1,7 @@
 #include "Cli.h"
 
 #include "Config.h"
+#include "PhoneNumber.h"
 #include "auth/AgentStore.h"
 #include "auth/PasswordHasher.h"
 #include "auth/Principal.h"
@@ -10,16 +11,23 @@
 #include "db/Db.h"
 #include "db/Migrator.h"
 #include "http/HttpTypes.h"
+#include "http/WebhookRoutes.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QTimer>
+#include <QUuid>
 
 #include <cerrno>
 #include <cstdio>
@@ -173,14 +181,86 @@ int restore(DatabaseTarget &target, const QString &file)
     return 0;
 }
 
+// A technician's message as WhatsApp would post it: one message, signed with the secret the server checks.
+int simulate(Db &db, const QCommandLineParser &parser, const Config &config, const QString &text)
+{
+    const QString from = PhoneNumber::normalise(parser.value(QStringLiteral("from")));
+    const QString button = parser.value(QStringLiteral("button"));
+    if (from.isEmpty())
+        return usage(QStringLiteral("simulate needs --from NUMBER, the technician's WhatsApp number"));
+    if (text.trimmed().isEmpty() && button.isEmpty())
+        return usage(QStringLiteral("simulate needs the message text, or --button PAYLOAD"));
+    QByteArray secret = config.whatsappAppSecret.toUtf8();
+    if (secret.isEmpty())
+        secret =
+            db.scalar(QStringLiteral("SELECT value FROM liftline_settings WHERE key = 'sandbox_app_secret'"))
+                .toString()
+                .toUtf8();
+    if (secret.isEmpty())
+        return failed(
+            QStringLiteral("No webhook secret is known: start the server once, or set WHATSAPP_APP_SECRET"));
+
+    QJsonObject message{{QStringLiteral("from"), from},
+                        {QStringLiteral("id"),
+                         QStringLiteral("wamid.SIMULATED.") + QUuid::createUuid().toString(QUuid::Id128)},
+                        {QStringLiteral("timestamp"), QString::number(QDateTime::currentSecsSinceEpoch())}};
+    if (button.isEmpty()) {
+        message.insert(QStringLiteral("type"), QStringLiteral("text"));
+        message.insert(QStringLiteral("text"), QJsonObject{{QStringLiteral("body"), text}});
+    } else {
+        message.insert(QStringLiteral("type"), QStringLiteral("button"));
+        message.insert(QStringLiteral("button"),
+                       QJsonObject{{QStringLiteral("payload"), button},
+                                   {QStringLiteral("text"), text.isEmpty() ? button : text}});
+    }
+    const QJsonObject value{
+        {QStringLiteral("messaging_product"), QStringLiteral("whatsapp")},
+        {QStringLiteral("contacts"),
+         QJsonArray{QJsonObject{{QStringLiteral("wa_id"), from},
+                                {QStringLiteral("profile"), QJsonObject{{QStringLiteral("name"), from}}}}}},
+        {QStringLiteral("messages"), QJsonArray{message}}};
+    const QJsonObject change{{QStringLiteral("field"), QStringLiteral("messages")},
+                             {QStringLiteral("value"), value}};
+    const QJsonObject entry{{QStringLiteral("id"), QStringLiteral("0")},
+                            {QStringLiteral("changes"), QJsonArray{change}}};
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("whatsapp_business_account")},
+                                  {QStringLiteral("entry"), QJsonArray{entry}}})
+            .toJson(QJsonDocument::Compact);
+
+    QString host = config.listenAddress.toString();
+    if (config.listenAddress == QHostAddress::AnyIPv4 || config.listenAddress == QHostAddress::Any)
+        host = QStringLiteral("127.0.0.1");
+    const QUrl url = parser.isSet(QStringLiteral("url"))
+                         ? QUrl(parser.value(QStringLiteral("url")) + QStringLiteral("/webhooks/whatsapp"))
+                         : QUrl(QStringLiteral("http://%1:%2/webhooks/whatsapp").arg(host).arg(config.port));
+    QNetworkAccessManager nam;
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("X-Hub-Signature-256", WebhookRoutes::signature(body, secret));
+    QNetworkReply *reply = nam.post(request, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 200)
+        return failed(QStringLiteral("The server at %1 answered %2: %3")
+                          .arg(url.toString(), status ? QString::number(status) : reply->errorString(),
+                               QString::fromUtf8(reply->readAll())));
+    out() << "Delivered as " << from << ": "
+          << (button.isEmpty() ? text : QStringLiteral("[button %1]").arg(button)) << '\n';
+    return 0;
+}
+
 } // namespace
 
 bool isSubcommand(const QString &word)
 {
-    static const QStringList words{QStringLiteral("serve"),  QStringLiteral("migrate"),
-                                   QStringLiteral("agent"),  QStringLiteral("import-registry"),
-                                   QStringLiteral("ticket"), QStringLiteral("backup"),
-                                   QStringLiteral("restore")};
+    static const QStringList words{QStringLiteral("serve"),           QStringLiteral("simulate"),
+                                   QStringLiteral("migrate"),         QStringLiteral("agent"),
+                                   QStringLiteral("import-registry"), QStringLiteral("ticket"),
+                                   QStringLiteral("backup"),          QStringLiteral("restore")};
     return words.contains(word);
 }
 
@@ -204,6 +284,10 @@ QString help()
         "                                      building,contact_name,contact_msisdn,contact_email,relation)\n"
         "  ticket open --lift LIFT_MSISDN [--sms TEXT]\n"
         "                                      open an emergency ticket on a lift\n"
+        "  simulate --from NUMBER \"TEXT\" | --button PAYLOAD\n"
+        "                                      post a signed webhook to the running server, as a "
+        "technician's\n"
+        "                                      WhatsApp message would arrive (sandbox and tests)\n"
         "  backup FILE                         write the database to FILE (pg_dump's custom format)\n"
         "  restore FILE                        replace the embedded database with a backup (server stopped)\n"
         "A command run while the server is up uses the same database.\n");
@@ -241,6 +325,8 @@ int run(const QStringList &positional, const QCommandLineParser &parser, const C
                   << ")\n";
             return 0;
         }
+        if (command == QLatin1String("simulate"))
+            return simulate(db, parser, config, positional.mid(1).join(QLatin1Char(' ')));
         if (command == QLatin1String("import-registry")) {
             if (positional.size() != 2)
                 return usage(QStringLiteral("import-registry takes one FILE.csv"));

@@ -105,6 +105,8 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     int portRank = 0;
     QString threads;
     QString sessionHours;
+    QString routingHours;
+    QString agentWords;
 
     const QString file = parser.value(QStringLiteral("config"));
     if (!file.isEmpty()) {
@@ -126,6 +128,8 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         portRank = port.isEmpty() ? 0 : 1;
         threads = ini.value(QStringLiteral("LIFTLINE_DB_THREADS")).toString();
         sessionHours = ini.value(QStringLiteral("LIFTLINE_SESSION_HOURS")).toString();
+        routingHours = ini.value(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS")).toString();
+        agentWords = ini.value(QStringLiteral("LIFTLINE_AGENT_WORDS")).toStringList().join(QLatin1Char(','));
     }
 
     for (const Setting &s : stringSettings)
@@ -143,6 +147,10 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         threads = qEnvironmentVariable("LIFTLINE_DB_THREADS");
     if (qEnvironmentVariableIsSet("LIFTLINE_SESSION_HOURS"))
         sessionHours = qEnvironmentVariable("LIFTLINE_SESSION_HOURS");
+    if (qEnvironmentVariableIsSet("LIFTLINE_ROUTING_WINDOW_HOURS"))
+        routingHours = qEnvironmentVariable("LIFTLINE_ROUTING_WINDOW_HOURS");
+    if (qEnvironmentVariableIsSet("LIFTLINE_AGENT_WORDS"))
+        agentWords = qEnvironmentVariable("LIFTLINE_AGENT_WORDS");
 
     if (parser.isSet(QStringLiteral("listen"))) {
         listen = parser.value(QStringLiteral("listen"));
@@ -173,6 +181,20 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     if (!sessionHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_SESSION_HOURS"), sessionHours, 1,
                                              24 * 30, &config->sessionHours, error))
         return false;
+    if (!routingHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS"), routingHours, 1,
+                                             24 * 7, &config->routingWindowHours, error))
+        return false;
+    if (!agentWords.isEmpty()) {
+        QStringList words;
+        for (const QString &w : agentWords.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            if (!w.trimmed().isEmpty())
+                words << w.trimmed();
+        if (words.isEmpty()) {
+            *error = QStringLiteral("LIFTLINE_AGENT_WORDS must name at least one word, such as agent,agents");
+            return false;
+        }
+        config->agentWords = words;
+    }
     return true;
 }
 
@@ -205,6 +227,10 @@ QString Config::environmentHelp()
         "  LISTEN, PORT            as --listen; PORT alone changes only the port\n"
         "  LIFTLINE_DB_THREADS     as --db-threads\n"
         "  LIFTLINE_SESSION_HOURS  how long an agent's sign-in lasts (default 12)\n"
+        "  LIFTLINE_ROUTING_WINDOW_HOURS  how recent a technician's open ticket must be to take their "
+        "message\n"
+        "                          (default 6)\n"
+        "  LIFTLINE_AGENT_WORDS    words that ask for an agent (default agent,agents)\n"
         "  ADMIN_TOKEN             token with full rights (at least 16 characters, else ignored)\n"
         "  AI_ASSISTANT_TOKEN      token for the AI assistant (at least 16 characters, else ignored)\n"
         "  WHATSAPP_APP_SECRET     signs Meta's webhooks (X-Hub-Signature-256)\n"

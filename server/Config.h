@@ -18,6 +18,10 @@ struct Config {
     int dbThreads = 4;     // --db-threads / LIFTLINE_DB_THREADS
     int sessionHours = 12; // LIFTLINE_SESSION_HOURS: how long an agent's sign-in lasts
     bool demo = false;     // --demo
+    int routingWindowHours =
+        6; // LIFTLINE_ROUTING_WINDOW_HOURS: how recent an open ticket must be to take a message
+    QStringList agentWords{QStringLiteral("agent"),
+                           QStringLiteral("agents")}; // LIFTLINE_AGENT_WORDS, comma-separated
 
     QString adminToken;         // ADMIN_TOKEN
     QString aiToken;            // AI_ASSISTANT_TOKEN

@@ -15,6 +15,8 @@
 #include "http/ChatRoutes.h"
 #include "http/HttpServer.h"
 #include "http/OpsRoutes.h"
+#include "http/WebhookRoutes.h"
+#include "whatsapp/InboundProcessor.h"
 #include "whatsapp/SandboxTransport.h"
 
 #include <sodium.h>
@@ -58,6 +60,26 @@ bool ServerApp::start(QString *error)
         if (m_config.demo)
             Demo::load(db, demoHash, m_demoPassword);
         ChatStore::failAbandonedSends(db, 75);
+        m_webhookSecret = m_config.whatsappAppSecret.toUtf8();
+        if (m_webhookSecret.isEmpty() && m_config.webhookAuthToken.isEmpty()) {
+            // Sandbox mode: a secret of the database's own, so that 'simulate' and tests sign like WhatsApp.
+            unsigned char random[24];
+            randombytes_buf(random, sizeof random);
+            const QString fresh = QString::fromLatin1(
+                QByteArray(reinterpret_cast<const char *>(random), sizeof random).toHex());
+            db.exec(
+                QStringLiteral("INSERT INTO liftline_settings (key, value) VALUES ('sandbox_app_secret', ?) "
+                               "ON CONFLICT (key) DO NOTHING"),
+                {fresh});
+            m_webhookSecret =
+                db.scalar(
+                      QStringLiteral("SELECT value FROM liftline_settings WHERE key = 'sandbox_app_secret'"))
+                    .toString()
+                    .toUtf8();
+        }
+        const int recovered = InboundProcessor::processPending(db, processingSettings(), 1000);
+        if (recovered > 0)
+            qCInfo(lcWebhook) << "Processed" << recovered << "webhook bodies stored before a stop";
         Events::sequence(db);
     } catch (const DbError &e) {
         *error = e.message();
@@ -76,6 +98,9 @@ bool ServerApp::start(QString *error)
     AuthRoutes::install(*m_http, *m_context);
     AdminRoutes::install(*m_http, *m_context);
     OpsRoutes::install(*m_http, *m_context);
+    WebhookRoutes::install(*m_http, *m_context,
+                           {m_webhookSecret, m_config.webhookAuthToken.toUtf8(),
+                            m_config.webhookVerifyToken.toUtf8(), processingSettings()});
     if (!m_http->listen(m_config.listenAddress, m_config.port, error))
         return false;
 
@@ -99,17 +124,26 @@ QString ServerApp::url() const
     return QStringLiteral("http://%1:%2").arg(host).arg(port());
 }
 
+InboundProcessor::Settings ServerApp::processingSettings() const
+{
+    return {m_config.agentWords, m_config.routingWindowHours};
+}
+
 // Every second: number events committed by writers that stopped before doing so, or by another system
 // on the same database. Every 30 seconds: fail sends abandoned by a server that stopped mid-send.
 void ServerApp::maintain()
 {
     const bool sweep = (++m_ticks % 30) == 0;
+    const bool inbox = (m_ticks % 5) == 0;
+    const InboundProcessor::Settings processing = processingSettings();
     if (m_pool->queueDepth() > m_pool->threadCount())
         return; // busy: the writers number their own events meanwhile
-    m_pool->post([sweep](Db &db) {
+    m_pool->post([sweep, inbox, processing](Db &db) {
         try {
             if (sweep)
                 ChatStore::failAbandonedSends(db, 75);
+            if (inbox)
+                InboundProcessor::processPending(db, processing);
             Events::sequence(db);
         } catch (const DbError &e) {
             qCDebug(lcDb) << "maintenance skipped:" << e.message();

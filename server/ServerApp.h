@@ -2,6 +2,7 @@
 
 #include "Config.h"
 #include "db/DatabaseTarget.h"
+#include "whatsapp/InboundProcessor.h"
 
 #include <QObject>
 #include <QTimer>
@@ -34,8 +35,12 @@ public:
     // The demo agent's one-time password when started with --demo.
     QString demoPassword() const { return m_demoPassword; }
 
+    // The secret webhooks are signed with (WHATSAPP_APP_SECRET, or the sandbox's own).
+    QByteArray webhookSecret() const { return m_webhookSecret; }
+
 private:
     void maintain();
+    InboundProcessor::Settings processingSettings() const;
 
     Config m_config;
     DatabaseTarget m_database;
@@ -48,4 +53,5 @@ private:
     QTimer m_maintenance;
     int m_ticks = 0;
     QString m_demoPassword;
+    QByteArray m_webhookSecret;
 };

@@ -78,6 +78,13 @@ int main(int argc, char *argv[])
          QStringLiteral("MSISDN")},
         {QStringLiteral("sms"), QStringLiteral("ticket open: the emergency SMS text."),
          QStringLiteral("TEXT")},
+        {QStringLiteral("from"), QStringLiteral("simulate: the technician's number."),
+         QStringLiteral("NUMBER")},
+        {QStringLiteral("button"),
+         QStringLiteral("simulate: tap a quick-reply button with this payload (AGENT asks for an agent)."),
+         QStringLiteral("PAYLOAD")},
+        {QStringLiteral("url"), QStringLiteral("simulate: the server's address (default: from --listen)."),
+         QStringLiteral("URL")},
     });
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("See Commands above; default: serve."));

@@ -115,11 +115,22 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
 QByteArray complete(Db &db, qint64 messageId, const SendResult &result)
 {
     if (result.ok) {
-        // A status webhook may already have moved the message past 'sent'; never move it back.
-        db.exec(
-            QStringLiteral("UPDATE chat_messages SET wa_message_id = ?, updated_at = now(), "
-                           "status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END WHERE id = ?"),
-            {result.waMessageId, messageId});
+        db.transaction([&] {
+            // A status webhook for this id may be on its way at the same moment: the same lock as its
+            // handler, then the statuses that arrived before the id was stored are applied.
+            db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))"), {result.waMessageId});
+            db.exec(QStringLiteral(
+                        "UPDATE chat_messages SET wa_message_id = ?, updated_at = now(), "
+                        "status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END WHERE id = ?"),
+                    {result.waMessageId, messageId});
+            db.exec(QStringLiteral(
+                        "SELECT whatsapp_apply_status(s.wa_message_id, s.status, s.errors -> 0 ->> 'code', "
+                        "coalesce(s.errors -> 0 -> 'error_data' ->> 'details', s.errors -> 0 ->> 'message')) "
+                        "FROM whatsapp_statuses s WHERE s.wa_message_id = ? AND s.applied_at IS NULL "
+                        "ORDER BY array_position(ARRAY['sent', 'delivered', 'read', 'played', 'failed'], "
+                        "s.status)"),
+                    {result.waMessageId});
+        });
     } else {
         db.exec(
             QStringLiteral("UPDATE chat_messages SET status = 'failed', error_code = ?, error_message = ?, "

@@ -5,6 +5,7 @@
 #include "auth/Auth.h"
 #include "chat/ChatStore.h"
 #include "chat/Outbox.h"
+#include "chat/Unassigned.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "db/Events.h"
@@ -143,6 +144,38 @@ void install(HttpServer &server, ApiContext &ctx)
 
     server.route("POST", QStringLiteral("/api/chat/{ticketId}/send"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) { send(ctx, request, reply); });
+
+    server.route("GET", QStringLiteral("/api/chat/unassigned"),
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) {
+                     ctx.authed(request, reply, [](Db &db, const Principal &) {
+                         return HttpResponse::okRaw({{"unassigned", Unassigned::list(db)}});
+                     });
+                 });
+
+    server.route(
+        "POST", QStringLiteral("/api/chat/unassigned/{id}/attach"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                const QString idText = request.pathArgs.value(QStringLiteral("id"));
+                bool ok = false;
+                const qint64 id = idText.toLongLong(&ok);
+                if (!ok || id <= 0 || idText.startsWith(QLatin1Char('+')))
+                    throw ApiError(
+                        400, QStringLiteral("invalid_id"),
+                        QStringLiteral("'%1' is not an unassigned message id: ids are positive whole numbers")
+                            .arg(idText.left(40)));
+                const QJsonObject body = ApiContext::jsonBody(request);
+                const QJsonValue ticket = body.value(QStringLiteral("ticket_id"));
+                const double number = ticket.toDouble(-1);
+                if (!ticket.isDouble() || number < 1 || number > 2147483647 ||
+                    number != double(qint64(number)))
+                    throw ApiError(
+                        400, QStringLiteral("invalid_ticket_id"),
+                        QStringLiteral("Give the ticket as \"ticket_id\": a positive whole number"));
+                const QByteArray message = Unassigned::attach(db, id, int(number), who, request.remote);
+                return HttpResponse::okRaw({{"chat_message", message}});
+            });
+        });
 
     server.route("POST", QStringLiteral("/api/chat/{ticketId}/mark-read"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) {

@@ -1,6 +1,7 @@
 #include "PhoneNumber.h"
 #include "WireTime.h"
 #include "chat/Tickets.h"
+#include "whatsapp/InboundMessage.h"
 
 #include <QTest>
 
@@ -47,6 +48,27 @@ private Q_SLOTS:
         QCOMPARE(WireTime::parse(QStringLiteral("2026-11-23T22:01:35.123+02:00")), t);
         QVERIFY(!WireTime::parse(QStringLiteral("yesterday")).isValid());
         QCOMPARE(WireTime::format(QDateTime()), QString());
+    }
+
+    void agentWords_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("asks");
+        QTest::newRow("word") << "Agent I need help" << true;
+        QTest::newRow("plural") << "any agents there?" << true;
+        QTest::newRow("question mark") << "Agent?" << true;
+        QTest::newRow("shouted") << "AGENT!" << true;
+        QTest::newRow("sentence end") << "I need an agent." << true;
+        QTest::newRow("inside a word") << "reagent spilled" << false;
+        QTest::newRow("management") << "call management" << false;
+        QTest::newRow("longer word") << "agentur" << false;
+        QTest::newRow("nothing") << "the car is stuck" << false;
+    }
+    void agentWords()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, asks);
+        QCOMPARE(InboundMessage::containsWord(text, InboundMessage::defaultAgentWords()), asks);
     }
 
     void ticketReference_data()

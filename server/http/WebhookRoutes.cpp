@@ -1,0 +1,133 @@
+#include "WebhookRoutes.h"
+
+#include "ApiContext.h"
+#include "HttpServer.h"
+#include "Logging.h"
+#include "auth/Auth.h"
+#include "db/Db.h"
+#include "db/DbPool.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QMessageAuthenticationCode>
+#include <QPointer>
+
+namespace WebhookRoutes {
+
+QByteArray signature(const QByteArray &body, const QByteArray &secret)
+{
+    return "sha256=" + QMessageAuthenticationCode::hash(body, secret, QCryptographicHash::Sha256).toHex();
+}
+
+namespace {
+
+// Which credential the body came with, or empty when none is valid.
+QString authenticate(const HttpRequest &request, const Settings &settings, QString *why)
+{
+    const QByteArray signed_ = request.header("x-hub-signature-256").trimmed();
+    if (!signed_.isEmpty()) {
+        if (settings.appSecret.isEmpty()) {
+            *why = QStringLiteral("signed, but no app secret is configured");
+            return {};
+        }
+        if (Auth::constantTimeEquals(signed_.toLower(), signature(request.body, settings.appSecret)))
+            return QStringLiteral("signature");
+        *why = QStringLiteral("wrong signature");
+        return {};
+    }
+    const QByteArray authorization = request.header("authorization").trimmed();
+    if (authorization.size() > 7 && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
+        if (!settings.authToken.isEmpty() &&
+            Auth::constantTimeEquals(authorization.mid(7).trimmed(), settings.authToken))
+            return QStringLiteral("bearer");
+        *why = QStringLiteral("wrong bearer token");
+        return {};
+    }
+    *why = QStringLiteral("neither a signature nor a bearer token");
+    return {};
+}
+
+} // namespace
+
+void install(HttpServer &server, ApiContext &ctx, const Settings &settings)
+{
+    server.route(
+        "GET", QStringLiteral("/webhooks/whatsapp"), [settings](const HttpRequest &request, ReplyPtr reply) {
+            const QString mode = request.query.queryItemValue(QStringLiteral("hub.mode"));
+            const QByteArray token =
+                request.query.queryItemValue(QStringLiteral("hub.verify_token"), QUrl::FullyDecoded).toUtf8();
+            const QByteArray challenge =
+                request.query.queryItemValue(QStringLiteral("hub.challenge"), QUrl::FullyDecoded).toUtf8();
+            if (mode == QLatin1String("subscribe") && !settings.verifyToken.isEmpty() &&
+                Auth::constantTimeEquals(token, settings.verifyToken)) {
+                reply->send(HttpResponse::text(challenge));
+                return;
+            }
+            qCWarning(lcWebhook) << "subscription check refused from" << request.remote;
+            reply->send(
+                HttpResponse::error(403, QStringLiteral("verification_failed"),
+                                    QStringLiteral("The verify token does not match WEBHOOK_VERIFY_TOKEN")));
+        });
+
+    server.route(
+        "POST", QStringLiteral("/webhooks/whatsapp"),
+        [&ctx, settings](const HttpRequest &request, ReplyPtr reply) {
+            QString why;
+            const QString authenticated = authenticate(request, settings, &why);
+            if (authenticated.isEmpty()) {
+                // Logged without the body: it is not trusted, and may be large.
+                qCWarning(lcWebhook).noquote() << "webhook refused from" << request.remote << ":" << why
+                                               << "(" << request.body.size() << "bytes)";
+                reply->send(
+                    HttpResponse::error(401, QStringLiteral("invalid_signature"),
+                                        QStringLiteral("The webhook is not signed with the app secret")));
+                return;
+            }
+            QJsonParseError parse;
+            QJsonDocument::fromJson(request.body, &parse);
+            const QString unreadable = parse.error == QJsonParseError::NoError
+                                           ? QString()
+                                           : QStringLiteral("not JSON: %1").arg(parse.errorString());
+            QPointer<ApiContext> context(&ctx);
+            const InboundProcessor::Settings processing = settings.processing;
+            ctx.pool()->run<qint64>(
+                &ctx,
+                [body = request.body, authenticated, unreadable](Db &db) -> qint64 {
+                    try {
+                        return db.retryingStaleConnection([&] {
+                            const qint64 id = InboundProcessor::store(db, body, authenticated);
+                            if (!unreadable.isEmpty())
+                                InboundProcessor::rejectUnreadable(db, id, unreadable);
+                            return id;
+                        });
+                    } catch (const DbError &e) {
+                        qCWarning(lcWebhook) << "could not store a webhook body:" << e.message();
+                        return 0;
+                    }
+                },
+                [context, reply, unreadable, processing](qint64 id) {
+                    if (id == 0) {
+                        reply->send(HttpResponse::error(
+                            503, QStringLiteral("database_unavailable"),
+                            QStringLiteral("The body could not be stored; send it again")));
+                        return;
+                    }
+                    if (!unreadable.isEmpty()) {
+                        reply->send(HttpResponse::error(400, QStringLiteral("invalid_json"), unreadable));
+                        return;
+                    }
+                    reply->send(HttpResponse::json({{QStringLiteral("status"), QStringLiteral("ok")}}));
+                    if (!context)
+                        return;
+                    context->pool()->post([id, processing](Db &db) {
+                        try {
+                            InboundProcessor::process(db, id, processing);
+                        } catch (const DbError &e) {
+                            qCWarning(lcWebhook) << "inbox" << id << "left for the timer:" << e.message();
+                        }
+                    });
+                });
+        });
+}
+
+} // namespace WebhookRoutes

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "whatsapp/InboundProcessor.h"
+
+#include <QByteArray>
+
+class ApiContext;
+class HttpServer;
+
+// GET and POST /webhooks/whatsapp: Meta's subscription check, and inbound bodies authenticated by their
+// X-Hub-Signature-256 (HMAC-SHA256 of the raw bytes with the app secret) or, from a relay, a Bearer
+// token; stored before the 200, processed after it.
+namespace WebhookRoutes {
+
+struct Settings {
+    QByteArray appSecret;   // WHATSAPP_APP_SECRET (or the sandbox's own secret)
+    QByteArray authToken;   // WEBHOOK_AUTH_TOKEN
+    QByteArray verifyToken; // WEBHOOK_VERIFY_TOKEN
+    InboundProcessor::Settings processing;
+};
+
+void install(HttpServer &server, ApiContext &context, const Settings &settings);
+
+// "sha256=<hex>" for body, as WhatsApp signs it.
+QByteArray signature(const QByteArray &body, const QByteArray &secret);
+
+} // namespace WebhookRoutes

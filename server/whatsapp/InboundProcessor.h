@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+class Db;
+
+// What the server makes of a stored webhook body: every entry, change, message and status in it.
+namespace InboundProcessor {
+
+struct Settings {
+    QStringList agentWords;
+    int routingWindowHours = 6; // the newest open ticket of the technician's lifts counts when this recent
+};
+
+// Stores the raw body as received; returns its id. Throws DbError (the caller answers 503 so WhatsApp
+// retries).
+qint64 store(Db &db, const QByteArray &body, const QString &authenticated);
+// Marks a stored body that is not JSON as done, with the reason.
+void rejectUnreadable(Db &db, qint64 inboxId, const QString &reason);
+
+// Processes one stored body if no other server is processing it; true when this call processed it.
+bool process(Db &db, qint64 inboxId, const Settings &settings);
+// Processes up to `limit` bodies still waiting (after a crash, or while another instance was busy).
+int processPending(Db &db, const Settings &settings, int limit = 100);
+
+} // namespace InboundProcessor

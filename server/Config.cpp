@@ -26,6 +26,8 @@ const Setting stringSettings[] = {
     {"META_PHONE_NUMBER_ID", &Config::metaPhoneNumberId},
     {"META_ACCESS_TOKEN", &Config::metaAccessToken},
     {"WHATSAPP_APP_SECRET", &Config::whatsappAppSecret},
+    {"WHATSAPP_REENGAGE_TEMPLATE", &Config::reengageTemplate},
+    {"WHATSAPP_TEMPLATE_LANGUAGE", &Config::templateLanguage},
 };
 
 bool parseListen(const QString &text, Config *config, QString *error)
@@ -235,6 +237,9 @@ QString Config::environmentHelp()
         "  AI_ASSISTANT_TOKEN      token for the AI assistant (at least 16 characters, else ignored)\n"
         "  WHATSAPP_APP_SECRET     signs Meta's webhooks (X-Hub-Signature-256)\n"
         "  WEBHOOK_VERIFY_TOKEN    answers Meta's subscription check\n"
+        "  WHATSAPP_REENGAGE_TEMPLATE, WHATSAPP_TEMPLATE_LANGUAGE   the approved template that invites a "
+        "technician\n"
+        "                          back once their 24-hour window has closed (language default en)\n"
         "  WEBHOOK_AUTH_TOKEN      Bearer token a relay in front of the webhook uses instead of a signature\n"
         "  META_PHONE_NUMBER_ID, META_ACCESS_TOKEN   sending through Meta's Graph API\n"
         "  BRIDGE_BASE_URL, BRIDGE_API_KEY           sending through the bridge relay\n"

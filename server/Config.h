@@ -12,26 +12,29 @@ struct Config {
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;
 
-    QString databaseUrl;   // DATABASE_URL; empty: the embedded cluster
-    QString dataDir;       // --data-dir / LIFTLINE_DATA_DIR: the embedded cluster's folder
-    QString pgAccount;     // --pg-account / LIFTLINE_PG_ACCOUNT: as root, who runs the embedded cluster
-    int dbThreads = 4;     // --db-threads / LIFTLINE_DB_THREADS
-    int sessionHours = 12; // LIFTLINE_SESSION_HOURS: how long an agent's sign-in lasts
-    bool demo = false;     // --demo
+    QString databaseUrl;         // DATABASE_URL; empty: the embedded cluster
+    QString dataDir;             // --data-dir / LIFTLINE_DATA_DIR: the embedded cluster's folder
+    QString pgAccount;           // --pg-account / LIFTLINE_PG_ACCOUNT: as root, who runs the embedded cluster
+    int dbThreads = 4;           // --db-threads / LIFTLINE_DB_THREADS
+    int sessionHours = 12;       // LIFTLINE_SESSION_HOURS: how long an agent's sign-in lasts
+    bool demo = false;           // --demo
+    bool sandboxStatuses = true; // the sandbox reports sent, delivered and read through the webhook
     int routingWindowHours =
         6; // LIFTLINE_ROUTING_WINDOW_HOURS: how recent an open ticket must be to take a message
     QStringList agentWords{QStringLiteral("agent"),
                            QStringLiteral("agents")}; // LIFTLINE_AGENT_WORDS, comma-separated
 
-    QString adminToken;         // ADMIN_TOKEN
-    QString aiToken;            // AI_ASSISTANT_TOKEN
-    QString bridgeBaseUrl;      // BRIDGE_BASE_URL
-    QString bridgeApiKey;       // BRIDGE_API_KEY
-    QString webhookVerifyToken; // WEBHOOK_VERIFY_TOKEN
-    QString webhookAuthToken;   // WEBHOOK_AUTH_TOKEN
-    QString metaPhoneNumberId;  // META_PHONE_NUMBER_ID
-    QString metaAccessToken;    // META_ACCESS_TOKEN
-    QString whatsappAppSecret;  // WHATSAPP_APP_SECRET
+    QString adminToken;                              // ADMIN_TOKEN
+    QString aiToken;                                 // AI_ASSISTANT_TOKEN
+    QString bridgeBaseUrl;                           // BRIDGE_BASE_URL
+    QString bridgeApiKey;                            // BRIDGE_API_KEY
+    QString webhookVerifyToken;                      // WEBHOOK_VERIFY_TOKEN
+    QString webhookAuthToken;                        // WEBHOOK_AUTH_TOKEN
+    QString metaPhoneNumberId;                       // META_PHONE_NUMBER_ID
+    QString metaAccessToken;                         // META_ACCESS_TOKEN
+    QString whatsappAppSecret;                       // WHATSAPP_APP_SECRET
+    QString reengageTemplate;                        // WHATSAPP_REENGAGE_TEMPLATE
+    QString templateLanguage = QStringLiteral("en"); // WHATSAPP_TEMPLATE_LANGUAGE
 
     // Fills from file, environment and parsed options; false with *error for a bad value.
     static bool load(const QCommandLineParser &parser, Config *config, QString *error);

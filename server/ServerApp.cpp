@@ -93,6 +93,7 @@ bool ServerApp::start(QString *error)
     m_pool = std::make_unique<DbPool>(m_params, m_config.dbThreads);
     m_sandbox = new SandboxTransport(this);
     m_context = new ApiContext(m_pool.get(), m_auth.get(), m_sandbox, m_config.sessionHours, this);
+    m_context->setTemplate(m_config.reengageTemplate, m_config.templateLanguage);
     m_http = new HttpServer(this);
     ChatRoutes::install(*m_http, *m_context);
     AuthRoutes::install(*m_http, *m_context);
@@ -104,6 +105,9 @@ bool ServerApp::start(QString *error)
     if (!m_http->listen(m_config.listenAddress, m_config.port, error))
         return false;
 
+    if (m_config.sandboxStatuses)
+        m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
+                                    m_config.webhookAuthToken.toUtf8());
     connect(&m_maintenance, &QTimer::timeout, this, &ServerApp::maintain);
     m_maintenance.start(1000);
     return true;

@@ -8,6 +8,8 @@
 
 #include "ChatStore.h"
 
+#include <QJsonArray>
+
 namespace Outbox {
 
 Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &clientMessageId,
@@ -109,6 +111,67 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
     }
     if (!prepared.duplicate)
         Events::sequence(db);
+    return prepared;
+}
+
+Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, const QString &language,
+                         const QString &agentName, const Principal &who, const QString &remote)
+{
+    if (templateName.isEmpty())
+        throw ApiError(422, QStringLiteral("template_not_configured"),
+                       QStringLiteral("No re-engagement template is configured: an administrator sets "
+                                      "WHATSAPP_REENGAGE_TEMPLATE to an approved template's name"));
+    Prepared prepared = db.transaction([&] {
+        QSqlQuery &q = db.exec(
+            QStringLiteral(
+                "SELECT c.primary_msisdn, w.last_inbound_at + interval '24 hours' > now(), "
+                "t.ticket_reference "
+                "FROM tickets t LEFT JOIN contacts c ON c.id = t.responded_by "
+                "LEFT JOIN chat_windows w ON w.number = c.primary_msisdn WHERE t.id = ? FOR UPDATE OF t"),
+            {ticketId});
+        q.next();
+        const QString to = q.value(0).toString();
+        const bool windowOpen = q.value(1).toBool();
+        const QString reference =
+            q.value(2).toString().isEmpty() ? QString::number(ticketId) : q.value(2).toString();
+        q.finish();
+        if (to.isEmpty())
+            throw ApiError(
+                422, QStringLiteral("no_recipient"),
+                QStringLiteral("No technician is on this ticket yet, so there is nobody to invite back"));
+        if (windowOpen)
+            throw ApiError(
+                409, QStringLiteral("window_open"),
+                QStringLiteral("The technician wrote within the last 24 hours: write to them directly"));
+        Prepared p;
+        p.to = to;
+        p.text = QStringLiteral("[template %1] %2").arg(templateName, reference);
+        p.templateBody = {
+            {QStringLiteral("name"), templateName},
+            {QStringLiteral("language"), QJsonObject{{QStringLiteral("code"), language}}},
+            {QStringLiteral("components"),
+             QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("body")},
+                                    {QStringLiteral("parameters"),
+                                     QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                                            {QStringLiteral("text"), reference}}}}}}}};
+        const QVariant noInt(QMetaType::fromType<int>());
+        QSqlQuery &ins = db.exec(QStringLiteral("INSERT INTO chat_messages (ticket_id, to_number, message, "
+                                                "direction, agent_name, read_by_agent, "
+                                                "kind, status, agent_id, sent_by) VALUES (?, ?, ?, "
+                                                "'outbound', ?, true, 'template', 'pending', ?, ?) "
+                                                "RETURNING id"),
+                                 {ticketId, to, p.text, agentName,
+                                  who.agentId > 0 ? QVariant(who.agentId) : noInt, who.actorKind()});
+        ins.next();
+        p.messageId = ins.value(0).toLongLong();
+        ins.finish();
+        AuditLog::record(
+            db, who, QStringLiteral("template.sent"), ticketId,
+            {{QStringLiteral("message_id"), p.messageId}, {QStringLiteral("template"), templateName}},
+            remote);
+        return p;
+    });
+    Events::sequence(db);
     return prepared;
 }
 

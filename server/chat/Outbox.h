@@ -3,6 +3,7 @@
 #include "whatsapp/MessageTransport.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 class Db;
@@ -15,7 +16,8 @@ namespace Outbox {
 static constexpr int maxMessageLength = 4096; // WhatsApp's limit for a text body, in code points
 
 struct Prepared {
-    bool duplicate = false; // a repeat of a stored client_message_id: answer with it, send nothing
+    QJsonObject templateBody; // set for a template: WhatsApp's template object
+    bool duplicate = false;   // a repeat of a stored client_message_id: answer with it, send nothing
     qint64 messageId = 0;
     QString to;
     QString text;
@@ -26,6 +28,10 @@ struct Prepared {
 // (message_required, message_too_long, no_recipient, window_closed, duplicate_client_message_id).
 Prepared prepare(Db &db, int ticketId, const QString &text, const QString &clientMessageId,
                  const QString &agentName, const Principal &who, const QString &remote);
+// The re-engagement template for a technician whose window has closed, with the ticket reference as its
+// parameter, stored as pending. Throws ApiError (no_recipient, window_open, template_not_configured).
+Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, const QString &language,
+                         const QString &agentName, const Principal &who, const QString &remote);
 // Records the transport's answer; returns the message as stored.
 QByteArray complete(Db &db, qint64 messageId, const SendResult &result);
 

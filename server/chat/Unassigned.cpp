@@ -18,6 +18,15 @@ const char *const itemJson =
     "u.attached_by)";
 }
 
+void announce(Db &db, qint64 id)
+{
+    db.exec(
+        QStringLiteral(
+            "SELECT chat_emit('unassigned.created', NULL, (SELECT %1 FROM chat_unassigned u WHERE u.id = ?))")
+            .arg(QLatin1String(itemJson)),
+        {id});
+}
+
 QByteArray list(Db &db)
 {
     return db

@@ -9,6 +9,8 @@ struct Principal;
 // Inbound messages that matched no ticket: listed for agents, and moved onto a ticket by one of them.
 namespace Unassigned {
 
+// Announces a newly kept item to the consoles (unassigned.created, the item as list() shows it).
+void announce(Db &db, qint64 id);
 // The ones not yet attached, newest first, as a JSON array.
 QByteArray list(Db &db);
 // Moves item `id` onto the ticket: it becomes an inbound message of that ticket, the sender becomes a

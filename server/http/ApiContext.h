@@ -43,6 +43,14 @@ public:
     MessageTransport *transport() const { return m_transport; }
     int sessionHours() const { return m_sessionHours; }
     bool databaseDown() const { return m_dbDown.load(); }
+    // The re-engagement template (WHATSAPP_REENGAGE_TEMPLATE) and its language.
+    void setTemplate(const QString &name, const QString &language)
+    {
+        m_templateName = name;
+        m_templateLanguage = language;
+    }
+    QString templateName() const { return m_templateName; }
+    QString templateLanguage() const { return m_templateLanguage; }
 
     static constexpr qsizetype maxBodyBytes = 64 * 1024;
 
@@ -52,4 +60,6 @@ private:
     MessageTransport *m_transport;
     int m_sessionHours;
     std::atomic<bool> m_dbDown{false};
+    QString m_templateName;
+    QString m_templateLanguage;
 };

@@ -35,7 +35,12 @@ int positiveQueryInt(const HttpRequest &request, const QString &name, qint64 max
     return 1;
 }
 
-void send(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
+using Prepare = std::function<Outbox::Prepared(Db &, const Principal &, int ticketId, const QJsonObject &body,
+                                               const QString &agentName)>;
+
+// A reply's way out, whatever it is: checked and stored as pending (prepare), handed to the transport, then
+// stored as sent or failed. The answer waits for WhatsApp's, so the agent sees the outcome.
+void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool bodyRequired, Prepare prepare)
 {
     struct Step {
         HttpResponse immediate;
@@ -45,17 +50,13 @@ void send(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
     QPointer<ApiContext> context(&ctx);
     ctx.pool()->run<Step>(
         &ctx,
-        [request, auth = ctx.auth()](Db &db) {
+        [request, auth = ctx.auth(), bodyRequired, prepare](Db &db) {
             Step step;
             step.immediate = ApiContext::guarded(db, [&](Db &db) {
                 const Principal who = auth->authenticate(db, request);
                 const int ticketId = ApiContext::ticketId(request);
                 ChatStore::requireTicket(db, ticketId);
-                const QJsonObject body = ApiContext::jsonBody(request);
-                const QJsonValue message = body.value(QStringLiteral("message"));
-                if (!message.isString() && !message.isUndefined() && !message.isNull())
-                    throw ApiError(400, QStringLiteral("message_required"),
-                                   QStringLiteral("'message' must be text"));
+                const QJsonObject body = ApiContext::jsonBody(request, !bodyRequired);
                 // With an agent's session the account's name is recorded, whatever the body says.
                 QString agentName =
                     who.kind == Principal::Kind::Agent
@@ -63,10 +64,7 @@ void send(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
                         : ApiContext::stringField(body, QStringLiteral("agent_name")).trimmed();
                 if (agentName.isEmpty())
                     agentName = who.actorName();
-                step.prepared =
-                    Outbox::prepare(db, ticketId, message.toString(),
-                                    ApiContext::stringField(body, QStringLiteral("client_message_id")),
-                                    agentName.left(120), who, request.remote);
+                step.prepared = prepare(db, who, ticketId, body, agentName.left(120));
                 if (step.prepared.duplicate)
                     return HttpResponse::okRaw({{"message", "\"Message sent successfully\""},
                                                 {"chat_message", step.prepared.messageJson}});
@@ -84,18 +82,19 @@ void send(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
             out.messageId = step.prepared.messageId;
             out.to = step.prepared.to;
             out.text = step.prepared.text;
+            if (!step.prepared.templateBody.isEmpty()) {
+                out.type = QStringLiteral("template");
+                out.templateBody = step.prepared.templateBody;
+            }
             context->transport()->send(out, [context, reply, id = out.messageId](SendResult result) {
                 if (!context)
                     return;
                 context->run(reply, [id, result](Db &db) {
                     const QByteArray message = Outbox::complete(db, id, result);
-                    if (!result.ok) {
-                        HttpResponse r =
-                            HttpResponse::error(502, QStringLiteral("send_failed"),
-                                                QStringLiteral("WhatsApp did not accept the message: %1")
-                                                    .arg(result.errorMessage));
-                        return r;
-                    }
+                    if (!result.ok)
+                        return HttpResponse::error(502, QStringLiteral("send_failed"),
+                                                   QStringLiteral("WhatsApp did not accept the message: %1")
+                                                       .arg(result.errorMessage));
                     return HttpResponse::okRaw(
                         {{"message", "\"Message sent successfully\""}, {"chat_message", message}});
                 });
@@ -143,7 +142,31 @@ void install(HttpServer &server, ApiContext &ctx)
         });
 
     server.route("POST", QStringLiteral("/api/chat/{ticketId}/send"),
-                 [&ctx](const HttpRequest &request, ReplyPtr reply) { send(ctx, request, reply); });
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) {
+                     deliver(ctx, request, reply, true,
+                             [remote = request.remote](Db &db, const Principal &who, int ticketId,
+                                                       const QJsonObject &body, const QString &agentName) {
+                                 const QJsonValue message = body.value(QStringLiteral("message"));
+                                 if (!message.isString() && !message.isUndefined() && !message.isNull())
+                                     throw ApiError(400, QStringLiteral("message_required"),
+                                                    QStringLiteral("'message' must be text"));
+                                 return Outbox::prepare(
+                                     db, ticketId, message.toString(),
+                                     ApiContext::stringField(body, QStringLiteral("client_message_id")),
+                                     agentName, who, remote);
+                             });
+                 });
+
+    server.route(
+        "POST", QStringLiteral("/api/chat/{ticketId}/send-template"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            deliver(ctx, request, reply, false,
+                    [remote = request.remote, name = ctx.templateName(),
+                     language = ctx.templateLanguage()](Db &db, const Principal &who, int ticketId,
+                                                        const QJsonObject &, const QString &agentName) {
+                        return Outbox::prepareTemplate(db, ticketId, name, language, agentName, who, remote);
+                    });
+        });
 
     server.route("GET", QStringLiteral("/api/chat/unassigned"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) {

@@ -24,26 +24,24 @@ namespace {
 // Which credential the body came with, or empty when none is valid.
 QString authenticate(const HttpRequest &request, const Settings &settings, QString *why)
 {
-    const QByteArray signed_ = request.header("x-hub-signature-256").trimmed();
-    if (!signed_.isEmpty()) {
-        if (settings.appSecret.isEmpty()) {
-            *why = QStringLiteral("signed, but no app secret is configured");
-            return {};
-        }
-        if (Auth::constantTimeEquals(signed_.toLower(), signature(request.body, settings.appSecret)))
-            return QStringLiteral("signature");
-        *why = QStringLiteral("wrong signature");
-        return {};
-    }
+    // A relay may forward Meta's signature header along with its own token: either valid credential will do.
     const QByteArray authorization = request.header("authorization").trimmed();
-    if (authorization.size() > 7 && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0) {
-        if (!settings.authToken.isEmpty() &&
-            Auth::constantTimeEquals(authorization.mid(7).trimmed(), settings.authToken))
-            return QStringLiteral("bearer");
+    const bool bearerGiven =
+        authorization.size() > 7 && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
+    if (bearerGiven && !settings.authToken.isEmpty() &&
+        Auth::constantTimeEquals(authorization.mid(7).trimmed(), settings.authToken))
+        return QStringLiteral("bearer");
+    const QByteArray signed_ = request.header("x-hub-signature-256").trimmed();
+    if (!signed_.isEmpty() && !settings.appSecret.isEmpty() &&
+        Auth::constantTimeEquals(signed_.toLower(), signature(request.body, settings.appSecret)))
+        return QStringLiteral("signature");
+    if (!signed_.isEmpty())
+        *why = settings.appSecret.isEmpty() ? QStringLiteral("signed, but no app secret is configured")
+                                            : QStringLiteral("wrong signature");
+    else if (bearerGiven)
         *why = QStringLiteral("wrong bearer token");
-        return {};
-    }
-    *why = QStringLiteral("neither a signature nor a bearer token");
+    else
+        *why = QStringLiteral("neither a signature nor a bearer token");
     return {};
 }
 

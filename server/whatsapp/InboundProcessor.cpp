@@ -3,6 +3,7 @@
 #include "InboundMessage.h"
 #include "Logging.h"
 #include "WireTime.h"
+#include "chat/Unassigned.h"
 #include "db/Db.h"
 #include "db/Events.h"
 
@@ -115,12 +116,7 @@ void handleMessage(Db &db, const QJsonObject &json, const QJsonObject &profiles,
         u.next();
         const qint64 id = u.value(0).toLongLong();
         u.finish();
-        db.exec(QStringLiteral(
-                    "SELECT chat_emit('unassigned.created', NULL, (SELECT json_build_object('id', u.id, "
-                    "'from_number', u.from_number, 'profile_name', u.profile_name, 'message', u.message, "
-                    "'kind', u.kind, 'wa_timestamp', liftline_iso(u.wa_timestamp), 'created_at', "
-                    "liftline_iso(u.created_at)) FROM chat_unassigned u WHERE u.id = ?))"),
-                {id});
+        Unassigned::announce(db, id);
         return;
     }
 

@@ -28,6 +28,7 @@ Config TestServer::defaultConfig()
     c.adminToken = QString::fromLatin1(adminToken);
     c.aiToken = QString::fromLatin1(aiToken);
     c.dbThreads = 3;
+    c.sandboxStatuses = false;
     return c;
 }
 

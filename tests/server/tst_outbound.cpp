@@ -1,0 +1,136 @@
+#include "Seed.h"
+#include "TestCluster.h"
+#include "TestServer.h"
+#include "db/Db.h"
+#include "whatsapp/SandboxTransport.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+// What leaves for WhatsApp besides a plain reply: the re-engagement template once a window has closed,
+// and the sandbox's delivery reports coming back through the real webhook.
+class TestOutbound : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void sendTemplate()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int closed = Seed::openTicket(db, QStringLiteral("27710000001"));
+        Seed::technicianWrote(db, closed, QStringLiteral("27820000001"), QStringLiteral("hello"), 25 * 60);
+        const int open = Seed::openTicket(db, QStringLiteral("27710000003"));
+        Seed::technicianWrote(db, open, QStringLiteral("27820000003"), QStringLiteral("hello"), 5);
+        const int nobody = Seed::openTicket(db, QStringLiteral("27710000004"));
+        const QString path = QStringLiteral("/api/chat/%1/send-template");
+
+        {
+            TestServer unconfigured(params);
+            VERIFY_ERROR(unconfigured.http().post(path.arg(closed), {}, TestServer::admin()), 422,
+                         "template_not_configured");
+        }
+        Config config = TestServer::defaultConfig();
+        config.reengageTemplate = QStringLiteral("liftline_reengage");
+        config.templateLanguage = QStringLiteral("en_GB");
+        TestServer server(params, config);
+        VERIFY_ERROR(server.http().post(path.arg(closed), {}), 401, "unauthorized");
+        VERIFY_ERROR(server.http().post(path.arg(9999), {}, TestServer::admin()), 404, "ticket_not_found");
+        VERIFY_ERROR(server.http().post(path.arg(open), {}, TestServer::admin()), 409, "window_open");
+        VERIFY_ERROR(server.http().post(path.arg(nobody), {}, TestServer::admin()), 422, "no_recipient");
+        QCOMPARE(server.app().sandbox()->sent().size(), 0);
+
+        const QByteArray agent = server.signIn(QStringLiteral("nomsa"), QStringLiteral("Nomsa Dube"));
+        const HttpResult sent = server.http().post(path.arg(closed), {}, HttpClient::bearer(agent));
+        VERIFY_STATUS(sent, 200);
+        const QJsonObject message = sent.json.value(QStringLiteral("chat_message")).toObject();
+        QCOMPARE(message.value(QStringLiteral("kind")).toString(), QStringLiteral("template"));
+        QCOMPARE(message.value(QStringLiteral("status")).toString(), QStringLiteral("sent"));
+        QCOMPARE(message.value(QStringLiteral("agent_name")).toString(), QStringLiteral("Nomsa Dube"));
+        QCOMPARE(message.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("[template liftline_reengage] JAMES-HOUSE-TKT%1").arg(closed));
+        const QList<OutboundMessage> out = server.app().sandbox()->sent();
+        QCOMPARE(out.size(), 1);
+        QCOMPARE(out.first().type, QStringLiteral("template"));
+        QCOMPARE(out.first().to, QStringLiteral("27820000001"));
+        QCOMPARE(out.first().templateBody.value(QStringLiteral("name")).toString(),
+                 QStringLiteral("liftline_reengage"));
+        QCOMPARE(out.first()
+                     .templateBody.value(QStringLiteral("language"))
+                     .toObject()
+                     .value(QStringLiteral("code"))
+                     .toString(),
+                 QStringLiteral("en_GB"));
+        const QJsonObject parameter = out.first()
+                                          .templateBody.value(QStringLiteral("components"))
+                                          .toArray()
+                                          .first()
+                                          .toObject()
+                                          .value(QStringLiteral("parameters"))
+                                          .toArray()
+                                          .first()
+                                          .toObject();
+        QCOMPARE(parameter.value(QStringLiteral("text")).toString(),
+                 QStringLiteral("JAMES-HOUSE-TKT%1").arg(closed));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'template.sent'"))
+                     .toInt(),
+                 1);
+        // A template does not open the window: a plain reply is still refused.
+        VERIFY_ERROR(server.http().postJson(QStringLiteral("/api/chat/%1/send").arg(closed),
+                                            {{QStringLiteral("message"), QStringLiteral("hi")}},
+                                            HttpClient::bearer(agent)),
+                     409, "window_closed");
+    }
+
+    void sandboxReportsDeliveryThroughTheWebhook()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Seed::technicianWrote(db, ticket);
+        Config config = TestServer::defaultConfig();
+        config.sandboxStatuses = true;
+        TestServer server(params, config);
+        const HttpResult sent = server.http().postJson(
+            QStringLiteral("/api/chat/%1/send").arg(ticket),
+            {{QStringLiteral("message"), QStringLiteral("On my way")}}, TestServer::admin());
+        VERIFY_STATUS(sent, 200);
+        const qint64 id = sent.json.value(QStringLiteral("chat_message"))
+                              .toObject()
+                              .value(QStringLiteral("id"))
+                              .toInteger();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {id}).toString(),
+            QStringLiteral("read"), 15000);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE applied_at IS NOT NULL"))
+                .toInt(),
+            3);
+        QCOMPARE(
+            db
+                .scalar(QStringLiteral(
+                    "SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NOT NULL AND error IS NULL"))
+                .toInt(),
+            3);
+    }
+
+    void relayTokenWinsOverAForwardedSignature()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Config config = TestServer::defaultConfig();
+        config.webhookAuthToken = QStringLiteral("relay-token-0123456789");
+        TestServer server(params, config);
+        const QByteArray body = R"({"object":"whatsapp_business_account","entry":[]})";
+        VERIFY_STATUS(server.http().post(QStringLiteral("/webhooks/whatsapp"), body,
+                                         {{"Authorization", "Bearer relay-token-0123456789"},
+                                          {"X-Hub-Signature-256", "sha256=0000"}}),
+                      200);
+        VERIFY_ERROR(
+            server.http().post(QStringLiteral("/webhooks/whatsapp"), body,
+                               {{"Authorization", "Bearer wrong"}, {"X-Hub-Signature-256", "sha256=0000"}}),
+            401, "invalid_signature");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOutbound)
+#include "tst_outbound.moc"

@@ -1,0 +1,1437 @@
+#include "HttpClient.h"
+#include "Seed.h"
+#include "TestCluster.h"
+#include "TestServer.h"
+#include "chat/Outbox.h"
+#include "db/Db.h"
+#include "db/Events.h"
+#include "whatsapp/SandboxTransport.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageAuthenticationCode>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QTest>
+#include <algorithm>
+#include <memory>
+
+// GET and POST /webhooks/whatsapp (issue 3, "Inbound"; WHATSAPP.md; ARCHITECTURE.md "Inbound message",
+// "Routing", "Status update") over real HTTP against the real embedded PostgreSQL. Every body comes from
+// tests/data/whatsapp (the shapes of the shared fixtures), gets fresh timestamps and is signed at test time
+// over the exact bytes sent. One fresh database and one in-process server per case.
+
+namespace {
+
+const QString sipho = QStringLiteral("27820000001");    // technician of lift 27710000001 (James House)
+const QString anna = QStringLiteral("27820000002");     // manager at James House, technician at Marula Tower
+const QString stranger = QStringLiteral("27829999999"); // not in the registry
+const QString webhookPath = QStringLiteral("/webhooks/whatsapp");
+const QString jamesHouse = QStringLiteral("27710000001");
+const QString marulaTower = QStringLiteral("27710000002");
+const QString blockC = QStringLiteral("27710000003");
+
+qint64 nowSeconds()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+QString wireTime(qint64 seconds)
+{
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QByteArray rawFixture(const QString &name)
+{
+    QFile f(Seed::dataFile(QStringLiteral("whatsapp/%1.json").arg(name)));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("Cannot read tests/data/whatsapp/%s.json", qPrintable(name));
+    return f.readAll();
+}
+
+// Gives every "timestamp" of a body a fresh value, keeping their order and spacing: the newest becomes
+// `secondsAgo` seconds before now (*newest receives it). Nothing else of the bytes changes.
+QByteArray freshen(const QByteArray &body, qint64 secondsAgo = 0, qint64 *newest = nullptr)
+{
+    static const QRegularExpression re(QStringLiteral("\"timestamp\":\"(\\d+)\""));
+    const QString text = QString::fromUtf8(body);
+    qint64 max = 0;
+    for (auto it = re.globalMatch(text); it.hasNext();)
+        max = std::max(max, it.next().captured(1).toLongLong());
+    const qint64 shift = nowSeconds() - secondsAgo - max;
+    QString out;
+    qsizetype last = 0;
+    for (auto it = re.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        out += text.mid(last, m.capturedStart() - last);
+        out += QStringLiteral("\"timestamp\":\"%1\"").arg(m.captured(1).toLongLong() + shift);
+        last = m.capturedEnd();
+    }
+    out += text.mid(last);
+    if (newest)
+        *newest = max + shift;
+    return out.toUtf8();
+}
+
+QByteArray fixture(const QString &name, qint64 secondsAgo = 0, qint64 *newest = nullptr)
+{
+    return freshen(rawFixture(name), secondsAgo, newest);
+}
+
+QByteArray replaced(QByteArray body, const QByteArray &from, const QByteArray &to)
+{
+    if (!body.contains(from))
+        qFatal("replaced(): '%s' is not in the body", from.constData());
+    return body.replace(from, to);
+}
+
+// text_plain.json as another message: its own id, text and time.
+QByteArray textMessage(const QString &from, const QString &wamid, const QString &text, qint64 secondsAgo,
+                       qint64 *timestamp = nullptr)
+{
+    QByteArray body = fixture(QStringLiteral("text_plain"), secondsAgo, timestamp);
+    body = replaced(body, "wamid.IN.0002", wamid.toUtf8());
+    body = replaced(body, "\"from\":\"27820000001\"", "\"from\":\"" + from.toUtf8() + '"');
+    body = replaced(body, "\"wa_id\":\"27820000001\"", "\"wa_id\":\"" + from.toUtf8() + '"');
+    const QByteArray json = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+    return replaced(body, "\"Doors are closed, two passengers inside\"", json.mid(1, json.size() - 2));
+}
+
+// status_read.json for another message and status.
+QByteArray statusBody(const QString &wamid, const QString &status, qint64 secondsAgo = 0)
+{
+    QByteArray body = fixture(QStringLiteral("status_read"), secondsAgo);
+    body = replaced(body, "wamid.OUT.CHAT.0001", wamid.toUtf8());
+    return replaced(body, "\"status\":\"read\"", "\"status\":\"" + status.toUtf8() + '"');
+}
+
+QJsonObject firstMessage(const QByteArray &body)
+{
+    return QJsonDocument::fromJson(body)
+        .object()
+        .value(QLatin1String("entry"))
+        .toArray()
+        .first()
+        .toObject()
+        .value(QLatin1String("changes"))
+        .toArray()
+        .first()
+        .toObject()
+        .value(QLatin1String("value"))
+        .toObject()
+        .value(QLatin1String("messages"))
+        .toArray()
+        .first()
+        .toObject();
+}
+
+QByteArray signatureOf(const QByteArray &body, const QByteArray &secret)
+{
+    return "sha256=" + QMessageAuthenticationCode::hash(body, secret, QCryptographicHash::Sha256).toHex();
+}
+
+QStringList sortedKeys(const QJsonObject &o)
+{
+    QStringList keys = o.keys();
+    keys.sort();
+    return keys;
+}
+
+const QVariant nullText(QMetaType::fromType<QString>());
+
+struct Event {
+    int ticketId = 0;
+    QJsonObject data;
+};
+
+// A fresh migrated database with the registry of tests/data/registry.csv, and (usually) a server on it.
+struct Fixture {
+    explicit Fixture(const Config &config = TestServer::defaultConfig(), bool startServer = true)
+        : params(TestCluster::instance().createDatabase())
+        , db(params, QStringLiteral("tst-webhook"))
+    {
+        Seed::registry(db);
+        if (startServer)
+            start(config);
+    }
+
+    void start(const Config &config = TestServer::defaultConfig())
+    {
+        server = std::make_unique<TestServer>(params, config);
+    }
+
+    DbParams params;
+    Db db;
+    std::unique_ptr<TestServer> server;
+
+    HttpClient &http() { return server->http(); }
+    QByteArray secret() { return server->app().webhookSecret(); }
+
+    HttpResult postSigned(const QByteArray &body)
+    {
+        return http().post(webhookPath, body, {{"X-Hub-Signature-256", signatureOf(body, secret())}});
+    }
+
+    QVariant scalar(const QString &sql, const QVariantList &binds = {}) { return db.scalar(sql, binds); }
+    int count(const QString &sql, const QVariantList &binds = {}) { return db.scalar(sql, binds).toInt(); }
+    qint64 epoch(const QString &sql, const QVariantList &binds = {})
+    {
+        return db.scalar(QStringLiteral("SELECT extract(epoch FROM (%1))::bigint").arg(sql), binds)
+            .toLongLong();
+    }
+    QJsonObject rowJson(const QString &sql, const QVariantList &binds = {})
+    {
+        return QJsonDocument::fromJson(db.scalar(sql, binds).toString().toUtf8()).object();
+    }
+
+    int unprocessed()
+    {
+        return count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NULL"));
+    }
+    QString inboxProblems()
+    {
+        return scalar(QStringLiteral(
+                          "SELECT 'still unprocessed: ' || coalesce(string_agg(id || ' (attempts ' || "
+                          "attempts || ', error ' || coalesce(error, 'none') || ')', '; '), 'none') "
+                          "FROM whatsapp_inbox WHERE processed_at IS NULL"))
+            .toString();
+    }
+    int inboxErrors()
+    {
+        return count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE error IS NOT NULL"));
+    }
+    qint64 lastInboxId()
+    {
+        return scalar(QStringLiteral("SELECT coalesce(max(id), 0) FROM whatsapp_inbox")).toLongLong();
+    }
+
+    QJsonObject message(const QString &wamid)
+    {
+        return rowJson(
+            QStringLiteral("SELECT row_to_json(m)::text FROM chat_messages m WHERE wa_message_id = ?"),
+            {wamid});
+    }
+    QJsonObject unassigned(const QString &wamid)
+    {
+        return rowJson(
+            QStringLiteral("SELECT row_to_json(u)::text FROM chat_unassigned u WHERE wa_message_id = ?"),
+            {wamid});
+    }
+    QJsonObject ticket(int id)
+    {
+        return rowJson(QStringLiteral("SELECT row_to_json(t)::text FROM tickets t WHERE id = ?"), {id});
+    }
+    QString status(const QString &wamid)
+    {
+        return scalar(QStringLiteral("SELECT status FROM chat_messages WHERE wa_message_id = ?"), {wamid})
+            .toString();
+    }
+    QString contactId(const QString &msisdn)
+    {
+        return scalar(QStringLiteral("SELECT id::text FROM contacts WHERE primary_msisdn = ?"), {msisdn})
+            .toString();
+    }
+    qint64 windowOf(const QString &number)
+    {
+        return epoch(QStringLiteral("SELECT last_inbound_at FROM chat_windows WHERE number = ?"), {number});
+    }
+    int inboundCount(int ticketId)
+    {
+        return count(QStringLiteral(
+                         "SELECT count(*) FROM chat_messages WHERE ticket_id = ? AND direction = 'inbound'"),
+                     {ticketId});
+    }
+
+    QList<Event> events(const QString &name)
+    {
+        QList<Event> out;
+        QSqlQuery q = db.execOnce(
+            QStringLiteral(
+                "SELECT coalesce(ticket_id, 0), data::text FROM chat_events WHERE event = ? ORDER BY id"),
+            {name});
+        while (q.next())
+            out.append(
+                {q.value(0).toInt(), QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object()});
+        return out;
+    }
+
+    void setTicketCreated(int ticketId, int minutesAgo)
+    {
+        db.execOnce(
+            QStringLiteral("UPDATE tickets SET created_at = now() - make_interval(mins => ?) WHERE id = ?"),
+            {minutesAgo, ticketId});
+        Events::sequence(db);
+    }
+
+    int openTicket(const QString &lift, int minutesAgo)
+    {
+        const int id = Seed::openTicket(db, lift);
+        setTicketCreated(id, minutesAgo);
+        return id;
+    }
+
+    void closeTicket(int ticketId)
+    {
+        db.execOnce(QStringLiteral("UPDATE tickets SET status = 'closed', resolved_at = now() WHERE id = ?"),
+                    {ticketId});
+        Events::sequence(db);
+    }
+
+    // One of our messages to `to` on the ticket, as a send (or the original system's alert) stored it.
+    qint64 addOutbound(int ticketId, const QVariant &waMessageId, const QString &status,
+                       const QString &to = sipho, int minutesAgo = 1,
+                       const QString &kind = QStringLiteral("text"))
+    {
+        QSqlQuery q = db.execOnce(
+            QStringLiteral(
+                "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, "
+                "agent_name, read_by_agent, kind, status, wa_message_id, created_at) VALUES (?, NULL, "
+                "?, 'Help is on the way', 'outbound', 'Alice Agent', true, ?, ?, ?, now() - "
+                "make_interval(mins => ?)) RETURNING id"),
+            {ticketId, to, kind, status, waMessageId, minutesAgo});
+        q.next();
+        const qint64 id = q.value(0).toLongLong();
+        Events::sequence(db);
+        return id;
+    }
+
+    // The number wrote on the ticket `minutesAgo` minutes ago (stored as ingest would have).
+    qint64 addInbound(int ticketId, const QString &from, int minutesAgo)
+    {
+        QSqlQuery q = db.execOnce(
+            QStringLiteral(
+                "INSERT INTO chat_messages (ticket_id, from_number, message, direction, kind, status, "
+                "wa_message_id, wa_timestamp, created_at) VALUES (?, ?, 'earlier', 'inbound', 'text', "
+                "'received', 'wamid.SEED.' || gen_random_uuid(), now() - make_interval(mins => ?), "
+                "now() - make_interval(mins => ?)) RETURNING id"),
+            {ticketId, from, minutesAgo, minutesAgo});
+        q.next();
+        const qint64 id = q.value(0).toLongLong();
+        Events::sequence(db);
+        return id;
+    }
+
+    qint64 storeRaw(const QByteArray &body)
+    {
+        return scalar(
+                   QStringLiteral("INSERT INTO whatsapp_inbox (body, authenticated) VALUES (?, 'signature') "
+                                  "RETURNING id"),
+                   {body})
+            .toLongLong();
+    }
+};
+
+} // namespace
+
+// Every stored body processed (or the reason it is not, as the failure message).
+#define WAIT_PROCESSED(f)                                                                                    \
+    QTRY_VERIFY2_WITH_TIMEOUT((f).unprocessed() == 0, qPrintable((f).inboxProblems()), 15000)
+
+// Posts a correctly signed body, expects 200 {"status":"ok"}, waits until it is processed without error.
+#define DELIVER(f, body)                                                                                     \
+    do {                                                                                                     \
+        const HttpResult d_ = (f).postSigned(body);                                                          \
+        VERIFY_STATUS(d_, 200);                                                                              \
+        WAIT_PROCESSED(f);                                                                                   \
+        QCOMPARE((f).inboxErrors(), 0);                                                                      \
+    } while (false)
+
+#define EXPECT_EVENTS_NUMBERED(f)                                                                            \
+    QTRY_COMPARE_WITH_TIMEOUT(                                                                               \
+        (f).count(QStringLiteral("SELECT count(*) FROM chat_events WHERE seq IS NULL")), 0, 5000)
+
+class TestWebhook : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Start the cluster and build the template once, outside the first case's time.
+        TestCluster::instance();
+    }
+
+    // ---------------------------------------------------------------- GET: the subscription check
+
+    void subscriptionCheck()
+    {
+        Config config = TestServer::defaultConfig();
+        config.webhookVerifyToken = QStringLiteral("verify-token-42");
+        Fixture f(config);
+
+        const HttpResult ok = f.http().get(
+            webhookPath +
+            QStringLiteral("?hub.mode=subscribe&hub.verify_token=verify-token-42&hub.challenge=1158201444"));
+        VERIFY_STATUS(ok, 200);
+        QCOMPARE(ok.body, QByteArray("1158201444"));
+        QVERIFY2(ok.header("Content-Type").startsWith("text/plain"), ok.header("Content-Type").constData());
+
+        VERIFY_STATUS(
+            f.http().get(webhookPath +
+                         QStringLiteral("?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1")),
+            403);
+        VERIFY_STATUS(f.http().get(webhookPath + QStringLiteral("?hub.mode=subscribe&hub.challenge=1")), 403);
+        VERIFY_STATUS(f.http().get(webhookPath +
+                                   QStringLiteral("?hub.mode=subscribe&hub.verify_token=&hub.challenge=1")),
+                      403);
+        VERIFY_STATUS(
+            f.http().get(
+                webhookPath +
+                QStringLiteral("?hub.mode=unsubscribe&hub.verify_token=verify-token-42&hub.challenge=1")),
+            403);
+        VERIFY_STATUS(f.http().get(webhookPath), 403);
+
+        // Without a configured verify token nothing passes, not even an empty token.
+        TestServer unconfigured(f.params);
+        VERIFY_STATUS(
+            unconfigured.http().get(webhookPath +
+                                    QStringLiteral("?hub.mode=subscribe&hub.verify_token=&hub.challenge=1")),
+            403);
+        VERIFY_STATUS(
+            unconfigured.http().get(
+                webhookPath +
+                QStringLiteral("?hub.mode=subscribe&hub.verify_token=verify-token-42&hub.challenge=1")),
+            403);
+    }
+
+    // ---------------------------------------------------------------- POST: authenticity, storage
+
+    void signedBodyIsStoredByteForByte()
+    {
+        Fixture f;
+        Seed::openTicket(f.db);
+        const QByteArray body = fixture(QStringLiteral("text_unicode"));
+        QVERIFY(body.contains("\\ud83d\\udea8")); // escaped as Meta sends it
+        QVERIFY(body.endsWith('\n'));
+
+        const HttpResult r = f.postSigned(body);
+        VERIFY_STATUS(r, 200);
+        QCOMPARE(r.json, (QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}));
+        QVERIFY2(r.header("Content-Type").startsWith("application/json"),
+                 r.header("Content-Type").constData());
+
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox")), 1);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT body FROM whatsapp_inbox")).toByteArray(), body);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT authenticated FROM whatsapp_inbox")).toString(),
+                 QStringLiteral("signature"));
+        WAIT_PROCESSED(f);
+        QCOMPARE(f.inboxErrors(), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT attempts FROM whatsapp_inbox")), 1);
+        QVERIFY(f.scalar(QStringLiteral("SELECT processed_at >= received_at FROM whatsapp_inbox")).toBool());
+        QCOMPARE(f.count(QStringLiteral(
+                     "SELECT count(*) FROM chat_messages WHERE wa_message_id = 'wamid.IN.0003'")),
+                 1);
+    }
+
+    void wrongOrMissingSignatureIsRefused()
+    {
+        Fixture f;
+        Seed::openTicket(f.db);
+        const QByteArray body = fixture(QStringLiteral("text_agent_request"));
+        const QByteArray otherBytes = rawFixture(QStringLiteral("text_agent_request")); // old timestamps
+        QVERIFY(body != otherBytes);
+        const QByteArray right = signatureOf(body, f.secret());
+        QVERIFY(!f.secret().isEmpty());
+
+        struct Attempt {
+            const char *what;
+            HttpClient::Headers headers;
+        };
+        const QList<Attempt> attempts{
+            {"another secret", {{"X-Hub-Signature-256", signatureOf(body, "test-app-secret")}}},
+            {"no signature", {}},
+            {"signature of other bytes", {{"X-Hub-Signature-256", signatureOf(otherBytes, f.secret())}}},
+            {"signature without its prefix", {{"X-Hub-Signature-256", right.mid(7)}}},
+            {"truncated signature", {{"X-Hub-Signature-256", right.left(right.size() - 2)}}},
+            {"empty signature", {{"X-Hub-Signature-256", "sha256="}}},
+            {"SHA-1 header only",
+             {{"X-Hub-Signature",
+               "sha1=" +
+                   QMessageAuthenticationCode::hash(body, f.secret(), QCryptographicHash::Sha1).toHex()}}},
+            {"a bearer token while none is configured", HttpClient::bearer("anything-at-all-0123456789")},
+        };
+        for (const Attempt &a : attempts) {
+            const HttpResult r = f.http().post(webhookPath, body, a.headers);
+            QVERIFY2(r.status == 401,
+                     qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(a.what), r.describe())));
+            QVERIFY2(!r.body.contains("Agent I need help"), a.what);
+        }
+        // Nothing stored, nothing processed.
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbound_ids")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM tickets WHERE agent_requested")), 0);
+
+        // The right signature still works afterwards.
+        DELIVER(f, body);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages")), 1);
+    }
+
+    void relayBearerToken()
+    {
+        Config config = TestServer::defaultConfig();
+        config.whatsappAppSecret = QStringLiteral("test-app-secret");
+        config.webhookAuthToken = QStringLiteral("relay-token-0123456789abcdef");
+        Fixture f(config);
+        const int ticket = Seed::openTicket(f.db);
+        QCOMPARE(f.secret(), QByteArray("test-app-secret"));
+
+        const QByteArray relayed = fixture(QStringLiteral("text_plain"));
+        const HttpResult r =
+            f.http().post(webhookPath, relayed, HttpClient::bearer("relay-token-0123456789abcdef"));
+        VERIFY_STATUS(r, 200);
+        QCOMPARE(r.json, (QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}));
+        WAIT_PROCESSED(f);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT body FROM whatsapp_inbox")).toByteArray(), relayed);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT authenticated FROM whatsapp_inbox")).toString(),
+                 QStringLiteral("bearer"));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0002")).value(QLatin1String("ticket_id")).toInt(),
+                 ticket);
+
+        // A wrong token is refused and nothing is stored.
+        VERIFY_STATUS(f.http().post(webhookPath, fixture(QStringLiteral("text_agent_request")),
+                                    HttpClient::bearer("relay-token-0123456789abcdeX")),
+                      401);
+        VERIFY_STATUS(
+            f.http().post(webhookPath, fixture(QStringLiteral("text_agent_request")), HttpClient::bearer("")),
+            401);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox")), 1);
+
+        // Meta's own signature with WHATSAPP_APP_SECRET works beside it.
+        const QByteArray signed_ = fixture(QStringLiteral("text_agent_request"));
+        const HttpResult s = f.http().post(
+            webhookPath, signed_, {{"X-Hub-Signature-256", signatureOf(signed_, "test-app-secret")}});
+        VERIFY_STATUS(s, 200);
+        WAIT_PROCESSED(f);
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE authenticated = 'signature'")),
+            1);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE direction = 'inbound'")),
+                 2);
+    }
+
+    void notJsonIsStoredAndAnswered400()
+    {
+        Fixture f;
+        Seed::openTicket(f.db);
+        const QByteArray garbage("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\": <html>oops");
+        const HttpResult r = f.postSigned(garbage);
+        VERIFY_STATUS(r, 400);
+        QCOMPARE(r.json.value(QLatin1String("ok")), QJsonValue(false));
+        QVERIFY2(!r.errorMessage().isEmpty(), r.body.constData());
+
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox")), 1);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT body FROM whatsapp_inbox")).toByteArray(), garbage);
+        QVERIFY(!f.scalar(QStringLiteral("SELECT error FROM whatsapp_inbox")).toString().isEmpty());
+        QVERIFY(!f.scalar(QStringLiteral("SELECT processed_at FROM whatsapp_inbox")).isNull());
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 0);
+
+        // Not signed at all: 401 before anything else.
+        VERIFY_STATUS(f.http().post(webhookPath, garbage), 401);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox")), 1);
+    }
+
+    // ---------------------------------------------------------------- every fixture message
+
+    void fixtureMessages_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("wamid");
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("mediaId");
+        QTest::addColumn<QString>("contextId");
+        QTest::addColumn<bool>("agentRequested");
+        QTest::addColumn<bool>("byContext"); // lands on the old ticket our replied-to message belongs to
+
+        const QString none;
+        QTest::newRow("text agent request")
+            << "text_agent_request" << sipho << "wamid.IN.0001"
+            << "text"
+            << "Agent I need help, the car is stuck between floors 3 and 4" << none << none << true << false;
+        QTest::newRow("text plain") << "text_plain" << sipho << "wamid.IN.0002"
+                                    << "text"
+                                    << "Doors are closed, two passengers inside" << none << none << false
+                                    << false;
+        QTest::newRow("text unicode")
+            << "text_unicode" << anna << "wamid.IN.0003"
+            << "text"
+            << QString::fromUtf8(
+                   "Dankie! Ons is op pad \xE2\x80\x94 ETA 10 min \xF0\x9F\x9A\xA8 <b>not bold</b> & "
+                   "'quotes'")
+            << none << none << false << false;
+        QTest::newRow("template quick reply")
+            << "button_template_quick_reply" << sipho << "wamid.IN.0005"
+            << "button"
+            << "Entrapment" << none << "wamid.OUT.ALERT.0001" << false << true;
+        QTest::newRow("AGENT quick reply")
+            << "button_agent_quick_reply" << sipho << "wamid.IN.0006"
+            << "button"
+            << "Talk to an agent" << none << "wamid.OUT.ALERT.0001" << true << true;
+        QTest::newRow("interactive button reply")
+            << "interactive_button_reply" << sipho << "wamid.IN.0007"
+            << "interactive"
+            << "YES" << none << "wamid.OUT.FOLLOWUP.0001" << false << true;
+        QTest::newRow("interactive list reply")
+            << "interactive_list_reply" << sipho << "wamid.IN.0008"
+            << "interactive"
+            << "Floor 4 (Car stopped at floor 4)" << none << "wamid.OUT.LIST.0001" << false << true;
+        QTest::newRow("image") << "image" << sipho << "wamid.IN.0009"
+                               << "image"
+                               << "[image] Controller error display"
+                               << "900000000000001" << none << false << false;
+        QTest::newRow("document") << "document" << sipho << "wamid.IN.0010"
+                                  << "document"
+                                  << "[document] Last service report (service-report.pdf)"
+                                  << "900000000000002" << none << false << false;
+        QTest::newRow("voice message") << "audio_voice" << sipho << "wamid.IN.0011"
+                                       << "audio"
+                                       << "[voice message]"
+                                       << "900000000000003" << none << false << false;
+        QTest::newRow("location") << "location" << sipho << "wamid.IN.0012"
+                                  << "location"
+                                  << "[location] James House, -26.1076, 28.0567" << none << none << false
+                                  << false;
+        QTest::newRow("reaction") << "reaction" << sipho << "wamid.IN.0013"
+                                  << "reaction" << QString::fromUtf8("[reaction] \xF0\x9F\x91\x8D") << none
+                                  << "wamid.OUT.CHAT.0001" << false << true;
+        QTest::newRow("unsupported") << "unsupported" << sipho << "wamid.IN.0014"
+                                     << "unsupported"
+                                     << "[unsupported] poll" << none << none << false << false;
+        QTest::newRow("text with user_id") << "text_with_bsuid" << sipho << "wamid.IN.0015"
+                                           << "text"
+                                           << "still here" << none << none << false << false;
+    }
+
+    void fixtureMessages()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, from);
+        QFETCH(QString, wamid);
+        QFETCH(QString, kind);
+        QFETCH(QString, text);
+        QFETCH(QString, mediaId);
+        QFETCH(QString, contextId);
+        QFETCH(bool, agentRequested);
+        QFETCH(bool, byContext);
+
+        Fixture f;
+        // An old open ticket whose messages (sent 30 hours ago, so no longer "recent") the technician
+        // replies to, and a new open ticket on the same lift that takes everything else.
+        const int old = f.openTicket(jamesHouse, 30 * 60);
+        const int recent = f.openTicket(jamesHouse, 60);
+        f.addOutbound(old, QStringLiteral("wamid.OUT.ALERT.0001"), QStringLiteral("read"), sipho, 30 * 60,
+                      QStringLiteral("template"));
+        f.addOutbound(old, QStringLiteral("wamid.OUT.FOLLOWUP.0001"), QStringLiteral("read"), sipho, 30 * 60,
+                      QStringLiteral("interactive"));
+        f.addOutbound(old, QStringLiteral("wamid.OUT.LIST.0001"), QStringLiteral("read"), sipho, 30 * 60,
+                      QStringLiteral("interactive"));
+        f.addOutbound(old, QStringLiteral("wamid.OUT.CHAT.0001"), QStringLiteral("read"), sipho, 30 * 60);
+        const qint64 seqBefore = Events::latest(f.db);
+
+        qint64 ts = 0;
+        const QByteArray body = fixture(file, 30, &ts);
+        DELIVER(f, body);
+        const qint64 inbox = f.lastInboxId();
+        const int ticket = byContext ? old : recent;
+        const int otherTicket = byContext ? recent : old;
+
+        // Stored once, on the right ticket, with every field.
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE direction = 'inbound'")),
+                 1);
+        const QJsonObject m = f.message(wamid);
+        QVERIFY2(!m.isEmpty(), "the message is not in chat_messages");
+        QCOMPARE(m.value(QLatin1String("ticket_id")).toInt(), ticket);
+        QCOMPARE(m.value(QLatin1String("direction")).toString(), QStringLiteral("inbound"));
+        QCOMPARE(m.value(QLatin1String("from_number")).toString(), from);
+        QCOMPARE(m.value(QLatin1String("kind")).toString(), kind);
+        QCOMPARE(m.value(QLatin1String("message")).toString(), text);
+        QCOMPARE(m.value(QLatin1String("status")).toString(), QStringLiteral("received"));
+        QCOMPARE(m.value(QLatin1String("read_by_agent")), QJsonValue(false));
+        QCOMPARE(m.value(QLatin1String("media_id")).toString(), mediaId);
+        QCOMPARE(m.value(QLatin1String("media_id")).isNull(), mediaId.isEmpty());
+        QCOMPARE(m.value(QLatin1String("context_wa_id")).toString(), contextId);
+        QCOMPARE(m.value(QLatin1String("context_wa_id")).isNull(), contextId.isEmpty());
+        QCOMPARE(m.value(QLatin1String("inbox_id")).toInteger(), inbox);
+        QCOMPARE(m.value(QLatin1String("raw")).toObject(), firstMessage(body));
+        QCOMPARE(f.epoch(QStringLiteral("SELECT wa_timestamp FROM chat_messages WHERE wa_message_id = ?"),
+                         {wamid}),
+                 ts);
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbound_ids WHERE wa_message_id = ? AND "
+                                   "inbox_id = ?"),
+                    {wamid, inbox}),
+            1);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 0);
+        QCOMPARE(f.inboundCount(otherTicket), 0);
+
+        // As the console reads it.
+        const HttpResult thread =
+            f.http().get(QStringLiteral("/api/chat/%1/messages").arg(ticket), TestServer::admin());
+        VERIFY_STATUS(thread, 200);
+        QJsonObject api;
+        for (const QJsonValue &v : thread.json.value(QLatin1String("messages")).toArray())
+            if (v.toObject().value(QLatin1String("wa_message_id")).toString() == wamid)
+                api = v.toObject();
+        QVERIFY2(!api.isEmpty(), thread.body.constData());
+        QCOMPARE(api.value(QLatin1String("message")).toString(), text);
+        QCOMPARE(api.value(QLatin1String("kind")).toString(), kind);
+        QCOMPARE(api.value(QLatin1String("wa_timestamp")).toString(), wireTime(ts));
+
+        // The writer answers for the ticket, and their window runs from WhatsApp's time.
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("responded_by")).toString(), f.contactId(from));
+        QCOMPARE(f.windowOf(from), ts);
+        QCOMPARE(thread.json.value(QLatin1String("ticket"))
+                     .toObject()
+                     .value(QLatin1String("window_expires_at"))
+                     .toString(),
+                 wireTime(ts + 24 * 3600));
+
+        // The agent request, or none.
+        const QJsonObject t = f.ticket(ticket);
+        QCOMPARE(t.value(QLatin1String("agent_requested")), QJsonValue(agentRequested));
+        QCOMPARE(f.ticket(otherTicket).value(QLatin1String("agent_requested")), QJsonValue(false));
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM event_log WHERE event_type = 'agent_requested'")),
+            agentRequested ? 1 : 0);
+        const QList<Event> requested = f.events(QStringLiteral("agent.requested"));
+        QCOMPARE(requested.size(), agentRequested ? 1 : 0);
+        if (agentRequested) {
+            QVERIFY(
+                f.scalar(QStringLiteral("SELECT agent_requested_at BETWEEN now() - interval '1 minute' AND "
+                                        "now() FROM tickets WHERE id = ?"),
+                         {ticket})
+                    .toBool());
+            QCOMPARE(
+                f.count(QStringLiteral("SELECT count(*) FROM event_log WHERE event_type = 'agent_requested' "
+                                       "AND ticket_id = ? AND contact_id = ?::uuid AND metadata ->> "
+                                       "'wa_message_id' = ?"),
+                        {ticket, f.contactId(from), wamid}),
+                1);
+            const Event &e = requested.first();
+            QCOMPARE(e.ticketId, ticket);
+            QCOMPARE(sortedKeys(e.data),
+                     (QStringList{QStringLiteral("agent_requested_at"), QStringLiteral("contact_name"),
+                                  QStringLiteral("lift_name"), QStringLiteral("text"),
+                                  QStringLiteral("ticket_id"), QStringLiteral("ticket_reference")}));
+            QCOMPARE(e.data.value(QLatin1String("ticket_id")).toInt(), ticket);
+            QCOMPARE(e.data.value(QLatin1String("ticket_reference")).toString(),
+                     QStringLiteral("JAMES-HOUSE-TKT%1").arg(ticket));
+            QCOMPARE(e.data.value(QLatin1String("lift_name")).toString(),
+                     QStringLiteral("Sandton Central - James House"));
+            QCOMPARE(e.data.value(QLatin1String("contact_name")).toString(), QStringLiteral("Sipho Dlamini"));
+            QCOMPARE(e.data.value(QLatin1String("text")).toString(), text);
+            QCOMPARE(
+                e.data.value(QLatin1String("agent_requested_at")).toString(),
+                f.scalar(QStringLiteral("SELECT liftline_iso(agent_requested_at) FROM tickets WHERE id = ?"),
+                         {ticket})
+                    .toString());
+        } else {
+            QVERIFY(t.value(QLatin1String("agent_requested_at")).isNull());
+        }
+        // The consoles hear of the new message.
+        QVERIFY(f.count(QStringLiteral("SELECT count(*) FROM chat_events WHERE event = 'message.created' AND "
+                                       "ticket_id = ?"),
+                        {ticket}) >= 1);
+        EXPECT_EVENTS_NUMBERED(f);
+        QVERIFY(Events::latest(f.db) > seqBefore);
+    }
+
+    void unknownSenderIsKept()
+    {
+        Fixture f;
+        const int ticket =
+            Seed::openTicket(f.db); // open, but not a lift the stranger has anything to do with
+        qint64 ts = 0;
+        const QByteArray body = fixture(QStringLiteral("text_unknown_sender"), 10, &ts);
+        DELIVER(f, body);
+
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 1);
+        const QJsonObject u = f.unassigned(QStringLiteral("wamid.IN.0004"));
+        QCOMPARE(u.value(QLatin1String("from_number")).toString(), stranger);
+        QCOMPARE(u.value(QLatin1String("profile_name")).toString(), QStringLiteral("Stranger"));
+        QVERIFY(u.value(QLatin1String("user_id")).isNull());
+        QCOMPARE(u.value(QLatin1String("message")).toString(),
+                 QStringLiteral("hello, is this the lift hotline? I need an agent"));
+        QCOMPARE(u.value(QLatin1String("kind")).toString(), QStringLiteral("text"));
+        QVERIFY(u.value(QLatin1String("context_wa_id")).isNull());
+        QVERIFY(u.value(QLatin1String("media_id")).isNull());
+        QCOMPARE(u.value(QLatin1String("raw")).toObject(), firstMessage(body));
+        QCOMPARE(u.value(QLatin1String("inbox_id")).toInteger(), f.lastInboxId());
+        QVERIFY(u.value(QLatin1String("attached_ticket_id")).isNull());
+        QVERIFY(u.value(QLatin1String("attached_at")).isNull());
+        QCOMPARE(f.epoch(QStringLiteral("SELECT wa_timestamp FROM chat_unassigned")), ts);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbound_ids WHERE wa_message_id = "
+                                        "'wamid.IN.0004'")),
+                 1);
+        // Unknown numbers have a window too; no ticket is touched, no request is raised.
+        QCOMPARE(f.windowOf(stranger), ts);
+        QVERIFY(f.ticket(ticket).value(QLatin1String("responded_by")).isNull());
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("agent_requested")), QJsonValue(false));
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM event_log WHERE event_type = 'agent_requested'")),
+            0);
+        QCOMPARE(f.events(QStringLiteral("agent.requested")).size(), 0);
+
+        // Listed for agents, and announced to the consoles as that same item.
+        const HttpResult list = f.http().get(QStringLiteral("/api/chat/unassigned"), TestServer::admin());
+        VERIFY_STATUS(list, 200);
+        const QJsonArray items = list.json.value(QLatin1String("unassigned")).toArray();
+        QCOMPARE(items.size(), 1);
+        const QJsonObject item = items.first().toObject();
+        QCOMPARE(item.value(QLatin1String("id")).toInteger(), u.value(QLatin1String("id")).toInteger());
+        QCOMPARE(item.value(QLatin1String("from_number")).toString(), stranger);
+        QCOMPARE(item.value(QLatin1String("message")).toString(),
+                 u.value(QLatin1String("message")).toString());
+        QCOMPARE(item.value(QLatin1String("wa_timestamp")).toString(), wireTime(ts));
+        const QList<Event> created = f.events(QStringLiteral("unassigned.created"));
+        QCOMPARE(created.size(), 1);
+        QCOMPARE(created.first().ticketId, 0);
+        QCOMPARE(created.first().data.value(QLatin1String("id")).toInteger(),
+                 u.value(QLatin1String("id")).toInteger());
+        QCOMPARE(created.first().data.value(QLatin1String("from_number")).toString(), stranger);
+        EXPECT_EVENTS_NUMBERED(f);
+        // API.md: the event's data is "the unassigned item", as GET /api/chat/unassigned lists it.
+        QCOMPARE(sortedKeys(created.first().data), sortedKeys(item));
+        QCOMPARE(created.first().data, item);
+    }
+
+    void businessScopedUserIdIsKept()
+    {
+        Fixture f; // no ticket at all: the message is unassigned
+        qint64 ts = 0;
+        DELIVER(f, fixture(QStringLiteral("text_with_bsuid"), 0, &ts));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages")), 0);
+        const QJsonObject u = f.unassigned(QStringLiteral("wamid.IN.0015"));
+        QVERIFY2(!u.isEmpty(), "not in chat_unassigned");
+        QCOMPARE(u.value(QLatin1String("user_id")).toString(), QStringLiteral("ZA.1234567890123456"));
+        QCOMPARE(u.value(QLatin1String("from_number")).toString(), sipho);
+        QCOMPARE(u.value(QLatin1String("profile_name")).toString(), QStringLiteral("Sipho Dlamini"));
+        QCOMPARE(u.value(QLatin1String("message")).toString(), QStringLiteral("still here"));
+        QCOMPARE(f.windowOf(sipho), ts);
+        const HttpResult list = f.http().get(QStringLiteral("/api/chat/unassigned"), TestServer::admin());
+        VERIFY_STATUS(list, 200);
+        QCOMPARE(list.json.value(QLatin1String("unassigned"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QLatin1String("user_id"))
+                     .toString(),
+                 QStringLiteral("ZA.1234567890123456"));
+    }
+
+    void batchHandlesEveryItem()
+    {
+        Fixture f;
+        const int james = f.openTicket(jamesHouse, 120);
+        const int marula = f.openTicket(marulaTower, 30); // Anna's newest open ticket
+        f.addOutbound(james, QStringLiteral("wamid.OUT.CHAT.0001"), QStringLiteral("sent"), sipho, 5);
+        qint64 newest = 0;
+        const QByteArray body = fixture(QStringLiteral("batch_mixed"), 0, &newest);
+        DELIVER(f, body);
+        const qint64 inbox = f.lastInboxId();
+
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbound_ids WHERE inbox_id = ?"), {inbox}),
+            3);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE direction = 'inbound'")),
+                 3);
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0101")).value(QLatin1String("ticket_id")).toInt(), james);
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0101")).value(QLatin1String("message")).toString(),
+                 QStringLiteral("first of a burst"));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0102")).value(QLatin1String("ticket_id")).toInt(), james);
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0102")).value(QLatin1String("message")).toString(),
+                 QStringLiteral("second of a burst"));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0103")).value(QLatin1String("ticket_id")).toInt(),
+                 marula);
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0103")).value(QLatin1String("from_number")).toString(),
+                 anna);
+        // "agent?" from Anna asks for an agent on her ticket only.
+        QCOMPARE(f.ticket(marula).value(QLatin1String("agent_requested")), QJsonValue(true));
+        QCOMPARE(f.ticket(james).value(QLatin1String("agent_requested")), QJsonValue(false));
+        QCOMPARE(f.ticket(marula).value(QLatin1String("responded_by")).toString(), f.contactId(anna));
+        QCOMPARE(f.ticket(james).value(QLatin1String("responded_by")).toString(), f.contactId(sipho));
+        const QList<Event> requested = f.events(QStringLiteral("agent.requested"));
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.first().ticketId, marula);
+        QCOMPARE(requested.first().data.value(QLatin1String("contact_name")).toString(),
+                 QStringLiteral("Anna van Wyk"));
+        QCOMPARE(requested.first().data.value(QLatin1String("lift_name")).toString(),
+                 QStringLiteral("Sandton Central - Marula Tower"));
+        // Both windows, each from its own message's time.
+        QCOMPARE(f.windowOf(sipho), newest - 2);
+        QCOMPARE(f.windowOf(anna), newest - 1);
+        // And the status in the second entry's second change.
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.CHAT.0001")), QStringLiteral("read"));
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE wa_message_id = "
+                                   "'wamid.OUT.CHAT.0001' AND status = 'read' AND applied_at IS NOT NULL")),
+            1);
+        EXPECT_EVENTS_NUMBERED(f);
+    }
+
+    void systemErrorBody()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        const QByteArray body = fixture(QStringLiteral("system_error"));
+        DELIVER(f, body);
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NOT NULL")), 1);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT body FROM whatsapp_inbox")).toByteArray(), body);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbound_ids")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_windows")), 0);
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("agent_requested")), QJsonValue(false));
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    void routeByContextFirst()
+    {
+        Fixture f;
+        const int alerted = f.openTicket(jamesHouse, 3 * 60);
+        f.addOutbound(alerted, QStringLiteral("wamid.OUT.ALERT.0001"), QStringLiteral("delivered"), sipho,
+                      3 * 60, QStringLiteral("template"));
+        // A newer open ticket on the same lift, on which Sipho chatted five minutes ago.
+        const int newer = f.openTicket(jamesHouse, 10);
+        f.addInbound(newer, sipho, 5);
+
+        // Without a context the latest chat decides.
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.R1"), QStringLiteral("on my way"), 0));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.R1")).value(QLatin1String("ticket_id")).toInt(), newer);
+
+        // With one, the ticket of the message replied to, although the latest chat is on the newer ticket.
+        DELIVER(f, fixture(QStringLiteral("button_template_quick_reply")));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0005")).value(QLatin1String("ticket_id")).toInt(),
+                 alerted);
+        QCOMPARE(f.inboundCount(newer), 2);
+
+        // The original system's alerts count as well, where its ticket_messages table is on this database.
+        const int hostAlerted = f.openTicket(blockC, 20 * 60); // a lift Sipho is not even linked to
+        f.db.execOnce(
+            QStringLiteral("CREATE TABLE ticket_messages (id serial PRIMARY KEY, ticket_id integer NOT "
+                           "NULL, wa_message_id text)"));
+        f.db.execOnce(QStringLiteral("INSERT INTO ticket_messages (ticket_id, wa_message_id) VALUES (?, "
+                                     "'wamid.HOST.ALERT.0042')"),
+                      {hostAlerted});
+        QByteArray host = fixture(QStringLiteral("button_template_quick_reply"));
+        host = replaced(host, "wamid.IN.0005", "wamid.IN.R2");
+        host = replaced(host, "wamid.OUT.ALERT.0001", "wamid.HOST.ALERT.0042");
+        DELIVER(f, host);
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.R2")).value(QLatin1String("ticket_id")).toInt(),
+                 hostAlerted);
+
+        // A context nobody knows falls through to the other rules.
+        QByteArray unknown = fixture(QStringLiteral("button_template_quick_reply"));
+        unknown = replaced(unknown, "wamid.IN.0005", "wamid.IN.R3");
+        unknown = replaced(unknown, "wamid.OUT.ALERT.0001", "wamid.OUT.NOBODY.0001");
+        DELIVER(f, unknown);
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.R3")).value(QLatin1String("ticket_id")).toInt(),
+                 hostAlerted);
+    }
+
+    void routeByRecentChat()
+    {
+        Fixture f;
+        const int old = f.openTicket(jamesHouse, 30 * 60); // outside the 6-hour routing window
+        const int newer = f.openTicket(jamesHouse, 10);
+        f.addInbound(old, sipho, 120);    // Sipho chatted on the old ticket two hours ago
+        f.addInbound(old, anna, 25 * 60); // Anna last chatted there 25 hours ago: no longer counts
+        f.addOutbound(old, QStringLiteral("wamid.OUT.TO.ANNA"), QStringLiteral("read"), anna, 25 * 60);
+
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.S1"), QStringLiteral("still stuck"), 0));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.S1")).value(QLatin1String("ticket_id")).toInt(), old);
+        DELIVER(f, textMessage(anna, QStringLiteral("wamid.IN.A1"), QStringLiteral("I am on site"), 0));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.A1")).value(QLatin1String("ticket_id")).toInt(), newer);
+
+        // Our own message to the number counts as chatting too.
+        const int marula = f.openTicket(marulaTower, 40 * 60);
+        f.addOutbound(marula, QStringLiteral("wamid.OUT.TO.ANNA.2"), QStringLiteral("read"), anna, 1);
+        DELIVER(f, textMessage(anna, QStringLiteral("wamid.IN.A2"), QStringLiteral("which lift?"), 0));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.A2")).value(QLatin1String("ticket_id")).toInt(), marula);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 0);
+    }
+
+    void routeToNewestOpenTicketOfLinkedLifts()
+    {
+        Fixture f;
+        const int james = f.openTicket(jamesHouse, 120);  // Anna: building manager
+        const int marula = f.openTicket(marulaTower, 60); // Anna: technician; the newest of her lifts
+        const int closed = f.openTicket(jamesHouse, 5);
+        f.closeTicket(closed);
+        const int unrelated = f.openTicket(blockC, 1); // newest of all, but not Anna's lift
+        DELIVER(f, textMessage(anna, QStringLiteral("wamid.IN.N1"), QStringLiteral("arrived"), 0));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.N1")).value(QLatin1String("ticket_id")).toInt(), marula);
+        QCOMPARE(f.inboundCount(james), 0);
+        QCOMPARE(f.inboundCount(closed), 0);
+        QCOMPARE(f.inboundCount(unrelated), 0);
+        QCOMPARE(f.ticket(marula).value(QLatin1String("responded_by")).toString(), f.contactId(anna));
+    }
+
+    void openTicketOlderThanRoutingWindowIsUnassigned()
+    {
+        Fixture f;
+        const int stale = f.openTicket(jamesHouse, 6 * 60 + 5);    // Sipho's only lift, opened 6 h 5 min ago
+        const int marula = f.openTicket(marulaTower, 5 * 60 + 50); // Anna's, 5 h 50 min ago: still inside
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.U1"), QStringLiteral("anyone there?"), 0));
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE wa_message_id = 'wamid.IN.U1'")),
+            0);
+        const QJsonObject u = f.unassigned(QStringLiteral("wamid.IN.U1"));
+        QCOMPARE(u.value(QLatin1String("from_number")).toString(), sipho);
+        QCOMPARE(u.value(QLatin1String("message")).toString(), QStringLiteral("anyone there?"));
+        QVERIFY(f.ticket(stale).value(QLatin1String("responded_by")).isNull());
+        QCOMPARE(f.events(QStringLiteral("unassigned.created")).size(), 1);
+
+        DELIVER(f, textMessage(anna, QStringLiteral("wamid.IN.U2"), QStringLiteral("coming"), 0));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.U2")).value(QLatin1String("ticket_id")).toInt(), marula);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 1);
+    }
+
+    void respondedBySetOnceByTheWriter()
+    {
+        Fixture f;
+        const int ticket = f.openTicket(jamesHouse, 30);
+        QVERIFY(f.ticket(ticket).value(QLatin1String("responded_by")).isNull());
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.W1"), QStringLiteral("I have it"), 0));
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("responded_by")).toString(), f.contactId(sipho));
+        // Anna writes on the same ticket (her newest open one): stored there, but Sipho stays the one replied
+        // to.
+        DELIVER(f, textMessage(anna, QStringLiteral("wamid.IN.W2"), QStringLiteral("me too"), 0));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.W2")).value(QLatin1String("ticket_id")).toInt(), ticket);
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("responded_by")).toString(), f.contactId(sipho));
+        const HttpResult list = f.http().get(QStringLiteral("/api/chat/conversations"), TestServer::admin());
+        VERIFY_STATUS(list, 200);
+        const QJsonObject c = list.json.value(QLatin1String("conversations")).toArray().first().toObject();
+        QCOMPARE(c.value(QLatin1String("contact_phone")).toString(), sipho);
+        QCOMPARE(c.value(QLatin1String("contact_name")).toString(), QStringLiteral("Sipho Dlamini"));
+    }
+
+    // ---------------------------------------------------------------- exactly once
+
+    void duplicateSequential()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        const QByteArray body = fixture(QStringLiteral("text_agent_request"));
+        DELIVER(f, body);
+        const qint64 first = f.lastInboxId();
+        DELIVER(f, body);
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NOT NULL")), 2);
+        QCOMPARE(f.count(QStringLiteral(
+                     "SELECT count(*) FROM chat_messages WHERE wa_message_id = 'wamid.IN.0001'")),
+                 1);
+        QCOMPARE(f.inboundCount(ticket), 1);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbound_ids")), 1);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT inbox_id FROM whatsapp_inbound_ids")).toLongLong(), first);
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM event_log WHERE event_type = 'agent_requested'")),
+            1);
+        QCOMPARE(f.events(QStringLiteral("agent.requested")).size(), 1);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_events WHERE event = 'message.created'")),
+                 1);
+    }
+
+    void duplicateConcurrent()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        const QByteArray body = fixture(QStringLiteral("text_agent_request"));
+        const QByteArray signature = signatureOf(body, f.secret());
+        QUrl url = f.server->baseUrl();
+        url.setPath(webhookPath);
+        QNetworkAccessManager nams[2]; // six connections per host each: all eight at once
+        QList<QNetworkReply *> replies;
+        for (int i = 0; i < 8; ++i) {
+            QNetworkRequest request(url);
+            request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+            request.setRawHeader("X-Hub-Signature-256", signature);
+            replies << nams[i % 2].post(request, body);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(replies.cbegin(), replies.cend(),
+                                             [](QNetworkReply *reply) { return reply->isFinished(); }),
+                                 30000);
+        for (QNetworkReply *reply : std::as_const(replies)) {
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QByteArray answer = reply->readAll();
+            QVERIFY2(status == 200, answer.constData());
+            reply->deleteLater();
+        }
+        WAIT_PROCESSED(f);
+        QCOMPARE(f.inboxErrors(), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox")), 8);
+        QCOMPARE(f.count(QStringLiteral(
+                     "SELECT count(*) FROM chat_messages WHERE wa_message_id = 'wamid.IN.0001'")),
+                 1);
+        QCOMPARE(f.inboundCount(ticket), 1);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbound_ids")), 1);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 0);
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM event_log WHERE event_type = 'agent_requested'")),
+            1);
+        QCOMPARE(f.events(QStringLiteral("agent.requested")).size(), 1);
+        EXPECT_EVENTS_NUMBERED(f);
+    }
+
+    // ---------------------------------------------------------------- the 24-hour window
+
+    void windowFromWhatsAppTimestamp()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        qint64 ts = 0;
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.T1"), QStringLiteral("hello"), 3600, &ts));
+        QVERIFY(qAbs(f.epoch(QStringLiteral("now()")) - 3600 - ts) <= 2); // an hour old
+        QCOMPARE(f.windowOf(sipho), ts); // WhatsApp's time, not the receipt time
+
+        const HttpResult list = f.http().get(QStringLiteral("/api/chat/conversations"), TestServer::admin());
+        VERIFY_STATUS(list, 200);
+        QCOMPARE(list.json.value(QLatin1String("conversations"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QLatin1String("window_expires_at"))
+                     .toString(),
+                 wireTime(ts + 24 * 3600));
+        const HttpResult thread =
+            f.http().get(QStringLiteral("/api/chat/%1/messages").arg(ticket), TestServer::admin());
+        VERIFY_STATUS(thread, 200);
+        QCOMPARE(thread.json.value(QLatin1String("ticket"))
+                     .toObject()
+                     .value(QLatin1String("window_expires_at"))
+                     .toString(),
+                 wireTime(ts + 24 * 3600));
+
+        // An older message arriving late never moves the window back.
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.T0"), QStringLiteral("sent earlier"), 7200));
+        QCOMPARE(f.windowOf(sipho), ts);
+        QCOMPARE(f.inboundCount(ticket), 2);
+
+        // The agent can answer inside the window.
+        const HttpResult sent = f.http().postJson(
+            QStringLiteral("/api/chat/%1/send").arg(ticket),
+            {{QStringLiteral("message"), QStringLiteral("Help is coming")}}, TestServer::admin());
+        VERIFY_STATUS(sent, 200);
+        QCOMPARE(sent.json.value(QLatin1String("chat_message"))
+                     .toObject()
+                     .value(QLatin1String("to_number"))
+                     .toString(),
+                 sipho);
+        QCOMPARE(sent.json.value(QLatin1String("chat_message"))
+                     .toObject()
+                     .value(QLatin1String("status"))
+                     .toString(),
+                 QStringLiteral("sent"));
+        // Our own messages never renew it; a newer inbound one does.
+        QCOMPARE(f.windowOf(sipho), ts);
+        qint64 later = 0;
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.T2"), QStringLiteral("thanks"), 60, &later));
+        QCOMPARE(f.windowOf(sipho), later);
+        QVERIFY(later > ts);
+    }
+
+    void windowClosedAfter24Hours()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        qint64 ts = 0;
+        DELIVER(f,
+                textMessage(sipho, QStringLiteral("wamid.IN.OLD"), QStringLiteral("hello?"), 25 * 3600, &ts));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.OLD")).value(QLatin1String("ticket_id")).toInt(), ticket);
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("responded_by")).toString(), f.contactId(sipho));
+        QCOMPARE(f.windowOf(sipho), ts);
+        const HttpResult thread =
+            f.http().get(QStringLiteral("/api/chat/%1/messages").arg(ticket), TestServer::admin());
+        QCOMPARE(thread.json.value(QLatin1String("ticket"))
+                     .toObject()
+                     .value(QLatin1String("window_expires_at"))
+                     .toString(),
+                 wireTime(ts + 24 * 3600));
+
+        VERIFY_ERROR(f.http().postJson(QStringLiteral("/api/chat/%1/send").arg(ticket),
+                                       {{QStringLiteral("message"), QStringLiteral("Help is coming")}},
+                                       TestServer::admin()),
+                     409, "window_closed");
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE direction = 'outbound'")),
+                 0);
+        QCOMPARE(f.server->app().sandbox()->sent().size(), 0);
+    }
+
+    // ---------------------------------------------------------------- the keyword rule
+
+    void agentKeyword_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("requested");
+        QTest::newRow("agents") << "agents" << true;
+        QTest::newRow("Agent?") << "Agent?" << true;
+        QTest::newRow("AGENT!") << "AGENT!" << true;
+        QTest::newRow("I need an agent.") << "I need an agent." << true;
+        QTest::newRow("reagent") << "reagent" << false;
+        QTest::newRow("management") << "management" << false;
+        QTest::newRow("agentur") << "agentur" << false;
+    }
+
+    void agentKeyword()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, requested);
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.K1"), text, 0));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.K1")).value(QLatin1String("message")).toString(), text);
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("agent_requested")), QJsonValue(requested));
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM event_log WHERE event_type = 'agent_requested'")),
+            requested ? 1 : 0);
+        QCOMPARE(f.events(QStringLiteral("agent.requested")).size(), requested ? 1 : 0);
+    }
+
+    void newRequestClearsAcknowledgement()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        DELIVER(f, fixture(QStringLiteral("text_agent_request"), 120));
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("agent_requested")), QJsonValue(true));
+        const QByteArray alice = f.server->signIn(QStringLiteral("alice"), QStringLiteral("Alice Agent"));
+        VERIFY_STATUS(f.http().post(QStringLiteral("/api/chat/%1/acknowledge").arg(ticket), {},
+                                    HttpClient::bearer(alice)),
+                      200);
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("acknowledged_by")).toString(),
+                 QStringLiteral("Alice Agent"));
+        QVERIFY(!f.ticket(ticket).value(QLatin1String("acknowledged_at")).isNull());
+        f.db.execOnce(
+            QStringLiteral("UPDATE tickets SET agent_requested_at = agent_requested_at - interval '10 "
+                           "minutes' WHERE id = ?"),
+            {ticket});
+        const qint64 firstRequest =
+            f.epoch(QStringLiteral("SELECT agent_requested_at FROM tickets WHERE id = ?"), {ticket});
+
+        // A plain message leaves the acknowledgement alone.
+        DELIVER(f,
+                textMessage(sipho, QStringLiteral("wamid.IN.P1"), QStringLiteral("doors opened a bit"), 60));
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("acknowledged_by")).toString(),
+                 QStringLiteral("Alice Agent"));
+
+        // A new request (here by button) alerts every console again.
+        DELIVER(f, fixture(QStringLiteral("button_agent_quick_reply")));
+        const QJsonObject t = f.ticket(ticket);
+        QCOMPARE(t.value(QLatin1String("agent_requested")), QJsonValue(true));
+        QVERIFY(t.value(QLatin1String("acknowledged_at")).isNull());
+        QVERIFY(t.value(QLatin1String("acknowledged_by")).isNull());
+        QVERIFY(f.epoch(QStringLiteral("SELECT agent_requested_at FROM tickets WHERE id = ?"), {ticket}) >
+                firstRequest);
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM event_log WHERE event_type = 'agent_requested'")),
+            2);
+        QCOMPARE(f.events(QStringLiteral("agent.requested")).size(), 2);
+        const HttpResult list = f.http().get(QStringLiteral("/api/chat/conversations"), TestServer::admin());
+        const QJsonObject c = list.json.value(QLatin1String("conversations")).toArray().first().toObject();
+        QVERIFY(c.value(QLatin1String("acknowledged_at")).isNull());
+        QCOMPARE(c.value(QLatin1String("agent_requested")), QJsonValue(true));
+    }
+
+    // ---------------------------------------------------------------- delivery statuses
+
+    void statusesForwardOnly()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        const QHash<QString, int> rank{{QStringLiteral("sent"), 1},
+                                       {QStringLiteral("delivered"), 2},
+                                       {QStringLiteral("read"), 3},
+                                       {QStringLiteral("played"), 3}};
+        const QStringList names{QStringLiteral("pending"), QStringLiteral("sent"),
+                                QStringLiteral("delivered"), QStringLiteral("read")};
+        const QList<QStringList> orders{
+            {QStringLiteral("sent"), QStringLiteral("delivered"), QStringLiteral("read")},
+            {QStringLiteral("read"), QStringLiteral("delivered")},
+            {QStringLiteral("read"), QStringLiteral("sent"), QStringLiteral("delivered")},
+            {QStringLiteral("delivered"), QStringLiteral("read"), QStringLiteral("sent")},
+            {QStringLiteral("delivered"), QStringLiteral("sent")},
+            {QStringLiteral("played"), QStringLiteral("delivered")},
+            {QStringLiteral("delivered"), QStringLiteral("played")},
+        };
+        for (int i = 0; i < orders.size(); ++i) {
+            const QString wamid = QStringLiteral("wamid.OUT.ORDER.%1").arg(i);
+            f.addOutbound(ticket, wamid, QStringLiteral("sent"));
+            int expected = 1;
+            for (const QString &s : orders[i]) {
+                DELIVER(f, statusBody(wamid, s));
+                expected = std::max(expected, rank.value(s));
+                const QString what =
+                    QStringLiteral("%1 after %2").arg(wamid, orders[i].join(QLatin1Char(',')));
+                QVERIFY2(f.status(wamid) == names[expected],
+                         qPrintable(what + QStringLiteral(": ") + f.status(wamid)));
+            }
+            QCOMPARE(
+                f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE wa_message_id = ? AND "
+                                       "applied_at IS NOT NULL"),
+                        {wamid}),
+                int(orders[i].size()));
+        }
+
+        // The fixture bodies as they are, newest first.
+        f.addOutbound(ticket, QStringLiteral("wamid.OUT.CHAT.0001"), QStringLiteral("sent"));
+        DELIVER(f, fixture(QStringLiteral("status_read")));
+        DELIVER(f, fixture(QStringLiteral("status_delivered")));
+        DELIVER(f, fixture(QStringLiteral("status_sent")));
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.CHAT.0001")), QStringLiteral("read"));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE wa_message_id = "
+                                        "'wamid.OUT.CHAT.0001'")),
+                 3);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT recipient_id FROM whatsapp_statuses WHERE wa_message_id = "
+                                         "'wamid.OUT.CHAT.0001' AND status = 'sent'"))
+                     .toString(),
+                 sipho);
+        // A pending message moves on too.
+        f.addOutbound(ticket, QStringLiteral("wamid.OUT.PENDING.1"), QStringLiteral("pending"));
+        DELIVER(f, statusBody(QStringLiteral("wamid.OUT.PENDING.1"), QStringLiteral("delivered")));
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.PENDING.1")), QStringLiteral("delivered"));
+        // Inbound messages are never touched by statuses.
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE direction = 'inbound'")),
+                 0);
+    }
+
+    void statusFailed()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        f.addOutbound(ticket, QStringLiteral("wamid.OUT.CHAT.0002"), QStringLiteral("sent"), anna);
+        f.addOutbound(ticket, QStringLiteral("wamid.OUT.CHAT.0003"), QStringLiteral("delivered"), anna);
+        f.addOutbound(ticket, QStringLiteral("wamid.OUT.CHAT.0004"), QStringLiteral("read"), anna);
+        const QByteArray failed = fixture(QStringLiteral("status_failed_131047"));
+        DELIVER(f, failed);
+        DELIVER(f, replaced(failed, "wamid.OUT.CHAT.0002", "wamid.OUT.CHAT.0003"));
+        DELIVER(f, replaced(failed, "wamid.OUT.CHAT.0002", "wamid.OUT.CHAT.0004"));
+        const QString details =
+            QStringLiteral("Message failed to send because more than 24 hours have passed since "
+                           "the customer last replied to this number.");
+
+        const QJsonObject m = f.message(QStringLiteral("wamid.OUT.CHAT.0002"));
+        QCOMPARE(m.value(QLatin1String("status")).toString(), QStringLiteral("failed"));
+        QCOMPARE(m.value(QLatin1String("error_code")).toString(), QStringLiteral("131047"));
+        QCOMPARE(m.value(QLatin1String("error_message")).toString(), details);
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.CHAT.0003")), QStringLiteral("delivered"));
+        QVERIFY(f.message(QStringLiteral("wamid.OUT.CHAT.0003")).value(QLatin1String("error_code")).isNull());
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.CHAT.0004")), QStringLiteral("read"));
+        QVERIFY(f.message(QStringLiteral("wamid.OUT.CHAT.0004")).value(QLatin1String("error_code")).isNull());
+        // Every failed status is kept, with WhatsApp's errors.
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE status = 'failed' AND "
+                                        "applied_at IS NOT NULL AND errors -> 0 ->> 'code' = '131047'")),
+                 3);
+
+        // The console sees the reason.
+        const HttpResult thread =
+            f.http().get(QStringLiteral("/api/chat/%1/messages").arg(ticket), TestServer::admin());
+        VERIFY_STATUS(thread, 200);
+        QJsonObject api;
+        for (const QJsonValue &v : thread.json.value(QLatin1String("messages")).toArray())
+            if (v.toObject().value(QLatin1String("wa_message_id")).toString() ==
+                QLatin1String("wamid.OUT.CHAT.0002"))
+                api = v.toObject();
+        QCOMPARE(api.value(QLatin1String("status")).toString(), QStringLiteral("failed"));
+        QCOMPARE(api.value(QLatin1String("error")).toObject(),
+                 (QJsonObject{{QStringLiteral("code"), QStringLiteral("131047")},
+                              {QStringLiteral("message"), details}}));
+    }
+
+    void sameStatusTwiceStoredOnce()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        f.addOutbound(ticket, QStringLiteral("wamid.OUT.CHAT.0001"), QStringLiteral("sent"));
+        const QByteArray delivered = fixture(QStringLiteral("status_delivered"));
+        DELIVER(f, delivered);
+        DELIVER(f, delivered);
+        DELIVER(f, fixture(QStringLiteral("status_delivered"), 5)); // a retry with another timestamp
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NOT NULL")), 3);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses")), 1);
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.CHAT.0001")), QStringLiteral("delivered"));
+    }
+
+    void statusBeforeItsMessageIsParked()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        Seed::technicianWrote(f.db, ticket);
+        // The statuses of a send whose WhatsApp id is not stored yet.
+        DELIVER(f, fixture(QStringLiteral("status_delivered"), 60));
+        DELIVER(f, fixture(QStringLiteral("status_read"), 30));
+        DELIVER(f, replaced(fixture(QStringLiteral("status_failed_131047")), "wamid.OUT.CHAT.0002",
+                            "wamid.OUT.CHAT.0009"));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE applied_at IS NULL")),
+                 3);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE direction = 'outbound'")),
+                 0);
+
+        // The sends are stored (pending, no id yet), then complete with WhatsApp's ids.
+        const qint64 first = f.addOutbound(ticket, nullText, QStringLiteral("pending"));
+        const qint64 second = f.addOutbound(ticket, nullText, QStringLiteral("pending"));
+        const QByteArray stored =
+            Outbox::complete(f.db, first, SendResult{true, QStringLiteral("wamid.OUT.CHAT.0001"), {}, {}});
+        QCOMPARE(QJsonDocument::fromJson(stored).object().value(QLatin1String("status")).toString(),
+                 QStringLiteral("read"));
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.CHAT.0001")), QStringLiteral("read"));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE wa_message_id = "
+                                        "'wamid.OUT.CHAT.0001' AND applied_at IS NOT NULL")),
+                 2);
+        Outbox::complete(f.db, second, SendResult{true, QStringLiteral("wamid.OUT.CHAT.0009"), {}, {}});
+        const QJsonObject m = f.message(QStringLiteral("wamid.OUT.CHAT.0009"));
+        QCOMPARE(m.value(QLatin1String("id")).toInteger(), second);
+        QCOMPARE(m.value(QLatin1String("status")).toString(), QStringLiteral("failed"));
+        QCOMPARE(m.value(QLatin1String("error_code")).toString(), QStringLiteral("131047"));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE applied_at IS NULL")),
+                 0);
+
+        // Later statuses apply at once, still forward only.
+        DELIVER(f, fixture(QStringLiteral("status_sent")));
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.CHAT.0001")), QStringLiteral("read"));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE applied_at IS NULL")),
+                 0);
+    }
+
+    // ---------------------------------------------------------------- crash between storing and processing
+
+    void storedBodyProcessedAtStartAndByTimer()
+    {
+        Fixture f(TestServer::defaultConfig(), false);
+        const int ticket = Seed::openTicket(f.db);
+        // The server stored this body and died before processing it.
+        const QByteArray body = fixture(QStringLiteral("text_agent_request"), 20);
+        const qint64 id = f.storeRaw(body);
+        QCOMPARE(f.unprocessed(), 1);
+
+        f.start();                                            // no request at all
+        QTRY_VERIFY_WITH_TIMEOUT(f.unprocessed() == 0, 3000); // at start, not by the 5-second timer
+        QCOMPARE(f.inboxErrors(), 0);
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0001")).value(QLatin1String("ticket_id")).toInt(),
+                 ticket);
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0001")).value(QLatin1String("inbox_id")).toInteger(), id);
+        QCOMPARE(f.ticket(ticket).value(QLatin1String("agent_requested")), QJsonValue(true));
+        QCOMPARE(f.events(QStringLiteral("agent.requested")).size(), 1);
+        EXPECT_EVENTS_NUMBERED(f);
+
+        // A body left unprocessed while the server runs is picked up by its timer.
+        f.storeRaw(fixture(QStringLiteral("text_plain"), 10));
+        QTRY_VERIFY2_WITH_TIMEOUT(f.unprocessed() == 0, qPrintable(f.inboxProblems()), 12000);
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0002")).value(QLatin1String("ticket_id")).toInt(),
+                 ticket);
+        QCOMPARE(f.inboundCount(ticket), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWebhook)
+#include "tst_webhook.moc"

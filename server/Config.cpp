@@ -27,6 +27,8 @@ const Setting stringSettings[] = {
     {"META_ACCESS_TOKEN", &Config::metaAccessToken},
     {"WHATSAPP_APP_SECRET", &Config::whatsappAppSecret},
     {"WHATSAPP_REENGAGE_TEMPLATE", &Config::reengageTemplate},
+    {"WHATSAPP_TRANSPORT", &Config::transport},
+    {"META_GRAPH_BASE_URL", &Config::graphBaseUrl},
     {"WHATSAPP_TEMPLATE_LANGUAGE", &Config::templateLanguage},
 };
 
@@ -183,6 +185,16 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     if (!sessionHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_SESSION_HOURS"), sessionHours, 1,
                                              24 * 30, &config->sessionHours, error))
         return false;
+    const QString timeout = qEnvironmentVariable("WHATSAPP_SEND_TIMEOUT_MS");
+    if (!timeout.isEmpty() && !parseInt(QStringLiteral("WHATSAPP_SEND_TIMEOUT_MS"), timeout, 1000, 120000,
+                                        &config->sendTimeoutMs, error))
+        return false;
+    const QString t = config->effectiveTransport();
+    if (t != QLatin1String("sandbox") && t != QLatin1String("bridge") && t != QLatin1String("graph")) {
+        *error = QStringLiteral("WHATSAPP_TRANSPORT must be sandbox, bridge or graph, not '%1'")
+                     .arg(config->transport);
+        return false;
+    }
     if (!routingHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS"), routingHours, 1,
                                              24 * 7, &config->routingWindowHours, error))
         return false;
@@ -198,6 +210,17 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         config->agentWords = words;
     }
     return true;
+}
+
+QString Config::effectiveTransport() const
+{
+    if (!transport.isEmpty())
+        return transport.toLower();
+    if (!bridgeBaseUrl.isEmpty())
+        return QStringLiteral("bridge");
+    if (!metaAccessToken.isEmpty())
+        return QStringLiteral("graph");
+    return QStringLiteral("sandbox");
 }
 
 QStringList Config::warnings() const
@@ -241,7 +264,12 @@ QString Config::environmentHelp()
         "technician\n"
         "                          back once their 24-hour window has closed (language default en)\n"
         "  WEBHOOK_AUTH_TOKEN      Bearer token a relay in front of the webhook uses instead of a signature\n"
+        "  WHATSAPP_TRANSPORT      sandbox, bridge or graph (default: bridge when BRIDGE_BASE_URL is set, "
+        "graph\n"
+        "                          when META_ACCESS_TOKEN is, else sandbox)\n"
+        "  WHATSAPP_SEND_TIMEOUT_MS  how long a send may take (default 15000)\n"
         "  META_PHONE_NUMBER_ID, META_ACCESS_TOKEN   sending through Meta's Graph API\n"
+        "  META_GRAPH_BASE_URL     the Graph API's address (default https://graph.facebook.com/v21.0)\n"
         "  BRIDGE_BASE_URL, BRIDGE_API_KEY           sending through the bridge relay\n"
         "  QT_LOGGING_RULES        e.g. \"liftline.*.debug=true\" for detailed logs\n");
 }

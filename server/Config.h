@@ -24,17 +24,20 @@ struct Config {
     QStringList agentWords{QStringLiteral("agent"),
                            QStringLiteral("agents")}; // LIFTLINE_AGENT_WORDS, comma-separated
 
-    QString adminToken;                              // ADMIN_TOKEN
-    QString aiToken;                                 // AI_ASSISTANT_TOKEN
-    QString bridgeBaseUrl;                           // BRIDGE_BASE_URL
-    QString bridgeApiKey;                            // BRIDGE_API_KEY
-    QString webhookVerifyToken;                      // WEBHOOK_VERIFY_TOKEN
-    QString webhookAuthToken;                        // WEBHOOK_AUTH_TOKEN
-    QString metaPhoneNumberId;                       // META_PHONE_NUMBER_ID
-    QString metaAccessToken;                         // META_ACCESS_TOKEN
-    QString whatsappAppSecret;                       // WHATSAPP_APP_SECRET
-    QString reengageTemplate;                        // WHATSAPP_REENGAGE_TEMPLATE
-    QString templateLanguage = QStringLiteral("en"); // WHATSAPP_TEMPLATE_LANGUAGE
+    QString adminToken;         // ADMIN_TOKEN
+    QString aiToken;            // AI_ASSISTANT_TOKEN
+    QString bridgeBaseUrl;      // BRIDGE_BASE_URL
+    QString bridgeApiKey;       // BRIDGE_API_KEY
+    QString webhookVerifyToken; // WEBHOOK_VERIFY_TOKEN
+    QString webhookAuthToken;   // WEBHOOK_AUTH_TOKEN
+    QString metaPhoneNumberId;  // META_PHONE_NUMBER_ID
+    QString metaAccessToken;    // META_ACCESS_TOKEN
+    QString whatsappAppSecret;  // WHATSAPP_APP_SECRET
+    QString transport; // WHATSAPP_TRANSPORT: sandbox, bridge or graph; empty: from the credentials set
+    QString graphBaseUrl = QStringLiteral("https://graph.facebook.com/v21.0"); // META_GRAPH_BASE_URL
+    int sendTimeoutMs = 15000;                                                 // WHATSAPP_SEND_TIMEOUT_MS
+    QString reengageTemplate;                                                  // WHATSAPP_REENGAGE_TEMPLATE
+    QString templateLanguage = QStringLiteral("en");                           // WHATSAPP_TEMPLATE_LANGUAGE
 
     // Fills from file, environment and parsed options; false with *error for a bad value.
     static bool load(const QCommandLineParser &parser, Config *config, QString *error);
@@ -42,6 +45,9 @@ struct Config {
     static void addOptions(QCommandLineParser &parser);
     // The settings part of --help.
     static QString environmentHelp();
+    // The transport in effect: WHATSAPP_TRANSPORT, else bridge when BRIDGE_BASE_URL is set, else graph when
+    // META_ACCESS_TOKEN is set, else sandbox.
+    QString effectiveTransport() const;
     // Problems worth a warning at start (short tokens, say); never prints a secret.
     QStringList warnings() const;
 };

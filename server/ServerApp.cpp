@@ -16,6 +16,7 @@
 #include "http/HttpServer.h"
 #include "http/OpsRoutes.h"
 #include "http/WebhookRoutes.h"
+#include "whatsapp/HttpTransport.h"
 #include "whatsapp/InboundProcessor.h"
 #include "whatsapp/SandboxTransport.h"
 
@@ -92,7 +93,40 @@ bool ServerApp::start(QString *error)
     m_auth = std::make_unique<Auth>(m_config.adminToken, m_config.aiToken);
     m_pool = std::make_unique<DbPool>(m_params, m_config.dbThreads);
     m_sandbox = new SandboxTransport(this);
-    m_context = new ApiContext(m_pool.get(), m_auth.get(), m_sandbox, m_config.sessionHours, this);
+    m_transport = m_sandbox;
+    const QString transport = m_config.effectiveTransport();
+    if (transport != QLatin1String("sandbox")) {
+        HttpTransport::Settings settings;
+        settings.kind =
+            transport == QLatin1String("bridge") ? HttpTransport::Kind::Bridge : HttpTransport::Kind::Graph;
+        settings.baseUrl = QUrl(settings.kind == HttpTransport::Kind::Bridge ? m_config.bridgeBaseUrl
+                                                                             : m_config.graphBaseUrl);
+        settings.credential =
+            settings.kind == HttpTransport::Kind::Bridge ? m_config.bridgeApiKey : m_config.metaAccessToken;
+        settings.phoneNumberId = m_config.metaPhoneNumberId;
+        settings.timeoutMs = m_config.sendTimeoutMs;
+        if (!settings.baseUrl.isValid() || settings.baseUrl.scheme().isEmpty() ||
+            settings.credential.isEmpty() ||
+            (settings.kind == HttpTransport::Kind::Graph && settings.phoneNumberId.isEmpty())) {
+            *error = settings.kind == HttpTransport::Kind::Bridge
+                         ? QStringLiteral("WHATSAPP_TRANSPORT=bridge needs BRIDGE_BASE_URL (http:// or "
+                                          "https://) and BRIDGE_API_KEY")
+                         : QStringLiteral(
+                               "WHATSAPP_TRANSPORT=graph needs META_PHONE_NUMBER_ID and META_ACCESS_TOKEN");
+            return false;
+        }
+        // Real WhatsApp traffic must be authenticated: a signature secret or a relay token.
+        if (m_config.whatsappAppSecret.isEmpty() && m_config.webhookAuthToken.isEmpty()) {
+            *error =
+                QStringLiteral(
+                    "Sending through %1 needs WHATSAPP_APP_SECRET (or WEBHOOK_AUTH_TOKEN for a relay), so "
+                    "that only WhatsApp can post to the webhook")
+                    .arg(transport);
+            return false;
+        }
+        m_transport = new HttpTransport(settings, this);
+    }
+    m_context = new ApiContext(m_pool.get(), m_auth.get(), m_transport, m_config.sessionHours, this);
     m_context->setTemplate(m_config.reengageTemplate, m_config.templateLanguage);
     m_http = new HttpServer(this);
     ChatRoutes::install(*m_http, *m_context);
@@ -105,7 +139,7 @@ bool ServerApp::start(QString *error)
     if (!m_http->listen(m_config.listenAddress, m_config.port, error))
         return false;
 
-    if (m_config.sandboxStatuses)
+    if (m_config.sandboxStatuses && m_transport == m_sandbox)
         m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
                                     m_config.webhookAuthToken.toUtf8());
     connect(&m_maintenance, &QTimer::timeout, this, &ServerApp::maintain);

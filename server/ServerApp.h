@@ -12,6 +12,7 @@ class ApiContext;
 class Auth;
 class DbPool;
 class HttpServer;
+class MessageTransport;
 class SandboxTransport;
 
 // The running server: database (embedded or DATABASE_URL), migrations, the database pool, HTTP routes,
@@ -31,6 +32,7 @@ public:
     QString url() const;
     DbPool *pool() const { return m_pool.get(); }
     SandboxTransport *sandbox() const { return m_sandbox; }
+    MessageTransport *transport() const { return m_transport; }
     const DatabaseTarget &database() const { return m_database; }
     // The demo agent's one-time password when started with --demo.
     QString demoPassword() const { return m_demoPassword; }
@@ -48,6 +50,7 @@ private:
     std::unique_ptr<Auth> m_auth;
     std::unique_ptr<DbPool> m_pool;
     SandboxTransport *m_sandbox = nullptr;
+    MessageTransport *m_transport = nullptr;
     HttpServer *m_http = nullptr;
     ApiContext *m_context = nullptr;
     QTimer m_maintenance;

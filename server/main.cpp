@@ -2,6 +2,7 @@
 #include "Config.h"
 #include "Logging.h"
 #include "ServerApp.h"
+#include "whatsapp/SandboxTransport.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -131,7 +132,12 @@ int main(int argc, char *argv[])
     QTextStream out(stdout);
     out << "Liftline server listening on " << server.url() << '\n';
     out << "Database: " << server.database().describe() << '\n';
-    out << "WhatsApp sending: sandbox (messages are stored, not delivered)\n";
+    if (server.transport() == server.sandbox())
+        out << "WhatsApp sending: sandbox (messages are stored, not delivered; 'liftline-server simulate' "
+               "plays "
+               "the technician)\n";
+    else
+        out << "WhatsApp sending: " << server.transport()->name() << '\n';
     if (config.demo)
         out << "Demo: sign in as 'demo' with the one-time password " << server.demoPassword()
             << " (new at every start)\n";

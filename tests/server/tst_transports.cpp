@@ -1,0 +1,331 @@
+#include "Seed.h"
+#include "TestCluster.h"
+#include "TestServer.h"
+#include "db/Db.h"
+#include "whatsapp/HttpTransport.h"
+
+#include <QDeadlineTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+namespace {
+
+// WhatsApp (or the bridge) as seen from the server: answers each request with the next canned answer,
+// or not at all, and records what it was sent.
+class FakeWhatsApp : public QObject {
+public:
+    struct Answer {
+        int status = 200; // 0: never answer
+        QByteArray body;
+    };
+    struct Received {
+        QByteArray path;
+        QHash<QByteArray, QByteArray> headers;
+        QJsonObject body;
+    };
+
+    FakeWhatsApp()
+    {
+        m_server.listen(QHostAddress::LocalHost, 0);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                socket->setParent(this);
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
+            }
+        });
+    }
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
+    void answer(int status, const QByteArray &body) { m_answers.append({status, body}); }
+    QList<Received> received;
+
+private:
+    void read(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        const qsizetype end = buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        Received r;
+        const QList<QByteArray> lines = buffer.left(end).split('\n');
+        r.path = lines.value(0).split(' ').value(1);
+        qsizetype length = 0;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const qsizetype colon = lines.at(i).indexOf(':');
+            const QByteArray name = lines.at(i).left(colon).trimmed().toLower();
+            const QByteArray value = lines.at(i).mid(colon + 1).trimmed();
+            r.headers.insert(name, value);
+            if (name == "content-length")
+                length = value.toLongLong();
+        }
+        if (buffer.size() < end + 4 + length)
+            return;
+        r.body = QJsonDocument::fromJson(buffer.mid(end + 4, length)).object();
+        buffer.clear();
+        received.append(r);
+        const Answer a = m_answers.isEmpty() ? Answer{500, "{}"} : m_answers.takeFirst();
+        if (a.status == 0)
+            return; // the caller waits for its own timeout
+        socket->write("HTTP/1.1 " + QByteArray::number(a.status) +
+                      " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                      QByteArray::number(a.body.size()) + "\r\nConnection: close\r\n\r\n" + a.body);
+        socket->disconnectFromHost();
+    }
+
+    QTcpServer m_server;
+    QList<Answer> m_answers;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
+
+SendResult sendThrough(HttpTransport &transport, const OutboundMessage &message)
+{
+    SendResult result;
+    bool done = false;
+    transport.send(message, [&](SendResult r) {
+        result = r;
+        done = true;
+    });
+    QDeadlineTimer deadline(30000);
+    while (!done && !deadline.hasExpired())
+        QTest::qWait(10);
+    if (!done)
+        result.errorCode = QStringLiteral("test: no answer from the transport");
+    return result;
+}
+
+OutboundMessage text(const QString &body = QStringLiteral("On my way"))
+{
+    OutboundMessage m;
+    m.messageId = 1;
+    m.to = QStringLiteral("27820000001");
+    m.text = body;
+    return m;
+}
+
+HttpTransport::Settings settingsFor(const FakeWhatsApp &fake, HttpTransport::Kind kind, int timeoutMs = 15000)
+{
+    HttpTransport::Settings s;
+    s.kind = kind;
+    s.baseUrl = fake.url();
+    s.credential = QStringLiteral("secret-credential");
+    s.phoneNumberId = QStringLiteral("100000000000001");
+    s.timeoutMs = timeoutMs;
+    return s;
+}
+
+} // namespace
+
+// The bridge and Graph API transports against a fake WhatsApp over loopback: success, refusals, rate
+// limits, WhatsApp's own failures, answers that are not JSON and no answer at all.
+class TestTransports : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void bridgeSuccess()
+    {
+        FakeWhatsApp fake;
+        fake.answer(200, R"({"ok":true,"wa_id":"wamid.BRIDGE.1"})");
+        HttpTransport transport(settingsFor(fake, HttpTransport::Kind::Bridge));
+        const SendResult r = sendThrough(transport, text());
+        QVERIFY(r.ok);
+        QCOMPARE(r.waMessageId, QStringLiteral("wamid.BRIDGE.1"));
+        QCOMPARE(fake.received.size(), 1);
+        QCOMPARE(fake.received.first().path, QByteArray("/v1/send"));
+        QCOMPARE(fake.received.first().headers.value("x-api-key"), QByteArray("secret-credential"));
+        QCOMPARE(fake.received.first().body.value(QStringLiteral("to")).toString(),
+                 QStringLiteral("27820000001"));
+        QCOMPARE(fake.received.first().body.value(QStringLiteral("type")).toString(), QStringLiteral("text"));
+        QCOMPARE(fake.received.first()
+                     .body.value(QStringLiteral("text"))
+                     .toObject()
+                     .value(QStringLiteral("body"))
+                     .toString(),
+                 QStringLiteral("On my way"));
+    }
+
+    void graphSuccessAndTemplate()
+    {
+        FakeWhatsApp fake;
+        fake.answer(200, R"({"messaging_product":"whatsapp","messages":[{"id":"wamid.GRAPH.1"}]})");
+        HttpTransport transport(settingsFor(fake, HttpTransport::Kind::Graph));
+        OutboundMessage m = text();
+        m.type = QStringLiteral("template");
+        m.templateBody = {{QStringLiteral("name"), QStringLiteral("liftline_reengage")}};
+        const SendResult r = sendThrough(transport, m);
+        QVERIFY(r.ok);
+        QCOMPARE(r.waMessageId, QStringLiteral("wamid.GRAPH.1"));
+        QCOMPARE(fake.received.first().path, QByteArray("/100000000000001/messages"));
+        QCOMPARE(fake.received.first().headers.value("authorization"),
+                 QByteArray("Bearer secret-credential"));
+        QCOMPARE(fake.received.first().body.value(QStringLiteral("messaging_product")).toString(),
+                 QStringLiteral("whatsapp"));
+        QCOMPARE(fake.received.first()
+                     .body.value(QStringLiteral("template"))
+                     .toObject()
+                     .value(QStringLiteral("name"))
+                     .toString(),
+                 QStringLiteral("liftline_reengage"));
+    }
+
+    void refusals_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("mentions");
+        const int graph = int(HttpTransport::Kind::Graph);
+        const int bridge = int(HttpTransport::Kind::Bridge);
+        QTest::newRow("bridge 401") << bridge << 401
+                                    << QByteArray(
+                                           R"({"ok":false,"error":"unauthorized","message":"bad key"})")
+                                    << "unauthorized"
+                                    << "credentials";
+        QTest::newRow("graph token expired")
+            << graph << 401 << QByteArray(R"({"error":{"message":"expired","code":190}})") << "190"
+            << "credentials";
+        QTest::newRow("graph window closed")
+            << graph << 400 << QByteArray(R"({"error":{"message":"Re-engagement","code":131047}})")
+            << "131047"
+            << "template";
+        QTest::newRow("graph undeliverable")
+            << graph << 400 << QByteArray(R"({"error":{"message":"cannot receive","code":131026}})")
+            << "131026"
+            << "cannot receive";
+        QTest::newRow("bridge 500") << bridge << 500
+                                    << QByteArray(R"({"ok":false,"error":"internal","message":"boom"})")
+                                    << "internal"
+                                    << "may not have arrived";
+        QTest::newRow("graph 500 not JSON")
+            << graph << 502 << QByteArray("<html>Bad gateway</html>") << "http_502"
+            << "may not have arrived";
+        QTest::newRow("400 not JSON") << bridge << 400 << QByteArray("nonsense") << "unexpected_answer"
+                                      << "not JSON";
+        QTest::newRow("200 not JSON") << graph << 200 << QByteArray("nonsense") << "unexpected_answer"
+                                      << "did not say";
+        QTest::newRow("200 without id")
+            << bridge << 200 << QByteArray(R"({"ok":true})") << "unexpected_answer"
+            << "did not say";
+    }
+    void refusals()
+    {
+        QFETCH(int, kind);
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, code);
+        QFETCH(QString, mentions);
+        FakeWhatsApp fake;
+        fake.answer(status, body);
+        HttpTransport transport(settingsFor(fake, HttpTransport::Kind(kind)));
+        const SendResult r = sendThrough(transport, text());
+        QVERIFY(!r.ok);
+        QCOMPARE(r.errorCode, code);
+        QVERIFY2(r.errorMessage.contains(mentions), qPrintable(r.errorMessage));
+        // Nothing that may have reached WhatsApp is sent twice.
+        QCOMPARE(fake.received.size(), 1);
+    }
+
+    void rateLimitIsRetriedWithinTheTimeout()
+    {
+        FakeWhatsApp fake;
+        fake.answer(429, R"({"ok":false,"error":"rate_limited","message":"slow down"})");
+        fake.answer(200, R"({"ok":true,"wa_id":"wamid.BRIDGE.2"})");
+        HttpTransport transport(settingsFor(fake, HttpTransport::Kind::Bridge));
+        const SendResult r = sendThrough(transport, text());
+        QVERIFY(r.ok);
+        QCOMPARE(fake.received.size(), 2);
+
+        FakeWhatsApp limited;
+        for (int i = 0; i < 5; ++i)
+            limited.answer(400, R"({"error":{"message":"Rate limit hit","code":130429}})");
+        HttpTransport shortTransport(settingsFor(limited, HttpTransport::Kind::Graph, 2500));
+        const SendResult refused = sendThrough(shortTransport, text());
+        QVERIFY(!refused.ok);
+        QCOMPARE(refused.errorCode, QStringLiteral("130429"));
+        QVERIFY(refused.errorMessage.contains(QStringLiteral("limiting")));
+        QVERIFY2(limited.received.size() <= 2, "retries must stop inside the send timeout");
+    }
+
+    void noAnswerTimesOut()
+    {
+        FakeWhatsApp fake;
+        fake.answer(0, {});
+        HttpTransport transport(settingsFor(fake, HttpTransport::Kind::Bridge, 1500));
+        const SendResult r = sendThrough(transport, text());
+        QVERIFY(!r.ok);
+        QCOMPARE(r.errorCode, QStringLiteral("timeout"));
+        QVERIFY(r.errorMessage.contains(QStringLiteral("may or may not")));
+        QCOMPARE(fake.received.size(), 1);
+    }
+
+    void unreachable()
+    {
+        HttpTransport::Settings s;
+        s.kind = HttpTransport::Kind::Bridge;
+        s.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:1"));
+        s.credential = QStringLiteral("k");
+        HttpTransport transport(s);
+        const SendResult r = sendThrough(transport, text());
+        QVERIFY(!r.ok);
+        QCOMPARE(r.errorCode, QStringLiteral("unreachable"));
+    }
+
+    // The whole way: an agent's reply through the server to the fake bridge, and a refusal kept as failed.
+    void serverSendsThroughTheBridge()
+    {
+        FakeWhatsApp fake;
+        fake.answer(200, R"({"ok":true,"wa_id":"wamid.BRIDGE.9"})");
+        fake.answer(500, R"({"ok":false,"error":"internal","message":"boom"})");
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Seed::technicianWrote(db, ticket);
+        Config config = TestServer::defaultConfig();
+        config.transport = QStringLiteral("bridge");
+        config.bridgeBaseUrl = fake.url().toString();
+        config.bridgeApiKey = QStringLiteral("bridge-key");
+        config.whatsappAppSecret = QStringLiteral("test-app-secret");
+        TestServer server(params, config);
+        QCOMPARE(server.app().transport()->name(), QStringLiteral("bridge"));
+        const HttpResult ok = server.http().postJson(QStringLiteral("/api/chat/%1/send").arg(ticket),
+                                                     {{QStringLiteral("message"), QStringLiteral("first")}},
+                                                     TestServer::admin());
+        VERIFY_STATUS(ok, 200);
+        QCOMPARE(ok.json.value(QStringLiteral("chat_message"))
+                     .toObject()
+                     .value(QStringLiteral("wa_message_id"))
+                     .toString(),
+                 QStringLiteral("wamid.BRIDGE.9"));
+        const HttpResult failed = server.http().postJson(
+            QStringLiteral("/api/chat/%1/send").arg(ticket),
+            {{QStringLiteral("message"), QStringLiteral("second")}}, TestServer::admin());
+        VERIFY_ERROR(failed, 502, "send_failed");
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE message = 'second'")).toString(),
+            QStringLiteral("failed"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT error_code FROM chat_messages WHERE message = 'second'"))
+                     .toString(),
+                 QStringLiteral("internal"));
+    }
+
+    void realTransportNeedsAWebhookSecret()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Config config = TestServer::defaultConfig();
+        config.transport = QStringLiteral("graph");
+        config.metaAccessToken = QStringLiteral("token");
+        config.metaPhoneNumberId = QStringLiteral("1");
+        ServerApp app(config);
+        app.useDatabase(params);
+        QString error;
+        QVERIFY(!app.start(&error));
+        QVERIFY2(error.contains(QStringLiteral("WHATSAPP_APP_SECRET")), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTransports)
+#include "tst_transports.moc"

@@ -143,7 +143,7 @@ bool ServerApp::start(QString *error)
         m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
                                     m_config.webhookAuthToken.toUtf8());
     connect(&m_maintenance, &QTimer::timeout, this, &ServerApp::maintain);
-    m_maintenance.start(1000);
+    m_maintenance.start(250);
     return true;
 }
 
@@ -167,12 +167,13 @@ InboundProcessor::Settings ServerApp::processingSettings() const
     return {m_config.agentWords, m_config.routingWindowHours};
 }
 
-// Every second: number events committed by writers that stopped before doing so, or by another system
-// on the same database. Every 30 seconds: fail sends abandoned by a server that stopped mid-send.
+// Four times a second: number events committed by writers that found the sequencer busy, stopped before
+// numbering, or belong to another system on the same database. Every 5 seconds: webhook bodies left
+// unprocessed. Every 30 seconds: fail sends abandoned by a server that stopped mid-send.
 void ServerApp::maintain()
 {
-    const bool sweep = (++m_ticks % 30) == 0;
-    const bool inbox = (m_ticks % 5) == 0;
+    const bool sweep = (++m_ticks % 120) == 0;
+    const bool inbox = (m_ticks % 20) == 0;
     const InboundProcessor::Settings processing = processingSettings();
     if (m_pool->queueDepth() > m_pool->threadCount())
         return; // busy: the writers number their own events meanwhile

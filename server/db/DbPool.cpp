@@ -36,6 +36,15 @@ void DbPool::post(Job job)
     m_wake.notify_one();
 }
 
+void DbPool::postFirst(Job job)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_front(std::move(job));
+    }
+    m_wake.notify_one();
+}
+
 int DbPool::queueDepth() const
 {
     std::lock_guard lock(m_mutex);

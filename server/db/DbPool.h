@@ -26,13 +26,16 @@ public:
 
     // Runs job on a database thread; a transaction it left open is rolled back.
     void post(Job job);
+    // Runs job before everything queued: for work a client is waiting on while background work piles up
+    // (storing a webhook body ahead of processing earlier ones).
+    void postFirst(Job job);
 
     // Runs work on a database thread, then done(result) on context's thread, unless context is gone.
     template<class R>
-    void run(QObject *context, std::function<R(Db &)> work, std::function<void(R)> done)
+    void run(QObject *context, std::function<R(Db &)> work, std::function<void(R)> done, bool first = false)
     {
         QPointer<QObject> guard(context);
-        post([guard, work = std::move(work), done = std::move(done)](Db &db) mutable {
+        Job job = [guard, work = std::move(work), done = std::move(done)](Db &db) mutable {
             R result = work(db);
             if (!guard)
                 return;
@@ -43,7 +46,11 @@ public:
                         done(std::move(result));
                 },
                 Qt::QueuedConnection);
-        });
+        };
+        if (first)
+            postFirst(std::move(job));
+        else
+            post(std::move(job));
     }
 
     int threadCount() const { return int(m_threads.size()); }

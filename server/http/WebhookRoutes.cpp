@@ -124,7 +124,8 @@ void install(HttpServer &server, ApiContext &ctx, const Settings &settings)
                             qCWarning(lcWebhook) << "inbox" << id << "left for the timer:" << e.message();
                         }
                     });
-                });
+                },
+                true);
         });
 }
 

@@ -1,0 +1,252 @@
+// Inbound throughput and latency of POST /webhooks/whatsapp at 1, 16 and 64 concurrent senders, each
+// sending signed single-message bodies over its own keep-alive connection. The server runs as its own
+// process on an embedded PostgreSQL with fsync on; afterwards the database must hold every message
+// exactly once.
+
+#include "db/Db.h"
+#include "db/EmbeddedPostgres.h"
+#include "db/Migrator.h"
+#include "http/WebhookRoutes.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QThread>
+
+#include <algorithm>
+#include <sys/stat.h>
+
+namespace {
+
+QTextStream out(stdout);
+const QByteArray secret = "bench-app-secret";
+
+QByteArray body(const QString &wamid, int technician)
+{
+    return QStringLiteral(
+               R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Tech"},"wa_id":"%1"}],"messages":[{"from":"%1","id":"%2","timestamp":"%3","type":"text","text":{"body":"The car is stuck between floors 3 and 4"}}]}}]}]})")
+        .arg(QStringLiteral("2782%1").arg(technician, 7, 10, QLatin1Char('0')), wamid)
+        .arg(QDateTime::currentSecsSinceEpoch())
+        .toUtf8();
+}
+
+QByteArray request(const QByteArray &payload)
+{
+    return "POST /webhooks/whatsapp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+           "application/json\r\nX-Hub-Signature-256: " +
+           WebhookRoutes::signature(payload, secret) +
+           "\r\nContent-Length: " + QByteArray::number(payload.size()) + "\r\n\r\n" + payload;
+}
+
+// One sender: a keep-alive connection that sends its requests one after another.
+class Sender : public QObject {
+public:
+    Sender(quint16 port, QList<QByteArray> requests, std::vector<double> *latencies, int *failures,
+           int *running)
+        : m_requests(std::move(requests))
+        , m_latencies(latencies)
+        , m_failures(failures)
+        , m_running(running)
+    {
+        connect(&m_socket, &QTcpSocket::connected, this, [this] { next(); });
+        connect(&m_socket, &QTcpSocket::readyRead, this, [this] { read(); });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+
+private:
+    void next()
+    {
+        if (m_index >= m_requests.size()) {
+            m_socket.disconnectFromHost();
+            --*m_running;
+            return;
+        }
+        m_timer.start();
+        m_socket.write(m_requests.at(m_index++));
+    }
+    void read()
+    {
+        m_buffer += m_socket.readAll();
+        for (;;) {
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            static const QRegularExpression lengthHeader(QStringLiteral("(?i)content-length:\\s*(\\d+)"));
+            const auto match = lengthHeader.match(QString::fromLatin1(m_buffer.left(end)));
+            const qsizetype length = match.hasMatch() ? match.captured(1).toLongLong() : 0;
+            if (m_buffer.size() < end + 4 + length)
+                return;
+            const int status = m_buffer.mid(9, 3).toInt();
+            m_buffer.remove(0, end + 4 + length);
+            m_latencies->push_back(double(m_timer.nsecsElapsed()) / 1e6);
+            if (status != 200)
+                ++*m_failures;
+            next();
+        }
+    }
+
+    QTcpSocket m_socket;
+    QList<QByteArray> m_requests;
+    qsizetype m_index = 0;
+    QByteArray m_buffer;
+    QElapsedTimer m_timer;
+    std::vector<double> *m_latencies;
+    int *m_failures;
+    int *m_running;
+};
+
+double percentile(std::vector<double> v, double q)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v.at(std::min(v.size() - 1, size_t(q * double(v.size()))));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOptions({{QStringLiteral("messages"), QStringLiteral("Messages per round."),
+                        QStringLiteral("N"), QStringLiteral("8000")},
+                       {QStringLiteral("senders"), QStringLiteral("Comma-separated concurrency levels."),
+                        QStringLiteral("LIST"), QStringLiteral("1,16,64")}});
+    parser.process(app);
+    const int perRound = parser.value(QStringLiteral("messages")).toInt();
+
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/liftline-bench-XXXXXX"));
+    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
+    EmbeddedPostgres::Options options;
+    options.dataDir = dir.filePath(QStringLiteral("pgdata"));
+    EmbeddedPostgres pg(options); // durable: fsync on, as in production
+    QString error;
+    if (!pg.start(&error)) {
+        QTextStream(stderr) << error << '\n';
+        return 1;
+    }
+    Db db(pg.params(), QStringLiteral("bench"));
+    Migrator::migrate(db);
+    const int technicians = 200;
+    db.execOnce(
+        QStringLiteral(
+            "INSERT INTO lifts (msisdn, site_name, building) SELECT '2771' || lpad(i::text, 7, '0'), 'Site', "
+            "'Building ' || i FROM generate_series(1, %1) i")
+            .arg(technicians));
+    db.execOnce(QStringLiteral("INSERT INTO contacts (display_name, primary_msisdn) SELECT 'Tech ' || i, "
+                               "'2782' || lpad(i::text, 7, "
+                               "'0') FROM generate_series(1, %1) i")
+                    .arg(technicians));
+    db.execOnce(QStringLiteral(
+        "INSERT INTO lift_contacts (lift_id, contact_id) SELECT l.id, c.id FROM lifts l JOIN contacts c ON "
+        "substr(c.primary_msisdn, 5) = substr(l.msisdn, 5)"));
+    db.execOnce(QStringLiteral("INSERT INTO tickets (lift_id, status, ticket_reference) SELECT id, 'open', "
+                               "'BENCH-' || id FROM lifts"));
+
+    QProcess server;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DATABASE_URL"), pg.params().toUrl());
+    env.insert(QStringLiteral("WHATSAPP_APP_SECRET"), QString::fromLatin1(secret));
+    server.setProcessEnvironment(env);
+    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    server.start(QStringLiteral(LIFTLINE_SERVER_BIN),
+                 {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    quint16 port = 0;
+    static const QRegularExpression listening(QStringLiteral("listening on http://127.0.0.1:(\\d+)"));
+    while (port == 0 && server.waitForReadyRead(30000)) {
+        const auto m = listening.match(QString::fromUtf8(server.readAll()));
+        if (m.hasMatch())
+            port = quint16(m.captured(1).toUInt());
+    }
+    if (port == 0) {
+        QTextStream(stderr) << "liftline-server did not start\n";
+        return 1;
+    }
+
+    out << "Inbound webhook, single-message signed bodies, PostgreSQL with fsync on:\n";
+    for (const QString &level : parser.value(QStringLiteral("senders")).split(QLatin1Char(','))) {
+        const int senders = level.toInt();
+        const qint64 before = db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong();
+        std::vector<double> latencies;
+        int failures = 0;
+        int running = senders;
+        std::vector<std::unique_ptr<Sender>> all;
+        QElapsedTimer wall;
+        wall.start();
+        for (int s = 0; s < senders; ++s) {
+            QList<QByteArray> requests;
+            for (int i = s; i < perRound; i += senders)
+                requests << request(
+                    body(QStringLiteral("wamid.BENCH.%1.%2").arg(senders).arg(i), 1 + i % technicians));
+            all.push_back(std::make_unique<Sender>(port, requests, &latencies, &failures, &running));
+        }
+        while (running > 0)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        const double seconds = double(wall.nsecsElapsed()) / 1e9;
+        // Every body answered 200 is stored; processing follows. Wait for it, then count.
+        QElapsedTimer drain;
+        drain.start();
+        while (db.scalar(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NULL"))
+                       .toInt() > 0 &&
+               drain.elapsed() < 120000)
+            QThread::msleep(50);
+        const double processedSeconds = double(wall.nsecsElapsed()) / 1e9;
+        const qint64 stored =
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong() - before;
+        const qint64 distinct =
+            db.scalar(QStringLiteral("SELECT count(DISTINCT wa_message_id) FROM chat_messages WHERE "
+                                     "wa_message_id LIKE 'wamid.BENCH.%1.%'")
+                          .arg(senders))
+                .toLongLong();
+        out << QStringLiteral(
+                   "%1 senders: %2 bodies in %3 s = %4 msg/s answered; p50 %5 ms, p99 %6 ms, max %7 ms; "
+                   "non-200: %8; all processed after %9 s (%10 msg/s); stored %11, distinct %12\n")
+                   .arg(senders, 2)
+                   .arg(perRound)
+                   .arg(seconds, 0, 'f', 2)
+                   .arg(double(perRound) / seconds, 0, 'f', 0)
+                   .arg(percentile(latencies, 0.5), 0, 'f', 2)
+                   .arg(percentile(latencies, 0.99), 0, 'f', 2)
+                   .arg(percentile(latencies, 1.0), 0, 'f', 2)
+                   .arg(failures)
+                   .arg(processedSeconds, 0, 'f', 2)
+                   .arg(double(perRound) / processedSeconds, 0, 'f', 0)
+                   .arg(stored)
+                   .arg(distinct);
+        out.flush();
+    }
+
+    // The last round's bodies again: WhatsApp retries; nothing may be stored twice.
+    const int lastRound = parser.value(QStringLiteral("senders")).split(QLatin1Char(',')).last().toInt();
+    const qint64 before = db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong();
+    {
+        std::vector<double> latencies;
+        int failures = 0;
+        int running = 16;
+        std::vector<std::unique_ptr<Sender>> all;
+        for (int s = 0; s < 16; ++s) {
+            QList<QByteArray> requests;
+            for (int i = s; i < std::min(perRound, 2000); i += 16)
+                requests << request(
+                    body(QStringLiteral("wamid.BENCH.%1.%2").arg(lastRound).arg(i), 1 + i % technicians));
+            all.push_back(std::make_unique<Sender>(port, requests, &latencies, &failures, &running));
+        }
+        while (running > 0)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        while (db.scalar(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NULL"))
+                   .toInt() > 0)
+            QThread::msleep(50);
+    }
+    out << "Duplicates re-sent: "
+        << (db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong() - before)
+        << " new rows (must be 0)\n";
+    server.terminate();
+    server.waitForFinished(30000);
+    return 0;
+}

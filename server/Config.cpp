@@ -28,6 +28,7 @@ const Setting stringSettings[] = {
     {"WHATSAPP_APP_SECRET", &Config::whatsappAppSecret},
     {"WHATSAPP_REENGAGE_TEMPLATE", &Config::reengageTemplate},
     {"WHATSAPP_TRANSPORT", &Config::transport},
+    {"HOST_WEBHOOK_URL", &Config::hostWebhookUrl},
     {"META_GRAPH_BASE_URL", &Config::graphBaseUrl},
     {"WHATSAPP_TEMPLATE_LANGUAGE", &Config::templateLanguage},
 };
@@ -264,6 +265,9 @@ QString Config::environmentHelp()
         "technician\n"
         "                          back once their 24-hour window has closed (language default en)\n"
         "  WEBHOOK_AUTH_TOKEN      Bearer token a relay in front of the webhook uses instead of a signature\n"
+        "  HOST_WEBHOOK_URL        forward every webhook body, signed the same way, to the original "
+        "lift-alert\n"
+        "                          server (retried until it accepts)\n"
         "  WHATSAPP_TRANSPORT      sandbox, bridge or graph (default: bridge when BRIDGE_BASE_URL is set, "
         "graph\n"
         "                          when META_ACCESS_TOKEN is, else sandbox)\n"

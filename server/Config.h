@@ -33,6 +33,7 @@ struct Config {
     QString metaPhoneNumberId;  // META_PHONE_NUMBER_ID
     QString metaAccessToken;    // META_ACCESS_TOKEN
     QString whatsappAppSecret;  // WHATSAPP_APP_SECRET
+    QString hostWebhookUrl;     // HOST_WEBHOOK_URL: the original system's webhook, to forward every body to
     QString transport; // WHATSAPP_TRANSPORT: sandbox, bridge or graph; empty: from the credentials set
     QString graphBaseUrl = QStringLiteral("https://graph.facebook.com/v21.0"); // META_GRAPH_BASE_URL
     int sendTimeoutMs = 15000;                                                 // WHATSAPP_SEND_TIMEOUT_MS

@@ -19,6 +19,7 @@
 #include "whatsapp/HttpTransport.h"
 #include "whatsapp/InboundProcessor.h"
 #include "whatsapp/SandboxTransport.h"
+#include "whatsapp/WebhookForwarder.h"
 
 #include <sodium.h>
 
@@ -133,9 +134,21 @@ bool ServerApp::start(QString *error)
     AuthRoutes::install(*m_http, *m_context);
     AdminRoutes::install(*m_http, *m_context);
     OpsRoutes::install(*m_http, *m_context);
-    WebhookRoutes::install(*m_http, *m_context,
-                           {m_webhookSecret, m_config.webhookAuthToken.toUtf8(),
-                            m_config.webhookVerifyToken.toUtf8(), processingSettings()});
+    const QUrl host(m_config.hostWebhookUrl);
+    if (!m_config.hostWebhookUrl.isEmpty() &&
+        (!host.isValid() || !host.scheme().startsWith(QLatin1String("http")))) {
+        *error = QStringLiteral("HOST_WEBHOOK_URL must be an http:// or https:// address");
+        return false;
+    }
+    WebhookRoutes::Settings webhook;
+    webhook.appSecret = m_webhookSecret;
+    webhook.authToken = m_config.webhookAuthToken.toUtf8();
+    webhook.verifyToken = m_config.webhookVerifyToken.toUtf8();
+    webhook.forward = !m_config.hostWebhookUrl.isEmpty();
+    webhook.processing = processingSettings();
+    WebhookRoutes::install(*m_http, *m_context, webhook);
+    if (webhook.forward)
+        new WebhookForwarder(m_pool.get(), host, m_webhookSecret, this);
     if (!m_http->listen(m_config.listenAddress, m_config.port, error))
         return false;
 

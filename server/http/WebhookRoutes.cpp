@@ -90,10 +90,11 @@ void install(HttpServer &server, ApiContext &ctx, const Settings &settings)
             const InboundProcessor::Settings processing = settings.processing;
             ctx.pool()->run<qint64>(
                 &ctx,
-                [body = request.body, authenticated, unreadable](Db &db) -> qint64 {
+                [body = request.body, authenticated, unreadable,
+                 forward = settings.forward](Db &db) -> qint64 {
                     try {
                         return db.retryingStaleConnection([&] {
-                            const qint64 id = InboundProcessor::store(db, body, authenticated);
+                            const qint64 id = InboundProcessor::store(db, body, authenticated, forward);
                             if (!unreadable.isEmpty())
                                 InboundProcessor::rejectUnreadable(db, id, unreadable);
                             return id;

@@ -16,6 +16,7 @@ struct Settings {
     QByteArray appSecret;   // WHATSAPP_APP_SECRET (or the sandbox's own secret)
     QByteArray authToken;   // WEBHOOK_AUTH_TOKEN
     QByteArray verifyToken; // WEBHOOK_VERIFY_TOKEN
+    bool forward = false;   // HOST_WEBHOOK_URL is set: queue every body for the original server
     InboundProcessor::Settings processing;
 };
 

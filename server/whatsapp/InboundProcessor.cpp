@@ -190,11 +190,13 @@ void handleStatus(Db &db, const QJsonObject &s)
 
 } // namespace
 
-qint64 store(Db &db, const QByteArray &body, const QString &authenticated)
+qint64 store(Db &db, const QByteArray &body, const QString &authenticated, bool forward)
 {
     return db
-        .scalar(QStringLiteral("INSERT INTO whatsapp_inbox (body, authenticated) VALUES (?, ?) RETURNING id"),
-                {body, authenticated})
+        .scalar(QStringLiteral(
+                    "INSERT INTO whatsapp_inbox (body, authenticated, forward_pending, forward_next_at) "
+                    "VALUES (?, ?, ?, CASE WHEN ? THEN now() END) RETURNING id"),
+                {body, authenticated, forward, forward})
         .toLongLong();
 }
 

@@ -14,9 +14,9 @@ struct Settings {
     int routingWindowHours = 6; // the newest open ticket of the technician's lifts counts when this recent
 };
 
-// Stores the raw body as received; returns its id. Throws DbError (the caller answers 503 so WhatsApp
-// retries).
-qint64 store(Db &db, const QByteArray &body, const QString &authenticated);
+// Stores the raw body as received (and queues it for the original server when `forward`); returns its id.
+// Throws DbError (the caller answers 503 so WhatsApp retries).
+qint64 store(Db &db, const QByteArray &body, const QString &authenticated, bool forward = false);
 // Marks a stored body that is not JSON as done, with the reason.
 void rejectUnreadable(Db &db, qint64 inboxId, const QString &reason);
 

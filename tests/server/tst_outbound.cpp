@@ -4,7 +4,11 @@
 #include "db/Db.h"
 #include "whatsapp/SandboxTransport.h"
 
+#include "http/WebhookRoutes.h"
+
 #include <QJsonArray>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 // What leaves for WhatsApp besides a plain reply: the re-engagement template once a window has closed,
@@ -112,6 +116,56 @@ private Q_SLOTS:
                     "SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NOT NULL AND error IS NULL"))
                 .toInt(),
             3);
+    }
+
+    // Living beside the original system: every stored body reaches HOST_WEBHOOK_URL unchanged and signed
+    // the same way, also when that host is down for a while.
+    void forwardsBodiesToTheOriginalServer()
+    {
+        quint16 port = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            port = probe.serverPort();
+        }
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Config config = TestServer::defaultConfig();
+        config.whatsappAppSecret = QStringLiteral("test-app-secret");
+        config.hostWebhookUrl = QStringLiteral("http://127.0.0.1:%1/webhooks/whatsapp").arg(port);
+        TestServer server(params, config);
+        const QByteArray body = "{\"object\":\"whatsapp_business_account\",\"entry\":[]}\n";
+        const QByteArray signature = WebhookRoutes::signature(body, "test-app-secret");
+        VERIFY_STATUS(server.http().post(QStringLiteral("/webhooks/whatsapp"), body,
+                                         {{"X-Hub-Signature-256", signature}}),
+                      200);
+
+        // The host is down: the attempt is recorded and the body waits.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT forward_attempts FROM whatsapp_inbox")).toInt() >= 1, 10000);
+        QVERIFY(
+            db.scalar(QStringLiteral("SELECT forwarded_at IS NULL AND forward_pending FROM whatsapp_inbox"))
+                .toBool());
+
+        // It comes back: the body arrives once, byte for byte, with the same signature.
+        QTcpServer host;
+        QVERIFY(host.listen(QHostAddress::LocalHost, port));
+        QByteArray received;
+        connect(&host, &QTcpServer::newConnection, this, [&] {
+            QTcpSocket *socket = host.nextPendingConnection();
+            connect(socket, &QTcpSocket::readyRead, socket, [&, socket] {
+                received += socket->readAll();
+                if (!received.contains("\r\n\r\n") || !received.endsWith(body))
+                    return;
+                socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+                socket->disconnectFromHost();
+            });
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT forwarded_at IS NOT NULL FROM whatsapp_inbox")).toBool(), 20000);
+        QVERIFY(received.endsWith(body));
+        QVERIFY(received.toLower().contains("x-hub-signature-256: " + signature));
+        QVERIFY(!db.scalar(QStringLiteral("SELECT forward_pending FROM whatsapp_inbox")).toBool());
     }
 
     void relayTokenWinsOverAForwardedSignature()

@@ -195,7 +195,9 @@ void ServerApp::maintain()
             if (sweep)
                 ChatStore::failAbandonedSends(db, 75);
             if (inbox)
-                InboundProcessor::processPending(db, processing);
+                // Short jobs of bodies left behind for 10 s: the ones just received are already queued, and a
+                // long job here would hold a connection that webhook stores are waiting for.
+                InboundProcessor::processPending(db, processing, 20, 10);
             Events::sequence(db);
         } catch (const DbError &e) {
             qCDebug(lcDb) << "maintenance skipped:" << e.message();

@@ -275,12 +275,13 @@ bool process(Db &db, qint64 inboxId, const Settings &settings)
     return processed;
 }
 
-int processPending(Db &db, const Settings &settings, int limit)
+int processPending(Db &db, const Settings &settings, int limit, int minAgeSeconds)
 {
     QList<qint64> ids;
-    QSqlQuery &q = db.exec(
-        QStringLiteral("SELECT id FROM whatsapp_inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?"),
-        {limit});
+    QSqlQuery &q =
+        db.exec(QStringLiteral("SELECT id FROM whatsapp_inbox WHERE processed_at IS NULL AND received_at <= "
+                               "now() - make_interval(secs => ?) ORDER BY id LIMIT ?"),
+                {minAgeSeconds, limit});
     while (q.next())
         ids << q.value(0).toLongLong();
     q.finish();

@@ -22,7 +22,8 @@ void rejectUnreadable(Db &db, qint64 inboxId, const QString &reason);
 
 // Processes one stored body if no other server is processing it; true when this call processed it.
 bool process(Db &db, qint64 inboxId, const Settings &settings);
-// Processes up to `limit` bodies still waiting (after a crash, or while another instance was busy).
-int processPending(Db &db, const Settings &settings, int limit = 100);
+// Processes up to `limit` bodies still waiting (after a crash, or while another instance was busy) that
+// arrived at least `minAgeSeconds` ago: younger ones are normally already queued for processing.
+int processPending(Db &db, const Settings &settings, int limit = 100, int minAgeSeconds = 0);
 
 } // namespace InboundProcessor

@@ -315,12 +315,14 @@ struct Fixture {
         return id;
     }
 
+    // A body as the server stores it, received a minute ago and never processed (the server died).
     qint64 storeRaw(const QByteArray &body)
     {
-        return scalar(
-                   QStringLiteral("INSERT INTO whatsapp_inbox (body, authenticated) VALUES (?, 'signature') "
-                                  "RETURNING id"),
-                   {body})
+        return scalar(QStringLiteral("INSERT INTO whatsapp_inbox (body, authenticated, received_at) VALUES "
+                                     "(?, 'signature', "
+                                     "now() - interval '1 minute') "
+                                     "RETURNING id"),
+                      {body})
             .toLongLong();
     }
 };

@@ -27,15 +27,15 @@ BEGIN
 END
 $$;
 
--- Numbers every committed, unnumbered event and returns the newest number. Must run in its own
--- READ COMMITTED transaction: each statement then sees what committed before the lock was granted.
-CREATE OR REPLACE FUNCTION chat_sequence_events() RETURNS bigint
+-- Numbers every committed, unnumbered event and returns the newest number; the caller holds the sequencer
+-- lock. Must run in a READ COMMITTED transaction of its own: each statement then sees what committed
+-- before the lock was granted.
+CREATE OR REPLACE FUNCTION chat_number_committed_events() RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     last_seq bigint;
     numbered bigint;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('liftline.chat_events.sequencer'));
     SELECT coalesce(max(seq), 0) INTO last_seq FROM chat_events;
     WITH todo AS (
         SELECT id, row_number() OVER (ORDER BY id) AS rn FROM chat_events WHERE seq IS NULL
@@ -46,6 +46,15 @@ BEGIN
         PERFORM pg_notify('liftline_events', (last_seq + numbered)::text);
     END IF;
     RETURN last_seq + numbered;
+END
+$$;
+
+-- The sequencer: one at a time across every server on the database.
+CREATE OR REPLACE FUNCTION chat_sequence_events() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('liftline.chat_events.sequencer'));
+    RETURN chat_number_committed_events();
 END
 $$;
 

@@ -12,6 +12,35 @@
 
 namespace Outbox {
 
+namespace {
+
+struct Recipient {
+    QString to;              // the ticket's technician, empty when nobody has written yet
+    bool windowOpen = false; // they wrote within the last 24 hours (WhatsApp's time)
+    QString reference;
+};
+
+// Who a reply on this ticket goes to, with the ticket row locked so that two replies are decided in turn.
+Recipient lockRecipient(Db &db, int ticketId)
+{
+    QSqlQuery &q = db.exec(
+        QStringLiteral("SELECT c.primary_msisdn, w.last_inbound_at + interval '24 hours' > now(), "
+                       "t.ticket_reference FROM tickets t LEFT JOIN contacts c ON c.id = t.responded_by "
+                       "LEFT JOIN chat_windows w ON w.number = c.primary_msisdn WHERE t.id = ? "
+                       "FOR UPDATE OF t"),
+        {ticketId});
+    Recipient r;
+    if (q.next()) {
+        r.to = q.value(0).toString();
+        r.windowOpen = q.value(1).toBool();
+        r.reference = q.value(2).toString();
+    }
+    q.finish();
+    return r;
+}
+
+} // namespace
+
 Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &clientMessageId,
                  const QString &agentName, const Principal &who, const QString &remote)
 {
@@ -55,16 +84,9 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
                 }
                 q.finish();
             }
-            QSqlQuery &q = db.exec(
-                QStringLiteral(
-                    "SELECT c.primary_msisdn, w.last_inbound_at + interval '24 hours' > now() "
-                    "FROM tickets t LEFT JOIN contacts c ON c.id = t.responded_by "
-                    "LEFT JOIN chat_windows w ON w.number = c.primary_msisdn WHERE t.id = ? FOR UPDATE OF t"),
-                {ticketId});
-            q.next();
-            const QString to = q.value(0).toString();
-            const bool windowOpen = q.value(1).toBool();
-            q.finish();
+            const Recipient recipient = lockRecipient(db, ticketId);
+            const QString to = recipient.to;
+            const bool windowOpen = recipient.windowOpen;
             if (to.isEmpty())
                 throw ApiError(
                     422, QStringLiteral("no_recipient"),
@@ -122,19 +144,11 @@ Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, cons
                        QStringLiteral("No re-engagement template is configured: an administrator sets "
                                       "WHATSAPP_REENGAGE_TEMPLATE to an approved template's name"));
     Prepared prepared = db.transaction([&] {
-        QSqlQuery &q = db.exec(
-            QStringLiteral(
-                "SELECT c.primary_msisdn, w.last_inbound_at + interval '24 hours' > now(), "
-                "t.ticket_reference "
-                "FROM tickets t LEFT JOIN contacts c ON c.id = t.responded_by "
-                "LEFT JOIN chat_windows w ON w.number = c.primary_msisdn WHERE t.id = ? FOR UPDATE OF t"),
-            {ticketId});
-        q.next();
-        const QString to = q.value(0).toString();
-        const bool windowOpen = q.value(1).toBool();
+        const Recipient recipient = lockRecipient(db, ticketId);
+        const QString to = recipient.to;
+        const bool windowOpen = recipient.windowOpen;
         const QString reference =
-            q.value(2).toString().isEmpty() ? QString::number(ticketId) : q.value(2).toString();
-        q.finish();
+            recipient.reference.isEmpty() ? QString::number(ticketId) : recipient.reference;
         if (to.isEmpty())
             throw ApiError(
                 422, QStringLiteral("no_recipient"),

@@ -204,11 +204,69 @@ BEGIN
 END
 $$;
 
+-- The conversation list as it is served: each ticket's conversation object, stored by the same triggers
+-- that announce it (conversation.updated), in the same transaction. Listing 2,000 open conversations then
+-- concatenates stored JSON instead of formatting 2,000 objects on every request (measured: about 35 ms of
+-- formatting per request at that size).
+
+CREATE TABLE IF NOT EXISTS chat_conversation_cache (
+    ticket_id        integer PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
+    data             json NOT NULL,
+    is_open          boolean NOT NULL,
+    resolved_at      timestamptz,
+    pending          boolean NOT NULL, -- an agent was asked for and nobody has taken it yet
+    last_message_at  timestamptz,
+    created_at       timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chat_conversation_cache_open_idx ON chat_conversation_cache (ticket_id) WHERE is_open;
+CREATE INDEX IF NOT EXISTS chat_conversation_cache_resolved_idx ON chat_conversation_cache (resolved_at)
+    WHERE resolved_at IS NOT NULL;
+
+-- Recomputes and stores one ticket's conversation; returns it (NULL when the ticket is gone).
+CREATE OR REPLACE FUNCTION chat_conversation_refresh(p_ticket_id integer) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    r chat_conversation_rows;
+    j json;
+BEGIN
+    SELECT * INTO r FROM chat_conversation_rows WHERE id = p_ticket_id;
+    IF NOT FOUND THEN
+        DELETE FROM chat_conversation_cache WHERE ticket_id = p_ticket_id;
+        RETURN NULL;
+    END IF;
+    j := chat_conversation_to_json(r);
+    INSERT INTO chat_conversation_cache AS c (ticket_id, data, is_open, resolved_at, pending, last_message_at, created_at)
+    VALUES (r.id, j, r.is_open, r.resolved_at, r.agent_requested AND r.acknowledged_at IS NULL, r.last_message_at,
+            r.created_at)
+    ON CONFLICT (ticket_id) DO UPDATE SET
+        data = EXCLUDED.data,
+        is_open = EXCLUDED.is_open,
+        resolved_at = EXCLUDED.resolved_at,
+        pending = EXCLUDED.pending,
+        last_message_at = EXCLUDED.last_message_at,
+        created_at = EXCLUDED.created_at;
+    RETURN j;
+END
+$$;
+
+-- The one way a conversation change is recorded: stored for the list, announced to the consoles.
+CREATE OR REPLACE FUNCTION chat_conversation_changed(p_ticket_id integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    j json;
+BEGIN
+    j := chat_conversation_refresh(p_ticket_id);
+    IF j IS NOT NULL THEN
+        PERFORM chat_emit('conversation.updated', p_ticket_id, j);
+    END IF;
+END
+$$;
+
 -- One conversation.updated per ticket and statement, after the row triggers have updated the counters.
 CREATE OR REPLACE FUNCTION chat_messages_inserted() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM chat_emit('conversation.updated', t.ticket_id, chat_conversation_json(t.ticket_id))
+    PERFORM chat_conversation_changed(t.ticket_id)
     FROM (SELECT DISTINCT ticket_id FROM new_rows ORDER BY ticket_id) t;
     RETURN NULL;
 END
@@ -217,7 +275,7 @@ $$;
 CREATE OR REPLACE FUNCTION chat_messages_updated() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM chat_emit('conversation.updated', t.ticket_id, chat_conversation_json(t.ticket_id))
+    PERFORM chat_conversation_changed(t.ticket_id)
     FROM (SELECT n.ticket_id FROM new_rows n JOIN old_rows o ON o.id = n.id
            WHERE n.read_by_agent IS DISTINCT FROM o.read_by_agent OR n.ticket_id <> o.ticket_id
           UNION
@@ -230,7 +288,7 @@ $$;
 CREATE OR REPLACE FUNCTION chat_tickets_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM chat_emit('conversation.updated', NEW.id, chat_conversation_json(NEW.id));
+    PERFORM chat_conversation_changed(NEW.id);
     RETURN NULL;
 END
 $$;
@@ -256,3 +314,6 @@ CREATE TRIGGER chat_tickets_inserted AFTER INSERT ON tickets
 DROP TRIGGER IF EXISTS chat_tickets_updated ON tickets;
 CREATE TRIGGER chat_tickets_updated AFTER UPDATE ON tickets
     FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION chat_tickets_changed();
+
+-- Tickets that existed before this migration (a database of the original system).
+SELECT chat_conversation_refresh(id) FROM tickets ORDER BY id;

@@ -24,7 +24,7 @@ QByteArray conversations(Db &db, qint64 *seq)
         // One snapshot for both, so every event numbered up to *seq is reflected in the list.
         db.execOnce(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
         *seq = Events::latest(db);
-        // The stored conversation objects (sql/004), sorted here: PostgreSQL sorting the 2,000 wide rows
+        // The stored conversation objects (sql/003), sorted here: PostgreSQL sorting the 2,000 wide rows
         // of a busy shift took longer (about 15 ms) than fetching them unsorted and sorting the keys.
         QSqlQuery &q = db.exec(QStringLiteral(
             "SELECT c.pending, (extract(epoch FROM c.last_message_at) * 1000)::bigint, "

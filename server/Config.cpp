@@ -93,7 +93,9 @@ void Config::addOptions(QCommandLineParser &parser)
          QStringLiteral("DIR")},
         {QStringLiteral("pg-account"),
          QStringLiteral("As root: the account that runs the embedded PostgreSQL."), QStringLiteral("USER")},
-        {QStringLiteral("db-threads"), QStringLiteral("Database connections the server keeps (default 4)."),
+        {QStringLiteral("db-threads"),
+         QStringLiteral(
+             "Database connections the server keeps (default 4); background work uses at most half."),
          QStringLiteral("N")},
         {QStringLiteral("demo"),
          QStringLiteral("Load the demo registry, open demo tickets and print a one-time "

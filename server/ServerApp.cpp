@@ -9,6 +9,7 @@
 #include "db/DbPool.h"
 #include "db/Events.h"
 #include "db/Migrator.h"
+#include "db/Sequencer.h"
 #include "http/AdminRoutes.h"
 #include "http/ApiContext.h"
 #include "http/AuthRoutes.h"
@@ -93,6 +94,7 @@ bool ServerApp::start(QString *error)
 
     m_auth = std::make_unique<Auth>(m_config.adminToken, m_config.aiToken);
     m_pool = std::make_unique<DbPool>(m_params, m_config.dbThreads);
+    m_sequencer = std::make_unique<Sequencer>(m_pool.get());
     m_sandbox = new SandboxTransport(this);
     m_transport = m_sandbox;
     const QString transport = m_config.effectiveTransport();
@@ -129,6 +131,7 @@ bool ServerApp::start(QString *error)
     }
     m_context = new ApiContext(m_pool.get(), m_auth.get(), m_transport, m_config.sessionHours, this);
     m_context->setTemplate(m_config.reengageTemplate, m_config.templateLanguage);
+    m_context->setSequencer(m_sequencer.get());
     m_http = new HttpServer(this);
     ChatRoutes::install(*m_http, *m_context);
     AuthRoutes::install(*m_http, *m_context);
@@ -188,9 +191,9 @@ void ServerApp::maintain()
     const bool sweep = (++m_ticks % 120) == 0;
     const bool inbox = (m_ticks % 20) == 0;
     const InboundProcessor::Settings processing = processingSettings();
-    if (m_pool->queueDepth() > m_pool->threadCount())
-        return; // busy: the writers number their own events meanwhile
-    m_pool->post([sweep, inbox, processing](Db &db) {
+    if (m_pool->backgroundQueueDepth() > 0)
+        return; // busy: the sequencer runs after each processed body meanwhile
+    m_pool->postBackground([sweep, inbox, processing](Db &db) {
         try {
             if (sweep)
                 ChatStore::failAbandonedSends(db, 75);

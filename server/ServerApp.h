@@ -14,6 +14,7 @@ class DbPool;
 class HttpServer;
 class MessageTransport;
 class SandboxTransport;
+class Sequencer;
 
 // The running server: database (embedded or DATABASE_URL), migrations, the database pool, HTTP routes,
 // the transport and the maintenance timers, wired together.
@@ -48,6 +49,7 @@ private:
     DatabaseTarget m_database;
     DbParams m_params;
     std::unique_ptr<Auth> m_auth;
+    std::unique_ptr<Sequencer> m_sequencer; // outlives the pool, whose jobs use it
     std::unique_ptr<DbPool> m_pool;
     SandboxTransport *m_sandbox = nullptr;
     MessageTransport *m_transport = nullptr;

@@ -27,43 +27,64 @@ DbPool::~DbPool()
         t.join();
 }
 
-void DbPool::post(Job job)
+void DbPool::post(Job job, Priority priority)
 {
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(std::move(job));
+        switch (priority) {
+        case Priority::Request:
+            m_requests.push_back(std::move(job));
+            break;
+        case Priority::Background:
+            m_background.push_back(std::move(job));
+            break;
+        }
     }
-    m_wake.notify_one();
-}
-
-void DbPool::postFirst(Job job)
-{
-    {
-        std::lock_guard lock(m_mutex);
-        m_queue.push_front(std::move(job));
-    }
-    m_wake.notify_one();
+    // Every waiting thread checks: the one woken may not be allowed to take background work.
+    m_wake.notify_all();
 }
 
 int DbPool::queueDepth() const
 {
     std::lock_guard lock(m_mutex);
-    return int(m_queue.size());
+    return int(m_requests.size() + m_background.size());
+}
+
+int DbPool::backgroundQueueDepth() const
+{
+    std::lock_guard lock(m_mutex);
+    return int(m_background.size());
 }
 
 void DbPool::workerLoop(int index)
 {
     Db db(m_params, QStringLiteral("liftline-pool-%1").arg(index));
+    try {
+        db.open();
+    } catch (const DbError &) {
+        // The first job opens it, or answers that the database is away.
+    }
     for (;;) {
         Job job;
+        bool background = false;
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
-            // Drain what is queued before stopping, so every request still gets its answer.
-            if (m_queue.empty())
+            const auto backgroundAllowed = [this] {
+                return !m_background.empty() && m_backgroundRunning < backgroundLimit();
+            };
+            m_wake.wait(lock, [&] { return m_stopping || !m_requests.empty() || backgroundAllowed(); });
+            if (!m_requests.empty()) {
+                job = std::move(m_requests.front());
+                m_requests.pop_front();
+            } else if (backgroundAllowed() || (m_stopping && !m_background.empty())) {
+                job = std::move(m_background.front());
+                m_background.pop_front();
+                background = true;
+                ++m_backgroundRunning;
+            } else {
+                // Stopping: what was queued has been drained, so every request got its answer.
                 return;
-            job = std::move(m_queue.front());
-            m_queue.pop_front();
+            }
         }
         ++m_busy;
         try {
@@ -76,5 +97,12 @@ void DbPool::workerLoop(int index)
         db.rollback();
         --m_busy;
         ++m_jobsDone;
+        if (background) {
+            {
+                std::lock_guard lock(m_mutex);
+                --m_backgroundRunning;
+            }
+            m_wake.notify_all();
+        }
     }
 }

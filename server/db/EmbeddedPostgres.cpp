@@ -403,6 +403,8 @@ bool EmbeddedPostgres::startPostgres(QString *error)
         args << QStringLiteral("-c") << QStringLiteral("fsync=off") << QStringLiteral("-c")
              << QStringLiteral("synchronous_commit=off") << QStringLiteral("-c")
              << QStringLiteral("full_page_writes=off");
+    for (const QString &setting : std::as_const(m_options.settings))
+        args << QStringLiteral("-c") << setting;
 
     m_process = std::make_unique<QProcess>();
     m_process->setWorkingDirectory(m_options.dataDir);

@@ -3,6 +3,7 @@
 #include "DbParams.h"
 
 #include <QString>
+#include <QStringList>
 #include <memory>
 
 class QProcess;
@@ -24,7 +25,8 @@ public:
         QString superuser = QStringLiteral("liftline");
         QString database = QStringLiteral("liftline");
         int startTimeoutMs = 60000;
-        QString socketDir; // empty: a new folder in /tmp for each start
+        QString socketDir;    // empty: a new folder in /tmp for each start
+        QStringList settings; // extra "name=value" server settings, e.g. for a benchmark's profiling
     };
 
     explicit EmbeddedPostgres(Options options);

@@ -9,11 +9,6 @@ qint64 sequence(Db &db)
     return db.scalar(QStringLiteral("SELECT chat_sequence_events()")).toLongLong();
 }
 
-void sequenceIfIdle(Db &db)
-{
-    db.scalar(QStringLiteral("SELECT chat_sequence_events_nowait()"));
-}
-
 qint64 latest(Db &db)
 {
     return db.scalar(QStringLiteral("SELECT coalesce(max(seq), 0) FROM chat_events")).toLongLong();

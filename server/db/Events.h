@@ -10,8 +10,6 @@ namespace Events {
 // Numbers every committed, unnumbered event; run after each write transaction commits, and on a timer
 // for writes made by other systems. Returns the newest number.
 qint64 sequence(Db &db);
-// The same, unless another sequencer is at work (then it returns at once; the timer catches up).
-void sequenceIfIdle(Db &db);
 // The newest number, 0 when there are no events.
 qint64 latest(Db &db);
 

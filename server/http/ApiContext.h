@@ -12,6 +12,7 @@ class Auth;
 class Db;
 class DbPool;
 class MessageTransport;
+class Sequencer;
 
 // What the route handlers share: the database pool, the credentials, the transport. run() and authed()
 // carry a handler's work to a database thread and its answer back, turning errors into the envelope:
@@ -50,6 +51,9 @@ public:
         m_templateLanguage = language;
     }
     QString templateName() const { return m_templateName; }
+    // Numbers the events of background writes (webhook processing); null in a context without one.
+    void setSequencer(Sequencer *sequencer) { m_sequencer = sequencer; }
+    Sequencer *sequencer() const { return m_sequencer; }
     QString templateLanguage() const { return m_templateLanguage; }
 
     static constexpr qsizetype maxBodyBytes = 64 * 1024;
@@ -62,4 +66,5 @@ private:
     std::atomic<bool> m_dbDown{false};
     QString m_templateName;
     QString m_templateLanguage;
+    Sequencer *m_sequencer = nullptr;
 };

@@ -6,6 +6,7 @@
 #include "auth/Auth.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
+#include "db/Sequencer.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -118,15 +119,16 @@ void install(HttpServer &server, ApiContext &ctx, const Settings &settings)
                     reply->send(HttpResponse::json({{QStringLiteral("status"), QStringLiteral("ok")}}));
                     if (!context)
                         return;
-                    context->pool()->post([id, processing](Db &db) {
-                        try {
-                            InboundProcessor::process(db, id, processing);
-                        } catch (const DbError &e) {
-                            qCWarning(lcWebhook) << "inbox" << id << "left for the timer:" << e.message();
-                        }
-                    });
-                },
-                true);
+                    context->pool()->postBackground(
+                        [id, processing, sequencer = context->sequencer()](Db &db) {
+                            try {
+                                if (InboundProcessor::process(db, id, processing) && sequencer)
+                                    sequencer->request();
+                            } catch (const DbError &e) {
+                                qCWarning(lcWebhook) << "inbox" << id << "left for the timer:" << e.message();
+                            }
+                        });
+                });
         });
 }
 

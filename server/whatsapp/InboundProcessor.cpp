@@ -5,7 +5,6 @@
 #include "WireTime.h"
 #include "chat/Unassigned.h"
 #include "db/Db.h"
-#include "db/Events.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -26,48 +25,6 @@ QString compact(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-// The ticket a message belongs to (ARCHITECTURE.md, "Routing"), 0 when none.
-int route(Db &db, const InboundMessage &m, const QString &contactId, qint64 inboxId, const Settings &settings)
-{
-    if (!m.contextId.isEmpty()) {
-        const QVariant t = db.scalar(
-            QStringLiteral("SELECT ticket_id FROM chat_messages WHERE wa_message_id = ?"), {m.contextId});
-        if (t.isValid())
-            return t.toInt();
-        // The original system's alerts, where its table is on this database.
-        if (db.scalar(
-                  QStringLiteral("SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = "
-                                 "'ticket_messages' AND column_name = 'wa_message_id' AND table_schema = "
-                                 "current_schema())"))
-                .toBool()) {
-            const QVariant h =
-                db.scalar(QStringLiteral("SELECT ticket_id FROM ticket_messages WHERE wa_message_id = ? "
-                                         "ORDER BY ticket_id DESC LIMIT 1"),
-                          {m.contextId});
-            if (h.isValid() && !h.isNull())
-                return h.toInt();
-        }
-    }
-    const QVariant recent = db.scalar(
-        QStringLiteral(
-            "SELECT ticket_id FROM chat_messages WHERE ((direction = 'inbound' AND from_number = ?) OR "
-            "(direction = 'outbound' AND to_number = ?)) AND created_at > "
-            "(SELECT received_at FROM whatsapp_inbox WHERE id = ?) - interval '24 hours' "
-            "ORDER BY id DESC LIMIT 1"),
-        {m.from, m.from, inboxId});
-    if (recent.isValid())
-        return recent.toInt();
-    if (contactId.isEmpty())
-        return 0;
-    const QVariant open = db.scalar(
-        QStringLiteral("SELECT t.id FROM tickets t JOIN lift_contacts lc ON lc.lift_id = t.lift_id "
-                       "WHERE lc.contact_id = ?::uuid AND t.status = 'open' AND t.created_at > "
-                       "(SELECT received_at FROM whatsapp_inbox WHERE id = ?) - make_interval(hours => ?) "
-                       "ORDER BY t.created_at DESC, t.id DESC LIMIT 1"),
-        {contactId, inboxId, settings.routingWindowHours});
-    return open.isValid() ? open.toInt() : 0;
-}
-
 void handleMessage(Db &db, const QJsonObject &json, const QJsonObject &profiles, qint64 inboxId,
                    const Settings &settings)
 {
@@ -77,78 +34,22 @@ void handleMessage(Db &db, const QJsonObject &json, const QJsonObject &profiles,
                              << "holds a message without id or sender; kept in the raw body only";
         return;
     }
-    // Claimed once in the database: a repeat of the same message, sequential or concurrent, stops here.
-    QSqlQuery &claim =
-        db.exec(QStringLiteral("INSERT INTO whatsapp_inbound_ids (wa_message_id, inbox_id) VALUES (?, ?) "
-                               "ON CONFLICT DO NOTHING RETURNING 1"),
-                {m.waMessageId, inboxId});
-    const bool fresh = claim.next();
-    claim.finish();
-    if (!fresh)
-        return;
-
+    // Claiming, the window, routing and storing happen in the database in one call (sql/009).
     const QJsonObject profile = profiles.value(m.from).toObject();
-    QSqlQuery &c =
-        db.exec(QStringLiteral("SELECT id::text FROM contacts WHERE primary_msisdn = ?"), {m.from});
-    const QString contactId = c.next() ? c.value(0).toString() : QString();
-    c.finish();
-
-    // The 24-hour window runs from WhatsApp's time of the newest inbound message, for any number.
-    if (m.timestamp.isValid())
-        db.exec(QStringLiteral(
-                    "INSERT INTO chat_windows AS w (number, last_inbound_at) VALUES (?, ?::timestamptz) "
-                    "ON CONFLICT (number) DO UPDATE SET last_inbound_at = EXCLUDED.last_inbound_at, "
-                    "updated_at = now() WHERE w.last_inbound_at < EXCLUDED.last_inbound_at"),
-                {m.from, WireTime::format(m.timestamp)});
-
-    const int ticketId = route(db, m, contactId, inboxId, settings);
-    const QString waTimestamp = m.timestamp.isValid() ? WireTime::format(m.timestamp) : QString();
-    if (ticketId == 0) {
-        QSqlQuery &u = db.exec(
-            QStringLiteral(
-                "INSERT INTO chat_unassigned (wa_message_id, from_number, profile_name, user_id, message, "
-                "kind, wa_timestamp, context_wa_id, media_id, raw, inbox_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, ?::jsonb, ?) RETURNING id"),
-            {m.waMessageId, m.from, textOrNull(profile.value(QStringLiteral("name")).toString()),
-             textOrNull(profile.value(QStringLiteral("user_id")).toString()), m.text, m.kind,
-             textOrNull(waTimestamp), textOrNull(m.contextId), textOrNull(m.mediaId), compact(m.raw),
-             inboxId});
-        u.next();
-        const qint64 id = u.value(0).toLongLong();
-        u.finish();
-        Unassigned::announce(db, id);
-        return;
-    }
-
-    if (!contactId.isEmpty())
-        db.exec(
-            QStringLiteral("UPDATE tickets SET responded_by = ?::uuid WHERE id = ? AND responded_by IS NULL"),
-            {contactId, ticketId});
-    db.exec(QStringLiteral(
-                "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, kind, "
-                "status, wa_message_id, wa_timestamp, context_wa_id, media_id, raw, inbox_id) "
-                "VALUES (?, ?, NULL, ?, 'inbound', ?, 'received', ?, ?::timestamptz, ?, ?, ?::jsonb, ?)"),
-            {ticketId, m.from, m.text, m.kind, m.waMessageId, textOrNull(waTimestamp),
-             textOrNull(m.contextId), textOrNull(m.mediaId), compact(m.raw), inboxId});
-    if (m.agentRequested) {
-        // A new request clears an earlier acknowledgement: every console alerts again.
-        db.exec(
-            QStringLiteral(
-                "UPDATE tickets SET agent_requested = true, agent_requested_at = now(), "
-                "acknowledged_at = NULL, acknowledged_by = NULL, acknowledged_by_actor = NULL WHERE id = ?"),
-            {ticketId});
-        db.exec(QStringLiteral("INSERT INTO event_log (event_type, ticket_id, contact_id, metadata) VALUES "
-                               "('agent_requested', ?, ?::uuid, jsonb_build_object('wa_message_id', ?::text, "
-                               "'text', ?::text))"),
-                {ticketId, textOrNull(contactId), m.waMessageId, m.text});
-        db.exec(
-            QStringLiteral(
-                "SELECT chat_emit('agent.requested', t.id, json_build_object('ticket_id', t.id, "
-                "'ticket_reference', t.ticket_reference, 'lift_name', r.lift_name, 'contact_name', "
-                "r.contact_name, 'agent_requested_at', liftline_iso(t.agent_requested_at), 'text', ?::text)) "
-                "FROM tickets t JOIN chat_conversation_rows r ON r.id = t.id WHERE t.id = ?"),
-            {m.text, ticketId});
-    }
+    QSqlQuery &q = db.exec(
+        QStringLiteral("SELECT outcome, unassigned_id FROM whatsapp_receive(?::bigint, ?, ?, ?, ?, ?, ?, "
+                       "?::timestamptz, ?, ?, ?::jsonb, ?::boolean, ?::integer)"),
+        {inboxId, m.waMessageId, m.from, textOrNull(profile.value(QStringLiteral("name")).toString()),
+         textOrNull(profile.value(QStringLiteral("user_id")).toString()), m.text, m.kind,
+         m.timestamp.isValid() ? QVariant(WireTime::format(m.timestamp)) : noText, textOrNull(m.contextId),
+         textOrNull(m.mediaId), compact(m.raw),
+         m.agentRequested ? QStringLiteral("true") : QStringLiteral("false"), settings.routingWindowHours});
+    q.next();
+    const QString outcome = q.value(0).toString();
+    const qint64 unassignedId = q.value(1).toLongLong();
+    q.finish();
+    if (outcome == QLatin1String("unassigned"))
+        Unassigned::announce(db, unassignedId);
 }
 
 void handleStatus(Db &db, const QJsonObject &s)
@@ -270,8 +171,6 @@ bool process(Db &db, qint64 inboxId, const Settings &settings)
                 {e.message(), inboxId});
         return false;
     }
-    if (processed)
-        Events::sequenceIfIdle(db);
     return processed;
 }
 

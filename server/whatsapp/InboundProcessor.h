@@ -20,7 +20,8 @@ qint64 store(Db &db, const QByteArray &body, const QString &authenticated, bool 
 // Marks a stored body that is not JSON as done, with the reason.
 void rejectUnreadable(Db &db, qint64 inboxId, const QString &reason);
 
-// Processes one stored body if no other server is processing it; true when this call processed it.
+// Processes one stored body if no other server is processing it; true when this call processed it. The
+// events it wrote are left for the caller to number (Sequencer, or Events::sequence).
 bool process(Db &db, qint64 inboxId, const Settings &settings);
 // Processes up to `limit` bodies still waiting (after a crash, or while another instance was busy) that
 // arrived at least `minAgeSeconds` ago: younger ones are normally already queued for processing.

@@ -78,7 +78,7 @@ void WebhookForwarder::record(qint64 id, bool delivered, const QString &error)
     if (!delivered)
         qCWarning(lcWebhook).noquote() << "forwarding body" << id << "to" << m_host.toString()
                                        << "failed:" << error << "(will try again)";
-    m_pool->post([id, delivered, error](Db &db) {
+    m_pool->postBackground([id, delivered, error](Db &db) {
         try {
             if (delivered)
                 db.exec(QStringLiteral(

@@ -117,7 +117,10 @@ int main(int argc, char *argv[])
     parser.addOptions({{QStringLiteral("messages"), QStringLiteral("Messages per round."),
                         QStringLiteral("N"), QStringLiteral("8000")},
                        {QStringLiteral("senders"), QStringLiteral("Comma-separated concurrency levels."),
-                        QStringLiteral("LIST"), QStringLiteral("1,16,64")}});
+                        QStringLiteral("LIST"), QStringLiteral("1,16,64")},
+                       {QStringLiteral("profile"),
+                        QStringLiteral("Load pg_stat_statements and print the statements that took the most "
+                                       "time.")}});
     parser.process(app);
     const int perRound = parser.value(QStringLiteral("messages")).toInt();
 
@@ -125,6 +128,10 @@ int main(int argc, char *argv[])
     ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
     EmbeddedPostgres::Options options;
     options.dataDir = dir.filePath(QStringLiteral("pgdata"));
+    const bool profile = parser.isSet(QStringLiteral("profile"));
+    if (profile)
+        options.settings << QStringLiteral("shared_preload_libraries=pg_stat_statements")
+                         << QStringLiteral("pg_stat_statements.track=all");
     EmbeddedPostgres pg(options); // durable: fsync on, as in production
     QString error;
     if (!pg.start(&error)) {
@@ -133,6 +140,8 @@ int main(int argc, char *argv[])
     }
     Db db(pg.params(), QStringLiteral("bench"));
     Migrator::migrate(db);
+    if (profile)
+        db.execOnce(QStringLiteral("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"));
     const int technicians = 200;
     db.execOnce(
         QStringLiteral(
@@ -246,6 +255,20 @@ int main(int argc, char *argv[])
     out << "Duplicates re-sent: "
         << (db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong() - before)
         << " new rows (must be 0)\n";
+    if (profile) {
+        out << "\nStatements by total time (pg_stat_statements, all rounds; nested statements included):\n";
+        QSqlQuery &q = db.exec(QStringLiteral(
+            "SELECT round(total_exec_time)::bigint, calls, round((total_exec_time / calls)::numeric, 3), "
+            "left(regexp_replace(query, '\\s+', ' ', 'g'), 150) FROM pg_stat_statements "
+            "ORDER BY total_exec_time DESC LIMIT 25"));
+        while (q.next())
+            out << QStringLiteral("%1 ms %2 calls %3 ms/call  %4\n")
+                       .arg(q.value(0).toLongLong(), 8)
+                       .arg(q.value(1).toLongLong(), 7)
+                       .arg(q.value(2).toString(), 7)
+                       .arg(q.value(3).toString());
+        q.finish();
+    }
     server.terminate();
     server.waitForFinished(30000);
     return 0;

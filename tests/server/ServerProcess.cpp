@@ -103,36 +103,40 @@ ServerProcess::ServerProcess(const QString &dataDir)
 ServerProcess::~ServerProcess()
 {
     kill();
-    stopLeftoverPostmaster(m_dataDir);
+    if (!m_dataDir.isEmpty())
+        stopLeftoverPostmaster(m_dataDir);
 }
 
 bool ServerProcess::start(const QStringList &extra)
 {
-    m_process.setArguments(QStringList{QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("--listen"),
-                                       QStringLiteral("127.0.0.1:0")} +
-                           extra);
+    QStringList arguments{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+    if (!m_dataDir.isEmpty())
+        arguments << QStringLiteral("--data-dir") << m_dataDir;
+    m_process.setArguments(arguments + extra);
+    const qsizetype from = m_output.size(); // a restart: only this run's output counts
     m_process.start();
     if (!m_process.waitForStarted(10000))
         return false;
     static const QRegularExpression listening(
         QStringLiteral("Liftline server listening on (http://127\\.0\\.0\\.1:(\\d+))"));
-    const QRegularExpressionMatch match = waitForOutput(listening, 120000);
+    const QRegularExpressionMatch match = waitForOutput(listening, 120000, from);
     if (!match.hasMatch())
         return false;
     m_url = QUrl(match.captured(1));
     return match.captured(2).toInt() > 0;
 }
 
-QRegularExpressionMatch ServerProcess::waitForOutput(const QRegularExpression &re, int timeoutMs)
+QRegularExpressionMatch ServerProcess::waitForOutput(const QRegularExpression &re, int timeoutMs,
+                                                     qsizetype from)
 {
     QDeadlineTimer deadline(timeoutMs);
     for (;;) {
-        const QRegularExpressionMatch match = re.match(m_output);
+        const QRegularExpressionMatch match = re.match(m_output, from);
         if (match.hasMatch() || deadline.hasExpired())
             return match;
         if (m_process.state() != QProcess::Running) {
             m_output += QString::fromUtf8(m_process.readAllStandardOutput());
-            return re.match(m_output);
+            return re.match(m_output, from);
         }
         m_process.waitForReadyRead(100);
     }

@@ -44,7 +44,8 @@ private:
     QTemporaryDir m_dir;
 };
 
-// liftline-server run as a separate process on an embedded data folder and a free port.
+// liftline-server run as a separate process on an embedded data folder and a free port; with an empty
+// dataDir, on the database that DATABASE_URL in setEnvironment()'s environment names.
 class ServerProcess {
 public:
     explicit ServerProcess(const QString &dataDir);
@@ -53,13 +54,18 @@ public:
 
     // Starts the server with `extra` arguments and waits for its "listening on" line.
     bool start(const QStringList &extra = {});
-    // Waits until the server's output so far matches `re` (or it exits, or the time runs out).
-    QRegularExpressionMatch waitForOutput(const QRegularExpression &re, int timeoutMs);
+    // Waits until the server's output so far (from offset `from` on) matches `re` (or it exits, or the time
+    // runs out).
+    QRegularExpressionMatch waitForOutput(const QRegularExpression &re, int timeoutMs, qsizetype from = 0);
     // SIGTERM, then waits for the exit; true when it exited normally with status 0 within the time.
     bool stop(int timeoutMs = 60000);
     // SIGKILL, then waits for the exit.
     void kill();
 
+    void setEnvironment(const QProcessEnvironment &environment)
+    {
+        m_process.setProcessEnvironment(environment);
+    }
     bool isRunning() const { return m_process.state() == QProcess::Running; }
     QProcess &process() { return m_process; }
     QUrl url() const { return m_url; }

@@ -2,15 +2,20 @@
 #include "TestCluster.h"
 #include "TestServer.h"
 #include "db/Db.h"
+#include "http/WebhookRoutes.h"
 #include "whatsapp/HttpTransport.h"
 
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 
 namespace {
 
@@ -41,6 +46,10 @@ public:
     QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
     void answer(int status, const QByteArray &body) { m_answers.append({status, body}); }
     QList<Received> received;
+    // Called with each request and the answer about to be given, before it is given.
+    std::function<void(const Received &, const Answer &)> onRequest;
+    // How long to wait before answering the next request (milliseconds).
+    std::function<int()> answerDelay;
 
 private:
     void read(QTcpSocket *socket)
@@ -68,8 +77,20 @@ private:
         buffer.clear();
         received.append(r);
         const Answer a = m_answers.isEmpty() ? Answer{500, "{}"} : m_answers.takeFirst();
+        if (onRequest)
+            onRequest(r, a);
         if (a.status == 0)
             return; // the caller waits for its own timeout
+        const int delay = answerDelay ? answerDelay() : 0;
+        if (delay <= 0) {
+            write(socket, a);
+            return;
+        }
+        QTimer::singleShot(delay, socket, [this, socket, a] { write(socket, a); });
+    }
+
+    static void write(QTcpSocket *socket, const Answer &a)
+    {
         socket->write("HTTP/1.1 " + QByteArray::number(a.status) +
                       " X\r\nContent-Type: application/json\r\nContent-Length: " +
                       QByteArray::number(a.body.size()) + "\r\nConnection: close\r\n\r\n" + a.body);
@@ -310,6 +331,88 @@ private Q_SLOTS:
         QCOMPARE(db.scalar(QStringLiteral("SELECT error_code FROM chat_messages WHERE message = 'second'"))
                      .toString(),
                  QStringLiteral("internal"));
+    }
+
+    // WhatsApp reports delivery while the send that will store the message's WhatsApp id is still in
+    // flight: the bridge posts "delivered" and "read" to the webhook before it answers the send, and
+    // answers after 0 to 3 ms, so the statuses are processed before, during and after the transaction
+    // that stores the id. Every message ends "read" and no status is left waiting.
+    void statusRacesTheSend()
+    {
+        FakeWhatsApp fake;
+        const int sends = 40;
+        for (int i = 0; i < sends; ++i)
+            fake.answer(200, QStringLiteral(R"({"ok":true,"wa_id":"wamid.RACE.%1"})").arg(i).toUtf8());
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Seed::technicianWrote(db, ticket);
+        Config config = TestServer::defaultConfig();
+        config.transport = QStringLiteral("bridge");
+        config.bridgeBaseUrl = fake.url().toString();
+        config.bridgeApiKey = QStringLiteral("bridge-key");
+        config.whatsappAppSecret = QStringLiteral("test-app-secret");
+        TestServer server(params, config);
+
+        QNetworkAccessManager whatsapp;
+        int webhooksAnswered = 0;
+        int delay = 0;
+        fake.answerDelay = [&delay] { return delay++ % 4; };
+        fake.onRequest = [&](const FakeWhatsApp::Received &, const FakeWhatsApp::Answer &a) {
+            const QString wamid =
+                QJsonDocument::fromJson(a.body).object().value(QStringLiteral("wa_id")).toString();
+            for (const char *status : {"delivered", "read"}) {
+                const QByteArray body =
+                    QStringLiteral(
+                        R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"statuses":[{"id":"%1","status":"%2","timestamp":"%3","recipient_id":"27820000001"}]}}]}]})")
+                        .arg(wamid, QLatin1String(status))
+                        .arg(QDateTime::currentSecsSinceEpoch())
+                        .toUtf8();
+                QNetworkRequest request(
+                    QUrl(server.baseUrl().toString() + QStringLiteral("/webhooks/whatsapp")));
+                request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+                request.setRawHeader("X-Hub-Signature-256",
+                                     WebhookRoutes::signature(body, config.whatsappAppSecret.toUtf8()));
+                QNetworkReply *reply = whatsapp.post(request, body);
+                QObject::connect(reply, &QNetworkReply::finished, reply, [reply, &webhooksAnswered] {
+                    if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
+                        ++webhooksAnswered;
+                    reply->deleteLater();
+                });
+            }
+        };
+
+        for (int i = 0; i < sends; ++i) {
+            const HttpResult r = server.http().postJson(
+                QStringLiteral("/api/chat/%1/send").arg(ticket),
+                {{QStringLiteral("message"), QStringLiteral("reply %1").arg(i)}}, TestServer::admin());
+            VERIFY_STATUS(r, 200);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(webhooksAnswered, 2 * sends, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NULL"))
+                .toInt(),
+            0, 15000);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM whatsapp_statuses")).toInt(), 2 * sends);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE applied_at IS NULL"))
+                     .toInt(),
+                 0);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT string_agg(DISTINCT status, ',') FROM chat_messages WHERE "
+                                          "wa_message_id LIKE 'wamid.RACE.%'"))
+                     .toString(),
+                 QStringLiteral("read"));
+        QCOMPARE(db.scalar(QStringLiteral(
+                               "SELECT count(*) FROM chat_messages WHERE wa_message_id LIKE 'wamid.RACE.%'"))
+                     .toInt(),
+                 sends);
+        // The race was run: statuses that arrived before the id was stored were parked and applied by the
+        // send (applied later than received); the others were applied as they arrived.
+        const int parked =
+            db.scalar(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE applied_at > received_at"))
+                .toInt();
+        qInfo() << parked << "of" << 2 * sends << "statuses arrived before their send stored the WhatsApp id";
+        QVERIFY(parked > 0);
     }
 
     void realTransportNeedsAWebhookSecret()

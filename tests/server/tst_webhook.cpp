@@ -1,5 +1,6 @@
 #include "HttpClient.h"
 #include "Seed.h"
+#include "ServerProcess.h"
 #include "TestCluster.h"
 #include "TestServer.h"
 #include "chat/Outbox.h"
@@ -8,6 +9,7 @@
 #include "whatsapp/SandboxTransport.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -1432,6 +1434,97 @@ private Q_SLOTS:
         QCOMPARE(f.message(QStringLiteral("wamid.IN.0002")).value(QLatin1String("ticket_id")).toInt(),
                  ticket);
         QCOMPARE(f.inboundCount(ticket), 2);
+    }
+
+    // The real server process killed (SIGKILL) while bodies it answered 200 are still waiting to be
+    // processed: after a restart every answered message is stored once, and WhatsApp's retries of the
+    // ones it never got an answer for add nothing twice.
+    void killedServerLosesNothing()
+    {
+        Fixture f(TestServer::defaultConfig(), false);
+        const int ticket = Seed::openTicket(f.db);
+        const QByteArray secret = "kill-test-app-secret";
+        QProcessEnvironment environment = databaseEnvironment(f.params);
+        environment.insert(QStringLiteral("WHATSAPP_APP_SECRET"), QString::fromLatin1(secret));
+        ServerProcess server{QString()};
+        server.setEnvironment(environment);
+        QVERIFY2(server.start(), qPrintable(server.output()));
+
+        const int total = 1500;
+        QList<QByteArray> bodies;
+        for (int i = 0; i < total; ++i)
+            bodies << textMessage(sipho, QStringLiteral("wamid.KILL.%1").arg(i),
+                                  QStringLiteral("Burst %1").arg(i), 5);
+        // Posts every body at once over twelve connections; returns the ids of those answered 200, and
+        // kills the server once some answered bodies are still unprocessed when `killWhenBacklog`.
+        const auto burst = [&](const QUrl &base, bool killWhenBacklog, int *backlogAtKill) -> QStringList {
+            QUrl url = base;
+            url.setPath(webhookPath);
+            QNetworkAccessManager nams[2];
+            QList<QNetworkReply *> replies;
+            QStringList answered;
+            bool killed = false;
+            for (int i = 0; i < total; ++i) {
+                QNetworkRequest request(url);
+                request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+                request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+                request.setRawHeader("X-Hub-Signature-256", signatureOf(bodies.at(i), secret));
+                QNetworkReply *reply = nams[i % 2].post(request, bodies.at(i));
+                replies << reply;
+                QObject::connect(reply, &QNetworkReply::finished, reply, [&, reply, i] {
+                    if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200 && !killed)
+                        answered << QStringLiteral("wamid.KILL.%1").arg(i);
+                    if (killWhenBacklog && !killed && answered.size() >= 300) {
+                        const int backlog = f.unprocessed();
+                        if (backlog > 0) {
+                            killed = true;
+                            *backlogAtKill = backlog;
+                            server.kill();
+                        }
+                    }
+                });
+            }
+            QDeadlineTimer deadline(60000);
+            while (!std::all_of(replies.cbegin(), replies.cend(), [](QNetworkReply *r) {
+                return r->isFinished();
+            }) && !deadline.hasExpired())
+                QTest::qWait(10);
+            const qsizetype unfinished = std::count_if(replies.cbegin(), replies.cend(),
+                                                       [](QNetworkReply *r) { return !r->isFinished(); });
+            qDeleteAll(replies);
+            return unfinished == 0 ? answered : QStringList{QStringLiteral("unfinished requests")};
+        };
+
+        int backlogAtKill = 0;
+        const QStringList answered = burst(server.url(), true, &backlogAtKill);
+        QVERIFY2(backlogAtKill > 0, "the server was never caught with answered bodies left to process");
+        QVERIFY(!server.isRunning());
+        qInfo() << "killed with" << answered.size() << "answered and" << backlogAtKill << "unprocessed";
+        // Everything answered 200 was durably stored before the answer.
+        QVERIFY(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox")) >= answered.size());
+
+        // Restarted: the bodies left behind are processed at start, before any new request.
+        QVERIFY2(server.start(), qPrintable(server.output()));
+        WAIT_PROCESSED(f);
+        QCOMPARE(f.inboxErrors(), 0);
+        for (const QString &wamid : answered)
+            QVERIFY2(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE wa_message_id = ?"),
+                             {wamid}) == 1,
+                     qPrintable(wamid + QStringLiteral(" was answered 200 but is not stored exactly once")));
+
+        // WhatsApp sends again whatever it got no 200 for; here, simply everything.
+        QCOMPARE(burst(server.url(), false, nullptr).size(), total);
+        WAIT_PROCESSED(f);
+        QCOMPARE(f.inboundCount(ticket), total);
+        QCOMPARE(f.count(QStringLiteral(
+                     "SELECT count(DISTINCT wa_message_id) FROM chat_messages WHERE wa_message_id LIKE "
+                     "'wamid.KILL.%'")),
+                 total);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_events WHERE event = 'message.created'")),
+                 total);
+        EXPECT_EVENTS_NUMBERED(f);
+        QCOMPARE(f.count(QStringLiteral("SELECT max(seq) - count(*) FROM chat_events")), 0);
+        QVERIFY(server.stop());
     }
 };
 

@@ -112,6 +112,7 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     int portRank = 0;
     QString threads;
     QString sessionHours;
+    QString pingSeconds;
     QString routingHours;
     QString agentWords;
 
@@ -135,6 +136,7 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         portRank = port.isEmpty() ? 0 : 1;
         threads = ini.value(QStringLiteral("LIFTLINE_DB_THREADS")).toString();
         sessionHours = ini.value(QStringLiteral("LIFTLINE_SESSION_HOURS")).toString();
+        pingSeconds = ini.value(QStringLiteral("LIFTLINE_STREAM_PING_SECONDS")).toString();
         routingHours = ini.value(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS")).toString();
         agentWords = ini.value(QStringLiteral("LIFTLINE_AGENT_WORDS")).toStringList().join(QLatin1Char(','));
     }
@@ -154,6 +156,8 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         threads = qEnvironmentVariable("LIFTLINE_DB_THREADS");
     if (qEnvironmentVariableIsSet("LIFTLINE_SESSION_HOURS"))
         sessionHours = qEnvironmentVariable("LIFTLINE_SESSION_HOURS");
+    if (qEnvironmentVariableIsSet("LIFTLINE_STREAM_PING_SECONDS"))
+        pingSeconds = qEnvironmentVariable("LIFTLINE_STREAM_PING_SECONDS");
     if (qEnvironmentVariableIsSet("LIFTLINE_ROUTING_WINDOW_HOURS"))
         routingHours = qEnvironmentVariable("LIFTLINE_ROUTING_WINDOW_HOURS");
     if (qEnvironmentVariableIsSet("LIFTLINE_AGENT_WORDS"))
@@ -188,6 +192,12 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     if (!sessionHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_SESSION_HOURS"), sessionHours, 1,
                                              24 * 30, &config->sessionHours, error))
         return false;
+    int ping = config->streamPingMs / 1000;
+    if (!pingSeconds.isEmpty()) {
+        if (!parseInt(QStringLiteral("LIFTLINE_STREAM_PING_SECONDS"), pingSeconds, 2, 600, &ping, error))
+            return false;
+        config->streamPingMs = ping * 1000;
+    }
     const QString timeout = qEnvironmentVariable("WHATSAPP_SEND_TIMEOUT_MS");
     if (!timeout.isEmpty() && !parseInt(QStringLiteral("WHATSAPP_SEND_TIMEOUT_MS"), timeout, 1000, 120000,
                                         &config->sendTimeoutMs, error))
@@ -255,6 +265,9 @@ QString Config::environmentHelp()
         "  LISTEN, PORT            as --listen; PORT alone changes only the port\n"
         "  LIFTLINE_DB_THREADS     as --db-threads\n"
         "  LIFTLINE_SESSION_HOURS  how long an agent's sign-in lasts (default 12)\n"
+        "  LIFTLINE_STREAM_PING_SECONDS  how often consoles on the event stream are pinged; one that misses "
+        "a\n"
+        "                          whole interval is disconnected (default 20)\n"
         "  LIFTLINE_ROUTING_WINDOW_HOURS  how recent a technician's open ticket must be to take their "
         "message\n"
         "                          (default 6)\n"

@@ -12,11 +12,19 @@ struct Config {
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;
 
-    QString databaseUrl;         // DATABASE_URL; empty: the embedded cluster
-    QString dataDir;             // --data-dir / LIFTLINE_DATA_DIR: the embedded cluster's folder
-    QString pgAccount;           // --pg-account / LIFTLINE_PG_ACCOUNT: as root, who runs the embedded cluster
-    int dbThreads = 4;           // --db-threads / LIFTLINE_DB_THREADS
-    int sessionHours = 12;       // LIFTLINE_SESSION_HOURS: how long an agent's sign-in lasts
+    QString databaseUrl;      // DATABASE_URL; empty: the embedded cluster
+    QString dataDir;          // --data-dir / LIFTLINE_DATA_DIR: the embedded cluster's folder
+    QString pgAccount;        // --pg-account / LIFTLINE_PG_ACCOUNT: as root, who runs the embedded cluster
+    int dbThreads = 4;        // --db-threads / LIFTLINE_DB_THREADS
+    int sessionHours = 12;    // LIFTLINE_SESSION_HOURS: how long an agent's sign-in lasts
+    int streamPingMs = 20000; // LIFTLINE_STREAM_PING_SECONDS: how often stream consoles are pinged
+    // The event stream's limits (API.md); tests shorten them.
+    int streamResumeTimeoutMs = 10000;
+    qint64 streamMaxBufferedBytes = 1 << 20;
+    int streamStallMs = 30000;
+    qint64 streamMaxReplay = 100000;
+    int listenerCheckMs = 1000;
+    int presenceIntervalMs = 5000;
     bool demo = false;           // --demo
     bool sandboxStatuses = true; // the sandbox reports sent, delivered and read through the webhook
     int routingWindowHours =

@@ -16,12 +16,17 @@
 #include "http/ChatRoutes.h"
 #include "http/HttpServer.h"
 #include "http/OpsRoutes.h"
+#include "http/StreamRoutes.h"
 #include "http/WebhookRoutes.h"
+#include "realtime/EventListener.h"
+#include "realtime/StreamHub.h"
 #include "whatsapp/HttpTransport.h"
 #include "whatsapp/InboundProcessor.h"
 #include "whatsapp/SandboxTransport.h"
 #include "whatsapp/WebhookForwarder.h"
 
+#include <QCoreApplication>
+#include <QHostInfo>
 #include <sodium.h>
 
 ServerApp::ServerApp(const Config &config, QObject *parent)
@@ -32,6 +37,11 @@ ServerApp::ServerApp(const Config &config, QObject *parent)
 ServerApp::~ServerApp()
 {
     m_maintenance.stop();
+    if (m_hub)
+        m_hub->shutdown(); // queued on the pool, which finishes it below
+    m_listener.reset();
+    delete m_hub;
+    m_hub = nullptr;
     delete m_http;
     m_http = nullptr;
     // Finish the database work in flight before the cluster goes away.
@@ -83,7 +93,10 @@ bool ServerApp::start(QString *error)
         const int recovered = InboundProcessor::processPending(db, processingSettings(), 1000);
         if (recovered > 0)
             qCInfo(lcWebhook) << "Processed" << recovered << "webhook bodies stored before a stop";
-        Events::sequence(db);
+        m_startSeq = Events::sequence(db);
+        db.exec(QStringLiteral("INSERT INTO server_instances (id, hostname, pid) VALUES (?::uuid, ?, ?)"),
+                {m_instanceId.toString(QUuid::WithoutBraces), QHostInfo::localHostName(),
+                 qint64(QCoreApplication::applicationPid())});
     } catch (const DbError &e) {
         *error = e.message();
         return false;
@@ -137,6 +150,23 @@ bool ServerApp::start(QString *error)
     AuthRoutes::install(*m_http, *m_context);
     AdminRoutes::install(*m_http, *m_context);
     OpsRoutes::install(*m_http, *m_context);
+
+    // The event stream: the hub on this thread, the listener on its own, from the newest event on.
+    StreamHub::Settings stream;
+    stream.resumeTimeoutMs = m_config.streamResumeTimeoutMs;
+    stream.pingIntervalMs = m_config.streamPingMs;
+    stream.presenceIntervalMs = m_config.presenceIntervalMs;
+    stream.maxBufferedBytes = m_config.streamMaxBufferedBytes;
+    stream.stallMs = m_config.streamStallMs;
+    stream.maxReplay = m_config.streamMaxReplay;
+    m_hub = new StreamHub(m_pool.get(), m_auth.get(), m_instanceId, stream, this);
+    m_hub->setLatest(m_startSeq);
+    m_listener = std::make_unique<EventListener>(m_params, m_sequencer.get(), m_config.listenerCheckMs);
+    connect(m_listener.get(), &EventListener::eventsArrived, m_hub, &StreamHub::addEvents);
+    connect(m_listener.get(), &EventListener::presenceChanged, m_hub, &StreamHub::refreshPresence);
+    m_listener->start(m_startSeq);
+    m_hub->refreshPresence();
+    StreamRoutes::install(*m_http, *m_context, *m_hub, *m_listener);
     const QUrl host(m_config.hostWebhookUrl);
     if (!m_config.hostWebhookUrl.isEmpty() &&
         (!host.isValid() || !host.scheme().startsWith(QLatin1String("http")))) {
@@ -159,7 +189,7 @@ bool ServerApp::start(QString *error)
         m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
                                     m_config.webhookAuthToken.toUtf8());
     connect(&m_maintenance, &QTimer::timeout, this, &ServerApp::maintain);
-    m_maintenance.start(250);
+    m_maintenance.start(1000);
     return true;
 }
 
@@ -183,25 +213,33 @@ InboundProcessor::Settings ServerApp::processingSettings() const
     return {m_config.agentWords, m_config.routingWindowHours};
 }
 
-// Four times a second: number events committed by writers that found the sequencer busy, stopped before
-// numbering, or belong to another system on the same database. Every 5 seconds: webhook bodies left
-// unprocessed. Every 30 seconds: fail sends abandoned by a server that stopped mid-send.
+// Every 5 seconds: webhook bodies left unprocessed (each by one instance: FOR UPDATE SKIP LOCKED). Every
+// 30 seconds: fail sends abandoned by a server that stopped mid-send (one instance at a time). Events are
+// numbered by the listener: on each notification, and every second.
 void ServerApp::maintain()
 {
-    const bool sweep = (++m_ticks % 120) == 0;
-    const bool inbox = (m_ticks % 20) == 0;
+    ++m_ticks;
+    const bool sweep = (m_ticks % 30) == 0;
+    const bool inbox = (m_ticks % 5) == 0;
+    if (!sweep && !inbox)
+        return;
     const InboundProcessor::Settings processing = processingSettings();
     if (m_pool->backgroundQueueDepth() > 0)
-        return; // busy: the sequencer runs after each processed body meanwhile
-    m_pool->postBackground([sweep, inbox, processing](Db &db) {
+        return; // busy: what is queued includes these bodies
+    Sequencer *sequencer = m_sequencer.get();
+    m_pool->postBackground([sweep, inbox, processing, sequencer](Db &db) {
         try {
             if (sweep)
-                ChatStore::failAbandonedSends(db, 75);
-            if (inbox)
-                // Short jobs of bodies left behind for 10 s: the ones just received are already queued, and a
-                // long job here would hold a connection that webhook stores are waiting for.
-                InboundProcessor::processPending(db, processing, 20, 10);
-            Events::sequence(db);
+                db.transaction([&] {
+                    if (db.scalar(QStringLiteral(
+                                      "SELECT pg_try_advisory_xact_lock(hashtext('liftline.sends.sweep'))"))
+                            .toBool())
+                        ChatStore::failAbandonedSends(db, 75);
+                });
+            // Short jobs of bodies left behind for 10 s: the ones just received are already queued, and a
+            // long job here would hold a connection that requests may need.
+            if (inbox && InboundProcessor::processPending(db, processing, 20, 10) > 0)
+                sequencer->request();
         } catch (const DbError &e) {
             qCDebug(lcDb) << "maintenance skipped:" << e.message();
         }

@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <QUuid>
 #include <memory>
 
 class ApiContext;
@@ -15,6 +16,8 @@ class HttpServer;
 class MessageTransport;
 class SandboxTransport;
 class Sequencer;
+class EventListener;
+class StreamHub;
 
 // The running server: database (embedded or DATABASE_URL), migrations, the database pool, HTTP routes,
 // the transport and the maintenance timers, wired together.
@@ -35,6 +38,9 @@ public:
     SandboxTransport *sandbox() const { return m_sandbox; }
     MessageTransport *transport() const { return m_transport; }
     const DatabaseTarget &database() const { return m_database; }
+    StreamHub *hub() const { return m_hub; }
+    EventListener *listener() const { return m_listener.get(); }
+    QUuid instanceId() const { return m_instanceId; }
     // The demo agent's one-time password when started with --demo.
     QString demoPassword() const { return m_demoPassword; }
 
@@ -51,6 +57,10 @@ private:
     std::unique_ptr<Auth> m_auth;
     std::unique_ptr<Sequencer> m_sequencer; // outlives the pool, whose jobs use it
     std::unique_ptr<DbPool> m_pool;
+    std::unique_ptr<EventListener> m_listener;
+    StreamHub *m_hub = nullptr;
+    QUuid m_instanceId = QUuid::createUuid();
+    qint64 m_startSeq = 0;
     SandboxTransport *m_sandbox = nullptr;
     MessageTransport *m_transport = nullptr;
     HttpServer *m_http = nullptr;

@@ -46,7 +46,7 @@ void Db::open()
     m_db.setUserName(m_params.user);
     m_db.setPassword(m_params.password);
     m_db.setDatabaseName(m_params.database);
-    QString options = QStringLiteral("connect_timeout=5;application_name=liftline-server");
+    QString options = QStringLiteral("connect_timeout=5;application_name=") + m_applicationName;
     if (!m_params.connectOptions.isEmpty())
         options += QLatin1Char(';') + m_params.connectOptions;
     m_db.setConnectOptions(options);

@@ -20,6 +20,8 @@ public:
     Db &operator=(const Db &) = delete;
 
     const DbParams &params() const { return m_params; }
+    // What pg_stat_activity shows for this connection (default liftline-server); set before open().
+    void setApplicationName(const QString &name) { m_applicationName = name; }
     bool isOpen() const;
     // Opens the connection when it is not open. Throws DbError::Unavailable.
     void open();
@@ -87,6 +89,7 @@ private:
 
     DbParams m_params;
     QString m_name;
+    QString m_applicationName = QStringLiteral("liftline-server");
     QSqlDatabase m_db;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_prepared;
     bool m_inTransaction = false;

@@ -198,5 +198,8 @@ QByteArray HttpServer::metricsText() const
         seconds += "liftline_http_request_seconds_total" + labels + ' ' +
                    QByteArray::number(it->seconds, 'f', 3) + '\n';
     }
-    return out + seconds;
+    out += seconds;
+    for (const auto &source : m_metricSources)
+        out += source();
+    return out;
 }

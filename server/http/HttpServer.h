@@ -51,8 +51,9 @@ public:
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     quint16 serverPort() const;
 
-    // Prometheus text for the request counters.
+    // Prometheus text for the request counters, then what each addMetrics() source adds.
     QByteArray metricsText() const;
+    void addMetrics(std::function<QByteArray()> source) { m_metricSources.append(std::move(source)); }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -75,4 +76,5 @@ private:
         double seconds = 0;
     };
     QMap<QString, Counter> m_counters; // "method route status"
+    QList<std::function<QByteArray()>> m_metricSources;
 };

@@ -3,6 +3,7 @@
 // process on an embedded PostgreSQL with fsync on; afterwards the database must hold every message
 // exactly once.
 
+#include "BenchSupport.h"
 #include "db/Db.h"
 #include "db/EmbeddedPostgres.h"
 #include "db/Migrator.h"
@@ -29,19 +30,12 @@ const QByteArray secret = "bench-app-secret";
 
 QByteArray body(const QString &wamid, int technician)
 {
-    return QStringLiteral(
-               R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Tech"},"wa_id":"%1"}],"messages":[{"from":"%1","id":"%2","timestamp":"%3","type":"text","text":{"body":"The car is stuck between floors 3 and 4"}}]}}]}]})")
-        .arg(QStringLiteral("2782%1").arg(technician, 7, 10, QLatin1Char('0')), wamid)
-        .arg(QDateTime::currentSecsSinceEpoch())
-        .toUtf8();
+    return Bench::webhookBody(wamid, technician);
 }
 
 QByteArray request(const QByteArray &payload)
 {
-    return "POST /webhooks/whatsapp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-           "application/json\r\nX-Hub-Signature-256: " +
-           WebhookRoutes::signature(payload, secret) +
-           "\r\nContent-Length: " + QByteArray::number(payload.size()) + "\r\n\r\n" + payload;
+    return Bench::webhookRequest(payload, secret);
 }
 
 // One sender: a keep-alive connection that sends its requests one after another.
@@ -101,12 +95,6 @@ private:
     int *m_running;
 };
 
-double percentile(std::vector<double> v, double q)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v.at(std::min(v.size() - 1, size_t(q * double(v.size()))));
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -143,36 +131,13 @@ int main(int argc, char *argv[])
     if (profile)
         db.execOnce(QStringLiteral("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"));
     const int technicians = 200;
-    db.execOnce(
-        QStringLiteral(
-            "INSERT INTO lifts (msisdn, site_name, building) SELECT '2771' || lpad(i::text, 7, '0'), 'Site', "
-            "'Building ' || i FROM generate_series(1, %1) i")
-            .arg(technicians));
-    db.execOnce(QStringLiteral("INSERT INTO contacts (display_name, primary_msisdn) SELECT 'Tech ' || i, "
-                               "'2782' || lpad(i::text, 7, "
-                               "'0') FROM generate_series(1, %1) i")
-                    .arg(technicians));
-    db.execOnce(QStringLiteral(
-        "INSERT INTO lift_contacts (lift_id, contact_id) SELECT l.id, c.id FROM lifts l JOIN contacts c ON "
-        "substr(c.primary_msisdn, 5) = substr(l.msisdn, 5)"));
-    db.execOnce(QStringLiteral("INSERT INTO tickets (lift_id, status, ticket_reference) SELECT id, 'open', "
-                               "'BENCH-' || id FROM lifts"));
+    Bench::seedTechnicians(db, technicians);
 
     QProcess server;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DATABASE_URL"), pg.params().toUrl());
     env.insert(QStringLiteral("WHATSAPP_APP_SECRET"), QString::fromLatin1(secret));
-    server.setProcessEnvironment(env);
-    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStringLiteral(LIFTLINE_SERVER_BIN),
-                 {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-    quint16 port = 0;
-    static const QRegularExpression listening(QStringLiteral("listening on http://127.0.0.1:(\\d+)"));
-    while (port == 0 && server.waitForReadyRead(30000)) {
-        const auto m = listening.match(QString::fromUtf8(server.readAll()));
-        if (m.hasMatch())
-            port = quint16(m.captured(1).toUInt());
-    }
+    const quint16 port = Bench::startServer(server, env);
     if (port == 0) {
         QTextStream(stderr) << "liftline-server did not start\n";
         return 1;
@@ -220,9 +185,9 @@ int main(int argc, char *argv[])
                    .arg(perRound)
                    .arg(seconds, 0, 'f', 2)
                    .arg(double(perRound) / seconds, 0, 'f', 0)
-                   .arg(percentile(latencies, 0.5), 0, 'f', 2)
-                   .arg(percentile(latencies, 0.99), 0, 'f', 2)
-                   .arg(percentile(latencies, 1.0), 0, 'f', 2)
+                   .arg(Bench::percentile(latencies, 0.5), 0, 'f', 2)
+                   .arg(Bench::percentile(latencies, 0.99), 0, 'f', 2)
+                   .arg(Bench::percentile(latencies, 1.0), 0, 'f', 2)
                    .arg(failures)
                    .arg(processedSeconds, 0, 'f', 2)
                    .arg(double(perRound) / processedSeconds, 0, 'f', 0)

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "db/DbParams.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QThread>
+#include <QTimer>
+#include <atomic>
+#include <memory>
+
+class Db;
+class Sequencer;
+
+// One numbered event as the stream sends it: the frame is built once, by the database.
+struct StreamEvent {
+    qint64 seq = 0;
+    QString frame;
+};
+
+// The server's ear on PostgreSQL: a dedicated connection on a thread of its own that LISTENs for
+//  - liftline_pending: a transaction wrote events (here or in another system); the sequencer numbers them;
+//  - liftline_events: events were numbered; they are read in order and handed to the stream;
+//  - liftline_presence: consoles came or went on some instance.
+// QPSQL neither reports nor repairs a dropped connection, so a watchdog reads the event table every
+// `checkMs`: that catches up with anything a lost notification would have announced, and a failure means
+// the connection is gone, so it reconnects, LISTENs again and catches up from the last event it passed on.
+class EventListener : public QObject {
+    Q_OBJECT
+public:
+    EventListener(const DbParams &params, Sequencer *sequencer, int checkMs = 1000);
+    ~EventListener() override;
+
+    // Starts the thread; events numbered after `after` are passed on, in order, each once.
+    void start(qint64 after);
+
+    bool isConnected() const { return m_connected.load(); }
+    quint64 reconnects() const { return m_reconnects.load(); }
+    qint64 lastSeq() const { return m_last.load(); }
+
+Q_SIGNALS:
+    // Consecutive numbers, in order, continuing from the previous batch.
+    void eventsArrived(const QList<StreamEvent> &events);
+    void presenceChanged();
+
+private:
+    void init(); // on the thread
+    void connectAndListen();
+    void check(); // watchdog and catch-up
+    void fetch(); // every event after m_last
+    void dropConnection(const QString &why);
+    void onNotification(const QString &name);
+
+    DbParams m_params;
+    Sequencer *m_sequencer;
+    int m_checkMs;
+    QThread m_thread;
+    std::unique_ptr<Db> m_db;        // lives on m_thread
+    std::unique_ptr<QTimer> m_timer; // lives on m_thread
+    std::atomic<qint64> m_last{0};
+    std::atomic<bool> m_connected{false};
+    std::atomic<quint64> m_reconnects{0};
+    bool m_everConnected = false;
+};

@@ -1,0 +1,548 @@
+#include "StreamHub.h"
+
+#include "Logging.h"
+#include "WireTime.h"
+#include "auth/Auth.h"
+#include "db/Db.h"
+#include "db/DbPool.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QHostInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkRequest>
+#include <QSqlQuery>
+
+namespace {
+
+constexpr int replayPage = 1000;
+constexpr int closeTryAgainLater = 1013; // RFC 6455 registry: "Try Again Later"
+
+struct AuthResult {
+    Principal principal;
+    int closeCode = 0; // 0: accepted
+    QString reason;
+};
+
+// The "after" of a resume frame, or -1 when the frame is not {"type":"resume","after":N} with N >= 0.
+qint64 resumeAfter(const QString &text)
+{
+    const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
+    if (o.value(QStringLiteral("type")).toString() != QLatin1String("resume"))
+        return -1;
+    const QJsonValue after = o.value(QStringLiteral("after"));
+    if (!after.isDouble())
+        return -1;
+    const double d = after.toDouble();
+    if (d < 0 || d > 9007199254740991.0 || d != double(qint64(d)))
+        return -1;
+    return qint64(d);
+}
+
+} // namespace
+
+StreamHub::StreamHub(DbPool *pool, const Auth *auth, const QUuid &instanceId, Settings settings,
+                     QObject *parent)
+    : QObject(parent)
+    , m_pool(pool)
+    , m_auth(auth)
+    , m_instanceId(instanceId)
+    , m_settings(settings)
+{
+    connect(&m_pingTimer, &QTimer::timeout, this, &StreamHub::pingAll);
+    m_pingTimer.start(m_settings.pingIntervalMs);
+    connect(&m_stallTimer, &QTimer::timeout, this, &StreamHub::closeStalled);
+    m_stallTimer.start(std::clamp(m_settings.stallMs / 4, 100, 1000));
+    connect(&m_presenceTimer, &QTimer::timeout, this, [this] {
+        heartbeat();
+        refreshPresence();
+    });
+    m_presenceTimer.start(m_settings.presenceIntervalMs);
+}
+
+StreamHub::~StreamHub()
+{
+    for (Session *s : std::as_const(m_sessions)) {
+        s->socket->disconnect(this);
+        delete s;
+    }
+    m_sessions.clear();
+}
+
+void StreamHub::setLatest(qint64 latest)
+{
+    m_ring.clear();
+    m_latest = latest;
+}
+
+int StreamHub::liveCount() const
+{
+    int n = 0;
+    for (const Session *s : std::as_const(m_sessions))
+        n += s->state == State::Live ? 1 : 0;
+    return n;
+}
+
+StreamHub::Session *StreamHub::find(qint64 id) const
+{
+    return m_sessions.value(id, nullptr);
+}
+
+void StreamHub::adopt(std::unique_ptr<QWebSocket> socket)
+{
+    auto *s = new Session;
+    s->id = ++m_nextId;
+    s->socket = socket.release();
+    s->socket->setParent(this);
+    s->remote = s->socket->peerAddress().toString();
+    const qint64 id = s->id;
+    m_sessions.insert(id, s);
+
+    connect(s->socket, &QWebSocket::disconnected, this, [this, id] { removeSession(id); });
+    connect(s->socket, &QWebSocket::textMessageReceived, this,
+            [this, id](const QString &text) { onText(id, text); });
+    connect(s->socket, &QWebSocket::bytesWritten, this, [this, id] {
+        Session *found = find(id);
+        if (found && found->blockedSince.isValid() &&
+            found->socket->bytesToWrite() < m_settings.maxBufferedBytes / 2) {
+            found->blockedSince.invalidate();
+            pump(*found);
+        }
+    });
+    connect(s->socket, &QWebSocket::pong, this, [this, id] {
+        if (Session *found = find(id))
+            found->pongSeen = true;
+    });
+    s->resumeTimer = new QTimer(s->socket);
+    s->resumeTimer->setSingleShot(true);
+    connect(s->resumeTimer, &QTimer::timeout, this, [this, id] {
+        Session *found = find(id);
+        if (found && (found->state == State::Authenticating || found->state == State::AwaitingResume))
+            closeSession(*found, QWebSocketProtocol::CloseCodePolicyViolated,
+                         QStringLiteral("No resume frame within %1 s: send {\"type\":\"resume\",\"after\":N} "
+                                        "first")
+                             .arg(m_settings.resumeTimeoutMs / 1000.0));
+    });
+    s->resumeTimer->start(m_settings.resumeTimeoutMs);
+
+    // The credentials of the upgrade request, checked like any REST request's.
+    HttpRequest request;
+    const QNetworkRequest upgrade = s->socket->request();
+    const QList<QByteArray> names = upgrade.rawHeaderList();
+    for (const QByteArray &name : names)
+        request.headers.insert(name.toLower(), upgrade.rawHeader(name));
+    request.remote = s->remote;
+    const Auth *auth = m_auth;
+    m_pool->run<AuthResult>(
+        this,
+        [auth, request](Db &db) {
+            AuthResult r;
+            try {
+                r.principal = db.retryingStaleConnection([&] { return auth->authenticate(db, request); });
+            } catch (const ApiError &e) {
+                r.closeCode = QWebSocketProtocol::CloseCodePolicyViolated;
+                r.reason = e.message;
+            } catch (const DbError &e) {
+                r.closeCode = closeTryAgainLater;
+                r.reason = QStringLiteral("The database is not reachable right now; connect again shortly");
+                qCWarning(lcStream) << "stream sign-in check failed:" << e.message();
+            }
+            return r;
+        },
+        [this, id](AuthResult r) {
+            Session *found = find(id);
+            if (!found || found->state != State::Authenticating)
+                return;
+            if (r.closeCode != 0) {
+                qCInfo(lcStream).noquote() << "stream refused for" << found->remote << ":" << r.reason;
+                closeSession(*found, r.closeCode, r.reason);
+                return;
+            }
+            found->principal = r.principal;
+            found->state = State::AwaitingResume;
+            if (!found->earlyFrame.isEmpty())
+                onText(id, std::exchange(found->earlyFrame, QString()));
+        });
+}
+
+void StreamHub::onText(qint64 id, const QString &text)
+{
+    Session *s = find(id);
+    if (!s)
+        return;
+    switch (s->state) {
+    case State::Authenticating:
+        if (s->earlyFrame.isEmpty())
+            s->earlyFrame = text.left(4096);
+        return;
+    case State::AwaitingResume: {
+        const qint64 after = resumeAfter(text);
+        if (after < 0) {
+            closeSession(
+                *s, QWebSocketProtocol::CloseCodeProtocolError,
+                QStringLiteral("The first frame must be {\"type\":\"resume\",\"after\":N} with N the "
+                               "last event number seen (0 for none)"));
+            return;
+        }
+        beginReplay(*s, after);
+        return;
+    }
+    case State::Replaying:
+    case State::Live:
+    case State::Closing:
+        return; // consoles have nothing more to say; pings are answered by the socket itself
+    }
+}
+
+void StreamHub::beginReplay(Session &s, qint64 after)
+{
+    s.resumeTimer->stop();
+    if (after > m_latest) {
+        // Perhaps only ahead of this instance by a few milliseconds: ask the database.
+        const qint64 id = s.id;
+        s.state = State::Replaying;
+        s.fetching = true;
+        m_pool->run<qint64>(
+            this,
+            [](Db &db) -> qint64 {
+                try {
+                    return db.scalar(QStringLiteral("SELECT coalesce(max(seq), 0) FROM chat_events"))
+                        .toLongLong();
+                } catch (const DbError &) {
+                    return -1;
+                }
+            },
+            [this, id, after](qint64 newest) {
+                Session *found = find(id);
+                if (!found || found->state != State::Replaying)
+                    return;
+                found->fetching = false;
+                if (newest < 0) {
+                    closeSession(
+                        *found, closeTryAgainLater,
+                        QStringLiteral("The database is not reachable right now; connect again shortly"));
+                    return;
+                }
+                if (after > newest) {
+                    sendReset(*found);
+                    return;
+                }
+                found->lastSent = after;
+                pump(*found);
+            });
+        return;
+    }
+    if (m_latest - after > m_settings.maxReplay) {
+        sendReset(s);
+        return;
+    }
+    s.state = State::Replaying;
+    s.lastSent = after;
+    pump(s);
+}
+
+void StreamHub::sendReset(Session &s)
+{
+    s.state = State::AwaitingResume;
+    s.fetching = false;
+    if (!send(s, QStringLiteral("{\"type\":\"reset\"}")))
+        return;
+    s.resumeTimer->start(m_settings.resumeTimeoutMs);
+}
+
+void StreamHub::pump(Session &s)
+{
+    if ((s.state != State::Replaying && s.state != State::Live) || s.fetching || s.blockedSince.isValid())
+        return;
+    if (m_latest - s.lastSent > m_settings.maxReplay) {
+        tooSlow(s, QStringLiteral("%1 events behind").arg(m_latest - s.lastSent));
+        return;
+    }
+    const qint64 ringFirst = m_ring.empty() ? m_latest + 1 : m_ring.front().seq;
+    while (s.lastSent < m_latest) {
+        if (s.socket->bytesToWrite() > m_settings.maxBufferedBytes) {
+            s.blockedSince.start(); // continued when the socket drains (bytesWritten)
+            return;
+        }
+        if (s.lastSent + 1 >= ringFirst) {
+            const StreamEvent &e = m_ring.at(size_t(s.lastSent + 1 - ringFirst));
+            if (!send(s, e.frame))
+                return;
+            s.lastSent = e.seq;
+            continue;
+        }
+        // Older than what is kept in memory: a page from the database.
+        const qint64 from = s.lastSent;
+        const qint64 to = std::min(ringFirst - 1, from + replayPage);
+        const qint64 id = s.id;
+        s.fetching = true;
+        m_pool->run<QList<StreamEvent>>(
+            this,
+            [from, to](Db &db) {
+                QList<StreamEvent> page;
+                try {
+                    QSqlQuery &q =
+                        db.exec(QStringLiteral("SELECT seq, chat_event_frame(e) FROM chat_events e "
+                                               "WHERE seq > ? AND seq <= ? ORDER BY seq"),
+                                {from, to});
+                    while (q.next())
+                        page.append({q.value(0).toLongLong(), q.value(1).toString()});
+                    q.finish();
+                } catch (const DbError &e) {
+                    qCWarning(lcStream) << "replay page failed:" << e.message();
+                    page.clear();
+                }
+                return page;
+            },
+            [this, id, from, to](QList<StreamEvent> page) {
+                Session *found = find(id);
+                if (!found || found->state == State::Closing)
+                    return;
+                found->fetching = false;
+                if (page.size() != to - from || page.first().seq != from + 1) {
+                    closeSession(*found, closeTryAgainLater,
+                                 QStringLiteral("Events could not be read; connect again and resume"));
+                    return;
+                }
+                for (const StreamEvent &e : std::as_const(page)) {
+                    if (!send(*found, e.frame))
+                        return;
+                    found->lastSent = e.seq;
+                }
+                if (found->socket->bytesToWrite() > m_settings.maxBufferedBytes) {
+                    found->blockedSince.start();
+                    return;
+                }
+                pump(*found);
+            });
+        return;
+    }
+    if (s.state == State::Replaying)
+        goLive(s);
+}
+
+void StreamHub::goLive(Session &s)
+{
+    s.state = State::Live;
+    const QString ready = QStringLiteral("{\"type\":\"ready\",\"seq\":%1,\"server_time\":\"%2\"}")
+                              .arg(s.lastSent)
+                              .arg(WireTime::format(QDateTime::currentDateTimeUtc()));
+    if (!send(s, ready) || !send(s, presenceFrame()))
+        return;
+    qCInfo(lcStream).noquote() << "console live:" << s.principal.actorName() << "from" << s.remote
+                               << "at event" << s.lastSent;
+    if (s.principal.kind != Principal::Kind::Agent)
+        return;
+    s.presenceStored = true;
+    m_pool->postBackground([instance = m_instanceId, id = s.id, agent = s.principal.agentId,
+                            remote = s.remote](Db &db) {
+        try {
+            db.exec(
+                QStringLiteral("INSERT INTO agent_presence (instance_id, connection_id, agent_id, remote) "
+                               "VALUES (?::uuid, ?, ?, ?) ON CONFLICT DO NOTHING"),
+                {instance.toString(QUuid::WithoutBraces), id, agent, remote});
+        } catch (const DbError &e) {
+            qCWarning(lcStream) << "could not record a console as online:" << e.message();
+        }
+    });
+}
+
+bool StreamHub::send(Session &s, const QString &frame)
+{
+    if (s.state == State::Closing)
+        return false;
+    s.socket->sendTextMessage(frame);
+    return true;
+}
+
+void StreamHub::tooSlow(Session &s, const QString &why)
+{
+    ++m_slowClosed;
+    qCWarning(lcStream).noquote() << "closing a console that does not keep up:" << s.principal.actorName()
+                                  << "from" << s.remote << "-" << why << "; at event" << s.lastSent << "with"
+                                  << s.socket->bytesToWrite() << "bytes unsent";
+    closeSession(s, closeTryAgainLater,
+                 QStringLiteral("Too slow to keep up with the events: connect again and resume from %1")
+                     .arg(s.lastSent));
+}
+
+void StreamHub::closeStalled()
+{
+    const QList<qint64> ids = m_sessions.keys();
+    for (qint64 id : ids) {
+        Session *s = find(id);
+        if (s && s->state != State::Closing && s->blockedSince.isValid() &&
+            s->blockedSince.elapsed() > m_settings.stallMs)
+            tooSlow(*s, QStringLiteral("took no data for %1 s").arg(s->blockedSince.elapsed() / 1000.0));
+    }
+}
+
+void StreamHub::closeSession(Session &s, int code, const QString &reason)
+{
+    if (s.state == State::Closing)
+        return;
+    s.state = State::Closing;
+    s.resumeTimer->stop();
+    QWebSocket *socket = s.socket;
+    // A peer that never answers the close (or never reads) is cut off.
+    QTimer::singleShot(5000, socket, [socket] { socket->abort(); });
+    // May disconnect at once, which removes the session: `s` is not used after this.
+    socket->close(QWebSocketProtocol::CloseCode(code), reason.left(120));
+}
+
+void StreamHub::removeSession(qint64 id)
+{
+    Session *s = m_sessions.take(id);
+    if (!s)
+        return;
+    if (s->presenceStored)
+        m_pool->postBackground([instance = m_instanceId, id](Db &db) {
+            try {
+                db.exec(QStringLiteral("DELETE FROM agent_presence WHERE instance_id = ?::uuid AND "
+                                       "connection_id = ?"),
+                        {instance.toString(QUuid::WithoutBraces), id});
+            } catch (const DbError &e) {
+                qCWarning(lcStream) << "could not record a console as gone:" << e.message();
+            }
+        });
+    s->socket->disconnect(this);
+    s->socket->deleteLater();
+    delete s;
+}
+
+void StreamHub::addEvents(const QList<StreamEvent> &events)
+{
+    for (const StreamEvent &e : events) {
+        if (e.seq <= m_latest)
+            continue; // already had it
+        if (e.seq != m_latest + 1) {
+            qCWarning(lcStream) << "event" << e.seq << "arrived after" << m_latest
+                                << "; replaying from the database";
+            m_ring.clear();
+        }
+        m_latest = e.seq;
+        m_ring.push_back(e);
+    }
+    while (m_ring.size() > size_t(m_settings.ringCapacity))
+        m_ring.pop_front();
+    // pump() may close (and, later, remove) sessions: walk a copy of the ids.
+    const QList<qint64> ids = m_sessions.keys();
+    for (qint64 id : ids)
+        if (Session *s = find(id))
+            pump(*s);
+}
+
+void StreamHub::pingAll()
+{
+    const QList<qint64> ids = m_sessions.keys();
+    for (qint64 id : ids) {
+        Session *s = find(id);
+        if (!s || s->state == State::Closing)
+            continue;
+        if (!s->pongSeen) {
+            ++m_deadClosed;
+            qCInfo(lcStream).noquote() << "console" << s->principal.actorName() << "from" << s->remote
+                                       << "stopped answering pings; closing";
+            s->state = State::Closing;
+            s->socket->abort();
+            removeSession(id);
+            continue;
+        }
+        s->pongSeen = false;
+        s->socket->ping();
+    }
+}
+
+void StreamHub::heartbeat()
+{
+    // The instance row is written again if someone removed it (this instance was taken for dead while the
+    // database was away), and with it the presence of its consoles.
+    QList<std::pair<qint64, int>> agents;
+    for (const Session *s : std::as_const(m_sessions))
+        if (s->presenceStored)
+            agents.append({s->id, s->principal.agentId});
+    m_pool->postBackground([instance = m_instanceId.toString(QUuid::WithoutBraces), agents](Db &db) {
+        try {
+            const bool inserted =
+                db.scalar(QStringLiteral(
+                              "INSERT INTO server_instances (id, hostname, pid) VALUES (?::uuid, ?, ?) "
+                              "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now() RETURNING xmax = 0"),
+                          {instance, QHostInfo::localHostName(), qint64(QCoreApplication::applicationPid())})
+                    .toBool();
+            if (inserted)
+                for (const auto &[connection, agent] : agents)
+                    db.exec(
+                        QStringLiteral("INSERT INTO agent_presence (instance_id, connection_id, agent_id) "
+                                       "VALUES (?::uuid, ?, ?) ON CONFLICT DO NOTHING"),
+                        {instance, connection, agent});
+            // Instances silent for long are gone for good: one instance at a time tidies them away.
+            db.transaction([&] {
+                if (db.scalar(QStringLiteral(
+                                  "SELECT pg_try_advisory_xact_lock(hashtext('liftline.instances.tidy'))"))
+                        .toBool())
+                    db.exec(QStringLiteral("DELETE FROM server_instances WHERE heartbeat_at < now() - "
+                                           "liftline_instance_timeout() * 15"));
+            });
+        } catch (const DbError &e) {
+            qCDebug(lcStream) << "heartbeat skipped:" << e.message();
+        }
+    });
+}
+
+void StreamHub::refreshPresence()
+{
+    if (m_presenceQueryRunning) {
+        m_presenceQueryAgain = true;
+        return;
+    }
+    m_presenceQueryRunning = true;
+    m_pool->run<QString>(
+        this,
+        [](Db &db) {
+            try {
+                return db.scalar(QStringLiteral("SELECT chat_agents_online()::text")).toString();
+            } catch (const DbError &) {
+                return QString();
+            }
+        },
+        [this](QString online) {
+            m_presenceQueryRunning = false;
+            if (!online.isEmpty() && online != m_online) {
+                m_online = online;
+                const QString frame = presenceFrame();
+                const QList<qint64> ids = m_sessions.keys();
+                for (qint64 id : ids)
+                    if (Session *s = find(id); s && s->state == State::Live)
+                        send(*s, frame);
+            }
+            if (std::exchange(m_presenceQueryAgain, false))
+                refreshPresence();
+        });
+}
+
+QString StreamHub::presenceFrame() const
+{
+    return QStringLiteral("{\"type\":\"presence\",\"online\":") + m_online + QLatin1Char('}');
+}
+
+void StreamHub::shutdown()
+{
+    m_pingTimer.stop();
+    m_stallTimer.stop();
+    m_presenceTimer.stop();
+    m_pool->post([instance = m_instanceId.toString(QUuid::WithoutBraces)](Db &db) {
+        try {
+            db.exec(QStringLiteral("DELETE FROM server_instances WHERE id = ?::uuid"), {instance});
+        } catch (const DbError &e) {
+            qCDebug(lcStream) << "could not remove this instance's presence:" << e.message();
+        }
+    });
+    const QList<qint64> ids = m_sessions.keys();
+    for (qint64 id : ids)
+        if (Session *s = find(id)) {
+            s->presenceStored = false; // removed with the instance row
+            closeSession(*s, QWebSocketProtocol::CloseCodeGoingAway,
+                         QStringLiteral("The server is stopping: connect again and resume"));
+        }
+}

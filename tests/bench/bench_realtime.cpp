@@ -1,0 +1,342 @@
+// Time from POST /webhooks/whatsapp returning 200 to a console on the event stream receiving the
+// message's message.created event, under a steady background load of inbound messages, with 1 and with
+// many connected consoles on one server instance (PostgreSQL with fsync on, the server as its own process).
+//
+// Up to 20 consoles are full WebSocket clients that take the times; the others do the WebSocket handshake
+// and the resume by hand and then read and discard what they get. The server does the same work for both,
+// and the benchmark does not spend the machine's two cores parsing what it does not measure.
+
+#include "BenchSupport.h"
+#include "db/Db.h"
+#include "db/EmbeddedPostgres.h"
+#include "db/Events.h"
+#include "db/Migrator.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QNetworkRequest>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <sys/stat.h>
+
+namespace {
+
+QTextStream out(stdout);
+const QByteArray secret = "bench-app-secret";
+const QByteArray adminToken = "bench-admin-token-0123456789";
+QElapsedTimer benchClock;
+
+double now()
+{
+    return double(benchClock.nsecsElapsed()) / 1e6;
+}
+
+// A console that takes times: wamid number -> when its message.created arrived.
+class MeasuringConsole : public QObject {
+public:
+    MeasuringConsole(quint16 port, qint64 after)
+    {
+        QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/chat/stream").arg(port)));
+        request.setRawHeader("X-Admin-Token", adminToken);
+        connect(&m_socket, &QWebSocket::connected, this, [this, after] {
+            m_socket.sendTextMessage(QStringLiteral("{\"type\":\"resume\",\"after\":%1}").arg(after));
+        });
+        connect(&m_socket, &QWebSocket::textMessageReceived, this,
+                [this](const QString &frame) { received(frame); });
+        connect(&m_socket, &QWebSocket::disconnected, this, [this] { closed = true; });
+        m_socket.open(request);
+    }
+    bool ready = false;
+    bool closed = false;
+    QHash<qint64, double> arrivals;
+
+private:
+    void received(const QString &frame)
+    {
+        const double t = now();
+        if (!ready && frame.startsWith(QLatin1String("{\"type\":\"ready\"")))
+            ready = true;
+        static const QString created = QStringLiteral("\"message.created\"");
+        static const QString marker = QStringLiteral("wamid.RT.");
+        if (!frame.contains(created))
+            return;
+        const qsizetype at = frame.indexOf(marker);
+        if (at < 0)
+            return;
+        qsizetype end = at + marker.size();
+        while (end < frame.size() && frame.at(end).isDigit())
+            ++end;
+        arrivals.insert(frame.mid(at + marker.size(), end - at - marker.size()).toLongLong(), t);
+    }
+    QWebSocket m_socket;
+};
+
+// A console the server must feed like any other, whose frames are read and thrown away.
+class DrainingConsole : public QObject {
+public:
+    DrainingConsole(quint16 port, qint64 after)
+    {
+        connect(&m_socket, &QTcpSocket::connected, this, [this] {
+            m_socket.write(
+                "GET /api/chat/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: "
+                "Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+                "13\r\nX-Admin-Token: " +
+                adminToken + "\r\n\r\n");
+        });
+        connect(&m_socket, &QTcpSocket::readyRead, this, [this, after] {
+            const QByteArray data = m_socket.readAll();
+            bytes += data.size();
+            if (m_upgraded)
+                return;
+            m_handshake += data;
+            if (!m_handshake.contains("\r\n\r\n"))
+                return;
+            // Upgraded: the resume frame, masked as a client must.
+            m_upgraded = true;
+            const QByteArray payload =
+                QStringLiteral("{\"type\":\"resume\",\"after\":%1}").arg(after).toUtf8();
+            QByteArray frame;
+            frame.append(char(0x81));
+            frame.append(char(0x80 | payload.size()));
+            const QByteArray mask("\x01\x02\x03\x04", 4);
+            frame.append(mask);
+            for (qsizetype i = 0; i < payload.size(); ++i)
+                frame.append(char(payload.at(i) ^ mask.at(i % 4)));
+            m_socket.write(frame);
+        });
+        connect(&m_socket, &QTcpSocket::disconnected, this, [this] { closed = true; });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    qint64 bytes = 0;
+    bool closed = false;
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_handshake;
+    bool m_upgraded = false;
+};
+
+// Posts webhook bodies at a steady rate over a few keep-alive connections; records when each returned 200.
+class Load : public QObject {
+public:
+    Load(quint16 port, int perSecond, int total, int technicians)
+        : m_total(total)
+        , m_technicians(technicians)
+    {
+        for (int i = 0; i < 8; ++i) {
+            auto *socket = new QTcpSocket(this);
+            socket->connectToHost(QHostAddress::LocalHost, port);
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
+            m_idle << socket;
+        }
+        connect(&m_timer, &QTimer::timeout, this, [this, perSecond] {
+            // Catch up on the schedule: as many bodies as should have gone by now.
+            const qint64 due = qint64(double(m_started.elapsed()) * perSecond / 1000.0);
+            while (m_sent < std::min<qint64>(due, m_total) && !m_idle.isEmpty())
+                post(m_idle.takeFirst());
+        });
+    }
+    void start(qint64 firstNumber)
+    {
+        m_next = firstNumber;
+        m_started.start();
+        m_timer.start(1);
+    }
+    bool done() const { return m_answered + m_failed >= m_total; }
+    QHash<qint64, double> returned;
+    int failed() const { return m_failed; }
+
+private:
+    void post(QTcpSocket *socket)
+    {
+        const qint64 n = m_next++;
+        ++m_sent;
+        m_inFlight[socket] = n;
+        socket->write(Bench::webhookRequest(
+            Bench::webhookBody(QStringLiteral("wamid.RT.%1").arg(n), int(1 + n % m_technicians)), secret));
+    }
+    void read(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        const qsizetype end = buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        const qsizetype lengthAt = buffer.toLower().indexOf("content-length:");
+        const qsizetype lineEnd = buffer.indexOf("\r\n", lengthAt);
+        const qsizetype length = buffer.mid(lengthAt + 15, lineEnd - lengthAt - 15).trimmed().toLongLong();
+        if (buffer.size() < end + 4 + length)
+            return;
+        const bool ok = buffer.startsWith("HTTP/1.1 200");
+        buffer.remove(0, end + 4 + length);
+        const qint64 n = m_inFlight.take(socket);
+        if (ok) {
+            returned.insert(n, now());
+            ++m_answered;
+        } else {
+            ++m_failed;
+        }
+        m_idle << socket;
+    }
+
+    QTimer m_timer;
+    QElapsedTimer m_started;
+    QList<QTcpSocket *> m_idle;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+    QHash<QTcpSocket *, qint64> m_inFlight;
+    qint64 m_next = 0;
+    qint64 m_sent = 0;
+    qint64 m_total;
+    int m_answered = 0;
+    int m_failed = 0;
+    int m_technicians;
+};
+
+bool waitUntil(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOptions(
+        {{QStringLiteral("consoles"), QStringLiteral("Comma-separated numbers of connected consoles."),
+          QStringLiteral("LIST"), QStringLiteral("1,500")},
+         {QStringLiteral("rate"), QStringLiteral("Inbound messages per second."), QStringLiteral("N"),
+          QStringLiteral("200")},
+         {QStringLiteral("seconds"), QStringLiteral("How long each round sends."), QStringLiteral("S"),
+          QStringLiteral("20")}});
+    parser.process(app);
+    const int rate = parser.value(QStringLiteral("rate")).toInt();
+    const int total = rate * parser.value(QStringLiteral("seconds")).toInt();
+    benchClock.start();
+
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/liftline-bench-XXXXXX"));
+    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
+    EmbeddedPostgres::Options options;
+    options.dataDir = dir.filePath(QStringLiteral("pgdata"));
+    EmbeddedPostgres pg(options); // durable: fsync on, as in production
+    QString error;
+    if (!pg.start(&error)) {
+        QTextStream(stderr) << error << '\n';
+        return 1;
+    }
+    Db db(pg.params(), QStringLiteral("bench"));
+    Migrator::migrate(db);
+    const int technicians = 200;
+    Bench::seedTechnicians(db, technicians);
+
+    QProcess server;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DATABASE_URL"), pg.params().toUrl());
+    env.insert(QStringLiteral("WHATSAPP_APP_SECRET"), QString::fromLatin1(secret));
+    env.insert(QStringLiteral("ADMIN_TOKEN"), QString::fromLatin1(adminToken));
+    const quint16 port = Bench::startServer(server, env);
+    if (port == 0) {
+        QTextStream(stderr) << "liftline-server did not start\n";
+        return 1;
+    }
+
+    out << "Webhook returned -> message.created on a console, " << rate
+        << " inbound messages/s, PostgreSQL with "
+        << "fsync on:\n";
+    qint64 number = 0;
+    for (const QString &level : parser.value(QStringLiteral("consoles")).split(QLatin1Char(','))) {
+        const int consoles = level.toInt();
+        const qint64 after = Events::latest(db);
+        std::vector<std::unique_ptr<MeasuringConsole>> measuring;
+        std::vector<std::unique_ptr<DrainingConsole>> draining;
+        const int measured = std::min(consoles, 20);
+        for (int i = 0; i < measured; ++i)
+            measuring.push_back(std::make_unique<MeasuringConsole>(port, after));
+        for (int i = measured; i < consoles; ++i)
+            draining.push_back(std::make_unique<DrainingConsole>(port, after));
+        if (!waitUntil(
+                [&] {
+                    return std::all_of(measuring.begin(), measuring.end(),
+                                       [](const auto &c) { return c->ready; });
+                },
+                60000)) {
+            QTextStream(stderr) << "the consoles did not get ready\n";
+            return 1;
+        }
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 500);
+
+        Load load(port, rate, total, technicians);
+        load.start(number);
+        const double started = now();
+        waitUntil([&] { return load.done(); }, 120000);
+        const double sendSeconds = (now() - started) / 1000.0;
+        // The last events on their way.
+        waitUntil(
+            [&] {
+                return std::all_of(measuring.begin(), measuring.end(),
+                                   [&](const auto &c) { return c->arrivals.size() >= load.returned.size(); });
+            },
+            30000);
+
+        std::vector<double> latencies;
+        qint64 missing = 0;
+        int early = 0;
+        for (const auto &c : measuring)
+            for (auto it = load.returned.cbegin(); it != load.returned.cend(); ++it) {
+                const auto arrived = c->arrivals.constFind(it.key());
+                if (arrived == c->arrivals.cend()) {
+                    ++missing;
+                    continue;
+                }
+                const double ms = *arrived - it.value();
+                early += ms < 0 ? 1 : 0;
+                latencies.push_back(std::max(0.0, ms));
+            }
+        int closed = 0;
+        for (const auto &c : measuring)
+            closed += c->closed ? 1 : 0;
+        qint64 drained = 0;
+        for (const auto &c : draining) {
+            closed += c->closed ? 1 : 0;
+            drained += c->bytes;
+        }
+        out << QStringLiteral(
+                   "%1 consoles: %2 messages in %3 s; p50 %4 ms, p90 %5 ms, p99 %6 ms, max %7 ms "
+                   "(%8 samples on %9 measuring consoles; %10 events before the 200 counted as 0; "
+                   "missing %11; webhook failures %12; consoles closed %13; %14 MB sent to the others)\n")
+                   .arg(consoles, 3)
+                   .arg(load.returned.size())
+                   .arg(sendSeconds, 0, 'f', 1)
+                   .arg(Bench::percentile(latencies, 0.5), 0, 'f', 1)
+                   .arg(Bench::percentile(latencies, 0.9), 0, 'f', 1)
+                   .arg(Bench::percentile(latencies, 0.99), 0, 'f', 1)
+                   .arg(Bench::percentile(latencies, 1.0), 0, 'f', 1)
+                   .arg(latencies.size())
+                   .arg(measured)
+                   .arg(early)
+                   .arg(missing)
+                   .arg(load.failed())
+                   .arg(closed)
+                   .arg(double(drained) / 1e6, 0, 'f', 1);
+        out.flush();
+        number += total;
+    }
+    server.terminate();
+    server.waitForFinished(30000);
+    return 0;
+}

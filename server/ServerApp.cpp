@@ -40,12 +40,13 @@ ServerApp::~ServerApp()
     if (m_hub)
         m_hub->shutdown(); // queued on the pool, which finishes it below
     m_listener.reset();
+    // Finish the database work in flight before the cluster goes away, and before the objects its
+    // answers go to.
+    m_pool.reset();
     delete m_hub;
     m_hub = nullptr;
     delete m_http;
     m_http = nullptr;
-    // Finish the database work in flight before the cluster goes away.
-    m_pool.reset();
 }
 
 bool ServerApp::start(QString *error)
@@ -164,6 +165,7 @@ bool ServerApp::start(QString *error)
     m_listener = std::make_unique<EventListener>(m_params, m_sequencer.get(), m_config.listenerCheckMs);
     connect(m_listener.get(), &EventListener::eventsArrived, m_hub, &StreamHub::addEvents);
     connect(m_listener.get(), &EventListener::presenceChanged, m_hub, &StreamHub::refreshPresence);
+    connect(m_listener.get(), &EventListener::restarted, m_hub, &StreamHub::restart);
     m_listener->start(m_startSeq);
     m_hub->refreshPresence();
     StreamRoutes::install(*m_http, *m_context, *m_hub, *m_listener);

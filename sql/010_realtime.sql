@@ -36,7 +36,7 @@ LANGUAGE sql STABLE AS $$
               FROM agent_presence p
               JOIN server_instances s ON s.id = p.instance_id
                                      AND s.heartbeat_at > now() - liftline_instance_timeout()
-              JOIN agents a ON a.id = p.agent_id
+              JOIN agents a ON a.id = p.agent_id AND a.disabled_at IS NULL -- not there to answer
              GROUP BY a.id) x
 $$;
 

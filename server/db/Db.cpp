@@ -61,6 +61,12 @@ void Db::open()
     // libpq prints NOTICEs on stderr ("column already exists, skipping" from idempotent migrations).
     QSqlQuery quiet(m_db);
     quiet.exec(QStringLiteral("SET client_min_messages TO warning"));
+    for (const auto &[name, value] : std::as_const(m_sessionSettings)) {
+        quiet.prepare(QStringLiteral("SELECT set_config(?, ?, false)"));
+        quiet.addBindValue(name);
+        quiet.addBindValue(value);
+        quiet.exec();
+    }
     qCDebug(lcDb) << "connected" << m_name << "to" << m_params.describe();
 }
 

@@ -22,6 +22,11 @@ public:
     const DbParams &params() const { return m_params; }
     // What pg_stat_activity shows for this connection (default liftline-server); set before open().
     void setApplicationName(const QString &name) { m_applicationName = name; }
+    // A setting made with SET on every (re)connection, e.g. liftline.writer.
+    void setSessionSetting(const QString &name, const QString &value)
+    {
+        m_sessionSettings.append({name, value});
+    }
     bool isOpen() const;
     // Opens the connection when it is not open. Throws DbError::Unavailable.
     void open();
@@ -90,6 +95,7 @@ private:
     DbParams m_params;
     QString m_name;
     QString m_applicationName = QStringLiteral("liftline-server");
+    QList<std::pair<QString, QString>> m_sessionSettings;
     QSqlDatabase m_db;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_prepared;
     bool m_inTransaction = false;

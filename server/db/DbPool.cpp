@@ -59,6 +59,9 @@ int DbPool::backgroundQueueDepth() const
 void DbPool::workerLoop(int index)
 {
     Db db(m_params, QStringLiteral("liftline-pool-%1").arg(index));
+    // This server numbers what it writes itself (Sequencer, Events::sequence), so its writes skip the
+    // per-transaction NOTIFY that other systems' writes send (sql/011).
+    db.setSessionSetting(QStringLiteral("liftline.writer"), QStringLiteral("server"));
     try {
         db.open();
     } catch (const DbError &) {

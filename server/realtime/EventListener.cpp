@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <libpq-fe.h>
 
 namespace {
 const QString pendingChannel = QStringLiteral("liftline_pending");
@@ -32,6 +33,8 @@ EventListener::~EventListener()
             this,
             [this] {
                 m_timer.reset();
+                m_notifier.reset();
+                m_conn = nullptr;
                 m_db.reset();
                 moveToThread(QCoreApplication::instance() ? QCoreApplication::instance()->thread() : nullptr);
             },
@@ -64,26 +67,26 @@ void EventListener::init()
 void EventListener::connectAndListen()
 {
     m_db->open();
-    QSqlDriver *driver = m_db->database().driver();
-    // The same driver object survives a reconnect; a channel it still lists is subscribed again.
-    for (const QString &channel : {pendingChannel, eventsChannel, presenceChannel}) {
-        if (driver->subscribedToNotifications().contains(channel))
-            driver->unsubscribeFromNotification(channel);
-        if (!driver->subscribeToNotification(channel))
-            throw DbError(DbError::Kind::Unavailable,
-                          QStringLiteral("LISTEN %1 failed: %2").arg(channel, driver->lastError().text()));
-    }
-    disconnect(driver, nullptr, this, nullptr);
-    connect(driver, &QSqlDriver::notification, this,
-            [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &) {
-                onNotification(name);
-            });
+    const QVariant handle = m_db->database().driver()->handle();
+    // QPSQL's handle is a PGconn* (Qt names the type after libpq's struct, pg_conn).
+    if (!handle.isValid() ||
+        (qstrcmp(handle.typeName(), "PGconn*") != 0 && qstrcmp(handle.typeName(), "pg_conn*") != 0))
+        throw DbError(DbError::Kind::Unavailable,
+                      QStringLiteral("The listener needs a QPSQL connection, not %1")
+                          .arg(QLatin1String(handle.typeName())));
+    auto *conn = *static_cast<PGconn *const *>(handle.constData());
+    for (const QString &channel : {pendingChannel, eventsChannel, presenceChannel})
+        m_db->execOnce(QStringLiteral("LISTEN ") + channel);
+    m_conn = conn;
+    m_notifier = std::make_unique<QSocketNotifier>(PQsocket(conn), QSocketNotifier::Read);
+    connect(m_notifier.get(), &QSocketNotifier::activated, this, [this] { onReadable(); });
     if (m_everConnected) {
         ++m_reconnects;
         qCInfo(lcStream) << "event listener connected again; catching up after event" << m_last.load();
     }
     m_everConnected = true;
     m_connected = true;
+    m_lastProblem.clear();
 }
 
 void EventListener::check()
@@ -92,27 +95,66 @@ void EventListener::check()
         if (!m_connected)
             connectAndListen();
         fetch();
+        const qint64 newest =
+            m_db->scalar(QStringLiteral("SELECT coalesce(max(seq), 0) FROM chat_events")).toLongLong();
+        if (newest < m_last.load()) {
+            m_last = newest;
+            Q_EMIT restarted(newest);
+        }
         // Events another system wrote while nobody was listening, or whose announcement was lost.
         if (m_sequencer)
             m_sequencer->request();
+        drainNotifications();
     } catch (const DbError &e) {
         dropConnection(e.message());
     }
 }
 
-void EventListener::onNotification(const QString &name)
+void EventListener::onReadable()
 {
-    if (name == pendingChannel) {
-        if (m_sequencer)
-            m_sequencer->request();
-    } else if (name == eventsChannel) {
-        try {
-            fetch();
-        } catch (const DbError &e) {
-            dropConnection(e.message());
+    if (!m_conn)
+        return;
+    if (PQconsumeInput(static_cast<PGconn *>(m_conn)) == 0) {
+        dropConnection(QString::fromUtf8(PQerrorMessage(static_cast<PGconn *>(m_conn))).trimmed());
+        // Reconnect now rather than at the next watchdog tick.
+        QTimer::singleShot(0, this, [this] { check(); });
+        return;
+    }
+    try {
+        // Measured: after a QPSQL query libpq may hold a notification it has read but not parsed until the
+        // next query, so the socket turning readable is taken as news in itself: read the events, then
+        // handle whatever notifications that query brought out.
+        fetch();
+        drainNotifications();
+    } catch (const DbError &e) {
+        dropConnection(e.message());
+    }
+}
+
+void EventListener::drainNotifications()
+{
+    for (;;) {
+        if (!m_conn)
+            return;
+        bool events = false;
+        bool pending = false;
+        bool presence = false;
+        auto *conn = static_cast<PGconn *>(m_conn);
+        PQconsumeInput(conn);
+        while (PGnotify *n = PQnotifies(conn)) {
+            const QLatin1String name(n->relname);
+            events = events || name == eventsChannel;
+            pending = pending || name == pendingChannel;
+            presence = presence || name == presenceChannel;
+            PQfreemem(n);
         }
-    } else if (name == presenceChannel) {
-        Q_EMIT presenceChanged();
+        if (pending && m_sequencer)
+            m_sequencer->request();
+        if (presence)
+            Q_EMIT presenceChanged();
+        if (!events)
+            return;
+        fetch(); // and then whatever arrived while it ran
     }
 }
 
@@ -149,9 +191,12 @@ void EventListener::dropConnection(const QString &why)
     if (m_connected)
         qCWarning(lcStream).noquote()
             << "event listener lost its database connection:" << why << "- reconnecting";
+    else if (why != m_lastProblem)
+        qCWarning(lcStream).noquote() << "event listener cannot connect:" << why << "- trying again";
+    m_lastProblem = why;
     m_connected = false;
-    if (m_db) {
-        disconnect(m_db->database().driver(), nullptr, this, nullptr);
+    m_notifier.reset();
+    m_conn = nullptr;
+    if (m_db)
         m_db->close();
-    }
 }

@@ -104,10 +104,13 @@ void StreamHub::adopt(std::unique_ptr<QWebSocket> socket)
             [this, id](const QString &text) { onText(id, text); });
     connect(s->socket, &QWebSocket::bytesWritten, this, [this, id] {
         Session *found = find(id);
-        if (found && found->blockedSince.isValid() &&
-            found->socket->bytesToWrite() < m_settings.maxBufferedBytes / 2) {
+        if (!found || !found->blockedSince.isValid())
+            return;
+        if (found->socket->bytesToWrite() < m_settings.maxBufferedBytes / 2) {
             found->blockedSince.invalidate();
             pump(*found);
+        } else {
+            found->blockedSince.start(); // slow but taking data: not stalled
         }
     });
     connect(s->socket, &QWebSocket::pong, this, [this, id] {
@@ -118,7 +121,11 @@ void StreamHub::adopt(std::unique_ptr<QWebSocket> socket)
     s->resumeTimer->setSingleShot(true);
     connect(s->resumeTimer, &QTimer::timeout, this, [this, id] {
         Session *found = find(id);
-        if (found && (found->state == State::Authenticating || found->state == State::AwaitingResume))
+        if (found && found->state == State::Authenticating)
+            // Our delay, not the console's fault: not a reason to sign in again.
+            closeSession(*found, closeTryAgainLater,
+                         QStringLiteral("The sign-in could not be checked in time; connect again shortly"));
+        else if (found && found->state == State::AwaitingResume)
             closeSession(*found, QWebSocketProtocol::CloseCodePolicyViolated,
                          QStringLiteral("No resume frame within %1 s: send {\"type\":\"resume\",\"after\":N} "
                                         "first")
@@ -295,10 +302,10 @@ void StreamHub::pump(Session &s)
                 }
                 return page;
             },
-            [this, id, from, to](QList<StreamEvent> page) {
+            [this, id, from, to, epoch = m_epoch](QList<StreamEvent> page) {
                 Session *found = find(id);
-                if (!found || found->state == State::Closing)
-                    return;
+                if (!found || found->state == State::Closing || epoch != m_epoch)
+                    return; // gone, or the event table started over meanwhile (restart())
                 found->fetching = false;
                 if (page.size() != to - from || page.first().seq != from + 1) {
                     closeSession(*found, closeTryAgainLater,
@@ -335,8 +342,8 @@ void StreamHub::goLive(Session &s)
     if (s.principal.kind != Principal::Kind::Agent)
         return;
     s.presenceStored = true;
-    m_pool->postBackground([instance = m_instanceId, id = s.id, agent = s.principal.agentId,
-                            remote = s.remote](Db &db) {
+    m_pool->post([instance = m_instanceId, id = s.id, agent = s.principal.agentId,
+                  remote = s.remote](Db &db) {
         try {
             db.exec(
                 QStringLiteral("INSERT INTO agent_presence (instance_id, connection_id, agent_id, remote) "
@@ -397,7 +404,7 @@ void StreamHub::removeSession(qint64 id)
     if (!s)
         return;
     if (s->presenceStored)
-        m_pool->postBackground([instance = m_instanceId, id](Db &db) {
+        m_pool->post([instance = m_instanceId, id](Db &db) {
             try {
                 db.exec(QStringLiteral("DELETE FROM agent_presence WHERE instance_id = ?::uuid AND "
                                        "connection_id = ?"),
@@ -433,6 +440,18 @@ void StreamHub::addEvents(const QList<StreamEvent> &events)
             pump(*s);
 }
 
+void StreamHub::restart(qint64 latest)
+{
+    qCWarning(lcStream) << "the event table started over (now at event" << latest
+                        << "); every console reloads";
+    ++m_epoch;
+    setLatest(latest);
+    const QList<qint64> ids = m_sessions.keys();
+    for (qint64 id : ids)
+        if (Session *s = find(id); s && (s->state == State::Replaying || s->state == State::Live))
+            sendReset(*s);
+}
+
 void StreamHub::pingAll()
 {
     const QList<qint64> ids = m_sessions.keys();
@@ -440,6 +459,11 @@ void StreamHub::pingAll()
         Session *s = find(id);
         if (!s || s->state == State::Closing)
             continue;
+        if (s->blockedSince.isValid()) {
+            // Its pong waits behind unsent data; the stall check judges it meanwhile.
+            s->pongSeen = true;
+            continue;
+        }
         if (!s->pongSeen) {
             ++m_deadClosed;
             qCInfo(lcStream).noquote() << "console" << s->principal.actorName() << "from" << s->remote
@@ -456,38 +480,77 @@ void StreamHub::pingAll()
 
 void StreamHub::heartbeat()
 {
-    // The instance row is written again if someone removed it (this instance was taken for dead while the
-    // database was away), and with it the presence of its consoles.
-    QList<std::pair<qint64, int>> agents;
+    // Every few seconds, in one short job ahead of background work (a late heartbeat drops this instance's
+    // consoles everywhere): the instance row, written again if it was taken for dead and removed; the
+    // presence of its agents' consoles set to exactly the ones connected, which also repairs an insert and a
+    // delete that ran out of order or failed; and the sessions whose sign-in ended since they connected.
+    QStringList connections;
+    QStringList agents;
+    QStringList sessions;
     for (const Session *s : std::as_const(m_sessions))
-        if (s->presenceStored)
-            agents.append({s->id, s->principal.agentId});
-    m_pool->postBackground([instance = m_instanceId.toString(QUuid::WithoutBraces), agents](Db &db) {
-        try {
-            const bool inserted =
-                db.scalar(QStringLiteral(
-                              "INSERT INTO server_instances (id, hostname, pid) VALUES (?::uuid, ?, ?) "
-                              "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now() RETURNING xmax = 0"),
-                          {instance, QHostInfo::localHostName(), qint64(QCoreApplication::applicationPid())})
-                    .toBool();
-            if (inserted)
-                for (const auto &[connection, agent] : agents)
-                    db.exec(
-                        QStringLiteral("INSERT INTO agent_presence (instance_id, connection_id, agent_id) "
-                                       "VALUES (?::uuid, ?, ?) ON CONFLICT DO NOTHING"),
-                        {instance, connection, agent});
-            // Instances silent for long are gone for good: one instance at a time tidies them away.
-            db.transaction([&] {
-                if (db.scalar(QStringLiteral(
-                                  "SELECT pg_try_advisory_xact_lock(hashtext('liftline.instances.tidy'))"))
-                        .toBool())
-                    db.exec(QStringLiteral("DELETE FROM server_instances WHERE heartbeat_at < now() - "
-                                           "liftline_instance_timeout() * 15"));
-            });
-        } catch (const DbError &e) {
-            qCDebug(lcStream) << "heartbeat skipped:" << e.message();
+        if (s->presenceStored) {
+            connections << QString::number(s->id);
+            agents << QString::number(s->principal.agentId);
+            sessions << QString::number(s->principal.sessionId);
         }
-    });
+    const auto array = [](const QStringList &l) {
+        return QLatin1Char('{') + l.join(QLatin1Char(',')) + QLatin1Char('}');
+    };
+    m_pool->run<QList<qint64>>(
+        this,
+        [stopping = m_stopping, instance = m_instanceId.toString(QUuid::WithoutBraces),
+         connections = array(connections), agents = array(agents), sessions = array(sessions)](Db &db) {
+            QList<qint64> ended;
+            if (stopping->load())
+                return ended;
+            try {
+                db.transaction([&] {
+                    db.exec(
+                        QStringLiteral(
+                            "INSERT INTO server_instances (id, hostname, pid) VALUES (?::uuid, ?, ?) "
+                            "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()"),
+                        {instance, QHostInfo::localHostName(), qint64(QCoreApplication::applicationPid())});
+                    db.exec(QStringLiteral("DELETE FROM agent_presence WHERE instance_id = ?::uuid AND NOT "
+                                           "(connection_id = ANY (?::bigint[]))"),
+                            {instance, connections});
+                    db.exec(QStringLiteral(
+                                "INSERT INTO agent_presence (instance_id, connection_id, agent_id) "
+                                "SELECT ?::uuid, c, a FROM unnest(?::bigint[], ?::integer[]) AS x(c, a) "
+                                "ON CONFLICT DO NOTHING"),
+                            {instance, connections, agents});
+                });
+                QSqlQuery &q = db.exec(
+                    QStringLiteral(
+                        "SELECT x.c FROM unnest(?::bigint[], ?::bigint[]) AS x(c, s) WHERE NOT EXISTS "
+                        "(SELECT 1 FROM agent_sessions t JOIN agents a ON a.id = t.agent_id WHERE t.id = "
+                        "x.s AND t.revoked_at IS NULL AND t.expires_at > now() AND a.disabled_at IS NULL)"),
+                    {connections, sessions});
+                while (q.next())
+                    ended << q.value(0).toLongLong();
+                q.finish();
+                // Instances silent for long are gone for good: one instance at a time tidies them away.
+                db.transaction([&] {
+                    if (db
+                            .scalar(QStringLiteral(
+                                "SELECT pg_try_advisory_xact_lock(hashtext('liftline.instances.tidy'))"))
+                            .toBool())
+                        db.exec(QStringLiteral("DELETE FROM server_instances WHERE heartbeat_at < now() - "
+                                               "liftline_instance_timeout() * 15"));
+                });
+            } catch (const DbError &e) {
+                qCDebug(lcStream) << "heartbeat skipped:" << e.message();
+            }
+            return ended;
+        },
+        [this](QList<qint64> ended) {
+            for (qint64 id : std::as_const(ended))
+                if (Session *s = find(id)) {
+                    qCInfo(lcStream).noquote()
+                        << "closing the console of" << s->principal.actorName() << ": its sign-in ended";
+                    closeSession(*s, QWebSocketProtocol::CloseCodePolicyViolated,
+                                 QStringLiteral("Your session has ended: sign in again"));
+                }
+        });
 }
 
 void StreamHub::refreshPresence()
@@ -528,6 +591,7 @@ QString StreamHub::presenceFrame() const
 
 void StreamHub::shutdown()
 {
+    m_stopping->store(true); // a heartbeat still queued must not bring this instance back
     m_pingTimer.stop();
     m_stallTimer.stop();
     m_presenceTimer.stop();

@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QUuid>
 #include <QWebSocket>
+#include <atomic>
 #include <deque>
 #include <memory>
 
@@ -54,6 +55,9 @@ public:
     void adopt(std::unique_ptr<QWebSocket> socket);
     // Consecutive events in order, from the listener.
     void addEvents(const QList<StreamEvent> &events);
+    // The event table holds fewer events than were passed on (the database was restored or recreated):
+    // every console is told to reload (reset).
+    void restart(qint64 latest);
     // Some instance's consoles changed: read the online list again and tell the consoles if it differs.
     void refreshPresence();
     // Removes this instance's presence (a clean stop).
@@ -104,6 +108,7 @@ private:
     Settings m_settings;
     std::deque<StreamEvent> m_ring; // consecutive, ending at m_latest
     qint64 m_latest = 0;
+    quint64 m_epoch = 0; // changes when the event table starts over
     QHash<qint64, Session *> m_sessions;
     qint64 m_nextId = 0;
     QTimer m_pingTimer;
@@ -112,6 +117,7 @@ private:
     QString m_online = QStringLiteral("[]");
     bool m_presenceQueryRunning = false;
     bool m_presenceQueryAgain = false;
+    std::shared_ptr<std::atomic<bool>> m_stopping = std::make_shared<std::atomic<bool>>(false);
     quint64 m_slowClosed = 0;
     quint64 m_deadClosed = 0;
 };

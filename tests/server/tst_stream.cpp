@@ -448,6 +448,48 @@ private Q_SLOTS:
         QCOMPARE(server.app().hub()->deadClosed(), quint64(1));
     }
 
+    void consoleIsClosedWhenItsSessionEnds()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        TestServer server(params, fastConfig());
+        const QByteArray token = server.signIn(QStringLiteral("alice"), QStringLiteral("Alice Agent"));
+        StreamClient client(server.baseUrl(), bearer(token));
+        QVERIFY(client.waitConnected());
+        client.resume(0);
+        QVERIFY(client.waitForType(QStringLiteral("ready")));
+        QTest::qWait(700); // heartbeats with the session still valid leave it alone
+        QVERIFY(!client.isClosed());
+        // An admin revokes the agent's sessions: the open console stops receiving, with the reason.
+        db.execOnce(QStringLiteral("UPDATE agent_sessions SET revoked_at = now()"));
+        QVERIFY(client.waitClosed(5000));
+        QCOMPARE(client.closeCode(), 1008);
+        QVERIFY2(client.closeReason().contains(QLatin1String("sign in")), qPrintable(client.closeReason()));
+    }
+
+    void consolesReloadWhenTheEventTableStartsOver()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        writeEvents(db, 20);
+        Events::sequence(db);
+        TestServer server(params, fastConfig());
+        StreamClient client(server.baseUrl(), adminHeaders());
+        QVERIFY(client.waitConnected());
+        client.resume(20);
+        QVERIFY(client.waitForType(QStringLiteral("ready")));
+        // The database is restored from an older backup under the running server.
+        db.execOnce(QStringLiteral("DELETE FROM chat_events WHERE seq > 5"));
+        QVERIFY(client.waitForType(QStringLiteral("reset"), 5000));
+        client.resume(5);
+        QVERIFY(client.waitFor([&] { return client.count(QStringLiteral("ready")) == 2; }));
+        // Numbering goes on from there, and the console gets what comes next.
+        writeEvents(db, 3);
+        QVERIFY(client.waitFor([&] { return client.lastSeq() == 8; }));
+        QString why;
+        QVERIFY2(consecutive(client.seqs(), 6, 8, &why), qPrintable(why));
+    }
+
     void presenceAcrossInstances()
     {
         const DbParams params = TestCluster::instance().createDatabase();

@@ -115,6 +115,49 @@ private Q_SLOTS:
                     .toBool());
     }
 
+    // A transaction that changes one conversation twice announces it once, in its final state, after
+    // the message; a later transaction announces it again.
+    void oneConversationEventPerTransaction()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Seed::technicianWrote(db, ticket);
+        Events::sequence(db);
+        const qint64 before = Events::latest(db);
+        db.transaction([&] {
+            db.execOnce(QStringLiteral(
+                "UPDATE chat_windows SET last_inbound_at = now() WHERE number = '27820000001'"));
+            db.execOnce(
+                QStringLiteral("INSERT INTO chat_messages (ticket_id, from_number, message, direction, kind, "
+                               "status) VALUES (?, '27820000001', 'second', 'inbound', 'text', 'received')"),
+                {ticket});
+            db.execOnce(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        });
+        Events::sequence(db);
+        QSqlQuery q = db.execOnce(
+            QStringLiteral("SELECT event, data::text FROM chat_events WHERE seq > ? ORDER BY seq"), {before});
+        QStringList events;
+        QJsonObject conversation;
+        while (q.next()) {
+            events << q.value(0).toString();
+            if (q.value(0).toString() == QLatin1String("conversation.updated"))
+                conversation = QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object();
+        }
+        QCOMPARE(events.join(QLatin1Char(',')), QStringLiteral("message.created,conversation.updated"));
+        QCOMPARE(conversation.value(QStringLiteral("message_count")).toInt(), 2);
+        QCOMPARE(conversation.value(QStringLiteral("agent_requested")).toBool(), true);
+        db.execOnce(QStringLiteral("UPDATE tickets SET agent_requested = false WHERE id = ?"), {ticket});
+        Events::sequence(db);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_events WHERE event = 'conversation.updated' "
+                                     "AND seq > ?"),
+                      {before})
+                .toInt(),
+            2);
+    }
+
     void writesDescribeThemselves()
     {
         const DbParams params = TestCluster::instance().createDatabase();

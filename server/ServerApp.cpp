@@ -25,8 +25,6 @@
 #include "whatsapp/SandboxTransport.h"
 #include "whatsapp/WebhookForwarder.h"
 
-#include <QCoreApplication>
-#include <QHostInfo>
 #include <sodium.h>
 
 ServerApp::ServerApp(const Config &config, QObject *parent)
@@ -95,9 +93,7 @@ bool ServerApp::start(QString *error)
         if (recovered > 0)
             qCInfo(lcWebhook) << "Processed" << recovered << "webhook bodies stored before a stop";
         m_startSeq = Events::sequence(db);
-        db.exec(QStringLiteral("INSERT INTO server_instances (id, hostname, pid) VALUES (?::uuid, ?, ?)"),
-                {m_instanceId.toString(QUuid::WithoutBraces), QHostInfo::localHostName(),
-                 qint64(QCoreApplication::applicationPid())});
+        StreamHub::recordInstance(db, m_instanceId.toString(QUuid::WithoutBraces));
     } catch (const DbError &e) {
         *error = e.message();
         return false;

@@ -505,11 +505,7 @@ void StreamHub::heartbeat()
                 return ended;
             try {
                 db.transaction([&] {
-                    db.exec(
-                        QStringLiteral(
-                            "INSERT INTO server_instances (id, hostname, pid) VALUES (?::uuid, ?, ?) "
-                            "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()"),
-                        {instance, QHostInfo::localHostName(), qint64(QCoreApplication::applicationPid())});
+                    recordInstance(db, instance);
                     db.exec(QStringLiteral("DELETE FROM agent_presence WHERE instance_id = ?::uuid AND NOT "
                                            "(connection_id = ANY (?::bigint[]))"),
                             {instance, connections});
@@ -551,6 +547,13 @@ void StreamHub::heartbeat()
                                  QStringLiteral("Your session has ended: sign in again"));
                 }
         });
+}
+
+void StreamHub::recordInstance(Db &db, const QString &instanceId)
+{
+    db.exec(QStringLiteral("INSERT INTO server_instances (id, hostname, pid) VALUES (?::uuid, ?, ?) "
+                           "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()"),
+            {instanceId, QHostInfo::localHostName(), qint64(QCoreApplication::applicationPid())});
 }
 
 void StreamHub::refreshPresence()

@@ -16,6 +16,7 @@
 #include <memory>
 
 class Auth;
+class Db;
 class DbPool;
 
 // The event stream of GET /api/chat/stream (API.md): every console's WebSocket, the recent events kept
@@ -60,6 +61,8 @@ public:
     void restart(qint64 latest);
     // Some instance's consoles changed: read the online list again and tell the consoles if it differs.
     void refreshPresence();
+    // Writes this instance's row with a fresh heartbeat (at start, then every presenceIntervalMs).
+    static void recordInstance(Db &db, const QString &instanceId);
     // Removes this instance's presence (a clean stop).
     void shutdown();
 

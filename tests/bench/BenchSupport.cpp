@@ -1,11 +1,15 @@
 #include "BenchSupport.h"
 
 #include "db/Db.h"
+#include "db/EmbeddedPostgres.h"
+#include "db/Migrator.h"
 #include "http/WebhookRoutes.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
+#include <QTextStream>
 #include <algorithm>
+#include <sys/stat.h>
 
 namespace Bench {
 
@@ -43,8 +47,43 @@ QByteArray webhookRequest(const QByteArray &payload, const QByteArray &secret)
            "\r\nContent-Length: " + QByteArray::number(payload.size()) + "\r\n\r\n" + payload;
 }
 
-quint16 startServer(QProcess &server, const QProcessEnvironment &environment)
+Cluster::Cluster()
+    : m_dir(QDir::tempPath() + QStringLiteral("/liftline-bench-XXXXXX"))
 {
+    ::chmod(QFile::encodeName(m_dir.path()).constData(), 0755); // the cluster's account must get in
+}
+
+Cluster::~Cluster() = default;
+
+bool Cluster::start(const QStringList &settings)
+{
+    EmbeddedPostgres::Options options;
+    options.dataDir = m_dir.filePath(QStringLiteral("pgdata"));
+    options.settings = settings; // durable: fsync on, as in production
+    m_pg = std::make_unique<EmbeddedPostgres>(options);
+    QString error;
+    if (!m_pg->start(&error)) {
+        QTextStream(stderr) << error << '\n';
+        return false;
+    }
+    Db db(m_pg->params(), QStringLiteral("bench-migrate"));
+    Migrator::migrate(db);
+    return true;
+}
+
+DbParams Cluster::params() const
+{
+    return m_pg->params();
+}
+
+quint16 startServer(QProcess &server, const Cluster &cluster, const QByteArray &secret,
+                    const QList<std::pair<QString, QString>> &extra)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("DATABASE_URL"), cluster.params().toUrl());
+    environment.insert(QStringLiteral("WHATSAPP_APP_SECRET"), QString::fromLatin1(secret));
+    for (const auto &[name, value] : extra)
+        environment.insert(name, value);
     server.setProcessEnvironment(environment);
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     server.start(QStringLiteral(LIFTLINE_SERVER_BIN),
@@ -57,6 +96,7 @@ quint16 startServer(QProcess &server, const QProcessEnvironment &environment)
         if (m.hasMatch())
             return quint16(m.captured(1).toUInt());
     }
+    QTextStream(stderr) << "liftline-server did not start\n";
     return 0;
 }
 

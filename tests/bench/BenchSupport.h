@@ -4,12 +4,37 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <memory>
 #include <vector>
 
+#include "db/DbParams.h"
+
 class Db;
+class EmbeddedPostgres;
 
 // What the benchmarks share: technicians to write as, signed webhook bodies, the server as a process.
 namespace Bench {
+
+// A private PostgreSQL with fsync on (as in production) in a fresh temporary folder, migrated.
+class Cluster {
+public:
+    Cluster();
+    ~Cluster();
+    // `settings` as EmbeddedPostgres::Options takes them; false (and a line on stderr) when it did not start.
+    bool start(const QStringList &settings = {});
+    DbParams params() const;
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<EmbeddedPostgres> m_pg;
+};
+
+// liftline-server on the cluster, taking webhooks signed with `secret` (and `extra` variables); returns the
+// port, 0 (and a line on stderr) when it did not start.
+quint16 startServer(QProcess &server, const Cluster &cluster, const QByteArray &secret,
+                    const QList<std::pair<QString, QString>> &extra = {});
 
 // n lifts, each with one linked technician (2782NNNNNNN) and one open ticket.
 void seedTechnicians(Db &db, int n);
@@ -17,8 +42,6 @@ void seedTechnicians(Db &db, int n);
 QByteArray webhookBody(const QString &wamid, int technician);
 // The whole HTTP request for a signed POST /webhooks/whatsapp.
 QByteArray webhookRequest(const QByteArray &payload, const QByteArray &secret);
-// Starts liftline-server on a free port with `environment`; returns the port, 0 when it did not start.
-quint16 startServer(QProcess &server, const QProcessEnvironment &environment);
 // The q-quantile (0..1) of v.
 double percentile(std::vector<double> v, double q);
 

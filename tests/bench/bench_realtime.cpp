@@ -7,10 +7,9 @@
 // and the benchmark does not spend the machine's two cores parsing what it does not measure.
 
 #include "BenchSupport.h"
+#include "StreamClient.h"
 #include "db/Db.h"
-#include "db/EmbeddedPostgres.h"
 #include "db/Events.h"
-#include "db/Migrator.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -18,12 +17,9 @@
 #include <QHash>
 #include <QNetworkRequest>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
 #include <QWebSocket>
-
-#include <sys/stat.h>
 
 namespace {
 
@@ -82,13 +78,8 @@ class DrainingConsole : public QObject {
 public:
     DrainingConsole(quint16 port, qint64 after)
     {
-        connect(&m_socket, &QTcpSocket::connected, this, [this] {
-            m_socket.write(
-                "GET /api/chat/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: "
-                "Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
-                "13\r\nX-Admin-Token: " +
-                adminToken + "\r\n\r\n");
-        });
+        connect(&m_socket, &QTcpSocket::connected, this,
+                [this] { m_socket.write(rawUpgradeRequest("X-Admin-Token: " + adminToken)); });
         connect(&m_socket, &QTcpSocket::readyRead, this, [this, after] {
             const QByteArray data = m_socket.readAll();
             bytes += data.size();
@@ -97,18 +88,8 @@ public:
             m_handshake += data;
             if (!m_handshake.contains("\r\n\r\n"))
                 return;
-            // Upgraded: the resume frame, masked as a client must.
             m_upgraded = true;
-            const QByteArray payload =
-                QStringLiteral("{\"type\":\"resume\",\"after\":%1}").arg(after).toUtf8();
-            QByteArray frame;
-            frame.append(char(0x81));
-            frame.append(char(0x80 | payload.size()));
-            const QByteArray mask("\x01\x02\x03\x04", 4);
-            frame.append(mask);
-            for (qsizetype i = 0; i < payload.size(); ++i)
-                frame.append(char(payload.at(i) ^ mask.at(i % 4)));
-            m_socket.write(frame);
+            m_socket.write(maskedResumeFrame(after));
         });
         connect(&m_socket, &QTcpSocket::disconnected, this, [this] { closed = true; });
         m_socket.connectToHost(QHostAddress::LocalHost, port);
@@ -238,31 +219,18 @@ int main(int argc, char *argv[])
     const int total = warmup + rate * parser.value(QStringLiteral("seconds")).toInt();
     benchClock.start();
 
-    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/liftline-bench-XXXXXX"));
-    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
-    EmbeddedPostgres::Options options;
-    options.dataDir = dir.filePath(QStringLiteral("pgdata"));
-    EmbeddedPostgres pg(options); // durable: fsync on, as in production
-    QString error;
-    if (!pg.start(&error)) {
-        QTextStream(stderr) << error << '\n';
+    Bench::Cluster cluster;
+    if (!cluster.start())
         return 1;
-    }
-    Db db(pg.params(), QStringLiteral("bench"));
-    Migrator::migrate(db);
+    Db db(cluster.params(), QStringLiteral("bench"));
     const int technicians = 200;
     Bench::seedTechnicians(db, technicians);
 
     QProcess server;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DATABASE_URL"), pg.params().toUrl());
-    env.insert(QStringLiteral("WHATSAPP_APP_SECRET"), QString::fromLatin1(secret));
-    env.insert(QStringLiteral("ADMIN_TOKEN"), QString::fromLatin1(adminToken));
-    const quint16 port = Bench::startServer(server, env);
-    if (port == 0) {
-        QTextStream(stderr) << "liftline-server did not start\n";
+    const quint16 port = Bench::startServer(
+        server, cluster, secret, {{QStringLiteral("ADMIN_TOKEN"), QString::fromLatin1(adminToken)}});
+    if (port == 0)
         return 1;
-    }
 
     out << "Webhook returned -> message.created on a console, " << rate
         << " inbound messages/s, PostgreSQL with "

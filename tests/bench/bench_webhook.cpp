@@ -5,8 +5,6 @@
 
 #include "BenchSupport.h"
 #include "db/Db.h"
-#include "db/EmbeddedPostgres.h"
-#include "db/Migrator.h"
 #include "http/WebhookRoutes.h"
 
 #include <QCommandLineParser>
@@ -16,12 +14,10 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTextStream>
 #include <QThread>
 
 #include <algorithm>
-#include <sys/stat.h>
 
 namespace {
 
@@ -112,36 +108,22 @@ int main(int argc, char *argv[])
     parser.process(app);
     const int perRound = parser.value(QStringLiteral("messages")).toInt();
 
-    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/liftline-bench-XXXXXX"));
-    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
-    EmbeddedPostgres::Options options;
-    options.dataDir = dir.filePath(QStringLiteral("pgdata"));
     const bool profile = parser.isSet(QStringLiteral("profile"));
-    if (profile)
-        options.settings << QStringLiteral("shared_preload_libraries=pg_stat_statements")
-                         << QStringLiteral("pg_stat_statements.track=all");
-    EmbeddedPostgres pg(options); // durable: fsync on, as in production
-    QString error;
-    if (!pg.start(&error)) {
-        QTextStream(stderr) << error << '\n';
+    Bench::Cluster cluster;
+    if (!cluster.start(profile ? QStringList{QStringLiteral("shared_preload_libraries=pg_stat_statements"),
+                                             QStringLiteral("pg_stat_statements.track=all")}
+                               : QStringList{}))
         return 1;
-    }
-    Db db(pg.params(), QStringLiteral("bench"));
-    Migrator::migrate(db);
+    Db db(cluster.params(), QStringLiteral("bench"));
     if (profile)
         db.execOnce(QStringLiteral("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"));
     const int technicians = 200;
     Bench::seedTechnicians(db, technicians);
 
     QProcess server;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DATABASE_URL"), pg.params().toUrl());
-    env.insert(QStringLiteral("WHATSAPP_APP_SECRET"), QString::fromLatin1(secret));
-    const quint16 port = Bench::startServer(server, env);
-    if (port == 0) {
-        QTextStream(stderr) << "liftline-server did not start\n";
+    const quint16 port = Bench::startServer(server, cluster, secret);
+    if (port == 0)
         return 1;
-    }
 
     out << "Inbound webhook, single-message signed bodies, PostgreSQL with fsync on:\n";
     for (const QString &level : parser.value(QStringLiteral("senders")).split(QLatin1Char(','))) {

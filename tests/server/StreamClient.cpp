@@ -95,6 +95,26 @@ bool StreamClient::waitClosed(int timeoutMs)
     return waitFor([this] { return m_closed; }, timeoutMs);
 }
 
+QByteArray rawUpgradeRequest(const QByteArray &credentialHeader)
+{
+    return "GET /api/chat/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+           credentialHeader + "\r\n\r\n";
+}
+
+QByteArray maskedResumeFrame(qint64 after)
+{
+    const QByteArray payload = QStringLiteral("{\"type\":\"resume\",\"after\":%1}").arg(after).toUtf8();
+    const QByteArray mask("\x11\x22\x33\x44", 4);
+    QByteArray frame;
+    frame.append(char(0x81));                  // final text frame
+    frame.append(char(0x80 | payload.size())); // masked, short length
+    frame.append(mask);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        frame.append(char(payload.at(i) ^ mask.at(i % 4)));
+    return frame;
+}
+
 bool consecutive(const QList<qint64> &seqs, qint64 first, qint64 last, QString *why)
 {
     qint64 expected = first;

@@ -49,5 +49,11 @@ private:
     QString m_closeReason;
 };
 
+// For clients that speak the protocol by hand (a frozen console, the benchmark's draining ones): the upgrade
+// request with one credential header ("Authorization: Bearer ..."), and the resume frame masked as a
+// client must send it.
+QByteArray rawUpgradeRequest(const QByteArray &credentialHeader);
+QByteArray maskedResumeFrame(qint64 after);
+
 // seqs has every number from first to last exactly once, in increasing order.
 bool consecutive(const QList<qint64> &seqs, qint64 first, qint64 last, QString *why);

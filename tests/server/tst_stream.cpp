@@ -62,11 +62,7 @@ public:
         m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
         m_socket.connectToHost(QHostAddress::LocalHost, port);
         m_socket.waitForConnected(5000); // completed by the kernel: no need for the server's event loop
-        m_socket.write(
-            "GET /api/chat/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: "
-            "Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
-            "13\r\nAuthorization: Bearer " +
-            token + "\r\n\r\n");
+        m_socket.write(rawUpgradeRequest("Authorization: Bearer " + token));
         m_socket.flush();
         // The server's 101, then nothing more is read: the buffers between us fill up.
         QByteArray answer;
@@ -84,15 +80,7 @@ public:
     // Sends the resume frame, masked as a client must.
     void resume(qint64 after)
     {
-        const QByteArray payload = QStringLiteral("{\"type\":\"resume\",\"after\":%1}").arg(after).toUtf8();
-        QByteArray frame;
-        frame.append(char(0x81));
-        frame.append(char(0x80 | payload.size()));
-        const QByteArray mask("\x11\x22\x33\x44", 4);
-        frame.append(mask);
-        for (qsizetype i = 0; i < payload.size(); ++i)
-            frame.append(char(payload.at(i) ^ mask.at(i % 4)));
-        m_socket.write(frame);
+        m_socket.write(maskedResumeFrame(after));
         m_socket.flush();
     }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }

@@ -138,6 +138,17 @@ HttpTransport::Settings settingsFor(const FakeWhatsApp &fake, HttpTransport::Kin
     return s;
 }
 
+// The server sending through `fake` as its bridge, with a webhook secret (a real transport needs one).
+Config bridgeConfig(const FakeWhatsApp &fake)
+{
+    Config config = TestServer::defaultConfig();
+    config.transport = QStringLiteral("bridge");
+    config.bridgeBaseUrl = fake.url().toString();
+    config.bridgeApiKey = QStringLiteral("bridge-key");
+    config.whatsappAppSecret = QStringLiteral("test-app-secret");
+    return config;
+}
+
 } // namespace
 
 // The bridge and Graph API transports against a fake WhatsApp over loopback: success, refusals, rate
@@ -305,11 +316,7 @@ private Q_SLOTS:
         Seed::registry(db);
         const int ticket = Seed::openTicket(db);
         Seed::technicianWrote(db, ticket);
-        Config config = TestServer::defaultConfig();
-        config.transport = QStringLiteral("bridge");
-        config.bridgeBaseUrl = fake.url().toString();
-        config.bridgeApiKey = QStringLiteral("bridge-key");
-        config.whatsappAppSecret = QStringLiteral("test-app-secret");
+        const Config config = bridgeConfig(fake);
         TestServer server(params, config);
         QCOMPARE(server.app().transport()->name(), QStringLiteral("bridge"));
         const HttpResult ok = server.http().postJson(QStringLiteral("/api/chat/%1/send").arg(ticket),
@@ -348,11 +355,7 @@ private Q_SLOTS:
         Seed::registry(db);
         const int ticket = Seed::openTicket(db);
         Seed::technicianWrote(db, ticket);
-        Config config = TestServer::defaultConfig();
-        config.transport = QStringLiteral("bridge");
-        config.bridgeBaseUrl = fake.url().toString();
-        config.bridgeApiKey = QStringLiteral("bridge-key");
-        config.whatsappAppSecret = QStringLiteral("test-app-secret");
+        const Config config = bridgeConfig(fake);
         TestServer server(params, config);
 
         QNetworkAccessManager whatsapp;

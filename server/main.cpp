@@ -57,6 +57,15 @@ int main(int argc, char *argv[])
     ::mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
     ::mallopt(M_TOP_PAD, 16 * 1024 * 1024);
 
+    // Qt's plain Unix event loop rather than GLib's. Every write to a console's socket turns its write
+    // notifier on and off again; GLib keeps the notifiers in a list it searches each time, so with 500
+    // consoles the fan-out of each event spent as much time there as in Qt's WebSocket code (measured with
+    // perf: 12% of the main thread). The Unix dispatcher keeps them in a hash: with it the main thread fell
+    // from 85% to 77% of a core and the 500-console p99 by a third. QT_NO_GLIB set but empty in the
+    // environment brings GLib back.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
+
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("liftline-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIFTLINE_VERSION));

@@ -5,6 +5,7 @@
 #include <QHttpServerRequest>
 #include <QMetaEnum>
 #include <QTcpServer>
+#include <QTcpSocket>
 
 static QByteArray methodName(QHttpServerRequest::Method method)
 {
@@ -27,6 +28,31 @@ static QByteArray methodName(QHttpServerRequest::Method method)
         return "OTHER";
     }
 }
+
+namespace {
+
+// Every accepted connection sends without Nagle's delay. The event stream writes small frames one after
+// another; with Nagle on, each waited for the client's delayed ACK of the one before (up to 40 ms on
+// Linux): a single idle console measured p50 13 ms and p99 42 ms from the server's send to its receipt.
+class LowDelayTcpServer : public QTcpServer {
+public:
+    using QTcpServer::QTcpServer;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            qCWarning(lcHttp) << "could not take a connection:" << socket->errorString();
+            delete socket;
+            return;
+        }
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        addPendingConnection(socket);
+    }
+};
+
+} // namespace
 
 void Reply::send(const HttpResponse &response)
 {
@@ -63,7 +89,7 @@ void HttpServer::route(const QByteArray &method, const QString &pattern, Handler
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto *tcp = new QTcpServer(this);
+    auto *tcp = new LowDelayTcpServer(this);
     // The default backlog of 50 overflows under bursts of new connections.
     tcp->setListenBacklogSize(1024);
     if (!tcp->listen(address, port)) {

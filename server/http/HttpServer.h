@@ -23,6 +23,8 @@ public:
     void send(const HttpResponse &response);
     bool isSent() const { return m_sent; }
     bool clientGone() const { return !m_socket; }
+    // The connection the request came on (null once it is gone).
+    QTcpSocket *socket() const { return m_socket; }
 
 private:
     friend class HttpServer;

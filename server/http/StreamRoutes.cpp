@@ -12,15 +12,18 @@ void install(HttpServer &server, ApiContext &ctx, StreamHub &hub, const EventLis
 {
     // QtHttpServer 6.4 hands a WebSocket upgrade over only when a route matches and writes nothing; the
     // credentials are checked after the takeover (StreamHub closes with 1008 before any frame).
-    server.route("GET", QStringLiteral("/api/chat/stream"), [](const HttpRequest &request, ReplyPtr reply) {
-        if (request.header("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
-            return;
-        HttpResponse r = HttpResponse::error(
-            426, QStringLiteral("upgrade_required"),
-            QStringLiteral("/api/chat/stream is a WebSocket: connect with a WebSocket client"));
-        r.headers.append(std::pair<QByteArray, QByteArray>("Upgrade", "websocket"));
-        reply->send(r);
-    });
+    server.route("GET", QStringLiteral("/api/chat/stream"),
+                 [&hub](const HttpRequest &request, ReplyPtr reply) {
+                     if (request.header("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+                         hub.expectUpgrade(reply->socket());
+                         return;
+                     }
+                     HttpResponse r = HttpResponse::error(
+                         426, QStringLiteral("upgrade_required"),
+                         QStringLiteral("/api/chat/stream is a WebSocket: connect with a WebSocket client"));
+                     r.headers.append(std::pair<QByteArray, QByteArray>("Upgrade", "websocket"));
+                     reply->send(r);
+                 });
     QObject::connect(&server, &HttpServer::newWebSocketConnection, &hub, [&server, &hub] {
         while (server.hasPendingWebSocketConnections())
             hub.adopt(server.nextPendingWebSocketConnection());

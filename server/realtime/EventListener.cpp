@@ -44,6 +44,34 @@ EventListener::~EventListener()
     }
 }
 
+StreamEvent::StreamEvent(qint64 number, const QString &json)
+    : seq(number)
+{
+    const QByteArray payload = json.toUtf8();
+    const auto size = quint64(payload.size());
+    wire.reserve(payload.size() + 10);
+    wire.append(char(0x81)); // FIN, text
+    if (size < 126) {
+        wire.append(char(size));
+    } else if (size <= 0xffff) {
+        wire.append(char(126));
+        wire.append(char(size >> 8));
+        wire.append(char(size & 0xff));
+    } else {
+        wire.append(char(127));
+        for (int shift = 56; shift >= 0; shift -= 8)
+            wire.append(char((size >> shift) & 0xff));
+    }
+    wire.append(payload);
+}
+
+QString StreamEvent::text() const
+{
+    const auto length = quint8(wire.at(1));
+    const qsizetype header = length < 126 ? 2 : length == 126 ? 4 : 10;
+    return QString::fromUtf8(wire.constData() + header, wire.size() - header);
+}
+
 void EventListener::start(qint64 after)
 {
     m_last = after;
@@ -167,7 +195,7 @@ void EventListener::fetch()
                                       "ORDER BY seq LIMIT ?::integer"),
                        {m_last.load(), batchSize});
         while (q.next()) {
-            StreamEvent e{q.value(0).toLongLong(), q.value(1).toString()};
+            StreamEvent e(q.value(0).toLongLong(), q.value(1).toString());
             // Numbers are committed in order without gaps (one sequencer at a time), so this holds; if it
             // ever did not, stop here and read again rather than pass on a hole.
             if (e.seq != m_last.load() + 1) {

@@ -16,8 +16,13 @@ class Sequencer;
 
 // One numbered event as the stream sends it: the frame is built once, by the database.
 struct StreamEvent {
+    StreamEvent() = default;
+    StreamEvent(qint64 number, const QString &json);
     qint64 seq = 0;
-    QString frame;
+    // The whole WebSocket text frame, encoded once for every console: a server's frames are not masked
+    // (RFC 6455, 5.1), so the same bytes go to all of them.
+    QByteArray wire;
+    QString text() const; // the JSON it carries
 };
 
 // The server's ear on PostgreSQL: a dedicated connection on a thread of its own that LISTENs for

@@ -17,6 +17,8 @@
 namespace {
 
 constexpr int replayPage = 1000;
+// Events written to a console at a time from memory, in bytes (more when one event alone is larger).
+constexpr qsizetype batchBytes = 64 * 1024;
 constexpr int closeTryAgainLater = 1013; // RFC 6455 registry: "Try Again Later"
 
 struct AuthResult {
@@ -73,6 +75,7 @@ StreamHub::~StreamHub()
 void StreamHub::setLatest(qint64 latest)
 {
     m_ring.clear();
+    m_batchAfter = m_batchTo = -1;
     m_latest = latest;
 }
 
@@ -84,9 +87,28 @@ int StreamHub::liveCount() const
     return n;
 }
 
+int StreamHub::directCount() const
+{
+    int n = 0;
+    for (const Session *s : std::as_const(m_sessions))
+        n += s->wire ? 1 : 0;
+    return n;
+}
+
 StreamHub::Session *StreamHub::find(qint64 id) const
 {
     return m_sessions.value(id, nullptr);
+}
+
+void StreamHub::expectUpgrade(QTcpSocket *connection)
+{
+    m_upgrades.removeIf([](const Upgrade &u) { return !u.connection || u.since.elapsed() > 60000; });
+    if (!connection)
+        return;
+    Upgrade upgrade;
+    upgrade.connection = connection;
+    upgrade.since.start();
+    m_upgrades.append(upgrade);
 }
 
 void StreamHub::adopt(std::unique_ptr<QWebSocket> socket)
@@ -96,6 +118,18 @@ void StreamHub::adopt(std::unique_ptr<QWebSocket> socket)
     s->socket = socket.release();
     s->socket->setParent(this);
     s->remote = s->socket->peerAddress().toString();
+    for (qsizetype i = 0; i < m_upgrades.size(); ++i) {
+        const QPointer<QTcpSocket> &c = m_upgrades.at(i).connection;
+        if (c && c->peerPort() == s->socket->peerPort() && c->peerAddress() == s->socket->peerAddress() &&
+            c->state() == QAbstractSocket::ConnectedState) {
+            s->wire = c;
+            m_upgrades.removeAt(i);
+            break;
+        }
+    }
+    if (!s->wire)
+        qCWarning(lcStream).noquote() << "the connection under a console's WebSocket from" << s->remote
+                                      << "was not found: its events go through QWebSocket, one by one";
     const qint64 id = s->id;
     m_sessions.insert(id, s);
 
@@ -273,10 +307,38 @@ void StreamHub::pump(Session &s)
             return;
         }
         if (s.lastSent + 1 >= ringFirst) {
-            const StreamEvent &e = m_ring.at(size_t(s.lastSent + 1 - ringFirst));
-            if (!send(s, e.frame))
+            // From memory, in batches of about batchBytes; the newest events are framed once for all.
+            if (s.wire && s.state != State::Closing && s.lastSent == m_batchAfter && m_latest == m_batchTo) {
+                s.wire->write(m_batch);
+                s.lastSent = m_latest;
+                continue;
+            }
+            const auto first = size_t(s.lastSent + 1 - ringFirst);
+            size_t end = first;
+            qsizetype bytes = 0;
+            while (end < m_ring.size() && bytes < batchBytes)
+                bytes += m_ring.at(end++).wire.size();
+            if (!s.wire) {
+                for (size_t i = first; i < end; ++i) {
+                    if (!send(s, m_ring.at(i).text()))
+                        return;
+                    s.lastSent = m_ring.at(i).seq;
+                }
+                continue;
+            }
+            if (s.state == State::Closing)
                 return;
-            s.lastSent = e.seq;
+            QByteArray batch;
+            batch.reserve(bytes);
+            for (size_t i = first; i < end; ++i)
+                batch.append(m_ring.at(i).wire);
+            s.wire->write(batch);
+            if (end == m_ring.size()) {
+                m_batchAfter = s.lastSent;
+                m_batchTo = m_latest;
+                m_batch = batch;
+            }
+            s.lastSent = m_ring.at(end - 1).seq;
             continue;
         }
         // Older than what is kept in memory: a page from the database.
@@ -294,7 +356,7 @@ void StreamHub::pump(Session &s)
                                                "WHERE seq > ? AND seq <= ? ORDER BY seq"),
                                 {from, to});
                     while (q.next())
-                        page.append({q.value(0).toLongLong(), q.value(1).toString()});
+                        page.append(StreamEvent(q.value(0).toLongLong(), q.value(1).toString()));
                     q.finish();
                 } catch (const DbError &e) {
                     qCWarning(lcStream) << "replay page failed:" << e.message();
@@ -312,11 +374,8 @@ void StreamHub::pump(Session &s)
                                  QStringLiteral("Events could not be read; connect again and resume"));
                     return;
                 }
-                for (const StreamEvent &e : std::as_const(page)) {
-                    if (!send(*found, e.frame))
-                        return;
-                    found->lastSent = e.seq;
-                }
+                if (!sendEvents(*found, page.constData(), page.size()))
+                    return;
                 if (found->socket->bytesToWrite() > m_settings.maxBufferedBytes) {
                     found->blockedSince.start();
                     return;
@@ -353,6 +412,24 @@ void StreamHub::goLive(Session &s)
             qCWarning(lcStream) << "could not record a console as online:" << e.message();
         }
     });
+}
+
+bool StreamHub::sendEvents(Session &s, const StreamEvent *first, qsizetype count)
+{
+    if (s.state == State::Closing)
+        return false;
+    if (s.wire) {
+        QByteArray batch;
+        for (qsizetype i = 0; i < count; ++i)
+            batch.append(first[i].wire);
+        s.wire->write(batch);
+    } else {
+        for (qsizetype i = 0; i < count; ++i)
+            if (!send(s, first[i].text()))
+                return false;
+    }
+    s.lastSent = first[count - 1].seq;
+    return true;
 }
 
 bool StreamHub::send(Session &s, const QString &frame)
@@ -427,6 +504,7 @@ void StreamHub::addEvents(const QList<StreamEvent> &events)
             qCWarning(lcStream) << "event" << e.seq << "arrived after" << m_latest
                                 << "; replaying from the database";
             m_ring.clear();
+            m_batchAfter = m_batchTo = -1;
         }
         m_latest = e.seq;
         m_ring.push_back(e);

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QUuid>
 #include <QWebSocket>
@@ -52,7 +53,10 @@ public:
 
     // Events numbered up to `latest` exist already: the first live event is latest + 1.
     void setLatest(qint64 latest);
-    // Takes over a socket the HTTP server upgraded on /api/chat/stream; `remote` for the logs.
+    // The connection of an upgrade request on /api/chat/stream, before the HTTP server hands it to the
+    // WebSocket server: adopt() then writes events straight to it (see Session::wire).
+    void expectUpgrade(QTcpSocket *connection);
+    // Takes over a socket the HTTP server upgraded on /api/chat/stream.
     void adopt(std::unique_ptr<QWebSocket> socket);
     // Consecutive events in order, from the listener.
     void addEvents(const QList<StreamEvent> &events);
@@ -68,6 +72,8 @@ public:
 
     int connectionCount() const { return int(m_sessions.size()); }
     int liveCount() const;
+    // Consoles whose events are written straight to their connection (Session::wire).
+    int directCount() const;
     quint64 slowClosed() const { return m_slowClosed; }
     quint64 deadClosed() const { return m_deadClosed; }
     qint64 latest() const { return m_latest; }
@@ -77,6 +83,12 @@ private:
     struct Session {
         qint64 id = 0;
         QWebSocket *socket = nullptr; // owned by the hub (its parent)
+        // The TCP connection under `socket`. Events, already framed (StreamEvent::wire), are written to it
+        // directly: one shared buffer per console per batch instead of a conversion, a header and a
+        // payload write per event and console. QWebSocket writes its own frames (pings, close, ready) to
+        // the same connection in call order, whole frames each. Null if it could not be matched, and
+        // then events go through `socket`.
+        QPointer<QTcpSocket> wire;
         State state = State::Authenticating;
         Principal principal;
         QString remote;
@@ -94,6 +106,7 @@ private:
     void onText(qint64 id, const QString &text);
     void beginReplay(Session &s, qint64 after);
     void pump(Session &s);
+    bool sendEvents(Session &s, const StreamEvent *first, qsizetype count);
     void goLive(Session &s);
     bool send(Session &s, const QString &frame);
     void closeSession(Session &s, int code, const QString &reason);
@@ -110,6 +123,15 @@ private:
     QUuid m_instanceId;
     Settings m_settings;
     std::deque<StreamEvent> m_ring; // consecutive, ending at m_latest
+    // The newest events as one buffer, for the live consoles that all need the same ones.
+    qint64 m_batchAfter = -1;
+    qint64 m_batchTo = -1;
+    QByteArray m_batch;
+    struct Upgrade {
+        QPointer<QTcpSocket> connection;
+        QElapsedTimer since;
+    };
+    QList<Upgrade> m_upgrades;
     qint64 m_latest = 0;
     quint64 m_epoch = 0; // changes when the event table starts over
     QHash<qint64, Session *> m_sessions;

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "RequestError.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+#include <QUrlQuery>
+#include <functional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+// The console's REST client for liftline-server (API.md). Every call names a context object: its
+// callbacks run only while that object lives, so no answer ever reaches a closed window.
+class ApiClient : public QObject {
+    Q_OBJECT
+public:
+    using Ok = std::function<void(const QJsonObject &)>;
+    using Failed = std::function<void(const RequestError &)>;
+
+    explicit ApiClient(QObject *parent = nullptr);
+
+    void setBaseUrl(const QUrl &url);
+    QUrl baseUrl() const { return m_base; }
+    void setToken(const QByteArray &token) { m_token = token; }
+    QByteArray token() const { return m_token; }
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+
+    void get(const QString &path, const QUrlQuery &query, QObject *context, Ok ok, Failed failed);
+    void post(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed);
+
+    // The routes the console uses.
+    void login(const QString &username, const QString &password, QObject *context, Ok ok, Failed failed);
+    void logout();
+    void conversations(QObject *context, Ok ok, Failed failed);
+    // The newest `limit` messages before message id `before` (0: the newest).
+    void messages(int ticketId, int limit, qint64 before, QObject *context, Ok ok, Failed failed);
+    void send(int ticketId, const QString &text, const QString &clientMessageId, QObject *context, Ok ok,
+              Failed failed);
+    void markRead(int ticketId, QObject *context, Ok ok, Failed failed);
+    void acknowledge(int ticketId, QObject *context, Ok ok, Failed failed);
+    void resolve(int ticketId, const QString &note, QObject *context, Ok ok, Failed failed);
+    void sendTemplate(int ticketId, QObject *context, Ok ok, Failed failed);
+    void unassigned(QObject *context, Ok ok, Failed failed);
+    void attach(qint64 unassignedId, int ticketId, QObject *context, Ok ok, Failed failed);
+
+    // Turns a finished reply into either a JSON object or an error in words.
+    static bool readAnswer(QNetworkReply *reply, QJsonObject *answer, RequestError *error);
+
+Q_SIGNALS:
+    // A request with a token was refused with 401: the session ended (expired, revoked, signed out).
+    void authenticationLost(const QString &message);
+
+private:
+    QUrl url(const QString &path, const QUrlQuery &query = {}) const;
+    void finish(QNetworkReply *reply, QObject *context, const Ok &ok, const Failed &failed);
+
+    QNetworkAccessManager *m_network;
+    QUrl m_base;
+    QByteArray m_token;
+    int m_timeoutMs = 20000;
+};

@@ -1,0 +1,170 @@
+#include "ConsoleSession.h"
+
+#include "ConsoleLogging.h"
+#include "ConversationListModel.h"
+#include "MessageModel.h"
+
+#include <QUuid>
+
+namespace {
+constexpr int pageSize = 100;
+}
+
+ConsoleSession::ConsoleSession(ApiClient *api, ConversationListModel *conversations, QObject *parent)
+    : QObject(parent)
+    , m_api(api)
+    , m_conversations(conversations)
+{
+    connect(&m_stream, &EventStream::eventReceived, this, &ConsoleSession::onEvent);
+    connect(&m_stream, &EventStream::resetRequested, this, [this] { loadSnapshot(true); });
+    connect(&m_stream, &EventStream::signedOut, this, &ConsoleSession::signedOut);
+    connect(m_api, &ApiClient::authenticationLost, this, &ConsoleSession::signedOut);
+}
+
+void ConsoleSession::start(const QString &agentName)
+{
+    m_agentName = agentName;
+    loadSnapshot(false);
+}
+
+void ConsoleSession::stop()
+{
+    m_stream.stop();
+    m_loaded = false;
+}
+
+QString ConsoleSession::newClientMessageId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+void ConsoleSession::loadSnapshot(bool resetStream)
+{
+    if (m_loading)
+        return;
+    m_loading = true;
+    m_api->conversations(
+        this,
+        [this, resetStream](const QJsonObject &answer) {
+            m_loading = false;
+            m_loaded = true;
+            m_conversations->reset(answer.value(QStringLiteral("conversations")).toArray());
+            const qint64 seq = answer.value(QStringLiteral("seq")).toInteger();
+            if (resetStream)
+                m_stream.resumeAfterReset(seq);
+            else
+                m_stream.start(m_api->baseUrl(), m_api->token(), seq);
+            if (m_openTicket > 0)
+                loadThread();
+        },
+        [this, resetStream](const RequestError &error) {
+            m_loading = false;
+            Q_EMIT snapshotFailed(error);
+            if (error.isAuthentication())
+                return;
+            // Try again shortly: an agent on shift should not have to press anything.
+            QTimer::singleShot(3000, this, [this, resetStream] { loadSnapshot(resetStream); });
+        });
+}
+
+void ConsoleSession::onEvent(qint64, const QString &event, int ticketId, const QJsonObject &data)
+{
+    if (event == QLatin1String("conversation.updated")) {
+        m_conversations->upsert(data);
+    } else if (event == QLatin1String("message.created") || event == QLatin1String("message.updated")) {
+        if (m_messages && ticketId == m_openTicket && ticketId > 0)
+            m_messages->upsert(data);
+    } else if (event == QLatin1String("agent.requested")) {
+        Q_EMIT agentRequested(ticketId, data);
+    }
+}
+
+void ConsoleSession::setOpenConversation(int ticketId, MessageModel *messages)
+{
+    m_openTicket = ticketId;
+    m_messages = messages;
+    if (!messages)
+        return;
+    const QJsonObject c = m_conversations->conversation(ticketId);
+    messages->setTechnicianName(c.value(QStringLiteral("contact_name")).toString());
+    messages->reset({}, false);
+    if (ticketId > 0)
+        loadThread();
+}
+
+void ConsoleSession::loadThread()
+{
+    const int ticket = m_openTicket;
+    m_api->messages(
+        ticket, pageSize, 0, this,
+        [this, ticket](const QJsonObject &answer) {
+            if (ticket != m_openTicket || !m_messages)
+                return;
+            m_messages->reset(answer.value(QStringLiteral("messages")).toArray(),
+                              answer.value(QStringLiteral("has_more")).toBool());
+            Q_EMIT threadLoaded(ticket);
+            // Opening a conversation marks it read (and takes a pending agent request).
+            m_api->markRead(ticket, this, nullptr, [this](const RequestError &e) {
+                Q_EMIT actionFailed(tr("Marking the conversation read"), e);
+            });
+        },
+        [this](const RequestError &e) { Q_EMIT actionFailed(tr("Loading the conversation"), e); });
+}
+
+void ConsoleSession::loadOlder()
+{
+    if (!m_messages || !m_messages->hasMore() || m_loadingOlder || m_openTicket <= 0)
+        return;
+    m_loadingOlder = true;
+    const int ticket = m_openTicket;
+    m_api->messages(
+        ticket, pageSize, m_messages->oldestId(), this,
+        [this, ticket](const QJsonObject &answer) {
+            m_loadingOlder = false;
+            if (ticket != m_openTicket || !m_messages)
+                return;
+            const QJsonArray older = answer.value(QStringLiteral("messages")).toArray();
+            m_messages->prependOlder(older, answer.value(QStringLiteral("has_more")).toBool());
+            Q_EMIT olderLoaded(ticket, int(older.size()));
+        },
+        [this](const RequestError &e) {
+            m_loadingOlder = false;
+            Q_EMIT actionFailed(tr("Loading older messages"), e);
+        });
+}
+
+QString ConsoleSession::send(const QString &text)
+{
+    const QString id = newClientMessageId();
+    m_pendingText.insert(id, text);
+    if (m_messages)
+        m_messages->addPending(text, id, m_agentName);
+    const int ticket = m_openTicket;
+    QPointer<MessageModel> messages(m_messages);
+    m_api->send(
+        ticket, text, id, this,
+        [this, messages, ticket, id](const QJsonObject &answer) {
+            m_pendingText.remove(id);
+            if (messages && ticket == m_openTicket)
+                messages->upsert(answer.value(QStringLiteral("chat_message")).toObject());
+        },
+        [this, messages, ticket, id](const RequestError &e) {
+            // 502 leaves the failed message in the thread with its reason (an event brings it); other
+            // refusals never stored it: the pending bubble shows why.
+            if (messages && ticket == m_openTicket)
+                messages->markFailed(id, e.message);
+        });
+    return id;
+}
+
+void ConsoleSession::retry(const QString &clientMessageId)
+{
+    QString text = m_pendingText.value(clientMessageId);
+    if (text.isEmpty() && m_messages) {
+        const int row = m_messages->rowOfClientId(clientMessageId);
+        if (row >= 0)
+            text = m_messages->index(row).data(MessageModel::TextRole).toString();
+    }
+    if (!text.isEmpty())
+        send(text); // a retry is a new send with a new id (API.md)
+}

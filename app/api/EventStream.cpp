@@ -1,0 +1,166 @@
+#include "EventStream.h"
+
+#include "ConsoleLogging.h"
+#include "WireTime.h"
+
+#include <QJsonDocument>
+#include <QNetworkRequest>
+#include <QRandomGenerator>
+
+EventStream::EventStream(QObject *parent)
+    : QObject(parent)
+{
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &EventStream::open);
+    m_silenceTimer.setSingleShot(true);
+    connect(&m_silenceTimer, &QTimer::timeout, this, [this] {
+        qCInfo(lcWs) << "nothing from the server for" << m_silenceMs << "ms: connecting again";
+        if (m_socket)
+            m_socket->abort();
+    });
+    // The server pings every 20 s; our own pings find a dead connection from this side too.
+    m_pingTimer.setInterval(15000);
+    connect(&m_pingTimer, &QTimer::timeout, this, [this] {
+        if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
+            m_socket->ping();
+    });
+}
+
+void EventStream::start(const QUrl &base, const QByteArray &token, qint64 after)
+{
+    stop();
+    m_url = base;
+    m_url.setScheme(base.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
+    QString path = base.path();
+    while (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    m_url.setPath(path + QStringLiteral("/api/chat/stream"));
+    m_token = token;
+    m_lastSeq = after;
+    m_attempt = 0;
+    open();
+}
+
+void EventStream::stop()
+{
+    m_retryTimer.stop();
+    m_silenceTimer.stop();
+    m_pingTimer.stop();
+    if (m_socket) {
+        QWebSocket *socket = m_socket;
+        m_socket = nullptr;
+        socket->disconnect(this);
+        socket->abort();
+        socket->deleteLater();
+    }
+    setState(State::Offline);
+}
+
+void EventStream::resumeAfterReset(qint64 seq)
+{
+    m_lastSeq = seq;
+    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
+        m_socket->sendTextMessage(QStringLiteral("{\"type\":\"resume\",\"after\":%1}").arg(seq));
+}
+
+void EventStream::dropConnection()
+{
+    if (m_socket)
+        m_socket->abort();
+}
+
+int EventStream::retryInSeconds() const
+{
+    return m_retryTimer.isActive() ? (m_retryTimer.remainingTime() + 999) / 1000 : 0;
+}
+
+void EventStream::open()
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->deleteLater();
+    }
+    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    connect(m_socket, &QWebSocket::connected, this, [this] {
+        qCDebug(lcWs) << "connected; resuming after" << m_lastSeq;
+        m_socket->sendTextMessage(QStringLiteral("{\"type\":\"resume\",\"after\":%1}").arg(m_lastSeq));
+        m_silenceTimer.start(m_silenceMs);
+        m_pingTimer.start();
+    });
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &EventStream::onText);
+    connect(m_socket, &QWebSocket::pong, this, [this] { m_silenceTimer.start(m_silenceMs); });
+    connect(m_socket, &QWebSocket::disconnected, this, &EventStream::onClosed);
+    QNetworkRequest request(m_url);
+    request.setRawHeader("Authorization", "Bearer " + m_token);
+    if (m_state != State::Reconnecting)
+        setState(State::Connecting);
+    m_socket->open(request);
+}
+
+void EventStream::onText(const QString &text)
+{
+    m_silenceTimer.start(m_silenceMs);
+    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+    const QString type = frame.value(QStringLiteral("type")).toString();
+    if (type == QLatin1String("event")) {
+        const qint64 seq = frame.value(QStringLiteral("seq")).toInteger();
+        if (seq <= m_lastSeq)
+            return; // already passed on (cannot happen with a correct server; harmless if it did)
+        m_lastSeq = seq;
+        Q_EMIT eventReceived(seq, frame.value(QStringLiteral("event")).toString(),
+                             frame.value(QStringLiteral("ticket_id")).toInt(),
+                             frame.value(QStringLiteral("data")).toObject());
+    } else if (type == QLatin1String("ready")) {
+        m_attempt = 0;
+        const QDateTime serverTime = WireTime::parse(frame.value(QStringLiteral("server_time")).toString());
+        if (serverTime.isValid())
+            m_clockOffsetMs = QDateTime::currentDateTimeUtc().msecsTo(serverTime);
+        setState(State::Live);
+        Q_EMIT ready(frame.value(QStringLiteral("seq")).toInteger(), serverTime);
+    } else if (type == QLatin1String("presence")) {
+        Q_EMIT presenceChanged(frame.value(QStringLiteral("online")).toArray());
+    } else if (type == QLatin1String("reset")) {
+        qCInfo(lcWs) << "the server cannot replay after" << m_lastSeq << ": reloading";
+        setState(State::Connecting);
+        Q_EMIT resetRequested();
+    }
+}
+
+void EventStream::onClosed()
+{
+    auto *socket = qobject_cast<QWebSocket *>(sender());
+    if (socket != m_socket)
+        return;
+    m_silenceTimer.stop();
+    m_pingTimer.stop();
+    const int code = int(socket->closeCode());
+    const QString reason = socket->closeReason();
+    m_socket = nullptr;
+    socket->deleteLater();
+    if (code == QWebSocketProtocol::CloseCodePolicyViolated) {
+        qCInfo(lcWs) << "the server ended the session:" << reason;
+        setState(State::SignedOut);
+        Q_EMIT signedOut(reason);
+        return;
+    }
+    qCInfo(lcWs) << "connection closed" << code << reason;
+    scheduleRetry();
+}
+
+void EventStream::scheduleRetry()
+{
+    const int shift = std::min(m_attempt, 10);
+    ++m_attempt;
+    qint64 delay = std::min<qint64>(qint64(m_firstBackoffMs) << shift, m_maxBackoffMs);
+    delay += QRandomGenerator::global()->bounded(qint64(delay / 5 + 1)); // consoles do not retry in step
+    setState(State::Reconnecting);
+    m_retryTimer.start(int(delay));
+}
+
+void EventStream::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}

@@ -1,0 +1,169 @@
+#include "ConversationListModel.h"
+
+#include "WireTime.h"
+
+#include <QJsonArray>
+
+ConversationListModel::ConversationListModel(QObject *parent)
+    : QAbstractListModel(parent)
+{}
+
+ConversationListModel::Row ConversationListModel::makeRow(const QJsonObject &json)
+{
+    Row r;
+    r.json = json;
+    r.id = json.value(QStringLiteral("id")).toInt();
+    r.lastMessageAt = WireTime::parse(json.value(QStringLiteral("last_message_at")).toString());
+    r.agentRequestedAt = WireTime::parse(json.value(QStringLiteral("agent_requested_at")).toString());
+    r.windowExpiresAt = WireTime::parse(json.value(QStringLiteral("window_expires_at")).toString());
+    r.createdAt = WireTime::parse(json.value(QStringLiteral("created_at")).toString());
+    r.waiting = json.value(QStringLiteral("agent_requested")).toBool() &&
+                json.value(QStringLiteral("acknowledged_at")).isNull() &&
+                json.value(QStringLiteral("status")).toString() == QLatin1String("open");
+    return r;
+}
+
+int ConversationListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant ConversationListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &r = m_rows.at(index.row());
+    const auto text = [&r](const char *key) { return r.json.value(QLatin1String(key)).toString(); };
+    switch (role) {
+    case Qt::DisplayRole:
+    case ReferenceRole:
+        return text("ticket_reference");
+    case TicketIdRole:
+        return r.id;
+    case TechnicianRole: {
+        const QString name = text("contact_name");
+        return name.isEmpty() ? text("contact_phone") : name;
+    }
+    case TechnicianNumberRole:
+        return text("contact_phone");
+    case LiftRole:
+        return text("lift_name");
+    case SiteRole:
+        return text("site_name");
+    case PreviewRole:
+        return text("last_message_preview").simplified();
+    case LastMessageAtRole:
+        return r.lastMessageAt;
+    case UnreadRole:
+        return r.json.value(QStringLiteral("unread_count")).toInt();
+    case IsOpenRole:
+        return text("status") == QLatin1String("open");
+    case WaitingRole:
+        return r.waiting;
+    case AgentRequestedAtRole:
+        return r.agentRequestedAt;
+    case AcknowledgedByRole:
+        return text("acknowledged_by");
+    case WindowExpiresAtRole:
+        return r.windowExpiresAt;
+    case CreatedAtRole:
+        return r.createdAt;
+    case ConversationRole:
+        return r.json;
+    case Qt::AccessibleTextRole: {
+        QString s =
+            tr("%1, %2, %3")
+                .arg(text("ticket_reference"), data(index, TechnicianRole).toString(), text("lift_name"));
+        if (r.waiting)
+            s = tr("Agent requested: %1").arg(s);
+        const int unread = r.json.value(QStringLiteral("unread_count")).toInt();
+        if (unread > 0)
+            s += tr(", %n unread", nullptr, unread);
+        return s;
+    }
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> ConversationListModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert({{TicketIdRole, "ticketId"},
+                  {ReferenceRole, "reference"},
+                  {TechnicianRole, "technician"},
+                  {TechnicianNumberRole, "technicianNumber"},
+                  {LiftRole, "lift"},
+                  {SiteRole, "site"},
+                  {PreviewRole, "preview"},
+                  {LastMessageAtRole, "lastMessageAt"},
+                  {UnreadRole, "unread"},
+                  {IsOpenRole, "isOpen"},
+                  {WaitingRole, "waiting"},
+                  {AgentRequestedAtRole, "agentRequestedAt"},
+                  {AcknowledgedByRole, "acknowledgedBy"},
+                  {WindowExpiresAtRole, "windowExpiresAt"},
+                  {CreatedAtRole, "createdAt"},
+                  {ConversationRole, "conversation"}});
+    return names;
+}
+
+void ConversationListModel::reset(const QJsonArray &conversations)
+{
+    beginResetModel();
+    m_rows.clear();
+    m_rowOfId.clear();
+    for (const QJsonValue &v : conversations) {
+        Row r = makeRow(v.toObject());
+        if (r.id <= 0 || m_rowOfId.contains(r.id))
+            continue;
+        m_rowOfId.insert(r.id, int(m_rows.size()));
+        m_rows.append(std::move(r));
+    }
+    endResetModel();
+    Q_EMIT countsChanged();
+}
+
+void ConversationListModel::upsert(const QJsonObject &conversation)
+{
+    Row r = makeRow(conversation);
+    if (r.id <= 0)
+        return;
+    const auto found = m_rowOfId.constFind(r.id);
+    if (found != m_rowOfId.cend()) {
+        const int row = *found;
+        m_rows[row] = std::move(r);
+        Q_EMIT dataChanged(index(row), index(row));
+    } else {
+        const int row = int(m_rows.size());
+        beginInsertRows({}, row, row);
+        m_rowOfId.insert(r.id, row);
+        m_rows.append(std::move(r));
+        endInsertRows();
+    }
+    Q_EMIT countsChanged();
+}
+
+int ConversationListModel::rowOf(int ticketId) const
+{
+    return m_rowOfId.value(ticketId, -1);
+}
+
+QJsonObject ConversationListModel::conversation(int ticketId) const
+{
+    const int row = rowOf(ticketId);
+    return row < 0 ? QJsonObject() : m_rows.at(row).json;
+}
+
+int ConversationListModel::waitingCount() const
+{
+    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.waiting; }));
+}
+
+int ConversationListModel::unreadCount() const
+{
+    int n = 0;
+    for (const Row &r : m_rows)
+        n += r.json.value(QStringLiteral("unread_count")).toInt();
+    return n;
+}

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+
+// The open conversations (tickets) as the server lists them, kept current by upserting each
+// conversation.updated event by id. Rows stay in arrival order; ConversationFilterModel sorts them into
+// the emergency lane and the rest, and filters.
+class ConversationListModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role {
+        TicketIdRole = Qt::UserRole + 1, // int
+        ReferenceRole,                   // ticket_reference
+        TechnicianRole,                  // contact_name (or the number when the name is unknown)
+        TechnicianNumberRole,            // contact_phone
+        LiftRole,                        // lift_name ("site - building")
+        SiteRole,                        // site_name
+        PreviewRole,                     // last_message_preview, one line
+        LastMessageAtRole,               // QDateTime (UTC), invalid when no message yet
+        UnreadRole,                      // unread_count
+        IsOpenRole,                      // status == open
+        WaitingRole,                     // an agent request not yet acknowledged: the emergency lane
+        AgentRequestedAtRole,            // QDateTime of the request, for the waiting clock
+        AcknowledgedByRole,              // who took the request
+        WindowExpiresAtRole,             // QDateTime the 24-hour window closes; invalid if never opened
+        CreatedAtRole,                   // QDateTime the ticket opened
+        ConversationRole,                // the whole JSON object, as the server sent it
+    };
+    Q_ENUM(Role)
+
+    explicit ConversationListModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // Replaces everything with a snapshot (GET /api/chat/conversations).
+    void reset(const QJsonArray &conversations);
+    // Inserts or updates one conversation by its id.
+    void upsert(const QJsonObject &conversation);
+    // The row of a ticket, or -1.
+    int rowOf(int ticketId) const;
+    QJsonObject conversation(int ticketId) const;
+
+    // Conversations waiting for an agent, and unread inbound messages, over all rows.
+    int waitingCount() const;
+    int unreadCount() const;
+
+Q_SIGNALS:
+    // The totals above changed.
+    void countsChanged();
+
+private:
+    struct Row {
+        QJsonObject json;
+        int id = 0;
+        QDateTime lastMessageAt;
+        QDateTime agentRequestedAt;
+        QDateTime windowExpiresAt;
+        QDateTime createdAt;
+        bool waiting = false;
+    };
+    static Row makeRow(const QJsonObject &json);
+
+    QList<Row> m_rows;
+    QHash<int, int> m_rowOfId;
+};

@@ -1,0 +1,237 @@
+#include "MessageModel.h"
+
+#include "WireTime.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+MessageModel::MessageModel(QObject *parent)
+    : QAbstractListModel(parent)
+{}
+
+MessageModel::Row MessageModel::makeRow(const QJsonObject &json)
+{
+    Row r;
+    r.json = json;
+    r.id = json.value(QStringLiteral("id")).toInteger();
+    r.time = WireTime::parse(json.value(QStringLiteral("wa_timestamp")).toString());
+    if (!r.time.isValid())
+        r.time = WireTime::parse(json.value(QStringLiteral("created_at")).toString());
+    if (!r.time.isValid())
+        r.time = QDateTime::currentDateTimeUtc();
+    r.localDay = r.time.toLocalTime();
+    return r;
+}
+
+int MessageModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+bool MessageModel::showDay(int row) const
+{
+    return row == 0 || m_rows.at(row).localDay.date() != m_rows.at(row - 1).localDay.date();
+}
+
+bool MessageModel::showAuthor(int row) const
+{
+    if (showDay(row))
+        return true;
+    const QJsonObject &a = m_rows.at(row - 1).json;
+    const QJsonObject &b = m_rows.at(row).json;
+    return a.value(QStringLiteral("direction")) != b.value(QStringLiteral("direction")) ||
+           a.value(QStringLiteral("agent_name")) != b.value(QStringLiteral("agent_name")) ||
+           m_rows.at(row - 1).time.secsTo(m_rows.at(row).time) > 5 * 60;
+}
+
+QVariant MessageModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const int row = index.row();
+    const Row &r = m_rows.at(row);
+    const auto text = [&r](const char *key) { return r.json.value(QLatin1String(key)).toString(); };
+    const bool outbound = text("direction") == QLatin1String("outbound");
+    switch (role) {
+    case Qt::DisplayRole:
+    case TextRole:
+        return text("message");
+    case MessageIdRole:
+        return r.id;
+    case OutboundRole:
+        return outbound;
+    case AuthorRole: {
+        if (outbound) {
+            const QString agent = text("agent_name");
+            return agent.isEmpty() ? tr("Liftline") : agent;
+        }
+        return m_technician.isEmpty() ? text("from_number") : m_technician;
+    }
+    case TimeRole:
+        return r.time;
+    case StatusRole:
+        return text("status");
+    case ErrorRole: {
+        const QJsonObject error = r.json.value(QStringLiteral("error")).toObject();
+        return error.value(QStringLiteral("message")).toString();
+    }
+    case KindRole:
+        return text("kind");
+    case ClientMessageIdRole:
+        return text("client_message_id");
+    case ShowDayRole:
+        return showDay(row);
+    case DayLabelRole: {
+        const QDate day = r.localDay.date();
+        const QDate today = QDate::currentDate();
+        if (day == today)
+            return tr("Today");
+        if (day == today.addDays(-1))
+            return tr("Yesterday");
+        return QLocale().toString(day, QLocale::LongFormat);
+    }
+    case ShowAuthorRole:
+        return showAuthor(row);
+    case MessageRole:
+        return r.json;
+    case Qt::AccessibleTextRole:
+        return tr("%1 at %2: %3")
+            .arg(data(index, AuthorRole).toString(),
+                 QLocale().toString(r.localDay.time(), QLocale::ShortFormat), text("message"));
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> MessageModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert({{MessageIdRole, "messageId"},
+                  {TextRole, "text"},
+                  {OutboundRole, "outbound"},
+                  {AuthorRole, "author"},
+                  {TimeRole, "time"},
+                  {StatusRole, "status"},
+                  {ErrorRole, "error"},
+                  {KindRole, "kind"},
+                  {ClientMessageIdRole, "clientMessageId"},
+                  {ShowDayRole, "showDay"},
+                  {DayLabelRole, "dayLabel"},
+                  {ShowAuthorRole, "showAuthor"},
+                  {MessageRole, "message"}});
+    return names;
+}
+
+void MessageModel::reset(const QJsonArray &messages, bool hasMore)
+{
+    beginResetModel();
+    m_rows.clear();
+    for (const QJsonValue &v : messages)
+        m_rows.append(makeRow(v.toObject()));
+    m_hasMore = hasMore;
+    endResetModel();
+}
+
+void MessageModel::prependOlder(const QJsonArray &messages, bool hasMore)
+{
+    m_hasMore = hasMore;
+    const qint64 oldest = oldestId();
+    QList<Row> older;
+    for (const QJsonValue &v : messages) {
+        Row r = makeRow(v.toObject());
+        if (oldest == 0 || (r.id > 0 && r.id < oldest))
+            older.append(std::move(r));
+    }
+    if (older.isEmpty())
+        return;
+    beginInsertRows({}, 0, int(older.size()) - 1);
+    m_rows = older + m_rows;
+    endInsertRows();
+    neighboursChanged(int(older.size()));
+}
+
+qint64 MessageModel::oldestId() const
+{
+    for (const Row &r : m_rows)
+        if (r.id > 0)
+            return r.id;
+    return 0;
+}
+
+int MessageModel::rowOfClientId(const QString &clientMessageId) const
+{
+    if (clientMessageId.isEmpty())
+        return -1;
+    for (int i = int(m_rows.size()) - 1; i >= 0; --i)
+        if (m_rows.at(i).json.value(QStringLiteral("client_message_id")).toString() == clientMessageId)
+            return i;
+    return -1;
+}
+
+void MessageModel::upsert(const QJsonObject &message)
+{
+    Row r = makeRow(message);
+    int row = -1;
+    for (int i = int(m_rows.size()) - 1; i >= 0 && r.id > 0; --i)
+        if (m_rows.at(i).id == r.id) {
+            row = i;
+            break;
+        }
+    if (row < 0)
+        row = rowOfClientId(message.value(QStringLiteral("client_message_id")).toString());
+    if (row >= 0) {
+        // A status only moves forward: an older copy arriving late (the send's answer after the
+        // delivered event) must not turn "delivered" back into "sent".
+        static const QStringList order{QStringLiteral("pending"), QStringLiteral("sent"),
+                                       QStringLiteral("delivered"), QStringLiteral("read")};
+        const QString had = m_rows.at(row).json.value(QStringLiteral("status")).toString();
+        const QString now = message.value(QStringLiteral("status")).toString();
+        if (order.indexOf(now) >= 0 && order.indexOf(now) < order.indexOf(had) && m_rows.at(row).id == r.id)
+            return;
+        m_rows[row] = std::move(r);
+        Q_EMIT dataChanged(index(row), index(row));
+        return;
+    }
+    if (!m_rows.isEmpty() && r.id > 0 && m_rows.constFirst().id > r.id && m_hasMore)
+        return; // older than the loaded page: it appears when the agent scrolls up
+    row = int(m_rows.size());
+    beginInsertRows({}, row, row);
+    m_rows.append(std::move(r));
+    endInsertRows();
+    neighboursChanged(row);
+}
+
+void MessageModel::addPending(const QString &text, const QString &clientMessageId, const QString &author)
+{
+    QJsonObject json{{QStringLiteral("id"), 0},
+                     {QStringLiteral("message"), text},
+                     {QStringLiteral("direction"), QStringLiteral("outbound")},
+                     {QStringLiteral("agent_name"), author},
+                     {QStringLiteral("status"), QStringLiteral("pending")},
+                     {QStringLiteral("kind"), QStringLiteral("text")},
+                     {QStringLiteral("client_message_id"), clientMessageId},
+                     {QStringLiteral("created_at"), WireTime::format(QDateTime::currentDateTimeUtc())},
+                     {QStringLiteral("error"), QJsonValue::Null}};
+    upsert(json);
+}
+
+void MessageModel::markFailed(const QString &clientMessageId, const QString &reason)
+{
+    const int row = rowOfClientId(clientMessageId);
+    if (row < 0)
+        return;
+    QJsonObject json = m_rows.at(row).json;
+    if (json.value(QStringLiteral("status")).toString() != QLatin1String("pending"))
+        return; // the server's own record (failed with its reason, or sent) already arrived
+    json.insert(QStringLiteral("status"), QStringLiteral("failed"));
+    json.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("send_failed")},
+                                                     {QStringLiteral("message"), reason}});
+    m_rows[row].json = json;
+    Q_EMIT dataChanged(index(row), index(row));
+}
+
+void MessageModel::neighboursChanged(int row)
+{
+    if (row + 1 < m_rows.size())
+        Q_EMIT dataChanged(index(row + 1), index(row + 1), {ShowDayRole, ShowAuthorRole});
+}

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+
+// One conversation's thread, oldest first, as bubbles. The model decides what the delegate shows: day
+// separators, when the author line appears, pending and failed states. A message the agent just sent is
+// shown at once as pending (keyed by its client_message_id) and turns into the stored one when the
+// server's answer or its message.created event arrives, whichever is first.
+class MessageModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role {
+        MessageIdRole = Qt::UserRole + 1, // qint64; 0 while pending
+        TextRole,                         // the text, plain (never rich text)
+        OutboundRole,                     // bool: from an agent (right) or the technician (left)
+        AuthorRole,                       // agent_name, or the technician's name
+        TimeRole,                         // QDateTime (UTC): WhatsApp's time for inbound, stored time else
+        StatusRole,                       // received, pending, sent, delivered, read, failed
+        ErrorRole,                        // why it failed, in words; empty otherwise
+        KindRole,                         // text, button, image, template, ...
+        ClientMessageIdRole,              // the console's idempotency key for its own sends
+        ShowDayRole,                      // bool: first message of its (local) day: draw a separator
+        DayLabelRole,                     // "Today", "Yesterday", or the date
+        ShowAuthorRole,                   // bool: author or side changed, or more than 5 minutes passed
+        MessageRole,                      // the whole JSON object
+    };
+    Q_ENUM(Role)
+
+    explicit MessageModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // The conversation's technician, for the author of inbound messages.
+    void setTechnicianName(const QString &name) { m_technician = name; }
+    // Replaces the thread with a page (oldest first).
+    void reset(const QJsonArray &messages, bool hasMore);
+    // Older messages before the first row (oldest first).
+    void prependOlder(const QJsonArray &messages, bool hasMore);
+    bool hasMore() const { return m_hasMore; }
+    qint64 oldestId() const;
+    // A message from the server: updates the row with its id or client_message_id, else appends it.
+    void upsert(const QJsonObject &message);
+    // The agent's message before the server has it.
+    void addPending(const QString &text, const QString &clientMessageId, const QString &author);
+    // The send was refused: the pending row shows why and offers a retry.
+    void markFailed(const QString &clientMessageId, const QString &reason);
+    int rowOfClientId(const QString &clientMessageId) const;
+
+private:
+    struct Row {
+        QJsonObject json;
+        qint64 id = 0;
+        QDateTime time;
+        QDateTime localDay;
+    };
+    static Row makeRow(const QJsonObject &json);
+    bool showDay(int row) const;
+    bool showAuthor(int row) const;
+    // Rows whose ShowDay/ShowAuthor may change when `row` changes or appears.
+    void neighboursChanged(int row);
+
+    QList<Row> m_rows;
+    QString m_technician;
+    bool m_hasMore = false;
+};

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "Notifier.h"
+
+#include <QDBusConnection>
+#include <QHash>
+#include <optional>
+
+class QDBusPendingCallWatcher;
+
+// Notifications through the freedesktop notification service (org.freedesktop.Notifications) on the
+// session bus. Every call is asynchronous, so a slow or hung notification daemon never blocks the UI.
+class FreedesktopNotifier : public Notifier {
+    Q_OBJECT
+public:
+    explicit FreedesktopNotifier(QObject *parent = nullptr);
+
+    void show(const Alert &alert) override;
+    void withdraw(int ticketId) override;
+    QString backendName() const override;
+
+    // Whether the session bus has a notification service running, or one it can start on demand.
+    static bool isAvailable();
+
+private Q_SLOTS:
+    // Slots rather than lambdas: QDBusConnection::connect in Qt 6.4 only takes SLOT() signatures.
+    void onActionInvoked(uint id, const QString &actionKey);
+    void onNotificationClosed(uint id, uint reason);
+
+private:
+    struct Ticket {
+        uint id = 0;                 // the service's notification id; 0 while none is on screen
+        bool pending = false;        // a Notify call is in flight and its reply will carry the id
+        std::optional<Alert> queued; // shown again while pending: sent once the id is known, to replace it
+        bool withdrawn = false;      // withdrawn while pending: closed as soon as the id is known
+    };
+
+    void sendNotify(const Alert &alert, uint replacesId);
+    void notifyFinished(int ticketId, QDBusPendingCallWatcher *watcher);
+    void closeNotification(uint id);
+    void queryCapabilities();
+    void serviceOwnerChanged(const QString &oldOwner, const QString &newOwner);
+
+    QDBusConnection m_bus;
+    QHash<int, Ticket> m_tickets;
+    QHash<uint, int> m_ticketById;
+    // Whether the service renders markup in the body; unknown until GetCapabilities answers.
+    std::optional<bool> m_bodyMarkup;
+};

@@ -1,0 +1,16 @@
+#include "Notifier.h"
+
+#include "FreedesktopNotifier.h"
+#include "NotifyLogging.h"
+#include "TrayNotifier.h"
+
+std::unique_ptr<Notifier> Notifier::create(QSystemTrayIcon *tray, QObject *parent)
+{
+    std::unique_ptr<Notifier> notifier;
+    if (FreedesktopNotifier::isAvailable())
+        notifier = std::make_unique<FreedesktopNotifier>(parent);
+    else
+        notifier = std::make_unique<TrayNotifier>(tray, parent);
+    qCInfo(lcNotify) << "desktop notifications through" << notifier->backendName();
+    return notifier;
+}

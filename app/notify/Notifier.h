@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+class QSystemTrayIcon;
+
+// The one seam through which the console raises desktop notifications. On Linux the freedesktop
+// notification service over D-Bus (critical urgency, an "Open" and an "Acknowledge" action, a sound hint);
+// elsewhere, or where no such service runs, QSystemTrayIcon::showMessage. Tests talk to a fake service on a
+// private session bus.
+class Notifier : public QObject {
+    Q_OBJECT
+public:
+    struct Alert {
+        int ticketId = 0; // one notification per ticket: showing again replaces the earlier one
+        QString title;    // e.g. "Agent requested: LFT-1042"
+        QString body;     // plain text, never markup
+        bool critical = true;
+        bool sound = true;
+    };
+
+    using QObject::QObject;
+    ~Notifier() override = default;
+
+    virtual void show(const Alert &alert) = 0;
+    // Takes the ticket's notification off the screen, if it is still there.
+    virtual void withdraw(int ticketId) = 0;
+    // Which backend this is, for the logs and the settings page ("freedesktop", "tray").
+    virtual QString backendName() const = 0;
+
+    // The freedesktop service when the session bus has one, else the tray (which may be null or not
+    // visible: then show() does nothing and the window title and taskbar carry the alert). With a parent, the
+    // unique_ptr must be reset or released before the parent is destroyed, or both would delete it.
+    static std::unique_ptr<Notifier> create(QSystemTrayIcon *tray, QObject *parent = nullptr);
+
+Q_SIGNALS:
+    void openRequested(int ticketId);
+    void acknowledgeRequested(int ticketId);
+};

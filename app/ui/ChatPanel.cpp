@@ -1,0 +1,203 @@
+#include "ChatPanel.h"
+
+#include "ApiClient.h"
+#include "Composer.h"
+#include "ConsoleSession.h"
+#include "MessageDelegate.h"
+#include "MessageModel.h"
+#include "WireTime.h"
+
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTimer>
+#include <QVBoxLayout>
+
+ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_api(api)
+    , m_session(session)
+    , m_messages(new MessageModel(this))
+    , m_view(new QListView(this))
+    , m_composer(new Composer(this))
+    , m_title(new QLabel(this))
+    , m_details(new QLabel(this))
+    , m_window(new QLabel(this))
+    , m_counter(new QLabel(this))
+    , m_back(new QPushButton(tr("Back"), this))
+    , m_send(new QPushButton(tr("Send"), this))
+    , m_acknowledge(new QPushButton(tr("Acknowledge"), this))
+    , m_resolve(new QPushButton(tr("Resolve…"), this))
+    , m_template(new QPushButton(tr("Invite back"), this))
+{
+    for (QLabel *l : {m_title, m_details, m_window, m_counter}) {
+        l->setTextFormat(Qt::PlainText);
+        l->setWordWrap(true);
+    }
+    QFont big = m_title->font();
+    big.setBold(true);
+    big.setPointSizeF(big.pointSizeF() * 1.2);
+    m_title->setFont(big);
+    m_back->setAccessibleName(tr("Back to the conversation list"));
+    m_send->setAccessibleName(tr("Send the reply"));
+    m_acknowledge->setAccessibleName(tr("Acknowledge the agent request"));
+    m_resolve->setAccessibleName(tr("Resolve the ticket with a note"));
+    m_template->setAccessibleName(tr("Send the re-engagement template"));
+    m_template->setToolTip(tr("The technician's 24-hour window is closed: only a template can reach them."));
+    m_view->setAccessibleName(tr("Messages"));
+    m_view->setModel(m_messages);
+    m_view->setItemDelegate(new MessageDelegate(m_view));
+    m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_view->setSelectionMode(QAbstractItemView::NoSelection);
+    m_view->setResizeMode(QListView::Adjust);
+    m_view->setUniformItemSizes(false);
+    m_view->setWordWrap(true);
+
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_back);
+    auto *who = new QVBoxLayout;
+    who->addWidget(m_title);
+    who->addWidget(m_details);
+    who->addWidget(m_window);
+    header->addLayout(who, 1);
+    header->addWidget(m_acknowledge);
+    header->addWidget(m_resolve);
+    header->addWidget(m_template);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_composer, 1);
+    auto *side = new QVBoxLayout;
+    side->addWidget(m_send);
+    side->addWidget(m_counter);
+    side->addStretch();
+    bottom->addLayout(side);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(bottom);
+    m_composer->setMaximumHeight(m_composer->fontMetrics().lineSpacing() * 6);
+
+    connect(m_back, &QPushButton::clicked, this, &ChatPanel::backRequested);
+    connect(m_send, &QPushButton::clicked, this, &ChatPanel::send);
+    connect(m_composer, &Composer::sendRequested, this, &ChatPanel::send);
+    connect(m_composer, &QPlainTextEdit::textChanged, this, &ChatPanel::updateCounter);
+    connect(m_acknowledge, &QPushButton::clicked, this, [this] {
+        m_api->acknowledge(m_ticket, this, nullptr,
+                           [this](const RequestError &e) { Q_EMIT problem(e.message); });
+    });
+    connect(m_template, &QPushButton::clicked, this, [this] {
+        m_api->sendTemplate(m_ticket, this, nullptr,
+                            [this](const RequestError &e) { Q_EMIT problem(e.message); });
+    });
+    connect(m_resolve, &QPushButton::clicked, this, [this] {
+        bool ok = false;
+        const QString note =
+            QInputDialog::getMultiLineText(this, tr("Resolve %1").arg(m_title->text()),
+                                           tr("What was done (kept with the ticket):"), {}, &ok);
+        if (ok)
+            m_api->resolve(m_ticket, note, this, nullptr,
+                           [this](const RequestError &e) { Q_EMIT problem(e.message); });
+    });
+    // A failed bubble is retried by activating it (double-click or Enter).
+    connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
+        if (index.data(MessageModel::StatusRole).toString() == QLatin1String("failed") &&
+            index.data(MessageModel::OutboundRole).toBool())
+            m_session->retry(index.data(MessageModel::ClientMessageIdRole).toString());
+    });
+    // Older pages when scrolled to the top; stay at the bottom as messages arrive when already there.
+    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        m_stickToBottom = value >= m_view->verticalScrollBar()->maximum() - 4;
+        if (value == 0 && m_messages->hasMore())
+            m_session->loadOlder();
+    });
+    connect(m_messages, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first) {
+        if (first > 0 && m_stickToBottom)
+            QTimer::singleShot(0, m_view, [this] { m_view->scrollToBottom(); });
+    });
+    connect(m_messages, &QAbstractItemModel::modelReset, this,
+            [this] { QTimer::singleShot(0, m_view, [this] { m_view->scrollToBottom(); }); });
+    auto *clock = new QTimer(this);
+    connect(clock, &QTimer::timeout, this, &ChatPanel::refreshHeader);
+    clock->start(30000);
+    updateCounter();
+    setConversation({});
+}
+
+void ChatPanel::open(int ticketId)
+{
+    m_ticket = ticketId;
+    m_stickToBottom = true;
+    m_session->setOpenConversation(ticketId, m_messages);
+    m_composer->clear();
+}
+
+void ChatPanel::setConversation(const QJsonObject &conversation)
+{
+    m_conversation = conversation;
+    refreshHeader();
+}
+
+void ChatPanel::refreshHeader()
+{
+    const QJsonObject &c = m_conversation;
+    const auto s = [&c](const char *key) { return c.value(QLatin1String(key)).toString(); };
+    const bool has = !c.isEmpty();
+    m_title->setText(has ? s("ticket_reference") : tr("No conversation open"));
+    const QString technician = s("contact_name").isEmpty() ? tr("Unknown technician") : s("contact_name");
+    m_details->setText(has ? tr("%1 · %2 · %3 (%4)")
+                                 .arg(s("lift_name"),
+                                      s("status") == QLatin1String("open") ? tr("open") : tr("closed"),
+                                      technician, s("contact_phone"))
+                           : QString());
+    const QDateTime expires = WireTime::parse(s("window_expires_at"));
+    const QDateTime now = QDateTime::currentDateTimeUtc().addMSecs(m_offsetMs);
+    bool windowOpen = false;
+    if (!has) {
+        m_window->clear();
+    } else if (!expires.isValid()) {
+        m_window->setText(tr("The technician has not written yet: only a template can reach them."));
+    } else if (expires > now) {
+        windowOpen = true;
+        const qint64 minutes = now.secsTo(expires) / 60;
+        m_window->setText(tr("Window closes in %1 h %2 m").arg(minutes / 60).arg(minutes % 60));
+    } else {
+        m_window->setText(tr("Window closed: only a template can reach them."));
+    }
+    const bool open = s("status") == QLatin1String("open");
+    const bool waiting = c.value(QStringLiteral("agent_requested")).toBool() &&
+                         c.value(QStringLiteral("acknowledged_at")).isNull();
+    m_acknowledge->setVisible(has && open && waiting);
+    m_resolve->setEnabled(has && open);
+    m_template->setVisible(has && open && !windowOpen);
+    m_composer->setEnabled(has && windowOpen);
+    m_send->setEnabled(has && windowOpen);
+    m_composer->setPlaceholderText(windowOpen || !has
+                                       ? tr("Write a reply. Enter sends, Shift+Enter starts a new line.")
+                                       : m_window->text());
+}
+
+void ChatPanel::updateCounter()
+{
+    const int n = m_composer->length();
+    m_counter->setText(tr("%1 / %2").arg(n).arg(Composer::maxLength));
+    m_counter->setStyleSheet(n > Composer::maxLength ? QStringLiteral("color: #d32f2f") : QString());
+}
+
+void ChatPanel::send()
+{
+    const QString text = m_composer->toPlainText().trimmed();
+    if (text.isEmpty() || m_ticket <= 0 || !m_composer->isEnabled())
+        return;
+    if (m_composer->length() > Composer::maxLength) {
+        Q_EMIT problem(
+            tr("The reply is %1 characters long; WhatsApp takes at most %2. Shorten it or split it.")
+                .arg(m_composer->length())
+                .arg(Composer::maxLength));
+        return;
+    }
+    m_stickToBottom = true;
+    m_session->send(text);
+    m_composer->clear();
+}

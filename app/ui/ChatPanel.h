@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QWidget>
+
+class ApiClient;
+class Composer;
+class ConsoleSession;
+class MessageModel;
+class QLabel;
+class QListView;
+class QPushButton;
+
+// The open conversation: who and where, the ticket's state and the 24-hour window, the thread, the
+// composer, and the actions on the ticket.
+class ChatPanel : public QWidget {
+    Q_OBJECT
+public:
+    ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent = nullptr);
+
+    void open(int ticketId);
+    int ticketId() const { return m_ticket; }
+    // The conversation changed (an event): header, window and actions follow.
+    void setConversation(const QJsonObject &conversation);
+    void setClockOffsetMs(qint64 ms) { m_offsetMs = ms; }
+    Composer *composer() const { return m_composer; }
+    QListView *thread() const { return m_view; }
+    MessageModel *messages() const { return m_messages; }
+
+Q_SIGNALS:
+    void backRequested();
+    void problem(const QString &text);
+
+private:
+    void refreshHeader();
+    void send();
+    void updateCounter();
+
+    ApiClient *m_api;
+    ConsoleSession *m_session;
+    MessageModel *m_messages;
+    QListView *m_view;
+    Composer *m_composer;
+    QLabel *m_title;
+    QLabel *m_details;
+    QLabel *m_window;
+    QLabel *m_counter;
+    QPushButton *m_back;
+    QPushButton *m_send;
+    QPushButton *m_acknowledge;
+    QPushButton *m_resolve;
+    QPushButton *m_template;
+    QJsonObject m_conversation;
+    int m_ticket = 0;
+    qint64 m_offsetMs = 0;
+    bool m_stickToBottom = true;
+};

@@ -1,0 +1,262 @@
+#include "MainWindow.h"
+
+#include "ApiClient.h"
+#include "ChatPanel.h"
+#include "Composer.h"
+#include "ConsoleLogging.h"
+#include "ConsoleSession.h"
+#include "ConversationDelegate.h"
+#include "ConversationFilterModel.h"
+#include "ConversationListModel.h"
+#include "Notifier.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QVBoxLayout>
+
+MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationListModel *conversations,
+                       QWidget *parent)
+    : QMainWindow(parent)
+    , m_api(api)
+    , m_session(session)
+    , m_conversations(conversations)
+    , m_proxy(new ConversationFilterModel(this))
+    , m_delegate(new ConversationDelegate(this))
+    , m_filter(new QLineEdit(this))
+    , m_list(new QListView(this))
+    , m_chat(new ChatPanel(api, session, this))
+    , m_listPane(new QWidget(this))
+    , m_splitter(new QSplitter(this))
+    , m_stack(new QStackedWidget(this))
+    , m_connection(new QLabel(this))
+{
+    setWindowTitle(tr("Liftline"));
+    m_proxy->setSourceModel(conversations);
+    m_list->setModel(m_proxy);
+    m_list->setItemDelegate(m_delegate);
+    m_list->setAccessibleName(tr("Conversations"));
+    m_list->setUniformItemSizes(true);
+    m_filter->setAccessibleName(tr("Filter conversations"));
+    m_filter->setPlaceholderText(tr("Filter by reference, lift, site or technician (Ctrl+K)"));
+    m_filter->setClearButtonEnabled(true);
+    auto *listLayout = new QVBoxLayout(m_listPane);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->addWidget(m_filter);
+    listLayout->addWidget(m_list);
+    m_splitter->addWidget(m_listPane);
+    m_splitter->addWidget(m_chat);
+    m_splitter->setStretchFactor(1, 2);
+    m_stack->addWidget(m_splitter);
+    setCentralWidget(m_stack);
+    statusBar()->addPermanentWidget(m_connection);
+    m_connection->setAccessibleName(tr("Connection state"));
+
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &ConversationFilterModel::setFilterText);
+    connect(m_list, &QListView::clicked, this, [this](const QModelIndex &i) {
+        openConversation(i.data(ConversationListModel::TicketIdRole).toInt());
+    });
+    connect(m_list, &QListView::activated, this, [this](const QModelIndex &i) {
+        openConversation(i.data(ConversationListModel::TicketIdRole).toInt());
+    });
+    connect(m_chat, &ChatPanel::backRequested, this, [this] {
+        if (m_narrow) {
+            m_chat->hide();
+            m_listPane->show();
+        }
+    });
+    connect(m_chat, &ChatPanel::problem, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+    connect(m_session, &ConsoleSession::actionFailed, this,
+            [this](const QString &what, const RequestError &e) {
+                statusBar()->showMessage(tr("%1 failed: %2").arg(what, e.message), 15000);
+            });
+    connect(conversations, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                for (int r = from.row(); r <= to.row(); ++r)
+                    if (from.sibling(r, 0).data(ConversationListModel::TicketIdRole).toInt() ==
+                        m_chat->ticketId())
+                        m_chat->setConversation(m_conversations->conversation(m_chat->ticketId()));
+            });
+    connect(conversations, &QAbstractItemModel::modelReset, this, [this] {
+        if (m_chat->ticketId() > 0)
+            m_chat->setConversation(m_conversations->conversation(m_chat->ticketId()));
+    });
+    connect(conversations, &ConversationListModel::countsChanged, this, &MainWindow::updateAlerts);
+    connect(m_session, &ConsoleSession::agentRequested, this, [this](int ticketId) { alertFor(ticketId); });
+    connect(m_session->stream(), &EventStream::stateChanged, this, &MainWindow::showConnectionState);
+    connect(m_session->stream(), &EventStream::ready, this, [this] {
+        m_delegate->setClockOffsetMs(m_session->stream()->clockOffsetMs());
+        m_chat->setClockOffsetMs(m_session->stream()->clockOffsetMs());
+    });
+
+    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_K), this, [this] {
+        if (m_narrow) {
+            m_chat->hide();
+            m_listPane->show();
+        }
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Down), this, [this] { moveSelection(1); });
+    new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Up), this, [this] { moveSelection(-1); });
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(QApplication::windowIcon(), this);
+        m_tray->show();
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+    }
+    m_notifier = Notifier::create(m_tray); // owned by the unique_ptr, no parent
+    qCInfo(lcUi) << "notifications through" << m_notifier->backendName();
+    connect(m_notifier.get(), &Notifier::openRequested, this, [this](int ticketId) {
+        showNormal();
+        raise();
+        activateWindow();
+        openConversation(ticketId);
+    });
+    connect(m_notifier.get(), &Notifier::acknowledgeRequested, this, [this](int ticketId) {
+        m_api->acknowledge(ticketId, this, nullptr,
+                           [this](const RequestError &e) { statusBar()->showMessage(e.message, 15000); });
+    });
+    // An alert nobody has taken comes back until someone does, on this console or any other.
+    m_repeat.setInterval(30000);
+    connect(&m_repeat, &QTimer::timeout, this, [this] {
+        for (int ticket : std::as_const(m_alerted))
+            alertFor(ticket);
+    });
+    m_clock.setInterval(1000);
+    connect(&m_clock, &QTimer::timeout, this, [this] {
+        if (m_conversations->waitingCount() > 0)
+            m_list->viewport()->update();
+    });
+    m_clock.start();
+    showConnectionState();
+    resize(1200, 760);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::openConversation(int ticketId)
+{
+    if (ticketId <= 0)
+        return;
+    const int row = m_conversations->rowOf(ticketId);
+    if (row >= 0)
+        m_list->setCurrentIndex(m_proxy->mapFromSource(m_conversations->index(row)));
+    m_chat->setConversation(m_conversations->conversation(ticketId));
+    m_chat->open(ticketId);
+    if (m_narrow) {
+        m_listPane->hide();
+        m_chat->show();
+    }
+    m_chat->composer()->setFocus();
+}
+
+void MainWindow::moveSelection(int delta)
+{
+    const int rows = m_proxy->rowCount();
+    if (rows == 0)
+        return;
+    const int current =
+        m_list->currentIndex().isValid() ? m_list->currentIndex().row() : (delta > 0 ? -1 : rows);
+    const int next = std::clamp(current + delta, 0, rows - 1);
+    openConversation(m_proxy->index(next, 0).data(ConversationListModel::TicketIdRole).toInt());
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    updateLayout();
+}
+
+void MainWindow::updateLayout()
+{
+    const bool narrow = width() < narrowWidth;
+    if (narrow == m_narrow)
+        return;
+    m_narrow = narrow;
+    if (narrow) {
+        const bool chatOpen = m_chat->ticketId() > 0 && m_chat->composer()->hasFocus();
+        m_listPane->setVisible(!chatOpen);
+        m_chat->setVisible(chatOpen);
+    } else {
+        m_listPane->show();
+        m_chat->show();
+    }
+}
+
+void MainWindow::alertFor(int ticketId)
+{
+    const QJsonObject c = m_conversations->conversation(ticketId);
+    const int row = m_conversations->rowOf(ticketId);
+    if (row < 0 || !m_conversations->index(row).data(ConversationListModel::WaitingRole).toBool())
+        return;
+    Notifier::Alert alert;
+    alert.ticketId = ticketId;
+    alert.title = tr("Agent requested: %1").arg(c.value(QStringLiteral("ticket_reference")).toString());
+    alert.body = tr("%1 at %2: %3")
+                     .arg(m_conversations->index(row).data(ConversationListModel::TechnicianRole).toString(),
+                          c.value(QStringLiteral("lift_name")).toString(),
+                          c.value(QStringLiteral("last_message_preview")).toString());
+    m_notifier->show(alert);
+    m_alerted.insert(ticketId);
+    QApplication::alert(this);
+    if (!m_repeat.isActive())
+        m_repeat.start();
+}
+
+void MainWindow::updateAlerts()
+{
+    // Requests taken by anyone stop alerting here.
+    const QSet<int> alerted = m_alerted;
+    for (int ticket : alerted) {
+        const int row = m_conversations->rowOf(ticket);
+        if (row < 0 || !m_conversations->index(row).data(ConversationListModel::WaitingRole).toBool()) {
+            m_alerted.remove(ticket);
+            m_notifier->withdraw(ticket);
+        }
+    }
+    if (m_alerted.isEmpty())
+        m_repeat.stop();
+    const int waiting = m_conversations->waitingCount();
+    const int unread = m_conversations->unreadCount();
+    QString title = tr("Liftline");
+    if (waiting > 0)
+        title = tr("(%n waiting) ", nullptr, waiting) + title;
+    else if (unread > 0)
+        title = tr("(%n unread) ", nullptr, unread) + title;
+    setWindowTitle(title);
+    if (m_tray)
+        m_tray->setToolTip(tr("Liftline: %1 waiting, %2 unread").arg(waiting).arg(unread));
+}
+
+void MainWindow::showConnectionState()
+{
+    switch (m_session->stream()->state()) {
+    case EventStream::State::Live:
+        m_connection->setText(tr("Connected"));
+        break;
+    case EventStream::State::Connecting:
+        m_connection->setText(tr("Connecting…"));
+        break;
+    case EventStream::State::Reconnecting:
+        m_connection->setText(tr("Reconnecting… (events are kept; nothing will be missed)"));
+        break;
+    case EventStream::State::SignedOut:
+        m_connection->setText(tr("Signed out"));
+        break;
+    case EventStream::State::Offline:
+        m_connection->setText(tr("Offline"));
+        break;
+    }
+}

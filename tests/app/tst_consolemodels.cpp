@@ -1,0 +1,216 @@
+#include "ConversationFilterModel.h"
+#include "ConversationListModel.h"
+#include "MessageModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+
+QJsonObject fixture(const QString &name)
+{
+    QFile f(QStringLiteral(LIFTLINE_TEST_DATA "/console/") + name);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", qPrintable(name));
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+QList<int> proxyOrder(const QAbstractItemModel &m)
+{
+    QList<int> ids;
+    for (int r = 0; r < m.rowCount(); ++r)
+        ids << m.index(r, 0).data(ConversationListModel::TicketIdRole).toInt();
+    return ids;
+}
+
+} // namespace
+
+// The console's models, filled from JSON as the server sends it, each under QAbstractItemModelTester.
+class TestConsoleModels : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void conversationsAreSortedIntoTheEmergencyLane()
+    {
+        ConversationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ConversationFilterModel proxy;
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&model);
+        model.reset(
+            fixture(QStringLiteral("conversations.json")).value(QStringLiteral("conversations")).toArray());
+        QCOMPARE(model.rowCount(), 5);
+        // Waiting (requested, not acknowledged, open): 13 asked first, then 12. Then by latest message:
+        // 11 (08:10), 14 (07:50, acknowledged), 15 (closed, never requested an answer, no message).
+        QCOMPARE(proxyOrder(proxy), (QList<int>{13, 12, 11, 14, 15}));
+        QCOMPARE(model.waitingCount(), 2);
+        QCOMPARE(model.unreadCount(), 3);
+
+        const QModelIndex unnamed = model.index(model.rowOf(13), 0);
+        QCOMPARE(unnamed.data(ConversationListModel::TechnicianRole).toString(),
+                 QStringLiteral("27820000003"));
+        const QModelIndex eleven = model.index(model.rowOf(11), 0);
+        QCOMPARE(eleven.data(ConversationListModel::PreviewRole).toString(),
+                 QStringLiteral("On site now, checking the doors"));
+        QVERIFY(!model.index(model.rowOf(15), 0).data(ConversationListModel::WaitingRole).toBool());
+        QVERIFY(model.index(model.rowOf(12), 0)
+                    .data(Qt::AccessibleTextRole)
+                    .toString()
+                    .startsWith(QStringLiteral("Agent requested")));
+    }
+
+    void anEventMovesAConversationBetweenLanes()
+    {
+        ConversationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ConversationFilterModel proxy;
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&model);
+        const QJsonArray list =
+            fixture(QStringLiteral("conversations.json")).value(QStringLiteral("conversations")).toArray();
+        model.reset(list);
+        QSignalSpy counts(&model, &ConversationListModel::countsChanged);
+
+        // 13 is acknowledged by an agent somewhere: it leaves the lane.
+        QJsonObject thirteen = list.at(2).toObject();
+        thirteen.insert(QStringLiteral("acknowledged_at"), QStringLiteral("2026-11-24T08:20:00.000Z"));
+        thirteen.insert(QStringLiteral("acknowledged_by"), QStringLiteral("thandi"));
+        model.upsert(thirteen);
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(proxyOrder(proxy), (QList<int>{12, 11, 13, 14, 15}));
+        QCOMPARE(model.waitingCount(), 1);
+
+        // A new ticket asks for an agent: it joins the lane behind 12, which has waited longer.
+        QJsonObject fresh = list.at(1).toObject();
+        fresh.insert(QStringLiteral("id"), 16);
+        fresh.insert(QStringLiteral("ticket_reference"), QStringLiteral("LFT-1016"));
+        fresh.insert(QStringLiteral("agent_requested_at"), QStringLiteral("2026-11-24T08:30:00.000Z"));
+        model.upsert(fresh);
+        QCOMPARE(proxyOrder(proxy), (QList<int>{12, 16, 11, 13, 14, 15}));
+        QCOMPARE(model.waitingCount(), 2);
+        QCOMPARE(counts.size(), 2);
+
+        // A conversation without an id is not a conversation.
+        model.upsert(QJsonObject{{QStringLiteral("ticket_reference"), QStringLiteral("LFT-0")}});
+        QCOMPARE(model.rowCount(), 6);
+    }
+
+    void filterMatchesEveryWordSomewhere()
+    {
+        ConversationListModel model;
+        ConversationFilterModel proxy;
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&model);
+        model.reset(
+            fixture(QStringLiteral("conversations.json")).value(QStringLiteral("conversations")).toArray());
+        proxy.setFilterText(QStringLiteral("sandton"));
+        QCOMPARE(proxyOrder(proxy), (QList<int>{11, 14}));
+        proxy.setFilterText(QStringLiteral("  sandton   JOHAN "));
+        QCOMPARE(proxyOrder(proxy), (QList<int>{14}));
+        proxy.setFilterText(QStringLiteral("LFT-1013"));
+        QCOMPARE(proxyOrder(proxy), (QList<int>{13}));
+        proxy.setFilterText(QStringLiteral("27820000002")); // the technician's number
+        QCOMPARE(proxyOrder(proxy), (QList<int>{12}));
+        proxy.setFilterText(QStringLiteral("anele menlyn"));
+        QCOMPARE(proxyOrder(proxy), (QList<int>{12}));
+        proxy.setFilterText(QStringLiteral("nowhere"));
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setFilterText(QString());
+        QCOMPARE(proxy.rowCount(), 5);
+    }
+
+    void theThreadDecidesDaysAuthorsAndStates()
+    {
+        MessageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setTechnicianName(QStringLiteral("Sipho Dlamini"));
+        const QJsonObject page = fixture(QStringLiteral("messages.json"));
+        model.reset(page.value(QStringLiteral("messages")).toArray(),
+                    page.value(QStringLiteral("has_more")).toBool());
+        QCOMPARE(model.rowCount(), 5);
+        QVERIFY(model.hasMore());
+        QCOMPARE(model.oldestId(), 101);
+        const auto at = [&](int row, int role) { return model.index(row, 0).data(role); };
+        // Days (the test runs with TZ=UTC): 101 and 102 on the 23rd, the rest on the 24th.
+        QCOMPARE(at(0, MessageModel::ShowDayRole).toBool(), true);
+        QCOMPARE(at(1, MessageModel::ShowDayRole).toBool(), false);
+        QCOMPARE(at(2, MessageModel::ShowDayRole).toBool(), true);
+        QCOMPARE(at(3, MessageModel::ShowDayRole).toBool(), false);
+        // Authors: shown when the side changes, a day starts, or after five quiet minutes.
+        QCOMPARE(at(1, MessageModel::ShowAuthorRole).toBool(), false);
+        QCOMPARE(at(2, MessageModel::ShowAuthorRole).toBool(), true);
+        QCOMPARE(at(3, MessageModel::ShowAuthorRole).toBool(), false);
+        QCOMPARE(at(4, MessageModel::ShowAuthorRole).toBool(), true);
+        QCOMPARE(at(0, MessageModel::AuthorRole).toString(), QStringLiteral("Sipho Dlamini"));
+        QCOMPARE(at(2, MessageModel::AuthorRole).toString(), QStringLiteral("Thandi"));
+        QCOMPARE(at(2, MessageModel::OutboundRole).toBool(), true);
+        // Text stays as it came, markup included: the delegate paints it as plain text.
+        QCOMPARE(at(2, MessageModel::TextRole).toString(), QStringLiteral("Yes, <b>Thandi</b> here"));
+        QCOMPARE(at(3, MessageModel::StatusRole).toString(), QStringLiteral("failed"));
+        QVERIFY(at(3, MessageModel::ErrorRole).toString().contains(QLatin1String("24 hours")));
+    }
+
+    void aSentMessageIsPendingThenStoredThenRead()
+    {
+        MessageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QJsonObject page = fixture(QStringLiteral("messages.json"));
+        model.reset(page.value(QStringLiteral("messages")).toArray(), false);
+        model.addPending(QStringLiteral("Help is on the way"), QStringLiteral("c-9"),
+                         QStringLiteral("Thandi"));
+        QCOMPARE(model.rowCount(), 6);
+        QCOMPARE(model.index(5, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("pending"));
+        QCOMPARE(model.index(5, 0).data(MessageModel::MessageIdRole).toLongLong(), 0);
+
+        QJsonObject stored = page.value(QStringLiteral("messages")).toArray().at(2).toObject();
+        stored.insert(QStringLiteral("id"), 106);
+        stored.insert(QStringLiteral("message"), QStringLiteral("Help is on the way"));
+        stored.insert(QStringLiteral("client_message_id"), QStringLiteral("c-9"));
+        stored.insert(QStringLiteral("status"), QStringLiteral("delivered"));
+        model.upsert(stored); // the event arrived before the send's answer
+        QCOMPARE(model.rowCount(), 6);
+        QCOMPARE(model.index(5, 0).data(MessageModel::MessageIdRole).toLongLong(), 106);
+        stored.insert(QStringLiteral("status"), QStringLiteral("sent"));
+        model.upsert(stored); // the send's answer, older than the event: ignored
+        QCOMPARE(model.index(5, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("delivered"));
+        stored.insert(QStringLiteral("status"), QStringLiteral("read"));
+        model.upsert(stored);
+        QCOMPARE(model.index(5, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("read"));
+        model.markFailed(QStringLiteral("c-9"), QStringLiteral("late refusal")); // stored already: no effect
+        QCOMPARE(model.index(5, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("read"));
+    }
+
+    void aRefusedSendShowsWhy()
+    {
+        MessageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.addPending(QStringLiteral("hello"), QStringLiteral("c-1"), QStringLiteral("Thandi"));
+        model.markFailed(QStringLiteral("c-1"), QStringLiteral("The technician's 24-hour window is closed"));
+        QCOMPARE(model.index(0, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("failed"));
+        QCOMPARE(model.index(0, 0).data(MessageModel::ErrorRole).toString(),
+                 QStringLiteral("The technician's 24-hour window is closed"));
+    }
+
+    void olderPagesGoOnTop()
+    {
+        MessageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QJsonArray all =
+            fixture(QStringLiteral("messages.json")).value(QStringLiteral("messages")).toArray();
+        model.reset(QJsonArray{all.at(3), all.at(4)}, true);
+        QCOMPARE(model.index(0, 0).data(MessageModel::ShowAuthorRole).toBool(), true);
+        model.prependOlder(QJsonArray{all.at(0), all.at(1), all.at(2), all.at(3)}, false); // overlaps by one
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(model.oldestId(), 101);
+        QVERIFY(!model.hasMore());
+        QCOMPARE(model.index(3, 0).data(MessageModel::ShowAuthorRole).toBool(), false); // follows 103 now
+    }
+};
+
+QTEST_MAIN(TestConsoleModels)
+#include "tst_consolemodels.moc"

@@ -1,0 +1,187 @@
+#include "ApiClient.h"
+#include "ConsoleSession.h"
+#include "ConversationListModel.h"
+#include "EventStream.h"
+#include "MessageModel.h"
+#include "Seed.h"
+#include "TestCluster.h"
+#include "TestServer.h"
+#include "db/Db.h"
+#include "http/WebhookRoutes.h"
+
+#include <QDateTime>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+
+QByteArray technicianWrites(const QString &id, const QString &text)
+{
+    return QStringLiteral(
+               R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Sipho"},"wa_id":"27820000001"}],"messages":[{"from":"27820000001","id":"%1","timestamp":"%2","type":"text","text":{"body":"%3"}}]}}]}]})")
+        .arg(id)
+        .arg(QDateTime::currentSecsSinceEpoch())
+        .arg(text)
+        .toUtf8();
+}
+
+int statusRow(MessageModel &m, const QString &text)
+{
+    for (int r = 0; r < m.rowCount(); ++r)
+        if (m.index(r, 0).data(MessageModel::TextRole).toString() == text)
+            return r;
+    return -1;
+}
+
+} // namespace
+
+// The console's core (REST client, event stream, models) against the real server in sandbox mode over
+// loopback: what an agent sees when a technician asks for help, and what happens when they answer.
+class TestConsoleSession : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { TestCluster::instance(); }
+
+    void anAgentRequestReachesTheConsoleAndTheReplyIsRead()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Config config = TestServer::defaultConfig();
+        config.sandboxStatuses = true; // the sandbox reports sent, delivered and read through the webhook
+        TestServer server(params, config);
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        QSignalSpy requested(&session, &ConsoleSession::agentRequested);
+        session.start(QStringLiteral("Thandi"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        QCOMPARE(conversations.rowCount(), 1);
+        QCOMPARE(conversations.waitingCount(), 0);
+
+        const QByteArray body =
+            technicianWrites(QStringLiteral("wamid.CONSOLE.1"), QStringLiteral("Agent, we are stuck"));
+        const HttpResult r = server.http().post(
+            QStringLiteral("/webhooks/whatsapp"), body,
+            {{"X-Hub-Signature-256", WebhookRoutes::signature(body, server.app().webhookSecret())}});
+        VERIFY_STATUS(r, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(requested.size(), 1, 15000);
+        QCOMPARE(requested.at(0).at(0).toInt(), ticket);
+        QCOMPARE(conversations.unreadCount(), 1);
+
+        // Opening the conversation loads the thread and marks it read, which takes the request.
+        MessageModel messages;
+        session.setOpenConversation(ticket, &messages);
+        QTRY_VERIFY_WITH_TIMEOUT(statusRow(messages, QStringLiteral("Agent, we are stuck")) >= 0, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 0, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.unreadCount(), 0, 15000);
+
+        // The reply shows at once as pending, then the sandbox reports sent, delivered, read.
+        session.send(QStringLiteral("Help is on the way"));
+        const int row = statusRow(messages, QStringLiteral("Help is on the way"));
+        QVERIFY(row >= 0);
+        QCOMPARE(messages.index(row, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("pending"));
+        QTRY_COMPARE_WITH_TIMEOUT(messages.index(row, 0).data(MessageModel::StatusRole).toString(),
+                                  QStringLiteral("read"), 15000);
+        QCOMPARE(messages.rowCount(), row + 1); // one bubble, not a pending one plus the stored one
+        QCOMPARE(messages.index(row, 0).data(MessageModel::AuthorRole).toString(), QStringLiteral("Thandi"));
+    }
+
+    void aDroppedConnectionResumesWithoutGapOrRepeat()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        Seed::openTicket(db);
+        TestServer server(params);
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        session.stream()->setBackoff(50, 200);
+        QList<qint64> seqs;
+        connect(session.stream(), &EventStream::eventReceived, this, [&seqs](qint64 seq) { seqs << seq; });
+        QSignalSpy states(session.stream(), &EventStream::stateChanged);
+        session.start(QStringLiteral("Thandi"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        const auto post = [&](int n) {
+            const QByteArray body =
+                technicianWrites(QStringLiteral("wamid.DROP.%1").arg(n), QStringLiteral("update %1").arg(n));
+            return server.http()
+                .post(QStringLiteral("/webhooks/whatsapp"), body,
+                      {{"X-Hub-Signature-256", WebhookRoutes::signature(body, server.app().webhookSecret())}})
+                .status;
+        };
+        for (int n = 0; n < 5; ++n)
+            QCOMPARE(post(n), 200);
+        QTRY_VERIFY_WITH_TIMEOUT(seqs.size() >= 5, 15000);
+        // The connection drops; events keep coming meanwhile.
+        session.stream()->dropConnection();
+        for (int n = 5; n < 10; ++n)
+            QCOMPARE(post(n), 200);
+        QTRY_VERIFY_WITH_TIMEOUT(states.size() >= 3, 15000); // Live -> Reconnecting -> ... -> Live
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        const qint64 newest = db.scalar(QStringLiteral("SELECT max(seq) FROM chat_events")).toLongLong();
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->lastSeq(), newest, 15000);
+        for (qsizetype i = 1; i < seqs.size(); ++i)
+            QCOMPARE(seqs.at(i), seqs.at(i - 1) + 1); // no gap, no repeat
+    }
+
+    void aRevokedSessionAsksToSignInAgain()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        TestServer server(params);
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        QSignalSpy signedOut(&session, &ConsoleSession::signedOut);
+        session.start(QStringLiteral("Thandi"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        api.logout(); // the server ends the session: its consoles are closed with 1008
+        QTRY_VERIFY_WITH_TIMEOUT(!signedOut.isEmpty(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::SignedOut, 20000);
+    }
+
+    void aWrongPasswordIsExplainedInWords()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        TestServer server(params);
+        server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi"));
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        RequestError error;
+        bool done = false;
+        api.login(QStringLiteral("thandi"), QStringLiteral("wrong"), this, nullptr,
+                  [&](const RequestError &e) {
+                      error = e;
+                      done = true;
+                  });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 15000);
+        QCOMPARE(error.status, 401);
+        QCOMPARE(error.code, QStringLiteral("invalid_credentials"));
+        QVERIFY(!error.message.isEmpty());
+
+        // A server that is not there is explained too, without a status.
+        ApiClient nowhere;
+        nowhere.setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:1")));
+        done = false;
+        nowhere.conversations(this, nullptr, [&](const RequestError &e) {
+            error = e;
+            done = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 15000);
+        QVERIFY(error.isNetwork());
+        QVERIFY(error.message.contains(QLatin1String("cannot be reached")));
+    }
+};
+
+QTEST_MAIN(TestConsoleSession)
+#include "tst_consolesession.moc"

@@ -1,6 +1,8 @@
 // liftline-console: parses the command line and wires the objects together.
 #include "ApiClient.h"
+#include "AppIcon.h"
 #include "ConsoleSession.h"
+#include "ConsoleSettings.h"
 #include "ConversationListModel.h"
 #include "CredentialStore.h"
 #include "MainWindow.h"
@@ -8,8 +10,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QSettings>
+#include <QLibraryInfo>
 #include <QStatusBar>
+#include <QTranslator>
 
 int main(int argc, char *argv[])
 {
@@ -19,6 +22,18 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Liftline"));
     QApplication::setApplicationVersion(QStringLiteral(LIFTLINE_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("liftline-console"));
+    QApplication::setWindowIcon(AppIcon::make());
+
+    ConsoleSettings settings;
+    // The agent's language, or the system's; the translations are built into the program.
+    const QLocale locale = settings.language().isEmpty() ? QLocale::system() : QLocale(settings.language());
+    QTranslator ours;
+    QTranslator qt;
+    if (ours.load(locale, QStringLiteral("liftline"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&ours);
+    if (qt.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qt);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
@@ -31,34 +46,28 @@ int main(int argc, char *argv[])
          {QStringLiteral("user"), QApplication::translate("main", "The username to sign in with."),
           QStringLiteral("NAME")}});
     parser.process(app);
-
-    QSettings settings;
-    QString server = parser.value(QStringLiteral("server"));
-    if (server.isEmpty())
-        server = settings.value(QStringLiteral("server"), QStringLiteral("http://127.0.0.1:8080")).toString();
-    QString user = parser.value(QStringLiteral("user"));
-    if (user.isEmpty())
-        user = settings.value(QStringLiteral("username")).toString();
+    if (parser.isSet(QStringLiteral("server")))
+        settings.setServerUrl(parser.value(QStringLiteral("server")));
+    if (parser.isSet(QStringLiteral("user")))
+        settings.setUsername(parser.value(QStringLiteral("user")));
 
     ApiClient api;
     ConversationListModel conversations;
     ConsoleSession session(&api, &conversations);
     KeychainCredentialStore credentials(QStringLiteral("liftline-console"));
-    MainWindow window(&api, &session, &conversations);
+    MainWindow window(&api, &session, &conversations, &settings);
 
-    const auto key = [](const QString &url, const QString &name) { return url + QLatin1Char('|') + name; };
+    const auto key = [&settings] { return settings.serverUrl() + QLatin1Char('|') + settings.username(); };
     const auto signIn = [&](const QString &notice) {
-        SignInDialog dialog(&api, server, user, &window);
+        SignInDialog dialog(&api, settings.serverUrl(), settings.username(), &window);
         dialog.setNotice(notice);
         if (dialog.exec() != QDialog::Accepted)
             return false;
-        server = dialog.serverUrl();
-        user = dialog.username();
-        settings.setValue(QStringLiteral("server"), server);
-        settings.setValue(QStringLiteral("username"), user);
-        settings.setValue(QStringLiteral("agentName"), dialog.agentName());
+        settings.setServerUrl(dialog.serverUrl());
+        settings.setUsername(dialog.username());
+        settings.setAgentName(dialog.agentName());
         api.setToken(dialog.token());
-        credentials.save(key(server, user), dialog.token());
+        credentials.save(key(), dialog.token());
         session.start(dialog.agentName());
         return true;
     };
@@ -67,13 +76,21 @@ int main(int argc, char *argv[])
                          if (!persistent)
                              window.statusBar()->showMessage(note);
                      });
-    QObject::connect(&session, &ConsoleSession::signedOut, &window, [&](const QString &reason) {
+    const auto signedOut = [&](const QString &notice) {
         session.stop();
-        credentials.remove(key(server, user));
+        credentials.remove(key());
         // Alerts already on screen stay there while the agent signs in again.
-        if (!signIn(QApplication::translate("main", "Your session ended (%1). Sign in again to continue.")
-                        .arg(reason)))
+        if (!signIn(notice))
             QApplication::quit();
+    };
+    QObject::connect(&session, &ConsoleSession::signedOut, &window, [&](const QString &reason) {
+        signedOut(QApplication::translate("main", "Your session ended (%1). Sign in again to continue.")
+                      .arg(reason));
+    });
+    QObject::connect(&window, &MainWindow::signOutRequested, &window, [&] {
+        api.logout();
+        api.setToken({});
+        signedOut(QString());
     });
     QObject::connect(&credentials, &CredentialStore::loaded, &window,
                      [&](const QString &, const QByteArray &token) {
@@ -82,16 +99,16 @@ int main(int argc, char *argv[])
                                  QApplication::quit();
                              return;
                          }
-                         api.setBaseUrl(QUrl::fromUserInput(server));
+                         api.setBaseUrl(QUrl::fromUserInput(settings.serverUrl()));
                          api.setToken(token);
-                         session.start(settings.value(QStringLiteral("agentName"), user).toString());
+                         session.start(settings.agentName());
                      });
     window.show();
-    if (user.isEmpty()) {
+    if (settings.username().isEmpty()) {
         if (!signIn(QString()))
             return 0;
     } else {
-        credentials.load(key(server, user));
+        credentials.load(key());
     }
     return QApplication::exec();
 }

@@ -3,6 +3,7 @@
 #include "ConsoleLogging.h"
 #include "ConversationListModel.h"
 #include "MessageModel.h"
+#include "UnassignedModel.h"
 
 #include <QUuid>
 
@@ -56,6 +57,15 @@ void ConsoleSession::loadSnapshot(bool resetStream)
                 m_stream.start(m_api->baseUrl(), m_api->token(), seq);
             if (m_openTicket > 0)
                 loadThread();
+            if (m_unassigned)
+                m_api->unassigned(
+                    this,
+                    [this](const QJsonObject &a) {
+                        m_unassigned->reset(a.value(QStringLiteral("unassigned")).toArray());
+                    },
+                    [this](const RequestError &e) {
+                        Q_EMIT actionFailed(tr("Loading unassigned messages"), e);
+                    });
         },
         [this, resetStream](const RequestError &error) {
             m_loading = false;
@@ -74,6 +84,9 @@ void ConsoleSession::onEvent(qint64, const QString &event, int ticketId, const Q
     } else if (event == QLatin1String("message.created") || event == QLatin1String("message.updated")) {
         if (m_messages && ticketId == m_openTicket && ticketId > 0)
             m_messages->upsert(data);
+    } else if (event.startsWith(QLatin1String("unassigned."))) {
+        if (m_unassigned)
+            m_unassigned->upsert(data);
     } else if (event == QLatin1String("agent.requested")) {
         Q_EMIT agentRequested(ticketId, data);
     }

@@ -8,6 +8,7 @@
 
 class ConversationListModel;
 class MessageModel;
+class UnassignedModel;
 
 // A signed-in agent's live view of the server: loads the conversation list, keeps it current from the
 // event stream (resuming from the list's `seq`, reloading on reset), and feeds the open conversation's
@@ -19,6 +20,8 @@ public:
 
     // Starts with a token from sign-in or the credential store.
     void start(const QString &agentName);
+    // Kept current with the snapshot and the unassigned.* events.
+    void setUnassignedModel(UnassignedModel *model) { m_unassigned = model; }
     void stop();
     QString agentName() const { return m_agentName; }
     EventStream *stream() { return &m_stream; }
@@ -56,6 +59,7 @@ private:
     bool m_loading = false;
     int m_openTicket = 0;
     MessageModel *m_messages = nullptr;
+    UnassignedModel *m_unassigned = nullptr;
     bool m_loadingOlder = false;
     QHash<QString, QString> m_pendingText; // client message id -> text, for a retry
 };

@@ -1,19 +1,25 @@
 #include "MainWindow.h"
 
 #include "ApiClient.h"
+#include "AppIcon.h"
 #include "ChatPanel.h"
 #include "Composer.h"
 #include "ConsoleLogging.h"
 #include "ConsoleSession.h"
+#include "ConsoleSettings.h"
 #include "ConversationDelegate.h"
 #include "ConversationFilterModel.h"
 #include "ConversationListModel.h"
 #include "Notifier.h"
+#include "SettingsDialog.h"
+#include "UnassignedDialog.h"
+#include "UnassignedModel.h"
 
 #include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenuBar>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -22,11 +28,13 @@
 #include <QVBoxLayout>
 
 MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationListModel *conversations,
-                       QWidget *parent)
+                       ConsoleSettings *settings, QWidget *parent)
     : QMainWindow(parent)
     , m_api(api)
     , m_session(session)
     , m_conversations(conversations)
+    , m_settings(settings ? settings : new ConsoleSettings(this))
+    , m_unassigned(new UnassignedModel(this))
     , m_proxy(new ConversationFilterModel(this))
     , m_delegate(new ConversationDelegate(this))
     , m_filter(new QLineEdit(this))
@@ -36,8 +44,11 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     , m_splitter(new QSplitter(this))
     , m_stack(new QStackedWidget(this))
     , m_connection(new QLabel(this))
+    , m_unassignedLabel(new QLabel(this))
 {
     setWindowTitle(tr("Liftline"));
+    setWindowIcon(AppIcon::make());
+    m_session->setUnassignedModel(m_unassigned);
     m_proxy->setSourceModel(conversations);
     m_list->setModel(m_proxy);
     m_list->setItemDelegate(m_delegate);
@@ -55,6 +66,7 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     m_splitter->setStretchFactor(1, 2);
     m_stack->addWidget(m_splitter);
     setCentralWidget(m_stack);
+    statusBar()->addPermanentWidget(m_unassignedLabel);
     statusBar()->addPermanentWidget(m_connection);
     m_connection->setAccessibleName(tr("Connection state"));
 
@@ -108,7 +120,7 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Up), this, [this] { moveSelection(-1); });
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        m_tray = new QSystemTrayIcon(QApplication::windowIcon(), this);
+        m_tray = new QSystemTrayIcon(AppIcon::make(), this);
         m_tray->show();
         connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
             showNormal();
@@ -129,7 +141,12 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
                            [this](const RequestError &e) { statusBar()->showMessage(e.message, 15000); });
     });
     // An alert nobody has taken comes back until someone does, on this console or any other.
-    m_repeat.setInterval(30000);
+    connect(m_settings, &ConsoleSettings::changed, this, &MainWindow::applySettings);
+    connect(m_unassigned, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateAlerts);
+    connect(m_unassigned, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateAlerts);
+    connect(m_unassigned, &QAbstractItemModel::modelReset, this, &MainWindow::updateAlerts);
+    buildMenus();
+    applySettings();
     connect(&m_repeat, &QTimer::timeout, this, [this] {
         for (int ticket : std::as_const(m_alerted))
             alertFor(ticket);
@@ -145,6 +162,29 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu *console = menuBar()->addMenu(tr("&Console"));
+    console->addAction(tr("&Unassigned messages…"), this, [this] {
+        auto *dialog = new UnassignedDialog(m_api, m_unassigned, m_conversations, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    console->addAction(tr("&Settings…"), this, [this] {
+        SettingsDialog dialog(m_settings, m_notifier->backendName(), this);
+        dialog.exec();
+    });
+    console->addSeparator();
+    console->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
+    console->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+}
+
+void MainWindow::applySettings()
+{
+    m_repeat.setInterval(m_settings->repeatSeconds() * 1000);
+    m_chat->composer()->setCtrlEnterSends(m_settings->ctrlEnterSends());
+}
 
 void MainWindow::openConversation(int ticketId)
 {
@@ -208,7 +248,11 @@ void MainWindow::alertFor(int ticketId)
                      .arg(m_conversations->index(row).data(ConversationListModel::TechnicianRole).toString(),
                           c.value(QStringLiteral("lift_name")).toString(),
                           c.value(QStringLiteral("last_message_preview")).toString());
-    m_notifier->show(alert);
+    alert.sound = m_settings->sound();
+    if (m_settings->desktopNotifications())
+        m_notifier->show(alert);
+    else if (m_settings->sound())
+        QApplication::beep();
     m_alerted.insert(ticketId);
     QApplication::alert(this);
     if (!m_repeat.isActive())
@@ -236,8 +280,14 @@ void MainWindow::updateAlerts()
     else if (unread > 0)
         title = tr("(%n unread) ", nullptr, unread) + title;
     setWindowTitle(title);
-    if (m_tray)
-        m_tray->setToolTip(tr("Liftline: %1 waiting, %2 unread").arg(waiting).arg(unread));
+    const int unassigned = m_unassigned->rowCount();
+    if (m_tray) {
+        m_tray->setIcon(AppIcon::make(waiting + unread));
+        m_tray->setToolTip(
+            tr("Liftline: %1 waiting, %2 unread, %3 unassigned").arg(waiting).arg(unread).arg(unassigned));
+    }
+    m_unassignedLabel->setText(unassigned > 0 ? tr("%n unassigned message(s)", nullptr, unassigned)
+                                              : QString());
 }
 
 void MainWindow::showConnectionState()

@@ -6,6 +6,8 @@
 
 class ApiClient;
 class ChatPanel;
+class ConsoleSettings;
+class UnassignedModel;
 class ConsoleSession;
 class ConversationDelegate;
 class ConversationFilterModel;
@@ -23,8 +25,9 @@ class QSystemTrayIcon;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // settings: null uses the stored ones.
     MainWindow(ApiClient *api, ConsoleSession *session, ConversationListModel *conversations,
-               QWidget *parent = nullptr);
+               ConsoleSettings *settings = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void openConversation(int ticketId);
@@ -34,6 +37,10 @@ public:
     Notifier *notifier() const { return m_notifier.get(); }
     // Width below which the list and the chat share one pane.
     static constexpr int narrowWidth = 820;
+    UnassignedModel *unassigned() const { return m_unassigned; }
+
+Q_SIGNALS:
+    void signOutRequested();
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -44,10 +51,14 @@ private:
     void alertFor(int ticketId);
     void showConnectionState();
     void moveSelection(int delta);
+    void applySettings();
+    void buildMenus();
 
     ApiClient *m_api;
     ConsoleSession *m_session;
     ConversationListModel *m_conversations;
+    ConsoleSettings *m_settings;
+    UnassignedModel *m_unassigned;
     ConversationFilterModel *m_proxy;
     ConversationDelegate *m_delegate;
     QLineEdit *m_filter;
@@ -57,6 +68,7 @@ private:
     QSplitter *m_splitter;
     QStackedWidget *m_stack;
     QLabel *m_connection;
+    QLabel *m_unassignedLabel;
     QSystemTrayIcon *m_tray = nullptr;
     std::unique_ptr<Notifier> m_notifier;
     QTimer m_repeat; // repeats the alert for requests nobody has taken

@@ -42,6 +42,10 @@ void seedTechnicians(Db &db, int n);
 QByteArray webhookBody(const QString &wamid, int technician);
 // The whole HTTP request for a signed POST /webhooks/whatsapp.
 QByteArray webhookRequest(const QByteArray &payload, const QByteArray &secret);
+// A chat history: `lifts` lifts with a technician each, `tickets` tickets of which the newest `open` are
+// open, `messages` messages of which `thread` on the newest ticket. Loaded in bulk (triggers off, summaries
+// rebuilt after); returns the long thread's ticket id.
+int generateChat(Db &db, int lifts, int tickets, int open, int messages, int thread);
 // The q-quantile (0..1) of v.
 double percentile(std::vector<double> v, double q);
 

@@ -3,6 +3,7 @@
 // one thread of 10,000). The server runs as its own process on an embedded PostgreSQL; this program is
 // the client. Prints p50/p90/p99 in milliseconds.
 
+#include "BenchSupport.h"
 #include "HttpClient.h"
 #include "chat/ChatStore.h"
 #include "db/Db.h"
@@ -47,82 +48,6 @@ void report(const QString &what, const std::vector<double> &ms, qsizetype bytes)
                .arg(s.p99, 0, 'f', 2)
                .arg(s.max, 0, 'f', 2)
                .arg(bytes / 1024);
-    out.flush();
-}
-
-void generate(Db &db, int lifts, int tickets, int open, int messages, int thread)
-{
-    QElapsedTimer timer;
-    timer.start();
-    // Bulk load without the per-row triggers; the counters are rebuilt afterwards in one pass.
-    db.execOnce(QStringLiteral("SET session_replication_role = replica"));
-    db.execOnce(
-        QStringLiteral(
-            "INSERT INTO lifts (msisdn, site_name, building) SELECT '2771' || lpad(i::text, 7, '0'), "
-            "'Site ' || (i % 97), 'Building ' || i || ' North Wing' FROM generate_series(1, ?::int) i"),
-        {lifts});
-    db.execOnce(
-        QStringLiteral("INSERT INTO contacts (display_name, primary_msisdn, role) SELECT 'Technician ' || i, "
-                       "'2782' || lpad(i::text, 7, '0'), 'technician' FROM generate_series(1, ?::int) i"),
-        {lifts});
-    db.execOnce(QStringLiteral(
-        "INSERT INTO lift_contacts (lift_id, contact_id, relation) SELECT l.id, c.id, 'technician' "
-        "FROM lifts l JOIN contacts c ON substr(c.primary_msisdn, 5) = substr(l.msisdn, 5)"));
-    // Closed tickets are days old; the newest `open` tickets are open, spread over the last hours.
-    db.execOnce(
-        QStringLiteral(
-            "INSERT INTO tickets (lift_id, status, ticket_reference, responded_by, created_at, resolved_at, "
-            "agent_requested, agent_requested_at, acknowledged_at) "
-            "SELECT l.id, CASE WHEN i > ?::int - ?::int THEN 'open' ELSE 'closed' END, 'BENCH-TKT' || i, "
-            "c.id, "
-            "now() - make_interval(secs => (?::int - i) * 15 + 60), "
-            "CASE WHEN i > ?::int - ?::int THEN NULL ELSE now() - make_interval(secs => (?::int - i) * 15) "
-            "END, "
-            "i % 50 = 0, CASE WHEN i % 50 = 0 THEN now() - make_interval(secs => i % 300) END, "
-            "CASE WHEN i % 100 = 0 THEN now() END "
-            "FROM generate_series(1, ?::int) i JOIN lifts l ON l.id = 1 + i % ?::int "
-            "JOIN contacts c ON c.primary_msisdn = '2782' || substr(l.msisdn, 5)"),
-        {tickets, open, tickets, tickets, open, tickets, tickets, lifts});
-    const int bigTicket = db.scalar(QStringLiteral("SELECT max(id) FROM tickets")).toInt();
-    // The long thread first, then the rest spread over every ticket, oldest first so ids follow time.
-    db.execOnce(
-        QStringLiteral(
-            "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, agent_name, "
-            "read_by_agent, created_at, kind, status, wa_message_id) "
-            "SELECT t, CASE WHEN i % 2 = 0 THEN '27820000001' END, CASE WHEN i % 2 = 1 THEN '27820000001' "
-            "END, "
-            "'Message ' || i || ': the car is between floors 3 and 4, doors closed, two passengers inside', "
-            "CASE WHEN i % 2 = 0 THEN 'inbound' ELSE 'outbound' END, CASE WHEN i % 2 = 1 THEN 'Agent Smith' "
-            "END, "
-            "i < ?::int - 40, now() - make_interval(secs => (?::int - i)), 'text', "
-            "CASE WHEN i % 2 = 0 THEN 'received' ELSE 'delivered' END, 'wamid.BENCH.' || i "
-            "FROM (SELECT i, CASE WHEN i <= ?::int THEN ?::int ELSE 1 + i % ?::int END AS t FROM "
-            "generate_series(1, ?::int) i) g"),
-        {messages, messages, thread, bigTicket, tickets, messages});
-    db.execOnce(QStringLiteral("INSERT INTO chat_ticket_summary (ticket_id, message_count, unread_count, "
-                               "last_message_id, last_message_at, "
-                               "last_message_preview) SELECT s.ticket_id, s.n, s.unread, m.id, m.created_at, "
-                               "chat_message_preview(m) "
-                               "FROM (SELECT ticket_id, count(*) AS n, count(*) FILTER (WHERE direction = "
-                               "'inbound' AND NOT read_by_agent) AS unread, "
-                               "max(id) AS last_id FROM chat_messages GROUP BY ticket_id) s JOIN "
-                               "chat_messages m ON m.id = s.last_id"));
-    db.execOnce(
-        QStringLiteral("INSERT INTO chat_windows (number, last_inbound_at) SELECT primary_msisdn, "
-                       "now() - make_interval(mins => (row_number() OVER ())::int % 2000) FROM contacts "
-                       "ON CONFLICT DO NOTHING"));
-    db.execOnce(QStringLiteral("SELECT count(chat_conversation_refresh(id)) FROM tickets"));
-    db.execOnce(QStringLiteral("SET session_replication_role = origin"));
-    db.execOnce(QStringLiteral("VACUUM ANALYZE"));
-    out << QStringLiteral(
-               "Generated %1 lifts, %2 tickets (%3 open), %4 messages (thread of %5 on ticket %6) in %7 s\n")
-               .arg(lifts)
-               .arg(tickets)
-               .arg(open)
-               .arg(messages)
-               .arg(thread)
-               .arg(bigTicket)
-               .arg(timer.elapsed() / 1000.0, 0, 'f', 1);
     out.flush();
 }
 
@@ -185,7 +110,8 @@ int main(int argc, char *argv[])
     {
         Db db(pg.params(), QStringLiteral("bench-setup"));
         Migrator::migrate(db);
-        generate(db, value("lifts"), value("tickets"), value("open"), value("messages"), value("thread"));
+        Bench::generateChat(db, value("lifts"), value("tickets"), value("open"), value("messages"),
+                            value("thread"));
     }
     const int bigTicket = [&] {
         Db db(pg.params(), QStringLiteral("bench-ticket"));

@@ -1,0 +1,101 @@
+#include "UnassignedModel.h"
+
+#include "WireTime.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+UnassignedModel::UnassignedModel(QObject *parent)
+    : QAbstractListModel(parent)
+{}
+
+int UnassignedModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_items.size());
+}
+
+QVariant UnassignedModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const QJsonObject &o = m_items.at(index.row());
+    const auto s = [&o](const char *key) { return o.value(QLatin1String(key)).toString(); };
+    QDateTime at = WireTime::parse(s("wa_timestamp"));
+    if (!at.isValid())
+        at = WireTime::parse(s("created_at"));
+    switch (role) {
+    case UnassignedIdRole:
+        return o.value(QStringLiteral("id")).toInteger();
+    case FromRole:
+        return s("profile_name").isEmpty() ? s("from_number")
+                                           : tr("%1 (%2)").arg(s("profile_name"), s("from_number"));
+    case TextRole:
+        return s("message");
+    case ReceivedAtRole:
+        return at;
+    case ItemRole:
+        return o;
+    case Qt::DisplayRole:
+    case Qt::AccessibleTextRole:
+        return tr("%1, %2: %3")
+            .arg(data(index, FromRole).toString(), QLocale().toString(at.toLocalTime(), QLocale::ShortFormat),
+                 s("message").simplified());
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> UnassignedModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert({{UnassignedIdRole, "unassignedId"},
+                  {FromRole, "from"},
+                  {TextRole, "text"},
+                  {ReceivedAtRole, "receivedAt"},
+                  {ItemRole, "item"}});
+    return names;
+}
+
+int UnassignedModel::rowOf(qint64 id) const
+{
+    for (qsizetype i = 0; i < m_items.size(); ++i)
+        if (m_items.at(i).value(QStringLiteral("id")).toInteger() == id)
+            return int(i);
+    return -1;
+}
+
+void UnassignedModel::reset(const QJsonArray &items)
+{
+    beginResetModel();
+    m_items.clear();
+    for (const QJsonValue &v : items)
+        if (v.toObject().value(QStringLiteral("attached_ticket_id")).isNull())
+            m_items.append(v.toObject());
+    endResetModel();
+}
+
+void UnassignedModel::upsert(const QJsonObject &item)
+{
+    const qint64 id = item.value(QStringLiteral("id")).toInteger();
+    if (id <= 0)
+        return;
+    const int row = rowOf(id);
+    const bool attached = !item.value(QStringLiteral("attached_ticket_id")).isNull();
+    if (attached) {
+        if (row >= 0) {
+            beginRemoveRows({}, row, row);
+            m_items.removeAt(row);
+            endRemoveRows();
+        }
+        return;
+    }
+    if (row >= 0) {
+        m_items[row] = item;
+        Q_EMIT dataChanged(index(row), index(row));
+        return;
+    }
+    // Newest first: a new one goes on top.
+    beginInsertRows({}, 0, 0);
+    m_items.prepend(item);
+    endInsertRows();
+}

@@ -1,0 +1,84 @@
+#include "UnassignedDialog.h"
+
+#include "ApiClient.h"
+#include "ConversationListModel.h"
+#include "UnassignedModel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+UnassignedDialog::UnassignedDialog(ApiClient *api, UnassignedModel *unassigned,
+                                   ConversationListModel *conversations, QWidget *parent)
+    : QDialog(parent)
+    , m_api(api)
+    , m_unassigned(unassigned)
+    , m_conversations(conversations)
+    , m_list(new QListView(this))
+    , m_ticket(new QComboBox(this))
+    , m_attach(new QPushButton(tr("Attach"), this))
+    , m_status(new QLabel(this))
+{
+    setWindowTitle(tr("Unassigned messages"));
+    m_list->setModel(unassigned);
+    m_list->setWordWrap(true);
+    m_list->setAccessibleName(tr("Unassigned messages"));
+    m_ticket->setAccessibleName(tr("Ticket to attach to"));
+    m_attach->setAccessibleName(tr("Attach the selected message to the ticket"));
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+    auto *row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Attach to"), this));
+    row->addWidget(m_ticket, 1);
+    row->addWidget(m_attach);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(tr("Inbound messages that matched no ticket:"), this));
+    layout->addWidget(m_list, 1);
+    layout->addLayout(row);
+    layout->addWidget(m_status);
+    connect(m_attach, &QPushButton::clicked, this, &UnassignedDialog::attach);
+    connect(conversations, &QAbstractItemModel::modelReset, this, &UnassignedDialog::fillTickets);
+    connect(conversations, &QAbstractItemModel::rowsInserted, this, &UnassignedDialog::fillTickets);
+    fillTickets();
+    resize(640, 420);
+}
+
+void UnassignedDialog::fillTickets()
+{
+    const int current = m_ticket->currentData().toInt();
+    m_ticket->clear();
+    for (int r = 0; r < m_conversations->rowCount(); ++r) {
+        const QModelIndex i = m_conversations->index(r);
+        if (!i.data(ConversationListModel::IsOpenRole).toBool())
+            continue;
+        m_ticket->addItem(tr("%1 · %2 · %3")
+                              .arg(i.data(ConversationListModel::ReferenceRole).toString(),
+                                   i.data(ConversationListModel::TechnicianRole).toString(),
+                                   i.data(ConversationListModel::LiftRole).toString()),
+                          i.data(ConversationListModel::TicketIdRole));
+    }
+    m_ticket->setCurrentIndex(std::max(0, m_ticket->findData(current)));
+}
+
+void UnassignedDialog::attach()
+{
+    const QModelIndex selected = m_list->currentIndex();
+    if (!selected.isValid() || m_ticket->currentIndex() < 0) {
+        m_status->setText(tr("Choose a message and the ticket it belongs to."));
+        return;
+    }
+    m_attach->setEnabled(false);
+    m_api->attach(
+        selected.data(UnassignedModel::UnassignedIdRole).toLongLong(), m_ticket->currentData().toInt(), this,
+        [this](const QJsonObject &) {
+            m_attach->setEnabled(true);
+            m_status->setText(tr("Attached."));
+        },
+        [this](const RequestError &e) {
+            m_attach->setEnabled(true);
+            m_status->setText(e.message);
+        });
+}

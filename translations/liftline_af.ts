@@ -4,22 +4,18 @@
 <context>
     <name>ApiClient</name>
     <message>
-        <location filename="../app/api/ApiClient.cpp" line="63"/>
         <source>The server did not answer in time. Check the connection and try again.</source>
         <translation>Die bediener het nie betyds geantwoord nie. Kontroleer die verbinding en probeer weer.</translation>
     </message>
     <message>
-        <location filename="../app/api/ApiClient.cpp" line="64"/>
         <source>The server cannot be reached (%1).</source>
         <translation>Die bediener is nie bereikbaar nie (%1).</translation>
     </message>
     <message>
-        <location filename="../app/api/ApiClient.cpp" line="69"/>
         <source>The server answered with something that is not Liftline&apos;s API (HTTP %1). Check the server address.</source>
         <translation>Die bediener het geantwoord met iets wat nie Liftline se API is nie (HTTP %1). Kontroleer die bedieneradres.</translation>
     </message>
     <message>
-        <location filename="../app/api/ApiClient.cpp" line="81"/>
         <source>The server refused the request (HTTP %1).</source>
         <translation>Die bediener het die versoek geweier (HTTP %1).</translation>
     </message>
@@ -27,127 +23,102 @@
 <context>
     <name>ChatPanel</name>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="30"/>
         <source>Back</source>
         <translation>Terug</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="31"/>
         <source>Send</source>
         <translation>Stuur</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="32"/>
         <source>Acknowledge</source>
         <translation>Erken</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="33"/>
         <source>Resolve…</source>
         <translation>Handel af…</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="34"/>
         <source>Invite back</source>
         <translation>Nooi terug</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="44"/>
         <source>Back to the conversation list</source>
         <translation>Terug na die gesprekslys</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="45"/>
         <source>Send the reply</source>
         <translation>Stuur die antwoord</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="46"/>
         <source>Acknowledge the agent request</source>
         <translation>Erken die versoek vir &apos;n agent</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="47"/>
         <source>Resolve the ticket with a note</source>
         <translation>Handel die kaartjie af met &apos;n nota</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="48"/>
         <source>Send the re-engagement template</source>
         <translation>Stuur die sjabloon om die gesprek te hervat</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="49"/>
         <source>The technician&apos;s 24-hour window is closed: only a template can reach them.</source>
         <translation>Die tegnikus se 24-uur-venster is gesluit: slegs &apos;n sjabloon kan die tegnikus bereik.</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="50"/>
         <source>Messages</source>
         <translation>Boodskappe</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="97"/>
         <source>Resolve %1</source>
         <translation>Handel %1 af</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="98"/>
         <source>What was done (kept with the ticket):</source>
         <translation>Wat is gedoen (word by die kaartjie bewaar):</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="147"/>
         <source>No conversation open</source>
         <translation>Geen gesprek oop nie</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="148"/>
         <source>Unknown technician</source>
         <translation>Onbekende tegnikus</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="149"/>
         <source>%1 · %2 · %3 (%4)</source>
         <translation>%1 · %2 · %3 (%4)</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="151"/>
         <source>open</source>
         <translation>oop</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="151"/>
         <source>closed</source>
         <translation>gesluit</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="160"/>
         <source>The technician has not written yet: only a template can reach them.</source>
         <translation>Die tegnikus het nog nie geskryf nie: slegs &apos;n sjabloon kan die tegnikus bereik.</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="164"/>
         <source>Window closes in %1 h %2 m</source>
         <translation>Venster sluit oor %1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="166"/>
         <source>Window closed: only a template can reach them.</source>
         <translation>Venster gesluit: slegs &apos;n sjabloon kan die tegnikus bereik.</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="177"/>
         <source>Write a reply. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Skryf &apos;n antwoord. Enter stuur, Shift+Enter begin &apos;n nuwe reël.</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="184"/>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../app/ui/ChatPanel.cpp" line="195"/>
         <source>The reply is %1 characters long; WhatsApp takes at most %2. Shorten it or split it.</source>
         <translation>Die antwoord is %1 karakters lank; WhatsApp aanvaar hoogstens %2. Maak dit korter of verdeel dit.</translation>
     </message>
@@ -155,12 +126,10 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../app/ui/Composer.cpp" line="8"/>
         <source>Reply</source>
         <translation>Antwoord</translation>
     </message>
     <message>
-        <location filename="../app/ui/Composer.cpp" line="9"/>
         <source>Write a reply. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Skryf &apos;n antwoord. Enter stuur, Shift+Enter begin &apos;n nuwe reël.</translation>
     </message>
@@ -168,22 +137,18 @@
 <context>
     <name>ConsoleSession</name>
     <message>
-        <location filename="../app/api/ConsoleSession.cpp" line="67"/>
         <source>Loading unassigned messages</source>
         <translation>Laai van ongetoewysde boodskappe</translation>
     </message>
     <message>
-        <location filename="../app/api/ConsoleSession.cpp" line="121"/>
         <source>Marking the conversation read</source>
         <translation>Merk van die gesprek as gelees</translation>
     </message>
     <message>
-        <location filename="../app/api/ConsoleSession.cpp" line="124"/>
         <source>Loading the conversation</source>
         <translation>Laai van die gesprek</translation>
     </message>
     <message>
-        <location filename="../app/api/ConsoleSession.cpp" line="145"/>
         <source>Loading older messages</source>
         <translation>Laai van ouer boodskappe</translation>
     </message>
@@ -191,12 +156,10 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../app/ui/ConversationDelegate.cpp" line="18"/>
         <source>waiting %1:%2:%3</source>
         <translation>wag %1:%2:%3</translation>
     </message>
     <message>
-        <location filename="../app/ui/ConversationDelegate.cpp" line="22"/>
         <source>waiting %1:%2</source>
         <translation>wag %1:%2</translation>
     </message>
@@ -204,17 +167,14 @@
 <context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../app/models/ConversationListModel.cpp" line="75"/>
         <source>%1, %2, %3</source>
         <translation>%1, %2, %3</translation>
     </message>
     <message>
-        <location filename="../app/models/ConversationListModel.cpp" line="78"/>
         <source>Agent requested: %1</source>
         <translation>Agent versoek: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/models/ConversationListModel.cpp" line="81"/>
         <source>, %n unread</source>
         <translation>
             <numerusform>, %n ongelees</numerusform>
@@ -225,73 +185,58 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="49"/>
-        <location filename="../app/ui/MainWindow.cpp" line="277"/>
         <source>Liftline</source>
         <translation>Liftline</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="55"/>
         <source>Conversations</source>
         <translation>Gesprekke</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="57"/>
         <source>Filter conversations</source>
         <translation>Filtreer gesprekke</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="58"/>
         <source>Filter by reference, lift, site or technician (Ctrl+K)</source>
         <translation>Filtreer volgens verwysing, hysbak, perseel of tegnikus (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="71"/>
         <source>Connection state</source>
         <translation>Verbindingstatus</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="90"/>
         <source>%1 failed: %2</source>
         <translation>%1 het misluk: %2</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="168"/>
         <source>&amp;Console</source>
         <translation>&amp;Konsole</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="169"/>
         <source>&amp;Unassigned messages…</source>
         <translation>&amp;Ongetoewysde boodskappe…</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="174"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Instellings…</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="179"/>
         <source>Sign &amp;out</source>
         <translation>Meld &amp;af</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="180"/>
         <source>&amp;Quit</source>
         <translation>&amp;Verlaat</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="246"/>
         <source>Agent requested: %1</source>
         <translation>Agent versoek: %1</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="247"/>
         <source>%1 at %2: %3</source>
         <translation>%1 by %2: %3</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/ui/MainWindow.cpp" line="279"/>
         <source>(%n waiting) </source>
         <translation>
             <numerusform>(%n wag) </numerusform>
@@ -299,7 +244,6 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/ui/MainWindow.cpp" line="281"/>
         <source>(%n unread) </source>
         <translation>
             <numerusform>(%n ongelees) </numerusform>
@@ -307,12 +251,10 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="287"/>
         <source>Liftline: %1 waiting, %2 unread, %3 unassigned</source>
         <translation>Liftline: %1 wag, %2 ongelees, %3 ongetoewys</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/ui/MainWindow.cpp" line="289"/>
         <source>%n unassigned message(s)</source>
         <translation>
             <numerusform>%n ongetoewysde boodskap</numerusform>
@@ -320,27 +262,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="297"/>
         <source>Connected</source>
         <translation>Gekoppel</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="300"/>
         <source>Connecting…</source>
         <translation>Koppel tans…</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="303"/>
         <source>Reconnecting… (events are kept; nothing will be missed)</source>
         <translation>Herkoppel tans… (gebeurtenisse word bewaar; niks sal gemis word nie)</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="306"/>
         <source>Signed out</source>
         <translation>Afgemeld</translation>
     </message>
     <message>
-        <location filename="../app/ui/MainWindow.cpp" line="309"/>
         <source>Offline</source>
         <translation>Vanlyn</translation>
     </message>
@@ -348,7 +285,6 @@
 <context>
     <name>MemoryCredentialStore</name>
     <message>
-        <location filename="../app/api/CredentialStore.cpp" line="10"/>
         <source>This computer has no credential store: you stay signed in until the console closes, and it asks for your password again when it starts.</source>
         <translation>Hierdie rekenaar het geen wagwoordstoor nie: jy bly aangemeld totdat die konsole sluit, en dit vra weer jou wagwoord wanneer dit begin.</translation>
     </message>
@@ -356,17 +292,14 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../app/ui/MessageDelegate.cpp" line="38"/>
         <source>sending…</source>
         <translation>stuur tans…</translation>
     </message>
     <message>
-        <location filename="../app/ui/MessageDelegate.cpp" line="44"/>
         <source>✓✓ read</source>
         <translation>✓✓ gelees</translation>
     </message>
     <message>
-        <location filename="../app/ui/MessageDelegate.cpp" line="46"/>
         <source>not sent</source>
         <translation>nie gestuur nie</translation>
     </message>
@@ -374,22 +307,18 @@
 <context>
     <name>MessageModel</name>
     <message>
-        <location filename="../app/models/MessageModel.cpp" line="66"/>
         <source>Liftline</source>
         <translation>Liftline</translation>
     </message>
     <message>
-        <location filename="../app/models/MessageModel.cpp" line="88"/>
         <source>Today</source>
         <translation>Vandag</translation>
     </message>
     <message>
-        <location filename="../app/models/MessageModel.cpp" line="90"/>
         <source>Yesterday</source>
         <translation>Gister</translation>
     </message>
     <message>
-        <location filename="../app/models/MessageModel.cpp" line="98"/>
         <source>%1 at %2: %3</source>
         <translation>%1 om %2: %3</translation>
     </message>
@@ -397,63 +326,50 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="19"/>
         <source>Play a sound with each alert</source>
         <translation>Speel &apos;n klank by elke waarskuwing</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="20"/>
         <source>Show desktop notifications</source>
         <translation>Wys kennisgewings op die werkskerm</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="22"/>
         <source>Send with Ctrl+Enter (Enter starts a new line)</source>
         <translation>Stuur met Ctrl+Enter (Enter begin &apos;n nuwe reël)</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="24"/>
         <source>Settings</source>
         <translation>Instellings</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="25"/>
         <source>Server address</source>
         <translation>Bedieneradres</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="26"/>
-        <location filename="../app/ui/SettingsDialog.cpp" line="42"/>
         <source>Language</source>
         <translation>Taal</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="27"/>
         <source>Seconds between reminders</source>
         <translation>Sekondes tussen herinnerings</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="29"/>
         <source>As the system</source>
         <translation>Soos die stelsel</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="36"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="41"/>
         <source>Server</source>
         <translation>Bediener</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="45"/>
         <source>Remind of an untaken request every</source>
         <translation>Herinner aan &apos;n onbehandelde versoek elke</translation>
     </message>
     <message>
-        <location filename="../app/ui/SettingsDialog.cpp" line="47"/>
         <source>Notifications go through: %1. A new server address or language applies the next time the console starts.</source>
         <translation>Kennisgewings gaan via: %1. &apos;n Nuwe bedieneradres of taal geld eers die volgende keer dat die konsole begin.</translation>
     </message>
@@ -461,45 +377,34 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../app/ui/SignInDialog.cpp" line="20"/>
-        <location filename="../app/ui/SignInDialog.cpp" line="27"/>
         <source>Sign in</source>
         <translation>Meld aan</translation>
     </message>
     <message>
-        <location filename="../app/ui/SignInDialog.cpp" line="22"/>
         <source>Sign in to Liftline</source>
         <translation>Meld aan by Liftline</translation>
     </message>
     <message>
-        <location filename="../app/ui/SignInDialog.cpp" line="24"/>
         <source>Server address</source>
         <translation>Bedieneradres</translation>
     </message>
     <message>
-        <location filename="../app/ui/SignInDialog.cpp" line="25"/>
-        <location filename="../app/ui/SignInDialog.cpp" line="37"/>
         <source>Username</source>
         <translation>Gebruikersnaam</translation>
     </message>
     <message>
-        <location filename="../app/ui/SignInDialog.cpp" line="26"/>
-        <location filename="../app/ui/SignInDialog.cpp" line="38"/>
         <source>Password</source>
         <translation>Wagwoord</translation>
     </message>
     <message>
-        <location filename="../app/ui/SignInDialog.cpp" line="36"/>
         <source>Server</source>
         <translation>Bediener</translation>
     </message>
     <message>
-        <location filename="../app/ui/SignInDialog.cpp" line="69"/>
         <source>Enter the server&apos;s address, for example https://liftline.example.co.za</source>
         <translation>Voer die bediener se adres in, byvoorbeeld https://liftline.example.co.za</translation>
     </message>
     <message>
-        <location filename="../app/ui/SignInDialog.cpp" line="74"/>
         <source>Enter your username and password.</source>
         <translation>Voer jou gebruikersnaam en wagwoord in.</translation>
     </message>
@@ -507,48 +412,38 @@
 <context>
     <name>UnassignedDialog</name>
     <message>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="22"/>
         <source>Attach</source>
         <translation>Heg aan</translation>
     </message>
     <message>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="25"/>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="28"/>
         <source>Unassigned messages</source>
         <translation>Ongetoewysde boodskappe</translation>
     </message>
     <message>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="29"/>
         <source>Ticket to attach to</source>
         <translation>Kaartjie om aan te heg</translation>
     </message>
     <message>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="30"/>
         <source>Attach the selected message to the ticket</source>
         <translation>Heg die gekose boodskap aan die kaartjie</translation>
     </message>
     <message>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="34"/>
         <source>Attach to</source>
         <translation>Heg aan by</translation>
     </message>
     <message>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="38"/>
         <source>Inbound messages that matched no ticket:</source>
         <translation>Inkomende boodskappe wat by geen kaartjie pas nie:</translation>
     </message>
     <message>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="57"/>
         <source>%1 · %2 · %3</source>
         <translation>%1 · %2 · %3</translation>
     </message>
     <message>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="70"/>
         <source>Choose a message and the ticket it belongs to.</source>
         <translation>Kies &apos;n boodskap en die kaartjie waarby dit hoort.</translation>
     </message>
     <message>
-        <location filename="../app/ui/UnassignedDialog.cpp" line="78"/>
         <source>Attached.</source>
         <translation>Aangeheg.</translation>
     </message>
@@ -556,12 +451,10 @@
 <context>
     <name>UnassignedModel</name>
     <message>
-        <location filename="../app/models/UnassignedModel.cpp" line="31"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../app/models/UnassignedModel.cpp" line="40"/>
         <source>%1, %2: %3</source>
         <translation>%1, %2: %3</translation>
     </message>
@@ -569,22 +462,18 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="39"/>
         <source>Liftline console: the agents&apos; desktop app for lift emergencies over WhatsApp.</source>
         <translation>Liftline-konsole: die agente se werkskermtoepassing vir hysbaknoodgevalle oor WhatsApp.</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="44"/>
         <source>The server&apos;s address.</source>
         <translation>Die bediener se adres.</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="46"/>
         <source>The username to sign in with.</source>
         <translation>Die gebruikersnaam om mee aan te meld.</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="87"/>
         <source>Your session ended (%1). Sign in again to continue.</source>
         <translation>Jou sessie het geëindig (%1). Meld weer aan om voort te gaan.</translation>
     </message>

@@ -123,6 +123,12 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
     clock->start(30000);
     updateCounter();
     setConversation({});
+    m_back->hide();
+}
+
+void ChatPanel::setBackVisible(bool visible)
+{
+    m_back->setVisible(visible);
 }
 
 void ChatPanel::open(int ticketId)

@@ -24,6 +24,8 @@ public:
     void setConversation(const QJsonObject &conversation);
     void setClockOffsetMs(qint64 ms) { m_offsetMs = ms; }
     Composer *composer() const { return m_composer; }
+    // The back action exists only where the list and the chat share one pane.
+    void setBackVisible(bool visible);
     QListView *thread() const { return m_view; }
     MessageModel *messages() const { return m_messages; }
 

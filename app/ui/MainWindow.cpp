@@ -64,6 +64,9 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     m_splitter->addWidget(m_listPane);
     m_splitter->addWidget(m_chat);
     m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({420, 940});
+    m_splitter->setChildrenCollapsible(false);
+    m_listPane->setMinimumWidth(300);
     m_stack->addWidget(m_splitter);
     setCentralWidget(m_stack);
     statusBar()->addPermanentWidget(m_unassignedLabel);
@@ -225,6 +228,7 @@ void MainWindow::updateLayout()
     if (narrow == m_narrow)
         return;
     m_narrow = narrow;
+    m_chat->setBackVisible(narrow);
     if (narrow) {
         const bool chatOpen = m_chat->ticketId() > 0 && m_chat->composer()->hasFocus();
         m_listPane->setVisible(!chatOpen);

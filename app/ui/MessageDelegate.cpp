@@ -10,20 +10,24 @@
 namespace {
 constexpr int pad = 8;
 
-// Lays `text` out as plain text within `width`; returns its height.
-int layoutText(QTextLayout &layout, int width)
+// Lays `text` out as plain text within `width`; returns its height, and in `natural` the widest line.
+int layoutText(QTextLayout &layout, int width, int *natural = nullptr)
 {
     QTextOption option;
     option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     layout.setTextOption(option);
     layout.beginLayout();
     int height = 0;
+    qreal widest = 0;
     for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
         line.setLineWidth(width);
         line.setPosition(QPointF(0, height));
-        height += int(line.height());
+        height += int(std::ceil(line.height()));
+        widest = std::max(widest, line.naturalTextWidth());
     }
     layout.endLayout();
+    if (natural)
+        *natural = int(std::ceil(widest)) + 1;
     return height;
 }
 } // namespace
@@ -67,8 +71,8 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         y += line;
     }
     QTextLayout text(index.data(M::TextRole).toString(), option.font);
-    const int textHeight = std::max(line, layoutText(text, maxBubble - 2 * pad));
-    const int textWidth = std::min<int>(maxBubble - 2 * pad, int(std::ceil(text.boundingRect().width())) + 1);
+    int textWidth = 0;
+    const int textHeight = std::max(line, layoutText(text, maxBubble - 2 * pad, &textWidth));
     const QString time =
         QLocale().toString(index.data(M::TimeRole).toDateTime().toLocalTime().time(), QLocale::ShortFormat);
     l.footerText = time;
@@ -78,10 +82,9 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     if (index.data(M::StatusRole).toString() == QLatin1String("failed") && !error.isEmpty())
         l.footerText += QStringLiteral(" — ") + error;
     QTextLayout footer(l.footerText, option.font);
-    const int footerHeight = layoutText(footer, maxBubble - 2 * pad);
-    const int footerWidth =
-        std::min<int>(maxBubble - 2 * pad, int(std::ceil(footer.boundingRect().width())) + 1);
-    const int bubbleWidth = std::max(textWidth, footerWidth) + 2 * pad;
+    int footerWidth = 0;
+    const int footerHeight = layoutText(footer, maxBubble - 2 * pad, &footerWidth);
+    const int bubbleWidth = std::min(std::max(textWidth, footerWidth), maxBubble - 2 * pad) + 2 * pad;
     const int bubbleHeight = textHeight + footerHeight + 2 * pad;
     const int x = outbound ? option.rect.right() - pad - bubbleWidth : option.rect.left() + pad;
     l.bubble = QRect(x, y, bubbleWidth, bubbleHeight);

@@ -20,6 +20,17 @@ echo "== build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFTLINE_WERROR=ON
 cmake --build "$build"
 
+echo "== translations are current"
+# lupdate rewrites the .ts files from the sources: a difference means text changed without them.
+cmake --build "$build" --target liftline-console_lupdate >/dev/null
+if ! git -C "$root" diff --quiet -- translations/; then
+    echo "translations/*.ts do not match the console's text: run" >&2
+    echo "  cmake --build build --target liftline-console_lupdate" >&2
+    echo "then translate the new entries (tst_translations lists them) and commit the .ts files." >&2
+    git -C "$root" diff --stat -- translations/ >&2
+    exit 1
+fi
+
 echo "== tests"
 cd "$build"
 ctest --output-on-failure --timeout 900 -j 2

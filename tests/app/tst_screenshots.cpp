@@ -1,0 +1,137 @@
+// Pictures of the console for a person to look at: the emergency lane, an open chat, a closed 24-hour
+// window, a failed message, and the narrow one-pane layout. Runs under xvfb-run against the real server
+// in sandbox mode and writes PNGs to LIFTLINE_SCREENSHOTS (ctest: build/screenshots).
+
+#include "ApiClient.h"
+#include "ChatPanel.h"
+#include "ConsoleSession.h"
+#include "ConversationListModel.h"
+#include "MainWindow.h"
+#include "MessageModel.h"
+#include "Seed.h"
+#include "TestCluster.h"
+#include "TestServer.h"
+#include "db/Db.h"
+
+#include <QDir>
+#include <QImage>
+#include <QListView>
+#include <QSet>
+#include <QTest>
+
+namespace {
+
+QString outputDir()
+{
+    const QString dir = qEnvironmentVariable("LIFTLINE_SCREENSHOTS", QStringLiteral(LIFTLINE_SCREENSHOTS));
+    QDir().mkpath(dir);
+    return dir;
+}
+
+// Saves the window and says whether the picture has something in it (not one flat colour).
+bool shoot(QWidget &window, const QString &name)
+{
+    QCoreApplication::processEvents();
+    const QImage image = window.grab().toImage();
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7)
+        for (int x = 0; x < image.width(); x += 7)
+            colours.insert(image.pixel(x, y));
+    const QString path = QDir(outputDir()).filePath(name + QStringLiteral(".png"));
+    qInfo().noquote() << "screenshot:" << path << image.size() << colours.size() << "colours";
+    return image.save(path) && colours.size() > 8;
+}
+
+int rowWithText(MessageModel *m, const QString &text)
+{
+    for (int r = 0; r < m->rowCount(); ++r)
+        if (m->index(r, 0).data(MessageModel::TextRole).toString() == text)
+            return r;
+    return -1;
+}
+
+} // namespace
+
+class TestScreenshots : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { TestCluster::instance(); }
+
+    void theConsoleAsAnAgentSeesIt()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int stuck = Seed::openTicket(db, QStringLiteral("27710000001"));
+        Seed::technicianWrote(
+            db, stuck, QStringLiteral("27820000001"),
+            QStringLiteral("Agent, we are stuck between floors 3 and 4. Two people inside."), 3);
+        Seed::agentRequested(db, stuck);
+        const int quiet = Seed::openTicket(db, QStringLiteral("27710000002"));
+        Seed::technicianWrote(db, quiet, QStringLiteral("27820000002"),
+                              QStringLiteral("Doors fixed, testing now"),
+                              26 * 60); // more than a day ago: the window is closed
+        const int talking = Seed::openTicket(db, QStringLiteral("27710000003"));
+        Seed::technicianWrote(db, talking, QStringLiteral("27820000003"),
+                              QStringLiteral("On site. The controller shows fault E42."), 12);
+        Seed::technicianWrote(db, talking, QStringLiteral("27820000003"),
+                              QStringLiteral("Resetting it now <b>not bold</b> & plain"), 10);
+
+        Config config = TestServer::defaultConfig();
+        config.sandboxStatuses = true;
+        TestServer server(params, config);
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena")));
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        MainWindow window(&api, &session, &conversations);
+        window.resize(1366, 768);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        session.start(QStringLiteral("Thandi Mokoena"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.rowCount(), 3, 15000);
+        QCOMPARE(conversations.waitingCount(), 1);
+        QTest::qWait(1200); // the waiting clock ticks at least once
+        QVERIFY(shoot(window, QStringLiteral("emergency-lane")));
+
+        window.openConversation(talking);
+        MessageModel *messages = window.chat()->messages();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            rowWithText(messages, QStringLiteral("On site. The controller shows fault E42.")) >= 0, 15000);
+        session.send(QStringLiteral("Thanks. Please confirm when the car moves."));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            messages->index(
+                        rowWithText(messages, QStringLiteral("Thanks. Please confirm when the car moves.")),
+                        0)
+                    .data(MessageModel::StatusRole)
+                    .toString() == QLatin1String("read"),
+            15000);
+        QVERIFY(shoot(window, QStringLiteral("open-chat")));
+
+        // A reply the server refused shows why, and can be retried.
+        messages->addPending(QStringLiteral("Are the passengers calm?"), QStringLiteral("shot-1"),
+                             QStringLiteral("Thandi Mokoena"));
+        messages->markFailed(
+            QStringLiteral("shot-1"),
+            QStringLiteral("WhatsApp did not answer in time; the message was not sent. Try again."));
+        QVERIFY(shoot(window, QStringLiteral("failed-message")));
+
+        window.openConversation(quiet);
+        QTRY_VERIFY_WITH_TIMEOUT(rowWithText(messages, QStringLiteral("Doors fixed, testing now")) >= 0,
+                                 15000);
+        QVERIFY(shoot(window, QStringLiteral("closed-window")));
+
+        window.resize(640, 720);
+        window.openConversation(talking);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            rowWithText(messages, QStringLiteral("On site. The controller shows fault E42.")) >= 0, 15000);
+        QVERIFY(!window.list()->isVisible());
+        QVERIFY(shoot(window, QStringLiteral("narrow-chat")));
+    }
+};
+
+QTEST_MAIN(TestScreenshots)
+#include "tst_screenshots.moc"

@@ -93,17 +93,45 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     return l;
 }
 
+MessageDelegate::Layout MessageDelegate::cachedLayout(const QStyleOptionViewItem &option,
+                                                      const QModelIndex &index) const
+{
+    using M = MessageModel;
+    const qint64 id = index.data(M::MessageIdRole).toLongLong();
+    const QString key = QStringLiteral("%1|%2|%3|%4|%5|%6|%7")
+                            .arg(id > 0 ? QString::number(id) : index.data(M::ClientMessageIdRole).toString())
+                            .arg(option.rect.width())
+                            .arg(index.data(M::ShowDayRole).toBool())
+                            .arg(index.data(M::ShowAuthorRole).toBool())
+                            .arg(index.data(M::StatusRole).toString())
+                            .arg(option.font.key())
+                            .arg(index.data(M::ErrorRole).toString().size());
+    if (const auto found = m_layouts.constFind(key); found != m_layouts.cend())
+        return *found;
+    QStyleOptionViewItem atOrigin = option;
+    atOrigin.rect.moveTopLeft({0, 0});
+    const Layout l = layout(atOrigin, index);
+    if (m_layouts.size() > 50000)
+        m_layouts.clear();
+    m_layouts.insert(key, l);
+    return l;
+}
+
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    const Layout l = layout(option, index);
-    return {option.rect.width() > 0 ? option.rect.width() : 600, l.bubble.bottom() - option.rect.top() + pad};
+    const Layout l = cachedLayout(option, index);
+    return {option.rect.width() > 0 ? option.rect.width() : 600, l.bubble.bottom() + 1 + pad};
 }
 
 void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                             const QModelIndex &index) const
 {
     using M = MessageModel;
-    const Layout l = layout(option, index);
+    Layout l = cachedLayout(option, index);
+    const QPoint at = option.rect.topLeft();
+    for (QRect *r : {&l.day, &l.author, &l.bubble, &l.text, &l.footer})
+        if (r->isValid())
+            r->translate(at);
     const QPalette &pal = option.palette;
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);

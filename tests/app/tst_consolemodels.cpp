@@ -1,6 +1,7 @@
 #include "ConversationFilterModel.h"
 #include "ConversationListModel.h"
 #include "MessageModel.h"
+#include "UnassignedModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>
@@ -194,6 +195,31 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("failed"));
         QCOMPARE(model.index(0, 0).data(MessageModel::ErrorRole).toString(),
                  QStringLiteral("The technician's 24-hour window is closed"));
+    }
+
+    void unassignedMessagesComeAndGo()
+    {
+        UnassignedModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto item = [](qint64 id, const QJsonValue &attachedTo) {
+            return QJsonObject{{QStringLiteral("id"), id},
+                               {QStringLiteral("from_number"), QStringLiteral("27829999999")},
+                               {QStringLiteral("profile_name"), QStringLiteral("Unknown Tech")},
+                               {QStringLiteral("message"), QStringLiteral("Which ticket is this?")},
+                               {QStringLiteral("created_at"), QStringLiteral("2026-11-24T08:00:00.000Z")},
+                               {QStringLiteral("attached_ticket_id"), attachedTo}};
+        };
+        model.reset(QJsonArray{item(2, QJsonValue::Null), item(1, QJsonValue::Null), item(0, 12)});
+        QCOMPARE(model.rowCount(), 2); // an attached one is not unassigned any more
+        model.upsert(item(3, QJsonValue::Null));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.index(0, 0).data(UnassignedModel::UnassignedIdRole).toLongLong(), 3); // newest on top
+        QCOMPARE(model.index(0, 0).data(UnassignedModel::FromRole).toString(),
+                 QStringLiteral("Unknown Tech (27829999999)"));
+        model.upsert(item(2, 11)); // attached by an agent somewhere
+        QCOMPARE(model.rowCount(), 2);
+        model.upsert(item(2, 11)); // the same event again changes nothing
+        QCOMPARE(model.rowCount(), 2);
     }
 
     void olderPagesGoOnTop()

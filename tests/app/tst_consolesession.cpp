@@ -6,6 +6,7 @@
 #include "Seed.h"
 #include "TestCluster.h"
 #include "TestServer.h"
+#include "UnassignedModel.h"
 #include "db/Db.h"
 #include "http/WebhookRoutes.h"
 
@@ -15,13 +16,14 @@
 
 namespace {
 
-QByteArray technicianWrites(const QString &id, const QString &text)
+QByteArray technicianWrites(const QString &id, const QString &text,
+                            const QString &from = QStringLiteral("27820000001"))
 {
     return QStringLiteral(
-               R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Sipho"},"wa_id":"27820000001"}],"messages":[{"from":"27820000001","id":"%1","timestamp":"%2","type":"text","text":{"body":"%3"}}]}}]}]})")
+               R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Sipho"},"wa_id":"%4"}],"messages":[{"from":"%4","id":"%1","timestamp":"%2","type":"text","text":{"body":"%3"}}]}}]}]})")
         .arg(id)
         .arg(QDateTime::currentSecsSinceEpoch())
-        .arg(text)
+        .arg(text, from)
         .toUtf8();
 }
 
@@ -90,6 +92,47 @@ private Q_SLOTS:
                                   QStringLiteral("read"), 15000);
         QCOMPARE(messages.rowCount(), row + 1); // one bubble, not a pending one plus the stored one
         QCOMPARE(messages.index(row, 0).data(MessageModel::AuthorRole).toString(), QStringLiteral("Thandi"));
+    }
+
+    void anUnknownNumberIsUnassignedUntilAttached()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db, QStringLiteral("27710000003"));
+        TestServer server(params);
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        ConversationListModel conversations;
+        UnassignedModel unassigned;
+        ConsoleSession session(&api, &conversations);
+        session.setUnassignedModel(&unassigned);
+        session.start(QStringLiteral("Thandi"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        QCOMPARE(unassigned.rowCount(), 0);
+
+        const QByteArray body =
+            technicianWrites(QStringLiteral("wamid.UNKNOWN.1"),
+                             QStringLiteral("I am at Block C, which ticket?"), QStringLiteral("27829999999"));
+        QCOMPARE(
+            server.http()
+                .post(QStringLiteral("/webhooks/whatsapp"), body,
+                      {{"X-Hub-Signature-256", WebhookRoutes::signature(body, server.app().webhookSecret())}})
+                .status,
+            200);
+        QTRY_COMPARE_WITH_TIMEOUT(unassigned.rowCount(), 1, 15000);
+        const qint64 id = unassigned.index(0, 0).data(UnassignedModel::UnassignedIdRole).toLongLong();
+
+        MessageModel messages;
+        session.setOpenConversation(ticket, &messages);
+        bool attached = false;
+        api.attach(
+            id, ticket, this, [&](const QJsonObject &) { attached = true; }, nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(attached, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(unassigned.rowCount(), 0, 15000); // gone from every console
+        QTRY_VERIFY_WITH_TIMEOUT(statusRow(messages, QStringLiteral("I am at Block C, which ticket?")) >= 0,
+                                 15000);
     }
 
     void aDroppedConnectionResumesWithoutGapOrRepeat()

@@ -37,7 +37,10 @@ bool shoot(QWidget &window, const QString &name)
     for (int y = 0; y < image.height(); y += 7)
         for (int x = 0; x < image.width(); x += 7)
             colours.insert(image.pixel(x, y));
-    const QString path = QDir(outputDir()).filePath(name + QStringLiteral(".png"));
+    // LIFTLINE_SCREENSHOT_SUFFIX tells the runs apart (the 200 % one adds "-200").
+    const QString path =
+        QDir(outputDir())
+            .filePath(name + qEnvironmentVariable("LIFTLINE_SCREENSHOT_SUFFIX") + QStringLiteral(".png"));
     qInfo().noquote() << "screenshot:" << path << image.size() << colours.size() << "colours";
     return image.save(path) && colours.size() > 8;
 }
@@ -90,6 +93,11 @@ private Q_SLOTS:
         window.resize(1366, 768);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // Everything fits a 1366x768 screen (at 200 % scaling: the same size in device-independent pixels).
+        QVERIFY2(window.minimumSizeHint().width() <= 1366 && window.minimumSizeHint().height() <= 768,
+                 qPrintable(QStringLiteral("the window needs at least %1x%2")
+                                .arg(window.minimumSizeHint().width())
+                                .arg(window.minimumSizeHint().height())));
         session.start(QStringLiteral("Thandi Mokoena"));
         QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(conversations.rowCount(), 3, 15000);

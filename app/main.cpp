@@ -76,11 +76,17 @@ int main(int argc, char *argv[])
                          if (!persistent)
                              window.statusBar()->showMessage(note);
                      });
+    bool signingIn = false;
     const auto signedOut = [&](const QString &notice) {
+        if (signingIn)
+            return; // one sign-in at a time; the session ending twice says nothing new
+        signingIn = true;
         session.stop();
         credentials.remove(key());
         // Alerts already on screen stay there while the agent signs in again.
-        if (!signIn(notice))
+        const bool ok = signIn(notice);
+        signingIn = false;
+        if (!ok)
             QApplication::quit();
     };
     QObject::connect(&session, &ConsoleSession::signedOut, &window, [&](const QString &reason) {
@@ -89,7 +95,6 @@ int main(int argc, char *argv[])
     });
     QObject::connect(&window, &MainWindow::signOutRequested, &window, [&] {
         api.logout();
-        api.setToken({});
         signedOut(QString());
     });
     QObject::connect(&credentials, &CredentialStore::loaded, &window,

@@ -152,6 +152,10 @@
         <source>Loading older messages</source>
         <translation>Laai van ouer boodskappe</translation>
     </message>
+    <message>
+        <source>Sending on %1</source>
+        <translation>Stuur op %1</translation>
+    </message>
 </context>
 <context>
     <name>ConversationDelegate</name>
@@ -270,16 +274,20 @@
         <translation>Koppel tans…</translation>
     </message>
     <message>
-        <source>Reconnecting… (events are kept; nothing will be missed)</source>
-        <translation>Herkoppel tans… (gebeurtenisse word bewaar; niks sal gemis word nie)</translation>
-    </message>
-    <message>
         <source>Signed out</source>
         <translation>Afgemeld</translation>
     </message>
     <message>
         <source>Offline</source>
         <translation>Vanlyn</translation>
+    </message>
+    <message>
+        <source>The conversations could not be loaded: %1 Trying again…</source>
+        <translation>Die gesprekke kon nie gelaai word nie: %1 Probeer weer…</translation>
+    </message>
+    <message>
+        <source>Reconnecting… (what happens meanwhile follows when connected)</source>
+        <translation>Herkoppel tans… (wat intussen gebeur, volg sodra dit gekoppel is)</translation>
     </message>
 </context>
 <context>
@@ -302,6 +310,10 @@
     <message>
         <source>not sent</source>
         <translation>nie gestuur nie</translation>
+    </message>
+    <message>
+        <source>not confirmed: activate to send again</source>
+        <translation>nie bevestig nie: aktiveer om weer te stuur</translation>
     </message>
 </context>
 <context>

@@ -152,6 +152,10 @@
         <source>Loading older messages</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Sending on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ConversationDelegate</name>
@@ -270,15 +274,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Reconnecting… (events are kept; nothing will be missed)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Signed out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The conversations could not be loaded: %1 Trying again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnecting… (what happens meanwhile follows when connected)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -301,6 +309,10 @@
     </message>
     <message>
         <source>not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not confirmed: activate to send again</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

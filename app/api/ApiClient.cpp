@@ -85,23 +85,25 @@ bool ApiClient::readAnswer(QNetworkReply *reply, QJsonObject *answer, RequestErr
 void ApiClient::finish(QNetworkReply *reply, QObject *context, const Ok &ok, const Failed &failed)
 {
     QPointer<QObject> guard(context);
-    const bool withToken = !m_token.isEmpty();
-    connect(reply, &QNetworkReply::finished, this, [this, reply, guard, ok, failed, withToken] {
+    const QByteArray token = m_token;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, guard, ok, failed, token] {
         reply->deleteLater();
         QJsonObject answer;
         RequestError error;
         const bool success = readAnswer(reply, &answer, &error);
         if (!success) {
             qCDebug(lcApi) << reply->request().url().path() << error.status << error.code << error.message;
-            if (error.isAuthentication() && withToken)
-                Q_EMIT authenticationLost(error.message);
         }
-        if (!guard)
-            return; // the window that asked is gone
-        if (success && ok)
-            ok(answer);
-        else if (!success && failed)
-            failed(error);
+        // The caller's own handling first; then, for a refused session that is still the current one (not
+        // an old request answered after a new sign-in), the news that the session ended.
+        if (guard) {
+            if (success && ok)
+                ok(answer);
+            else if (!success && failed)
+                failed(error);
+        }
+        if (!success && error.isAuthentication() && !token.isEmpty() && token == m_token)
+            Q_EMIT authenticationLost(error.message);
     });
 }
 
@@ -118,6 +120,7 @@ void ApiClient::logout()
     if (m_token.isEmpty())
         return;
     post(QStringLiteral("/api/auth/logout"), {}, this, nullptr, nullptr);
+    m_token.clear(); // its answer (even a 401 for an expired session) is not news any more
 }
 
 void ApiClient::conversations(QObject *context, Ok ok, Failed failed)

@@ -32,6 +32,10 @@ void ConsoleSession::stop()
 {
     m_stream.stop();
     m_loaded = false;
+    m_loading = false;
+    m_threadLoading = false;
+    m_threadEvents.clear();
+    ++m_generation;
 }
 
 QString ConsoleSession::newClientMessageId()
@@ -44,9 +48,12 @@ void ConsoleSession::loadSnapshot(bool resetStream)
     if (m_loading)
         return;
     m_loading = true;
+    const quint64 generation = m_generation;
     m_api->conversations(
         this,
-        [this, resetStream](const QJsonObject &answer) {
+        [this, resetStream, generation](const QJsonObject &answer) {
+            if (generation != m_generation)
+                return;
             m_loading = false;
             m_loaded = true;
             m_conversations->reset(answer.value(QStringLiteral("conversations")).toArray());
@@ -56,7 +63,7 @@ void ConsoleSession::loadSnapshot(bool resetStream)
             else
                 m_stream.start(m_api->baseUrl(), m_api->token(), seq);
             if (m_openTicket > 0)
-                loadThread();
+                loadThread(false);
             if (m_unassigned)
                 m_api->unassigned(
                     this,
@@ -67,23 +74,32 @@ void ConsoleSession::loadSnapshot(bool resetStream)
                         Q_EMIT actionFailed(tr("Loading unassigned messages"), e);
                     });
         },
-        [this, resetStream](const RequestError &error) {
+        [this, resetStream, generation](const RequestError &error) {
+            if (generation != m_generation)
+                return;
             m_loading = false;
             Q_EMIT snapshotFailed(error);
             if (error.isAuthentication())
                 return;
             // Try again shortly: an agent on shift should not have to press anything.
-            QTimer::singleShot(3000, this, [this, resetStream] { loadSnapshot(resetStream); });
+            QTimer::singleShot(3000, this, [this, resetStream, generation] {
+                if (generation == m_generation)
+                    loadSnapshot(resetStream);
+            });
         });
 }
 
-void ConsoleSession::onEvent(qint64, const QString &event, int ticketId, const QJsonObject &data)
+void ConsoleSession::onEvent(qint64 seq, const QString &event, int ticketId, const QJsonObject &data)
 {
     if (event == QLatin1String("conversation.updated")) {
         m_conversations->upsert(data);
     } else if (event == QLatin1String("message.created") || event == QLatin1String("message.updated")) {
-        if (m_messages && ticketId == m_openTicket && ticketId > 0)
-            m_messages->upsert(data);
+        if (m_messages && ticketId == m_openTicket && ticketId > 0) {
+            if (m_threadLoading)
+                m_threadEvents.append({seq, data});
+            else
+                m_messages->upsert(data);
+        }
     } else if (event.startsWith(QLatin1String("unassigned."))) {
         if (m_unassigned)
             m_unassigned->upsert(data);
@@ -102,26 +118,46 @@ void ConsoleSession::setOpenConversation(int ticketId, MessageModel *messages)
     messages->setTechnicianName(c.value(QStringLiteral("contact_name")).toString());
     messages->reset({}, false);
     if (ticketId > 0)
-        loadThread();
+        loadThread(true);
 }
 
-void ConsoleSession::loadThread()
+void ConsoleSession::loadThread(bool markRead)
 {
     const int ticket = m_openTicket;
+    const quint64 generation = m_generation;
+    m_threadLoading = true;
+    m_threadEvents.clear();
     m_api->messages(
         ticket, pageSize, 0, this,
-        [this, ticket](const QJsonObject &answer) {
-            if (ticket != m_openTicket || !m_messages)
+        [this, ticket, markRead, generation](const QJsonObject &answer) {
+            if (ticket != m_openTicket || !m_messages || generation != m_generation)
                 return;
+            m_threadLoading = false;
             m_messages->reset(answer.value(QStringLiteral("messages")).toArray(),
                               answer.value(QStringLiteral("has_more")).toBool());
+            // What changed while the page was read: the page reflects events up to its seq.
+            const qint64 pageSeq = answer.value(QStringLiteral("seq")).toInteger();
+            for (const auto &[seq, message] : std::as_const(m_threadEvents))
+                if (seq > pageSeq)
+                    m_messages->upsert(message);
+            m_threadEvents.clear();
             Q_EMIT threadLoaded(ticket);
+            if (!markRead)
+                return;
             // Opening a conversation marks it read (and takes a pending agent request).
             m_api->markRead(ticket, this, nullptr, [this](const RequestError &e) {
                 Q_EMIT actionFailed(tr("Marking the conversation read"), e);
             });
         },
-        [this](const RequestError &e) { Q_EMIT actionFailed(tr("Loading the conversation"), e); });
+        [this, ticket](const RequestError &e) {
+            if (ticket == m_openTicket)
+                m_threadLoading = false;
+            for (const auto &[seq, message] : std::as_const(m_threadEvents))
+                if (m_messages)
+                    m_messages->upsert(message);
+            m_threadEvents.clear();
+            Q_EMIT actionFailed(tr("Loading the conversation"), e);
+        });
 }
 
 void ConsoleSession::loadOlder()
@@ -149,6 +185,12 @@ void ConsoleSession::loadOlder()
 QString ConsoleSession::send(const QString &text)
 {
     const QString id = newClientMessageId();
+    sendWithId(text, id);
+    return id;
+}
+
+void ConsoleSession::sendWithId(const QString &text, const QString &id)
+{
     m_pendingText.insert(id, text);
     if (m_messages)
         m_messages->addPending(text, id, m_agentName);
@@ -163,11 +205,17 @@ QString ConsoleSession::send(const QString &text)
         },
         [this, messages, ticket, id](const RequestError &e) {
             // 502 leaves the failed message in the thread with its reason (an event brings it); other
-            // refusals never stored it: the pending bubble shows why.
+            // refusals never stored it: the pending bubble shows why. Without an answer nobody knows
+            // whether it went: a retry then uses the same id, which the server sends at most once.
             if (messages && ticket == m_openTicket)
-                messages->markFailed(id, e.message);
+                messages->markFailed(id, e.message, e.isNetwork());
+            else
+                Q_EMIT actionFailed(tr("Sending on %1")
+                                        .arg(m_conversations->conversation(ticket)
+                                                 .value(QStringLiteral("ticket_reference"))
+                                                 .toString()),
+                                    e);
         });
-    return id;
 }
 
 void ConsoleSession::retry(const QString &clientMessageId)
@@ -178,6 +226,11 @@ void ConsoleSession::retry(const QString &clientMessageId)
         if (row >= 0)
             text = m_messages->index(row).data(MessageModel::TextRole).toString();
     }
-    if (!text.isEmpty())
-        send(text); // a retry is a new send with a new id (API.md)
+    if (text.isEmpty())
+        return;
+    const int row = m_messages ? m_messages->rowOfClientId(clientMessageId) : -1;
+    const bool unconfirmed = row >= 0 && m_messages->index(row).data(MessageModel::UnconfirmedRole).toBool();
+    // A refused message is retried as a new send with a new id (API.md); one that may have gone keeps
+    // its id, so the server does not send it twice.
+    sendWithId(text, unconfirmed ? clientMessageId : newClientMessageId());
 }

@@ -49,7 +49,10 @@ Q_SIGNALS:
 private:
     void loadSnapshot(bool resetStream);
     void onEvent(qint64 seq, const QString &event, int ticketId, const QJsonObject &data);
-    void loadThread();
+    // markRead: the agent opened the conversation (which also takes a pending agent request); a reload
+    // after a reset or a new sign-in does not.
+    void loadThread(bool markRead);
+    void sendWithId(const QString &text, const QString &clientMessageId);
 
     ApiClient *m_api;
     ConversationListModel *m_conversations;
@@ -61,5 +64,10 @@ private:
     MessageModel *m_messages = nullptr;
     UnassignedModel *m_unassigned = nullptr;
     bool m_loadingOlder = false;
+    // Answers to requests made before stop() are dropped: a new sign-in starts over.
+    quint64 m_generation = 0;
+    // Events for the open conversation that arrive while its page loads, applied after it by number.
+    bool m_threadLoading = false;
+    QList<std::pair<qint64, QJsonObject>> m_threadEvents;
     QHash<QString, QString> m_pendingText; // client message id -> text, for a retry
 };

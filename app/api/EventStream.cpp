@@ -58,9 +58,11 @@ void EventStream::stop()
 
 void EventStream::resumeAfterReset(qint64 seq)
 {
+    // A new connection from the snapshot's number: the one that said "reset" was closed at once, since
+    // the server closes it (1008) if no resume comes within 10 s and a reload may take longer.
     m_lastSeq = seq;
-    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
-        m_socket->sendTextMessage(QStringLiteral("{\"type\":\"resume\",\"after\":%1}").arg(seq));
+    if (!m_socket)
+        open();
 }
 
 void EventStream::dropConnection()
@@ -94,6 +96,9 @@ void EventStream::open()
     request.setRawHeader("Authorization", "Bearer " + m_token);
     if (m_state != State::Reconnecting)
         setState(State::Connecting);
+    // QWebSocket has no handshake timeout: a proxy that takes the connection and never answers the
+    // upgrade would leave the console connecting for ever.
+    m_silenceTimer.start(std::min(m_silenceMs, 15000));
     m_socket->open(request);
 }
 
@@ -121,6 +126,13 @@ void EventStream::onText(const QString &text)
         Q_EMIT presenceChanged(frame.value(QStringLiteral("online")).toArray());
     } else if (type == QLatin1String("reset")) {
         qCInfo(lcWs) << "the server cannot replay after" << m_lastSeq << ": reloading";
+        m_silenceTimer.stop();
+        m_pingTimer.stop();
+        QWebSocket *socket = m_socket;
+        m_socket = nullptr;
+        socket->disconnect(this);
+        socket->close();
+        socket->deleteLater();
         setState(State::Connecting);
         Q_EMIT resetRequested();
     }

@@ -92,6 +92,9 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     }
     case ShowAuthorRole:
         return showAuthor(row);
+    case UnconfirmedRole:
+        return r.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString() ==
+               QLatin1String("unconfirmed");
     case MessageRole:
         return r.json;
     case Qt::AccessibleTextRole:
@@ -118,16 +121,27 @@ QHash<int, QByteArray> MessageModel::roleNames() const
                   {ShowDayRole, "showDay"},
                   {DayLabelRole, "dayLabel"},
                   {ShowAuthorRole, "showAuthor"},
+                  {UnconfirmedRole, "unconfirmed"},
                   {MessageRole, "message"}});
     return names;
 }
 
 void MessageModel::reset(const QJsonArray &messages, bool hasMore)
 {
+    // The agent's own messages the server has not confirmed yet stay (pending or failed here).
+    QList<Row> local;
+    for (const Row &r : std::as_const(m_rows))
+        if (r.id == 0)
+            local.append(r);
     beginResetModel();
     m_rows.clear();
     for (const QJsonValue &v : messages)
         m_rows.append(makeRow(v.toObject()));
+    for (const Row &r : std::as_const(local)) {
+        const QString cid = r.json.value(QStringLiteral("client_message_id")).toString();
+        if (rowOfClientId(cid) < 0)
+            m_rows.append(r);
+    }
     m_hasMore = hasMore;
     endResetModel();
 }
@@ -181,9 +195,11 @@ void MessageModel::upsert(const QJsonObject &message)
         row = rowOfClientId(message.value(QStringLiteral("client_message_id")).toString());
     if (row >= 0) {
         // A status only moves forward: an older copy arriving late (the send's answer after the
-        // delivered event) must not turn "delivered" back into "sent".
+        // delivered event) must not turn "delivered" back into "sent". Failed overrides pending and
+        // sent, not delivered or read (as on the server).
         static const QStringList order{QStringLiteral("pending"), QStringLiteral("sent"),
-                                       QStringLiteral("delivered"), QStringLiteral("read")};
+                                       QStringLiteral("failed"), QStringLiteral("delivered"),
+                                       QStringLiteral("read")};
         const QString had = m_rows.at(row).json.value(QStringLiteral("status")).toString();
         const QString now = message.value(QStringLiteral("status")).toString();
         if (order.indexOf(now) >= 0 && order.indexOf(now) < order.indexOf(had) && m_rows.at(row).id == r.id)
@@ -212,10 +228,16 @@ void MessageModel::addPending(const QString &text, const QString &clientMessageI
                      {QStringLiteral("client_message_id"), clientMessageId},
                      {QStringLiteral("created_at"), WireTime::format(QDateTime::currentDateTimeUtc())},
                      {QStringLiteral("error"), QJsonValue::Null}};
+    // Sent again with the same id (an unconfirmed one): the same bubble goes back to pending.
+    if (const int row = rowOfClientId(clientMessageId); row >= 0 && m_rows.at(row).id == 0) {
+        m_rows[row] = makeRow(json);
+        Q_EMIT dataChanged(index(row), index(row));
+        return;
+    }
     upsert(json);
 }
 
-void MessageModel::markFailed(const QString &clientMessageId, const QString &reason)
+void MessageModel::markFailed(const QString &clientMessageId, const QString &reason, bool unconfirmed)
 {
     const int row = rowOfClientId(clientMessageId);
     if (row < 0)
@@ -224,8 +246,9 @@ void MessageModel::markFailed(const QString &clientMessageId, const QString &rea
     if (json.value(QStringLiteral("status")).toString() != QLatin1String("pending"))
         return; // the server's own record (failed with its reason, or sent) already arrived
     json.insert(QStringLiteral("status"), QStringLiteral("failed"));
-    json.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), QStringLiteral("send_failed")},
-                                                     {QStringLiteral("message"), reason}});
+    const QString code = unconfirmed ? QStringLiteral("unconfirmed") : QStringLiteral("send_failed");
+    json.insert(QStringLiteral("error"),
+                QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), reason}});
     m_rows[row].json = json;
     Q_EMIT dataChanged(index(row), index(row));
 }

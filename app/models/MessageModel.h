@@ -25,6 +25,7 @@ public:
         ShowDayRole,                      // bool: first message of its (local) day: draw a separator
         DayLabelRole,                     // "Today", "Yesterday", or the date
         ShowAuthorRole,                   // bool: author or side changed, or more than 5 minutes passed
+        UnconfirmedRole,                  // bool: failed for want of an answer; it may have been sent
         MessageRole,                      // the whole JSON object
     };
     Q_ENUM(Role)
@@ -48,7 +49,8 @@ public:
     // The agent's message before the server has it.
     void addPending(const QString &text, const QString &clientMessageId, const QString &author);
     // The send was refused: the pending row shows why and offers a retry.
-    void markFailed(const QString &clientMessageId, const QString &reason);
+    // unconfirmed: no answer came (network, timeout); the message may have gone.
+    void markFailed(const QString &clientMessageId, const QString &reason, bool unconfirmed = false);
     int rowOfClientId(const QString &clientMessageId) const;
 
 private:

@@ -112,9 +112,21 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
         if (value == 0 && m_messages->hasMore())
             m_session->loadOlder();
     });
+    // Older messages inserted above keep what the agent is reading where it was.
+    connect(
+        m_messages, &QAbstractItemModel::rowsAboutToBeInserted, this, [this](const QModelIndex &, int first) {
+            if (first == 0 && m_messages->rowCount() > 0)
+                m_fromBottom = m_view->verticalScrollBar()->maximum() - m_view->verticalScrollBar()->value();
+        });
     connect(m_messages, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first) {
-        if (first > 0 && m_stickToBottom)
+        if (first > 0 && m_stickToBottom) {
             QTimer::singleShot(0, m_view, [this] { m_view->scrollToBottom(); });
+        } else if (first == 0 && m_fromBottom >= 0) {
+            const int fromBottom = std::exchange(m_fromBottom, -1);
+            QTimer::singleShot(0, m_view, [this, fromBottom] {
+                m_view->verticalScrollBar()->setValue(m_view->verticalScrollBar()->maximum() - fromBottom);
+            });
+        }
     });
     connect(m_messages, &QAbstractItemModel::modelReset, this,
             [this] { QTimer::singleShot(0, m_view, [this] { m_view->scrollToBottom(); }); });

@@ -56,4 +56,5 @@ private:
     int m_ticket = 0;
     qint64 m_offsetMs = 0;
     bool m_stickToBottom = true;
+    int m_fromBottom = -1; // scroll distance from the bottom while older messages are inserted
 };

@@ -81,6 +81,7 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
         openConversation(i.data(ConversationListModel::TicketIdRole).toInt());
     });
     connect(m_chat, &ChatPanel::backRequested, this, [this] {
+        m_chatShown = false;
         if (m_narrow) {
             m_chat->hide();
             m_listPane->show();
@@ -104,6 +105,11 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
             m_chat->setConversation(m_conversations->conversation(m_chat->ticketId()));
     });
     connect(conversations, &ConversationListModel::countsChanged, this, &MainWindow::updateAlerts);
+    connect(m_session, &ConsoleSession::snapshotFailed, this, [this](const RequestError &e) {
+        if (!e.isAuthentication())
+            statusBar()->showMessage(
+                tr("The conversations could not be loaded: %1 Trying again…").arg(e.message), 10000);
+    });
     connect(m_session, &ConsoleSession::agentRequested, this, [this](int ticketId) { alertFor(ticketId); });
     connect(m_session->stream(), &EventStream::stateChanged, this, &MainWindow::showConnectionState);
     connect(m_session->stream(), &EventStream::ready, this, [this] {
@@ -112,6 +118,7 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     });
 
     new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_K), this, [this] {
+        m_chatShown = false;
         if (m_narrow) {
             m_chat->hide();
             m_listPane->show();
@@ -193,6 +200,16 @@ void MainWindow::openConversation(int ticketId)
 {
     if (ticketId <= 0)
         return;
+    if (ticketId == m_chat->ticketId()) {
+        // Already open: keep the draft and the thread, just bring it forward.
+        if (m_narrow) {
+            m_listPane->hide();
+            m_chat->show();
+        }
+        m_chatShown = true;
+        m_chat->composer()->setFocus();
+        return;
+    }
     const int row = m_conversations->rowOf(ticketId);
     if (row >= 0)
         m_list->setCurrentIndex(m_proxy->mapFromSource(m_conversations->index(row)));
@@ -202,6 +219,7 @@ void MainWindow::openConversation(int ticketId)
         m_listPane->hide();
         m_chat->show();
     }
+    m_chatShown = true;
     m_chat->composer()->setFocus();
 }
 
@@ -230,7 +248,7 @@ void MainWindow::updateLayout()
     m_narrow = narrow;
     m_chat->setBackVisible(narrow);
     if (narrow) {
-        const bool chatOpen = m_chat->ticketId() > 0 && m_chat->composer()->hasFocus();
+        const bool chatOpen = m_chat->ticketId() > 0 && m_chatShown;
         m_listPane->setVisible(!chatOpen);
         m_chat->setVisible(chatOpen);
     } else {
@@ -274,6 +292,13 @@ void MainWindow::updateAlerts()
             m_notifier->withdraw(ticket);
         }
     }
+    // Requests waiting already (at start, after signing in again, after a reload) alert as new ones do.
+    for (int r = 0; r < m_conversations->rowCount(); ++r) {
+        const QModelIndex i = m_conversations->index(r);
+        const int ticket = i.data(ConversationListModel::TicketIdRole).toInt();
+        if (i.data(ConversationListModel::WaitingRole).toBool() && !m_alerted.contains(ticket))
+            alertFor(ticket);
+    }
     if (m_alerted.isEmpty())
         m_repeat.stop();
     const int waiting = m_conversations->waitingCount();
@@ -304,7 +329,7 @@ void MainWindow::showConnectionState()
         m_connection->setText(tr("Connecting…"));
         break;
     case EventStream::State::Reconnecting:
-        m_connection->setText(tr("Reconnecting… (events are kept; nothing will be missed)"));
+        m_connection->setText(tr("Reconnecting… (what happens meanwhile follows when connected)"));
         break;
     case EventStream::State::SignedOut:
         m_connection->setText(tr("Signed out"));

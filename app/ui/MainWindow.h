@@ -75,4 +75,5 @@ private:
     QTimer m_clock;  // repaints the waiting clocks
     QSet<int> m_alerted;
     bool m_narrow = false;
+    bool m_chatShown = false; // in the one-pane layout: the chat rather than the list
 };

@@ -77,7 +77,9 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         QLocale().toString(index.data(M::TimeRole).toDateTime().toLocalTime().time(), QLocale::ShortFormat);
     l.footerText = time;
     if (outbound)
-        l.footerText += QStringLiteral("  ") + statusText(index.data(M::StatusRole).toString());
+        l.footerText += QStringLiteral("  ") + (index.data(M::UnconfirmedRole).toBool()
+                                                    ? tr("not confirmed: activate to send again")
+                                                    : statusText(index.data(M::StatusRole).toString()));
     const QString error = index.data(M::ErrorRole).toString();
     if (index.data(M::StatusRole).toString() == QLatin1String("failed") && !error.isEmpty())
         l.footerText += QStringLiteral(" — ") + error;

@@ -186,6 +186,49 @@ private Q_SLOTS:
         QCOMPARE(model.index(5, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("read"));
     }
 
+    // Failed overrides sent (not delivered or read): a send's late "sent" answer after the failed status
+    // event must not turn the bubble back to a tick.
+    void aFailedMessageStaysFailed()
+    {
+        MessageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QJsonObject m = fixture(QStringLiteral("messages.json"))
+                            .value(QStringLiteral("messages"))
+                            .toArray()
+                            .at(3)
+                            .toObject();
+        model.reset(QJsonArray{m}, false);
+        QCOMPARE(model.index(0, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("failed"));
+        m.insert(QStringLiteral("status"), QStringLiteral("sent"));
+        m.insert(QStringLiteral("error"), QJsonValue::Null);
+        model.upsert(m);
+        QCOMPARE(model.index(0, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("failed"));
+        m.insert(QStringLiteral("status"), QStringLiteral("delivered"));
+        model.upsert(m);
+        QCOMPARE(model.index(0, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("delivered"));
+    }
+
+    // A reload of the thread keeps the agent's messages the server has not confirmed, and an unconfirmed
+    // one sent again with the same id is the same bubble.
+    void unconfirmedMessagesSurviveAReloadAndRetryInPlace()
+    {
+        MessageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QJsonArray page =
+            fixture(QStringLiteral("messages.json")).value(QStringLiteral("messages")).toArray();
+        model.reset(page, false);
+        model.addPending(QStringLiteral("Are you safe?"), QStringLiteral("c-7"), QStringLiteral("Thandi"));
+        model.markFailed(QStringLiteral("c-7"), QStringLiteral("The server cannot be reached."), true);
+        QVERIFY(model.index(5, 0).data(MessageModel::UnconfirmedRole).toBool());
+        model.reset(page, false);
+        QCOMPARE(model.rowCount(), 6);
+        QCOMPARE(model.index(5, 0).data(MessageModel::ClientMessageIdRole).toString(), QStringLiteral("c-7"));
+        model.addPending(QStringLiteral("Are you safe?"), QStringLiteral("c-7"), QStringLiteral("Thandi"));
+        QCOMPARE(model.rowCount(), 6);
+        QCOMPARE(model.index(5, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("pending"));
+        QVERIFY(!model.index(5, 0).data(MessageModel::UnconfirmedRole).toBool());
+    }
+
     void aRefusedSendShowsWhy()
     {
         MessageModel model;

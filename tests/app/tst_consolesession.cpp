@@ -193,6 +193,52 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::SignedOut, 20000);
     }
 
+    // The server cannot replay from the console's number (the database was recreated): the console
+    // reloads and goes on, and a reload slower than the server's resume timeout is not a sign-out.
+    void aResetReloadsWithoutSigningOut()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Config config = TestServer::defaultConfig();
+        config.streamResumeTimeoutMs = 1000;
+        TestServer server(params, config);
+        EventStream stream;
+        QSignalSpy resets(&stream, &EventStream::resetRequested);
+        QSignalSpy signedOut(&stream, &EventStream::signedOut);
+        stream.start(server.baseUrl(), server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")),
+                     1000000);
+        QTRY_COMPARE_WITH_TIMEOUT(resets.size(), 1, 15000);
+        QTest::qWait(2500); // longer than the server waits for a resume on that connection
+        QVERIFY(signedOut.isEmpty());
+        stream.resumeAfterReset(0);
+        QTRY_COMPARE_WITH_TIMEOUT(stream.state(), EventStream::State::Live, 15000);
+        QVERIFY(signedOut.isEmpty());
+    }
+
+    // A stored token that expired: the snapshot's 401 asks for a sign-in, and the session started again
+    // with the new token works (it stayed offline while the refused load was still counted as running).
+    void signingInAgainAfterA401Works()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        TestServer server(params);
+        const QByteArray good = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi"));
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken("expired-or-revoked-token-0123456789");
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        int prompts = 0;
+        connect(&session, &ConsoleSession::signedOut, this, [&] {
+            ++prompts;
+            session.stop();
+            api.setToken(good); // as the sign-in dialog does
+            session.start(QStringLiteral("Thandi"));
+        });
+        session.start(QStringLiteral("Thandi"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        QCOMPARE(prompts, 1);
+        QVERIFY(session.snapshotLoaded());
+    }
+
     void aWrongPasswordIsExplainedInWords()
     {
         const DbParams params = TestCluster::instance().createDatabase();

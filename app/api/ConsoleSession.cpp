@@ -34,6 +34,7 @@ void ConsoleSession::stop()
     m_loaded = false;
     m_loading = false;
     m_threadLoading = false;
+    ++m_threadLoad;
     m_threadEvents.clear();
     ++m_generation;
 }
@@ -124,17 +125,17 @@ void ConsoleSession::setOpenConversation(int ticketId, MessageModel *messages)
 void ConsoleSession::loadThread(bool markRead)
 {
     const int ticket = m_openTicket;
-    const quint64 generation = m_generation;
+    const quint64 load = ++m_threadLoad;
     m_threadLoading = true;
     m_threadEvents.clear();
     m_api->messages(
         ticket, pageSize, 0, this,
-        [this, ticket, markRead, generation](const QJsonObject &answer) {
-            if (ticket != m_openTicket || !m_messages || generation != m_generation)
+        [this, ticket, markRead, load](const QJsonObject &answer) {
+            if (load != m_threadLoad || ticket != m_openTicket || !m_messages)
                 return;
             m_threadLoading = false;
             m_messages->reset(answer.value(QStringLiteral("messages")).toArray(),
-                              answer.value(QStringLiteral("has_more")).toBool());
+                              answer.value(QStringLiteral("has_more")).toBool(), true);
             // What changed while the page was read: the page reflects events up to its seq.
             const qint64 pageSeq = answer.value(QStringLiteral("seq")).toInteger();
             for (const auto &[seq, message] : std::as_const(m_threadEvents))
@@ -149,15 +150,25 @@ void ConsoleSession::loadThread(bool markRead)
                 Q_EMIT actionFailed(tr("Marking the conversation read"), e);
             });
         },
-        [this, ticket](const RequestError &e) {
-            if (ticket == m_openTicket)
-                m_threadLoading = false;
+        [this, load](const RequestError &e) {
+            if (load != m_threadLoad)
+                return; // a later load (another conversation, a new sign-in) has taken over
+            m_threadLoading = false;
             for (const auto &[seq, message] : std::as_const(m_threadEvents))
                 if (m_messages)
                     m_messages->upsert(message);
             m_threadEvents.clear();
             Q_EMIT actionFailed(tr("Loading the conversation"), e);
         });
+}
+
+void ConsoleSession::markOpenRead()
+{
+    if (m_openTicket <= 0)
+        return;
+    m_api->markRead(m_openTicket, this, nullptr, [this](const RequestError &e) {
+        Q_EMIT actionFailed(tr("Marking the conversation read"), e);
+    });
 }
 
 void ConsoleSession::loadOlder()

@@ -31,6 +31,8 @@ public:
     void setOpenConversation(int ticketId, MessageModel *messages);
     int openConversation() const { return m_openTicket; }
     void loadOlder();
+    // The agent brought the open conversation forward again: mark it read (and take a request).
+    void markOpenRead();
     // Sends as a pending bubble first; returns the client message id.
     QString send(const QString &text);
     void retry(const QString &clientMessageId);
@@ -68,6 +70,7 @@ private:
     quint64 m_generation = 0;
     // Events for the open conversation that arrive while its page loads, applied after it by number.
     bool m_threadLoading = false;
+    quint64 m_threadLoad = 0; // the page load whose answer counts; earlier ones are ignored
     QList<std::pair<qint64, QJsonObject>> m_threadEvents;
     QHash<QString, QString> m_pendingText; // client message id -> text, for a retry
 };

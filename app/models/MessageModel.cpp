@@ -126,12 +126,11 @@ QHash<int, QByteArray> MessageModel::roleNames() const
     return names;
 }
 
-void MessageModel::reset(const QJsonArray &messages, bool hasMore)
+void MessageModel::reset(const QJsonArray &messages, bool hasMore, bool keepLocal)
 {
-    // The agent's own messages the server has not confirmed yet stay (pending or failed here).
     QList<Row> local;
     for (const Row &r : std::as_const(m_rows))
-        if (r.id == 0)
+        if (keepLocal && r.id == 0)
             local.append(r);
     beginResetModel();
     m_rows.clear();

@@ -38,8 +38,9 @@ public:
 
     // The conversation's technician, for the author of inbound messages.
     void setTechnicianName(const QString &name) { m_technician = name; }
-    // Replaces the thread with a page (oldest first).
-    void reset(const QJsonArray &messages, bool hasMore);
+    // Replaces the thread with a page (oldest first). keepLocal: the same conversation again, whose
+    // messages the server has not confirmed yet (pending, unconfirmed) stay.
+    void reset(const QJsonArray &messages, bool hasMore, bool keepLocal = false);
     // Older messages before the first row (oldest first).
     void prependOlder(const QJsonArray &messages, bool hasMore);
     bool hasMore() const { return m_hasMore; }

@@ -124,6 +124,7 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
         } else if (first == 0 && m_fromBottom >= 0) {
             const int fromBottom = std::exchange(m_fromBottom, -1);
             QTimer::singleShot(0, m_view, [this, fromBottom] {
+                m_view->doItemsLayout(); // the view lays out later by itself: the new maximum is needed now
                 m_view->verticalScrollBar()->setValue(m_view->verticalScrollBar()->maximum() - fromBottom);
             });
         }

@@ -208,6 +208,7 @@ void MainWindow::openConversation(int ticketId)
         }
         m_chatShown = true;
         m_chat->composer()->setFocus();
+        m_session->markOpenRead(); // what arrived meanwhile is now seen, and a new request taken
         return;
     }
     const int row = m_conversations->rowOf(ticketId);

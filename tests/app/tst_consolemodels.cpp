@@ -220,13 +220,16 @@ private Q_SLOTS:
         model.addPending(QStringLiteral("Are you safe?"), QStringLiteral("c-7"), QStringLiteral("Thandi"));
         model.markFailed(QStringLiteral("c-7"), QStringLiteral("The server cannot be reached."), true);
         QVERIFY(model.index(5, 0).data(MessageModel::UnconfirmedRole).toBool());
-        model.reset(page, false);
+        model.reset(page, false, true); // the same conversation reloaded
         QCOMPARE(model.rowCount(), 6);
         QCOMPARE(model.index(5, 0).data(MessageModel::ClientMessageIdRole).toString(), QStringLiteral("c-7"));
         model.addPending(QStringLiteral("Are you safe?"), QStringLiteral("c-7"), QStringLiteral("Thandi"));
         QCOMPARE(model.rowCount(), 6);
         QCOMPARE(model.index(5, 0).data(MessageModel::StatusRole).toString(), QStringLiteral("pending"));
         QVERIFY(!model.index(5, 0).data(MessageModel::UnconfirmedRole).toBool());
+        // Another conversation opened: its thread does not carry this one's unsent message.
+        model.reset({}, false);
+        QCOMPARE(model.rowCount(), 0);
     }
 
     void aRefusedSendShowsWhy()

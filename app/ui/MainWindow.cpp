@@ -110,7 +110,11 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
             statusBar()->showMessage(
                 tr("The conversations could not be loaded: %1 Trying again…").arg(e.message), 10000);
     });
-    connect(m_session, &ConsoleSession::agentRequested, this, [this](int ticketId) { alertFor(ticketId); });
+    connect(m_session, &ConsoleSession::agentRequested, this, [this](int ticketId) {
+        // The list's update for the same request may have raised it already: one alert per request.
+        if (!m_alerted.contains(ticketId))
+            alertFor(ticketId);
+    });
     connect(m_session->stream(), &EventStream::stateChanged, this, &MainWindow::showConnectionState);
     connect(m_session->stream(), &EventStream::ready, this, [this] {
         m_delegate->setClockOffsetMs(m_session->stream()->clockOffsetMs());

@@ -95,6 +95,8 @@ private Q_SLOTS:
         QCOMPARE(first.data(ConversationListModel::UnreadRole).toInt(), 1);
         QTRY_VERIFY_WITH_TIMEOUT(window.windowTitle().contains(QLatin1String("1 waiting")), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 1, 10000);
+        QTest::qWait(500);
+        QCOMPARE(fake.notifyCalls.size(), 1); // one request, one notification
         const FakeNotificationServer::Call call = fake.notifyCalls.first();
         QCOMPARE(call.hints.value(QStringLiteral("urgency")).value<uchar>(), uchar(2));
         QVERIFY(call.actions.contains(QStringLiteral("open")));
@@ -128,6 +130,24 @@ private Q_SLOTS:
                            {ticket})
                      .toInt(),
                  1);
+
+        // He asks again while the conversation is open: the alert goes up, and Open on it (the same
+        // conversation, already on screen) takes the request, keeping what the agent was typing.
+        QTest::keyClicks(composer, QStringLiteral("draft"));
+        const QByteArray again = technicianWrites(QStringLiteral("wamid.WINDOW.2"), QStringLiteral("agent"));
+        QCOMPARE(server.http()
+                     .post(QStringLiteral("/webhooks/whatsapp"), again,
+                           {{"X-Hub-Signature-256",
+                             WebhookRoutes::signature(again, server.app().webhookSecret())}})
+                     .status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 2, 15000);
+        QTest::qWait(1000); // nothing takes it by itself
+        QCOMPARE(conversations.waitingCount(), 1);
+        fake.emitActionInvoked(fake.notifyCalls.last().returnedId, QStringLiteral("open"));
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 0, 15000);
+        QCOMPARE(composer->toPlainText(), QStringLiteral("draft"));
         fake.unregisterFromBus();
     }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything with warnings as errors, checks the formatting, and runs
-# every test (each suite on its own embedded PostgreSQL). CI runs exactly this.
+# every test (each suite on its own embedded PostgreSQL), then builds the Debian packages and tests them by
+# installing them. CI runs exactly this.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build-ci"
@@ -34,3 +35,13 @@ fi
 echo "== tests"
 cd "$build"
 ctest --output-on-failure --timeout 900 -j 2
+
+echo "== packages"
+# The Debian packages, installed on this machine, run, and purged again (packaging/test-packages.sh). That
+# needs root and a machine where systemd does not run services (a CI container): elsewhere it is skipped.
+cpack -G DEB >/dev/null
+if [ "$(id -u)" -eq 0 ] && [ ! -d /run/systemd/system ]; then
+    "$root/packaging/test-packages.sh" "$build"
+else
+    echo "skipped: run packaging/test-packages.sh $build as root on a machine without systemd to test them"
+fi

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Installs the freshly built Debian packages on this machine, runs the installed server as its service
+# account (from its unit where systemd runs, directly otherwise) on its embedded PostgreSQL, posts a
+# signed webhook and reads it back over the API, runs the installed console, then purges both packages
+# and checks that nothing is left: no process, no account, no data. Needs root. Usage: test-packages.sh BUILD_DIR
+set -euo pipefail
+build="$(cd "${1:?usage: test-packages.sh BUILD_DIR}" && pwd)"
+secret="package-test-app-secret"
+admin="package-test-admin-token-0123456789"
+log="$(mktemp)"
+server_pid=""
+
+cleanup() {
+    set +e
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid"
+        for _ in $(seq 1 60); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq liftline-server liftline-console >/dev/null 2>&1
+    rm -f "$log"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "package test: $*" >&2
+    [ -s "$log" ] && tail -n 30 "$log" >&2
+    exit 1
+}
+
+shopt -s nullglob
+debs=("$build"/liftline-server_*.deb "$build"/liftline-console_*.deb)
+[ ${#debs[@]} -eq 2 ] || fail "expected the two packages in $build (run cpack -G DEB there first)"
+
+echo "== install ${debs[*]##*/}"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" >/dev/null
+getent passwd liftline >/dev/null || fail "the liftline account was not created"
+[ "$(stat -c '%U:%G %a' /etc/liftline/server.conf)" = "root:liftline 640" ] || fail "server.conf is not root:liftline 0640"
+
+echo "== start the installed server as liftline"
+if [ -d /run/systemd/system ]; then
+    fail "systemd runs here: this script starts the server directly and expects no unit to be running"
+fi
+runuser -u liftline -- env WHATSAPP_APP_SECRET="$secret" ADMIN_TOKEN="$admin" \
+    /usr/bin/liftline-server --config /etc/liftline/server.conf --listen 127.0.0.1:0 >"$log" 2>&1 &
+server_pid=$!
+url=""
+for _ in $(seq 1 120); do
+    url="$(grep -o 'listening on http://[0-9.:]*' "$log" | head -n1 | cut -d' ' -f3 || true)"
+    [ -n "$url" ] && break
+    kill -0 "$server_pid" 2>/dev/null || fail "the server stopped"
+    sleep 0.5
+done
+[ -n "$url" ] || fail "the server did not start listening"
+for _ in $(seq 1 60); do
+    curl -fsS "$url/readyz" >/dev/null 2>&1 && break
+    sleep 0.5
+done
+curl -fsS "$url/readyz" >/dev/null || fail "/readyz did not answer 200"
+[ -d /var/lib/liftline/pgdata ] || fail "the embedded database is not under /var/lib/liftline"
+
+echo "== a signed webhook in, read back over the API"
+body='{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Package Test"},"wa_id":"27829990001"}],"messages":[{"from":"27829990001","id":"wamid.PACKAGE.1","timestamp":"1795500000","type":"text","text":{"body":"Installed package test"}}]}}]}]}'
+signature="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.* //')"
+status="$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -H "X-Hub-Signature-256: $signature" --data-binary "$body" "$url/webhooks/whatsapp")"
+[ "$status" = "200" ] || fail "the webhook answered $status"
+found=""
+for _ in $(seq 1 40); do
+    if curl -fsS -H "X-Admin-Token: $admin" "$url/api/chat/unassigned" | grep -q 'Installed package test'; then
+        found=yes
+        break
+    fi
+    sleep 0.5
+done
+[ -n "$found" ] || fail "the message did not come back from /api/chat/unassigned"
+
+echo "== the installed console"
+QT_QPA_PLATFORM=offscreen /usr/bin/liftline-console --version | grep -q "Liftline\|liftline" ||
+    fail "liftline-console --version did not run"
+[ -f /usr/share/applications/liftline-console.desktop ] || fail "no desktop entry"
+[ -f /usr/share/icons/hicolor/48x48/apps/liftline-console.png ] || fail "no 48x48 icon"
+
+echo "== stop, purge, and nothing left"
+kill -TERM "$server_pid"
+for _ in $(seq 1 120); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
+kill -0 "$server_pid" 2>/dev/null && fail "the server did not stop within 60 s"
+server_pid=""
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq liftline-server liftline-console >/dev/null
+if pgrep -u liftline >/dev/null 2>&1 || pgrep -f /var/lib/liftline >/dev/null 2>&1; then
+    fail "processes of the liftline account are still running"
+fi
+getent passwd liftline >/dev/null && fail "the liftline account is still there"
+[ -e /var/lib/liftline ] && fail "/var/lib/liftline is still there"
+[ -e /etc/liftline ] && fail "/etc/liftline is still there"
+echo "packages: installed, served a webhook, purged clean"

@@ -31,6 +31,11 @@ shopt -s nullglob
 debs=("$build"/liftline-server_*.deb "$build"/liftline-console_*.deb)
 [ ${#debs[@]} -eq 2 ] || fail "expected the two packages in $build (run cpack -G DEB there first)"
 
+echo "== lintian"
+lintian --fail-on error --suppress-tags no-manual-page "${debs[@]}" 2>&1 | grep -v 'root privileges' ||
+    true
+lintian --fail-on error "${debs[@]}" >/dev/null 2>&1 || fail "lintian reports errors on the packages"
+
 echo "== install ${debs[*]##*/}"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" >/dev/null
 getent passwd liftline >/dev/null || fail "the liftline account was not created"

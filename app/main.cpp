@@ -10,8 +10,10 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QJsonObject>
 #include <QLibraryInfo>
 #include <QStatusBar>
+#include <QTextStream>
 #include <QTranslator>
 
 int main(int argc, char *argv[])
@@ -44,7 +46,10 @@ int main(int argc, char *argv[])
         {{QStringLiteral("server"), QApplication::translate("main", "The server's address."),
           QStringLiteral("URL")},
          {QStringLiteral("user"), QApplication::translate("main", "The username to sign in with."),
-          QStringLiteral("NAME")}});
+          QStringLiteral("NAME")},
+         {QStringLiteral("password-stdin"),
+          QApplication::translate("main", "Sign in with the password on standard input (one line), as a "
+                                          "script that starts the console does.")}});
     parser.process(app);
     if (parser.isSet(QStringLiteral("server")))
         settings.setServerUrl(parser.value(QStringLiteral("server")));
@@ -109,6 +114,31 @@ int main(int argc, char *argv[])
                          session.start(settings.agentName());
                      });
     window.show();
+    if (parser.isSet(QStringLiteral("password-stdin"))) {
+        QTextStream in(stdin);
+        const QString password = in.readLine();
+        api.setBaseUrl(QUrl::fromUserInput(settings.serverUrl()));
+        api.login(
+            settings.username(), password, &window,
+            [&](const QJsonObject &answer) {
+                const QByteArray token = answer.value(QStringLiteral("token")).toString().toUtf8();
+                QString name = answer.value(QStringLiteral("agent"))
+                                   .toObject()
+                                   .value(QStringLiteral("display_name"))
+                                   .toString();
+                if (name.isEmpty())
+                    name = settings.username();
+                settings.setAgentName(name);
+                api.setToken(token);
+                credentials.save(key(), token);
+                session.start(name);
+            },
+            [&](const RequestError &e) {
+                if (!signIn(e.message))
+                    QApplication::quit();
+            });
+        return QApplication::exec();
+    }
     if (settings.username().isEmpty()) {
         if (!signIn(QString()))
             return 0;

@@ -489,5 +489,9 @@
         <source>Your session ended (%1). Sign in again to continue.</source>
         <translation>Jou sessie het geëindig (%1). Meld weer aan om voort te gaan.</translation>
     </message>
+    <message>
+        <source>Sign in with the password on standard input (one line), as a script that starts the console does.</source>
+        <translation>Meld aan met die wagwoord op standaardinvoer (een reël), soos &apos;n skrip wat die konsole begin, doen.</translation>
+    </message>
 </context>
 </TS>

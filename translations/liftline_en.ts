@@ -489,5 +489,9 @@
         <source>Your session ended (%1). Sign in again to continue.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Sign in with the password on standard input (one line), as a script that starts the console does.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

@@ -63,15 +63,16 @@ done
 curl -fsS "$url/readyz" >/dev/null || fail "/readyz did not answer 200"
 [ -d /var/lib/liftline/pgdata ] || fail "the embedded database is not under /var/lib/liftline"
 
-echo "== a signed webhook in, read back over the API"
-body='{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Package Test"},"wa_id":"27829990001"}],"messages":[{"from":"27829990001","id":"wamid.PACKAGE.1","timestamp":"1795500000","type":"text","text":{"body":"Installed package test"}}]}}]}]}'
+echo "== a signed webhook in (a fixture: a number no ticket knows), read back over the API"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+body="$(cat "$root/tests/data/whatsapp/text_unknown_sender.json")"
 signature="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.* //')"
 status="$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
     -H "X-Hub-Signature-256: $signature" --data-binary "$body" "$url/webhooks/whatsapp")"
 [ "$status" = "200" ] || fail "the webhook answered $status"
 found=""
 for _ in $(seq 1 40); do
-    if curl -fsS -H "X-Admin-Token: $admin" "$url/api/chat/unassigned" | grep -q 'Installed package test'; then
+    if curl -fsS -H "X-Admin-Token: $admin" "$url/api/chat/unassigned" | grep -q 'is this the lift hotline'; then
         found=yes
         break
     fi
@@ -79,9 +80,24 @@ for _ in $(seq 1 40); do
 done
 [ -n "$found" ] || fail "the message did not come back from /api/chat/unassigned"
 
-echo "== the installed console"
+echo "== the installed console signs in and goes live (offscreen)"
 QT_QPA_PLATFORM=offscreen /usr/bin/liftline-console --version | grep -q "Liftline\|liftline" ||
     fail "liftline-console --version did not run"
+printf 'package-test-password\n' | runuser -u liftline -- /usr/bin/liftline-server --config /etc/liftline/server.conf \
+    agent add pkgtest --name "Package Test Agent" >/dev/null 2>&1 || fail "agent add did not work on the installed server"
+console_home="$(mktemp -d)"
+printf 'package-test-password\n' | HOME="$console_home" QT_QPA_PLATFORM=offscreen \
+    timeout 30 /usr/bin/liftline-console --server "$url" --user pkgtest --password-stdin >/dev/null 2>&1 &
+console_pid=$!
+live=""
+for _ in $(seq 1 50); do
+    grep -q "console live: Package Test Agent" "$log" && { live=yes; break; }
+    sleep 0.5
+done
+kill "$console_pid" 2>/dev/null || true
+wait "$console_pid" 2>/dev/null || true
+rm -rf "$console_home"
+[ -n "$live" ] || fail "the installed console did not sign in and go live"
 [ -f /usr/share/applications/liftline-console.desktop ] || fail "no desktop entry"
 [ -f /usr/share/icons/hicolor/48x48/apps/liftline-console.png ] || fail "no 48x48 icon"
 

@@ -44,16 +44,23 @@ void EventStream::start(const QUrl &base, const QByteArray &token, qint64 after)
 void EventStream::stop()
 {
     m_retryTimer.stop();
+    dropSocket(false);
+    setState(State::Offline);
+}
+
+void EventStream::dropSocket(bool politely)
+{
     m_silenceTimer.stop();
     m_pingTimer.stop();
-    if (m_socket) {
-        QWebSocket *socket = m_socket;
-        m_socket = nullptr;
-        socket->disconnect(this);
+    if (!m_socket)
+        return;
+    QWebSocket *socket = std::exchange(m_socket, nullptr);
+    socket->disconnect(this); // no disconnected(): this is not a drop to recover from
+    if (politely)
+        socket->close();
+    else
         socket->abort();
-        socket->deleteLater();
-    }
-    setState(State::Offline);
+    socket->deleteLater();
 }
 
 void EventStream::resumeAfterReset(qint64 seq)
@@ -126,13 +133,7 @@ void EventStream::onText(const QString &text)
         Q_EMIT presenceChanged(frame.value(QStringLiteral("online")).toArray());
     } else if (type == QLatin1String("reset")) {
         qCInfo(lcWs) << "the server cannot replay after" << m_lastSeq << ": reloading";
-        m_silenceTimer.stop();
-        m_pingTimer.stop();
-        QWebSocket *socket = m_socket;
-        m_socket = nullptr;
-        socket->disconnect(this);
-        socket->close();
-        socket->deleteLater();
+        dropSocket(true);
         setState(State::Connecting);
         Q_EMIT resetRequested();
     }

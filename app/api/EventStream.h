@@ -60,6 +60,8 @@ Q_SIGNALS:
 
 private:
     void open();
+    // Lets go of the connection without treating it as a drop (no reconnect); politely: a close frame.
+    void dropSocket(bool politely);
     void onText(const QString &text);
     void onClosed();
     void scheduleRetry();

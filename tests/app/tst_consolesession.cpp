@@ -8,24 +8,12 @@
 #include "TestServer.h"
 #include "UnassignedModel.h"
 #include "db/Db.h"
-#include "http/WebhookRoutes.h"
 
 #include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
 namespace {
-
-QByteArray technicianWrites(const QString &id, const QString &text,
-                            const QString &from = QStringLiteral("27820000001"))
-{
-    return QStringLiteral(
-               R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Sipho"},"wa_id":"%4"}],"messages":[{"from":"%4","id":"%1","timestamp":"%2","type":"text","text":{"body":"%3"}}]}}]}]})")
-        .arg(id)
-        .arg(QDateTime::currentSecsSinceEpoch())
-        .arg(text, from)
-        .toUtf8();
-}
 
 int statusRow(MessageModel &m, const QString &text)
 {
@@ -65,11 +53,9 @@ private Q_SLOTS:
         QCOMPARE(conversations.rowCount(), 1);
         QCOMPARE(conversations.waitingCount(), 0);
 
-        const QByteArray body =
-            technicianWrites(QStringLiteral("wamid.CONSOLE.1"), QStringLiteral("Agent, we are stuck"));
-        const HttpResult r = server.http().post(
-            QStringLiteral("/webhooks/whatsapp"), body,
-            {{"X-Hub-Signature-256", WebhookRoutes::signature(body, server.app().webhookSecret())}});
+        const QByteArray body = TestServer::technicianText(QStringLiteral("wamid.CONSOLE.1"),
+                                                           QStringLiteral("Agent, we are stuck"));
+        const HttpResult r = server.postWebhook(body);
         VERIFY_STATUS(r, 200);
         QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 1, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(requested.size(), 1, 15000);
@@ -112,15 +98,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
         QCOMPARE(unassigned.rowCount(), 0);
 
-        const QByteArray body =
-            technicianWrites(QStringLiteral("wamid.UNKNOWN.1"),
-                             QStringLiteral("I am at Block C, which ticket?"), QStringLiteral("27829999999"));
-        QCOMPARE(
-            server.http()
-                .post(QStringLiteral("/webhooks/whatsapp"), body,
-                      {{"X-Hub-Signature-256", WebhookRoutes::signature(body, server.app().webhookSecret())}})
-                .status,
-            200);
+        const QByteArray body = TestServer::technicianText(QStringLiteral("wamid.UNKNOWN.1"),
+                                                           QStringLiteral("I am at Block C, which ticket?"),
+                                                           QStringLiteral("27829999999"));
+        QCOMPARE(server.postWebhook(body).status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(unassigned.rowCount(), 1, 15000);
         const qint64 id = unassigned.index(0, 0).data(UnassignedModel::UnassignedIdRole).toLongLong();
 
@@ -154,12 +135,9 @@ private Q_SLOTS:
         session.start(QStringLiteral("Thandi"));
         QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
         const auto post = [&](int n) {
-            const QByteArray body =
-                technicianWrites(QStringLiteral("wamid.DROP.%1").arg(n), QStringLiteral("update %1").arg(n));
-            return server.http()
-                .post(QStringLiteral("/webhooks/whatsapp"), body,
-                      {{"X-Hub-Signature-256", WebhookRoutes::signature(body, server.app().webhookSecret())}})
-                .status;
+            const QByteArray body = TestServer::technicianText(QStringLiteral("wamid.DROP.%1").arg(n),
+                                                               QStringLiteral("update %1").arg(n));
+            return server.postWebhook(body).status;
         };
         for (int n = 0; n < 5; ++n)
             QCOMPARE(post(n), 200);

@@ -11,23 +11,12 @@
 #include "TestCluster.h"
 #include "TestServer.h"
 #include "db/Db.h"
-#include "http/WebhookRoutes.h"
 
 #include <QDBusConnectionInterface>
 #include <QListView>
 #include <QTest>
 
 namespace {
-
-QByteArray technicianWrites(const QString &id, const QString &text)
-{
-    return QStringLiteral(
-               R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Sipho"},"wa_id":"27820000001"}],"messages":[{"from":"27820000001","id":"%1","timestamp":"%2","type":"text","text":{"body":"%3"}}]}}]}]})")
-        .arg(id)
-        .arg(QDateTime::currentSecsSinceEpoch())
-        .arg(text)
-        .toUtf8();
-}
 
 QString statusOf(MessageModel *m, const QString &text)
 {
@@ -80,14 +69,9 @@ private Q_SLOTS:
 
         // "Agent, we are stuck": the conversation enters the emergency lane, the title counts it, and a
         // critical notification with an Open action goes up.
-        const QByteArray body =
-            technicianWrites(QStringLiteral("wamid.WINDOW.1"), QStringLiteral("Agent, we are stuck"));
-        QCOMPARE(
-            server.http()
-                .post(QStringLiteral("/webhooks/whatsapp"), body,
-                      {{"X-Hub-Signature-256", WebhookRoutes::signature(body, server.app().webhookSecret())}})
-                .status,
-            200);
+        const QByteArray body = TestServer::technicianText(QStringLiteral("wamid.WINDOW.1"),
+                                                           QStringLiteral("Agent, we are stuck"));
+        QCOMPARE(server.postWebhook(body).status, 200);
         const QModelIndex first = window.list()->model()->index(0, 0);
         QTRY_VERIFY_WITH_TIMEOUT(
             window.list()->model()->index(0, 0).data(ConversationListModel::WaitingRole).toBool(), 15000);
@@ -134,13 +118,9 @@ private Q_SLOTS:
         // He asks again while the conversation is open: the alert goes up, and Open on it (the same
         // conversation, already on screen) takes the request, keeping what the agent was typing.
         QTest::keyClicks(composer, QStringLiteral("draft"));
-        const QByteArray again = technicianWrites(QStringLiteral("wamid.WINDOW.2"), QStringLiteral("agent"));
-        QCOMPARE(server.http()
-                     .post(QStringLiteral("/webhooks/whatsapp"), again,
-                           {{"X-Hub-Signature-256",
-                             WebhookRoutes::signature(again, server.app().webhookSecret())}})
-                     .status,
-                 200);
+        const QByteArray again =
+            TestServer::technicianText(QStringLiteral("wamid.WINDOW.2"), QStringLiteral("agent"));
+        QCOMPARE(server.postWebhook(again).status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 1, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 2, 15000);
         QTest::qWait(1000); // nothing takes it by itself

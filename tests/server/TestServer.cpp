@@ -5,6 +5,9 @@
 #include "auth/Principal.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
+#include "http/WebhookRoutes.h"
+
+#include <QDateTime>
 
 #include <QTest>
 
@@ -35,6 +38,22 @@ Config TestServer::defaultConfig()
 QUrl TestServer::baseUrl() const
 {
     return QUrl(m_app->url());
+}
+
+QByteArray TestServer::technicianText(const QString &wamid, const QString &text, const QString &from)
+{
+    return QStringLiteral(
+               R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"27110000000","phone_number_id":"1"},"contacts":[{"profile":{"name":"Sipho"},"wa_id":"%4"}],"messages":[{"from":"%4","id":"%1","timestamp":"%2","type":"text","text":{"body":"%3"}}]}}]}]})")
+        .arg(wamid)
+        .arg(QDateTime::currentSecsSinceEpoch())
+        .arg(text, from)
+        .toUtf8();
+}
+
+HttpResult TestServer::postWebhook(const QByteArray &body)
+{
+    return m_http->post(QStringLiteral("/webhooks/whatsapp"), body,
+                        {{"X-Hub-Signature-256", WebhookRoutes::signature(body, m_app->webhookSecret())}});
 }
 
 QByteArray TestServer::signIn(const QString &username, const QString &displayName, const QString &role)

@@ -26,6 +26,11 @@ public:
     static HttpClient::Headers ai() { return {{"X-AI-Token", aiToken}}; }
 
     // Creates an agent account directly in the database and signs it in over HTTP; returns its token.
+    // A technician's text message as WhatsApp posts it, and that body posted to the webhook, signed.
+    static QByteArray technicianText(const QString &wamid, const QString &text,
+                                     const QString &from = QStringLiteral("27820000001"));
+    HttpResult postWebhook(const QByteArray &body);
+
     QByteArray signIn(const QString &username, const QString &displayName,
                       const QString &role = QStringLiteral("agent"));
 

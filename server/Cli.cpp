@@ -269,7 +269,10 @@ QString help()
     return QStringLiteral(
         "Commands:\n"
         "  serve (the default)                 run the server\n"
-        "  migrate                             apply the database migrations, then exit\n"
+        "  migrate                             apply the database migrations, then exit (also on a\n"
+        "                                      database of the original system, in place)\n"
+        "  migrate --check                     say what migrate would change, what is in the way and how\n"
+        "                                      long it should take, without changing anything\n"
         "  agent add USERNAME --name \"Full Name\" [--role agent|admin]\n"
         "                                      create an agent account; the password is read from standard "
         "input\n"
@@ -317,7 +320,15 @@ int run(const QStringList &positional, const QCommandLineParser &parser, const C
     const Principal who = Principal::cli();
     try {
         Db db(target.params(), QStringLiteral("liftline-cli"));
-        const QStringList applied = Migrator::migrate(db);
+        if (command == QLatin1String("migrate") && parser.isSet(QStringLiteral("check"))) {
+            const Migrator::Plan plan = Migrator::check(db);
+            out() << "Database: " << target.describe() << '\n' << plan.text();
+            return plan.ok() ? 0 : 1;
+        }
+        Migrator::Options options;
+        if (command == QLatin1String("migrate"))
+            options.progress = [](const QString &text) { out() << text << '\n' << Qt::flush; };
+        const QStringList applied = Migrator::migrate(db, options);
         if (command == QLatin1String("migrate")) {
             out() << (applied.isEmpty() ? QStringLiteral("The database is up to date")
                                         : QStringLiteral("Applied: ") + applied.join(QLatin1String(", ")))

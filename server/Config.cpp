@@ -29,6 +29,7 @@ const Setting stringSettings[] = {
     {"WHATSAPP_REENGAGE_TEMPLATE", &Config::reengageTemplate},
     {"WHATSAPP_TRANSPORT", &Config::transport},
     {"HOST_WEBHOOK_URL", &Config::hostWebhookUrl},
+    {"HOST_WEBHOOK_FORWARD", &Config::hostWebhookForward},
     {"META_GRAPH_BASE_URL", &Config::graphBaseUrl},
     {"WHATSAPP_TEMPLATE_LANGUAGE", &Config::templateLanguage},
 };
@@ -208,6 +209,17 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
                      .arg(config->transport);
         return false;
     }
+    config->hostWebhookForward = config->hostWebhookForward.trimmed().toLower();
+    if (config->hostWebhookForward.isEmpty())
+        config->hostWebhookForward = QStringLiteral("host");
+    if (config->hostWebhookForward != QLatin1String("host") &&
+        config->hostWebhookForward != QLatin1String("all")) {
+        *error =
+            QStringLiteral("HOST_WEBHOOK_FORWARD must be host (button taps and statuses, what the original "
+                           "server needs) or all (every body), not '%1'")
+                .arg(config->hostWebhookForward);
+        return false;
+    }
     if (!routingHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS"), routingHours, 1,
                                              24 * 7, &config->routingWindowHours, error))
         return false;
@@ -268,9 +280,9 @@ QString Config::environmentHelp()
         "  LIFTLINE_STREAM_PING_SECONDS  how often consoles on the event stream are pinged; one that misses "
         "a\n"
         "                          whole interval is disconnected (default 20)\n"
-        "  LIFTLINE_ROUTING_WINDOW_HOURS  how recent a technician's open ticket must be to take their "
-        "message\n"
-        "                          (default 6)\n"
+        "  LIFTLINE_ROUTING_WINDOW_HOURS  a technician's open ticket opened this recently comes first "
+        "(default 6);\n"
+        "                          an older open ticket still takes the message when there is no newer one\n"
         "  LIFTLINE_AGENT_WORDS    words that ask for an agent (default agent,agents)\n"
         "  ADMIN_TOKEN             token with full rights (at least 16 characters, else ignored)\n"
         "  AI_ASSISTANT_TOKEN      token for the AI assistant (at least 16 characters, else ignored)\n"
@@ -280,9 +292,12 @@ QString Config::environmentHelp()
         "technician\n"
         "                          back once their 24-hour window has closed (language default en)\n"
         "  WEBHOOK_AUTH_TOKEN      Bearer token a relay in front of the webhook uses instead of a signature\n"
-        "  HOST_WEBHOOK_URL        forward every webhook body, signed the same way, to the original "
+        "  HOST_WEBHOOK_URL        forward webhook bodies, signed the same way, to the original "
         "lift-alert\n"
         "                          server (retried until it accepts)\n"
+        "  HOST_WEBHOOK_FORWARD    host (default): only button taps and statuses, what the original "
+        "server's\n"
+        "                          alerts need (its chat add-on would store texts twice); all: every body\n"
         "  WHATSAPP_TRANSPORT      sandbox, bridge or graph (default: bridge when BRIDGE_BASE_URL is set, "
         "graph\n"
         "                          when META_ACCESS_TOKEN is, else sandbox)\n"

@@ -27,8 +27,8 @@ struct Config {
     int presenceIntervalMs = 5000;
     bool demo = false;           // --demo
     bool sandboxStatuses = true; // the sandbox reports sent, delivered and read through the webhook
-    int routingWindowHours =
-        6; // LIFTLINE_ROUTING_WINDOW_HOURS: how recent an open ticket must be to take a message
+    // LIFTLINE_ROUTING_WINDOW_HOURS: of a technician's open tickets, those opened this recently come first
+    int routingWindowHours = 6;
     QStringList agentWords{QStringLiteral("agent"),
                            QStringLiteral("agents")}; // LIFTLINE_AGENT_WORDS, comma-separated
 
@@ -41,7 +41,9 @@ struct Config {
     QString metaPhoneNumberId;  // META_PHONE_NUMBER_ID
     QString metaAccessToken;    // META_ACCESS_TOKEN
     QString whatsappAppSecret;  // WHATSAPP_APP_SECRET
-    QString hostWebhookUrl;     // HOST_WEBHOOK_URL: the original system's webhook, to forward every body to
+    QString hostWebhookUrl;     // HOST_WEBHOOK_URL: the original system's webhook, to forward bodies to
+    // HOST_WEBHOOK_FORWARD: "host" (what the original server's alerts need: taps and statuses) or "all"
+    QString hostWebhookForward = QStringLiteral("host");
     QString transport; // WHATSAPP_TRANSPORT: sandbox, bridge or graph; empty: from the credentials set
     QString graphBaseUrl = QStringLiteral("https://graph.facebook.com/v21.0"); // META_GRAPH_BASE_URL
     int sendTimeoutMs = 15000;                                                 // WHATSAPP_SEND_TIMEOUT_MS

@@ -179,7 +179,11 @@ bool ServerApp::start(QString *error)
     webhook.processing = processingSettings();
     WebhookRoutes::install(*m_http, *m_context, webhook);
     if (webhook.forward)
-        new WebhookForwarder(m_pool.get(), host, m_webhookSecret, this);
+        new WebhookForwarder(m_pool.get(), host, m_webhookSecret,
+                             m_config.hostWebhookForward == QLatin1String("all")
+                                 ? WebhookForwarder::Mode::Everything
+                                 : WebhookForwarder::Mode::HostNeeds,
+                             this);
     if (!m_http->listen(m_config.listenAddress, m_config.port, error))
         return false;
 

@@ -95,6 +95,9 @@ int main(int argc, char *argv[])
          QStringLiteral("PAYLOAD")},
         {QStringLiteral("url"), QStringLiteral("simulate: the server's address (default: from --listen)."),
          QStringLiteral("URL")},
+        {QStringLiteral("check"),
+         QStringLiteral("migrate: say what would change, what is in the way and how long it should take, "
+                        "without changing anything.")},
     });
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("See Commands above; default: serve."));

@@ -315,5 +315,5 @@ DROP TRIGGER IF EXISTS chat_tickets_updated ON tickets;
 CREATE TRIGGER chat_tickets_updated AFTER UPDATE ON tickets
     FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION chat_tickets_changed();
 
--- Tickets that existed before this migration (a database of the original system).
-SELECT chat_conversation_refresh(id) FROM tickets ORDER BY id;
+-- Tickets that existed before this migration (a database of the original system) are stored for the list
+-- by 014, in batches, once every trigger that keeps the stored objects current is in place.

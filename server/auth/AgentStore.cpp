@@ -41,10 +41,11 @@ int add(Db &db, const QString &rawUsername, const QString &displayName, const QS
     const QString username = normaliseUsername(rawUsername);
     checkUsername(username);
     const QString name = displayName.trimmed();
-    if (name.isEmpty() || name.size() > 120)
-        throw ApiError(
-            400, QStringLiteral("invalid_name"),
-            QStringLiteral("Give the agent's full name (1 to 120 characters); it is shown on their replies"));
+    if (name.isEmpty() || name.toUcs4().size() > maxDisplayNameLength)
+        throw ApiError(400, QStringLiteral("invalid_name"),
+                       QStringLiteral("Give the agent's full name (1 to %1 characters); it is shown on their "
+                                      "replies")
+                           .arg(maxDisplayNameLength));
     if (role != QLatin1String("agent") && role != QLatin1String("admin"))
         throw ApiError(400, QStringLiteral("invalid_role"), QStringLiteral("The role is 'agent' or 'admin'"));
     return db.transaction([&] {

@@ -12,6 +12,9 @@ struct Principal;
 // login_failures lives here; the command line and the admin routes both call it.
 namespace AgentStore {
 
+// The longest full name an agent may have (and a reply may carry as agent_name), in characters.
+constexpr int maxDisplayNameLength = 120;
+
 struct Account {
     int id = 0;
     QString username;

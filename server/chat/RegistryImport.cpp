@@ -184,6 +184,23 @@ Report run(Db &db, const QByteArray &csv, const Principal &who)
             reject(rec.line,
                    QStringLiteral("relation '%1' must be a word such as technician or building_manager")
                        .arg(row.relation));
+        // The original system's columns hold this much; longer text would not be stored whole.
+        const struct {
+            const char *column;
+            const QString &value;
+            int max;
+        } limits[] = {{"site_name", row.siteName, 200},
+                      {"building", row.building, 200},
+                      {"contact_name", row.contactName, 100},
+                      {"contact_email", row.contactEmail, 254}};
+        for (const auto &limit : limits) {
+            const qsizetype length = limit.value.toUcs4().size();
+            if (length > limit.max)
+                reject(rec.line, QStringLiteral("%1 has %2 characters; it may have at most %3")
+                                     .arg(QLatin1String(limit.column))
+                                     .arg(length)
+                                     .arg(limit.max));
+        }
         if (!row.contactEmail.isEmpty() && !emailPattern.match(row.contactEmail).hasMatch())
             reject(rec.line,
                    QStringLiteral("contact_email '%1' is not an e-mail address").arg(row.contactEmail));

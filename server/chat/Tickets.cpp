@@ -42,6 +42,14 @@ Opened open(Db &db, const QString &liftMsisdn, const QString &smsText, const Pri
             400, QStringLiteral("invalid_number"),
             QStringLiteral("'%1' is not a phone number: give the lift SIM's number, e.g. 27710000001")
                 .arg(liftMsisdn));
+    // An SMS, even one sent in many parts, is a few hundred characters; this keeps a paste of something
+    // else out of the record.
+    const qsizetype smsLength = smsText.toUcs4().size();
+    if (smsLength > maxSmsLength)
+        throw ApiError(400, QStringLiteral("sms_too_long"),
+                       QStringLiteral("The SMS text has %1 characters; it may have at most %2")
+                           .arg(smsLength)
+                           .arg(maxSmsLength));
     Opened opened = db.transaction([&] {
         QSqlQuery &lift = db.exec(
             QStringLiteral("SELECT id, coalesce(building, site_name, '') FROM lifts WHERE msisdn = ?"),

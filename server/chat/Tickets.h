@@ -17,8 +17,11 @@ struct Opened {
 // "-TKT<id>".
 QString referencePrefix(const QString &building);
 
-// Opens a ticket on the lift with that SIM number. Throws ApiError 400 for a malformed number, 404 when no
-// lift has it.
+// The longest SMS text a ticket keeps, in characters.
+constexpr int maxSmsLength = 2000;
+
+// Opens a ticket on the lift with that SIM number. Throws ApiError 400 for a malformed number or an SMS
+// text over maxSmsLength, 404 when no lift has it.
 Opened open(Db &db, const QString &liftMsisdn, const QString &smsText, const Principal &who);
 
 } // namespace Tickets

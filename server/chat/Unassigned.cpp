@@ -10,30 +10,77 @@
 namespace Unassigned {
 
 namespace {
-const char *const itemJson =
-    "json_build_object('id', u.id, 'from_number', u.from_number, 'profile_name', u.profile_name, 'user_id', "
-    "u.user_id, 'message', u.message, 'kind', u.kind, 'wa_timestamp', liftline_iso(u.wa_timestamp), "
-    "'context_wa_id', u.context_wa_id, 'media_id', u.media_id, 'created_at', liftline_iso(u.created_at), "
-    "'attached_ticket_id', u.attached_ticket_id, 'attached_at', liftline_iso(u.attached_at), 'attached_by', "
-    "u.attached_by)";
+
+// The item locked for a change; throws 404 when there is none.
+struct Item {
+    QString from;
+    QString name;
+    QVariant attachedTo;
+    bool requested = false;
+    QVariant acknowledgedAt;
+};
+
+Item lockItem(Db &db, qint64 id)
+{
+    QSqlQuery &q = db.exec(
+        QStringLiteral("SELECT u.from_number, coalesce(nullif(btrim(u.profile_name), ''), u.from_number), "
+                       "u.attached_ticket_id, u.agent_requested, liftline_iso(u.acknowledged_at) "
+                       "FROM chat_unassigned u WHERE u.id = ? FOR UPDATE"),
+        {id});
+    if (!q.next())
+        throw ApiError(
+            404, QStringLiteral("unassigned_not_found"),
+            QStringLiteral("There is no unassigned message %1: it may have been attached already").arg(id));
+    Item item{q.value(0).toString(), q.value(1).toString(), q.value(2), q.value(3).toBool(), q.value(4)};
+    q.finish();
+    return item;
 }
 
-void announce(Db &db, qint64 id)
+void emitItem(Db &db, const char *event, const QVariant &ticketId, qint64 id)
 {
     db.exec(
-        QStringLiteral(
-            "SELECT chat_emit('unassigned.created', NULL, (SELECT %1 FROM chat_unassigned u WHERE u.id = ?))")
-            .arg(QLatin1String(itemJson)),
-        {id});
+        QStringLiteral("SELECT chat_emit(?, ?::integer, chat_unassigned_to_json(u)) FROM chat_unassigned u "
+                       "WHERE u.id = ?"),
+        {QString::fromLatin1(event), ticketId, id});
 }
+
+} // namespace
 
 QByteArray list(Db &db)
 {
     return db
-        .scalar(QStringLiteral(
-                    "SELECT coalesce(json_agg(%1 ORDER BY u.id DESC), '[]')::text FROM chat_unassigned u "
-                    "WHERE u.attached_at IS NULL")
-                    .arg(QLatin1String(itemJson)))
+        .scalar(QStringLiteral("SELECT coalesce(json_agg(chat_unassigned_to_json(u) ORDER BY u.id DESC), "
+                               "'[]')::text FROM chat_unassigned u WHERE u.attached_at IS NULL"))
+        .toString()
+        .toUtf8();
+}
+
+QByteArray acknowledge(Db &db, qint64 id, const Principal &who, const QString &remote)
+{
+    db.transaction([&] {
+        const Item item = lockItem(db, id);
+        if (!item.attachedTo.isNull())
+            throw ApiError(409, QStringLiteral("already_attached"),
+                           QStringLiteral("This message is already on ticket %1: acknowledge it there")
+                               .arg(item.attachedTo.toInt()));
+        if (!item.requested)
+            throw ApiError(409, QStringLiteral("no_request"),
+                           QStringLiteral("This message did not ask for an agent, so there is nothing to "
+                                          "acknowledge"));
+        if (!item.acknowledgedAt.isNull())
+            return; // taken already, by this agent or another: the item says by whom
+        db.exec(QStringLiteral("UPDATE chat_unassigned SET acknowledged_at = now(), acknowledged_by = ?, "
+                               "acknowledged_by_actor = ? WHERE id = ?"),
+                {who.actorName(), who.actorKey(), id});
+        emitItem(db, "unassigned.updated", QVariant(QMetaType::fromType<int>()), id);
+        AuditLog::record(db, who, QStringLiteral("unassigned.acknowledged"), 0,
+                         {{QStringLiteral("unassigned_id"), id}}, remote);
+    });
+    Events::sequence(db);
+    return db
+        .scalar(
+            QStringLiteral("SELECT chat_unassigned_to_json(u)::text FROM chat_unassigned u WHERE u.id = ?"),
+            {id})
         .toString()
         .toUtf8();
 }
@@ -41,32 +88,23 @@ QByteArray list(Db &db)
 QByteArray attach(Db &db, qint64 id, int ticketId, const Principal &who, const QString &remote)
 {
     const qint64 messageId = db.transaction([&] {
-        QSqlQuery &q = db.exec(
-            QStringLiteral("SELECT from_number, coalesce(profile_name, from_number), attached_ticket_id "
-                           "FROM chat_unassigned WHERE id = ? FOR UPDATE"),
-            {id});
-        if (!q.next())
+        const Item item = lockItem(db, id);
+        if (!item.attachedTo.isNull())
             throw ApiError(
-                404, QStringLiteral("unassigned_not_found"),
-                QStringLiteral("There is no unassigned message %1: it may have been attached already")
-                    .arg(id));
-        const QString from = q.value(0).toString();
-        const QString name = q.value(1).toString();
-        const QVariant attachedTo = q.value(2);
-        q.finish();
-        if (!attachedTo.isNull())
-            throw ApiError(409, QStringLiteral("already_attached"),
-                           QStringLiteral("This message is already on ticket %1").arg(attachedTo.toInt()));
+                409, QStringLiteral("already_attached"),
+                QStringLiteral("This message is already on ticket %1").arg(item.attachedTo.toInt()));
         ChatStore::requireTicket(db, ticketId);
         // A technician the registry does not know becomes a contact, so that the agent can answer them.
+        // The original system limits contact names to 100 characters; the full profile name stays on the
+        // unassigned item and in the raw message.
         db.exec(QStringLiteral(
                     "INSERT INTO contacts (display_name, primary_msisdn, role) VALUES (?, ?, 'unregistered') "
                     "ON CONFLICT (primary_msisdn) DO NOTHING"),
-                {name, from});
+                {item.name.left(100), item.from});
         db.exec(QStringLiteral(
                     "UPDATE tickets SET responded_by = (SELECT id FROM contacts WHERE primary_msisdn = ?) "
                     "WHERE id = ? AND responded_by IS NULL"),
-                {from, ticketId});
+                {item.from, ticketId});
         QSqlQuery &ins = db.exec(
             QStringLiteral(
                 "INSERT INTO chat_messages (ticket_id, from_number, message, direction, kind, status, "
@@ -78,13 +116,26 @@ QByteArray attach(Db &db, qint64 id, int ticketId, const Principal &who, const Q
         ins.next();
         const qint64 mid = ins.value(0).toLongLong();
         ins.finish();
-        db.exec(QStringLiteral("UPDATE chat_unassigned SET attached_ticket_id = ?, attached_message_id = ?, "
-                               "attached_at = now(), attached_by = ? WHERE id = ?"),
-                {ticketId, mid, who.actorName(), id});
-        db.exec(QStringLiteral("SELECT chat_emit('unassigned.attached', ?, (SELECT %1 FROM chat_unassigned u "
-                               "WHERE u.id = ?))")
-                    .arg(QLatin1String(itemJson)),
-                {ticketId, id});
+        // The request travels with the message: the ticket shows when it was made, and attaching it is
+        // taking it, unless someone had already.
+        if (item.requested)
+            db.exec(
+                QStringLiteral(
+                    "UPDATE tickets t SET agent_requested = true, agent_requested_at = u.agent_requested_at, "
+                    "acknowledged_at = coalesce(u.acknowledged_at, now()), "
+                    "acknowledged_by = coalesce(u.acknowledged_by, ?), "
+                    "acknowledged_by_actor = coalesce(u.acknowledged_by_actor, ?) "
+                    "FROM chat_unassigned u WHERE u.id = ? AND t.id = ?"),
+                {who.actorName(), who.actorKey(), id, ticketId});
+        db.exec(QStringLiteral(
+                    "UPDATE chat_unassigned SET attached_ticket_id = ?, attached_message_id = ?, "
+                    "attached_at = now(), attached_by = ?, "
+                    "acknowledged_at = CASE WHEN agent_requested THEN coalesce(acknowledged_at, now()) END, "
+                    "acknowledged_by = CASE WHEN agent_requested THEN coalesce(acknowledged_by, ?) END, "
+                    "acknowledged_by_actor = CASE WHEN agent_requested "
+                    "THEN coalesce(acknowledged_by_actor, ?) END WHERE id = ?"),
+                {ticketId, mid, who.actorName(), who.actorName(), who.actorKey(), id});
+        emitItem(db, "unassigned.attached", ticketId, id);
         AuditLog::record(db, who, QStringLiteral("unassigned.attached"), ticketId,
                          {{QStringLiteral("unassigned_id"), id}, {QStringLiteral("message_id"), mid}},
                          remote);

@@ -2,27 +2,77 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <functional>
 
 class Db;
 
-// Applies the numbered SQL files of sql/ (embedded as :/sql/NNN_name.sql) in order, each in its own
-// transaction under an advisory lock, so several servers starting at once apply each file once.
-// Every file is idempotent as well, and safe on a database of the original lift-alert system.
+// Applies the numbered SQL files of sql/ (embedded as :/sql/NNN_name.sql) in order, one server at a time
+// (a session advisory lock), so that several servers starting at once apply each file once. Every file is
+// idempotent, and safe on a database of the original lift-alert system while the original server keeps
+// writing to it.
+//
+// A file is one or more steps. A line "-- liftline:step KIND: what it does" starts a step; statements before
+// the first such line form a transactional step. KIND is
+//   transaction     the step's statements in one transaction, which waits at most a moment for each lock
+//                   (lock_timeout) and is tried again later rather than queue the original server behind it;
+//   no-transaction  each statement on its own (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT, DO blocks
+//                   that COMMIT in batches): long work that never blocks writers;
+//   check           read-only statements that raise an exception saying what is in the way (ownership,
+//                   duplicates). They run first when the file is applied, and `migrate --check` runs them
+//                   without changing anything.
+// A file is recorded as applied once every step has run; a step that failed runs again from its start.
 class Migrator {
 public:
+    enum class StepKind { Transaction, NoTransaction, Check };
+    struct Step {
+        StepKind kind = StepKind::Transaction;
+        QString description;
+        QString sql;
+        // Seconds per row of chat_messages and of tickets the step takes, measured on the original
+        // add-on's database ("-- liftline:cost message=SECONDS ticket=SECONDS"), for check()'s estimate.
+        double costPerMessage = 0;
+        double costPerTicket = 0;
+    };
     struct Migration {
         int version = 0;
         QString name;
         QString sql;
         QString checksum;
+        QString summary; // the file's opening comment
+        QList<Step> steps;
+    };
+
+    struct Options {
+        // How long a transactional step may wait for one lock before it gives way and is tried again.
+        int lockTimeoutMs = 2000;
+        // How many times a transactional step that gave way is tried again, one second apart.
+        int lockRetries = 60;
+        // Told what is being applied, for the log or the terminal.
+        std::function<void(const QString &)> progress;
     };
 
     static QList<Migration> available();
     static int latestVersion();
+    static QList<Step> parseSteps(const QString &sql);
 
     // Applies what is missing; returns the names applied. Throws DbError with the database's message
-    // (the migrations' own messages say what to do) when one fails; nothing of that file is kept.
-    static QStringList migrate(Db &db);
+    // (the migrations' own messages say what to do) when one fails; a failed step keeps nothing.
+    static QStringList migrate(Db &db, const Options &options);
+    static QStringList migrate(Db &db) { return migrate(db, Options()); }
     // The newest version applied to this database, 0 when none.
     static int appliedVersion(Db &db);
+
+    // What `migrate` would do on this database, without changing anything (a read-only transaction):
+    // the files still to apply with what each does, what is in the way (each check step's message), and
+    // an estimate of the time from the sizes of the tables the long steps work through.
+    struct Plan {
+        QStringList pending; // "NNN_name.sql: summary"
+        QStringList obstacles;
+        QStringList notes; // what the database holds that the migrations will change
+        double estimatedSeconds = 0;
+        bool ok() const { return obstacles.isEmpty(); }
+        QString text() const;
+    };
+    static Plan check(Db &db);
 };

@@ -2,6 +2,7 @@
 
 #include "ApiContext.h"
 #include "HttpServer.h"
+#include "auth/AgentStore.h"
 #include "auth/Auth.h"
 #include "chat/ChatStore.h"
 #include "chat/Outbox.h"
@@ -35,6 +36,18 @@ int positiveQueryInt(const HttpRequest &request, const QString &name, qint64 max
     return 1;
 }
 
+qint64 unassignedId(const HttpRequest &request)
+{
+    const QString idText = request.pathArgs.value(QStringLiteral("id"));
+    bool ok = false;
+    const qint64 id = idText.toLongLong(&ok);
+    if (!ok || id <= 0 || idText.startsWith(QLatin1Char('+')))
+        throw ApiError(400, QStringLiteral("invalid_id"),
+                       QStringLiteral("'%1' is not an unassigned message id: ids are positive whole numbers")
+                           .arg(idText.left(40)));
+    return id;
+}
+
 using Prepare = std::function<Outbox::Prepared(Db &, const Principal &, int ticketId, const QJsonObject &body,
                                                const QString &agentName)>;
 
@@ -64,7 +77,16 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
                         : ApiContext::stringField(body, QStringLiteral("agent_name")).trimmed();
                 if (agentName.isEmpty())
                     agentName = who.actorName();
-                step.prepared = prepare(db, who, ticketId, body, agentName.left(120));
+                // Stored whole, as the longest name an agent account may have.
+                const qsizetype nameLength = agentName.toUcs4().size();
+                if (nameLength > AgentStore::maxDisplayNameLength)
+                    throw ApiError(
+                        400, QStringLiteral("agent_name_too_long"),
+                        QStringLiteral("agent_name has %1 characters; it may have at most %2 (as an "
+                                       "agent's name may): send the agent's name")
+                            .arg(nameLength)
+                            .arg(AgentStore::maxDisplayNameLength));
+                step.prepared = prepare(db, who, ticketId, body, agentName);
                 if (step.prepared.duplicate)
                     return HttpResponse::okRaw({{"message", "\"Message sent successfully\""},
                                                 {"chat_message", step.prepared.messageJson}});
@@ -175,30 +197,32 @@ void install(HttpServer &server, ApiContext &ctx)
                      });
                  });
 
-    server.route(
-        "POST", QStringLiteral("/api/chat/unassigned/{id}/attach"),
-        [&ctx](const HttpRequest &request, ReplyPtr reply) {
-            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
-                const QString idText = request.pathArgs.value(QStringLiteral("id"));
-                bool ok = false;
-                const qint64 id = idText.toLongLong(&ok);
-                if (!ok || id <= 0 || idText.startsWith(QLatin1Char('+')))
-                    throw ApiError(
-                        400, QStringLiteral("invalid_id"),
-                        QStringLiteral("'%1' is not an unassigned message id: ids are positive whole numbers")
-                            .arg(idText.left(40)));
-                const QJsonObject body = ApiContext::jsonBody(request);
-                const QJsonValue ticket = body.value(QStringLiteral("ticket_id"));
-                const double number = ticket.toDouble(-1);
-                if (!ticket.isDouble() || number < 1 || number > 2147483647 ||
-                    number != double(qint64(number)))
-                    throw ApiError(
-                        400, QStringLiteral("invalid_ticket_id"),
-                        QStringLiteral("Give the ticket as \"ticket_id\": a positive whole number"));
-                const QByteArray message = Unassigned::attach(db, id, int(number), who, request.remote);
-                return HttpResponse::okRaw({{"chat_message", message}});
-            });
-        });
+    server.route("POST", QStringLiteral("/api/chat/unassigned/{id}/acknowledge"),
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) {
+                     ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                         const qint64 id = unassignedId(request);
+                         return HttpResponse::okRaw(
+                             {{"unassigned", Unassigned::acknowledge(db, id, who, request.remote)}});
+                     });
+                 });
+
+    server.route("POST", QStringLiteral("/api/chat/unassigned/{id}/attach"),
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) {
+                     ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                         const qint64 id = unassignedId(request);
+                         const QJsonObject body = ApiContext::jsonBody(request);
+                         const QJsonValue ticket = body.value(QStringLiteral("ticket_id"));
+                         const double number = ticket.toDouble(-1);
+                         if (!ticket.isDouble() || number < 1 || number > 2147483647 ||
+                             number != double(qint64(number)))
+                             throw ApiError(
+                                 400, QStringLiteral("invalid_ticket_id"),
+                                 QStringLiteral("Give the ticket as \"ticket_id\": a positive whole number"));
+                         const QByteArray message =
+                             Unassigned::attach(db, id, int(number), who, request.remote);
+                         return HttpResponse::okRaw({{"chat_message", message}});
+                     });
+                 });
 
     server.route("POST", QStringLiteral("/api/chat/{ticketId}/mark-read"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) {

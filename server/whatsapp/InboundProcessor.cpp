@@ -3,7 +3,6 @@
 #include "InboundMessage.h"
 #include "Logging.h"
 #include "WireTime.h"
-#include "chat/Unassigned.h"
 #include "db/Db.h"
 
 #include <QJsonArray>
@@ -34,22 +33,17 @@ void handleMessage(Db &db, const QJsonObject &json, const QJsonObject &profiles,
                              << "holds a message without id or sender; kept in the raw body only";
         return;
     }
-    // Claiming, the window, routing and storing happen in the database in one call (sql/009).
+    // Claiming, the window, routing, storing and the events happen in the database in one call (sql/012).
     const QJsonObject profile = profiles.value(m.from).toObject();
-    QSqlQuery &q = db.exec(
-        QStringLiteral("SELECT outcome, unassigned_id FROM whatsapp_receive(?::bigint, ?, ?, ?, ?, ?, ?, "
-                       "?::timestamptz, ?, ?, ?::jsonb, ?::boolean, ?::integer)"),
-        {inboxId, m.waMessageId, m.from, textOrNull(profile.value(QStringLiteral("name")).toString()),
-         textOrNull(profile.value(QStringLiteral("user_id")).toString()), m.text, m.kind,
-         m.timestamp.isValid() ? QVariant(WireTime::format(m.timestamp)) : noText, textOrNull(m.contextId),
-         textOrNull(m.mediaId), compact(m.raw),
-         m.agentRequested ? QStringLiteral("true") : QStringLiteral("false"), settings.routingWindowHours});
-    q.next();
-    const QString outcome = q.value(0).toString();
-    const qint64 unassignedId = q.value(1).toLongLong();
-    q.finish();
-    if (outcome == QLatin1String("unassigned"))
-        Unassigned::announce(db, unassignedId);
+    db.exec(QStringLiteral("SELECT whatsapp_receive(?::bigint, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?, ?, "
+                           "?::jsonb, ?::boolean, ?::integer)"),
+            {inboxId, m.waMessageId, m.from, textOrNull(profile.value(QStringLiteral("name")).toString()),
+             textOrNull(profile.value(QStringLiteral("user_id")).toString()), m.text, m.kind,
+             m.timestamp.isValid() ? QVariant(WireTime::format(m.timestamp)) : noText,
+             textOrNull(m.contextId), textOrNull(m.mediaId), compact(m.raw),
+             m.agentRequested ? QStringLiteral("true") : QStringLiteral("false"),
+             settings.routingWindowHours})
+        .finish();
 }
 
 void handleStatus(Db &db, const QJsonObject &s)

@@ -4,15 +4,19 @@
 #include "db/Db.h"
 #include "db/DbPool.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageAuthenticationCode>
 #include <QNetworkReply>
 
-WebhookForwarder::WebhookForwarder(DbPool *pool, const QUrl &host, const QByteArray &appSecret,
+WebhookForwarder::WebhookForwarder(DbPool *pool, const QUrl &host, const QByteArray &appSecret, Mode mode,
                                    QObject *parent)
     : QObject(parent)
     , m_pool(pool)
     , m_host(host)
     , m_secret(appSecret)
+    , m_mode(mode)
 {
     connect(&m_timer, &QTimer::timeout, this, &WebhookForwarder::poll);
     m_timer.start(1000);
@@ -51,8 +55,71 @@ void WebhookForwarder::poll()
         });
 }
 
-void WebhookForwarder::forward(qint64 id, const QByteArray &body)
+QByteArray WebhookForwarder::forHost(const QByteArray &body, Mode mode)
 {
+    if (mode == Mode::Everything)
+        return body;
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (!document.isObject())
+        return body; // not WhatsApp's shape: the host decides what it is
+    bool removed = false;
+    QJsonObject root = document.object();
+    QJsonArray entries;
+    const QJsonArray inEntries = root.value(QStringLiteral("entry")).toArray();
+    for (const QJsonValue &e : inEntries) {
+        QJsonObject entry = e.toObject();
+        QJsonArray changes;
+        const QJsonArray inChanges = entry.value(QStringLiteral("changes")).toArray();
+        for (const QJsonValue &c : inChanges) {
+            QJsonObject change = c.toObject();
+            QJsonObject value = change.value(QStringLiteral("value")).toObject();
+            QJsonArray kept;
+            const QJsonArray messages = value.value(QStringLiteral("messages")).toArray();
+            for (const QJsonValue &m : messages) {
+                const QString type = m.toObject().value(QStringLiteral("type")).toString();
+                if (type == QLatin1String("button") || type == QLatin1String("interactive"))
+                    kept.append(m);
+                else
+                    removed = true;
+            }
+            if (value.contains(QStringLiteral("messages"))) {
+                if (kept.isEmpty())
+                    value.remove(QStringLiteral("messages"));
+                else
+                    value.insert(QStringLiteral("messages"), kept);
+            }
+            if (value.value(QStringLiteral("messages")).toArray().isEmpty() &&
+                value.value(QStringLiteral("statuses")).toArray().isEmpty() &&
+                value.value(QStringLiteral("errors")).toArray().isEmpty()) {
+                removed = true;
+                continue;
+            }
+            change.insert(QStringLiteral("value"), value);
+            changes.append(change);
+        }
+        if (changes.isEmpty()) {
+            removed = true;
+            continue;
+        }
+        entry.insert(QStringLiteral("changes"), changes);
+        entries.append(entry);
+    }
+    if (!removed)
+        return body;
+    if (entries.isEmpty())
+        return {};
+    root.insert(QStringLiteral("entry"), entries);
+    return QJsonDocument(root).toJson(QJsonDocument::Compact);
+}
+
+void WebhookForwarder::forward(qint64 id, const QByteArray &whole)
+{
+    const QByteArray body = forHost(whole, m_mode);
+    if (body.isEmpty()) {
+        // Nothing in it is the host's: done, and the row says why it was never sent.
+        record(id, true, QStringLiteral("not forwarded: nothing in it for the host"));
+        return;
+    }
     QNetworkRequest request(m_host);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader(
@@ -73,18 +140,18 @@ void WebhookForwarder::forward(qint64 id, const QByteArray &body)
     });
 }
 
-void WebhookForwarder::record(qint64 id, bool delivered, const QString &error)
+void WebhookForwarder::record(qint64 id, bool delivered, const QString &note)
 {
     if (!delivered)
         qCWarning(lcWebhook).noquote() << "forwarding body" << id << "to" << m_host.toString()
-                                       << "failed:" << error << "(will try again)";
-    m_pool->postBackground([id, delivered, error](Db &db) {
+                                       << "failed:" << note << "(will try again)";
+    m_pool->postBackground([id, delivered, error = note](Db &db) {
         try {
             if (delivered)
-                db.exec(QStringLiteral(
-                            "UPDATE whatsapp_inbox SET forward_pending = false, forwarded_at = now(), "
-                            "forward_attempts = forward_attempts + 1, forward_error = NULL WHERE id = ?"),
-                        {id});
+                db.exec(
+                    QStringLiteral("UPDATE whatsapp_inbox SET forward_pending = false, forwarded_at = now(), "
+                                   "forward_attempts = forward_attempts + 1, forward_error = ? WHERE id = ?"),
+                    {error.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(error), id});
             else
                 db.exec(QStringLiteral("UPDATE whatsapp_inbox SET forward_attempts = forward_attempts + 1, "
                                        "forward_error = ?, "

@@ -28,7 +28,8 @@ class TestConfig : public QObject {
                                       "AI_ASSISTANT_TOKEN",
                                       "LIFTLINE_DB_THREADS",
                                       "LIFTLINE_DATA_DIR",
-                                      "META_ACCESS_TOKEN"};
+                                      "META_ACCESS_TOKEN",
+                                      "HOST_WEBHOOK_FORWARD"};
 
 private Q_SLOTS:
     void init()
@@ -125,6 +126,24 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!load(args, &c, &error));
         QVERIFY2(error.contains(mentions), qPrintable(error));
+    }
+
+    // What reaches the original server: by default only what its own alerts need.
+    void hostForwarding()
+    {
+        Config c;
+        QString error;
+        QVERIFY2(load({}, &c, &error), qPrintable(error));
+        QCOMPARE(c.hostWebhookForward, QStringLiteral("host"));
+        qputenv("HOST_WEBHOOK_FORWARD", "All");
+        QVERIFY2(load({}, &c, &error), qPrintable(error));
+        QCOMPARE(c.hostWebhookForward, QStringLiteral("all"));
+        qputenv("HOST_WEBHOOK_FORWARD", "texts");
+        Config bad;
+        QVERIFY(!load({}, &bad, &error));
+        QVERIFY2(error.contains(QLatin1String("HOST_WEBHOOK_FORWARD")) &&
+                     error.contains(QLatin1String("'texts'")),
+                 qPrintable(error));
     }
 
     void shortTokensAreIgnoredWithAWarning()

@@ -159,8 +159,10 @@ private Q_SLOTS:
         QVERIFY2(startCluster(&error), qPrintable(error));
         QVERIFY(!m_pg->attached());
         QCOMPARE(m_pg->socketDir(), m_socketDir);
+        // Recovery, not its speed, is what this checks: a loaded machine (two suites at once in CI) has
+        // taken just over 15 s to restart the cluster and reconnect.
         QTRY_COMPARE_WITH_TIMEOUT(http.get(QStringLiteral("/api/chat/conversations"), auth).status, 200,
-                                  15000);
+                                  45000);
         // Each database thread notices on its own next use; under a loaded machine one of them has been
         // seen to refuse a request just after the recovery (503, cause not yet found: see the session
         // note). Let every thread answer once before asking for everything at once.

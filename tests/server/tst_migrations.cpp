@@ -7,6 +7,20 @@
 
 // Migrations from empty, twice in a row, over a database of the original lift-alert system, and on one
 // whose data prevents a unique index.
+// Every step of a migration once more, as migrate() runs it.
+void runAgain(Db &db, const Migrator::Migration &m)
+{
+    for (const Migrator::Step &step : m.steps) {
+        if (step.kind == Migrator::StepKind::NoTransaction) {
+            const QStringList statements = Db::splitStatements(step.sql);
+            for (const QString &statement : statements)
+                db.execOnce(statement);
+        } else {
+            db.transaction([&] { db.execScript(step.sql); });
+        }
+    }
+}
+
 class TestMigrations : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -22,7 +36,7 @@ private Q_SLOTS:
         QVERIFY(second.isEmpty());
         // Running every file again by hand must be harmless too: each is idempotent on its own.
         for (const Migrator::Migration &m : Migrator::available())
-            db.transaction([&] { db.execScript(m.sql); });
+            runAgain(db, m);
         QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM liftline_migrations")).toInt(),
                  int(Migrator::available().size()));
         for (const char *table :

@@ -2,11 +2,12 @@
 #include "TestCluster.h"
 #include "TestServer.h"
 #include "db/Db.h"
-#include "whatsapp/SandboxTransport.h"
-
 #include "http/WebhookRoutes.h"
+#include "whatsapp/SandboxTransport.h"
+#include "whatsapp/WebhookForwarder.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -166,6 +167,47 @@ private Q_SLOTS:
         QVERIFY(received.endsWith(body));
         QVERIFY(received.toLower().contains("x-hub-signature-256: " + signature));
         QVERIFY(!db.scalar(QStringLiteral("SELECT forward_pending FROM whatsapp_inbox")).toBool());
+    }
+
+    // What of a body the original server gets, when it only needs what its own alerts do.
+    void forHost_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("expected"); // "same": the body unchanged; empty: nothing
+        const QByteArray head =
+            R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"1"},)";
+        const QByteArray tail = "}}]}]}";
+        const QByteArray text =
+            R"({"from":"27820000001","id":"wamid.T","timestamp":"1","type":"text","text":{"body":"agent"}})";
+        const QByteArray image =
+            R"({"from":"27820000001","id":"wamid.I","timestamp":"1","type":"image","image":{"id":"M"}})";
+        const QByteArray button =
+            R"({"from":"27820000001","id":"wamid.B","timestamp":"1","type":"button","button":{"payload":"Test","text":"Test"}})";
+        const QByteArray reply =
+            R"({"from":"27820000001","id":"wamid.R","timestamp":"1","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"YES","title":"Yes"}}})";
+        const QByteArray status =
+            R"({"id":"wamid.S","status":"read","timestamp":"1","recipient_id":"27820000001"})";
+        QTest::newRow("a text") << head + R"("messages":[)" + text + "]" + tail << QByteArray();
+        QTest::newRow("media") << head + R"("messages":[)" + image + "]" + tail << QByteArray();
+        QTest::newRow("a tap") << head + R"("messages":[)" + button + "]" + tail << QByteArray("same");
+        QTest::newRow("a reply") << head + R"("messages":[)" + reply + "]" + tail << QByteArray("same");
+        QTest::newRow("statuses") << head + R"("statuses":[)" + status + "]" + tail << QByteArray("same");
+        QTest::newRow("text and tap") << head + R"("messages":[)" + text + "," + button + "]" + tail
+                                      << QByteArray(head + R"("messages":[)" + button + "]" + tail);
+        QTest::newRow("not WhatsApp's shape") << QByteArray("not json") << QByteArray("same");
+    }
+    void forHost()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, expected);
+        const QByteArray out = WebhookForwarder::forHost(body, WebhookForwarder::Mode::HostNeeds);
+        if (expected == "same")
+            QCOMPARE(out, body);
+        else if (expected.isEmpty())
+            QVERIFY2(out.isEmpty(), out.constData());
+        else
+            QCOMPARE(QJsonDocument::fromJson(out), QJsonDocument::fromJson(expected));
+        QCOMPARE(WebhookForwarder::forHost(body, WebhookForwarder::Mode::Everything), body);
     }
 
     void relayTokenWinsOverAForwardedSignature()

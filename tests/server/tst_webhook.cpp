@@ -721,9 +721,12 @@ private Q_SLOTS:
             QCOMPARE(e.ticketId, ticket);
             QCOMPARE(sortedKeys(e.data),
                      (QStringList{QStringLiteral("agent_requested_at"), QStringLiteral("contact_name"),
-                                  QStringLiteral("lift_name"), QStringLiteral("text"),
-                                  QStringLiteral("ticket_id"), QStringLiteral("ticket_reference")}));
+                                  QStringLiteral("from_number"), QStringLiteral("lift_name"),
+                                  QStringLiteral("text"), QStringLiteral("ticket_id"),
+                                  QStringLiteral("ticket_reference"), QStringLiteral("unassigned_id")}));
             QCOMPARE(e.data.value(QLatin1String("ticket_id")).toInt(), ticket);
+            QVERIFY(e.data.value(QLatin1String("unassigned_id")).isNull());
+            QCOMPARE(e.data.value(QLatin1String("from_number")).toString(), from);
             QCOMPARE(e.data.value(QLatin1String("ticket_reference")).toString(),
                      QStringLiteral("JAMES-HOUSE-TKT%1").arg(ticket));
             QCOMPARE(e.data.value(QLatin1String("lift_name")).toString(),
@@ -774,14 +777,27 @@ private Q_SLOTS:
         QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_inbound_ids WHERE wa_message_id = "
                                         "'wamid.IN.0004'")),
                  1);
-        // Unknown numbers have a window too; no ticket is touched, no request is raised.
+        // Unknown numbers have a window too; no ticket is touched. The request is raised on the item, as
+        // on a ticket: logged, and announced to every console with the item's id.
         QCOMPARE(f.windowOf(stranger), ts);
         QVERIFY(f.ticket(ticket).value(QLatin1String("responded_by")).isNull());
         QCOMPARE(f.ticket(ticket).value(QLatin1String("agent_requested")), QJsonValue(false));
+        QCOMPARE(u.value(QLatin1String("agent_requested")), QJsonValue(true));
+        QVERIFY(u.value(QLatin1String("acknowledged_at")).isNull());
         QCOMPARE(
-            f.count(QStringLiteral("SELECT count(*) FROM event_log WHERE event_type = 'agent_requested'")),
-            0);
-        QCOMPARE(f.events(QStringLiteral("agent.requested")).size(), 0);
+            f.count(QStringLiteral("SELECT count(*) FROM event_log WHERE event_type = 'agent_requested' "
+                                   "AND ticket_id IS NULL AND (metadata ->> 'unassigned_id')::bigint = ?"),
+                    {u.value(QLatin1String("id")).toInteger()}),
+            1);
+        const QList<Event> requested = f.events(QStringLiteral("agent.requested"));
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.first().ticketId, 0);
+        QCOMPARE(requested.first().data.value(QLatin1String("unassigned_id")).toInteger(),
+                 u.value(QLatin1String("id")).toInteger());
+        QVERIFY(requested.first().data.value(QLatin1String("ticket_id")).isNull());
+        QCOMPARE(requested.first().data.value(QLatin1String("contact_name")).toString(),
+                 QStringLiteral("Stranger"));
+        QCOMPARE(requested.first().data.value(QLatin1String("from_number")).toString(), stranger);
 
         // Listed for agents, and announced to the consoles as that same item.
         const HttpResult list = f.http().get(QStringLiteral("/api/chat/unassigned"), TestServer::admin());
@@ -981,24 +997,144 @@ private Q_SLOTS:
         QCOMPARE(f.ticket(marula).value(QLatin1String("responded_by")).toString(), f.contactId(anna));
     }
 
-    void openTicketOlderThanRoutingWindowIsUnassigned()
+    void openTicketOlderThanRoutingWindowStillTakesTheMessage()
     {
+        // An entrapment can outlast the routing window: the open ticket of the technician's lift takes the
+        // message whatever its age. The window only orders the candidates.
         Fixture f;
-        const int stale = f.openTicket(jamesHouse, 6 * 60 + 5);    // Sipho's only lift, opened 6 h 5 min ago
-        const int marula = f.openTicket(marulaTower, 5 * 60 + 50); // Anna's, 5 h 50 min ago: still inside
+        const int stale = f.openTicket(jamesHouse, 9 * 60);        // Sipho's only lift, opened 9 h ago
+        const int marula = f.openTicket(marulaTower, 5 * 60 + 50); // Anna's, 5 h 50 min ago
         DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.U1"), QStringLiteral("anyone there?"), 0));
-        QCOMPARE(
-            f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE wa_message_id = 'wamid.IN.U1'")),
-            0);
-        const QJsonObject u = f.unassigned(QStringLiteral("wamid.IN.U1"));
-        QCOMPARE(u.value(QLatin1String("from_number")).toString(), sipho);
-        QCOMPARE(u.value(QLatin1String("message")).toString(), QStringLiteral("anyone there?"));
-        QVERIFY(f.ticket(stale).value(QLatin1String("responded_by")).isNull());
-        QCOMPARE(f.events(QStringLiteral("unassigned.created")).size(), 1);
-
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.U1")).value(QLatin1String("ticket_id")).toInt(), stale);
+        QCOMPARE(f.ticket(stale).value(QLatin1String("responded_by")).toString(), f.contactId(sipho));
+        // Anna manages James House (the 9-hour ticket) and services Marula Tower: the newer one wins.
         DELIVER(f, textMessage(anna, QStringLiteral("wamid.IN.U2"), QStringLiteral("coming"), 0));
         QCOMPARE(f.message(QStringLiteral("wamid.IN.U2")).value(QLatin1String("ticket_id")).toInt(), marula);
-        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 1);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 0);
+    }
+
+    // The worst failure this product can have: a request after a resolve, routed to the closed ticket by
+    // the chat of the last hour, alerts nobody (issue 11).
+    void requestAfterResolveGoesToTheOpenTicket()
+    {
+        Fixture f;
+        const int first = f.openTicket(jamesHouse, 120);
+        f.addOutbound(first, QStringLiteral("wamid.OUT.FIRST.0001"), QStringLiteral("read"), sipho, 70);
+        f.addInbound(first, sipho, 65);
+        f.closeTicket(first);
+        const int second = f.openTicket(jamesHouse, 2); // a new entrapment on the same lift
+
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.AGAIN"),
+                               QStringLiteral("Agent! stuck again, 3 people inside"), 0));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.AGAIN")).value(QLatin1String("ticket_id")).toInt(),
+                 second);
+        QCOMPARE(f.ticket(second).value(QLatin1String("agent_requested")), QJsonValue(true));
+        QCOMPARE(f.ticket(first).value(QLatin1String("agent_requested")), QJsonValue(false));
+        const QList<Event> requested = f.events(QStringLiteral("agent.requested"));
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.first().ticketId, second);
+        QCOMPARE(f.inboundCount(first), 1);
+
+        // The list shows the request on the open ticket, first.
+        const HttpResult list = f.http().get(QStringLiteral("/api/chat/conversations"), TestServer::admin());
+        VERIFY_STATUS(list, 200);
+        const QJsonObject top = list.json.value(QLatin1String("conversations")).toArray().first().toObject();
+        QCOMPARE(top.value(QLatin1String("id")).toInt(), second);
+        QCOMPARE(top.value(QLatin1String("agent_requested")), QJsonValue(true));
+    }
+
+    void replyToAnAlertOfAClosedTicket()
+    {
+        // The technician answers the alert of a ticket that was resolved meanwhile: the open one takes it.
+        Fixture f;
+        const int alerted = f.openTicket(jamesHouse, 3 * 60);
+        f.addOutbound(alerted, QStringLiteral("wamid.OUT.ALERT.0001"), QStringLiteral("delivered"), sipho,
+                      3 * 60, QStringLiteral("template"));
+        f.closeTicket(alerted);
+        const int open = f.openTicket(jamesHouse, 20 * 60); // older than the routing window, still open
+        DELIVER(f, fixture(QStringLiteral("button_template_quick_reply")));
+        QCOMPARE(f.message(QStringLiteral("wamid.IN.0005")).value(QLatin1String("ticket_id")).toInt(), open);
+        QCOMPARE(f.inboundCount(alerted), 0);
+    }
+
+    void onlyAClosedTicketRaisesTheRequestUnassigned()
+    {
+        Fixture f;
+        const int closed = f.openTicket(jamesHouse, 90);
+        f.addInbound(closed, sipho, 30); // chatted half an hour ago
+        f.closeTicket(closed);
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.ALONE"),
+                               QStringLiteral("agent please, the car dropped a floor"), 0));
+        QCOMPARE(f.inboundCount(closed), 1);
+        const QJsonObject u = f.unassigned(QStringLiteral("wamid.IN.ALONE"));
+        QVERIFY2(!u.isEmpty(), "not kept as unassigned");
+        QCOMPARE(u.value(QLatin1String("agent_requested")), QJsonValue(true));
+        QVERIFY(!u.value(QLatin1String("agent_requested_at")).isNull());
+        const QList<Event> requested = f.events(QStringLiteral("agent.requested"));
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.first().data.value(QLatin1String("unassigned_id")).toInteger(),
+                 u.value(QLatin1String("id")).toInteger());
+        // The registry knows Sipho: the alert names him.
+        QCOMPARE(requested.first().data.value(QLatin1String("contact_name")).toString(),
+                 QStringLiteral("Sipho Dlamini"));
+        EXPECT_EVENTS_NUMBERED(f);
+
+        // An agent takes it: every console stops alerting (unassigned.updated carries who took it).
+        const QByteArray token = f.server->signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Nkosi"));
+        const QString path = QStringLiteral("/api/chat/unassigned/%1/acknowledge")
+                                 .arg(u.value(QLatin1String("id")).toInteger());
+        const HttpResult ack = f.http().post(path, QByteArray(), {{"Authorization", "Bearer " + token}});
+        VERIFY_STATUS(ack, 200);
+        const QJsonObject item = ack.json.value(QLatin1String("unassigned")).toObject();
+        QCOMPARE(item.value(QLatin1String("acknowledged_by")).toString(), QStringLiteral("Thandi Nkosi"));
+        QVERIFY(!item.value(QLatin1String("acknowledged_at")).isNull());
+        const QList<Event> updated = f.events(QStringLiteral("unassigned.updated"));
+        QCOMPARE(updated.size(), 1);
+        QCOMPARE(updated.first().data, item);
+        // Twice is harmless; the first taker stays.
+        VERIFY_STATUS(f.http().post(path, QByteArray(), TestServer::admin()), 200);
+        QCOMPARE(
+            f.unassigned(QStringLiteral("wamid.IN.ALONE")).value(QLatin1String("acknowledged_by")).toString(),
+            QStringLiteral("Thandi Nkosi"));
+        QCOMPARE(f.events(QStringLiteral("unassigned.updated")).size(), 1);
+        QCOMPARE(f.count(QStringLiteral(
+                     "SELECT count(*) FROM audit_log WHERE action = 'unassigned.acknowledged'")),
+                 1);
+    }
+
+    void attachingCarriesTheRequestToTheTicket()
+    {
+        Fixture f;
+        DELIVER(f, textMessage(stranger, QStringLiteral("wamid.IN.LOST"),
+                               QStringLiteral("people trapped in lift 2, agent"), 0));
+        const QJsonObject u = f.unassigned(QStringLiteral("wamid.IN.LOST"));
+        const qint64 id = u.value(QLatin1String("id")).toInteger();
+        const int ticket = f.openTicket(blockC, 3);
+        const HttpResult attached = f.http().post(
+            QStringLiteral("/api/chat/unassigned/%1/attach").arg(id),
+            QJsonDocument(QJsonObject{{QStringLiteral("ticket_id"), ticket}}).toJson(), TestServer::admin());
+        VERIFY_STATUS(attached, 200);
+        const QJsonObject t = f.ticket(ticket);
+        QCOMPARE(t.value(QLatin1String("agent_requested")), QJsonValue(true));
+        QVERIFY(!t.value(QLatin1String("acknowledged_at")).isNull()); // attaching it was taking it
+        QCOMPARE(f.scalar(QStringLiteral("SELECT agent_requested_at = (SELECT agent_requested_at FROM "
+                                         "chat_unassigned WHERE id = ?) FROM tickets WHERE id = ?"),
+                          {id, ticket})
+                     .toBool(),
+                 true);
+        // Acknowledging after attaching is a conflict that says where the request went.
+        const HttpResult late = f.http().post(QStringLiteral("/api/chat/unassigned/%1/acknowledge").arg(id),
+                                              QByteArray(), TestServer::admin());
+        VERIFY_ERROR(late, 409, "already_attached");
+        // A message that asked for nobody has nothing to acknowledge. (The stranger's next message goes to
+        // the ticket now; another unknown number writes.)
+        DELIVER(f, textMessage(QStringLiteral("27829999998"), QStringLiteral("wamid.IN.PLAIN"),
+                               QStringLiteral("hello?"), 0));
+        const qint64 plain =
+            f.unassigned(QStringLiteral("wamid.IN.PLAIN")).value(QLatin1String("id")).toInteger();
+        VERIFY_ERROR(f.http().post(QStringLiteral("/api/chat/unassigned/%1/acknowledge").arg(plain),
+                                   QByteArray(), TestServer::admin()),
+                     409, "no_request");
     }
 
     void respondedBySetOnceByTheWriter()

@@ -289,6 +289,17 @@
         <source>Reconnecting… (what happens meanwhile follows when connected)</source>
         <translation>Herkoppel tans… (wat intussen gebeur, volg sodra dit gekoppel is)</translation>
     </message>
+    <message>
+        <source>Agent requested, no open ticket: %1</source>
+        <translation>Agent gevra, geen oop kaartjie nie: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s) from no open ticket: Console → Unassigned messages</source>
+        <translation>
+            <numerusform>%n versoek sonder oop kaartjie: Konsole → Ongetoewysde boodskappe</numerusform>
+            <numerusform>%n versoeke sonder oop kaartjie: Konsole → Ongetoewysde boodskappe</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MemoryCredentialStore</name>
@@ -459,6 +470,22 @@
         <source>Attached.</source>
         <translation>Aangeheg.</translation>
     </message>
+    <message>
+        <source>Take the request</source>
+        <translation>Neem die versoek</translation>
+    </message>
+    <message>
+        <source>Take the selected message&apos;s request for an agent</source>
+        <translation>Neem die gekose boodskap se versoek vir &apos;n agent</translation>
+    </message>
+    <message>
+        <source>Every console stops alerting; reply after attaching it to a ticket</source>
+        <translation>Elke konsole hou op waarsku; antwoord nadat jy dit aan &apos;n kaartjie geheg het</translation>
+    </message>
+    <message>
+        <source>You took the request. Attach the message to its ticket to reply.</source>
+        <translation>Jy het die versoek geneem. Heg die boodskap aan sy kaartjie om te antwoord.</translation>
+    </message>
 </context>
 <context>
     <name>UnassignedModel</name>
@@ -469,6 +496,10 @@
     <message>
         <source>%1, %2: %3</source>
         <translation>%1, %2: %3</translation>
+    </message>
+    <message>
+        <source>Asks for an agent! </source>
+        <translation>Vra vir &apos;n agent! </translation>
     </message>
 </context>
 <context>

@@ -289,6 +289,17 @@
         <source>Reconnecting… (what happens meanwhile follows when connected)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Agent requested, no open ticket: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s) from no open ticket: Console → Unassigned messages</source>
+        <translation>
+            <numerusform>%n request from no open ticket: Console → Unassigned messages</numerusform>
+            <numerusform>%n requests from no open ticket: Console → Unassigned messages</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MemoryCredentialStore</name>
@@ -459,6 +470,22 @@
         <source>Attached.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Take the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take the selected message&apos;s request for an agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every console stops alerting; reply after attaching it to a ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You took the request. Attach the message to its ticket to reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>UnassignedModel</name>
@@ -468,6 +495,10 @@
     </message>
     <message>
         <source>%1, %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asks for an agent! </source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -155,6 +155,11 @@ void ApiClient::acknowledge(int ticketId, QObject *context, Ok ok, Failed failed
     post(QStringLiteral("/api/chat/%1/acknowledge").arg(ticketId), {}, context, ok, failed);
 }
 
+void ApiClient::acknowledgeUnassigned(qint64 unassignedId, QObject *context, Ok ok, Failed failed)
+{
+    post(QStringLiteral("/api/chat/unassigned/%1/acknowledge").arg(unassignedId), {}, context, ok, failed);
+}
+
 void ApiClient::resolve(int ticketId, const QString &note, QObject *context, Ok ok, Failed failed)
 {
     post(QStringLiteral("/api/chat/%1/resolve").arg(ticketId), {{QStringLiteral("note"), note}}, context, ok,

@@ -45,6 +45,8 @@ public:
     void sendTemplate(int ticketId, QObject *context, Ok ok, Failed failed);
     void unassigned(QObject *context, Ok ok, Failed failed);
     void attach(qint64 unassignedId, int ticketId, QObject *context, Ok ok, Failed failed);
+    // Takes the agent request of a message that reached no ticket.
+    void acknowledgeUnassigned(qint64 unassignedId, QObject *context, Ok ok, Failed failed);
 
     // Turns a finished reply into either a JSON object or an error in words.
     static bool readAnswer(QNetworkReply *reply, QJsonObject *answer, RequestError *error);

@@ -2,8 +2,20 @@
 
 #include "WireTime.h"
 
+#include <QColor>
 #include <QJsonArray>
 #include <QLocale>
+
+namespace {
+
+bool isWaiting(const QJsonObject &o)
+{
+    return o.value(QStringLiteral("agent_requested")).toBool() &&
+           o.value(QStringLiteral("acknowledged_at")).isNull() &&
+           o.value(QStringLiteral("attached_ticket_id")).isNull();
+}
+
+} // namespace
 
 UnassignedModel::UnassignedModel(QObject *parent)
     : QAbstractListModel(parent)
@@ -26,9 +38,13 @@ QVariant UnassignedModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case UnassignedIdRole:
         return o.value(QStringLiteral("id")).toInteger();
-    case FromRole:
-        return s("profile_name").isEmpty() ? s("from_number")
-                                           : tr("%1 (%2)").arg(s("profile_name"), s("from_number"));
+    case FromRole: {
+        // The registry's name for the number, else the name the sender gave WhatsApp.
+        const QString name = s("contact_name").isEmpty() ? s("profile_name") : s("contact_name");
+        return name.isEmpty() ? s("from_number") : tr("%1 (%2)").arg(name, s("from_number"));
+    }
+    case WaitingRole:
+        return isWaiting(o);
     case TextRole:
         return s("message");
     case ReceivedAtRole:
@@ -37,9 +53,15 @@ QVariant UnassignedModel::data(const QModelIndex &index, int role) const
         return o;
     case Qt::DisplayRole:
     case Qt::AccessibleTextRole:
-        return tr("%1, %2: %3")
-            .arg(data(index, FromRole).toString(), QLocale().toString(at.toLocalTime(), QLocale::ShortFormat),
-                 s("message").simplified());
+        return (isWaiting(o) ? tr("Asks for an agent! ") : QString()) +
+               tr("%1, %2: %3")
+                   .arg(data(index, FromRole).toString(),
+                        QLocale().toString(at.toLocalTime(), QLocale::ShortFormat),
+                        s("message").simplified());
+    case Qt::ForegroundRole:
+        if (isWaiting(o))
+            return QColor(0xb0, 0x1c, 0x1c);
+        return {};
     default:
         return {};
     }
@@ -52,8 +74,18 @@ QHash<int, QByteArray> UnassignedModel::roleNames() const
                   {FromRole, "from"},
                   {TextRole, "text"},
                   {ReceivedAtRole, "receivedAt"},
-                  {ItemRole, "item"}});
+                  {ItemRole, "item"},
+                  {WaitingRole, "waiting"}});
     return names;
+}
+
+QList<qint64> UnassignedModel::waiting() const
+{
+    QList<qint64> ids;
+    for (const QJsonObject &o : m_items)
+        if (isWaiting(o))
+            ids << o.value(QStringLiteral("id")).toInteger();
+    return ids;
 }
 
 int UnassignedModel::rowOf(qint64 id) const

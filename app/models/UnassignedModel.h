@@ -4,7 +4,8 @@
 #include <QJsonObject>
 #include <QList>
 
-// Inbound messages that matched no ticket, newest first, until an agent attaches them to one.
+// Inbound messages that matched no ticket, newest first, until an agent attaches them to one. One that
+// asked for an agent waits, and alerts, until an agent takes it.
 class UnassignedModel : public QAbstractListModel {
     Q_OBJECT
 public:
@@ -14,6 +15,7 @@ public:
         TextRole,                            // the message, plain
         ReceivedAtRole,                      // QDateTime (UTC): WhatsApp's time, else when stored
         ItemRole,                            // the whole JSON object
+        WaitingRole, // bool: it asked for an agent and nobody has taken the request yet
     };
     Q_ENUM(Role)
 
@@ -23,10 +25,14 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void reset(const QJsonArray &items);
-    // unassigned.created adds it; unassigned.attached (attached_ticket_id set) takes it away.
+    // unassigned.created adds it, unassigned.updated changes it (an agent took its request);
+    // unassigned.attached (attached_ticket_id set) takes it away.
     void upsert(const QJsonObject &item);
 
-private:
     int rowOf(qint64 id) const;
+    // The items whose request is waiting for an agent.
+    QList<qint64> waiting() const;
+
+private:
     QList<QJsonObject> m_items;
 };

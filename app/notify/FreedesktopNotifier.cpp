@@ -61,21 +61,21 @@ QString FreedesktopNotifier::backendName() const
 
 void FreedesktopNotifier::show(const Alert &alert)
 {
-    Ticket &ticket = m_tickets[alert.ticketId];
-    ticket.withdrawn = false;
-    if (ticket.pending) {
-        // Sending now would pass replaces_id 0 and leave two notifications for the ticket on screen.
-        ticket.queued = alert;
+    Shown &shown = m_alerts[alert.key];
+    shown.withdrawn = false;
+    if (shown.pending) {
+        // Sending now would pass replaces_id 0 and leave two notifications for the request on screen.
+        shown.queued = alert;
         return;
     }
-    ticket.pending = true;
-    sendNotify(alert, ticket.id);
+    shown.pending = true;
+    sendNotify(alert, shown.id);
 }
 
-void FreedesktopNotifier::withdraw(int ticketId)
+void FreedesktopNotifier::withdraw(int key)
 {
-    const auto it = m_tickets.find(ticketId);
-    if (it == m_tickets.end())
+    const auto it = m_alerts.find(key);
+    if (it == m_alerts.end())
         return;
     if (it->pending) {
         it->queued.reset();
@@ -83,9 +83,9 @@ void FreedesktopNotifier::withdraw(int ticketId)
         return;
     }
     const uint id = it->id;
-    m_tickets.erase(it);
+    m_alerts.erase(it);
     if (id != 0) {
-        m_ticketById.remove(id);
+        m_keyById.remove(id);
         closeNotification(id);
     }
 }
@@ -103,7 +103,7 @@ void FreedesktopNotifier::sendNotify(const Alert &alert, uint replacesId)
     hints.insert(QStringLiteral("urgency"), QVariant::fromValue<uchar>(alert.critical ? 2 : 1));
     hints.insert(QStringLiteral("category"), QStringLiteral("im.received"));
     hints.insert(QStringLiteral("desktop-entry"), QStringLiteral("liftline-console"));
-    // Keep the notification after an action is clicked: the alert stands until the ticket is handled.
+    // Keep the notification after an action is clicked: the alert stands until the request is handled.
     hints.insert(QStringLiteral("resident"), true);
     if (alert.sound)
         hints.insert(QStringLiteral("sound-name"), QStringLiteral("message-new-instant"));
@@ -115,53 +115,53 @@ void FreedesktopNotifier::sendNotify(const Alert &alert, uint replacesId)
     QDBusMessage call = methodCall(QStringLiteral("Notify"));
     call << QStringLiteral("Liftline") << replacesId << QStringLiteral("liftline-console") << alert.title
          << body << actions << hints << expireTimeout;
-    qCDebug(lcNotify) << "Notify ticket" << alert.ticketId << "replacing" << replacesId;
+    qCDebug(lcNotify) << "Notify request" << alert.key << "replacing" << replacesId;
 
     auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call), this);
-    const int ticketId = alert.ticketId;
+    const int key = alert.key;
     connect(watcher, &QDBusPendingCallWatcher::finished, this,
-            [this, ticketId](QDBusPendingCallWatcher *w) { notifyFinished(ticketId, w); });
+            [this, key](QDBusPendingCallWatcher *w) { notifyFinished(key, w); });
 }
 
-void FreedesktopNotifier::notifyFinished(int ticketId, QDBusPendingCallWatcher *watcher)
+void FreedesktopNotifier::notifyFinished(int key, QDBusPendingCallWatcher *watcher)
 {
     watcher->deleteLater();
     const QDBusPendingReply<uint> reply = *watcher;
-    const auto it = m_tickets.find(ticketId);
-    if (it == m_tickets.end())
+    const auto it = m_alerts.find(key);
+    if (it == m_alerts.end())
         return;
-    Ticket &ticket = *it;
-    ticket.pending = false;
+    Shown &shown = *it;
+    shown.pending = false;
 
     if (reply.isError()) {
         // The window title and taskbar still carry the alert; nothing more to do than say why.
-        qCWarning(lcNotify).noquote() << "Notify for ticket" << ticketId << "failed:" << reply.error().name()
-                                      << reply.error().message();
+        qCWarning(lcNotify).noquote()
+            << "Notify for request" << key << "failed:" << reply.error().name() << reply.error().message();
     } else {
         const uint id = reply.value();
-        if (ticket.id != 0 && ticket.id != id)
-            m_ticketById.remove(ticket.id);
-        ticket.id = id;
-        m_ticketById.insert(id, ticketId);
+        if (shown.id != 0 && shown.id != id)
+            m_keyById.remove(shown.id);
+        shown.id = id;
+        m_keyById.insert(id, key);
     }
 
-    if (ticket.withdrawn) {
-        const uint id = ticket.id;
-        m_tickets.erase(it);
+    if (shown.withdrawn) {
+        const uint id = shown.id;
+        m_alerts.erase(it);
         if (id != 0) {
-            m_ticketById.remove(id);
+            m_keyById.remove(id);
             closeNotification(id);
         }
         return;
     }
-    if (ticket.queued) {
-        const Alert next = *std::exchange(ticket.queued, std::nullopt);
-        ticket.pending = true;
-        sendNotify(next, ticket.id);
+    if (shown.queued) {
+        const Alert next = *std::exchange(shown.queued, std::nullopt);
+        shown.pending = true;
+        sendNotify(next, shown.id);
         return;
     }
-    if (ticket.id == 0)
-        m_tickets.erase(it);
+    if (shown.id == 0)
+        m_alerts.erase(it);
 }
 
 void FreedesktopNotifier::closeNotification(uint id)
@@ -195,43 +195,43 @@ void FreedesktopNotifier::queryCapabilities()
 
 void FreedesktopNotifier::onActionInvoked(uint id, const QString &actionKey)
 {
-    const auto it = m_ticketById.constFind(id);
-    if (it == m_ticketById.constEnd())
+    const auto it = m_keyById.constFind(id);
+    if (it == m_keyById.constEnd())
         return; // another application's notification
-    const int ticketId = *it;
-    qCDebug(lcNotify) << "action" << actionKey << "on ticket" << ticketId;
+    const int key = *it;
+    qCDebug(lcNotify) << "action" << actionKey << "on request" << key;
     if (actionKey == QLatin1String("default") || actionKey == QLatin1String("open"))
-        Q_EMIT openRequested(ticketId);
+        Q_EMIT openRequested(key);
     else if (actionKey == QLatin1String("acknowledge"))
-        Q_EMIT acknowledgeRequested(ticketId);
+        Q_EMIT acknowledgeRequested(key);
 }
 
 void FreedesktopNotifier::onNotificationClosed(uint id, uint reason)
 {
-    const auto it = m_ticketById.find(id);
-    if (it == m_ticketById.end())
+    const auto it = m_keyById.find(id);
+    if (it == m_keyById.end())
         return;
-    const int ticketId = *it;
-    m_ticketById.erase(it);
-    qCDebug(lcNotify) << "notification for ticket" << ticketId << "closed, reason" << reason;
-    const auto ticket = m_tickets.find(ticketId);
-    if (ticket == m_tickets.end() || ticket->id != id)
+    const int key = *it;
+    m_keyById.erase(it);
+    qCDebug(lcNotify) << "notification for request" << key << "closed, reason" << reason;
+    const auto shown = m_alerts.find(key);
+    if (shown == m_alerts.end() || shown->id != id)
         return;
-    if (ticket->pending)
-        ticket->id = 0; // the Notify in flight replaces a closed notification, so it makes a new one
+    if (shown->pending)
+        shown->id = 0; // the Notify in flight replaces a closed notification, so it makes a new one
     else
-        m_tickets.erase(ticket);
+        m_alerts.erase(shown);
 }
 
 void FreedesktopNotifier::serviceOwnerChanged(const QString &oldOwner, const QString &newOwner)
 {
     if (!oldOwner.isEmpty()) {
-        qCInfo(lcNotify) << "notification service went away; forgetting" << m_ticketById.size()
+        qCInfo(lcNotify) << "notification service went away; forgetting" << m_keyById.size()
                          << "notification ids";
-        m_ticketById.clear();
-        for (auto it = m_tickets.begin(); it != m_tickets.end();) {
+        m_keyById.clear();
+        for (auto it = m_alerts.begin(); it != m_alerts.end();) {
             it->id = 0;
-            it = it->pending ? std::next(it) : m_tickets.erase(it);
+            it = it->pending ? std::next(it) : m_alerts.erase(it);
         }
         m_bodyMarkup.reset();
     }

@@ -16,7 +16,7 @@ public:
     explicit FreedesktopNotifier(QObject *parent = nullptr);
 
     void show(const Alert &alert) override;
-    void withdraw(int ticketId) override;
+    void withdraw(int key) override;
     QString backendName() const override;
 
     // Whether the session bus has a notification service running, or one it can start on demand.
@@ -28,7 +28,7 @@ private Q_SLOTS:
     void onNotificationClosed(uint id, uint reason);
 
 private:
-    struct Ticket {
+    struct Shown {
         uint id = 0;                 // the service's notification id; 0 while none is on screen
         bool pending = false;        // a Notify call is in flight and its reply will carry the id
         std::optional<Alert> queued; // shown again while pending: sent once the id is known, to replace it
@@ -36,14 +36,14 @@ private:
     };
 
     void sendNotify(const Alert &alert, uint replacesId);
-    void notifyFinished(int ticketId, QDBusPendingCallWatcher *watcher);
+    void notifyFinished(int key, QDBusPendingCallWatcher *watcher);
     void closeNotification(uint id);
     void queryCapabilities();
     void serviceOwnerChanged(const QString &oldOwner, const QString &newOwner);
 
     QDBusConnection m_bus;
-    QHash<int, Ticket> m_tickets;
-    QHash<uint, int> m_ticketById;
+    QHash<int, Shown> m_alerts;
+    QHash<uint, int> m_keyById;
     // Whether the service renders markup in the body; unknown until GetCapabilities answers.
     std::optional<bool> m_bodyMarkup;
 };

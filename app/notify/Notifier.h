@@ -14,9 +14,11 @@ class Notifier : public QObject {
     Q_OBJECT
 public:
     struct Alert {
-        int ticketId = 0; // one notification per ticket: showing again replaces the earlier one
-        QString title;    // e.g. "Agent requested: LFT-1042"
-        QString body;     // plain text, never markup
+        // The request: its ticket's id, or minus the id of an unassigned message that asked for an agent
+        // and reached no ticket. One notification per key: showing again replaces the earlier one.
+        int key = 0;
+        QString title; // e.g. "Agent requested: LFT-1042"
+        QString body;  // plain text, never markup
         bool critical = true;
         bool sound = true;
     };
@@ -25,8 +27,8 @@ public:
     ~Notifier() override = default;
 
     virtual void show(const Alert &alert) = 0;
-    // Takes the ticket's notification off the screen, if it is still there.
-    virtual void withdraw(int ticketId) = 0;
+    // Takes the request's notification off the screen, if it is still there.
+    virtual void withdraw(int key) = 0;
     // Which backend this is, for the logs and the settings page ("freedesktop", "tray").
     virtual QString backendName() const = 0;
 
@@ -36,6 +38,6 @@ public:
     static std::unique_ptr<Notifier> create(QSystemTrayIcon *tray, QObject *parent = nullptr);
 
 Q_SIGNALS:
-    void openRequested(int ticketId);
-    void acknowledgeRequested(int ticketId);
+    void openRequested(int key);
+    void acknowledgeRequested(int key);
 };

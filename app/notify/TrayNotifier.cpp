@@ -10,8 +10,8 @@ TrayNotifier::TrayNotifier(QSystemTrayIcon *tray, QObject *parent)
 {
     if (tray) {
         connect(tray, &QSystemTrayIcon::messageClicked, this, [this] {
-            if (m_shownTicket)
-                Q_EMIT openRequested(*m_shownTicket);
+            if (m_shownKey)
+                Q_EMIT openRequested(*m_shownKey);
         });
     }
 }
@@ -22,20 +22,20 @@ void TrayNotifier::show(const Alert &alert)
     if (alert.sound)
         QApplication::beep();
     if (!m_tray || !m_tray->isVisible() || !QSystemTrayIcon::supportsMessages()) {
-        qCDebug(lcNotify) << "no tray to show ticket" << alert.ticketId;
+        qCDebug(lcNotify) << "no tray to show request" << alert.key;
         return;
     }
     // 0 ms keeps a critical balloon up until it is clicked.
     m_tray->showMessage(alert.title, alert.body,
                         alert.critical ? QSystemTrayIcon::Critical : QSystemTrayIcon::Information,
                         alert.critical ? 0 : 10000);
-    m_shownTicket = alert.ticketId;
+    m_shownKey = alert.key;
 }
 
-void TrayNotifier::withdraw(int ticketId)
+void TrayNotifier::withdraw(int key)
 {
-    if (m_shownTicket == ticketId)
-        m_shownTicket.reset();
+    if (m_shownKey == key)
+        m_shownKey.reset();
 }
 
 QString TrayNotifier::backendName() const

@@ -16,6 +16,7 @@
 #include "UnassignedModel.h"
 
 #include <QApplication>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -110,11 +111,15 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
             statusBar()->showMessage(
                 tr("The conversations could not be loaded: %1 Trying again…").arg(e.message), 10000);
     });
-    connect(m_session, &ConsoleSession::agentRequested, this, [this](int ticketId) {
-        // The list's update for the same request may have raised it already: one alert per request.
-        if (!m_alerted.contains(ticketId))
-            alertFor(ticketId);
-    });
+    connect(
+        m_session, &ConsoleSession::agentRequested, this, [this](int ticketId, const QJsonObject &request) {
+            // A request no ticket took carries its unassigned message's id instead.
+            const int key =
+                ticketId > 0 ? ticketId : -int(request.value(QStringLiteral("unassigned_id")).toInteger());
+            // The list's update for the same request may have raised it already: one alert per request.
+            if (key != 0 && !m_alerted.contains(key))
+                alertFor(key);
+        });
     connect(m_session->stream(), &EventStream::stateChanged, this, &MainWindow::showConnectionState);
     connect(m_session->stream(), &EventStream::ready, this, [this] {
         m_delegate->setClockOffsetMs(m_session->stream()->clockOffsetMs());
@@ -144,21 +149,33 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     }
     m_notifier = Notifier::create(m_tray); // owned by the unique_ptr, no parent
     qCInfo(lcUi) << "notifications through" << m_notifier->backendName();
-    connect(m_notifier.get(), &Notifier::openRequested, this, [this](int ticketId) {
+    connect(m_notifier.get(), &Notifier::openRequested, this, [this](int key) {
         showNormal();
         raise();
         activateWindow();
-        openConversation(ticketId);
+        if (key > 0)
+            openConversation(key);
+        else
+            showUnassigned(-key);
     });
-    connect(m_notifier.get(), &Notifier::acknowledgeRequested, this, [this](int ticketId) {
-        m_api->acknowledge(ticketId, this, nullptr,
-                           [this](const RequestError &e) { statusBar()->showMessage(e.message, 15000); });
+    connect(m_notifier.get(), &Notifier::acknowledgeRequested, this, [this](int key) {
+        const auto failed = [this](const RequestError &e) { statusBar()->showMessage(e.message, 15000); };
+        if (key > 0)
+            m_api->acknowledge(key, this, nullptr, failed);
+        else
+            m_api->acknowledgeUnassigned(
+                -key, this,
+                [this](const QJsonObject &answer) {
+                    m_unassigned->upsert(answer.value(QStringLiteral("unassigned")).toObject());
+                },
+                failed);
     });
     // An alert nobody has taken comes back until someone does, on this console or any other.
     connect(m_settings, &ConsoleSettings::changed, this, &MainWindow::applySettings);
     connect(m_unassigned, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateAlerts);
     connect(m_unassigned, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateAlerts);
     connect(m_unassigned, &QAbstractItemModel::modelReset, this, &MainWindow::updateAlerts);
+    connect(m_unassigned, &QAbstractItemModel::dataChanged, this, &MainWindow::updateAlerts);
     buildMenus();
     applySettings();
     connect(&m_repeat, &QTimer::timeout, this, [this] {
@@ -180,11 +197,7 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildMenus()
 {
     QMenu *console = menuBar()->addMenu(tr("&Console"));
-    console->addAction(tr("&Unassigned messages…"), this, [this] {
-        auto *dialog = new UnassignedDialog(m_api, m_unassigned, m_conversations, this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->show();
-    });
+    console->addAction(tr("&Unassigned messages…"), this, [this] { showUnassigned(); });
     console->addAction(tr("&Settings…"), this, [this] {
         SettingsDialog dialog(m_settings, m_notifier->backendName(), this);
         dialog.exec();
@@ -192,6 +205,19 @@ void MainWindow::buildMenus()
     console->addSeparator();
     console->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
     console->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+}
+
+void MainWindow::showUnassigned(qint64 select)
+{
+    if (!m_unassignedDialog) {
+        m_unassignedDialog = new UnassignedDialog(m_api, m_unassigned, m_conversations, this);
+        m_unassignedDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    if (select > 0)
+        m_unassignedDialog->select(select);
+    m_unassignedDialog->show();
+    m_unassignedDialog->raise();
+    m_unassignedDialog->activateWindow();
 }
 
 void MainWindow::applySettings()
@@ -262,25 +288,36 @@ void MainWindow::updateLayout()
     }
 }
 
-void MainWindow::alertFor(int ticketId)
+void MainWindow::alertFor(int key)
 {
-    const QJsonObject c = m_conversations->conversation(ticketId);
-    const int row = m_conversations->rowOf(ticketId);
-    if (row < 0 || !m_conversations->index(row).data(ConversationListModel::WaitingRole).toBool())
-        return;
     Notifier::Alert alert;
-    alert.ticketId = ticketId;
-    alert.title = tr("Agent requested: %1").arg(c.value(QStringLiteral("ticket_reference")).toString());
-    alert.body = tr("%1 at %2: %3")
-                     .arg(m_conversations->index(row).data(ConversationListModel::TechnicianRole).toString(),
-                          c.value(QStringLiteral("lift_name")).toString(),
-                          c.value(QStringLiteral("last_message_preview")).toString());
+    alert.key = key;
+    if (key > 0) {
+        const QJsonObject c = m_conversations->conversation(key);
+        const int row = m_conversations->rowOf(key);
+        if (row < 0 || !m_conversations->index(row).data(ConversationListModel::WaitingRole).toBool())
+            return;
+        alert.title = tr("Agent requested: %1").arg(c.value(QStringLiteral("ticket_reference")).toString());
+        alert.body =
+            tr("%1 at %2: %3")
+                .arg(m_conversations->index(row).data(ConversationListModel::TechnicianRole).toString(),
+                     c.value(QStringLiteral("lift_name")).toString(),
+                     c.value(QStringLiteral("last_message_preview")).toString());
+    } else {
+        const int row = m_unassigned->rowOf(-key);
+        const QModelIndex item = m_unassigned->index(row);
+        if (row < 0 || !item.data(UnassignedModel::WaitingRole).toBool())
+            return;
+        alert.title =
+            tr("Agent requested, no open ticket: %1").arg(item.data(UnassignedModel::FromRole).toString());
+        alert.body = item.data(UnassignedModel::TextRole).toString();
+    }
     alert.sound = m_settings->sound();
     if (m_settings->desktopNotifications())
         m_notifier->show(alert);
     else if (m_settings->sound())
         QApplication::beep();
-    m_alerted.insert(ticketId);
+    m_alerted.insert(key);
     QApplication::alert(this);
     if (!m_repeat.isActive())
         m_repeat.start();
@@ -289,12 +326,20 @@ void MainWindow::alertFor(int ticketId)
 void MainWindow::updateAlerts()
 {
     // Requests taken by anyone stop alerting here.
+    const QList<qint64> waitingUnassigned = m_unassigned->waiting();
     const QSet<int> alerted = m_alerted;
-    for (int ticket : alerted) {
-        const int row = m_conversations->rowOf(ticket);
-        if (row < 0 || !m_conversations->index(row).data(ConversationListModel::WaitingRole).toBool()) {
-            m_alerted.remove(ticket);
-            m_notifier->withdraw(ticket);
+    for (int key : alerted) {
+        bool waiting = false;
+        if (key > 0) {
+            const int row = m_conversations->rowOf(key);
+            waiting =
+                row >= 0 && m_conversations->index(row).data(ConversationListModel::WaitingRole).toBool();
+        } else {
+            waiting = waitingUnassigned.contains(-key);
+        }
+        if (!waiting) {
+            m_alerted.remove(key);
+            m_notifier->withdraw(key);
         }
     }
     // Requests waiting already (at start, after signing in again, after a reload) alert as new ones do.
@@ -304,9 +349,12 @@ void MainWindow::updateAlerts()
         if (i.data(ConversationListModel::WaitingRole).toBool() && !m_alerted.contains(ticket))
             alertFor(ticket);
     }
+    for (qint64 id : waitingUnassigned)
+        if (!m_alerted.contains(-int(id)))
+            alertFor(-int(id));
     if (m_alerted.isEmpty())
         m_repeat.stop();
-    const int waiting = m_conversations->waitingCount();
+    const int waiting = m_conversations->waitingCount() + int(waitingUnassigned.size());
     const int unread = m_conversations->unreadCount();
     QString title = tr("Liftline");
     if (waiting > 0)
@@ -320,8 +368,15 @@ void MainWindow::updateAlerts()
         m_tray->setToolTip(
             tr("Liftline: %1 waiting, %2 unread, %3 unassigned").arg(waiting).arg(unread).arg(unassigned));
     }
-    m_unassignedLabel->setText(unassigned > 0 ? tr("%n unassigned message(s)", nullptr, unassigned)
-                                              : QString());
+    if (!waitingUnassigned.isEmpty()) {
+        m_unassignedLabel->setText(tr("%n request(s) from no open ticket: Console → Unassigned messages",
+                                      nullptr, int(waitingUnassigned.size())));
+        m_unassignedLabel->setStyleSheet(QStringLiteral("color: #b01c1c; font-weight: bold;"));
+    } else {
+        m_unassignedLabel->setText(unassigned > 0 ? tr("%n unassigned message(s)", nullptr, unassigned)
+                                                  : QString());
+        m_unassignedLabel->setStyleSheet(QString());
+    }
 }
 
 void MainWindow::showConnectionState()

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 
 class ApiClient;
 class ChatPanel;
 class ConsoleSettings;
+class UnassignedDialog;
 class UnassignedModel;
 class ConsoleSession;
 class ConversationDelegate;
@@ -48,7 +50,9 @@ protected:
 private:
     void updateLayout();
     void updateAlerts();
-    void alertFor(int ticketId);
+    // key: a ticket's id, or minus the id of an unassigned message that asked for an agent.
+    void alertFor(int key);
+    void showUnassigned(qint64 select = 0);
     void showConnectionState();
     void moveSelection(int delta);
     void applySettings();
@@ -71,9 +75,10 @@ private:
     QLabel *m_unassignedLabel;
     QSystemTrayIcon *m_tray = nullptr;
     std::unique_ptr<Notifier> m_notifier;
-    QTimer m_repeat; // repeats the alert for requests nobody has taken
-    QTimer m_clock;  // repaints the waiting clocks
-    QSet<int> m_alerted;
+    QTimer m_repeat;     // repeats the alert for requests nobody has taken
+    QTimer m_clock;      // repaints the waiting clocks
+    QSet<int> m_alerted; // the keys alertFor() raised that nobody has taken yet
+    QPointer<UnassignedDialog> m_unassignedDialog;
     bool m_narrow = false;
     bool m_chatShown = false; // in the one-pane layout: the chat rather than the list
 };

@@ -6,6 +6,7 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QJsonObject>
 #include <QLabel>
 #include <QListView>
 #include <QPushButton>
@@ -20,6 +21,7 @@ UnassignedDialog::UnassignedDialog(ApiClient *api, UnassignedModel *unassigned,
     , m_list(new QListView(this))
     , m_ticket(new QComboBox(this))
     , m_attach(new QPushButton(tr("Attach"), this))
+    , m_acknowledge(new QPushButton(tr("Take the request"), this))
     , m_status(new QLabel(this))
 {
     setWindowTitle(tr("Unassigned messages"));
@@ -28,22 +30,61 @@ UnassignedDialog::UnassignedDialog(ApiClient *api, UnassignedModel *unassigned,
     m_list->setAccessibleName(tr("Unassigned messages"));
     m_ticket->setAccessibleName(tr("Ticket to attach to"));
     m_attach->setAccessibleName(tr("Attach the selected message to the ticket"));
+    m_acknowledge->setAccessibleName(tr("Take the selected message's request for an agent"));
+    m_acknowledge->setToolTip(tr("Every console stops alerting; reply after attaching it to a ticket"));
     m_status->setTextFormat(Qt::PlainText);
     m_status->setWordWrap(true);
     auto *row = new QHBoxLayout;
     row->addWidget(new QLabel(tr("Attach to"), this));
     row->addWidget(m_ticket, 1);
     row->addWidget(m_attach);
+    row->addWidget(m_acknowledge);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(new QLabel(tr("Inbound messages that matched no ticket:"), this));
     layout->addWidget(m_list, 1);
     layout->addLayout(row);
     layout->addWidget(m_status);
     connect(m_attach, &QPushButton::clicked, this, &UnassignedDialog::attach);
+    connect(m_acknowledge, &QPushButton::clicked, this, &UnassignedDialog::acknowledge);
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &UnassignedDialog::updateButtons);
+    connect(unassigned, &QAbstractItemModel::dataChanged, this, &UnassignedDialog::updateButtons);
+    connect(unassigned, &QAbstractItemModel::rowsRemoved, this, &UnassignedDialog::updateButtons);
     connect(conversations, &QAbstractItemModel::modelReset, this, &UnassignedDialog::fillTickets);
     connect(conversations, &QAbstractItemModel::rowsInserted, this, &UnassignedDialog::fillTickets);
     fillTickets();
+    updateButtons();
     resize(640, 420);
+}
+
+void UnassignedDialog::select(qint64 unassignedId)
+{
+    const int row = m_unassigned->rowOf(unassignedId);
+    if (row >= 0)
+        m_list->setCurrentIndex(m_unassigned->index(row));
+}
+
+void UnassignedDialog::updateButtons()
+{
+    m_acknowledge->setEnabled(m_list->currentIndex().data(UnassignedModel::WaitingRole).toBool());
+}
+
+void UnassignedDialog::acknowledge()
+{
+    const QModelIndex selected = m_list->currentIndex();
+    if (!selected.isValid())
+        return;
+    m_acknowledge->setEnabled(false);
+    m_api->acknowledgeUnassigned(
+        selected.data(UnassignedModel::UnassignedIdRole).toLongLong(), this,
+        [this](const QJsonObject &answer) {
+            m_unassigned->upsert(answer.value(QStringLiteral("unassigned")).toObject());
+            m_status->setText(tr("You took the request. Attach the message to its ticket to reply."));
+        },
+        [this](const RequestError &e) {
+            updateButtons();
+            m_status->setText(e.message);
+        });
 }
 
 void UnassignedDialog::fillTickets()

@@ -10,6 +10,7 @@
 #include "Seed.h"
 #include "TestCluster.h"
 #include "TestServer.h"
+#include "UnassignedModel.h"
 #include "db/Db.h"
 
 #include <QDBusConnectionInterface>
@@ -128,6 +129,51 @@ private Q_SLOTS:
         fake.emitActionInvoked(fake.notifyCalls.last().returnedId, QStringLiteral("open"));
         QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 0, 15000);
         QCOMPARE(composer->toPlainText(), QStringLiteral("draft"));
+        fake.unregisterFromBus();
+    }
+
+    // Someone writes "agent" and no open ticket takes the message (issue 11): every console alerts as for
+    // any request, and Acknowledge on the notification takes it for everyone.
+    void aRequestNoTicketTookAlertsUntilTaken()
+    {
+        FakeNotificationServer fake{QDBusConnection(FakeNotifications::kFakeConnection)};
+        QVERIFY(fake.registerOnBus());
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        TestServer server(params);
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        MainWindow window(&api, &session, &conversations);
+        window.show();
+        session.start(QStringLiteral("Thandi"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+
+        const QByteArray body = TestServer::technicianText(
+            QStringLiteral("wamid.NOTICKET.1"), QStringLiteral("people are trapped in lift 2, agent"),
+            QStringLiteral("27829999999"));
+        QCOMPARE(server.postWebhook(body).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 1, 15000);
+        const FakeNotificationServer::Call call = fake.notifyCalls.first();
+        QCOMPARE(call.hints.value(QStringLiteral("urgency")).value<uchar>(), uchar(2));
+        QVERIFY2(call.summary.contains(QLatin1String("no open ticket")), qPrintable(call.summary));
+        QVERIFY2(call.body.contains(QLatin1String("people are trapped")), qPrintable(call.body));
+        QVERIFY(call.actions.contains(QStringLiteral("acknowledge")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.windowTitle().contains(QLatin1String("1 waiting")), 5000);
+        QCOMPARE(window.unassigned()->waiting().size(), 1);
+
+        fake.emitActionInvoked(call.returnedId, QStringLiteral("acknowledge"));
+        QTRY_VERIFY_WITH_TIMEOUT(fake.closeCalls.contains(call.returnedId), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.windowTitle().contains(QLatin1String("waiting")), 5000);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT acknowledged_by FROM chat_unassigned WHERE wa_message_id = "
+                                          "'wamid.NOTICKET.1'"))
+                     .toString(),
+                 QStringLiteral("Thandi"));
+        QTest::qWait(500);
+        QCOMPARE(fake.notifyCalls.size(), 1); // taken: it does not come back
         fake.unregisterFromBus();
     }
 

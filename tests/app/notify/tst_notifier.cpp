@@ -22,7 +22,7 @@ class TestNotifier : public QObject {
     static Notifier::Alert alert(int ticketId, bool critical = true, bool sound = true)
     {
         Notifier::Alert a;
-        a.ticketId = ticketId;
+        a.key = ticketId;
         a.title = QStringLiteral("Agent requested: LFT-%1").arg(ticketId);
         a.body = QStringLiteral("Car 3 <stuck> between floors & alarm ringing");
         a.critical = critical;
@@ -42,7 +42,7 @@ class TestNotifier : public QObject {
         QSignalSpy open(&notifier, &Notifier::openRequested);
         m_fake->emitActionInvoked(id, QStringLiteral("open"));
         if (!QTest::qWaitFor([&] { return !open.isEmpty(); }) ||
-            open.constFirst().constFirst().toInt() != a.ticketId)
+            open.constFirst().constFirst().toInt() != a.key)
             return 0;
         return id;
     }
@@ -249,7 +249,7 @@ private Q_SLOTS:
     {
         FreedesktopNotifier notifier;
         m_fake->failNextNotify = true;
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("^Notify for ticket 7 failed: "
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("^Notify for request 7 failed: "
                                                               "org.freedesktop.DBus.Error.Failed"));
         notifier.show(alert(7));
         notifier.show(alert(7));

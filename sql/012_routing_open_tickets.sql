@@ -94,6 +94,15 @@ BEGIN
 END
 $$;
 
+-- The 24-hour window runs from WhatsApp's time of the newest inbound message, for any number.
+CREATE OR REPLACE FUNCTION whatsapp_renew_window(p_number text, p_wa_timestamp timestamptz) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO chat_windows AS w (number, last_inbound_at)
+    SELECT p_number, p_wa_timestamp WHERE p_wa_timestamp IS NOT NULL
+    ON CONFLICT (number) DO UPDATE SET last_inbound_at = EXCLUDED.last_inbound_at, updated_at = now()
+     WHERE w.last_inbound_at < EXCLUDED.last_inbound_at
+$$;
+
 -- Returns what became of the message: 'duplicate' (its WhatsApp id was claimed before), 'ticket' with
 -- the ticket's id, or 'unassigned' with the chat_unassigned row's id. Every event it causes is emitted
 -- here, in the same transaction.
@@ -121,15 +130,24 @@ BEGIN
     SELECT i.received_at INTO received FROM whatsapp_inbox i WHERE i.id = p_inbox_id;
     received := coalesce(received, now());
 
-    -- The 24-hour window runs from WhatsApp's time of the newest inbound message, for any number.
-    IF p_wa_timestamp IS NOT NULL THEN
-        INSERT INTO chat_windows AS w (number, last_inbound_at) VALUES (p_from, p_wa_timestamp)
-        ON CONFLICT (number) DO UPDATE SET last_inbound_at = EXCLUDED.last_inbound_at, updated_at = now()
-         WHERE w.last_inbound_at < EXCLUDED.last_inbound_at;
+    ticket_id := whatsapp_route(p_from, p_context_id, contact, received, p_window_hours);
+    -- Locks in the order every writer of a ticket keeps (ChatStore::lockTicket): the ticket's row, its
+    -- counters and stored conversation (the message's insert), then the number's window (whose trigger
+    -- recomputes the conversations that show it). An agent's reply, or the original server's insert, on the
+    -- same ticket at the same moment then queues instead of deadlocking. A ticket resolved between the
+    -- routing and the lock does not take the message: it is routed again.
+    IF ticket_id IS NOT NULL THEN
+        PERFORM 1 FROM tickets t WHERE t.id = ticket_id AND t.status = 'open' FOR NO KEY UPDATE;
+        IF NOT FOUND THEN
+            ticket_id := whatsapp_route(p_from, p_context_id, contact, received, p_window_hours);
+            IF ticket_id IS NOT NULL THEN
+                PERFORM 1 FROM tickets t WHERE t.id = ticket_id FOR NO KEY UPDATE;
+            END IF;
+        END IF;
     END IF;
 
-    ticket_id := whatsapp_route(p_from, p_context_id, contact, received, p_window_hours);
     IF ticket_id IS NULL THEN
+        PERFORM whatsapp_renew_window(p_from, p_wa_timestamp);
         INSERT INTO chat_unassigned (wa_message_id, from_number, profile_name, user_id, message, kind,
                                      wa_timestamp, context_wa_id, media_id, raw, inbox_id,
                                      agent_requested, agent_requested_at)
@@ -164,6 +182,7 @@ BEGIN
                                wa_message_id, wa_timestamp, context_wa_id, media_id, raw, inbox_id)
     VALUES (ticket_id, p_from, NULL, p_text, 'inbound', p_kind, 'received', p_wa_message_id, p_wa_timestamp,
             p_context_id, p_media_id, p_raw, p_inbox_id);
+    PERFORM whatsapp_renew_window(p_from, p_wa_timestamp);
 
     IF p_agent_requested THEN
         -- A new request clears an earlier acknowledgement: every console alerts again.

@@ -112,10 +112,15 @@ QByteArray message(Db &db, qint64 messageId)
         .toUtf8();
 }
 
+void lockTicket(Db &db, int ticketId)
+{
+    db.exec(QStringLiteral("SELECT 1 FROM tickets WHERE id = ? FOR NO KEY UPDATE"), {ticketId}).finish();
+}
+
 static void requireOpen(Db &db, int ticketId, const QString &action)
 {
     const QVariant status =
-        db.scalar(QStringLiteral("SELECT status FROM tickets WHERE id = ? FOR UPDATE"), {ticketId});
+        db.scalar(QStringLiteral("SELECT status FROM tickets WHERE id = ? FOR NO KEY UPDATE"), {ticketId});
     if (status.toString() != QLatin1String("open"))
         throw ApiError(409, QStringLiteral("ticket_closed"),
                        QStringLiteral("Ticket %1 is closed, so it cannot be %2").arg(ticketId).arg(action));
@@ -154,6 +159,7 @@ void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
 int markRead(Db &db, int ticketId, const Principal &who, const QString &remote)
 {
     const int count = db.transaction([&] {
+        lockTicket(db, ticketId);
         QSqlQuery &q =
             db.exec(QStringLiteral("UPDATE chat_messages SET read_by_agent = true, updated_at = now() "
                                    "WHERE ticket_id = ? AND direction = 'inbound' AND NOT read_by_agent"),

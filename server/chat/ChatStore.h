@@ -24,6 +24,11 @@ QByteArray conversations(Db &db, qint64 *seq);
 QByteArray conversation(Db &db, int ticketId);
 // Throws ApiError 404 ticket_not_found.
 void requireTicket(Db &db, int ticketId);
+// Every transaction that changes what a ticket's conversation shows takes the ticket's locks in one
+// order: the ticket's row first (FOR NO KEY UPDATE, which the original server's inserts do not wait for),
+// then its counters (chat_ticket_summary), then its stored conversation. Two writers on one ticket then
+// queue instead of deadlocking (tst_ticketlocks). whatsapp_receive() (sql/012) keeps the same order.
+void lockTicket(Db &db, int ticketId);
 // limit 0: the whole thread. Otherwise the newest `limit` messages with id < before (before 0: no bound).
 Page messages(Db &db, int ticketId, int limit, qint64 before);
 QByteArray message(Db &db, qint64 messageId);

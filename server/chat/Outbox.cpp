@@ -20,14 +20,15 @@ struct Recipient {
     QString reference;
 };
 
-// Who a reply on this ticket goes to, with the ticket row locked so that two replies are decided in turn.
+// Who a reply on this ticket goes to, with the ticket row locked so that two replies are decided in turn
+// (and first, as ChatStore::lockTicket says).
 Recipient lockRecipient(Db &db, int ticketId)
 {
     QSqlQuery &q = db.exec(
         QStringLiteral("SELECT c.primary_msisdn, w.last_inbound_at + interval '24 hours' > now(), "
                        "t.ticket_reference FROM tickets t LEFT JOIN contacts c ON c.id = t.responded_by "
                        "LEFT JOIN chat_windows w ON w.number = c.primary_msisdn WHERE t.id = ? "
-                       "FOR UPDATE OF t"),
+                       "FOR NO KEY UPDATE OF t"),
         {ticketId});
     Recipient r;
     if (q.next()) {

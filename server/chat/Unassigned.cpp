@@ -94,6 +94,7 @@ QByteArray attach(Db &db, qint64 id, int ticketId, const Principal &who, const Q
                 409, QStringLiteral("already_attached"),
                 QStringLiteral("This message is already on ticket %1").arg(item.attachedTo.toInt()));
         ChatStore::requireTicket(db, ticketId);
+        ChatStore::lockTicket(db, ticketId);
         // A technician the registry does not know becomes a contact, so that the agent can answer them.
         // The original system limits contact names to 100 characters; the full profile name stays on the
         // unassigned item and in the raw message.

@@ -27,6 +27,21 @@ QString statusOf(MessageModel *m, const QString &text)
     return {};
 }
 
+// An agent's console on the server: signed in as Thandi, the window shown, the session started.
+struct Console {
+    explicit Console(TestServer &server)
+    {
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        window.show();
+        session.start(QStringLiteral("Thandi"));
+    }
+    ApiClient api;
+    ConversationListModel conversations;
+    ConsoleSession session{&api, &conversations};
+    MainWindow window{&api, &session, &conversations};
+};
+
 } // namespace
 
 // The console's window end to end, offscreen, against the real server in sandbox mode, with a fake
@@ -56,16 +71,11 @@ private Q_SLOTS:
         config.sandboxStatuses = true;
         TestServer server(params, config);
 
-        ApiClient api;
-        api.setBaseUrl(server.baseUrl());
-        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
-        ConversationListModel conversations;
-        ConsoleSession session(&api, &conversations);
-        MainWindow window(&api, &session, &conversations);
+        Console console(server);
+        MainWindow &window = console.window;
+        ConversationListModel &conversations = console.conversations;
         QCOMPARE(window.notifier()->backendName(), QStringLiteral("freedesktop"));
-        window.show();
-        session.start(QStringLiteral("Thandi"));
-        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(window.list()->model()->rowCount(), 1, 15000);
 
         // "Agent, we are stuck": the conversation enters the emergency lane, the title counts it, and a
@@ -142,15 +152,9 @@ private Q_SLOTS:
         Db db(params, QStringLiteral("t"));
         Seed::registry(db);
         TestServer server(params);
-        ApiClient api;
-        api.setBaseUrl(server.baseUrl());
-        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
-        ConversationListModel conversations;
-        ConsoleSession session(&api, &conversations);
-        MainWindow window(&api, &session, &conversations);
-        window.show();
-        session.start(QStringLiteral("Thandi"));
-        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        Console console(server);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
 
         const QByteArray body = TestServer::technicianText(
             QStringLiteral("wamid.NOTICKET.1"), QStringLiteral("people are trapped in lift 2, agent"),

@@ -8,6 +8,8 @@
 #include "http/WebhookRoutes.h"
 
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
 
 #include <QTest>
 
@@ -54,6 +56,23 @@ HttpResult TestServer::postWebhook(const QByteArray &body)
 {
     return m_http->post(QStringLiteral("/webhooks/whatsapp"), body,
                         {{"X-Hub-Signature-256", WebhookRoutes::signature(body, m_app->webhookSecret())}});
+}
+
+QJsonObject TestServer::firstMessage(const QByteArray &body)
+{
+    const QJsonObject value = QJsonDocument::fromJson(body)
+                                  .object()
+                                  .value(QLatin1String("entry"))
+                                  .toArray()
+                                  .first()
+                                  .toObject()
+                                  .value(QLatin1String("changes"))
+                                  .toArray()
+                                  .first()
+                                  .toObject()
+                                  .value(QLatin1String("value"))
+                                  .toObject();
+    return value.value(QLatin1String("messages")).toArray().first().toObject();
 }
 
 QByteArray TestServer::signIn(const QString &username, const QString &displayName, const QString &role)

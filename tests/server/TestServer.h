@@ -5,6 +5,8 @@
 #include "ServerApp.h"
 #include "db/DbParams.h"
 
+#include <QJsonObject>
+
 #include <memory>
 
 // liftline-server in-process on 127.0.0.1 and a free port, on a database of the test's choosing, with
@@ -30,6 +32,8 @@ public:
     static QByteArray technicianText(const QString &wamid, const QString &text,
                                      const QString &from = QStringLiteral("27820000001"));
     HttpResult postWebhook(const QByteArray &body);
+    // The first message of a webhook body (entry[0].changes[0].value.messages[0]), empty when none.
+    static QJsonObject firstMessage(const QByteArray &body);
 
     QByteArray signIn(const QString &username, const QString &displayName,
                       const QString &role = QStringLiteral("agent"));

@@ -126,22 +126,8 @@ public:
 private:
     void handle(const QByteArray &body)
     {
-        const QJsonObject message = QJsonDocument::fromJson(body)
-                                        .object()
-                                        .value(QLatin1String("entry"))
-                                        .toArray()
-                                        .first()
-                                        .toObject()
-                                        .value(QLatin1String("changes"))
-                                        .toArray()
-                                        .first()
-                                        .toObject()
-                                        .value(QLatin1String("value"))
-                                        .toObject()
-                                        .value(QLatin1String("messages"))
-                                        .toArray()
-                                        .first()
-                                        .toObject();
+        // The original reads only the first message of a body.
+        const QJsonObject message = TestServer::firstMessage(body);
         if (message.value(QLatin1String("type")).toString() != QLatin1String("text"))
             return;
         const QString text =
@@ -516,6 +502,54 @@ private Q_SLOTS:
                         "SELECT agent_requested AND acknowledged_at IS NULL FROM tickets WHERE id = ?"),
                     {open.ticket})
                     .toBool());
+    }
+
+    // The original server resolves a ticket and opens a new one on the same lift (its own statements); the
+    // technician, who chatted on the old one minutes ago, asks for an agent: the new ticket takes it.
+    void aRequestAfterAResolveReachesTheNewTicket()
+    {
+        const DbParams params = originalDatabase();
+        Db db(params, QStringLiteral("t"));
+        const Open open = openTicketWithTechnician(db, 5);
+        TestServer server(params);
+        OriginalSystem::addonStoresInbound(db, open.ticket, open.phone,
+                                           QStringLiteral("lift is working again"));
+        db.execOnce(
+            QStringLiteral("UPDATE tickets SET status = 'closed', resolved_at = NOW(), button_clicked = "
+                           "'entrapment_yes' WHERE id = ?"),
+            {open.ticket});
+        const int fresh =
+            one(db,
+                QStringLiteral("INSERT INTO tickets (lift_id, sms_id, status, notes, ticket_reference) "
+                               "SELECT lift_id, 'sms-again', 'open', 'Emergency alarm activated', "
+                               "'TKT-AGAIN' FROM tickets WHERE id = ? RETURNING id"),
+                {open.ticket})
+                .toInt();
+        VERIFY_STATUS(server.postWebhook(textBody(QStringLiteral("wamid.AGAIN.1"), open.phone,
+                                                  QStringLiteral("Agent! stuck again, 3 people inside"))),
+                      200);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            count(db, QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NULL")), 0,
+            15000);
+        QCOMPARE(one(db, QStringLiteral(
+                             "SELECT ticket_id FROM chat_messages WHERE wa_message_id = 'wamid.AGAIN.1'"))
+                     .toInt(),
+                 fresh);
+        QVERIFY(one(db,
+                    QStringLiteral(
+                        "SELECT agent_requested AND acknowledged_at IS NULL FROM tickets WHERE id = ?"),
+                    {fresh})
+                    .toBool());
+        const HttpResult list =
+            server.http().get(QStringLiteral("/api/chat/conversations"), TestServer::admin());
+        VERIFY_STATUS(list, 200);
+        QCOMPARE(list.json.value(QLatin1String("conversations"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QLatin1String("id"))
+                     .toInt(),
+                 fresh);
     }
 
     void theAddonKeepsWritingAfterTheUpgrade()

@@ -111,26 +111,6 @@ QByteArray statusBody(const QString &wamid, const QString &status, qint64 second
     return replaced(body, "\"status\":\"read\"", "\"status\":\"" + status.toUtf8() + '"');
 }
 
-QJsonObject firstMessage(const QByteArray &body)
-{
-    return QJsonDocument::fromJson(body)
-        .object()
-        .value(QLatin1String("entry"))
-        .toArray()
-        .first()
-        .toObject()
-        .value(QLatin1String("changes"))
-        .toArray()
-        .first()
-        .toObject()
-        .value(QLatin1String("value"))
-        .toObject()
-        .value(QLatin1String("messages"))
-        .toArray()
-        .first()
-        .toObject();
-}
-
 QByteArray signatureOf(const QByteArray &body, const QByteArray &secret)
 {
     return "sha256=" + QMessageAuthenticationCode::hash(body, secret, QCryptographicHash::Sha256).toHex();
@@ -662,7 +642,7 @@ private Q_SLOTS:
         QCOMPARE(m.value(QLatin1String("context_wa_id")).toString(), contextId);
         QCOMPARE(m.value(QLatin1String("context_wa_id")).isNull(), contextId.isEmpty());
         QCOMPARE(m.value(QLatin1String("inbox_id")).toInteger(), inbox);
-        QCOMPARE(m.value(QLatin1String("raw")).toObject(), firstMessage(body));
+        QCOMPARE(m.value(QLatin1String("raw")).toObject(), TestServer::firstMessage(body));
         QCOMPARE(f.epoch(QStringLiteral("SELECT wa_timestamp FROM chat_messages WHERE wa_message_id = ?"),
                          {wamid}),
                  ts);
@@ -769,7 +749,7 @@ private Q_SLOTS:
         QCOMPARE(u.value(QLatin1String("kind")).toString(), QStringLiteral("text"));
         QVERIFY(u.value(QLatin1String("context_wa_id")).isNull());
         QVERIFY(u.value(QLatin1String("media_id")).isNull());
-        QCOMPARE(u.value(QLatin1String("raw")).toObject(), firstMessage(body));
+        QCOMPARE(u.value(QLatin1String("raw")).toObject(), TestServer::firstMessage(body));
         QCOMPARE(u.value(QLatin1String("inbox_id")).toInteger(), f.lastInboxId());
         QVERIFY(u.value(QLatin1String("attached_ticket_id")).isNull());
         QVERIFY(u.value(QLatin1String("attached_at")).isNull());

@@ -29,9 +29,7 @@ CREATE TRIGGER chat_messages_fill_in BEFORE INSERT ON chat_messages
 CREATE OR REPLACE FUNCTION chat_messages_other_inbound() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO chat_windows AS w (number, last_inbound_at) VALUES (NEW.from_number, coalesce(NEW.created_at, now()))
-    ON CONFLICT (number) DO UPDATE SET last_inbound_at = EXCLUDED.last_inbound_at, updated_at = now()
-     WHERE w.last_inbound_at < EXCLUDED.last_inbound_at;
+    PERFORM whatsapp_renew_window(NEW.from_number, coalesce(NEW.created_at, now()));
     RETURN NULL;
 END
 $$;

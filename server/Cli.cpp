@@ -12,6 +12,7 @@
 #include "db/Migrator.h"
 #include "http/HttpTypes.h"
 #include "http/WebhookRoutes.h"
+#include "whatsapp/InboundProcessor.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -257,10 +258,10 @@ int simulate(Db &db, const QCommandLineParser &parser, const Config &config, con
 
 bool isSubcommand(const QString &word)
 {
-    static const QStringList words{QStringLiteral("serve"),           QStringLiteral("simulate"),
-                                   QStringLiteral("migrate"),         QStringLiteral("agent"),
-                                   QStringLiteral("import-registry"), QStringLiteral("ticket"),
-                                   QStringLiteral("backup"),          QStringLiteral("restore")};
+    static const QStringList words{
+        QStringLiteral("serve"),  QStringLiteral("simulate"),        QStringLiteral("migrate"),
+        QStringLiteral("agent"),  QStringLiteral("import-registry"), QStringLiteral("ticket"),
+        QStringLiteral("backup"), QStringLiteral("restore"),         QStringLiteral("webhook-problems")};
     return words.contains(word);
 }
 
@@ -282,6 +283,8 @@ QString help()
         "  agent reset-password USERNAME       set a new password (read from standard input); ends its "
         "sessions\n"
         "  agent revoke-sessions USERNAME      sign the account out everywhere\n"
+        "  agent throttle USERNAME             failed sign-ins counted against the account, by address\n"
+        "  agent clear-throttle USERNAME       forget them: the account may sign in again at once\n"
         "  import-registry FILE.csv            import lifts and technicians (columns: "
         "lift_msisdn,site_name,\n"
         "                                      building,contact_name,contact_msisdn,contact_email,relation)\n"
@@ -291,6 +294,8 @@ QString help()
         "                                      post a signed webhook to the running server, as a "
         "technician's\n"
         "                                      WhatsApp message would arrive (sandbox and tests)\n"
+        "  webhook-problems                    webhook items set aside or stored altered, and bodies that\n"
+        "                                      could not be read, newest first\n"
         "  backup FILE                         write the database to FILE (pg_dump's custom format)\n"
         "  restore FILE                        replace the embedded database with a backup (server stopped)\n"
         "A command run while the server is up uses the same database.\n");
@@ -346,6 +351,37 @@ int run(const QStringList &positional, const QCommandLineParser &parser, const C
                 return failed(QStringLiteral("Cannot read %1: %2").arg(positional.at(1), file.errorString()));
             const RegistryImport::Report report = RegistryImport::run(db, file.readAll(), who);
             out() << "Imported " << report.summary() << '\n';
+            return 0;
+        }
+        if (command == QLatin1String("webhook-problems")) {
+            const QJsonObject all = QJsonDocument::fromJson(InboundProcessor::problems(db, 100)).object();
+            const QJsonArray items = all.value(QStringLiteral("items")).toArray();
+            const QJsonArray bodies = all.value(QStringLiteral("bodies")).toArray();
+            if (items.isEmpty() && bodies.isEmpty()) {
+                out() << "No webhook problems: every item of every body was stored as received.\n";
+                return 0;
+            }
+            for (const QJsonValue &v : items) {
+                const QJsonObject i = v.toObject();
+                out() << i.value(QStringLiteral("received_at")).toString() << "  body "
+                      << i.value(QStringLiteral("inbox_id")).toInteger() << ", "
+                      << i.value(QStringLiteral("position")).toString() << "  "
+                      << (i.value(QStringLiteral("outcome")).toString() == QLatin1String("altered")
+                              ? "stored altered"
+                              : "SET ASIDE")
+                      << "  " << i.value(QStringLiteral("wa_message_id")).toString() << " from "
+                      << i.value(QStringLiteral("from_number")).toString() << "\n    "
+                      << i.value(QStringLiteral("reason")).toString() << '\n';
+            }
+            for (const QJsonValue &v : bodies) {
+                const QJsonObject b = v.toObject();
+                out() << b.value(QStringLiteral("received_at")).toString() << "  body "
+                      << b.value(QStringLiteral("id")).toInteger() << " ("
+                      << b.value(QStringLiteral("bytes")).toInteger() << " bytes, "
+                      << (b.value(QStringLiteral("waiting")).toBool() ? "to be tried again" : "done") << ", "
+                      << b.value(QStringLiteral("attempts")).toInteger() << " attempts)\n    "
+                      << b.value(QStringLiteral("error")).toString() << '\n';
+            }
             return 0;
         }
         if (command == QLatin1String("ticket")) {
@@ -404,6 +440,27 @@ int run(const QStringList &positional, const QCommandLineParser &parser, const C
             if (sub == QLatin1String("revoke-sessions")) {
                 const int n = AgentStore::revokeSessions(db, username, who);
                 out() << "Ended " << n << " session(s) of '" << username << "'\n";
+                return 0;
+            }
+            if (sub == QLatin1String("throttle")) {
+                const QJsonArray clients = AgentStore::throttle(db, username);
+                if (clients.isEmpty())
+                    out() << "No failed sign-ins are counted for '" << username << "'\n";
+                for (const QJsonValue &v : clients) {
+                    const QJsonObject c = v.toObject();
+                    out() << c.value(QStringLiteral("client")).toString() << ": "
+                          << c.value(QStringLiteral("failures")).toInt() << " failed, the last at "
+                          << c.value(QStringLiteral("last_failure_at")).toString();
+                    const int wait = c.value(QStringLiteral("wait_seconds")).toInt();
+                    if (wait > 0)
+                        out() << " (must wait " << wait << " s)";
+                    out() << '\n';
+                }
+                return 0;
+            }
+            if (sub == QLatin1String("clear-throttle")) {
+                const int n = AgentStore::clearThrottle(db, username, who);
+                out() << "Cleared the failed sign-ins of '" << username << "' from " << n << " address(es)\n";
                 return 0;
             }
             return usage(QStringLiteral("unknown agent command '%1'").arg(sub));

@@ -1,9 +1,11 @@
 #include "Config.h"
 
 #include "auth/Auth.h"
+#include "http/TrustedProxies.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QHash>
 #include <QSettings>
 
 namespace {
@@ -32,6 +34,27 @@ const Setting stringSettings[] = {
     {"HOST_WEBHOOK_FORWARD", &Config::hostWebhookForward},
     {"META_GRAPH_BASE_URL", &Config::graphBaseUrl},
     {"WHATSAPP_TEMPLATE_LANGUAGE", &Config::templateLanguage},
+    {"LIFTLINE_TRUSTED_PROXIES", &Config::trustedProxies},
+};
+
+// Whole-number settings: the variable, the field, the range accepted, and the factor from the variable's
+// unit to the field's (seconds to milliseconds, say).
+struct IntSetting {
+    const char *env;
+    int Config::*field;
+    int min;
+    int max;
+    int scale;
+};
+
+const IntSetting intSettings[] = {
+    {"LIFTLINE_HTTP_MAX_HEADER_BYTES", &Config::httpMaxHeaderBytes, 1024, 1 << 20, 1},
+    {"LIFTLINE_HTTP_MAX_BODY_BYTES", &Config::httpMaxBodyBytes, 1024, 16 << 20, 1},
+    {"LIFTLINE_WEBHOOK_MAX_BODY_BYTES", &Config::webhookMaxBodyBytes, 1024, 64 << 20, 1},
+    {"LIFTLINE_HTTP_HEADER_TIMEOUT_SECONDS", &Config::httpHeaderTimeoutMs, 1, 600, 1000},
+    {"LIFTLINE_HTTP_BODY_TIMEOUT_SECONDS", &Config::httpBodyTimeoutMs, 1, 3600, 1000},
+    {"LIFTLINE_HTTP_IDLE_TIMEOUT_SECONDS", &Config::httpIdleTimeoutMs, 1, 3600, 1000},
+    {"LIFTLINE_HTTP_MAX_CONNECTIONS", &Config::httpMaxConnections, 16, 1000000, 1},
 };
 
 bool parseListen(const QString &text, Config *config, QString *error)
@@ -116,6 +139,7 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     QString pingSeconds;
     QString routingHours;
     QString agentWords;
+    QHash<QByteArray, QString> intValues; // IntSetting values as given, by variable
 
     const QString file = parser.value(QStringLiteral("config"));
     if (!file.isEmpty()) {
@@ -140,6 +164,9 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         pingSeconds = ini.value(QStringLiteral("LIFTLINE_STREAM_PING_SECONDS")).toString();
         routingHours = ini.value(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS")).toString();
         agentWords = ini.value(QStringLiteral("LIFTLINE_AGENT_WORDS")).toStringList().join(QLatin1Char(','));
+        for (const IntSetting &s : intSettings)
+            if (ini.contains(QLatin1String(s.env)))
+                intValues[s.env] = ini.value(QLatin1String(s.env)).toString();
     }
 
     for (const Setting &s : stringSettings)
@@ -163,6 +190,9 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         routingHours = qEnvironmentVariable("LIFTLINE_ROUTING_WINDOW_HOURS");
     if (qEnvironmentVariableIsSet("LIFTLINE_AGENT_WORDS"))
         agentWords = qEnvironmentVariable("LIFTLINE_AGENT_WORDS");
+    for (const IntSetting &s : intSettings)
+        if (qEnvironmentVariableIsSet(s.env))
+            intValues[s.env] = qEnvironmentVariable(s.env);
 
     if (parser.isSet(QStringLiteral("listen"))) {
         listen = parser.value(QStringLiteral("listen"));
@@ -220,6 +250,18 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
                 .arg(config->hostWebhookForward);
         return false;
     }
+    for (const IntSetting &s : intSettings) {
+        const QString text = intValues.value(s.env).trimmed();
+        int value = 0;
+        if (text.isEmpty())
+            continue;
+        if (!parseInt(QLatin1String(s.env), text, s.min, s.max, &value, error))
+            return false;
+        config->*s.field = value * s.scale;
+    }
+    TrustedProxies proxies;
+    if (!TrustedProxies::parse(config->trustedProxies, &proxies, error))
+        return false;
     if (!routingHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS"), routingHours, 1,
                                              24 * 7, &config->routingWindowHours, error))
         return false;
@@ -284,6 +326,20 @@ QString Config::environmentHelp()
         "(default 6);\n"
         "                          an older open ticket still takes the message when there is no newer one\n"
         "  LIFTLINE_AGENT_WORDS    words that ask for an agent (default agent,agents)\n"
+        "  LIFTLINE_HTTP_MAX_HEADER_BYTES  request line and headers, at most (default 16384; more: 431)\n"
+        "  LIFTLINE_HTTP_MAX_BODY_BYTES    an API request's body, at most (default 65536; more: 413)\n"
+        "  LIFTLINE_WEBHOOK_MAX_BODY_BYTES a webhook body, at most (default 1048576; more: 413)\n"
+        "  LIFTLINE_HTTP_HEADER_TIMEOUT_SECONDS  to receive a request's headers (default 10)\n"
+        "  LIFTLINE_HTTP_BODY_TIMEOUT_SECONDS    to receive its body (default 30)\n"
+        "  LIFTLINE_HTTP_IDLE_TIMEOUT_SECONDS    a keep-alive connection's wait for its next request "
+        "(default "
+        "75)\n"
+        "  LIFTLINE_TRUSTED_PROXIES  proxies in front of the server (addresses or ranges, comma-separated):\n"
+        "                          behind them the client is the right-most X-Forwarded-For address that is\n"
+        "                          not one of them (default: none; the packaged service trusts "
+        "127.0.0.1,::1)\n"
+        "  LIFTLINE_HTTP_MAX_CONNECTIONS   open connections at most, event streams included (default 10000;\n"
+        "                          never more than the descriptor limit less 256)\n"
         "  ADMIN_TOKEN             token with full rights (at least 16 characters, else ignored)\n"
         "  AI_ASSISTANT_TOKEN      token for the AI assistant (at least 16 characters, else ignored)\n"
         "  WHATSAPP_APP_SECRET     signs Meta's webhooks (X-Hub-Signature-256)\n"

@@ -25,6 +25,16 @@ struct Config {
     qint64 streamMaxReplay = 100000;
     int listenerCheckMs = 1000;
     int presenceIntervalMs = 5000;
+    // The HTTP edge's limits (LIFTLINE_HTTP_*, LIFTLINE_WEBHOOK_MAX_BODY_BYTES; timeouts in seconds there).
+    int httpMaxHeaderBytes = 16 * 1024;
+    int httpMaxBodyBytes = 64 * 1024;
+    int webhookMaxBodyBytes = 1 << 20;
+    int httpHeaderTimeoutMs = 10000;
+    int httpBodyTimeoutMs = 30000;
+    int httpIdleTimeoutMs = 75000;
+    int httpMaxConnections = 10000;
+    // LIFTLINE_TRUSTED_PROXIES: addresses and ranges whose X-Forwarded-For is believed (see TrustedProxies)
+    QString trustedProxies;
     bool demo = false;           // --demo
     bool sandboxStatuses = true; // the sandbox reports sent, delivered and read through the webhook
     // LIFTLINE_ROUTING_WINDOW_HOURS: of a technician's open tickets, those opened this recently come first

@@ -142,7 +142,18 @@ bool ServerApp::start(QString *error)
     m_context = new ApiContext(m_pool.get(), m_auth.get(), m_transport, m_config.sessionHours, this);
     m_context->setTemplate(m_config.reengageTemplate, m_config.templateLanguage);
     m_context->setSequencer(m_sequencer.get());
-    m_http = new HttpServer(this);
+    HttpServer::Limits limits;
+    limits.maxHeaderBytes = m_config.httpMaxHeaderBytes;
+    limits.maxBodyBytes = m_config.httpMaxBodyBytes;
+    limits.headerTimeoutMs = m_config.httpHeaderTimeoutMs;
+    limits.bodyTimeoutMs = m_config.httpBodyTimeoutMs;
+    limits.idleTimeoutMs = m_config.httpIdleTimeoutMs;
+    limits.maxConnections = m_config.httpMaxConnections;
+    m_http = new HttpServer(limits, this);
+    TrustedProxies proxies;
+    if (!TrustedProxies::parse(m_config.trustedProxies, &proxies, error))
+        return false;
+    m_http->setTrustedProxies(proxies);
     ChatRoutes::install(*m_http, *m_context);
     AuthRoutes::install(*m_http, *m_context);
     AdminRoutes::install(*m_http, *m_context);
@@ -156,6 +167,7 @@ bool ServerApp::start(QString *error)
     stream.maxBufferedBytes = m_config.streamMaxBufferedBytes;
     stream.stallMs = m_config.streamStallMs;
     stream.maxReplay = m_config.streamMaxReplay;
+    stream.proxies = proxies;
     m_hub = new StreamHub(m_pool.get(), m_auth.get(), m_instanceId, stream, this);
     m_hub->setLatest(m_startSeq);
     m_listener = std::make_unique<EventListener>(m_params, m_sequencer.get(), m_config.listenerCheckMs);
@@ -177,6 +189,7 @@ bool ServerApp::start(QString *error)
     webhook.verifyToken = m_config.webhookVerifyToken.toUtf8();
     webhook.forward = !m_config.hostWebhookUrl.isEmpty();
     webhook.processing = processingSettings();
+    webhook.maxBodyBytes = m_config.webhookMaxBodyBytes;
     WebhookRoutes::install(*m_http, *m_context, webhook);
     if (webhook.forward)
         new WebhookForwarder(m_pool.get(), host, m_webhookSecret,

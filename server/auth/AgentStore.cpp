@@ -170,37 +170,55 @@ bool find(Db &db, const QString &username, Account *account)
     return found;
 }
 
-// Five free attempts, then a wait that doubles with each failure, capped at a minute: guessing becomes
-// slow, while a person who mistyped is never locked out for long.
-int throttleSeconds(Db &db, const QString &username)
+// Five free attempts per account and client, then a wait that doubles with each failure, capped at a
+// minute: guessing becomes slow, while a person who mistyped is never locked out for long (sql/016).
+int countAttempt(Db &db, const QString &username, const QString &client)
 {
-    QSqlQuery &q = db.exec(QStringLiteral("SELECT failures, extract(epoch FROM now() - last_failure_at) "
-                                          "FROM login_failures WHERE username = ?"),
-                           {normaliseUsername(username)});
-    int wait = 0;
-    if (q.next()) {
-        const int failures = q.value(0).toInt();
-        const double since = q.value(1).toDouble();
-        if (failures >= 5) {
-            const double delay = std::min(60.0, std::pow(2.0, failures - 5));
-            wait = int(std::ceil(delay - since));
-        }
-    }
-    q.finish();
-    return std::max(0, wait);
+    return db
+        .scalar(QStringLiteral("SELECT liftline_login_attempt(?, ?)"),
+                {normaliseUsername(username).left(200), client.left(100)})
+        .toInt();
 }
 
-void recordFailure(Db &db, const QString &username)
+void attemptSucceeded(Db &db, const QString &username, const QString &client)
 {
-    db.exec(QStringLiteral(
-                "INSERT INTO login_failures AS f (username, failures, last_failure_at) VALUES (?, 1, now()) "
-                "ON CONFLICT (username) DO UPDATE SET failures = f.failures + 1, last_failure_at = now()"),
-            {normaliseUsername(username).left(200)});
+    db.exec(QStringLiteral("DELETE FROM login_failures WHERE username = ? AND client = ?"),
+            {normaliseUsername(username), client.left(100)});
 }
 
 void clearFailures(Db &db, const QString &username)
 {
     db.exec(QStringLiteral("DELETE FROM login_failures WHERE username = ?"), {normaliseUsername(username)});
+}
+
+QJsonArray throttle(Db &db, const QString &username)
+{
+    QJsonArray out;
+    QSqlQuery &q =
+        db.exec(QStringLiteral("SELECT client, failures, liftline_iso(last_failure_at), "
+                               "liftline_login_wait(failures, last_failure_at) FROM login_failures "
+                               "WHERE username = ? ORDER BY last_failure_at DESC LIMIT 1000"),
+                {normaliseUsername(username)});
+    while (q.next())
+        out.append(QJsonObject{{QStringLiteral("client"), q.value(0).toString()},
+                               {QStringLiteral("failures"), q.value(1).toInt()},
+                               {QStringLiteral("last_failure_at"), q.value(2).toString()},
+                               {QStringLiteral("wait_seconds"), q.value(3).toInt()}});
+    q.finish();
+    return out;
+}
+
+int clearThrottle(Db &db, const QString &rawUsername, const Principal &who)
+{
+    const QString username = normaliseUsername(rawUsername);
+    return db.transaction([&] {
+        const int cleared =
+            db.exec(QStringLiteral("DELETE FROM login_failures WHERE username = ?"), {username})
+                .numRowsAffected();
+        AuditLog::record(db, who, QStringLiteral("agent.throttle_cleared"), 0,
+                         {{QStringLiteral("username"), username}, {QStringLiteral("clients"), cleared}});
+        return cleared;
+    });
 }
 
 Session createSession(Db &db, int agentId, int lifetimeHours, const QString &remote)

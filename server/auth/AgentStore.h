@@ -35,10 +35,17 @@ QJsonArray list(Db &db);
 
 bool find(Db &db, const QString &username, Account *account);
 
-// Seconds the username must still wait before another attempt, 0 when it may try now.
-int throttleSeconds(Db &db, const QString &username);
-void recordFailure(Db &db, const QString &username);
+// One sign-in attempt by `username` from `client`, counted as a failure before the password is checked:
+// 0 when it may go ahead, else the seconds it must still wait (and it is not counted).
+int countAttempt(Db &db, const QString &username, const QString &client);
+// The password was right: that client's count starts again.
+void attemptSucceeded(Db &db, const QString &username, const QString &client);
+// Every client's count for the username (a password reset).
 void clearFailures(Db &db, const QString &username);
+// The username's counts by client (client, failures, last_failure_at, wait_seconds), for admins.
+QJsonArray throttle(Db &db, const QString &username);
+// Clears them, audited; returns how many clients were counted.
+int clearThrottle(Db &db, const QString &username, const Principal &who);
 
 struct Session {
     QByteArray token;

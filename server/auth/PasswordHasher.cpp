@@ -2,6 +2,7 @@
 
 #include <QPointer>
 #include <QSemaphore>
+#include <atomic>
 #include <sodium.h>
 
 namespace {
@@ -10,6 +11,11 @@ QSemaphore &hashSlots()
     static QSemaphore slots(2);
     return slots;
 }
+
+// Checks and hashes queued or running: past maxQueued, sign-ins are answered 503 at once instead of waiting
+// behind everyone else's.
+std::atomic<int> queued{0};
+std::atomic<quint64> hashesStarted{0};
 
 void ensureSodium()
 {
@@ -67,9 +73,11 @@ void PasswordHasher::verifyAsync(QObject *context, const QString &storedHash, co
                                  std::function<void(bool)> done)
 {
     QPointer<QObject> guard(context);
+    ++hashesStarted;
     pool()->start([guard, storedHash, password, done = std::move(done)] {
         const bool ok =
             verify(storedHash.isEmpty() ? dummyHash() : storedHash, password) && !storedHash.isEmpty();
+        release();
         if (!guard)
             return;
         QMetaObject::invokeMethod(
@@ -85,8 +93,10 @@ void PasswordHasher::verifyAsync(QObject *context, const QString &storedHash, co
 void PasswordHasher::hashAsync(QObject *context, const QString &password, std::function<void(QString)> done)
 {
     QPointer<QObject> guard(context);
+    ++hashesStarted;
     pool()->start([guard, password, done = std::move(done)] {
         const QString h = hash(password);
+        release();
         if (!guard)
             return;
         QMetaObject::invokeMethod(
@@ -97,6 +107,26 @@ void PasswordHasher::hashAsync(QObject *context, const QString &password, std::f
             },
             Qt::QueuedConnection);
     });
+}
+
+bool PasswordHasher::reserve()
+{
+    int now = queued.load();
+    do {
+        if (now >= maxQueued)
+            return false;
+    } while (!queued.compare_exchange_weak(now, now + 1));
+    return true;
+}
+
+void PasswordHasher::release()
+{
+    --queued;
+}
+
+quint64 PasswordHasher::started()
+{
+    return hashesStarted.load();
 }
 
 QString PasswordHasher::weakness(const QString &password)

@@ -23,6 +23,9 @@ struct Report {
     QString summary() const;
 };
 
+// The largest registry file accepted, in bytes.
+constexpr qint64 maxBytes = 16 * 1024 * 1024;
+
 // Throws ApiError 400 invalid_registry naming the line and what is wrong.
 Report run(Db &db, const QByteArray &csv, const Principal &who);
 

@@ -9,6 +9,7 @@
 #include "chat/RegistryImport.h"
 #include "chat/Tickets.h"
 #include "db/Db.h"
+#include "whatsapp/InboundProcessor.h"
 
 #include <QJsonArray>
 #include <QPointer>
@@ -22,42 +23,49 @@ QString usernameArg(const HttpRequest &request)
     return AgentStore::normaliseUsername(request.pathArgs.value(QStringLiteral("username")));
 }
 
-// Password changes hash first (on the hashing threads), then authenticate and write. A request that
-// fails authentication has then cost one hash, which the hashing limit keeps bounded.
+// Password changes check the caller first (database), then hash (hashing threads), then write: an
+// anonymous request never costs a hash.
 void withNewPassword(
     ApiContext &ctx, const HttpRequest &request, ReplyPtr reply,
     std::function<HttpResponse(Db &, const Principal &, const QJsonObject &, const QString &)> work)
 {
-    QJsonObject body;
-    QString password;
-    try {
-        body = ApiContext::jsonBody(request);
-        password = ApiContext::stringField(body, QStringLiteral("password"));
-    } catch (const ApiError &e) {
-        // Credentials are checked before the body, as everywhere else.
-        ctx.authed(request, reply, [e](Db &, const Principal &who) -> HttpResponse {
-            Auth::requireAdmin(who);
-            throw e;
-        });
-        return;
-    }
-    const QString weakness = PasswordHasher::weakness(password);
-    if (!weakness.isEmpty()) {
-        ctx.authed(request, reply, [weakness](Db &, const Principal &who) -> HttpResponse {
-            Auth::requireAdmin(who);
-            throw ApiError(400, QStringLiteral("weak_password"), weakness);
-        });
-        return;
-    }
     QPointer<ApiContext> context(&ctx);
-    PasswordHasher::hashAsync(&ctx, password, [context, request, reply, body, work](const QString &hash) {
-        if (!context)
-            return;
-        context->authed(request, reply, [body, hash, work](Db &db, const Principal &who) {
-            Auth::requireAdmin(who);
-            return work(db, who, body, hash);
-        });
-    });
+    ctx.authenticate(request, reply, &Auth::requireAdmin,
+                     [context, request, reply, work](const Principal &who) {
+                         if (!context)
+                             return;
+                         QJsonObject body;
+                         QString password;
+                         try {
+                             body = ApiContext::jsonBody(request);
+                             password = ApiContext::stringField(body, QStringLiteral("password"));
+                         } catch (const ApiError &e) {
+                             reply->send(e.response());
+                             return;
+                         }
+                         const QString weakness = PasswordHasher::weakness(password);
+                         if (!weakness.isEmpty()) {
+                             reply->send(HttpResponse::error(400, QStringLiteral("weak_password"), weakness));
+                             return;
+                         }
+                         if (!PasswordHasher::reserve()) {
+                             HttpResponse r = HttpResponse::error(
+                                 503, QStringLiteral("busy"),
+                                 QStringLiteral("Too many passwords are being hashed right now: try again in "
+                                                "a second"));
+                             r.headers.append({QByteArray("Retry-After"), QByteArray("1")});
+                             reply->send(r);
+                             return;
+                         }
+                         PasswordHasher::hashAsync(context, password,
+                                                   [context, reply, who, body, work](const QString &hash) {
+                                                       if (!context)
+                                                           return;
+                                                       context->run(reply, [who, body, hash, work](Db &db) {
+                                                           return work(db, who, body, hash);
+                                                       });
+                                                   });
+                     });
 }
 
 void adminRoute(HttpServer &server, ApiContext &ctx, const QByteArray &method, const QString &path,
@@ -118,6 +126,19 @@ void install(HttpServer &server, ApiContext &ctx)
                    AgentStore::setDisabled(db, usernameArg(request), false, who);
                    return HttpResponse::okRaw({{"message", "\"Account enabled\""}});
                });
+    // Sign-in attempts counted against the username, by client address; and clearing them.
+    adminRoute(server, ctx, "GET", QStringLiteral("/api/admin/agents/{username}/throttle"),
+               [](Db &db, const Principal &, const HttpRequest &request) {
+                   return HttpResponse::json(
+                       {{QStringLiteral("ok"), true},
+                        {QStringLiteral("username"), usernameArg(request)},
+                        {QStringLiteral("clients"), AgentStore::throttle(db, usernameArg(request))}});
+               });
+    adminRoute(server, ctx, "DELETE", QStringLiteral("/api/admin/agents/{username}/throttle"),
+               [](Db &db, const Principal &who, const HttpRequest &request) {
+                   const int n = AgentStore::clearThrottle(db, usernameArg(request), who);
+                   return HttpResponse::okRaw({{"clients_cleared", QByteArray::number(n)}});
+               });
     adminRoute(server, ctx, "POST", QStringLiteral("/api/admin/agents/{username}/revoke-sessions"),
                [](Db &db, const Principal &who, const HttpRequest &request) {
                    const int n = AgentStore::revokeSessions(db, usernameArg(request), who);
@@ -131,13 +152,26 @@ void install(HttpServer &server, ApiContext &ctx)
             if (!type.isEmpty() && type != "text/csv" && type != "text/plain")
                 throw ApiError(415, QStringLiteral("unsupported_media_type"),
                                QStringLiteral("Send the registry as CSV with 'Content-Type: text/csv'"));
-            if (request.body.size() > 16 * 1024 * 1024)
+            if (request.body.size() > RegistryImport::maxBytes)
                 throw ApiError(413, QStringLiteral("body_too_large"),
                                QStringLiteral("The registry may be at most 16 MiB"));
             const RegistryImport::Report report = RegistryImport::run(db, request.body, who);
             return HttpResponse::json(
                 {{QStringLiteral("ok"), true}, {QStringLiteral("report"), report.toJson()}});
         });
+    // The registry is the one large upload of the API.
+    server.setBodyLimit(QStringLiteral("/api/admin/registry"), RegistryImport::maxBytes);
+
+    adminRoute(server, ctx, "GET", QStringLiteral("/api/admin/webhook/problems"),
+               [](Db &db, const Principal &, const HttpRequest &request) {
+                   const QString given = request.query.queryItemValue(QStringLiteral("limit"));
+                   bool ok = true;
+                   const int limit = given.isEmpty() ? 50 : given.toInt(&ok);
+                   if (!ok || limit < 1 || limit > 1000)
+                       throw ApiError(400, QStringLiteral("invalid_limit"),
+                                      QStringLiteral("limit must be a whole number from 1 to 1000"));
+                   return HttpResponse::okRaw({{"problems", InboundProcessor::problems(db, limit)}});
+               });
 
     adminRoute(server, ctx, "POST", QStringLiteral("/api/admin/tickets"),
                [](Db &db, const Principal &who, const HttpRequest &request) {

@@ -69,6 +69,41 @@ void ApiContext::authed(const HttpRequest &request, ReplyPtr reply, AuthedWork w
     });
 }
 
+void ApiContext::authenticate(const HttpRequest &request, ReplyPtr reply,
+                              std::function<void(const Principal &)> check,
+                              std::function<void(const Principal &)> then)
+{
+    struct Outcome {
+        HttpResponse refusal;
+        Principal principal;
+        bool ok = false;
+    };
+    const Auth *auth = m_auth;
+    std::atomic<bool> *down = &m_dbDown;
+    m_pool->run<Outcome>(
+        this,
+        [request, auth, check = std::move(check), down](Db &db) {
+            Outcome o;
+            o.refusal = guarded(
+                db,
+                [&](Db &db) {
+                    o.principal = auth->authenticate(db, request);
+                    if (check)
+                        check(o.principal);
+                    o.ok = true;
+                    return HttpResponse();
+                },
+                down);
+            return o;
+        },
+        [reply, then = std::move(then)](const Outcome &o) {
+            if (!o.ok)
+                reply->send(o.refusal);
+            else
+                then(o.principal);
+        });
+}
+
 int ApiContext::ticketId(const HttpRequest &request)
 {
     const QString text = request.pathArgs.value(QStringLiteral("ticketId"));
@@ -108,11 +143,6 @@ QJsonObject ApiContext::jsonBody(const HttpRequest &request, bool allowEmpty)
             415, QStringLiteral("unsupported_media_type"),
             QStringLiteral("Send the body as JSON with 'Content-Type: application/json' (got '%1')")
                 .arg(QString::fromLatin1(type.left(80))));
-    if (request.body.size() > maxBodyBytes)
-        throw ApiError(413, QStringLiteral("body_too_large"),
-                       QStringLiteral("The body has %1 bytes; at most %2 are accepted")
-                           .arg(request.body.size())
-                           .arg(maxBodyBytes));
     if (request.body.trimmed().isEmpty()) {
         if (allowEmpty)
             return {};

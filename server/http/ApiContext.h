@@ -29,12 +29,20 @@ public:
     void run(ReplyPtr reply, Work work);
     void authed(const HttpRequest &request, ReplyPtr reply, AuthedWork work);
 
+    // The credentials checked on a database thread (and `check`, e.g. Auth::requireAdmin, on the principal),
+    // then then(principal) on this object's thread; a refusal is answered instead. For work that must not
+    // start before the caller is known (hashing a password, say).
+    void authenticate(const HttpRequest &request, ReplyPtr reply,
+                      std::function<void(const Principal &)> check,
+                      std::function<void(const Principal &)> then);
+
     // Runs on a database thread: the same error handling as run(), for handlers that chain steps.
     static HttpResponse guarded(Db &db, const Work &work, std::atomic<bool> *dbDown = nullptr);
 
     // The {ticketId} path argument; throws ApiError 400 invalid_ticket_id.
     static int ticketId(const HttpRequest &request);
-    // The body as a JSON object; throws 415 for another Content-Type, 413 when too large, 400 otherwise.
+    // The body as a JSON object (its size was checked as it was read); throws 415 for another Content-Type,
+    // 400 otherwise.
     static QJsonObject jsonBody(const HttpRequest &request, bool allowEmpty = false);
     // A string field, or empty; throws 400 when present with another type.
     static QString stringField(const QJsonObject &body, const QString &name);
@@ -55,8 +63,6 @@ public:
     void setSequencer(Sequencer *sequencer) { m_sequencer = sequencer; }
     Sequencer *sequencer() const { return m_sequencer; }
     QString templateLanguage() const { return m_templateLanguage; }
-
-    static constexpr qsizetype maxBodyBytes = 64 * 1024;
 
 private:
     DbPool *m_pool;

@@ -34,6 +34,15 @@ void login(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
         AgentStore::Account account;
         bool known = false;
     };
+    // A place in the hashing queue first: when it is full the answer is immediate, and nothing is counted.
+    if (!PasswordHasher::reserve()) {
+        HttpResponse r = HttpResponse::error(
+            503, QStringLiteral("busy"),
+            QStringLiteral("Too many sign-ins are being checked right now: try again in a second"));
+        r.headers.append({QByteArray("Retry-After"), QByteArray("1")});
+        reply->send(r);
+        return;
+    }
     QPointer<ApiContext> context(&ctx);
     ctx.pool()->run<Lookup>(
         &ctx,
@@ -49,13 +58,15 @@ void login(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
                                    QStringLiteral("Give both a username and a password"));
                 if (lookup.username.size() > 64 || lookup.password.size() > 256)
                     return invalidCredentials();
-                const int wait = AgentStore::throttleSeconds(db, lookup.username);
+                // Counted before the password is checked, so that attempts arriving together each see
+                // the ones before them.
+                const int wait = AgentStore::countAttempt(db, lookup.username, request.remote);
                 if (wait > 0) {
                     HttpResponse r = HttpResponse::error(
                         429, QStringLiteral("too_many_attempts"),
                         QStringLiteral(
-                            "Too many wrong passwords for this username: wait %1 seconds, then try "
-                            "again. An administrator can reset the password")
+                            "Too many wrong passwords for this username from this address: wait %1 seconds, "
+                            "then try again. An administrator can clear the wait or reset the password")
                             .arg(wait));
                     r.headers.append({"Retry-After", QByteArray::number(wait)});
                     return r;
@@ -69,6 +80,7 @@ void login(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
         },
         [context, reply, request](Lookup lookup) {
             if (!lookup.proceed || !context) {
+                PasswordHasher::release();
                 reply->send(lookup.immediate);
                 return;
             }
@@ -79,7 +91,6 @@ void login(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
                     context->run(reply, [ok, lookup, request, hours = context->sessionHours()](Db &db) {
                         if (!ok || !lookup.known) {
                             db.transaction([&] {
-                                AgentStore::recordFailure(db, lookup.username);
                                 Principal anonymous;
                                 AuditLog::record(db, anonymous, QStringLiteral("login.failed"), 0,
                                                  {{QStringLiteral("username"), lookup.username.left(64)}},
@@ -88,7 +99,7 @@ void login(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
                             return invalidCredentials();
                         }
                         const AgentStore::Session session = db.transaction([&] {
-                            AgentStore::clearFailures(db, lookup.username);
+                            AgentStore::attemptSucceeded(db, lookup.username, request.remote);
                             const AgentStore::Session s =
                                 AgentStore::createSession(db, lookup.account.id, hours, request.remote);
                             Principal who;

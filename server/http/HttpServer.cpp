@@ -1,58 +1,417 @@
 #include "HttpServer.h"
 
 #include "Logging.h"
+#include "RequestParser.h"
 
-#include <QHttpServerRequest>
-#include <QMetaEnum>
 #include <QTcpServer>
 #include <QTcpSocket>
-
-static QByteArray methodName(QHttpServerRequest::Method method)
-{
-    switch (method) {
-    case QHttpServerRequest::Method::Get:
-        return "GET";
-    case QHttpServerRequest::Method::Put:
-        return "PUT";
-    case QHttpServerRequest::Method::Delete:
-        return "DELETE";
-    case QHttpServerRequest::Method::Post:
-        return "POST";
-    case QHttpServerRequest::Method::Head:
-        return "HEAD";
-    case QHttpServerRequest::Method::Options:
-        return "OPTIONS";
-    case QHttpServerRequest::Method::Patch:
-        return "PATCH";
-    default:
-        return "OTHER";
-    }
-}
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocket>
+#include <QWebSocketServer>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace {
 
-// Every accepted connection sends without Nagle's delay. The event stream writes small frames one after
-// another; with Nagle on, each waited for the client's delayed ACK of the one before (up to 40 ms on
-// Linux): a single idle console measured p50 13 ms and p99 42 ms from the server's send to its receipt.
-class LowDelayTcpServer : public QTcpServer {
+// Descriptors kept back from the connection limit: database connections, logs, the embedded cluster's
+// pipes, files a request opens.
+constexpr rlim_t descriptorReserve = 256;
+// Unsent answer bytes above which a connection reads no further request until they drain.
+constexpr qint64 maxUnsentBytes = 1 << 20;
+// After an answer that closes the connection, how long what the client still sends is read and dropped
+// (so the kernel does not reset the connection before the client has read the answer), and how much.
+constexpr int lingerMs = 2000;
+constexpr qint64 lingerBytes = 1 << 20;
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 426:
+        return "Upgrade Required";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return status < 300 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+    }
+}
+
+// Accepts with a deep backlog, without Nagle's delay, and lets the HTTP server refuse over its limit.
+// The event stream writes small frames one after another; with Nagle on, each waited for the client's
+// delayed ACK of the one before (up to 40 ms on Linux).
+class Listener : public QTcpServer {
 public:
-    using QTcpServer::QTcpServer;
+    Listener(std::function<void(qintptr)> accept, QObject *parent)
+        : QTcpServer(parent)
+        , m_accept(std::move(accept))
+    {}
 
 protected:
-    void incomingConnection(qintptr descriptor) override
-    {
-        auto *socket = new QTcpSocket(this);
-        if (!socket->setSocketDescriptor(descriptor)) {
-            qCWarning(lcHttp) << "could not take a connection:" << socket->errorString();
-            delete socket;
-            return;
-        }
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        addPendingConnection(socket);
-    }
+    void incomingConnection(qintptr descriptor) override { m_accept(descriptor); }
+
+private:
+    std::function<void(qintptr)> m_accept;
 };
 
+// Splits an origin-form target ("/path?query") into its decoded path and its query; false when the target
+// is neither that nor an absolute http(s) URL.
+bool splitTarget(const QByteArray &target, QString *path, QUrlQuery *query)
+{
+    if (target.startsWith('/')) {
+        const qsizetype q = target.indexOf('?');
+        *path = QUrl::fromPercentEncoding(q < 0 ? target : target.left(q));
+        *query = QUrlQuery(q < 0 ? QString() : QString::fromUtf8(target.mid(q + 1)));
+        return true;
+    }
+    const QUrl url = QUrl::fromEncoded(target, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+        return false;
+    *path = url.path().isEmpty() ? QStringLiteral("/") : url.path();
+    *query = QUrlQuery(url);
+    return true;
+}
+
 } // namespace
+
+// One client connection: reads requests one at a time, answers them in order, and enforces the
+// timeouts. Deletes itself when the connection ends.
+class HttpConnection : public QObject {
+public:
+    HttpConnection(HttpServer *server, QTcpSocket *socket)
+        : QObject(server)
+        , m_server(server)
+        , m_socket(socket)
+        , m_parser(server->m_limits.maxHeaderBytes,
+                   [server](const QByteArray &method, const QByteArray &target) {
+                       return server->bodyLimitFor(method, target);
+                   })
+    {
+        m_socket->setParent(this);
+        m_peer = m_socket->peerAddress();
+        m_remote = m_peer.toString();
+        // While a request is handled nothing more is read: the kernel's window then holds the client back.
+        m_socket->setReadBufferSize(std::max<qint64>(64 * 1024, server->m_limits.maxHeaderBytes + 1));
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, &HttpConnection::timedOut);
+        connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::process);
+        connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::written);
+        connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::gone);
+        connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) {
+            if (e != QAbstractSocket::RemoteHostClosedError)
+                qCDebug(lcHttp) << "connection from" << m_remote << "failed:" << m_socket->errorString();
+            gone();
+        });
+        // The first request's header must arrive within the header timeout, counted from the accept.
+        m_timer.start(server->m_limits.headerTimeoutMs);
+        if (m_socket->bytesAvailable() > 0)
+            QTimer::singleShot(0, this, &HttpConnection::process);
+    }
+
+    const QString &remote() const { return m_remote; }
+    bool isOpen() const { return m_socket && m_phase != Phase::Closing; }
+
+    // The answer to the request being handled.
+    void respond(const HttpResponse &response, bool head)
+    {
+        if (m_phase != Phase::Handling || !m_socket)
+            return;
+        const bool close = m_closeAfter || !m_keepAlive;
+        QByteArray out;
+        out.reserve(256 + (head ? 0 : response.body.size()));
+        out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) +
+               "\r\nContent-Type: " + response.contentType +
+               "\r\nContent-Length: " + QByteArray::number(response.body.size()) +
+               "\r\nCache-Control: no-store\r\n";
+        for (const auto &[key, value] : response.headers)
+            out += key + ": " + value + "\r\n";
+        if (close)
+            out += "Connection: close\r\n";
+        else if (m_version == 10)
+            out += "Connection: keep-alive\r\n";
+        out += "\r\n";
+        if (!head)
+            out += response.body;
+        m_socket->write(out);
+        if (close) {
+            closeAfterWrite();
+            return;
+        }
+        m_parser.reset();
+        m_phase = Phase::Idle;
+        m_timer.start(m_server->m_limits.idleTimeoutMs);
+        QTimer::singleShot(0, this, &HttpConnection::process); // a pipelined request may be waiting
+    }
+
+private:
+    enum class Phase { Idle, Header, Body, Handling, Closing };
+
+    void process()
+    {
+        while (m_socket && (m_phase == Phase::Idle || m_phase == Phase::Header || m_phase == Phase::Body)) {
+            if (m_socket->bytesToWrite() > maxUnsentBytes)
+                return; // the client is not reading its answers: wait until it does (written())
+            const qint64 available = m_socket->bytesAvailable();
+            if (available <= 0)
+                return;
+            if (m_phase == Phase::Idle) {
+                m_phase = Phase::Header;
+                if (m_served > 0)
+                    m_timer.start(m_server->m_limits.headerTimeoutMs);
+            }
+            if (m_phase == Phase::Header) {
+                // The header is parsed once it is whole: everything buffered, up to the limit, each time.
+                const QByteArray buffered =
+                    m_socket->peek(std::min<qint64>(available, m_server->m_limits.maxHeaderBytes));
+                const qsizetype used = m_parser.parse(buffered.constData(), buffered.size());
+                if (m_parser.state() == RequestParser::State::Failed) {
+                    refuse(m_parser.errorStatus(), m_parser.errorMessage());
+                    return;
+                }
+                if (m_parser.state() == RequestParser::State::Header)
+                    return; // more to come
+                const ParsedRequest &r = m_parser.request();
+                QString path;
+                if (r.upgrade && splitTarget(r.target, &path, &m_query) &&
+                    m_server->isWebSocketUpgrade(r.method, path, r.header("upgrade"))) {
+                    // The request stays unread in the socket: the WebSocket server reads it again.
+                    handOver();
+                    return;
+                }
+                m_socket->skip(used);
+                if (m_parser.state() == RequestParser::State::Body) {
+                    m_phase = Phase::Body;
+                    m_timer.start(m_server->m_limits.bodyTimeoutMs);
+                    if (r.expectContinue)
+                        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                    continue;
+                }
+            } else {
+                const QByteArray buffered = m_socket->peek(std::min<qint64>(available, 256 * 1024));
+                const qsizetype used = m_parser.parse(buffered.constData(), buffered.size());
+                m_socket->skip(used);
+                if (m_parser.state() == RequestParser::State::Failed) {
+                    refuse(m_parser.errorStatus(), m_parser.errorMessage());
+                    return;
+                }
+                if (m_parser.state() != RequestParser::State::Done) {
+                    if (used == 0)
+                        return;
+                    continue;
+                }
+            }
+            dispatch();
+            return;
+        }
+    }
+
+    void dispatch()
+    {
+        m_timer.stop();
+        m_phase = Phase::Handling;
+        ++m_served;
+        const ParsedRequest &r = m_parser.request();
+        m_keepAlive = r.keepAlive;
+        m_version = r.version;
+        HttpRequest request;
+        request.method = r.method;
+        if (!splitTarget(r.target, &request.path, &request.query)) {
+            m_closeAfter = true;
+            m_server->recordAnswer(QStringLiteral("ANY (bad target)"), 400, 0);
+            respond(HttpResponse::error(400, QStringLiteral("bad_request"),
+                                        QStringLiteral("The request target must be a path such as /healthz")),
+                    false);
+            return;
+        }
+        request.body = r.body;
+        for (const auto &[name, value] : r.headers) {
+            // A header sent more than once is one list (RFC 9110 5.3): X-Forwarded-For from two proxies.
+            auto it = request.headers.find(name);
+            if (it == request.headers.end())
+                request.headers.insert(name, value);
+            else
+                *it += ", " + value;
+        }
+        request.remote = m_server->m_proxies.clientAddress(m_peer, request.header("x-forwarded-for"));
+        m_server->dispatch(this, std::move(request));
+    }
+
+    // The request cannot be read (malformed, too large, too slow): answered, then the connection closes.
+    void refuse(int status, const QString &message)
+    {
+        const QString code = status == 413   ? QStringLiteral("body_too_large")
+                             : status == 431 ? QStringLiteral("headers_too_large")
+                             : status == 408 ? QStringLiteral("request_timeout")
+                                             : QStringLiteral("bad_request");
+        qCInfo(lcHttp).noquote() << "request from" << m_remote << "refused with" << status << ":" << message;
+        m_server->recordAnswer(QStringLiteral("ANY (unread request)"), status, 0);
+        m_phase = Phase::Handling;
+        m_closeAfter = true;
+        m_timer.stop();
+        respond(HttpResponse::error(status, code, message), false);
+    }
+
+    void timedOut()
+    {
+        if (!m_socket)
+            return;
+        switch (m_phase) {
+        case Phase::Idle:
+            qCDebug(lcHttp) << "idle connection from" << m_remote << "closed";
+            closeNow();
+            return;
+        case Phase::Header:
+        case Phase::Body:
+            if (m_phase == Phase::Header && !m_parser.started() && m_served > 0) {
+                closeNow();
+                return;
+            }
+            refuse(408, m_phase == Phase::Body
+                            ? QStringLiteral("The body did not arrive within %1 s")
+                                  .arg(m_server->m_limits.bodyTimeoutMs / 1000.0)
+                            : QStringLiteral("The request line and headers did not arrive within %1 s")
+                                  .arg(m_server->m_limits.headerTimeoutMs / 1000.0));
+            return;
+        case Phase::Handling:
+            return;
+        case Phase::Closing:
+            m_socket->abort();
+            gone();
+            return;
+        }
+    }
+
+    void closeAfterWrite()
+    {
+        m_phase = Phase::Closing;
+        m_timer.start(lingerMs);
+        if (m_socket->bytesToWrite() == 0)
+            linger();
+    }
+
+    // Everything is written: our side is shut, and what the client still sends is dropped until it
+    // closes too (or the linger ends).
+    void linger()
+    {
+        if (m_lingering || !m_socket)
+            return;
+        m_lingering = true;
+        m_socket->flush();
+        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+        disconnect(m_socket, &QTcpSocket::readyRead, this, nullptr);
+        connect(m_socket, &QTcpSocket::readyRead, this, [this] {
+            m_discarded += m_socket->skip(m_socket->bytesAvailable());
+            if (m_discarded > lingerBytes) {
+                m_socket->abort();
+                gone();
+            }
+        });
+        m_discarded += m_socket->skip(m_socket->bytesAvailable());
+    }
+
+    void written()
+    {
+        if (!m_socket)
+            return;
+        if (m_phase == Phase::Closing) {
+            if (m_socket->bytesToWrite() == 0)
+                linger();
+            return;
+        }
+        if (m_phase == Phase::Idle && m_socket->bytesToWrite() <= maxUnsentBytes / 2 &&
+            m_socket->bytesAvailable() > 0)
+            process();
+    }
+
+    void closeNow()
+    {
+        m_phase = Phase::Closing;
+        m_socket->abort();
+        gone();
+    }
+
+    void gone()
+    {
+        if (m_finished)
+            return;
+        m_finished = true;
+        m_timer.stop();
+        m_phase = Phase::Closing;
+        deleteLater(); // the socket (our child) goes with us
+    }
+
+    void handOver()
+    {
+        m_timer.stop();
+        m_finished = true;
+        QTcpSocket *socket = m_socket;
+        disconnect(socket, nullptr, this, nullptr);
+        socket->setReadBufferSize(0);
+        m_socket = nullptr;
+        m_server->handOver(socket);
+        deleteLater();
+    }
+
+    HttpServer *m_server;
+    QPointer<QTcpSocket> m_socket;
+    RequestParser m_parser;
+    QTimer m_timer;
+    QHostAddress m_peer;
+    QString m_remote; // the connection's peer, for the log
+    QUrlQuery m_query;
+    Phase m_phase = Phase::Idle;
+    quint64 m_served = 0;
+    qint64 m_discarded = 0;
+    int m_version = 11;
+    bool m_keepAlive = true;
+    bool m_closeAfter = false;
+    bool m_lingering = false;
+    bool m_finished = false;
+};
 
 void Reply::send(const HttpResponse &response)
 {
@@ -61,35 +420,84 @@ void Reply::send(const HttpResponse &response)
     m_sent = true;
     if (m_server)
         m_server->recordAnswer(m_routeLabel, response.status, m_timer.elapsed());
-    if (!m_socket || !m_responder) {
+    if (!m_connection || !m_connection->isOpen()) {
         qCDebug(lcHttp) << "client left before its answer" << m_routeLabel << response.status;
-        m_responder.reset();
         return;
     }
-    QHttpServerResponder &r = *m_responder;
-    r.writeStatusLine(QHttpServerResponder::StatusCode(response.status));
-    r.writeHeader("Content-Type", response.contentType);
-    r.writeHeader("Content-Length", QByteArray::number(response.body.size()));
-    r.writeHeader("Cache-Control", "no-store");
-    for (const auto &[key, value] : response.headers)
-        r.writeHeader(key, value);
-    r.writeBody(response.body);
-    m_responder.reset();
+    m_connection->respond(response, m_head);
 }
 
-HttpServer::HttpServer(QObject *parent)
-    : QAbstractHttpServer(parent)
-{}
+bool Reply::clientGone() const
+{
+    return !m_connection || !m_connection->isOpen();
+}
+
+HttpServer::HttpServer(Limits limits, QObject *parent)
+    : QObject(parent)
+    , m_limits(limits)
+{
+    m_webSockets =
+        new QWebSocketServer(QStringLiteral("liftline-server"), QWebSocketServer::NonSecureMode, this);
+    m_webSockets->setHandshakeTimeout(limits.headerTimeoutMs);
+    connect(m_webSockets, &QWebSocketServer::newConnection, this, &HttpServer::newWebSocketConnection);
+}
+
+HttpServer::~HttpServer() = default;
 
 void HttpServer::route(const QByteArray &method, const QString &pattern, Handler handler)
 {
-    m_routes.append(
-        {method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler)});
+    Route r{method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler)};
+    for (const Route &other : std::as_const(m_routes))
+        if (other.pattern == pattern)
+            r.bodyLimit = other.bodyLimit;
+    m_routes.append(std::move(r));
+}
+
+void HttpServer::setBodyLimit(const QString &pattern, qint64 bytes)
+{
+    for (Route &r : m_routes)
+        if (r.pattern == pattern)
+            r.bodyLimit = bytes;
+}
+
+void HttpServer::setWebSocketPath(const QString &path)
+{
+    m_webSocketPath = path;
+}
+
+bool HttpServer::hasPendingWebSocketConnections() const
+{
+    return m_webSockets->hasPendingConnections();
+}
+
+std::unique_ptr<QWebSocket> HttpServer::nextPendingWebSocketConnection()
+{
+    return std::unique_ptr<QWebSocket>(m_webSockets->nextPendingConnection());
 }
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto *tcp = new LowDelayTcpServer(this);
+    // Each connection is a descriptor: take what the system allows, and keep a reserve below it.
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0) {
+        if (files.rlim_cur < files.rlim_max) {
+            rlimit raised = files;
+            raised.rlim_cur = files.rlim_max;
+            if (::setrlimit(RLIMIT_NOFILE, &raised) == 0)
+                files = raised;
+        }
+        const rlim_t usable =
+            files.rlim_cur > descriptorReserve + 16 ? files.rlim_cur - descriptorReserve : 16;
+        m_connectionLimit = int(std::min<rlim_t>(rlim_t(m_limits.maxConnections), usable));
+        if (m_connectionLimit < m_limits.maxConnections)
+            qCWarning(lcHttp) << "at most" << m_connectionLimit << "connections: the descriptor limit is"
+                              << files.rlim_cur << "(raise LimitNOFILE to allow" << m_limits.maxConnections
+                              << ")";
+    } else {
+        m_connectionLimit = m_limits.maxConnections;
+    }
+
+    auto *tcp = new Listener([this](qintptr descriptor) { accept(descriptor); }, this);
     // The default backlog of 50 overflows under bursts of new connections.
     tcp->setListenBacklogSize(1024);
     if (!tcp->listen(address, port)) {
@@ -100,9 +508,47 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
         delete tcp;
         return false;
     }
-    bind(tcp);
+    // Out of descriptors (or memory), accept fails and Qt stops accepting: start again shortly.
+    connect(tcp, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) { acceptFailed(); });
     m_tcpServer = tcp;
     return true;
+}
+
+void HttpServer::acceptFailed()
+{
+    ++m_acceptErrors;
+    m_tcpServer->pauseAccepting();
+    if (!m_lastRefusalLog.isValid() || m_lastRefusalLog.elapsed() > 10000) {
+        m_lastRefusalLog.start();
+        qCWarning(lcHttp).noquote() << "cannot accept connections:" << m_tcpServer->errorString() << "("
+                                    << m_connections << "open); trying again every 0.25 s";
+    }
+    QTimer::singleShot(250, m_tcpServer, [tcp = m_tcpServer] { tcp->resumeAccepting(); });
+}
+
+void HttpServer::accept(qintptr descriptor)
+{
+    if (m_connections >= m_connectionLimit) {
+        ::close(int(descriptor));
+        ++m_refused;
+        if (!m_lastRefusalLog.isValid() || m_lastRefusalLog.elapsed() > 10000) {
+            m_lastRefusalLog.start();
+            qCWarning(lcHttp) << "refusing connections:" << m_connections << "are open, the most allowed";
+        }
+        return;
+    }
+    auto *socket = new QTcpSocket;
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcHttp) << "could not take a connection:" << socket->errorString();
+        ::close(int(descriptor));
+        delete socket;
+        return;
+    }
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    ++m_connections;
+    // Counted until the socket is gone, also after a WebSocket took it over.
+    connect(socket, &QObject::destroyed, this, [this] { --m_connections; });
+    new HttpConnection(this, socket);
 }
 
 quint16 HttpServer::serverPort() const
@@ -110,28 +556,64 @@ quint16 HttpServer::serverPort() const
     return m_tcpServer ? m_tcpServer->serverPort() : 0;
 }
 
-bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+static bool matches(const QStringList &pattern, const QStringList &segments,
+                    QHash<QString, QString> *captured)
 {
-    const QByteArray method = methodName(request.method());
-    const QString path = request.url().path();
+    if (pattern.size() != segments.size())
+        return false;
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        const QString &want = pattern.at(i);
+        if (want.startsWith(QLatin1Char('{')) && want.endsWith(QLatin1Char('}'))) {
+            if (captured)
+                captured->insert(want.mid(1, want.size() - 2), segments.at(i));
+        } else if (want != segments.at(i)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+qint64 HttpServer::bodyLimitFor(const QByteArray &method, const QByteArray &target) const
+{
+    QString path;
+    QUrlQuery query;
+    if (!splitTarget(target, &path, &query))
+        return m_limits.maxBodyBytes;
+    const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (const Route &route : m_routes)
+        if (route.bodyLimit >= 0 && route.method == method && matches(route.segments, segments, nullptr))
+            return route.bodyLimit;
+    return m_limits.maxBodyBytes;
+}
+
+bool HttpServer::isWebSocketUpgrade(const QByteArray &method, const QString &path,
+                                    const QByteArray &upgrade) const
+{
+    return method == "GET" && !m_webSocketPath.isEmpty() && path == m_webSocketPath &&
+           upgrade.trimmed().compare("websocket", Qt::CaseInsensitive) == 0;
+}
+
+void HttpServer::handOver(QTcpSocket *socket)
+{
+    socket->setParent(this);
+    Q_EMIT upgrading(socket);
+    m_webSockets->handleConnection(socket);
+    // The handshake is already buffered: let the WebSocket server read it now.
+    QTimer::singleShot(0, socket, [socket] { Q_EMIT socket->readyRead(); });
+}
+
+void HttpServer::dispatch(HttpConnection *connection, HttpRequest request)
+{
+    const QByteArray &method = request.method;
+    const QString &path = request.path;
     const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
 
     const Route *found = nullptr;
     QHash<QString, QString> args;
     QByteArrayList allowed;
     for (const Route &route : std::as_const(m_routes)) {
-        if (route.segments.size() != segments.size())
-            continue;
         QHash<QString, QString> captured;
-        bool match = true;
-        for (qsizetype i = 0; i < segments.size() && match; ++i) {
-            const QString &want = route.segments.at(i);
-            if (want.startsWith(QLatin1Char('{')) && want.endsWith(QLatin1Char('}')))
-                captured.insert(want.mid(1, want.size() - 2), segments.at(i));
-            else
-                match = want == segments.at(i);
-        }
-        if (!match)
+        if (!matches(route.segments, segments, &captured))
             continue;
         // A literal segment wins over a {placeholder} at the same place ("unassigned" vs "{ticketId}").
         if (route.method == method || (method == "HEAD" && route.method == "GET")) {
@@ -145,54 +627,37 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     }
 
     auto reply = std::make_shared<Reply>();
-    reply->m_responder.emplace(makeResponder(request, socket));
-    reply->m_socket = socket;
+    reply->m_connection = connection;
     reply->m_server = this;
+    reply->m_head = method == "HEAD";
     reply->m_timer.start();
 
     if (!found) {
         if (!allowed.isEmpty()) {
             reply->m_routeLabel = QString::fromLatin1(method) + QLatin1String(" (wrong method)");
-            HttpResponse r = HttpResponse::error(
-                405, QStringLiteral("method_not_allowed"),
-                QStringLiteral("%1 is not supported on %2; use %3")
-                    .arg(QString::fromLatin1(method), path, QString::fromLatin1(allowed.join(", "))));
+            HttpResponse r =
+                HttpResponse::error(405, QStringLiteral("method_not_allowed"),
+                                    QStringLiteral("%1 is not supported on %2; use %3")
+                                        .arg(QString::fromLatin1(method.left(32)), path.left(200),
+                                             QString::fromLatin1(allowed.join(", "))));
             r.headers.append({"Allow", allowed.join(", ")});
             reply->send(r);
         } else {
-            reply->m_routeLabel = QString::fromLatin1(method) + QLatin1String(" (unknown)");
-            reply->send(
-                HttpResponse::error(404, QStringLiteral("not_found"),
-                                    QStringLiteral("There is nothing at %1: check the address").arg(path)));
+            reply->m_routeLabel = QString::fromLatin1(method.left(32)) + QLatin1String(" (unknown)");
+            reply->send(HttpResponse::error(
+                404, QStringLiteral("not_found"),
+                QStringLiteral("There is nothing at %1: check the address").arg(path.left(200))));
         }
-        return true;
+        return;
     }
 
     reply->m_routeLabel = QString::fromLatin1(found->method) + QLatin1Char(' ') + found->pattern;
-    HttpRequest req;
-    req.method = method;
-    req.path = path;
-    req.query = request.query();
-    req.body = request.body();
-    const auto headers = request.headers();
-    for (const auto &[name, value] : headers)
-        req.headers.insert(name.toLower(), value);
-    req.remote = request.remoteAddress().toString();
-    req.pathArgs = args;
+    request.pathArgs = args;
     try {
-        found->handler(req, reply);
+        found->handler(request, reply);
     } catch (const ApiError &e) {
         reply->send(e.response());
     }
-    return true;
-}
-
-void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    QHttpServerResponder responder = makeResponder(request, socket);
-    responder.write(
-        HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("Unknown address")).body,
-        "application/json", QHttpServerResponder::StatusCode::NotFound);
 }
 
 void HttpServer::recordAnswer(const QString &routeLabel, int status, qint64 elapsedMs)
@@ -217,6 +682,7 @@ QByteArray HttpServer::metricsText() const
         const QString method = label.section(QLatin1Char(' '), 0, 0);
         QString routeName = label.section(QLatin1Char(' '), 1);
         routeName.replace(QLatin1Char('"'), QLatin1Char('\''));
+        routeName.replace(QLatin1Char('\\'), QLatin1Char('/'));
         const QByteArray labels = QStringLiteral("{method=\"%1\",route=\"%2\",status=\"%3\"}")
                                       .arg(method, routeName, parts.value(1))
                                       .toUtf8();
@@ -225,6 +691,26 @@ QByteArray HttpServer::metricsText() const
                    QByteArray::number(it->seconds, 'f', 3) + '\n';
     }
     out += seconds;
+    out += "# HELP liftline_http_connections Open connections, event streams included.\n"
+           "# TYPE liftline_http_connections gauge\n"
+           "liftline_http_connections " +
+           QByteArray::number(m_connections) +
+           "\n"
+           "# HELP liftline_http_connection_limit The most connections open at once.\n"
+           "# TYPE liftline_http_connection_limit gauge\n"
+           "liftline_http_connection_limit " +
+           QByteArray::number(m_connectionLimit) +
+           "\n"
+           "# HELP liftline_http_connections_refused_total Connections closed at once: the limit was "
+           "reached.\n"
+           "# TYPE liftline_http_connections_refused_total counter\n"
+           "liftline_http_connections_refused_total " +
+           QByteArray::number(m_refused) +
+           "\n"
+           "# HELP liftline_http_accept_errors_total Times accepting failed (out of descriptors, say).\n"
+           "# TYPE liftline_http_accept_errors_total counter\n"
+           "liftline_http_accept_errors_total " +
+           QByteArray::number(m_acceptErrors) + '\n';
     for (const auto &source : m_metricSources)
         out += source();
     return out;

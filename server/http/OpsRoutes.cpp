@@ -2,6 +2,7 @@
 
 #include "ApiContext.h"
 #include "HttpServer.h"
+#include "auth/PasswordHasher.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "db/Migrator.h"
@@ -48,6 +49,10 @@ void install(HttpServer &server, ApiContext &ctx)
                "# TYPE liftline_db_jobs_total counter\n"
                "liftline_db_jobs_total " +
                QByteArray::number(pool->jobsDone()) + '\n';
+        out += "# HELP liftline_password_hashes_total Password checks and hashes started.\n"
+               "# TYPE liftline_password_hashes_total counter\n"
+               "liftline_password_hashes_total " +
+               QByteArray::number(PasswordHasher::started()) + '\n';
         reply->send(HttpResponse::text(out, 200, "text/plain; version=0.0.4; charset=utf-8"));
     });
 }

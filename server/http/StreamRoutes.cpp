@@ -10,20 +10,17 @@ namespace StreamRoutes {
 
 void install(HttpServer &server, ApiContext &ctx, StreamHub &hub, const EventListener &listener)
 {
-    // QtHttpServer 6.4 hands a WebSocket upgrade over only when a route matches and writes nothing; the
-    // credentials are checked after the takeover (StreamHub closes with 1008 before any frame).
-    server.route("GET", QStringLiteral("/api/chat/stream"),
-                 [&hub](const HttpRequest &request, ReplyPtr reply) {
-                     if (request.header("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
-                         hub.expectUpgrade(reply->socket());
-                         return;
-                     }
-                     HttpResponse r = HttpResponse::error(
-                         426, QStringLiteral("upgrade_required"),
-                         QStringLiteral("/api/chat/stream is a WebSocket: connect with a WebSocket client"));
-                     r.headers.append(std::pair<QByteArray, QByteArray>("Upgrade", "websocket"));
-                     reply->send(r);
-                 });
+    // Upgrades go to the WebSocket server; the credentials are checked after the takeover (StreamHub
+    // closes with 1008 before any frame). A plain GET is told what the address is.
+    server.setWebSocketPath(QStringLiteral("/api/chat/stream"));
+    QObject::connect(&server, &HttpServer::upgrading, &hub, &StreamHub::expectUpgrade);
+    server.route("GET", QStringLiteral("/api/chat/stream"), [](const HttpRequest &, ReplyPtr reply) {
+        HttpResponse r = HttpResponse::error(
+            426, QStringLiteral("upgrade_required"),
+            QStringLiteral("/api/chat/stream is a WebSocket: connect with a WebSocket client"));
+        r.headers.append(std::pair<QByteArray, QByteArray>("Upgrade", "websocket"));
+        reply->send(r);
+    });
     QObject::connect(&server, &HttpServer::newWebSocketConnection, &hub, [&server, &hub] {
         while (server.hasPendingWebSocketConnections())
             hub.adopt(server.nextPendingWebSocketConnection());

@@ -112,12 +112,10 @@ void install(HttpServer &server, ApiContext &ctx, const Settings &settings)
                             QStringLiteral("The body could not be stored; send it again")));
                         return;
                     }
-                    if (!unreadable.isEmpty()) {
-                        reply->send(HttpResponse::error(400, QStringLiteral("invalid_json"), unreadable));
-                        return;
-                    }
+                    // Stored is answered 200 whatever it holds: WhatsApp would send anything else again
+                    // for days. What could not be read is set aside and shown to admins.
                     reply->send(HttpResponse::json({{QStringLiteral("status"), QStringLiteral("ok")}}));
-                    if (!context)
+                    if (!context || !unreadable.isEmpty())
                         return;
                     context->pool()->postBackground(
                         [id, processing, sequencer = context->sequencer()](Db &db) {
@@ -130,6 +128,7 @@ void install(HttpServer &server, ApiContext &ctx, const Settings &settings)
                         });
                 });
         });
+    server.setBodyLimit(QStringLiteral("/webhooks/whatsapp"), settings.maxBodyBytes);
 }
 
 } // namespace WebhookRoutes

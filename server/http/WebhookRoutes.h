@@ -13,10 +13,11 @@ class HttpServer;
 namespace WebhookRoutes {
 
 struct Settings {
-    QByteArray appSecret;   // WHATSAPP_APP_SECRET (or the sandbox's own secret)
-    QByteArray authToken;   // WEBHOOK_AUTH_TOKEN
-    QByteArray verifyToken; // WEBHOOK_VERIFY_TOKEN
-    bool forward = false;   // HOST_WEBHOOK_URL is set: queue every body for the original server
+    QByteArray appSecret;          // WHATSAPP_APP_SECRET (or the sandbox's own secret)
+    QByteArray authToken;          // WEBHOOK_AUTH_TOKEN
+    QByteArray verifyToken;        // WEBHOOK_VERIFY_TOKEN
+    bool forward = false;          // HOST_WEBHOOK_URL is set: queue every body for the original server
+    qint64 maxBodyBytes = 1 << 20; // LIFTLINE_WEBHOOK_MAX_BODY_BYTES
     InboundProcessor::Settings processing;
 };
 

@@ -20,6 +20,8 @@ constexpr int replayPage = 1000;
 // Events written to a console at a time from memory, in bytes (more when one event alone is larger).
 constexpr qsizetype batchBytes = 64 * 1024;
 constexpr int closeTryAgainLater = 1013; // RFC 6455 registry: "Try Again Later"
+// The largest frame, and message, a console may send (its resume frame is well under 100 bytes).
+constexpr quint64 maxClientMessageBytes = 4096;
 
 struct AuthResult {
     Principal principal;
@@ -117,7 +119,13 @@ void StreamHub::adopt(std::unique_ptr<QWebSocket> socket)
     s->id = ++m_nextId;
     s->socket = socket.release();
     s->socket->setParent(this);
-    s->remote = s->socket->peerAddress().toString();
+    // A console sends only small control frames: anything larger is refused from its header (1009), and
+    // what is read from the connection but not yet framed stays bounded.
+    s->socket->setMaxAllowedIncomingFrameSize(maxClientMessageBytes);
+    s->socket->setMaxAllowedIncomingMessageSize(maxClientMessageBytes);
+    s->socket->setReadBufferSize(4 * maxClientMessageBytes);
+    s->remote = m_settings.proxies.clientAddress(s->socket->peerAddress(),
+                                                 s->socket->request().rawHeader("X-Forwarded-For"));
     for (qsizetype i = 0; i < m_upgrades.size(); ++i) {
         const QPointer<QTcpSocket> &c = m_upgrades.at(i).connection;
         if (c && c->peerPort() == s->socket->peerPort() && c->peerAddress() == s->socket->peerAddress() &&

@@ -3,6 +3,7 @@
 #include "EventListener.h"
 #include "auth/Principal.h"
 #include "http/HttpTypes.h"
+#include "http/TrustedProxies.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -45,6 +46,7 @@ public:
         int ringCapacity = 20000;          // recent events kept in memory for replay
         qint64 maxBufferedBytes = 1 << 20; // unsent bytes at which a console is sent nothing more for now
         int stallMs = 30000;               // a console that takes no data for this long is too slow
+        TrustedProxies proxies;            // whose X-Forwarded-For names the console's address
     };
 
     StreamHub(DbPool *pool, const Auth *auth, const QUuid &instanceId, Settings settings,

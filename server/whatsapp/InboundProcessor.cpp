@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <functional>
+
 namespace InboundProcessor {
 
 namespace {
@@ -24,9 +26,74 @@ QString compact(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-void handleMessage(Db &db, const QJsonObject &json, const QJsonObject &profiles, qint64 inboxId,
+// The value with every U+0000 removed from its strings (keys included): PostgreSQL text cannot hold it, and
+// QPSQL, which quotes values into the statement, would cut the statement there. *changed tells.
+QJsonValue withoutNul(const QJsonValue &v, bool *changed)
+{
+    static const QString replacement(QChar::ReplacementCharacter);
+    if (v.isString()) {
+        QString text = v.toString();
+        if (!text.contains(QChar(u'\0')))
+            return v;
+        *changed = true;
+        return text.replace(QChar(u'\0'), replacement);
+    }
+    if (v.isArray()) {
+        QJsonArray out;
+        const QJsonArray in = v.toArray();
+        for (const QJsonValue &e : in)
+            out.append(withoutNul(e, changed));
+        return out;
+    }
+    if (v.isObject()) {
+        QJsonObject out;
+        const QJsonObject in = v.toObject();
+        for (auto it = in.begin(); it != in.end(); ++it) {
+            QString key = it.key();
+            if (key.contains(QChar(u'\0'))) {
+                *changed = true;
+                key.replace(QChar(u'\0'), replacement);
+            }
+            out.insert(key, withoutNul(it.value(), changed));
+        }
+        return out;
+    }
+    return v;
+}
+
+// One message or status of a body, and where it sits in it.
+struct Item {
+    QString position; // "entry 0, change 0, message 1"
+    QString kind;     // "message" or "status"
+    QJsonObject json;
+};
+
+// Records an item that was set aside or stored altered (once per body and position).
+void recordItem(Db &db, qint64 inboxId, const Item &item, const QString &outcome, const QString &reason)
+{
+    bool ignored = false;
+    const QString id = withoutNul(item.json.value(QStringLiteral("id")), &ignored).toString();
+    const QString from = withoutNul(item.json.value(QStringLiteral("from")), &ignored).toString();
+    db.exec(QStringLiteral("INSERT INTO whatsapp_inbox_items (inbox_id, position, kind, wa_message_id, "
+                           "from_number, outcome, reason, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                           "ON CONFLICT (inbox_id, position) DO NOTHING"),
+            {inboxId, item.position, item.kind, textOrNull(id.left(200)), textOrNull(from.left(64)), outcome,
+             reason.left(2000), QJsonDocument(item.json).toJson(QJsonDocument::Compact)});
+}
+
+void handleMessage(Db &db, const Item &item, const QJsonObject &profiles, qint64 inboxId,
                    const Settings &settings)
 {
+    bool altered = false;
+    const QJsonObject json = withoutNul(item.json, &altered).toObject();
+    if (altered) {
+        qCWarning(lcWebhook) << "inbox" << inboxId << item.position
+                             << "holds U+0000 characters: stored with U+FFFD in their place";
+        recordItem(db, inboxId, item, QStringLiteral("altered"),
+                   QStringLiteral("It held U+0000 (NUL) characters, which PostgreSQL text cannot hold: each "
+                                  "was stored as U+FFFD. The body as received is whatsapp_inbox %1")
+                       .arg(inboxId));
+    }
     const InboundMessage m = InboundMessage::fromJson(json, settings.agentWords);
     if (m.waMessageId.isEmpty() || m.from.isEmpty()) {
         qCWarning(lcWebhook) << "inbox" << inboxId
@@ -46,8 +113,15 @@ void handleMessage(Db &db, const QJsonObject &json, const QJsonObject &profiles,
         .finish();
 }
 
-void handleStatus(Db &db, const QJsonObject &s)
+void handleStatus(Db &db, const Item &item, qint64 inboxId)
 {
+    bool altered = false;
+    const QJsonObject s = withoutNul(item.json, &altered).toObject();
+    if (altered)
+        recordItem(db, inboxId, item, QStringLiteral("altered"),
+                   QStringLiteral("It held U+0000 (NUL) characters, which PostgreSQL text cannot hold: each "
+                                  "was stored as U+FFFD. The body as received is whatsapp_inbox %1")
+                       .arg(inboxId));
     const QString waId = s.value(QStringLiteral("id")).toString();
     const QString status = s.value(QStringLiteral("status")).toString();
     if (waId.isEmpty() || status.isEmpty())
@@ -102,70 +176,148 @@ void rejectUnreadable(Db &db, qint64 inboxId, const QString &reason)
             {reason, inboxId});
 }
 
+namespace {
+
+// One pass over a stored body in one transaction. With `isolate`, each item is stored under its own
+// savepoint, and one that PostgreSQL refuses is set aside (recorded with the reason) while the others are
+// stored. Returns false when another server holds the body, or it is already done.
+bool processBody(Db &db, qint64 inboxId, const Settings &settings, bool isolate)
+{
+    return db.transaction([&] {
+        // The body itself is already durable; if a crash loses this transaction, processed_at goes with
+        // it and the body is processed again at start. So this commit need not wait for the disk.
+        db.execOnce(QStringLiteral("SET LOCAL synchronous_commit = off"));
+        QSqlQuery &q =
+            db.exec(QStringLiteral("SELECT body FROM whatsapp_inbox WHERE id = ? AND processed_at IS "
+                                   "NULL FOR UPDATE SKIP LOCKED"),
+                    {inboxId});
+        if (!q.next()) {
+            q.finish();
+            return false;
+        }
+        const QByteArray body = q.value(0).toByteArray();
+        q.finish();
+        int total = 0;
+        int setAside = 0;
+        QString firstReason;
+        const auto each = [&](const Item &item, const std::function<void()> &store) {
+            ++total;
+            if (!isolate) {
+                store();
+                return;
+            }
+            db.execOnce(QStringLiteral("SAVEPOINT item"));
+            try {
+                store();
+                db.execOnce(QStringLiteral("RELEASE SAVEPOINT item"));
+            } catch (const DbError &e) {
+                if (e.kind() == DbError::Kind::Unavailable)
+                    throw;
+                db.execOnce(QStringLiteral("ROLLBACK TO SAVEPOINT item"));
+                db.execOnce(QStringLiteral("RELEASE SAVEPOINT item"));
+                qCWarning(lcWebhook).noquote()
+                    << "inbox" << inboxId << item.position << "set aside:" << e.message();
+                recordItem(db, inboxId, item, QStringLiteral("set_aside"), e.message());
+                if (firstReason.isEmpty())
+                    firstReason = e.message();
+                ++setAside;
+            }
+        };
+        const QJsonObject root = QJsonDocument::fromJson(body).object();
+        const QJsonArray entries = root.value(QStringLiteral("entry")).toArray();
+        for (qsizetype e = 0; e < entries.size(); ++e) {
+            const QJsonArray changes = entries.at(e).toObject().value(QStringLiteral("changes")).toArray();
+            for (qsizetype c = 0; c < changes.size(); ++c) {
+                const QJsonObject value = changes.at(c).toObject().value(QStringLiteral("value")).toObject();
+                QJsonObject profiles; // wa_id -> {name, user_id}
+                const QJsonArray contacts = value.value(QStringLiteral("contacts")).toArray();
+                for (const QJsonValue &contact : contacts) {
+                    bool ignored = false;
+                    const QJsonObject o = withoutNul(contact, &ignored).toObject();
+                    profiles.insert(
+                        o.value(QStringLiteral("wa_id")).toString(),
+                        QJsonObject{
+                            {QStringLiteral("name"),
+                             o.value(QStringLiteral("profile")).toObject().value(QStringLiteral("name"))},
+                            {QStringLiteral("user_id"), o.value(QStringLiteral("user_id"))}});
+                }
+                const QString where = QStringLiteral("entry %1, change %2, ").arg(e).arg(c);
+                const QJsonArray messages = value.value(QStringLiteral("messages")).toArray();
+                for (qsizetype i = 0; i < messages.size(); ++i) {
+                    const Item item{where + QStringLiteral("message %1").arg(i), QStringLiteral("message"),
+                                    messages.at(i).toObject()};
+                    each(item, [&] { handleMessage(db, item, profiles, inboxId, settings); });
+                }
+                const QJsonArray statuses = value.value(QStringLiteral("statuses")).toArray();
+                for (qsizetype i = 0; i < statuses.size(); ++i) {
+                    const Item item{where + QStringLiteral("status %1").arg(i), QStringLiteral("status"),
+                                    statuses.at(i).toObject()};
+                    each(item, [&] { handleStatus(db, item, inboxId); });
+                }
+                const QJsonArray errors = value.value(QStringLiteral("errors")).toArray();
+                for (const QJsonValue &error : errors)
+                    qCWarning(lcWebhook).noquote()
+                        << "WhatsApp reports an error:" << compact(error.toObject());
+            }
+        }
+        db.exec(QStringLiteral("UPDATE whatsapp_inbox SET processed_at = now(), attempts = attempts + 1, "
+                               "error = ? WHERE id = ?"),
+                {setAside == 0
+                     ? noText
+                     : QVariant(QStringLiteral("%1 of %2 items set aside (whatsapp_inbox_items): %3")
+                                    .arg(setAside)
+                                    .arg(total)
+                                    .arg(firstReason.left(500))),
+                 inboxId});
+        return true;
+    });
+}
+
+} // namespace
+
 bool process(Db &db, qint64 inboxId, const Settings &settings)
 {
-    bool processed = false;
     try {
-        processed = db.transaction([&] {
-            // The body itself is already durable; if a crash loses this transaction, processed_at goes with
-            // it and the body is processed again at start. So this commit need not wait for the disk.
-            db.execOnce(QStringLiteral("SET LOCAL synchronous_commit = off"));
-            QSqlQuery &q = db.exec(
-                QStringLiteral("SELECT body FROM whatsapp_inbox WHERE id = ? AND processed_at IS NULL "
-                               "FOR UPDATE SKIP LOCKED"),
-                {inboxId});
-            if (!q.next()) {
-                q.finish();
-                return false;
-            }
-            const QByteArray body = q.value(0).toByteArray();
-            q.finish();
-            const QJsonObject root = QJsonDocument::fromJson(body).object();
-            const QJsonArray entries = root.value(QStringLiteral("entry")).toArray();
-            for (const QJsonValue &entry : entries) {
-                const QJsonArray changes = entry.toObject().value(QStringLiteral("changes")).toArray();
-                for (const QJsonValue &change : changes) {
-                    const QJsonObject value = change.toObject().value(QStringLiteral("value")).toObject();
-                    QJsonObject profiles; // wa_id -> {name, user_id}
-                    const QJsonArray contacts = value.value(QStringLiteral("contacts")).toArray();
-                    for (const QJsonValue &c : contacts) {
-                        const QJsonObject o = c.toObject();
-                        profiles.insert(
-                            o.value(QStringLiteral("wa_id")).toString(),
-                            QJsonObject{
-                                {QStringLiteral("name"),
-                                 o.value(QStringLiteral("profile")).toObject().value(QStringLiteral("name"))},
-                                {QStringLiteral("user_id"), o.value(QStringLiteral("user_id"))}});
-                    }
-                    const QJsonArray messages = value.value(QStringLiteral("messages")).toArray();
-                    for (const QJsonValue &m : messages)
-                        handleMessage(db, m.toObject(), profiles, inboxId, settings);
-                    const QJsonArray statuses = value.value(QStringLiteral("statuses")).toArray();
-                    for (const QJsonValue &s : statuses)
-                        handleStatus(db, s.toObject());
-                    const QJsonArray errors = value.value(QStringLiteral("errors")).toArray();
-                    for (const QJsonValue &e : errors)
-                        qCWarning(lcWebhook).noquote()
-                            << "WhatsApp reports an error:" << compact(e.toObject());
-                }
-            }
-            db.exec(
-                QStringLiteral(
-                    "UPDATE whatsapp_inbox SET processed_at = now(), attempts = attempts + 1 WHERE id = ?"),
-                {inboxId});
-            return true;
-        });
+        try {
+            // The usual case in one go; only a body with an item PostgreSQL refuses pays for savepoints.
+            return processBody(db, inboxId, settings, false);
+        } catch (const DbError &e) {
+            if (e.kind() == DbError::Kind::Unavailable)
+                throw;
+            return processBody(db, inboxId, settings, true);
+        }
     } catch (const DbError &e) {
         if (e.kind() == DbError::Kind::Unavailable)
             throw;
-        // Kept for the timer to try again; after five tries it is set aside with the reason, still stored.
+        // Not an item: the body as a whole. Kept for the timer to try again; after five tries it is set
+        // aside with the reason, still stored.
         qCWarning(lcWebhook) << "processing inbox" << inboxId << "failed:" << e.message();
         db.exec(QStringLiteral("UPDATE whatsapp_inbox SET attempts = attempts + 1, error = ?, "
                                "processed_at = CASE WHEN attempts + 1 >= 5 THEN now() END WHERE id = ?"),
                 {e.message(), inboxId});
         return false;
     }
-    return processed;
+}
+
+QByteArray problems(Db &db, int limit)
+{
+    // json, not jsonb: an item's JSON may hold \u0000, which only json keeps.
+    return db
+        .scalar(QStringLiteral(
+                    "SELECT json_build_object("
+                    "'items', (SELECT coalesce(json_agg(x ORDER BY x.id DESC), '[]') FROM ("
+                    "  SELECT i.id, i.inbox_id, b.received_at, i.position, i.kind, i.wa_message_id, "
+                    "         i.from_number, i.outcome, i.reason, convert_from(i.item, 'UTF8')::json AS item "
+                    "    FROM whatsapp_inbox_items i JOIN whatsapp_inbox b ON b.id = i.inbox_id "
+                    "   ORDER BY i.created_at DESC, i.id DESC LIMIT ?) x), "
+                    "'bodies', (SELECT coalesce(json_agg(y ORDER BY y.id DESC), '[]') FROM ("
+                    "  SELECT id, received_at, authenticated, attempts, processed_at, "
+                    "         processed_at IS NULL AS waiting, error, octet_length(body) AS bytes "
+                    "    FROM whatsapp_inbox WHERE error IS NOT NULL "
+                    "   ORDER BY id DESC LIMIT ?) y))::text"),
+                {limit, limit})
+        .toString()
+        .toUtf8();
 }
 
 int processPending(Db &db, const Settings &settings, int limit, int minAgeSeconds)

@@ -80,7 +80,7 @@ DbParams Cluster::params() const
 }
 
 quint16 startServer(QProcess &server, const Cluster &cluster, const QByteArray &secret,
-                    const QList<std::pair<QString, QString>> &extra)
+                    const QList<std::pair<QString, QString>> &extra, const QString &binary)
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("DATABASE_URL"), cluster.params().toUrl());
@@ -89,7 +89,7 @@ quint16 startServer(QProcess &server, const Cluster &cluster, const QByteArray &
         environment.insert(name, value);
     server.setProcessEnvironment(environment);
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStringLiteral(LIFTLINE_SERVER_BIN),
+    server.start(binary.isEmpty() ? QStringLiteral(LIFTLINE_SERVER_BIN) : binary,
                  {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
     static const QRegularExpression listening(QStringLiteral("listening on http://127.0.0.1:(\\d+)"));
     QString output;

@@ -32,9 +32,10 @@ private:
 };
 
 // liftline-server on the cluster, taking webhooks signed with `secret` (and `extra` variables); returns the
-// port, 0 (and a line on stderr) when it did not start.
+// port, 0 (and a line on stderr) when it did not start. `binary`: another build's liftline-server, to
+// compare builds in one run (default: this build's).
 quint16 startServer(QProcess &server, const Cluster &cluster, const QByteArray &secret,
-                    const QList<std::pair<QString, QString>> &extra = {});
+                    const QList<std::pair<QString, QString>> &extra = {}, const QString &binary = {});
 
 // n lifts, each with one linked technician (2782NNNNNNN) and one open ticket.
 void seedTechnicians(Db &db, int n);

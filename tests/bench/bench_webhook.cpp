@@ -102,6 +102,10 @@ int main(int argc, char *argv[])
                         QStringLiteral("N"), QStringLiteral("8000")},
                        {QStringLiteral("senders"), QStringLiteral("Comma-separated concurrency levels."),
                         QStringLiteral("LIST"), QStringLiteral("1,16,64")},
+                       {QStringLiteral("servers"),
+                        QStringLiteral("Builds to compare, each round run by each in turn: "
+                                       "LABEL=PATH,LABEL=PATH (default: this build)."),
+                        QStringLiteral("LIST")},
                        {QStringLiteral("profile"),
                         QStringLiteral("Load pg_stat_statements and print the statements that took the most "
                                        "time.")}});
@@ -120,66 +124,89 @@ int main(int argc, char *argv[])
     const int technicians = 200;
     Bench::seedTechnicians(db, technicians);
 
+    QList<std::pair<QString, QString>> builds; // label, binary
+    for (const QString &item :
+         parser.value(QStringLiteral("servers")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        builds.append({item.section(QLatin1Char('='), 0, 0), item.section(QLatin1Char('='), 1)});
+    if (builds.isEmpty())
+        builds.append({QStringLiteral("this build"), QString()});
+
     QProcess server;
-    const quint16 port = Bench::startServer(server, cluster, secret);
-    if (port == 0)
+    quint16 port = 0;
+    const auto run = [&](const QString &binary) {
+        if (server.state() != QProcess::NotRunning) {
+            server.terminate();
+            server.waitForFinished(30000);
+        }
+        port = Bench::startServer(server, cluster, secret, {}, binary);
+        return port != 0;
+    };
+    if (!run(builds.first().second))
         return 1;
 
     out << "Inbound webhook, single-message signed bodies, PostgreSQL with fsync on:\n";
-    for (const QString &level : parser.value(QStringLiteral("senders")).split(QLatin1Char(','))) {
-        const int senders = level.toInt();
-        const qint64 before = db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong();
-        std::vector<double> latencies;
-        int failures = 0;
-        int running = senders;
-        std::vector<std::unique_ptr<Sender>> all;
-        QElapsedTimer wall;
-        wall.start();
-        for (int s = 0; s < senders; ++s) {
-            QList<QByteArray> requests;
-            for (int i = s; i < perRound; i += senders)
-                requests << request(
-                    body(QStringLiteral("wamid.BENCH.%1.%2").arg(senders).arg(i), 1 + i % technicians));
-            all.push_back(std::make_unique<Sender>(port, requests, &latencies, &failures, &running));
+    int roundNumber = 0;
+    for (const QString &level : parser.value(QStringLiteral("senders")).split(QLatin1Char(',')))
+        for (const auto &[label, binary] : builds) {
+            const int senders = level.toInt();
+            ++roundNumber;
+            if (builds.size() > 1 && !run(binary))
+                return 1;
+            const qint64 before =
+                db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong();
+            std::vector<double> latencies;
+            int failures = 0;
+            int running = senders;
+            std::vector<std::unique_ptr<Sender>> all;
+            QElapsedTimer wall;
+            wall.start();
+            for (int s = 0; s < senders; ++s) {
+                QList<QByteArray> requests;
+                for (int i = s; i < perRound; i += senders)
+                    requests << request(body(QStringLiteral("wamid.BENCH.%1.%2").arg(roundNumber).arg(i),
+                                             1 + i % technicians));
+                all.push_back(std::make_unique<Sender>(port, requests, &latencies, &failures, &running));
+            }
+            while (running > 0)
+                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+            const double seconds = double(wall.nsecsElapsed()) / 1e9;
+            // Every body answered 200 is stored; processing follows. Wait for it, then count.
+            QElapsedTimer drain;
+            drain.start();
+            while (db.scalar(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NULL"))
+                           .toInt() > 0 &&
+                   drain.elapsed() < 120000)
+                QThread::msleep(50);
+            const double processedSeconds = double(wall.nsecsElapsed()) / 1e9;
+            const qint64 stored =
+                db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong() - before;
+            const qint64 distinct =
+                db.scalar(QStringLiteral("SELECT count(DISTINCT wa_message_id) FROM chat_messages WHERE "
+                                         "wa_message_id LIKE 'wamid.BENCH.%1.%'")
+                              .arg(roundNumber))
+                    .toLongLong();
+            if (builds.size() > 1)
+                out << label << ": ";
+            out << QStringLiteral(
+                       "%1 senders: %2 bodies in %3 s = %4 msg/s answered; p50 %5 ms, p99 %6 ms, max %7 ms; "
+                       "non-200: %8; all processed after %9 s (%10 msg/s); stored %11, distinct %12\n")
+                       .arg(senders, 2)
+                       .arg(perRound)
+                       .arg(seconds, 0, 'f', 2)
+                       .arg(double(perRound) / seconds, 0, 'f', 0)
+                       .arg(Bench::percentile(latencies, 0.5), 0, 'f', 2)
+                       .arg(Bench::percentile(latencies, 0.99), 0, 'f', 2)
+                       .arg(Bench::percentile(latencies, 1.0), 0, 'f', 2)
+                       .arg(failures)
+                       .arg(processedSeconds, 0, 'f', 2)
+                       .arg(double(perRound) / processedSeconds, 0, 'f', 0)
+                       .arg(stored)
+                       .arg(distinct);
+            out.flush();
         }
-        while (running > 0)
-            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-        const double seconds = double(wall.nsecsElapsed()) / 1e9;
-        // Every body answered 200 is stored; processing follows. Wait for it, then count.
-        QElapsedTimer drain;
-        drain.start();
-        while (db.scalar(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NULL"))
-                       .toInt() > 0 &&
-               drain.elapsed() < 120000)
-            QThread::msleep(50);
-        const double processedSeconds = double(wall.nsecsElapsed()) / 1e9;
-        const qint64 stored =
-            db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong() - before;
-        const qint64 distinct =
-            db.scalar(QStringLiteral("SELECT count(DISTINCT wa_message_id) FROM chat_messages WHERE "
-                                     "wa_message_id LIKE 'wamid.BENCH.%1.%'")
-                          .arg(senders))
-                .toLongLong();
-        out << QStringLiteral(
-                   "%1 senders: %2 bodies in %3 s = %4 msg/s answered; p50 %5 ms, p99 %6 ms, max %7 ms; "
-                   "non-200: %8; all processed after %9 s (%10 msg/s); stored %11, distinct %12\n")
-                   .arg(senders, 2)
-                   .arg(perRound)
-                   .arg(seconds, 0, 'f', 2)
-                   .arg(double(perRound) / seconds, 0, 'f', 0)
-                   .arg(Bench::percentile(latencies, 0.5), 0, 'f', 2)
-                   .arg(Bench::percentile(latencies, 0.99), 0, 'f', 2)
-                   .arg(Bench::percentile(latencies, 1.0), 0, 'f', 2)
-                   .arg(failures)
-                   .arg(processedSeconds, 0, 'f', 2)
-                   .arg(double(perRound) / processedSeconds, 0, 'f', 0)
-                   .arg(stored)
-                   .arg(distinct);
-        out.flush();
-    }
 
     // The last round's bodies again: WhatsApp retries; nothing may be stored twice.
-    const int lastRound = parser.value(QStringLiteral("senders")).split(QLatin1Char(',')).last().toInt();
+    const int lastRound = roundNumber;
     const qint64 before = db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong();
     {
         std::vector<double> latencies;

@@ -8,12 +8,14 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUrl>
 #include <QUrlQuery>
@@ -80,6 +82,54 @@ QString describe(const HttpResult &r)
 QString describe(const CliResult &r)
 {
     return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
+}
+
+// n sign-ins sent at once, each on its own connection (and with its own headers), answered in any
+// order; returns the statuses in the order sent. The server runs on this thread: waits spin its loop.
+QList<int> parallelPosts(quint16 port, const QString &path, const QList<QByteArray> &bodies,
+                         const QList<QByteArray> &extraHeaders = {})
+{
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (qsizetype i = 0; i < bodies.size(); ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, port);
+        socket->waitForConnected(5000);
+        socket->write("POST " + path.toUtf8() + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                      extraHeaders.value(i) + "Content-Length: " + QByteArray::number(bodies.at(i).size()) +
+                      "\r\nConnection: close\r\n\r\n" + bodies.at(i));
+        socket->flush();
+        sockets.push_back(std::move(socket));
+    }
+    QList<QByteArray> answers(bodies.size());
+    QDeadlineTimer deadline(120000);
+    const auto done = [&] {
+        for (qsizetype i = 0; i < answers.size(); ++i) {
+            answers[i] += sockets[size_t(i)]->readAll();
+            if (sockets[size_t(i)]->state() == QAbstractSocket::ConnectedState)
+                return false;
+        }
+        return true;
+    };
+    while (!done() && !deadline.hasExpired())
+        QTest::qWait(10);
+    QList<int> statuses;
+    for (const QByteArray &a : std::as_const(answers))
+        statuses << (a.startsWith("HTTP/1.1 ") ? a.mid(9, 3).toInt() : 0);
+    return statuses;
+}
+
+QByteArray loginBody(const QString &username, const QString &password)
+{
+    return QJsonDocument(
+               QJsonObject{{QStringLiteral("username"), username}, {QStringLiteral("password"), password}})
+        .toJson(QJsonDocument::Compact);
+}
+
+// How many password checks and hashes the server has started (its /metrics).
+int hashesStarted(HttpClient &http)
+{
+    static const QRegularExpression re(QStringLiteral("liftline_password_hashes_total ([0-9]+)"));
+    return re.match(QString::fromUtf8(http.get(QStringLiteral("/metrics")).body)).captured(1).toInt();
 }
 
 } // namespace
@@ -269,6 +319,172 @@ private Q_SLOTS:
         QCOMPARE(failures("ann"), 1);
     }
 
+    // 100 wrong passwords for one account at once: each is counted before its check, so five are checked
+    // and the rest wait, however they interleave.
+    void parallelAttemptsAreCountedBeforeTheirCheck()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t-parallel"));
+        addAgent(db, QStringLiteral("ann"), QStringLiteral("Ann Agent"));
+        TestServer server(params);
+        const int before = hashesStarted(server.http());
+        const QList<int> statuses =
+            parallelPosts(server.app().port(), QStringLiteral("/api/auth/login"),
+                          QList<QByteArray>(100, loginBody(QStringLiteral("ann"), wrongPassword)));
+        // Five checked; the rest wait (429), or find the hashing queue full (503): none is checked.
+        QCOMPARE(statuses.count(401), 5);
+        QCOMPARE(statuses.count(429) + statuses.count(503), 95);
+        QVERIFY(statuses.count(429) > 0);
+        QCOMPARE(hashesStarted(server.http()) - before, 5);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT failures FROM login_failures WHERE username = 'ann'")).toInt(),
+            5);
+    }
+
+    // Behind the packaged nginx every connection comes from 127.0.0.1: the client is the address nginx
+    // appends to X-Forwarded-For, attempts are counted per account and client, and a client's claims
+    // further left are not believed.
+    void attemptsAreKeyedByAccountAndClient()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t-clients"));
+        addAgent(db, QStringLiteral("ann"), QStringLiteral("Ann Agent"));
+        Config config = TestServer::defaultConfig();
+        config.trustedProxies = QStringLiteral("127.0.0.1, ::1");
+        TestServer server(params, config);
+        HttpClient &http = server.http();
+        const auto from = [](const char *chain) { return HttpClient::Headers{{"X-Forwarded-For", chain}}; };
+        const auto loginFrom = [&](const char *chain, const QString &password) {
+            return http.request("POST", QStringLiteral("/api/auth/login"),
+                                loginBody(QStringLiteral("ann"), password), from(chain), "application/json");
+        };
+        for (int i = 0; i < 5; ++i)
+            VERIFY_ERROR(loginFrom("203.0.113.5", wrongPassword), 401, "invalid_credentials");
+        VERIFY_ERROR(loginFrom("203.0.113.5", goodPassword), 429, "too_many_attempts");
+        // A spoofed left-hand entry changes nothing: the right-most untrusted address is the client.
+        VERIFY_ERROR(loginFrom("198.51.100.1, 203.0.113.5", goodPassword), 429, "too_many_attempts");
+        // Another client is not kept waiting by them.
+        const HttpResult other = loginFrom("203.0.113.6", goodPassword);
+        VERIFY_STATUS(other, 200);
+        QCOMPARE(db.scalar(QStringLiteral(
+                               "SELECT failures FROM login_failures WHERE username = 'ann' AND client = "
+                               "'203.0.113.5'"))
+                     .toInt(),
+                 5);
+        // The session and the audit trail name the real client.
+        QCOMPARE(db.scalar(QStringLiteral("SELECT remote FROM agent_sessions")).toString(),
+                 QStringLiteral("203.0.113.6"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT remote FROM audit_log WHERE action = 'login'")).toString(),
+                 QStringLiteral("203.0.113.6"));
+        QCOMPARE(db.scalar(QStringLiteral(
+                               "SELECT count(*) FROM audit_log WHERE action = 'login.failed' AND remote "
+                               "= '203.0.113.5'"))
+                     .toInt(),
+                 5);
+    }
+
+    void forwardedForIsIgnoredFromAnUntrustedPeer()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t-untrusted"));
+        addAgent(db, QStringLiteral("ann"), QStringLiteral("Ann Agent"));
+        TestServer server(params); // no trusted proxies
+        HttpClient &http = server.http();
+        for (int i = 0; i < 5; ++i)
+            VERIFY_ERROR(http.request("POST", QStringLiteral("/api/auth/login"),
+                                      loginBody(QStringLiteral("ann"), wrongPassword),
+                                      {{"X-Forwarded-For", QByteArray("203.0.113.") + QByteArray::number(i)}},
+                                      "application/json"),
+                         401, "invalid_credentials");
+        // Every one of them came from 127.0.0.1, whatever the header said.
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT string_agg(client || ':' || failures, ',') FROM login_failures"))
+                .toString(),
+            QStringLiteral("127.0.0.1:5"));
+        VERIFY_ERROR(login(http, QStringLiteral("ann"), goodPassword), 429, "too_many_attempts");
+    }
+
+    // An anonymous request carrying a password is refused before the password is hashed.
+    void callersAreCheckedBeforeAnyHashing()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        TestServer server(params);
+        const int before = hashesStarted(server.http());
+        const QByteArray body =
+            QJsonDocument(QJsonObject{{QStringLiteral("username"), QStringLiteral("mallory")},
+                                      {QStringLiteral("display_name"), QStringLiteral("M")},
+                                      {QStringLiteral("password"), goodPassword}})
+                .toJson(QJsonDocument::Compact);
+        const QList<int> statuses = parallelPosts(server.app().port(), QStringLiteral("/api/admin/agents"),
+                                                  QList<QByteArray>(50, body));
+        QCOMPARE(statuses.count(401), 50);
+        const QList<int> reset =
+            parallelPosts(server.app().port(), QStringLiteral("/api/admin/agents/mallory/reset-password"),
+                          QList<QByteArray>(20, body));
+        QCOMPARE(reset.count(401), 20);
+        QCOMPARE(hashesStarted(server.http()), before);
+        // An admin's request still hashes (and works).
+        VERIFY_STATUS(server.http().request("POST", QStringLiteral("/api/admin/agents"), body,
+                                            TestServer::admin(), "application/json"),
+                      201);
+        QCOMPARE(hashesStarted(server.http()), before + 1);
+    }
+
+    // More sign-ins at once than the hashing queue holds: the rest are told to come back, at once.
+    void aFullHashingQueueAnswers503()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        TestServer server(params);
+        QList<QByteArray> bodies;
+        for (int i = 0; i < 60; ++i)
+            bodies << loginBody(QStringLiteral("user%1").arg(i), wrongPassword);
+        const QList<int> statuses =
+            parallelPosts(server.app().port(), QStringLiteral("/api/auth/login"), bodies);
+        QCOMPARE(statuses.count(401) + statuses.count(503), 60);
+        QVERIFY2(statuses.count(503) > 0, qPrintable(QString::number(statuses.count(401))));
+        QVERIFY(statuses.count(401) >= PasswordHasher::maxQueued);
+        // A refused sign-in was not counted against its account.
+        Db db(params, QStringLiteral("t-queue"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM login_failures")).toInt(),
+                 statuses.count(401));
+    }
+
+    void adminSeesAndClearsAThrottle()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t-clear"));
+        addAgent(db, QStringLiteral("ann"), QStringLiteral("Ann Agent"));
+        TestServer server(params);
+        HttpClient &http = server.http();
+        for (int i = 0; i < 6; ++i)
+            login(http, QStringLiteral("ann"), wrongPassword);
+        VERIFY_ERROR(login(http, QStringLiteral("ann"), goodPassword), 429, "too_many_attempts");
+
+        const HttpResult seen =
+            http.get(QStringLiteral("/api/admin/agents/ann/throttle"), TestServer::admin());
+        VERIFY_STATUS(seen, 200);
+        const QJsonObject client = seen.json.value(QLatin1String("clients")).toArray().first().toObject();
+        QCOMPARE(client.value(QLatin1String("client")).toString(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(client.value(QLatin1String("failures")).toInt(), 5);
+        QVERIFY(client.value(QLatin1String("wait_seconds")).toInt() >= 1);
+        VERIFY_STATUS(http.get(QStringLiteral("/api/admin/agents/ann/throttle")), 401);
+
+        const CliResult shown =
+            runCli(params, {QStringLiteral("agent"), QStringLiteral("throttle"), QStringLiteral("ann")});
+        QVERIFY2(shown.exitCode == 0 && shown.out.contains(QStringLiteral("127.0.0.1: 5 failed")),
+                 qPrintable(shown.describe()));
+
+        const HttpResult cleared = http.request("DELETE", QStringLiteral("/api/admin/agents/ann/throttle"),
+                                                {}, TestServer::admin(), {});
+        VERIFY_STATUS(cleared, 200);
+        QCOMPARE(cleared.json.value(QLatin1String("clients_cleared")).toInt(), 1);
+        QCOMPARE(db.scalar(QStringLiteral(
+                               "SELECT count(*) FROM audit_log WHERE action = 'agent.throttle_cleared'"))
+                     .toInt(),
+                 1);
+        VERIFY_STATUS(login(http, QStringLiteral("ann"), goodPassword), 200);
+    }
+
     void neverLockedOut()
     {
         const DbParams params = TestCluster::instance().createDatabase();
@@ -278,8 +494,9 @@ private Q_SLOTS:
         HttpClient &http = server.http();
 
         // However many failures there were, the wait is bounded.
-        db.execOnce(QStringLiteral(
-            "INSERT INTO login_failures (username, failures, last_failure_at) VALUES ('ann', 1000, now())"));
+        db.execOnce(QStringLiteral("INSERT INTO login_failures (username, client, failures, last_failure_at) "
+                                   "VALUES ('ann', '127.0.0.1', 1000, "
+                                   "now())"));
         const HttpResult slowed = login(http, QStringLiteral("ann"), goodPassword);
         VERIFY_ERROR(slowed, 429, "too_many_attempts");
         bool numeric = false;
@@ -300,8 +517,9 @@ private Q_SLOTS:
         TestServer server(params);
         HttpClient &http = server.http();
 
-        db.execOnce(QStringLiteral(
-            "INSERT INTO login_failures (username, failures, last_failure_at) VALUES ('ann', 9, now())"));
+        db.execOnce(QStringLiteral("INSERT INTO login_failures (username, client, failures, last_failure_at) "
+                                   "VALUES ('ann', '127.0.0.1', 9, "
+                                   "now())"));
         VERIFY_ERROR(login(http, QStringLiteral("ann"), goodPassword), 429, "too_many_attempts");
 
         const QString newPassword = QStringLiteral("a completely new password");

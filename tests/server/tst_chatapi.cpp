@@ -973,6 +973,13 @@ private Q_SLOTS:
             QByteArray("{\"message\": \"") + QByteArray(70 * 1024, 'a') + QByteArray("\"}");
         const QByteArray valid = "{\"message\": \"hello\", \"note\": \"done\"}";
 
+        // A body over the limit is refused as it is read, before anything else, from anyone.
+        EXPECT_ERROR(f.http().post(chatPath(QStringLiteral("abc"), "send"), large), 413, "body_too_large");
+        EXPECT_ERROR(
+            f.http().post(chatPath(QStringLiteral("0"), "send"), large, TestServer::admin(), "text/plain"),
+            413, "body_too_large");
+        EXPECT_ERROR(f.http().post(chatPath(ticket + 1000, "send"), large, TestServer::admin(), "text/plain"),
+                     413, "body_too_large");
         // Credentials first.
         EXPECT_ERROR(f.http().post(chatPath(QStringLiteral("abc"), "send"), notJson), 401, "unauthorized");
         EXPECT_ERROR(f.http().get(chatPath(QStringLiteral("abc"), "messages")), 401, "unauthorized");
@@ -982,14 +989,14 @@ private Q_SLOTS:
         EXPECT_ERROR(f.http().post(chatPath(QStringLiteral("abc"), "send"), notJson, TestServer::admin()),
                      400, "invalid_ticket_id");
         EXPECT_ERROR(
-            f.http().post(chatPath(QStringLiteral("0"), "send"), large, TestServer::admin(), "text/plain"),
+            f.http().post(chatPath(QStringLiteral("0"), "send"), valid, TestServer::admin(), "text/plain"),
             400, "invalid_ticket_id");
         EXPECT_ERROR(f.http().post(chatPath(QStringLiteral("x1"), "resolve"), notJson, TestServer::admin()),
                      400, "invalid_ticket_id");
         // Then existence.
         EXPECT_ERROR(f.http().post(chatPath(ticket + 1000, "send"), notJson, TestServer::admin()), 404,
                      "ticket_not_found");
-        EXPECT_ERROR(f.http().post(chatPath(ticket + 1000, "send"), large, TestServer::admin(), "text/plain"),
+        EXPECT_ERROR(f.http().post(chatPath(ticket + 1000, "send"), valid, TestServer::admin(), "text/plain"),
                      404, "ticket_not_found");
         EXPECT_ERROR(f.http().post(chatPath(ticket + 1000, "resolve"), notJson, TestServer::admin()), 404,
                      "ticket_not_found");

@@ -1,7 +1,9 @@
 #include "Config.h"
 #include "db/DbParams.h"
+#include "http/TrustedProxies.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -29,7 +31,11 @@ class TestConfig : public QObject {
                                       "LIFTLINE_DB_THREADS",
                                       "LIFTLINE_DATA_DIR",
                                       "META_ACCESS_TOKEN",
-                                      "HOST_WEBHOOK_FORWARD"};
+                                      "HOST_WEBHOOK_FORWARD",
+                                      "LIFTLINE_HTTP_HEADER_TIMEOUT_SECONDS",
+                                      "LIFTLINE_HTTP_MAX_CONNECTIONS",
+                                      "LIFTLINE_WEBHOOK_MAX_BODY_BYTES",
+                                      "LIFTLINE_TRUSTED_PROXIES"};
 
 private Q_SLOTS:
     void init()
@@ -126,6 +132,69 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!load(args, &c, &error));
         QVERIFY2(error.contains(mentions), qPrintable(error));
+    }
+
+    // The HTTP edge's limits: seconds in the setting, milliseconds inside; a bad value names the setting.
+    void httpLimits()
+    {
+        Config c;
+        QString error;
+        QVERIFY2(load({}, &c, &error), qPrintable(error));
+        QCOMPARE(c.httpHeaderTimeoutMs, 10000);
+        QCOMPARE(c.httpMaxHeaderBytes, 16384);
+        QCOMPARE(c.webhookMaxBodyBytes, 1 << 20);
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("liftline.ini"));
+        QFile f(ini);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("LIFTLINE_HTTP_MAX_CONNECTIONS=500\nLIFTLINE_WEBHOOK_MAX_BODY_BYTES=2097152\n");
+        f.close();
+        qputenv("LIFTLINE_HTTP_HEADER_TIMEOUT_SECONDS", "5");
+        qputenv("LIFTLINE_HTTP_MAX_CONNECTIONS", "800"); // the environment wins over the file
+        Config d;
+        QVERIFY2(load({QStringLiteral("--config"), ini}, &d, &error), qPrintable(error));
+        QCOMPARE(d.httpHeaderTimeoutMs, 5000);
+        QCOMPARE(d.httpMaxConnections, 800);
+        QCOMPARE(d.webhookMaxBodyBytes, 2 << 20);
+        qputenv("LIFTLINE_HTTP_HEADER_TIMEOUT_SECONDS", "soon");
+        Config e;
+        QVERIFY(!load({}, &e, &error));
+        QVERIFY2(error.contains(QLatin1String("LIFTLINE_HTTP_HEADER_TIMEOUT_SECONDS")), qPrintable(error));
+    }
+
+    // Behind trusted proxies the client is the right-most X-Forwarded-For address that is not one of them.
+    void trustedProxies()
+    {
+        TrustedProxies none;
+        QString error;
+        QVERIFY(TrustedProxies::parse(QString(), &none, &error));
+        const QHostAddress local(QStringLiteral("127.0.0.1"));
+        QCOMPARE(none.clientAddress(local, "203.0.113.5"), QStringLiteral("127.0.0.1"));
+
+        TrustedProxies p;
+        QVERIFY2(TrustedProxies::parse(QStringLiteral("127.0.0.1, ::1, 10.0.0.0/8"), &p, &error),
+                 qPrintable(error));
+        QCOMPARE(p.clientAddress(local, QByteArray()), QStringLiteral("127.0.0.1"));
+        QCOMPARE(p.clientAddress(local, "203.0.113.5"), QStringLiteral("203.0.113.5"));
+        // The client's own claims (left) are not believed; proxies of ours (right) are skipped.
+        QCOMPARE(p.clientAddress(local, "1.2.3.4, 203.0.113.5"), QStringLiteral("203.0.113.5"));
+        QCOMPARE(p.clientAddress(local, "1.2.3.4, 203.0.113.5, 10.1.2.3"), QStringLiteral("203.0.113.5"));
+        QCOMPARE(p.clientAddress(local, "203.0.113.5:4711"), QStringLiteral("203.0.113.5"));
+        QCOMPARE(p.clientAddress(local, "[2001:db8::7]:4711"), QStringLiteral("2001:db8::7"));
+        QCOMPARE(p.clientAddress(QHostAddress(QStringLiteral("::ffff:127.0.0.1")), "203.0.113.9"),
+                 QStringLiteral("203.0.113.9"));
+        // Garbage stops the walk at the last real hop.
+        QCOMPARE(p.clientAddress(local, "203.0.113.5, not-an-address"), QStringLiteral("127.0.0.1"));
+        // From an untrusted peer the header is ignored.
+        QCOMPARE(p.clientAddress(QHostAddress(QStringLiteral("192.0.2.1")), "203.0.113.5"),
+                 QStringLiteral("192.0.2.1"));
+
+        QVERIFY(!TrustedProxies::parse(QStringLiteral("127.0.0.1, nginx.local"), &p, &error));
+        QVERIFY2(error.contains(QLatin1String("nginx.local")), qPrintable(error));
+        qputenv("LIFTLINE_TRUSTED_PROXIES", "10.0.0.0/33");
+        Config c;
+        QVERIFY(!load({}, &c, &error));
+        QVERIFY2(error.contains(QLatin1String("LIFTLINE_TRUSTED_PROXIES")), qPrintable(error));
     }
 
     // What reaches the original server: by default only what its own alerts need.

@@ -6,6 +6,7 @@
 #include "ConversationListModel.h"
 #include "CredentialStore.h"
 #include "MainWindow.h"
+#include "ServerAddress.h"
 #include "SignInDialog.h"
 
 #include <QApplication>
@@ -109,7 +110,7 @@ int main(int argc, char *argv[])
                                  QApplication::quit();
                              return;
                          }
-                         api.setBaseUrl(QUrl::fromUserInput(settings.serverUrl()));
+                         api.setBaseUrl(ServerAddress::fromUserInput(settings.serverUrl()));
                          api.setToken(token);
                          session.start(settings.agentName());
                      });
@@ -117,7 +118,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(QStringLiteral("password-stdin"))) {
         QTextStream in(stdin);
         const QString password = in.readLine();
-        api.setBaseUrl(QUrl::fromUserInput(settings.serverUrl()));
+        api.setBaseUrl(ServerAddress::fromUserInput(settings.serverUrl()));
         api.login(
             settings.username(), password, &window,
             [&](const QJsonObject &answer) {

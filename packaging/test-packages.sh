@@ -41,6 +41,12 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" >/dev/null
 getent passwd liftline >/dev/null || fail "the liftline account was not created"
 [ "$(stat -c '%U:%G %a' /etc/liftline/server.conf)" = "root:liftline 640" ] || fail "server.conf is not root:liftline 0640"
 
+echo "== the unit's sandbox: systemd-analyze's exposure at most 3.0 (its --threshold counts tenths)"
+systemd-analyze security --offline=true --threshold=30 /lib/systemd/system/liftline-server.service >/dev/null 2>&1 ||
+    fail "the unit is exposed more than 3.0: $(systemd-analyze security --offline=true \
+        /lib/systemd/system/liftline-server.service 2>&1 | tail -n1)"
+[ "$(stat -c '%U:%G %a' /run/liftline)" = "liftline:liftline 750" ] || fail "/run/liftline is not liftline's 0750"
+
 echo "== start the installed server as liftline"
 if [ -d /run/systemd/system ]; then
     fail "systemd runs here: this script starts the server directly and expects no unit to be running"
@@ -62,6 +68,17 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "$url/readyz" >/dev/null || fail "/readyz did not answer 200"
 [ -d /var/lib/liftline/pgdata ] || fail "the embedded database is not under /var/lib/liftline"
+[ "$(sed -n 5p /var/lib/liftline/pgdata/postmaster.pid)" = "/run/liftline" ] ||
+    fail "the cluster's socket is not in /run/liftline"
+
+echo "== commands as root beside the running service: they attach, and backups are 0600"
+/usr/bin/liftline-server --config /etc/liftline/server.conf agent list >/dev/null ||
+    fail "agent list as root did not reach the running cluster"
+backup_dir="$(mktemp -d)"
+(umask 022 && /usr/bin/liftline-server --config /etc/liftline/server.conf backup "$backup_dir/liftline.dump") >/dev/null ||
+    fail "backup as root did not work beside the running server"
+[ "$(stat -c '%a' "$backup_dir/liftline.dump")" = "600" ] || fail "the backup is not 0600"
+rm -rf "$backup_dir"
 
 echo "== a signed webhook in (a fixture: a number no ticket knows), read back over the API"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -113,4 +130,5 @@ fi
 getent passwd liftline >/dev/null && fail "the liftline account is still there"
 [ -e /var/lib/liftline ] && fail "/var/lib/liftline is still there"
 [ -e /etc/liftline ] && fail "/etc/liftline is still there"
+[ -e /run/liftline ] && fail "/run/liftline is still there"
 echo "packages: installed, served a webhook, purged clean"

@@ -26,6 +26,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTemporaryFile>
 #include <QTextStream>
 #include <QTimer>
 #include <QUuid>
@@ -33,6 +34,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -118,8 +121,32 @@ int backup(DatabaseTarget &target, const QString &file)
         return failed(
             QStringLiteral("pg_dump is not installed: install it with 'apt-get install postgresql-client'"));
     const QString partial = file + QStringLiteral(".partial");
+    // The backup holds every conversation and the accounts' password hashes: readable by its owner only,
+    // from its first byte (pg_dump keeps the mode of the file it is given).
+    const QByteArray partialName = QFile::encodeName(partial);
+    ::unlink(partialName.constData()); // a leftover of an earlier run, or a link planted in its place
+    const int fd =
+        ::open(partialName.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return failed(
+            QStringLiteral("Cannot write %1: %2").arg(partial, QString::fromLocal8Bit(strerror(errno))));
+    ::close(fd);
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setChildProcessModifier([] { ::umask(077); });
+    // The password never goes on pg_dump's command line (readable by every account): a password file,
+    // readable by this account only, for as long as pg_dump runs.
+    QTemporaryFile passfile;
+    if (!target.params().password.isEmpty()) {
+        if (!passfile.open() || passfile.write(target.params().passfileLine()) < 0 || !passfile.flush()) {
+            QFile::remove(partial);
+            return failed(
+                QStringLiteral("Cannot write a temporary password file: %1").arg(passfile.errorString()));
+        }
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("PGPASSFILE"), passfile.fileName());
+        process.setProcessEnvironment(environment);
+    }
     process.start(program, {QStringLiteral("--format=custom"), QStringLiteral("--file=") + partial,
                             QStringLiteral("--dbname=") + target.params().conninfo()});
     process.waitForFinished(-1);

@@ -19,6 +19,7 @@ const Setting stringSettings[] = {
     {"DATABASE_URL", &Config::databaseUrl},
     {"LIFTLINE_DATA_DIR", &Config::dataDir},
     {"LIFTLINE_PG_ACCOUNT", &Config::pgAccount},
+    {"LIFTLINE_PG_SOCKET_DIR", &Config::pgSocketDir},
     {"ADMIN_TOKEN", &Config::adminToken},
     {"AI_ASSISTANT_TOKEN", &Config::aiToken},
     {"BRIDGE_BASE_URL", &Config::bridgeBaseUrl},
@@ -316,6 +317,9 @@ QString Config::environmentHelp()
         "  LIFTLINE_DATA_DIR       the embedded PostgreSQL's data folder (as --data-dir)\n"
         "  LIFTLINE_PG_ACCOUNT     as root, the account that runs the embedded PostgreSQL (as --pg-account)\n"
         "  LIFTLINE_PG_BINDIR      the PostgreSQL bin folder to use (default: the newest installed)\n"
+        "  LIFTLINE_PG_SOCKET_DIR  the embedded PostgreSQL's socket folder (default: a new one in /tmp); "
+        "the\n"
+        "                          packaged service uses /run/liftline, which commands run beside it reach\n"
         "  LISTEN, PORT            as --listen; PORT alone changes only the port\n"
         "  LIFTLINE_DB_THREADS     as --db-threads\n"
         "  LIFTLINE_SESSION_HOURS  how long an agent's sign-in lasts (default 12)\n"

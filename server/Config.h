@@ -3,6 +3,7 @@
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
+#include <algorithm>
 
 class QCommandLineParser;
 
@@ -15,6 +16,7 @@ struct Config {
     QString databaseUrl;      // DATABASE_URL; empty: the embedded cluster
     QString dataDir;          // --data-dir / LIFTLINE_DATA_DIR: the embedded cluster's folder
     QString pgAccount;        // --pg-account / LIFTLINE_PG_ACCOUNT: as root, who runs the embedded cluster
+    QString pgSocketDir;      // LIFTLINE_PG_SOCKET_DIR: the embedded cluster's socket folder (empty: in /tmp)
     int dbThreads = 4;        // --db-threads / LIFTLINE_DB_THREADS
     int sessionHours = 12;    // LIFTLINE_SESSION_HOURS: how long an agent's sign-in lasts
     int streamPingMs = 20000; // LIFTLINE_STREAM_PING_SECONDS: how often stream consoles are pinged
@@ -69,6 +71,10 @@ struct Config {
     // The transport in effect: WHATSAPP_TRANSPORT, else bridge when BRIDGE_BASE_URL is set, else graph when
     // META_ACCESS_TOKEN is set, else sandbox.
     QString effectiveTransport() const;
+    // Seconds after which a send still pending is taken for one a stopped server abandoned: longer than any
+    // send may take (WHATSAPP_SEND_TIMEOUT_MS, up to 120 s) plus a minute, so that a send another instance
+    // is still making is never marked failed.
+    int abandonedSendSeconds() const { return std::max(75, sendTimeoutMs / 1000 + 60); }
     // Problems worth a warning at start (short tokens, say); never prints a secret.
     QStringList warnings() const;
 };

@@ -71,7 +71,7 @@ bool ServerApp::start(QString *error)
             qCInfo(lcDb).noquote() << "Applied migrations:" << applied.join(QLatin1String(", "));
         if (m_config.demo)
             Demo::load(db, demoHash, m_demoPassword);
-        ChatStore::failAbandonedSends(db, 75);
+        ChatStore::failAbandonedSends(db, m_config.abandonedSendSeconds());
         m_webhookSecret = m_config.whatsappAppSecret.toUtf8();
         if (m_webhookSecret.isEmpty() && m_config.webhookAuthToken.isEmpty()) {
             // Sandbox mode: a secret of the database's own, so that 'simulate' and tests sign like WhatsApp.
@@ -242,14 +242,15 @@ void ServerApp::maintain()
     if (m_pool->backgroundQueueDepth() > 0)
         return; // busy: what is queued includes these bodies
     Sequencer *sequencer = m_sequencer.get();
-    m_pool->postBackground([sweep, inbox, processing, sequencer](Db &db) {
+    m_pool->postBackground([sweep, inbox, processing, sequencer,
+                            abandonedAfter = m_config.abandonedSendSeconds()](Db &db) {
         try {
             if (sweep)
                 db.transaction([&] {
                     if (db.scalar(QStringLiteral(
                                       "SELECT pg_try_advisory_xact_lock(hashtext('liftline.sends.sweep'))"))
                             .toBool())
-                        ChatStore::failAbandonedSends(db, 75);
+                        ChatStore::failAbandonedSends(db, abandonedAfter);
                 });
             // Short jobs of bodies left behind for 10 s: the ones just received are already queued, and a
             // long job here would hold a connection that requests may need.

@@ -431,6 +431,18 @@
         <source>Enter your username and password.</source>
         <translation>Voer jou gebruikersnaam en wagwoord in.</translation>
     </message>
+    <message>
+        <source>Unencrypted connection</source>
+        <translation>Onversleutelde verbinding</translation>
+    </message>
+    <message>
+        <source>%1 is not encrypted: your password and every chat would cross the network where others can read them. Use it anyway?</source>
+        <translation>%1 is nie versleutel nie: jou wagwoord en elke klets sou oor die netwerk gaan waar ander dit kan lees. Gebruik dit tog?</translation>
+    </message>
+    <message>
+        <source>Not signed in: use the server&apos;s https:// address.</source>
+        <translation>Nie aangemeld nie: gebruik die bediener se https://-adres.</translation>
+    </message>
 </context>
 <context>
     <name>UnassignedDialog</name>

@@ -431,6 +431,18 @@
         <source>Enter your username and password.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Unencrypted connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not encrypted: your password and every chat would cross the network where others can read them. Use it anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not signed in: use the server&apos;s https:// address.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>UnassignedDialog</name>

@@ -1,11 +1,13 @@
 #include "SignInDialog.h"
 
 #include "ApiClient.h"
+#include "ServerAddress.h"
 
 #include <QFormLayout>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -20,6 +22,7 @@ SignInDialog::SignInDialog(ApiClient *api, const QString &serverUrl, const QStri
     , m_button(new QPushButton(tr("Sign in"), this))
 {
     setWindowTitle(tr("Sign in to Liftline"));
+    m_confirmUnencrypted = [this](const QUrl &url) { return askAboutUnencrypted(this, url); };
     m_password->setEchoMode(QLineEdit::Password);
     m_server->setAccessibleName(tr("Server address"));
     m_user->setAccessibleName(tr("Username"));
@@ -48,7 +51,17 @@ SignInDialog::SignInDialog(ApiClient *api, const QString &serverUrl, const QStri
 
 QString SignInDialog::serverUrl() const
 {
-    return m_server->text().trimmed();
+    return m_url.isValid() ? m_url.toString() : m_server->text().trimmed();
+}
+
+bool SignInDialog::askAboutUnencrypted(QWidget *parent, const QUrl &url)
+{
+    return QMessageBox::warning(
+               parent, tr("Unencrypted connection"),
+               tr("%1 is not encrypted: your password and every chat would cross the network where others "
+                  "can read them. Use it anyway?")
+                   .arg(url.toString()),
+               QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
 }
 
 QString SignInDialog::username() const
@@ -64,12 +77,18 @@ void SignInDialog::setNotice(const QString &text)
 
 void SignInDialog::signIn()
 {
-    const QUrl url = QUrl::fromUserInput(serverUrl());
-    if (!url.isValid() || url.host().isEmpty()) {
+    const QUrl url = ServerAddress::fromUserInput(serverUrl());
+    if (!url.isValid()) {
         m_error->setText(tr("Enter the server's address, for example https://liftline.example.co.za"));
         m_error->show();
         return;
     }
+    if (ServerAddress::isUnencryptedRemote(url) && !m_confirmUnencrypted(url)) {
+        m_error->setText(tr("Not signed in: use the server's https:// address."));
+        m_error->show();
+        return;
+    }
+    m_url = url;
     if (username().isEmpty() || m_password->text().isEmpty()) {
         m_error->setText(tr("Enter your username and password."));
         m_error->show();

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QDialog>
+#include <QUrl>
+#include <functional>
 
 class ApiClient;
 class QLabel;
@@ -13,12 +15,20 @@ class SignInDialog : public QDialog {
 public:
     SignInDialog(ApiClient *api, const QString &serverUrl, const QString &username,
                  QWidget *parent = nullptr);
+    // The address signed in to (https:// added to a bare host), or as typed before that.
     QString serverUrl() const;
     QString username() const;
     QByteArray token() const { return m_token; }
     QString agentName() const { return m_agentName; }
     // Shown above the form: why sign-in is asked for again.
     void setNotice(const QString &text);
+    // Asked before signing in over plain http:// to another machine; true goes ahead. By default a warning
+    // whose default answer is No.
+    void setUnencryptedConfirmation(std::function<bool(const QUrl &)> confirm)
+    {
+        m_confirmUnencrypted = std::move(confirm);
+    }
+    static bool askAboutUnencrypted(QWidget *parent, const QUrl &url);
 
 private:
     void signIn();
@@ -32,4 +42,6 @@ private:
     QPushButton *m_button;
     QByteArray m_token;
     QString m_agentName;
+    QUrl m_url;
+    std::function<bool(const QUrl &)> m_confirmUnencrypted;
 };

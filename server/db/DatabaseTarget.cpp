@@ -11,6 +11,7 @@ bool DatabaseTarget::open(const Config &config, bool durable, QString *error)
     EmbeddedPostgres::Options options;
     options.dataDir = config.dataDir;
     options.account = config.pgAccount;
+    options.socketDir = config.pgSocketDir;
     options.durable = durable;
     m_embedded = std::make_unique<EmbeddedPostgres>(options);
     if (!m_embedded->start(error)) {

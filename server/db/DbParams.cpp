@@ -33,13 +33,18 @@ QString DbParams::conninfo() const
     parts << QStringLiteral("port=%1").arg(port);
     if (!user.isEmpty())
         parts << QStringLiteral("user=") + quoteConninfo(user);
-    if (!password.isEmpty())
-        parts << QStringLiteral("password=") + quoteConninfo(password);
     parts << QStringLiteral("dbname=") + quoteConninfo(database);
     const QStringList options = connectOptions.split(QLatin1Char(';'), Qt::SkipEmptyParts);
     for (const QString &o : options)
         parts << o.trimmed();
     return parts.join(QLatin1Char(' '));
+}
+
+QByteArray DbParams::passfileLine() const
+{
+    QString escaped = password;
+    escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char(':'), QLatin1String("\\:"));
+    return "*:*:*:*:" + escaped.toUtf8() + '\n';
 }
 
 QString DbParams::toUrl() const

@@ -17,8 +17,11 @@ struct DbParams {
     QString describe() const;
     // The same as a postgres:// URL (what DATABASE_URL takes); includes the password.
     QString toUrl() const;
-    // The libpq connection string (for pg_dump and friends); includes the password.
+    // The libpq connection string (for pg_dump and friends), without the password: a command line is
+    // readable by every account. The password goes in a password file (passfileLine, PGPASSFILE).
     QString conninfo() const;
+    // A line of a libpq password file that gives the password for any server.
+    QByteArray passfileLine() const;
 
     // postgres://user:password@host:port/database?sslmode=require (also postgresql://). A host of the
     // form %2Fpath or ?host=/path selects a Unix socket folder. Empty params and *error set when invalid.

@@ -16,7 +16,10 @@
 #include <QUuid>
 #include <QVersionNumber>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/prctl.h>
@@ -45,14 +48,47 @@ QString tail(const QString &text, int lines = 6)
     return all.join(QLatin1String(" | "));
 }
 
+// A file of the data folder, read without following a symbolic link in its place: the data folder belongs
+// to the cluster's account, and a command run as root must not be led to read (or write) elsewhere.
+QByteArray readNoFollow(const QString &path, qint64 lastBytes = 1 << 20)
+{
+    const int fd =
+        ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return {};
+    QFile f;
+    if (!f.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
+        return {};
+    }
+    if (f.size() > lastBytes)
+        f.seek(f.size() - lastBytes);
+    return f.readAll();
+}
+
 QString readTail(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    if (f.size() > 4096)
-        f.seek(f.size() - 4096);
-    return tail(QString::fromUtf8(f.readAll()));
+    return tail(QString::fromUtf8(readNoFollow(path, 4096)));
+}
+
+// Gives a folder to the cluster's account with `mode`, through a descriptor opened without following a
+// symbolic link: one planted in the folder's place is refused, not followed.
+bool handFolderTo(const QString &path, bool chownIt, uid_t uid, gid_t gid, mode_t mode, QString *why)
+{
+    const int fd =
+        ::open(QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        *why = errno == ELOOP || errno == ENOTDIR
+                   ? QStringLiteral("%1 is a symbolic link or not a folder: give the real folder's path")
+                         .arg(path)
+                   : QString::fromLocal8Bit(strerror(errno));
+        return false;
+    }
+    const bool ok = (!chownIt || ::fchown(fd, uid, gid) == 0) && ::fchmod(fd, mode) == 0;
+    if (!ok)
+        *why = QString::fromLocal8Bit(strerror(errno));
+    ::close(fd);
+    return ok;
 }
 
 struct PidFile {
@@ -65,10 +101,9 @@ struct PidFile {
 PidFile readPidFile(const QString &dataDir)
 {
     PidFile result;
-    QFile f(dataDir + QLatin1String("/postmaster.pid"));
-    if (!f.open(QIODevice::ReadOnly))
-        return result;
-    const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
+    const QStringList lines =
+        QString::fromUtf8(readNoFollow(dataDir + QLatin1String("/postmaster.pid"), 4096))
+            .split(QLatin1Char('\n'));
     result.pid = lines.value(0).trimmed().toLongLong();
     result.port = lines.value(3).trimmed().toInt();
     result.socketDir = lines.value(4).trimmed();
@@ -230,12 +265,12 @@ bool EmbeddedPostgres::prepareAccount(QString *error)
                      .arg(m_options.dataDir);
         return false;
     }
-    if (m_dropPrivileges && ::chown(QFile::encodeName(m_options.dataDir).constData(), m_uid, m_gid) != 0) {
+    QString why;
+    if (!handFolderTo(m_options.dataDir, m_dropPrivileges, m_uid, m_gid, 0700, &why)) {
         *error = QStringLiteral("Cannot hand the data folder %1 to the account '%2': %3")
-                     .arg(m_options.dataDir, m_account, QString::fromLocal8Bit(strerror(errno)));
+                     .arg(m_options.dataDir, m_account, why);
         return false;
     }
-    ::chmod(QFile::encodeName(m_options.dataDir).constData(), 0700);
     if (m_dropPrivileges) {
         QString output;
         const int rc =
@@ -368,8 +403,18 @@ bool EmbeddedPostgres::launch(QString *error)
     if (!m_options.socketDir.isEmpty()) {
         m_socketDir = m_options.socketDir;
         QDir().mkpath(m_socketDir);
-        if (m_dropPrivileges && ::chown(QFile::encodeName(m_socketDir).constData(), m_uid, m_gid) != 0) {
-            *error = QStringLiteral("Cannot hand %1 to the account '%2'").arg(m_socketDir, m_account);
+        // Shared with the commands an admin runs (as root or the account), so that they reach the cluster.
+        QString why;
+        if (m_dropPrivileges && !handFolderTo(m_socketDir, true, m_uid, m_gid, 0750, &why)) {
+            *error =
+                QStringLiteral("Cannot hand %1 to the account '%2': %3").arg(m_socketDir, m_account, why);
+            return false;
+        }
+        if (!QFileInfo(m_socketDir).isWritable() && !m_dropPrivileges) {
+            *error =
+                QStringLiteral("Cannot write PostgreSQL's socket in %1 (LIFTLINE_PG_SOCKET_DIR): create it "
+                               "for this account, or leave the setting empty")
+                    .arg(m_socketDir);
             return false;
         }
         return startPostgres(error);
@@ -385,8 +430,9 @@ bool EmbeddedPostgres::launch(QString *error)
     }
     m_socketDir = QFile::decodeName(pattern);
     m_ownsSocketDir = true;
-    if (m_dropPrivileges && ::chown(pattern.constData(), m_uid, m_gid) != 0) {
-        *error = QStringLiteral("Cannot hand %1 to the account '%2'").arg(m_socketDir, m_account);
+    QString why;
+    if (m_dropPrivileges && !handFolderTo(m_socketDir, true, m_uid, m_gid, 0700, &why)) {
+        *error = QStringLiteral("Cannot hand %1 to the account '%2': %3").arg(m_socketDir, m_account, why);
         return false;
     }
 
@@ -408,18 +454,30 @@ bool EmbeddedPostgres::startPostgres(QString *error)
 
     m_process = std::make_unique<QProcess>();
     m_process->setWorkingDirectory(m_options.dataDir);
-    m_process->setStandardOutputFile(logFile(), QIODevice::Append);
-    m_process->setStandardErrorFile(logFile(), QIODevice::Append);
+    if (QFileInfo(logFile()).isSymLink()) {
+        *error = QStringLiteral("%1 is a symbolic link: remove it (PostgreSQL's log is written there)")
+                     .arg(logFile());
+        return false;
+    }
+    // The log is opened by the child once it is the cluster's account, without following a symbolic link:
+    // never by root, who would append wherever a link in the data folder pointed.
+    m_process->setStandardOutputFile(QProcess::nullDevice());
+    m_process->setStandardErrorFile(QProcess::nullDevice());
+    const QByteArray log = QFile::encodeName(logFile());
     const bool drop = m_dropPrivileges;
     const uid_t uid = m_uid;
     const gid_t gid = m_gid;
     const pid_t parent = ::getpid();
-    m_process->setChildProcessModifier([drop, uid, gid, parent] {
+    m_process->setChildProcessModifier([drop, uid, gid, parent, log] {
         // Its own process group: Ctrl+C in a terminal reaches the server, which then stops the cluster in
         // order, instead of reaching both at once.
         ::setpgid(0, 0);
         if (drop && (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0))
             ::_exit(126);
+        const int out = ::open(log.constData(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (out < 0 || ::dup2(out, STDOUT_FILENO) < 0 || ::dup2(out, STDERR_FILENO) < 0)
+            ::_exit(125);
+        ::close(out);
         // Set after the identity change, which clears it. SIGINT is PostgreSQL's fast shutdown.
         ::prctl(PR_SET_PDEATHSIG, SIGINT);
         if (::getppid() != parent)

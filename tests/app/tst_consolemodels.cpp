@@ -1,6 +1,9 @@
+#include "ApiClient.h"
 #include "ConversationFilterModel.h"
 #include "ConversationListModel.h"
 #include "MessageModel.h"
+#include "ServerAddress.h"
+#include "SignInDialog.h"
 #include "UnassignedModel.h"
 
 #include <QAbstractItemModelTester>
@@ -8,6 +11,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -36,6 +42,69 @@ class TestConsoleModels : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // A bare host means https://; http:// only as written, and to another machine only once confirmed.
+    void serverAddresses()
+    {
+        QCOMPARE(ServerAddress::fromUserInput(QStringLiteral("liftline.example.co.za")),
+                 QUrl(QStringLiteral("https://liftline.example.co.za")));
+        QCOMPARE(ServerAddress::fromUserInput(QStringLiteral(" 10.0.0.5:8443 ")),
+                 QUrl(QStringLiteral("https://10.0.0.5:8443")));
+        QCOMPARE(ServerAddress::fromUserInput(QStringLiteral("http://127.0.0.1:8080")),
+                 QUrl(QStringLiteral("http://127.0.0.1:8080")));
+        QVERIFY(!ServerAddress::fromUserInput(QString()).isValid());
+        QVERIFY(!ServerAddress::fromUserInput(QStringLiteral("ftp://files.example")).isValid());
+        QVERIFY(!ServerAddress::fromUserInput(QStringLiteral("https://")).isValid());
+
+        QVERIFY(ServerAddress::isUnencryptedRemote(QUrl(QStringLiteral("http://liftline.example.co.za"))));
+        QVERIFY(ServerAddress::isUnencryptedRemote(QUrl(QStringLiteral("http://10.0.0.5:8080"))));
+        QVERIFY(!ServerAddress::isUnencryptedRemote(QUrl(QStringLiteral("https://10.0.0.5"))));
+        QVERIFY(!ServerAddress::isUnencryptedRemote(QUrl(QStringLiteral("http://127.0.0.1:8080"))));
+        QVERIFY(!ServerAddress::isUnencryptedRemote(QUrl(QStringLiteral("http://[::1]:8080"))));
+        QVERIFY(!ServerAddress::isUnencryptedRemote(QUrl(QStringLiteral("http://localhost:8080"))));
+    }
+
+    void signInAsksBeforePlainHttpToAnotherMachine()
+    {
+        ApiClient api;
+        SignInDialog dialog(&api, QStringLiteral("http://192.0.2.10:8080"), QStringLiteral("ann"));
+        QList<QUrl> asked;
+        bool answer = false;
+        dialog.setUnencryptedConfirmation([&](const QUrl &url) {
+            asked << url;
+            return answer;
+        });
+        auto *password = dialog.findChildren<QLineEdit *>().at(2);
+        password->setText(QStringLiteral("a password"));
+        auto *button = dialog.findChild<QPushButton *>();
+        button->click();
+        QCOMPARE(asked, QList<QUrl>{QUrl(QStringLiteral("http://192.0.2.10:8080"))});
+        QVERIFY(button->isEnabled()); // nothing was sent
+        QVERIFY(!api.baseUrl().isValid() || api.baseUrl().host() != QLatin1String("192.0.2.10"));
+        const auto labels = dialog.findChildren<QLabel *>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(), [](QLabel *l) {
+            return l->text().contains(QLatin1String("https://")) && !l->isHidden();
+        }));
+
+        // Confirmed: it goes ahead, to that address.
+        answer = true;
+        button->click();
+        QCOMPARE(asked.size(), 2);
+        QCOMPARE(api.baseUrl(), QUrl(QStringLiteral("http://192.0.2.10:8080")));
+
+        // A bare host is https:// and asks nothing.
+        ApiClient other;
+        SignInDialog bare(&other, QStringLiteral("liftline.example.co.za"), QStringLiteral("ann"));
+        bare.setUnencryptedConfirmation([&](const QUrl &url) {
+            asked << url;
+            return false;
+        });
+        bare.findChildren<QLineEdit *>().at(2)->setText(QStringLiteral("a password"));
+        bare.findChild<QPushButton *>()->click();
+        QCOMPARE(asked.size(), 2);
+        QCOMPARE(other.baseUrl(), QUrl(QStringLiteral("https://liftline.example.co.za")));
+        QCOMPARE(bare.serverUrl(), QStringLiteral("https://liftline.example.co.za"));
+    }
+
     void conversationsAreSortedIntoTheEmergencyLane()
     {
         ConversationListModel model;

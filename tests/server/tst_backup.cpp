@@ -12,6 +12,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <sys/stat.h>
 
 // `liftline-server backup FILE` and `restore FILE` on the embedded cluster, run as the real binary: a
 // backup taken while the server runs, a restore refused while it runs, a restore that brings the data back,
@@ -260,6 +261,53 @@ private Q_SLOTS:
         QVERIFY2(missing.exitCode == 1, qPrintable(missing.describe()));
         QVERIFY2(missing.err.contains(tmp.path(QStringLiteral("absent"))), qPrintable(missing.describe()));
         QCOMPARE(snapshot(dataDir), before);
+    }
+
+    // The backup holds every conversation and the password hashes: 0600 whatever the umask. A database
+    // password never reaches pg_dump's command line (readable by every account); it gets a password file.
+    void backupIsPrivateAndThePasswordStaysOffTheCommandLine()
+    {
+        Scratch tmp(scratchPrefix);
+        const QString dataDir = tmp.path(QStringLiteral("pgdata"));
+        const QString file = tmp.path(QStringLiteral("private.backup"));
+        const mode_t old = ::umask(022);
+        const CliResult r = runCli(dataDir, {QStringLiteral("backup"), file});
+        ::umask(old);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        struct stat st {};
+        QCOMPARE(::stat(QFile::encodeName(file).constData(), &st), 0);
+        QCOMPARE(uint(st.st_mode & 0777), 0600u);
+
+        // pg_dump played by a script that records what it was given (the world outside the project).
+        const QString bin = tmp.path(QStringLiteral("bin"));
+        QVERIFY(QDir().mkpath(bin));
+        const QString record = tmp.path(QStringLiteral("record"));
+        QFile script(bin + QStringLiteral("/pg_dump"));
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write(
+            "#!/bin/sh\n"
+            "{ printf 'ARGS %s\\n' \"$*\"; printf 'PASSFILE '; cat \"$PGPASSFILE\"; "
+            "stat -c 'MODE %a' \"$PGPASSFILE\"; } > '" +
+            QFile::encodeName(record) +
+            "'\n"
+            "for a in \"$@\"; do case \"$a\" in --file=*) printf PGDMP > \"${a#--file=}\";; esac; done\n");
+        script.close();
+        QVERIFY(
+            script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        QProcessEnvironment environment = serverEnvironment();
+        environment.insert(QStringLiteral("PATH"),
+                           bin + QLatin1Char(':') + environment.value(QStringLiteral("PATH")));
+        environment.insert(QStringLiteral("DATABASE_URL"),
+                           QStringLiteral("postgres://liftline:s3cret%3Apa%5Css@127.0.0.1:5999/liftline"));
+        const CliResult viaUrl = ::runCli(
+            QString(), {QStringLiteral("backup"), tmp.path(QStringLiteral("url.backup"))}, environment, {});
+        Q_UNUSED(viaUrl); // the script cannot reach a database: only what it was handed matters
+        QFile recorded(record);
+        QVERIFY2(recorded.open(QIODevice::ReadOnly), qPrintable(viaUrl.describe()));
+        const QByteArray seen = recorded.readAll();
+        QVERIFY2(!seen.split('\n').value(0).contains("s3cret"), seen.constData());
+        QVERIFY2(seen.contains("PASSFILE *:*:*:*:s3cret\\:pa\\\\ss"), seen.constData());
+        QVERIFY2(seen.contains("MODE 600"), seen.constData());
     }
 
     void backupToUnwritablePathLeavesNothing_data()

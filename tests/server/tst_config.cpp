@@ -162,6 +162,16 @@ private Q_SLOTS:
         QVERIFY2(error.contains(QLatin1String("LIFTLINE_HTTP_HEADER_TIMEOUT_SECONDS")), qPrintable(error));
     }
 
+    // A pending send is swept as abandoned only after the longest a send may take, plus a minute.
+    void abandonedSendsWaitForTheLongestSend()
+    {
+        Config c;
+        QCOMPARE(c.abandonedSendSeconds(), 75);
+        c.sendTimeoutMs = 120000;
+        QCOMPARE(c.abandonedSendSeconds(), 180);
+        QVERIFY(c.abandonedSendSeconds() * 1000 > c.sendTimeoutMs);
+    }
+
     // Behind trusted proxies the client is the right-most X-Forwarded-For address that is not one of them.
     void trustedProxies()
     {

@@ -156,6 +156,52 @@ private Q_SLOTS:
         QCOMPARE(uidOf(pg.postmasterPid()), uint(pw->pw_uid));
     }
 
+    // The data folder belongs to the cluster's account, which could plant links there: run as root, the
+    // server neither chowns through a link in the folder's place nor writes its log through one.
+    void linksInTheDataFolderAreNotFollowedAsRoot()
+    {
+        if (::geteuid() != 0)
+            QSKIP("only meaningful as root");
+        Scratch tmp(scratchPrefix);
+        const QString victim = tmp.path(QStringLiteral("victim"));
+        QVERIFY(QDir().mkpath(victim));
+        QCOMPARE(::chmod(QFile::encodeName(victim).constData(), 0755), 0);
+        const QString linked = tmp.path(QStringLiteral("pgdata-link"));
+        QVERIFY(QFile::link(victim, linked));
+        {
+            EmbeddedPostgres pg(testOptions(linked));
+            QString error;
+            QVERIFY(!pg.start(&error));
+            QVERIFY2(error.contains(QLatin1String("symbolic link")), qPrintable(error));
+            struct stat st {};
+            QCOMPARE(::stat(QFile::encodeName(victim).constData(), &st), 0);
+            QCOMPARE(uint(st.st_uid), 0u);
+            QCOMPARE(uint(st.st_mode & 0777), 0755u);
+        }
+
+        // A cluster whose log was replaced by a link to a file of root's.
+        const QString dataDir = tmp.path(QStringLiteral("pgdata"));
+        {
+            EmbeddedPostgres pg(testOptions(dataDir));
+            QString error;
+            QVERIFY2(pg.start(&error), qPrintable(error));
+            pg.stop();
+        }
+        const QString rootFile = tmp.path(QStringLiteral("root-only"));
+        QFile f(rootFile);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("root's\n");
+        f.close();
+        QVERIFY(QFile::remove(dataDir + QStringLiteral("/liftline-postgres.log")));
+        QVERIFY(QFile::link(rootFile, dataDir + QStringLiteral("/liftline-postgres.log")));
+        EmbeddedPostgres again(testOptions(dataDir));
+        QString error;
+        QVERIFY(!again.start(&error));
+        QVERIFY2(error.contains(QLatin1String("symbolic link")), qPrintable(error));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("root's\n"));
+    }
+
     void unreachableDataFolderIsNamed()
     {
         if (::geteuid() != 0)

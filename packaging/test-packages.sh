@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Installs the freshly built Debian packages on this machine, runs the installed server as its service
 # account (from its unit where systemd runs, directly otherwise) on its embedded PostgreSQL, posts a
-# signed webhook and reads it back over the API, runs the installed console, then purges both packages
-# and checks that nothing is left: no process, no account, no data. Needs root. Usage: test-packages.sh BUILD_DIR
+# signed webhook and reads it back over the API, tries the shipped nginx site in front of it, runs the
+# installed console, then purges both packages and checks that nothing is left: no process, no account,
+# no data. Needs root. Usage: test-packages.sh BUILD_DIR
 set -euo pipefail
 build="$(cd "${1:?usage: test-packages.sh BUILD_DIR}" && pwd)"
 secret="package-test-app-secret"
 admin="package-test-admin-token-0123456789"
 log="$(mktemp)"
 server_pid=""
+edge=""
 
 cleanup() {
     set +e
+    if [ -n "$edge" ] && [ -f "$edge/nginx.pid" ]; then
+        nginx -c "$edge/nginx.conf" -p "$edge" -s stop
+        rm -rf "$edge"
+    fi
     if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
         kill -TERM "$server_pid"
         for _ in $(seq 1 60); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
@@ -96,6 +102,79 @@ for _ in $(seq 1 40); do
     sleep 0.5
 done
 [ -n "$found" ] || fail "the message did not come back from /api/chat/unassigned"
+
+echo "== the shipped nginx site in front of it (Debian's nginx, a self-signed certificate made here)"
+edge="$(mktemp -d)"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=liftline.test" \
+    -keyout "$edge/key.pem" -out "$edge/cert.pem" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+port="${url##*:}"
+free_port() {
+    local p
+    while :; do
+        p=$((20000 + RANDOM % 30000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    done
+}
+tls_port="$(free_port)"
+plain_port="$(free_port)"
+# The site as installed, with this test's ports and certificate: nothing else of it is changed.
+sed -e "s#server 127.0.0.1:8080;#server 127.0.0.1:$port;#" \
+    -e "s#listen 443 ssl http2;#listen 127.0.0.1:$tls_port ssl http2;#" -e "/listen \[::\]:443/d" \
+    -e "s#listen 80;#listen 127.0.0.1:$plain_port;#" -e "/listen \[::\]:80;/d" \
+    -e "s#/etc/letsencrypt/live/liftline.example.co.za/fullchain.pem#$edge/cert.pem#" \
+    -e "s#/etc/letsencrypt/live/liftline.example.co.za/privkey.pem#$edge/key.pem#" \
+    /usr/share/liftline/nginx/liftline.conf >"$edge/site.conf"
+mkdir -p "$edge/logs"
+cat >"$edge/nginx.conf" <<NGINX
+pid $edge/nginx.pid;
+error_log $edge/logs/error.log;
+events {}
+http {
+    access_log off;
+    client_body_temp_path $edge/body;
+    proxy_temp_path $edge/proxy;
+    include $edge/site.conf;
+}
+NGINX
+nginx -t -c "$edge/nginx.conf" -p "$edge" >/dev/null 2>&1 || fail "nginx refuses the shipped site: $(nginx -t -c "$edge/nginx.conf" -p "$edge" 2>&1 | tail -n 3)"
+nginx -c "$edge/nginx.conf" -p "$edge" || fail "nginx did not start"
+edge_url="https://127.0.0.1:$tls_port"
+# Every request comes from 127.0.0.2, so that "the server sees the client's address" can fail.
+through() { curl -sS -k --interface 127.0.0.2 --max-time 10 "$@"; }
+through -fsS "$edge_url/healthz" | grep -q alive || fail "no TLS answer through nginx"
+[ "$(through -o /dev/null -w '%{http_code}' "$edge_url/metrics")" = "404" ] || fail "/metrics is public through nginx"
+[ "$(through -o /dev/null -w '%{http_code}' "$edge_url/readyz")" = "404" ] || fail "/readyz is public through nginx"
+status="$(through -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -H "X-Hub-Signature-256: $signature" --data-binary "$body" "$edge_url/webhooks/whatsapp")"
+[ "$status" = "200" ] || fail "the webhook through nginx answered $status"
+big="$(mktemp)"
+head -c 2000000 /dev/zero | tr '\0' ' ' >"$big"
+status="$(through -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary "@$big" "$edge_url/webhooks/whatsapp")"
+rm -f "$big"
+[ "$status" = "413" ] || fail "a 2 MB body through nginx answered $status, not 413"
+# The server sees 127.0.0.2: a wrong password through nginx is counted against that address.
+status="$(through -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data '{"username":"edgetest","password":"not the password"}' "$edge_url/api/auth/login")"
+[ "$status" = "401" ] || fail "a wrong password through nginx answered $status"
+curl -fsS -H "X-Admin-Token: $admin" "$url/api/admin/agents/edgetest/throttle" | grep -q '"client":"127.0.0.2"' ||
+    fail "the server did not see the client's address through nginx: $(curl -sS -H "X-Admin-Token: $admin" "$url/api/admin/agents/edgetest/throttle")"
+# nginx's own rate limit on sign-in: 10 a minute with a burst of 5, whoever the account.
+limited=""
+for i in $(seq 1 20); do
+    code="$(through -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+        --data "{\"username\":\"flood$i\",\"password\":\"not the password\"}" "$edge_url/api/auth/login")"
+    [ "$code" = "429" ] && { limited=yes; break; }
+done
+[ -n "$limited" ] || fail "nginx did not rate-limit 20 sign-ins in a row"
+# The stream's upgrade through nginx: an admin token is a principal the stream accepts.
+upgrade="$(through -i -N --http1.1 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' -H 'Sec-WebSocket-Version: 13' \
+    -H "X-Admin-Token: $admin" --max-time 3 "$edge_url/api/chat/stream" 2>/dev/null || true)"
+printf '%s' "$upgrade" | head -n1 | grep -q '^HTTP/1.1 101' || fail "the stream's upgrade through nginx: $(printf '%s' "$upgrade" | head -n1)"
+nginx -c "$edge/nginx.conf" -p "$edge" -s stop
+rm -rf "$edge"
+edge=""
 
 echo "== the installed console signs in and goes live (offscreen)"
 QT_QPA_PLATFORM=offscreen /usr/bin/liftline-console --version | grep -q "Liftline\|liftline" ||

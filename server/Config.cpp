@@ -58,6 +58,14 @@ const IntSetting intSettings[] = {
     {"LIFTLINE_HTTP_MAX_CONNECTIONS", &Config::httpMaxConnections, 16, 1000000, 1},
 };
 
+// A value of the INI file as written: QSettings reads an unquoted value with commas as a list, which
+// toString() would turn into nothing (a password with a comma, "127.0.0.1,::1").
+QString iniText(const QSettings &ini, const char *key)
+{
+    const QVariant v = ini.value(QLatin1String(key));
+    return v.metaType().id() == QMetaType::QStringList ? v.toStringList().join(QLatin1Char(',')) : v.toString();
+}
+
 bool parseListen(const QString &text, Config *config, QString *error)
 {
     const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
@@ -155,7 +163,7 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         }
         for (const Setting &s : stringSettings)
             if (ini.contains(QLatin1String(s.env)))
-                config->*s.field = ini.value(QLatin1String(s.env)).toString();
+                config->*s.field = iniText(ini, s.env);
         listen = ini.value(QStringLiteral("LISTEN")).toString();
         port = ini.value(QStringLiteral("PORT")).toString();
         listenRank = listen.isEmpty() ? 0 : 1;
@@ -167,7 +175,7 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         agentWords = ini.value(QStringLiteral("LIFTLINE_AGENT_WORDS")).toStringList().join(QLatin1Char(','));
         for (const IntSetting &s : intSettings)
             if (ini.contains(QLatin1String(s.env)))
-                intValues[s.env] = ini.value(QLatin1String(s.env)).toString();
+                intValues[s.env] = iniText(ini, s.env);
     }
 
     for (const Setting &s : stringSettings)

@@ -8,7 +8,7 @@ packages=(
     qt6-base-dev qt6-websockets-dev qt6-httpserver-dev libqt6sql6-psql qt6-l10n-tools qt6-tools-dev
     libsodium-dev libpq-dev qtkeychain-qt6-dev libboost-dev
     postgresql postgresql-client
-    clang-format xvfb xauth dbus-bin librsvg2-bin curl openssl lintian
+    clang-format xvfb xauth dbus-bin librsvg2-bin curl openssl lintian nginx
 )
 
 missing=()

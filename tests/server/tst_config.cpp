@@ -199,6 +199,18 @@ private Q_SLOTS:
         QCOMPARE(p.clientAddress(QHostAddress(QStringLiteral("192.0.2.1")), "203.0.113.5"),
                  QStringLiteral("192.0.2.1"));
 
+        // From the INI file, where QSettings reads "a,b" as a list.
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("liftline.ini"));
+        QFile f(ini);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("LIFTLINE_TRUSTED_PROXIES=127.0.0.1,::1\nADMIN_TOKEN=with,a,comma,0123456789\n");
+        f.close();
+        Config fromFile;
+        QVERIFY2(load({QStringLiteral("--config"), ini}, &fromFile, &error), qPrintable(error));
+        QCOMPARE(fromFile.trustedProxies, QStringLiteral("127.0.0.1,::1"));
+        QCOMPARE(fromFile.adminToken, QStringLiteral("with,a,comma,0123456789"));
+
         QVERIFY(!TrustedProxies::parse(QStringLiteral("127.0.0.1, nginx.local"), &p, &error));
         QVERIFY2(error.contains(QLatin1String("nginx.local")), qPrintable(error));
         qputenv("LIFTLINE_TRUSTED_PROXIES", "10.0.0.0/33");

@@ -63,7 +63,8 @@ const IntSetting intSettings[] = {
 QString iniText(const QSettings &ini, const char *key)
 {
     const QVariant v = ini.value(QLatin1String(key));
-    return v.metaType().id() == QMetaType::QStringList ? v.toStringList().join(QLatin1Char(',')) : v.toString();
+    return v.metaType().id() == QMetaType::QStringList ? v.toStringList().join(QLatin1Char(','))
+                                                       : v.toString();
 }
 
 bool parseListen(const QString &text, Config *config, QString *error)

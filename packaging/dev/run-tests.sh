@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything with warnings as errors, checks the formatting, and runs
-# every test (each suite on its own embedded PostgreSQL), then builds the Debian packages and tests them by
-# installing them. CI runs exactly this.
+# every test (each suite on its own embedded PostgreSQL), runs each fuzz target for 30 s (clang, ASan and
+# UBSan), then builds the Debian packages and tests them by installing them. CI runs exactly this.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build-ci"
@@ -36,7 +36,14 @@ echo "== tests"
 cd "$build"
 ctest --output-on-failure --timeout 900 -j 2
 
+echo "== fuzzing: each target 30 s under ASan and UBSan (LIFTLINE_FUZZ_SECONDS to change)"
+cd "$root"
+cmake --preset asan >/dev/null
+cmake --build --preset asan --target fuzzers
+"$root/tests/fuzz/run-fuzzers.sh" "$root/build-asan" "${LIFTLINE_FUZZ_SECONDS:-30}"
+
 echo "== packages"
+cd "$build"
 # The Debian packages, installed on this machine, run, and purged again (packaging/test-packages.sh). That
 # needs root and a machine where systemd does not run services (a CI container): elsewhere it is skipped.
 cpack -G DEB >/dev/null

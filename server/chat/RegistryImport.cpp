@@ -129,7 +129,10 @@ QString Report::summary() const
         .arg(linksUnchanged);
 }
 
-Report run(Db &db, const QByteArray &csv, const Principal &who)
+namespace {
+
+// Every row of the file, checked; throws ApiError 400 invalid_registry naming the line.
+QList<Row> checkedRows(const QByteArray &csv)
 {
     QString text = QString::fromUtf8(csv);
     if (text.startsWith(QChar(0xFEFF)))
@@ -227,7 +230,19 @@ Report run(Db &db, const QByteArray &csv, const Principal &who)
             contactSeen.insert(row.contactMsisdn, &row);
         }
     }
+    return rows;
+}
 
+} // namespace
+
+int validate(const QByteArray &csv)
+{
+    return int(checkedRows(csv).size());
+}
+
+Report run(Db &db, const QByteArray &csv, const Principal &who)
+{
+    const QList<Row> rows = checkedRows(csv);
     Report report;
     report.rows = int(rows.size());
     auto nullable = [](const QString &s) {

@@ -29,8 +29,10 @@ struct AuthResult {
     QString reason;
 };
 
+} // namespace
+
 // The "after" of a resume frame, or -1 when the frame is not {"type":"resume","after":N} with N >= 0.
-qint64 resumeAfter(const QString &text)
+qint64 StreamHub::resumeAfter(const QString &text)
 {
     const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
     if (o.value(QStringLiteral("type")).toString() != QLatin1String("resume"))
@@ -43,8 +45,6 @@ qint64 resumeAfter(const QString &text)
         return -1;
     return qint64(d);
 }
-
-} // namespace
 
 StreamHub::StreamHub(DbPool *pool, const Auth *auth, const QUuid &instanceId, Settings settings,
                      QObject *parent)

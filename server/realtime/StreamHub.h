@@ -72,6 +72,9 @@ public:
     // Removes this instance's presence (a clean stop).
     void shutdown();
 
+    // The "after" of a console's {"type":"resume","after":N}, or -1 when the text is anything else.
+    static qint64 resumeAfter(const QString &text);
+
     int connectionCount() const { return int(m_sessions.size()); }
     int liveCount() const;
     // Consoles whose events are written straight to their connection (Session::wire).

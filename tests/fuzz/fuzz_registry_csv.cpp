@@ -1,0 +1,19 @@
+// The lift registry CSV, checked as an import checks it before writing anything: any file is either
+// accepted with its rows or refused with a 400 that names the line.
+#include "chat/RegistryImport.h"
+#include "http/HttpTypes.h"
+
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
+{
+    const QByteArray csv(reinterpret_cast<const char *>(bytes), qsizetype(size));
+    try {
+        if (RegistryImport::validate(csv) < 0)
+            __builtin_trap();
+    } catch (const ApiError &e) {
+        if (e.status != 400 || e.message.isEmpty())
+            __builtin_trap();
+    }
+    return 0;
+}

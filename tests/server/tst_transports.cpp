@@ -361,7 +361,9 @@ private Q_SLOTS:
         QNetworkAccessManager whatsapp;
         int webhooksAnswered = 0;
         int delay = 0;
-        fake.answerDelay = [&delay] { return delay++ % 4; };
+        // 0 to 45 ms before answering: long enough that some statuses win the race even where the server
+        // is slow to store them (under AddressSanitizer none did within 3 ms).
+        fake.answerDelay = [&delay] { return (delay++ % 4) * 15; };
         fake.onRequest = [&](const FakeWhatsApp::Received &, const FakeWhatsApp::Answer &a) {
             const QString wamid =
                 QJsonDocument::fromJson(a.body).object().value(QStringLiteral("wa_id")).toString();

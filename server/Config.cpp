@@ -165,15 +165,15 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         for (const Setting &s : stringSettings)
             if (ini.contains(QLatin1String(s.env)))
                 config->*s.field = iniText(ini, s.env);
-        listen = ini.value(QStringLiteral("LISTEN")).toString();
-        port = ini.value(QStringLiteral("PORT")).toString();
+        listen = iniText(ini, "LISTEN");
+        port = iniText(ini, "PORT");
         listenRank = listen.isEmpty() ? 0 : 1;
         portRank = port.isEmpty() ? 0 : 1;
-        threads = ini.value(QStringLiteral("LIFTLINE_DB_THREADS")).toString();
-        sessionHours = ini.value(QStringLiteral("LIFTLINE_SESSION_HOURS")).toString();
-        pingSeconds = ini.value(QStringLiteral("LIFTLINE_STREAM_PING_SECONDS")).toString();
-        routingHours = ini.value(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS")).toString();
-        agentWords = ini.value(QStringLiteral("LIFTLINE_AGENT_WORDS")).toStringList().join(QLatin1Char(','));
+        threads = iniText(ini, "LIFTLINE_DB_THREADS");
+        sessionHours = iniText(ini, "LIFTLINE_SESSION_HOURS");
+        pingSeconds = iniText(ini, "LIFTLINE_STREAM_PING_SECONDS");
+        routingHours = iniText(ini, "LIFTLINE_ROUTING_WINDOW_HOURS");
+        agentWords = iniText(ini, "LIFTLINE_AGENT_WORDS");
         for (const IntSetting &s : intSettings)
             if (ini.contains(QLatin1String(s.env)))
                 intValues[s.env] = iniText(ini, s.env);

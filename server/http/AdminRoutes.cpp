@@ -49,12 +49,7 @@ void withNewPassword(
                              return;
                          }
                          if (!PasswordHasher::reserve()) {
-                             HttpResponse r = HttpResponse::error(
-                                 503, QStringLiteral("busy"),
-                                 QStringLiteral("Too many passwords are being hashed right now: try again in "
-                                                "a second"));
-                             r.headers.append({QByteArray("Retry-After"), QByteArray("1")});
-                             reply->send(r);
+                             reply->send(ApiContext::hashingBusy());
                              return;
                          }
                          PasswordHasher::hashAsync(context, password,

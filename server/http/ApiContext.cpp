@@ -104,6 +104,15 @@ void ApiContext::authenticate(const HttpRequest &request, ReplyPtr reply,
         });
 }
 
+HttpResponse ApiContext::hashingBusy()
+{
+    HttpResponse r = HttpResponse::error(
+        503, QStringLiteral("busy"),
+        QStringLiteral("Too many passwords are being checked right now: try again in a second"));
+    r.headers.append({QByteArray("Retry-After"), QByteArray("1")});
+    return r;
+}
+
 int ApiContext::ticketId(const HttpRequest &request)
 {
     const QString text = request.pathArgs.value(QStringLiteral("ticketId"));

@@ -39,6 +39,9 @@ public:
     // Runs on a database thread: the same error handling as run(), for handlers that chain steps.
     static HttpResponse guarded(Db &db, const Work &work, std::atomic<bool> *dbDown = nullptr);
 
+    // 503 with Retry-After: 1, for a request that found the password hashing queue full.
+    static HttpResponse hashingBusy();
+
     // The {ticketId} path argument; throws ApiError 400 invalid_ticket_id.
     static int ticketId(const HttpRequest &request);
     // The body as a JSON object (its size was checked as it was read); throws 415 for another Content-Type,

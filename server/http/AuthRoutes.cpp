@@ -36,11 +36,7 @@ void login(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
     };
     // A place in the hashing queue first: when it is full the answer is immediate, and nothing is counted.
     if (!PasswordHasher::reserve()) {
-        HttpResponse r = HttpResponse::error(
-            503, QStringLiteral("busy"),
-            QStringLiteral("Too many sign-ins are being checked right now: try again in a second"));
-        r.headers.append({QByteArray("Retry-After"), QByteArray("1")});
-        reply->send(r);
+        reply->send(ApiContext::hashingBusy());
         return;
     }
     QPointer<ApiContext> context(&ctx);

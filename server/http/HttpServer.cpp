@@ -216,7 +216,8 @@ private:
                     return; // more to come
                 const ParsedRequest &r = m_parser.request();
                 QString path;
-                if (r.upgrade && splitTarget(r.target, &path, &m_query) &&
+                QUrlQuery query;
+                if (r.upgrade && splitTarget(r.target, &path, &query) &&
                     m_server->isWebSocketUpgrade(r.method, path, r.header("upgrade"))) {
                     // The request stays unread in the socket: the WebSocket server reads it again.
                     handOver();
@@ -402,7 +403,6 @@ private:
     QTimer m_timer;
     QHostAddress m_peer;
     QString m_remote; // the connection's peer, for the log
-    QUrlQuery m_query;
     Phase m_phase = Phase::Idle;
     quint64 m_served = 0;
     qint64 m_discarded = 0;

@@ -53,7 +53,6 @@ private:
 
     void on_body_init_impl(const boost::optional<std::uint64_t> &length, error_code &) override
     {
-        m_owner->m_request.hasBody = true;
         if (length)
             m_owner->m_request.body.reserve(qsizetype(*length));
     }

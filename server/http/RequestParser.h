@@ -17,7 +17,6 @@ struct ParsedRequest {
     bool keepAlive = true;
     bool upgrade = false;        // Connection: upgrade with an Upgrade header
     bool expectContinue = false; // Expect: 100-continue
-    bool hasBody = false;        // a Content-Length above 0, or chunked
 
     QByteArray header(const QByteArray &lowerCaseName) const;
 };

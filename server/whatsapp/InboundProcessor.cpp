@@ -81,8 +81,8 @@ void recordItem(Db &db, qint64 inboxId, const Item &item, const QString &outcome
              reason.left(2000), QJsonDocument(item.json).toJson(QJsonDocument::Compact)});
 }
 
-void handleMessage(Db &db, const Item &item, const QJsonObject &profiles, qint64 inboxId,
-                   const Settings &settings)
+// The item as it can be stored: U+0000 replaced, and the item recorded as altered when it held any.
+QJsonObject storable(Db &db, const Item &item, qint64 inboxId)
 {
     bool altered = false;
     const QJsonObject json = withoutNul(item.json, &altered).toObject();
@@ -94,6 +94,13 @@ void handleMessage(Db &db, const Item &item, const QJsonObject &profiles, qint64
                                   "was stored as U+FFFD. The body as received is whatsapp_inbox %1")
                        .arg(inboxId));
     }
+    return json;
+}
+
+void handleMessage(Db &db, const Item &item, const QJsonObject &profiles, qint64 inboxId,
+                   const Settings &settings)
+{
+    const QJsonObject json = storable(db, item, inboxId);
     const InboundMessage m = InboundMessage::fromJson(json, settings.agentWords);
     if (m.waMessageId.isEmpty() || m.from.isEmpty()) {
         qCWarning(lcWebhook) << "inbox" << inboxId
@@ -115,13 +122,7 @@ void handleMessage(Db &db, const Item &item, const QJsonObject &profiles, qint64
 
 void handleStatus(Db &db, const Item &item, qint64 inboxId)
 {
-    bool altered = false;
-    const QJsonObject s = withoutNul(item.json, &altered).toObject();
-    if (altered)
-        recordItem(db, inboxId, item, QStringLiteral("altered"),
-                   QStringLiteral("It held U+0000 (NUL) characters, which PostgreSQL text cannot hold: each "
-                                  "was stored as U+FFFD. The body as received is whatsapp_inbox %1")
-                       .arg(inboxId));
+    const QJsonObject s = storable(db, item, inboxId);
     const QString waId = s.value(QStringLiteral("id")).toString();
     const QString status = s.value(QStringLiteral("status")).toString();
     if (waId.isEmpty() || status.isEmpty())

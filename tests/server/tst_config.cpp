@@ -23,6 +23,16 @@ class TestConfig : public QObject {
         return Config::load(parser, config, error);
     }
 
+    // An INI settings file in `dir` holding `text`; its path, empty if it could not be written.
+    static QString writeIni(const QTemporaryDir &dir, const QByteArray &text)
+    {
+        const QString path = dir.filePath(QStringLiteral("liftline.ini"));
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size())
+            return {};
+        return path;
+    }
+
     const QList<QByteArray> variables{"DATABASE_URL",
                                       "PORT",
                                       "LISTEN",
@@ -144,11 +154,9 @@ private Q_SLOTS:
         QCOMPARE(c.httpMaxHeaderBytes, 16384);
         QCOMPARE(c.webhookMaxBodyBytes, 1 << 20);
         QTemporaryDir dir;
-        const QString ini = dir.filePath(QStringLiteral("liftline.ini"));
-        QFile f(ini);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("LIFTLINE_HTTP_MAX_CONNECTIONS=500\nLIFTLINE_WEBHOOK_MAX_BODY_BYTES=2097152\n");
-        f.close();
+        const QString ini =
+            writeIni(dir, "LIFTLINE_HTTP_MAX_CONNECTIONS=500\nLIFTLINE_WEBHOOK_MAX_BODY_BYTES=2097152\n");
+        QVERIFY(!ini.isEmpty());
         qputenv("LIFTLINE_HTTP_HEADER_TIMEOUT_SECONDS", "5");
         qputenv("LIFTLINE_HTTP_MAX_CONNECTIONS", "800"); // the environment wins over the file
         Config d;
@@ -201,11 +209,9 @@ private Q_SLOTS:
 
         // From the INI file, where QSettings reads "a,b" as a list.
         QTemporaryDir dir;
-        const QString ini = dir.filePath(QStringLiteral("liftline.ini"));
-        QFile f(ini);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("LIFTLINE_TRUSTED_PROXIES=127.0.0.1,::1\nADMIN_TOKEN=with,a,comma,0123456789\n");
-        f.close();
+        const QString ini =
+            writeIni(dir, "LIFTLINE_TRUSTED_PROXIES=127.0.0.1,::1\nADMIN_TOKEN=with,a,comma,0123456789\n");
+        QVERIFY(!ini.isEmpty());
         Config fromFile;
         QVERIFY2(load({QStringLiteral("--config"), ini}, &fromFile, &error), qPrintable(error));
         QCOMPARE(fromFile.trustedProxies, QStringLiteral("127.0.0.1,::1"));

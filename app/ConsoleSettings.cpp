@@ -1,5 +1,7 @@
 #include "ConsoleSettings.h"
 
+#include <QUrl>
+
 ConsoleSettings::ConsoleSettings(QObject *parent)
     : QObject(parent)
 {}
@@ -90,4 +92,53 @@ bool ConsoleSettings::ctrlEnterSends() const
 void ConsoleSettings::setCtrlEnterSends(bool on)
 {
     set(QStringLiteral("ctrlEnterSends"), on);
+}
+
+int ConsoleSettings::alarmVolume() const
+{
+    return std::clamp(m_settings.value(QStringLiteral("alarmVolume"), 80).toInt(), 0, 100);
+}
+
+void ConsoleSettings::setAlarmVolume(int percent)
+{
+    set(QStringLiteral("alarmVolume"), std::clamp(percent, 0, 100));
+}
+
+namespace {
+QString draftKey(const QString &scope, int ticketId)
+{
+    // QSettings keys may not hold every character of a URL; percent-encoding leaves none of '/' '\\'.
+    return QStringLiteral("drafts/%1/%2")
+        .arg(QString::fromLatin1(QUrl::toPercentEncoding(scope)).replace(QLatin1Char('%'), QLatin1Char('_')))
+        .arg(ticketId);
+}
+} // namespace
+
+QString ConsoleSettings::draft(const QString &scope, int ticketId) const
+{
+    return m_settings.value(draftKey(scope, ticketId)).toString();
+}
+
+void ConsoleSettings::setDraft(const QString &scope, int ticketId, const QString &text)
+{
+    if (ticketId <= 0)
+        return;
+    if (text.trimmed().isEmpty())
+        m_settings.remove(draftKey(scope, ticketId));
+    else
+        m_settings.setValue(draftKey(scope, ticketId), text);
+}
+
+QVariantMap ConsoleSettings::shownNotifications() const
+{
+    return m_settings.value(QStringLiteral("shownNotifications")).toMap();
+}
+
+void ConsoleSettings::setShownNotifications(const QVariantMap &shown)
+{
+    if (shown.isEmpty())
+        m_settings.remove(QStringLiteral("shownNotifications"));
+    else
+        m_settings.setValue(QStringLiteral("shownNotifications"), shown);
+    m_settings.sync(); // a crash right after must still find them
 }

@@ -27,6 +27,19 @@ public:
     void setRepeatSeconds(int seconds);
     bool ctrlEnterSends() const;
     void setCtrlEnterSends(bool on);
+    // The alarm's volume for agent requests, 0 to 100.
+    int alarmVolume() const;
+    void setAlarmVolume(int percent);
+
+    // What the agent was writing in each conversation, kept across switches and restarts. scope: the
+    // server (ticket numbers are a server's own). An empty text removes the draft. Not announced.
+    QString draft(const QString &scope, int ticketId) const;
+    void setDraft(const QString &scope, int ticketId, const QString &text);
+
+    // The desktop notifications this console has on screen (their ids, and the notification service's bus
+    // name that issued them), so that a console started after a crash can take them down. Not announced.
+    QVariantMap shownNotifications() const;
+    void setShownNotifications(const QVariantMap &shown);
 
 Q_SIGNALS:
     void changed();

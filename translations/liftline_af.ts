@@ -75,28 +75,12 @@
         <translation>Handel %1 af</translation>
     </message>
     <message>
-        <source>What was done (kept with the ticket):</source>
-        <translation>Wat is gedoen (word by die kaartjie bewaar):</translation>
-    </message>
-    <message>
         <source>No conversation open</source>
         <translation>Geen gesprek oop nie</translation>
     </message>
     <message>
-        <source>Unknown technician</source>
-        <translation>Onbekende tegnikus</translation>
-    </message>
-    <message>
-        <source>%1 · %2 · %3 (%4)</source>
-        <translation>%1 · %2 · %3 (%4)</translation>
-    </message>
-    <message>
         <source>open</source>
         <translation>oop</translation>
-    </message>
-    <message>
-        <source>closed</source>
-        <translation>gesluit</translation>
     </message>
     <message>
         <source>The technician has not written yet: only a template can reach them.</source>
@@ -121,6 +105,78 @@
     <message>
         <source>The reply is %1 characters long; WhatsApp takes at most %2. Shorten it or split it.</source>
         <translation>Die antwoord is %1 karakters lank; WhatsApp aanvaar hoogstens %2. Maak dit korter of verdeel dit.</translation>
+    </message>
+    <message>
+        <source>Who has the request</source>
+        <translation>Wie het die versoek</translation>
+    </message>
+    <message>
+        <source>Ticket closed</source>
+        <translation>Kaartjie gesluit</translation>
+    </message>
+    <message>
+        <source>Nobody has this request yet · %1</source>
+        <translation>Niemand het hierdie versoek nog nie · %1</translation>
+    </message>
+    <message>
+        <source>%1 has it · %2, not answered yet</source>
+        <translation>%1 het dit · %2, nog nie beantwoord nie</translation>
+    </message>
+    <message>
+        <source>%1 has it</source>
+        <translation>%1 het dit</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>no technician has written yet</source>
+        <translation>geen tegnikus het nog geskryf nie</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>opgelos</translation>
+    </message>
+    <message>
+        <source>This ticket is resolved. A reply still reaches the technician, who may be on another job by now; you are asked before it goes.</source>
+        <translation>Hierdie kaartjie is opgelos. ’n Antwoord bereik steeds die tegnikus, wat dalk reeds by ’n ander werk is; u word gevra voordat dit gaan.</translation>
+    </message>
+    <message>
+        <source>Reply on a resolved ticket?</source>
+        <translation>Antwoord op ’n opgeloste kaartjie?</translation>
+    </message>
+    <message>
+        <source>%1 is resolved. Send this reply to the technician anyway?</source>
+        <translation>%1 is opgelos. Stuur hierdie antwoord tog aan die tegnikus?</translation>
+    </message>
+    <message>
+        <source>What was done (kept with the ticket). Enter resolves, Shift+Enter starts a new line.</source>
+        <translation>Wat gedoen is (word by die kaartjie gehou). Enter los op, Shift+Enter begin ’n nuwe reël.</translation>
+    </message>
+    <message>
+        <source>Resolution note</source>
+        <translation>Oplossingsnota</translation>
+    </message>
+    <message>
+        <source>Why the ticket is not resolved yet</source>
+        <translation>Waarom die kaartjie nog nie opgelos is nie</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Los op</translation>
+    </message>
+    <message>
+        <source>Write what was done before resolving: the note is kept with the ticket.</source>
+        <translation>Skryf wat gedoen is voordat u oplos: die nota word by die kaartjie gehou.</translation>
+    </message>
+    <message>
+        <source>Resolving…</source>
+        <translation>Los op…</translation>
     </message>
 </context>
 <context>
@@ -156,16 +212,28 @@
         <source>Sending on %1</source>
         <translation>Stuur op %1</translation>
     </message>
+    <message>
+        <source>Acknowledging</source>
+        <translation>Erkenning</translation>
+    </message>
+    <message>
+        <source>Not sent yet: %1 It is sent again as soon as the connection is back.</source>
+        <translation>Nog nie gestuur nie: %1 Dit word weer gestuur sodra die verbinding terug is.</translation>
+    </message>
 </context>
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <source>waiting %1:%2:%3</source>
-        <translation>wag %1:%2:%3</translation>
+        <source>waiting %1</source>
+        <translation>wag %1</translation>
     </message>
     <message>
-        <source>waiting %1:%2</source>
-        <translation>wag %1:%2</translation>
+        <source>%1 has it %2</source>
+        <translation>%1 het dit %2</translation>
+    </message>
+    <message>
+        <source>%1 (offline?)</source>
+        <translation>%1 (vanlyn?)</translation>
     </message>
 </context>
 <context>
@@ -184,6 +252,29 @@
             <numerusform>, %n ongelees</numerusform>
             <numerusform>, %n ongelees</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 has the request: %2</source>
+        <translation>%1 het die versoek: %2</translation>
+    </message>
+    <message>
+        <source>Resolved: %1</source>
+        <translation>Opgelos: %1</translation>
+    </message>
+</context>
+<context>
+    <name>FreedesktopNotifier</name>
+    <message>
+        <source>Open</source>
+        <translation>Maak oop</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Erken</translation>
     </message>
 </context>
 <context>
@@ -300,6 +391,129 @@
             <numerusform>%n versoeke sonder oop kaartjie: Konsole → Ongetoewysde boodskappe</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Silence</source>
+        <translation>Stilte</translation>
+    </message>
+    <message>
+        <source>Resolved conversations</source>
+        <translation>Opgeloste gesprekke</translation>
+    </message>
+    <message>
+        <source>Show the resolved conversations</source>
+        <translation>Wys die opgeloste gesprekke</translation>
+    </message>
+    <message>
+        <source>Connection problem</source>
+        <translation>Verbindingsprobleem</translation>
+    </message>
+    <message>
+        <source>Reconnect now</source>
+        <translation>Verbind nou weer</translation>
+    </message>
+    <message>
+        <source>Reconnect to the server now</source>
+        <translation>Verbind nou weer met die bediener</translation>
+    </message>
+    <message>
+        <source>Silence the alarm for the requests waiting now</source>
+        <translation>Stil die alarm vir die versoeke wat nou wag</translation>
+    </message>
+    <message>
+        <source>Silences the alarm for the requests waiting now (Ctrl+M). A new request sounds again; the notifications stay until someone takes them.</source>
+        <translation>Stil die alarm vir die versoeke wat nou wag (Ctrl+M). ’n Nuwe versoek klink weer; die kennisgewings bly totdat iemand dit neem.</translation>
+    </message>
+    <message>
+        <source>Agent requests waiting: open the longest waiting</source>
+        <translation>Agentversoeke wag: maak die een oop wat die langste wag</translation>
+    </message>
+    <message>
+        <source>Show Liftline</source>
+        <translation>Wys Liftline</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Sluit af</translation>
+    </message>
+    <message numerus="yes">
+        <source>Alarm silenced for %n request(s). They still wait for someone to take them.</source>
+        <translation>
+            <numerusform>Alarm gestil vir %n versoek. Dit wag steeds dat iemand dit neem.</numerusform>
+            <numerusform>Alarm gestil vir %n versoeke. Hulle wag steeds dat iemand hulle neem.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Requests are waiting</source>
+        <translation>Versoeke wag</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n agent request(s) are waiting and nobody has taken them yet. If you leave, this console stops alerting. Leave anyway?</source>
+        <translation>
+            <numerusform>%n agentversoek wag en niemand het dit nog geneem nie. As u gaan, hou hierdie konsole op om te waarsku. Gaan tog?</numerusform>
+            <numerusform>%n agentversoeke wag en niemand het hulle nog geneem nie. As u gaan, hou hierdie konsole op om te waarsku. Gaan tog?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>Gaan</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>Bly</translation>
+    </message>
+    <message>
+        <source>Liftline is still running</source>
+        <translation>Liftline loop steeds</translation>
+    </message>
+    <message>
+        <source>Requests still alert here. Console → Quit ends the console.</source>
+        <translation>Versoeke waarsku steeds hier. Konsole → Sluit af beëindig die konsole.</translation>
+    </message>
+    <message>
+        <source>Resolved (%1)</source>
+        <translation>Opgelos (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n agent request(s) waiting</source>
+        <translation>
+            <numerusform>%n agentversoek wag</numerusform>
+            <numerusform>%n agentversoeke wag</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · longest %1</source>
+        <translation> · langste %1</translation>
+    </message>
+    <message>
+        <source> · click to open</source>
+        <translation> · klik om oop te maak</translation>
+    </message>
+    <message>
+        <source>Offline since %1: no news from the server.</source>
+        <translation>Vanlyn sedert %1: geen nuus van die bediener nie.</translation>
+    </message>
+    <message>
+        <source>Not connected to the server.</source>
+        <translation>Nie aan die bediener gekoppel nie.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Trying again in %n s.</source>
+        <translation>
+            <numerusform>Probeer weer oor %n s.</numerusform>
+            <numerusform>Probeer weer oor %n s.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The list and the waiting clocks may be out of date.</source>
+        <translation>Die lys en die wagtyd-horlosies is dalk verouderd.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reply(s) go out when connected.</source>
+        <translation>
+            <numerusform>%n antwoord gaan uit sodra gekoppel.</numerusform>
+            <numerusform>%n antwoorde gaan uit sodra gekoppel.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MemoryCredentialStore</name>
@@ -345,13 +559,69 @@
         <source>%1 at %2: %3</source>
         <translation>%1 om %2: %3</translation>
     </message>
+    <message>
+        <source>Talk to an agent</source>
+        <translation>Praat met ’n agent</translation>
+    </message>
+    <message>
+        <source>Tapped “%1”</source>
+        <translation>Het “%1” getik</translation>
+    </message>
+    <message>
+        <source>[image]</source>
+        <translation>[prent]</translation>
+    </message>
+    <message>
+        <source>[video]</source>
+        <translation>[video]</translation>
+    </message>
+    <message>
+        <source>[audio]</source>
+        <translation>[oudio]</translation>
+    </message>
+    <message>
+        <source>[voice message]</source>
+        <translation>[stemboodskap]</translation>
+    </message>
+    <message>
+        <source>[document]</source>
+        <translation>[dokument]</translation>
+    </message>
+    <message>
+        <source>[sticker]</source>
+        <translation>[plakker]</translation>
+    </message>
+    <message>
+        <source>[location]</source>
+        <translation>[ligging]</translation>
+    </message>
+    <message>
+        <source>[contacts]</source>
+        <translation>[kontakte]</translation>
+    </message>
+    <message>
+        <source>[reaction]</source>
+        <translation>[reaksie]</translation>
+    </message>
+    <message>
+        <source>[reaction removed]</source>
+        <translation>[reaksie verwyder]</translation>
+    </message>
+    <message>
+        <source>[unsupported]</source>
+        <translation>[nie ondersteun nie]</translation>
+    </message>
+    <message>
+        <source>[edit]</source>
+        <translation>[wysiging]</translation>
+    </message>
+    <message>
+        <source>[revoke]</source>
+        <translation>[teruggetrek]</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
-    <message>
-        <source>Play a sound with each alert</source>
-        <translation>Speel &apos;n klank by elke waarskuwing</translation>
-    </message>
     <message>
         <source>Show desktop notifications</source>
         <translation>Wys kennisgewings op die werkskerm</translation>
@@ -395,6 +665,18 @@
     <message>
         <source>Notifications go through: %1. A new server address or language applies the next time the console starts.</source>
         <translation>Kennisgewings gaan via: %1. &apos;n Nuwe bedieneradres of taal geld eers die volgende keer dat die konsole begin.</translation>
+    </message>
+    <message>
+        <source>Sound the alarm until a request is taken</source>
+        <translation>Lui die alarm totdat ’n versoek geneem is</translation>
+    </message>
+    <message>
+        <source>Alarm volume</source>
+        <translation>Alarmvolume</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
     </message>
 </context>
 <context>
@@ -442,6 +724,17 @@
     <message>
         <source>Not signed in: use the server&apos;s https:// address.</source>
         <translation>Nie aangemeld nie: gebruik die bediener se https://-adres.</translation>
+    </message>
+</context>
+<context>
+    <name>SoundEffectAlarmSound</name>
+    <message>
+        <source>No audio output device was found, so the alarm cannot be heard.</source>
+        <translation>Geen klankuitsettoestel is gevind nie, dus kan die alarm nie gehoor word nie.</translation>
+    </message>
+    <message>
+        <source>The alarm sound could not be played on %1.</source>
+        <translation>Die alarmklank kon nie op %1 gespeel word nie.</translation>
     </message>
 </context>
 <context>

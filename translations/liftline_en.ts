@@ -75,27 +75,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>What was done (kept with the ticket):</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>No conversation open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Unknown technician</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 · %2 · %3 (%4)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -120,6 +104,78 @@
     </message>
     <message>
         <source>The reply is %1 characters long; WhatsApp takes at most %2. Shorten it or split it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who has the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody has this request yet · %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has it · %2, not answered yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no technician has written yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This ticket is resolved. A reply still reaches the technician, who may be on another job by now; you are asked before it goes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply on a resolved ticket?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is resolved. Send this reply to the technician anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was done (kept with the ticket). Enter resolves, Shift+Enter starts a new line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolution note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why the ticket is not resolved yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write what was done before resolving: the note is kept with the ticket.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolving…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -156,15 +212,27 @@
         <source>Sending on %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Acknowledging</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent yet: %1 It is sent again as soon as the connection is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <source>waiting %1:%2:%3</source>
+        <source>waiting %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>waiting %1:%2</source>
+        <source>%1 has it %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (offline?)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -184,6 +252,29 @@
             <numerusform>, %n unread</numerusform>
             <numerusform>, %n unread</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has the request: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FreedesktopNotifier</name>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -300,6 +391,129 @@
             <numerusform>%n requests from no open ticket: Console → Unassigned messages</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Silence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved conversations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the resolved conversations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnect now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnect to the server now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Silence the alarm for the requests waiting now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Silences the alarm for the requests waiting now (Ctrl+M). A new request sounds again; the notifications stay until someone takes them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agent requests waiting: open the longest waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Liftline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Alarm silenced for %n request(s). They still wait for someone to take them.</source>
+        <translation>
+            <numerusform>Alarm silenced for %n request. It still waits for someone to take it.</numerusform>
+            <numerusform>Alarm silenced for %n requests. They still wait for someone to take them.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Requests are waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n agent request(s) are waiting and nobody has taken them yet. If you leave, this console stops alerting. Leave anyway?</source>
+        <translation>
+            <numerusform>%n agent request is waiting and nobody has taken it yet. If you leave, this console stops alerting. Leave anyway?</numerusform>
+            <numerusform>%n agent requests are waiting and nobody has taken them yet. If you leave, this console stops alerting. Leave anyway?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Liftline is still running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests still alert here. Console → Quit ends the console.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n agent request(s) waiting</source>
+        <translation>
+            <numerusform>%n agent request waiting</numerusform>
+            <numerusform>%n agent requests waiting</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · longest %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · click to open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline since %1: no news from the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected to the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Trying again in %n s.</source>
+        <translation>
+            <numerusform>Trying again in %n s.</numerusform>
+            <numerusform>Trying again in %n s.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The list and the waiting clocks may be out of date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reply(s) go out when connected.</source>
+        <translation>
+            <numerusform>%n reply goes out when connected.</numerusform>
+            <numerusform>%n replies go out when connected.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MemoryCredentialStore</name>
@@ -345,13 +559,69 @@
         <source>%1 at %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Talk to an agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tapped “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[image]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[video]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[audio]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[voice message]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[document]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[sticker]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[location]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[contacts]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[reaction]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[reaction removed]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[unsupported]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[edit]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[revoke]</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
-    <message>
-        <source>Play a sound with each alert</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Show desktop notifications</source>
         <translation type="unfinished"></translation>
@@ -394,6 +664,18 @@
     </message>
     <message>
         <source>Notifications go through: %1. A new server address or language applies the next time the console starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sound the alarm until a request is taken</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alarm volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> %</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -441,6 +723,17 @@
     </message>
     <message>
         <source>Not signed in: use the server&apos;s https:// address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SoundEffectAlarmSound</name>
+    <message>
+        <source>No audio output device was found, so the alarm cannot be heard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The alarm sound could not be played on %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -20,6 +20,10 @@ ConsoleSession::ConsoleSession(ApiClient *api, ConversationListModel *conversati
     connect(&m_stream, &EventStream::resetRequested, this, [this] { loadSnapshot(true); });
     connect(&m_stream, &EventStream::signedOut, this, &ConsoleSession::signedOut);
     connect(m_api, &ApiClient::authenticationLost, this, &ConsoleSession::signedOut);
+    connect(&m_stream, &EventStream::ready, this, &ConsoleSession::resendUnsent);
+    m_readTimer.setSingleShot(true);
+    m_readTimer.setInterval(250);
+    connect(&m_readTimer, &QTimer::timeout, this, &ConsoleSession::markOpenRead);
 }
 
 void ConsoleSession::start(const QString &agentName)
@@ -36,6 +40,7 @@ void ConsoleSession::stop()
     m_threadLoading = false;
     ++m_threadLoad;
     m_threadEvents.clear();
+    m_readTimer.stop();
     ++m_generation;
 }
 
@@ -100,6 +105,13 @@ void ConsoleSession::onEvent(qint64 seq, const QString &event, int ticketId, con
                 m_threadEvents.append({seq, data});
             else
                 m_messages->upsert(data);
+            // The agent is looking at this conversation: what arrives in it is read.
+            if (event == QLatin1String("message.created") &&
+                data.value(QStringLiteral("direction")).toString() == QLatin1String("inbound") &&
+                m_openVisible) {
+                m_arrived = true;
+                m_readTimer.start();
+            }
         }
     } else if (event.startsWith(QLatin1String("unassigned."))) {
         if (m_unassigned)
@@ -143,12 +155,9 @@ void ConsoleSession::loadThread(bool markRead)
                     m_messages->upsert(message);
             m_threadEvents.clear();
             Q_EMIT threadLoaded(ticket);
-            if (!markRead)
-                return;
-            // Opening a conversation marks it read (and takes a pending agent request).
-            m_api->markRead(ticket, this, nullptr, [this](const RequestError &e) {
-                Q_EMIT actionFailed(tr("Marking the conversation read"), e);
-            });
+            // Opening a conversation marks it read; it never takes a request.
+            if (markRead)
+                markOpenRead();
         },
         [this, load](const RequestError &e) {
             if (load != m_threadLoad)
@@ -162,13 +171,47 @@ void ConsoleSession::loadThread(bool markRead)
         });
 }
 
+void ConsoleSession::setOpenVisible(bool visible)
+{
+    if (visible == m_openVisible)
+        return;
+    m_openVisible = visible;
+    if (visible)
+        markOpenRead(); // what arrived while the window was hidden is seen now
+    else
+        m_readTimer.stop();
+}
+
 void ConsoleSession::markOpenRead()
 {
-    if (m_openTicket <= 0)
+    m_readTimer.stop();
+    if (m_openTicket <= 0 || !m_openVisible || m_threadLoading)
         return;
+    const int row = m_conversations->rowOf(m_openTicket);
+    const bool unread =
+        row < 0 || m_conversations->index(row).data(ConversationListModel::UnreadRole).toInt() > 0;
+    // The message's event may come before the conversation's new count: ask anyway after an arrival.
+    if (!unread && !std::exchange(m_arrived, false))
+        return;
+    m_arrived = false;
     m_api->markRead(m_openTicket, this, nullptr, [this](const RequestError &e) {
         Q_EMIT actionFailed(tr("Marking the conversation read"), e);
     });
+}
+
+void ConsoleSession::acknowledge(int key)
+{
+    const auto failed = [this](const RequestError &e) { Q_EMIT actionFailed(tr("Acknowledging"), e); };
+    if (key > 0)
+        m_api->acknowledge(key, this, nullptr, failed);
+    else if (key < 0)
+        m_api->acknowledgeUnassigned(
+            -key, this,
+            [this](const QJsonObject &answer) {
+                if (m_unassigned)
+                    m_unassigned->upsert(answer.value(QStringLiteral("unassigned")).toObject());
+            },
+            failed);
 }
 
 void ConsoleSession::loadOlder()
@@ -196,17 +239,18 @@ void ConsoleSession::loadOlder()
 QString ConsoleSession::send(const QString &text)
 {
     const QString id = newClientMessageId();
-    sendWithId(text, id);
+    sendWithId(m_openTicket, text, id);
     return id;
 }
 
-void ConsoleSession::sendWithId(const QString &text, const QString &id)
+void ConsoleSession::sendWithId(int ticket, const QString &text, const QString &id)
 {
     m_pendingText.insert(id, text);
-    if (m_messages)
+    m_unsent.remove(id);
+    if (m_messages && ticket == m_openTicket)
         m_messages->addPending(text, id, m_agentName);
-    const int ticket = m_openTicket;
     QPointer<MessageModel> messages(m_messages);
+    const quint64 generation = m_generation;
     m_api->send(
         ticket, text, id, this,
         [this, messages, ticket, id](const QJsonObject &answer) {
@@ -214,12 +258,20 @@ void ConsoleSession::sendWithId(const QString &text, const QString &id)
             if (messages && ticket == m_openTicket)
                 messages->upsert(answer.value(QStringLiteral("chat_message")).toObject());
         },
-        [this, messages, ticket, id](const RequestError &e) {
+        [this, messages, ticket, id, text, generation](const RequestError &e) {
+            // Without an answer nobody knows whether it went: it is sent again with the same id, which
+            // the server stores and sends at most once, as soon as the connection is back.
+            if (e.isNetwork() && generation == m_generation)
+                m_unsent.insert(id, {ticket, text});
             // 502 leaves the failed message in the thread with its reason (an event brings it); other
-            // refusals never stored it: the pending bubble shows why. Without an answer nobody knows
-            // whether it went: a retry then uses the same id, which the server sends at most once.
+            // refusals never stored it: the pending bubble shows why.
             if (messages && ticket == m_openTicket)
-                messages->markFailed(id, e.message, e.isNetwork());
+                messages->markFailed(id,
+                                     e.isNetwork() ? tr("Not sent yet: %1 It is sent again as soon as "
+                                                        "the connection is back.")
+                                                         .arg(e.message)
+                                                   : e.message,
+                                     e.isNetwork());
             else
                 Q_EMIT actionFailed(tr("Sending on %1")
                                         .arg(m_conversations->conversation(ticket)
@@ -243,5 +295,14 @@ void ConsoleSession::retry(const QString &clientMessageId)
     const bool unconfirmed = row >= 0 && m_messages->index(row).data(MessageModel::UnconfirmedRole).toBool();
     // A refused message is retried as a new send with a new id (API.md); one that may have gone keeps
     // its id, so the server does not send it twice.
-    sendWithId(text, unconfirmed ? clientMessageId : newClientMessageId());
+    sendWithId(m_openTicket, text, unconfirmed ? clientMessageId : newClientMessageId());
+}
+
+void ConsoleSession::resendUnsent()
+{
+    const QHash<QString, Unsent> unsent = std::exchange(m_unsent, {});
+    for (auto it = unsent.cbegin(); it != unsent.cend(); ++it) {
+        qCInfo(lcApi) << "sending again after the connection came back:" << it.key();
+        sendWithId(it->ticketId, it->text, it.key());
+    }
 }

@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QObject>
+#include <QTimer>
 
 class ConversationListModel;
 class MessageModel;
@@ -31,11 +32,22 @@ public:
     void setOpenConversation(int ticketId, MessageModel *messages);
     int openConversation() const { return m_openTicket; }
     void loadOlder();
-    // The agent brought the open conversation forward again: mark it read (and take a request).
+    // Whether the agent can see the open conversation (the window shown, not minimised, the chat on
+    // screen). While visible, what arrives in it is read, and the server is told; hidden, it stays unread.
+    void setOpenVisible(bool visible);
+    bool openVisible() const { return m_openVisible; }
+    // Marks the open conversation read on the server if it has unread messages and is visible. Reading
+    // never takes a request: only acknowledge() and a reply do.
     void markOpenRead();
-    // Sends as a pending bubble first; returns the client message id.
+    // The agent takes a request: a ticket's id, or minus the id of an unassigned message that asked.
+    void acknowledge(int key);
+    // Sends on the open conversation as a pending bubble first; returns the client message id. A send that
+    // got no answer (the connection was down) is sent again with the same id once the event stream is
+    // back, which the server stores at most once.
     QString send(const QString &text);
     void retry(const QString &clientMessageId);
+    // Sends waiting for the connection to come back.
+    int unsentCount() const { return int(m_unsent.size()); }
 
     static QString newClientMessageId();
 
@@ -54,7 +66,8 @@ private:
     // markRead: the agent opened the conversation (which also takes a pending agent request); a reload
     // after a reset or a new sign-in does not.
     void loadThread(bool markRead);
-    void sendWithId(const QString &text, const QString &clientMessageId);
+    void sendWithId(int ticketId, const QString &text, const QString &clientMessageId);
+    void resendUnsent();
 
     ApiClient *m_api;
     ConversationListModel *m_conversations;
@@ -73,4 +86,12 @@ private:
     quint64 m_threadLoad = 0; // the page load whose answer counts; earlier ones are ignored
     QList<std::pair<qint64, QJsonObject>> m_threadEvents;
     QHash<QString, QString> m_pendingText; // client message id -> text, for a retry
+    struct Unsent {
+        int ticketId = 0;
+        QString text;
+    };
+    QHash<QString, Unsent> m_unsent; // client message id -> a send that got no answer
+    bool m_openVisible = true;
+    bool m_arrived = false; // an inbound message arrived in the open conversation since the last mark-read
+    QTimer m_readTimer;     // gathers arrivals into one mark-read
 };

@@ -4,6 +4,8 @@
 #include "WireTime.h"
 
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
 
@@ -24,6 +26,8 @@ EventStream::EventStream(QObject *parent)
         if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
             m_socket->ping();
     });
+    m_probeTimer.setInterval(1000);
+    connect(&m_probeTimer, &QTimer::timeout, this, &EventStream::probeReadiness);
 }
 
 void EventStream::start(const QUrl &base, const QByteArray &token, qint64 after)
@@ -38,12 +42,17 @@ void EventStream::start(const QUrl &base, const QByteArray &token, qint64 after)
     m_token = token;
     m_lastSeq = after;
     m_attempt = 0;
+    m_readyUrl = base;
+    m_readyUrl.setPath(path + QStringLiteral("/readyz"));
+    m_readyUrl.setQuery(QString());
     open();
 }
 
 void EventStream::stop()
 {
     m_retryTimer.stop();
+    m_probeTimer.stop();
+    m_offlineSince = {};
     dropSocket(false);
     setState(State::Offline);
 }
@@ -78,6 +87,38 @@ void EventStream::dropConnection()
         m_socket->abort();
 }
 
+void EventStream::reconnectNow()
+{
+    if (m_state != State::Reconnecting)
+        return;
+    m_retryTimer.stop();
+    open();
+}
+
+void EventStream::probeReadiness()
+{
+    if (m_state != State::Reconnecting || !m_readyUrl.isValid()) {
+        m_probeTimer.stop();
+        return;
+    }
+    if (m_probeReply)
+        return; // the last one has not answered yet
+    if (!m_probe)
+        m_probe = new QNetworkAccessManager(this);
+    QNetworkRequest request(m_readyUrl);
+    request.setTransferTimeout(std::max(200, m_probeTimer.interval() - 100));
+    m_probeReply = m_probe->get(request);
+    connect(m_probeReply, &QNetworkReply::finished, this, [this, reply = m_probeReply.data()] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 200 && m_state == State::Reconnecting) {
+            qCInfo(lcWs) << "the server is ready again: reconnecting now";
+            m_retryTimer.stop();
+            open();
+        }
+    });
+}
+
 int EventStream::retryInSeconds() const
 {
     return m_retryTimer.isActive() ? (m_retryTimer.remainingTime() + 999) / 1000 : 0;
@@ -89,6 +130,7 @@ void EventStream::open()
         m_socket->disconnect(this);
         m_socket->deleteLater();
     }
+    m_probeTimer.stop();
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     connect(m_socket, &QWebSocket::connected, this, [this] {
         qCDebug(lcWs) << "connected; resuming after" << m_lastSeq;
@@ -168,12 +210,18 @@ void EventStream::scheduleRetry()
     delay += QRandomGenerator::global()->bounded(qint64(delay / 5 + 1)); // consoles do not retry in step
     setState(State::Reconnecting);
     m_retryTimer.start(int(delay));
+    if (delay > m_probeTimer.interval())
+        m_probeTimer.start();
 }
 
 void EventStream::setState(State state)
 {
     if (m_state == state)
         return;
+    if (m_state == State::Live)
+        m_offlineSince = QDateTime::currentDateTimeUtc();
+    else if (state == State::Live)
+        m_offlineSince = {};
     m_state = state;
     Q_EMIT stateChanged(state);
 }

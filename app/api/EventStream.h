@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 #include <QUrl>
 #include <QWebSocket>
@@ -11,6 +12,9 @@
 // The console's end of GET /api/chat/stream (API.md). It resumes after the last event number it passed
 // on, so a dropped connection loses nothing and repeats nothing; it reconnects by itself with a growing
 // delay; a 1008 close (credentials refused) stops it and says "sign in again" instead of retrying.
+class QNetworkAccessManager;
+class QNetworkReply;
+
 class EventStream : public QObject {
     Q_OBJECT
 public:
@@ -32,6 +36,8 @@ public:
     void resumeAfterReset(qint64 seq);
     // Drops the connection as a network failure would; it reconnects and resumes by itself.
     void dropConnection();
+    // While waiting to reconnect: try now (the agent pressed "Reconnect now").
+    void reconnectNow();
 
     State state() const { return m_state; }
     qint64 lastSeq() const { return m_lastSeq; }
@@ -39,6 +45,8 @@ public:
     qint64 clockOffsetMs() const { return m_clockOffsetMs; }
     // Seconds before the next attempt while Reconnecting.
     int retryInSeconds() const;
+    // When the connection was last live, while it is not (invalid before it ever was, and while live).
+    QDateTime offlineSince() const { return m_offlineSince; }
 
     // Delays between attempts: 0.5 s doubling up to maxBackoffMs, with a little jitter.
     void setBackoff(int firstMs, int maxMs)
@@ -48,6 +56,10 @@ public:
     }
     // A connection that brings nothing (not even the server's pings) for this long is taken as dead.
     void setSilenceTimeoutMs(int ms) { m_silenceMs = ms; }
+    // While waiting longer than this to reconnect, the server's /readyz is asked this often, and a 200
+    // reconnects at once: a restarted server is back on every console within about this long, however
+    // far the backoff has grown.
+    void setReadinessProbeMs(int ms) { m_probeTimer.setInterval(ms); }
 
 Q_SIGNALS:
     void stateChanged(EventStream::State state);
@@ -66,6 +78,7 @@ private:
     void onClosed();
     void scheduleRetry();
     void setState(State state);
+    void probeReadiness();
 
     QWebSocket *m_socket = nullptr;
     QUrl m_url;
@@ -76,6 +89,11 @@ private:
     QTimer m_retryTimer;
     QTimer m_silenceTimer;
     QTimer m_pingTimer;
+    QTimer m_probeTimer;
+    QNetworkAccessManager *m_probe = nullptr;
+    QPointer<QNetworkReply> m_probeReply;
+    QUrl m_readyUrl;
+    QDateTime m_offlineSince;
     int m_attempt = 0;
     int m_firstBackoffMs = 500;
     int m_maxBackoffMs = 15000;

@@ -20,6 +20,14 @@ void ConversationFilterModel::setFilterText(const QString &text)
     invalidateFilter();
 }
 
+void ConversationFilterModel::setSection(Section section)
+{
+    if (section == m_section)
+        return;
+    m_section = section;
+    invalidateFilter();
+}
+
 bool ConversationFilterModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
     using M = ConversationListModel;
@@ -46,10 +54,12 @@ bool ConversationFilterModel::lessThan(const QModelIndex &left, const QModelInde
 
 bool ConversationFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (m_words.isEmpty())
-        return true;
     using M = ConversationListModel;
     const QModelIndex i = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (m_section != Section::All && i.data(M::IsOpenRole).toBool() != (m_section == Section::Open))
+        return false;
+    if (m_words.isEmpty())
+        return true;
     const QString haystack = QStringList{i.data(M::ReferenceRole).toString(), i.data(M::LiftRole).toString(),
                                          i.data(M::SiteRole).toString(), i.data(M::TechnicianRole).toString(),
                                          i.data(M::TechnicianNumberRole).toString()}

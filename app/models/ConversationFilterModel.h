@@ -10,6 +10,11 @@ class ConversationFilterModel : public QSortFilterProxyModel {
 public:
     explicit ConversationFilterModel(QObject *parent = nullptr);
 
+    // Which tickets: all, the open ones (the list agents work in) or the resolved ones the server still
+    // lists (an hour after resolution), which the window keeps in a collapsed section of their own.
+    enum class Section { All, Open, Resolved };
+    void setSection(Section section);
+
     void setFilterText(const QString &text);
     QString filterText() const { return m_words.join(QLatin1Char(' ')); }
 
@@ -19,4 +24,5 @@ protected:
 
 private:
     QStringList m_words;
+    Section m_section = Section::All;
 };

@@ -17,9 +17,15 @@ ConversationListModel::Row ConversationListModel::makeRow(const QJsonObject &jso
     r.agentRequestedAt = WireTime::parse(json.value(QStringLiteral("agent_requested_at")).toString());
     r.windowExpiresAt = WireTime::parse(json.value(QStringLiteral("window_expires_at")).toString());
     r.createdAt = WireTime::parse(json.value(QStringLiteral("created_at")).toString());
-    r.waiting = json.value(QStringLiteral("agent_requested")).toBool() &&
-                json.value(QStringLiteral("acknowledged_at")).isNull() &&
-                json.value(QStringLiteral("status")).toString() == QLatin1String("open");
+    r.acknowledgedAt = WireTime::parse(json.value(QStringLiteral("acknowledged_at")).toString());
+    r.repliedAt = WireTime::parse(json.value(QStringLiteral("agent_replied_at")).toString());
+    const bool requested = json.value(QStringLiteral("agent_requested")).toBool() &&
+                           json.value(QStringLiteral("status")).toString() == QLatin1String("open");
+    r.waiting = requested && json.value(QStringLiteral("acknowledged_at")).isNull();
+    // A server without agent_replied_at (older than the console) never shows a request as answered: the
+    // clock would run for ever, so there the acknowledgement ends it.
+    r.taken = requested && !r.waiting && json.contains(QStringLiteral("agent_replied_at")) &&
+              !r.repliedAt.isValid();
     return r;
 }
 
@@ -64,6 +70,17 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
         return r.agentRequestedAt;
     case AcknowledgedByRole:
         return text("acknowledged_by");
+    case AcknowledgedAtRole:
+        return r.acknowledgedAt;
+    case RepliedAtRole:
+        return r.repliedAt;
+    case TakenRole:
+        return r.taken;
+    case TitleRole: {
+        const QString technician = data(index, TechnicianRole).toString();
+        return technician.isEmpty() ? text("ticket_reference")
+                                    : tr("%1 · %2").arg(text("ticket_reference"), technician);
+    }
     case WindowExpiresAtRole:
         return r.windowExpiresAt;
     case CreatedAtRole:
@@ -76,6 +93,10 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
                 .arg(text("ticket_reference"), data(index, TechnicianRole).toString(), text("lift_name"));
         if (r.waiting)
             s = tr("Agent requested: %1").arg(s);
+        else if (r.taken)
+            s = tr("%1 has the request: %2").arg(text("acknowledged_by"), s);
+        if (text("status") != QLatin1String("open"))
+            s = tr("Resolved: %1").arg(s);
         const int unread = r.json.value(QStringLiteral("unread_count")).toInt();
         if (unread > 0)
             s += tr(", %n unread", nullptr, unread);
@@ -102,6 +123,10 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const
                   {WaitingRole, "waiting"},
                   {AgentRequestedAtRole, "agentRequestedAt"},
                   {AcknowledgedByRole, "acknowledgedBy"},
+                  {AcknowledgedAtRole, "acknowledgedAt"},
+                  {RepliedAtRole, "repliedAt"},
+                  {TakenRole, "taken"},
+                  {TitleRole, "title"},
                   {WindowExpiresAtRole, "windowExpiresAt"},
                   {CreatedAtRole, "createdAt"},
                   {ConversationRole, "conversation"}});

@@ -25,6 +25,10 @@ public:
         WaitingRole,                     // an agent request not yet acknowledged: the emergency lane
         AgentRequestedAtRole,            // QDateTime of the request, for the waiting clock
         AcknowledgedByRole,              // who took the request
+        AcknowledgedAtRole,              // QDateTime the request was taken; invalid while waiting
+        RepliedAtRole,                   // QDateTime of the first reply after the request; invalid before
+        TakenRole,                       // bool: a request taken but not yet answered (the clock runs on)
+        TitleRole,                       // "reference · technician", or the reference alone
         WindowExpiresAtRole,             // QDateTime the 24-hour window closes; invalid if never opened
         CreatedAtRole,                   // QDateTime the ticket opened
         ConversationRole,                // the whole JSON object, as the server sent it
@@ -61,7 +65,10 @@ private:
         QDateTime agentRequestedAt;
         QDateTime windowExpiresAt;
         QDateTime createdAt;
+        QDateTime acknowledgedAt;
+        QDateTime repliedAt;
         bool waiting = false;
+        bool taken = false;
     };
     static Row makeRow(const QJsonObject &json);
 

@@ -53,9 +53,11 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     const auto text = [&r](const char *key) { return r.json.value(QLatin1String(key)).toString(); };
     const bool outbound = text("direction") == QLatin1String("outbound");
     switch (role) {
-    case Qt::DisplayRole:
     case TextRole:
         return text("message");
+    case Qt::DisplayRole:
+    case DisplayTextRole:
+        return displayText(r.json);
     case MessageIdRole:
         return r.id;
     case OutboundRole:
@@ -100,7 +102,7 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     case Qt::AccessibleTextRole:
         return tr("%1 at %2: %3")
             .arg(data(index, AuthorRole).toString(),
-                 QLocale().toString(r.localDay.time(), QLocale::ShortFormat), text("message"));
+                 QLocale().toString(r.localDay.time(), QLocale::ShortFormat), displayText(r.json));
     default:
         return {};
     }
@@ -111,6 +113,7 @@ QHash<int, QByteArray> MessageModel::roleNames() const
     QHash<int, QByteArray> names = QAbstractListModel::roleNames();
     names.insert({{MessageIdRole, "messageId"},
                   {TextRole, "text"},
+                  {DisplayTextRole, "displayText"},
                   {OutboundRole, "outbound"},
                   {AuthorRole, "author"},
                   {TimeRole, "time"},
@@ -256,4 +259,39 @@ void MessageModel::neighboursChanged(int row)
 {
     if (row + 1 < m_rows.size())
         Q_EMIT dataChanged(index(row + 1), index(row + 1), {ShowDayRole, ShowAuthorRole});
+}
+
+QString MessageModel::displayText(const QJsonObject &message)
+{
+    const QString text = message.value(QStringLiteral("message")).toString();
+    const QString kind = message.value(QStringLiteral("kind")).toString();
+    if (kind == QLatin1String("button") || kind == QLatin1String("interactive")) {
+        // The alert's quick reply: its payload when WhatsApp sent no title.
+        const QString title =
+            text.compare(QLatin1String("AGENT"), Qt::CaseInsensitive) == 0 ? tr("Talk to an agent") : text;
+        return tr("Tapped “%1”").arg(title);
+    }
+    // The server stores what is not text as "[tag] detail", in English: the tag is shown in the agent's
+    // language.
+    static const QList<std::pair<QString, const char *>> tags = {
+        {QStringLiteral("[image]"), QT_TR_NOOP("[image]")},
+        {QStringLiteral("[video]"), QT_TR_NOOP("[video]")},
+        {QStringLiteral("[audio]"), QT_TR_NOOP("[audio]")},
+        {QStringLiteral("[voice message]"), QT_TR_NOOP("[voice message]")},
+        {QStringLiteral("[document]"), QT_TR_NOOP("[document]")},
+        {QStringLiteral("[sticker]"), QT_TR_NOOP("[sticker]")},
+        {QStringLiteral("[location]"), QT_TR_NOOP("[location]")},
+        {QStringLiteral("[contacts]"), QT_TR_NOOP("[contacts]")},
+        {QStringLiteral("[reaction]"), QT_TR_NOOP("[reaction]")},
+        {QStringLiteral("[reaction removed]"), QT_TR_NOOP("[reaction removed]")},
+        {QStringLiteral("[unsupported]"), QT_TR_NOOP("[unsupported]")},
+        {QStringLiteral("[edit]"), QT_TR_NOOP("[edit]")},
+        {QStringLiteral("[revoke]"), QT_TR_NOOP("[revoke]")},
+    };
+    if (kind != QLatin1String("text") && text.startsWith(QLatin1Char('['))) {
+        for (const auto &[tag, source] : tags)
+            if (text.startsWith(tag))
+                return tr(source) + text.mid(tag.size());
+    }
+    return text;
 }

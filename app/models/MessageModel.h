@@ -27,6 +27,7 @@ public:
         ShowAuthorRole,                   // bool: author or side changed, or more than 5 minutes passed
         UnconfirmedRole,                  // bool: failed for want of an answer; it may have been sent
         MessageRole,                      // the whole JSON object
+        DisplayTextRole,                  // what the bubble shows: tags in the agent's language, taps named
     };
     Q_ENUM(Role)
 
@@ -53,6 +54,9 @@ public:
     // unconfirmed: no answer came (network, timeout); the message may have gone.
     void markFailed(const QString &clientMessageId, const QString &reason, bool unconfirmed = false);
     int rowOfClientId(const QString &clientMessageId) const;
+    // The text a person reads for a stored message: "[image] caption" with the tag translated, a
+    // quick-reply tap as "Tapped “Talk to an agent”" rather than its payload.
+    static QString displayText(const QJsonObject &message);
 
 private:
     struct Row {

@@ -7,6 +7,8 @@
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QDBusServiceWatcher>
+#include <QEventLoop>
+#include <QTimer>
 #include <QVariantMap>
 #include <iterator>
 #include <utility>
@@ -41,6 +43,8 @@ FreedesktopNotifier::FreedesktopNotifier(QObject *parent)
             });
 
     queryCapabilities();
+    if (m_bus.interface())
+        m_owner = m_bus.interface()->serviceOwner(kService).value();
 }
 
 bool FreedesktopNotifier::isAvailable()
@@ -69,7 +73,67 @@ void FreedesktopNotifier::show(const Alert &alert)
         return;
     }
     shown.pending = true;
+    if (alert.reminder && shown.id != 0) {
+        // A new popup: the one on screen goes once the new one is up, so there is never a gap.
+        shown.superseded = shown.id;
+        sendNotify(alert, 0);
+        return;
+    }
     sendNotify(alert, shown.id);
+}
+
+void FreedesktopNotifier::withdrawAll()
+{
+    QList<uint> ids = m_keyById.keys();
+    for (const Shown &shown : std::as_const(m_alerts))
+        if (shown.superseded != 0)
+            ids.append(shown.superseded);
+    m_alerts.clear();
+    m_keyById.clear();
+    Q_EMIT onScreenChanged();
+    if (ids.isEmpty())
+        return;
+    // The process is about to end: wait for the service's answers, but at most two seconds, so that a
+    // hung service does not hold the agent's exit. A local loop rather than a blocking call, which would
+    // not let a service in this process (a test's) answer.
+    QEventLoop loop;
+    int left = int(ids.size());
+    for (uint id : std::as_const(ids)) {
+        QDBusMessage call = methodCall(QStringLiteral("CloseNotification"));
+        call << id;
+        auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call, 2000), &loop);
+        connect(watcher, &QDBusPendingCallWatcher::finished, &loop,
+                [&left, &loop, id](QDBusPendingCallWatcher *w) {
+                    if (w->isError())
+                        qCWarning(lcNotify).noquote()
+                            << "CloseNotification" << id << "at exit failed:" << w->error().message();
+                    if (--left == 0)
+                        loop.quit();
+                });
+    }
+    QTimer::singleShot(2000, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+QVariantMap FreedesktopNotifier::onScreen() const
+{
+    if (m_keyById.isEmpty() || m_owner.isEmpty())
+        return {};
+    QVariantList ids;
+    for (auto it = m_keyById.cbegin(); it != m_keyById.cend(); ++it)
+        ids.append(it.key());
+    return {{QStringLiteral("service"), m_owner}, {QStringLiteral("ids"), ids}};
+}
+
+void FreedesktopNotifier::closeLeftovers(const QVariantMap &state)
+{
+    // Only the same running service's ids are ours: after its restart they may be another program's.
+    if (state.value(QStringLiteral("service")).toString() != m_owner || m_owner.isEmpty())
+        return;
+    const QVariantList ids = state.value(QStringLiteral("ids")).toList();
+    qCInfo(lcNotify) << "closing" << ids.size() << "notifications a previous console left on screen";
+    for (const QVariant &id : ids)
+        closeNotification(id.toUInt());
 }
 
 void FreedesktopNotifier::withdraw(int key)
@@ -87,6 +151,7 @@ void FreedesktopNotifier::withdraw(int key)
     if (id != 0) {
         m_keyById.remove(id);
         closeNotification(id);
+        Q_EMIT onScreenChanged();
     }
 }
 
@@ -95,20 +160,19 @@ void FreedesktopNotifier::sendNotify(const Alert &alert, uint replacesId)
     // Bodies are plain text; a service that renders markup would otherwise take "<" as a tag. Until the
     // capabilities are known, escaping is the safer mistake.
     const QString body = m_bodyMarkup.value_or(true) ? alert.body.toHtmlEscaped() : alert.body;
-    const QStringList actions = {QStringLiteral("default"),     QStringLiteral("Open"),
-                                 QStringLiteral("open"),        QStringLiteral("Open"),
-                                 QStringLiteral("acknowledge"), QStringLiteral("Acknowledge")};
+    // "default" is the click on the notification, which services that draw buttons also show as one:
+    // a second "open" action would list Open twice.
+    const QStringList actions = {QStringLiteral("default"), tr("Open"), QStringLiteral("acknowledge"),
+                                 tr("Acknowledge")};
     QVariantMap hints;
     // uchar so that it marshals as D-Bus 'y', the only type the spec allows for urgency.
     hints.insert(QStringLiteral("urgency"), QVariant::fromValue<uchar>(alert.critical ? 2 : 1));
     hints.insert(QStringLiteral("category"), QStringLiteral("im.received"));
+    // The console plays its own alarm for agent requests; the service's sound would only be a chat blip.
     hints.insert(QStringLiteral("desktop-entry"), QStringLiteral("liftline-console"));
     // Keep the notification after an action is clicked: the alert stands until the request is handled.
     hints.insert(QStringLiteral("resident"), true);
-    if (alert.sound)
-        hints.insert(QStringLiteral("sound-name"), QStringLiteral("message-new-instant"));
-    else
-        hints.insert(QStringLiteral("suppress-sound"), true);
+    hints.insert(QStringLiteral("suppress-sound"), true);
     // 0 keeps a critical alert on screen until someone deals with it; -1 lets the service decide.
     const int expireTimeout = alert.critical ? 0 : -1;
 
@@ -143,6 +207,11 @@ void FreedesktopNotifier::notifyFinished(int key, QDBusPendingCallWatcher *watch
             m_keyById.remove(shown.id);
         shown.id = id;
         m_keyById.insert(id, key);
+        Q_EMIT onScreenChanged();
+    }
+    if (const uint old = std::exchange(shown.superseded, 0); old != 0 && old != shown.id) {
+        m_keyById.remove(old);
+        closeNotification(old);
     }
 
     if (shown.withdrawn) {
@@ -235,6 +304,7 @@ void FreedesktopNotifier::serviceOwnerChanged(const QString &oldOwner, const QSt
         }
         m_bodyMarkup.reset();
     }
+    m_owner = newOwner;
     if (!newOwner.isEmpty())
         queryCapabilities();
 }

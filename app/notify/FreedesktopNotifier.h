@@ -18,6 +18,9 @@ public:
     void show(const Alert &alert) override;
     void withdraw(int key) override;
     QString backendName() const override;
+    void withdrawAll() override;
+    QVariantMap onScreen() const override;
+    void closeLeftovers(const QVariantMap &state) override;
 
     // Whether the session bus has a notification service running, or one it can start on demand.
     static bool isAvailable();
@@ -33,6 +36,7 @@ private:
         bool pending = false;        // a Notify call is in flight and its reply will carry the id
         std::optional<Alert> queued; // shown again while pending: sent once the id is known, to replace it
         bool withdrawn = false;      // withdrawn while pending: closed as soon as the id is known
+        uint superseded = 0;         // a reminder's earlier notification, closed once the new one is up
     };
 
     void sendNotify(const Alert &alert, uint replacesId);
@@ -46,4 +50,5 @@ private:
     QHash<uint, int> m_keyById;
     // Whether the service renders markup in the body; unknown until GetCapabilities answers.
     std::optional<bool> m_bodyMarkup;
+    QString m_owner; // the service's unique bus name: ids mean nothing to another
 };

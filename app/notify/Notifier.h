@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QVariantMap>
 #include <memory>
 
 class QSystemTrayIcon;
@@ -21,6 +22,8 @@ public:
         QString body;  // plain text, never markup
         bool critical = true;
         bool sound = true;
+        // A reminder of a request already shown: a new popup, since one updated in place is not noticed.
+        bool reminder = false;
     };
 
     using QObject::QObject;
@@ -31,6 +34,13 @@ public:
     virtual void withdraw(int key) = 0;
     // Which backend this is, for the logs and the settings page ("freedesktop", "tray").
     virtual QString backendName() const = 0;
+    // Takes every notification of this console off the screen before it exits; returns when the service
+    // has been told (or after at most about two seconds when it does not answer).
+    virtual void withdrawAll() {}
+    // What is on screen, in a form kept across a restart, so that a console started after a crash can take
+    // down what the last one left (closeLeftovers). Empty when nothing is or nothing can be.
+    virtual QVariantMap onScreen() const { return {}; }
+    virtual void closeLeftovers(const QVariantMap &state) { Q_UNUSED(state); }
 
     // The freedesktop service when the session bus has one, else the tray (which may be null or not
     // visible: then show() does nothing and the window title and taskbar carry the alert). With a parent, the
@@ -40,4 +50,6 @@ public:
 Q_SIGNALS:
     void openRequested(int key);
     void acknowledgeRequested(int key);
+    // onScreen() changed.
+    void onScreenChanged();
 };

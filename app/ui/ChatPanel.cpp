@@ -3,14 +3,20 @@
 #include "ApiClient.h"
 #include "Composer.h"
 #include "ConsoleSession.h"
+#include "ConsoleSettings.h"
+#include "ConversationDelegate.h"
 #include "MessageDelegate.h"
 #include "MessageModel.h"
 #include "WireTime.h"
 
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QHBoxLayout>
-#include <QInputDialog>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListView>
+#include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QTimer>
@@ -27,13 +33,15 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
     , m_details(new QLabel(this))
     , m_window(new QLabel(this))
     , m_counter(new QLabel(this))
+    , m_owner(new QLabel(this))
+    , m_closedNote(new QLabel(this))
     , m_back(new QPushButton(tr("Back"), this))
     , m_send(new QPushButton(tr("Send"), this))
     , m_acknowledge(new QPushButton(tr("Acknowledge"), this))
     , m_resolve(new QPushButton(tr("Resolve…"), this))
     , m_template(new QPushButton(tr("Invite back"), this))
 {
-    for (QLabel *l : {m_title, m_details, m_window, m_counter}) {
+    for (QLabel *l : {m_title, m_details, m_window, m_counter, m_owner, m_closedNote}) {
         l->setTextFormat(Qt::PlainText);
         l->setWordWrap(true);
     }
@@ -41,6 +49,10 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
     big.setBold(true);
     big.setPointSizeF(big.pointSizeF() * 1.2);
     m_title->setFont(big);
+    m_owner->setAccessibleName(tr("Who has the request"));
+    m_owner->setStyleSheet(QStringLiteral("color: #9a5b00; font-weight: bold;"));
+    m_closedNote->setAccessibleName(tr("Ticket closed"));
+    m_closedNote->setStyleSheet(QStringLiteral("color: #9a5b00;"));
     m_back->setAccessibleName(tr("Back to the conversation list"));
     m_send->setAccessibleName(tr("Send the reply"));
     m_acknowledge->setAccessibleName(tr("Acknowledge the agent request"));
@@ -62,6 +74,7 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
     who->addWidget(m_title);
     who->addWidget(m_details);
     who->addWidget(m_window);
+    who->addWidget(m_owner);
     header->addLayout(who, 1);
     header->addWidget(m_acknowledge);
     header->addWidget(m_resolve);
@@ -76,6 +89,7 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
     layout->addWidget(m_view, 1);
+    layout->addWidget(m_closedNote);
     layout->addLayout(bottom);
     m_composer->setMaximumHeight(m_composer->fontMetrics().lineSpacing() * 6);
 
@@ -83,23 +97,16 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
     connect(m_send, &QPushButton::clicked, this, &ChatPanel::send);
     connect(m_composer, &Composer::sendRequested, this, &ChatPanel::send);
     connect(m_composer, &QPlainTextEdit::textChanged, this, &ChatPanel::updateCounter);
-    connect(m_acknowledge, &QPushButton::clicked, this, [this] {
-        m_api->acknowledge(m_ticket, this, nullptr,
-                           [this](const RequestError &e) { Q_EMIT problem(e.message); });
+    connect(m_composer, &QPlainTextEdit::textChanged, this, [this] {
+        if (m_settings && m_ticket > 0)
+            m_settings->setDraft(draftScope(), m_ticket, m_composer->toPlainText());
     });
+    connect(m_acknowledge, &QPushButton::clicked, this, [this] { m_session->acknowledge(m_ticket); });
     connect(m_template, &QPushButton::clicked, this, [this] {
         m_api->sendTemplate(m_ticket, this, nullptr,
                             [this](const RequestError &e) { Q_EMIT problem(e.message); });
     });
-    connect(m_resolve, &QPushButton::clicked, this, [this] {
-        bool ok = false;
-        const QString note =
-            QInputDialog::getMultiLineText(this, tr("Resolve %1").arg(m_title->text()),
-                                           tr("What was done (kept with the ticket):"), {}, &ok);
-        if (ok)
-            m_api->resolve(m_ticket, note, this, nullptr,
-                           [this](const RequestError &e) { Q_EMIT problem(e.message); });
-    });
+    connect(m_resolve, &QPushButton::clicked, this, &ChatPanel::resolve);
     // A failed bubble is retried by activating it (double-click or Enter).
     connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
         if (index.data(MessageModel::StatusRole).toString() == QLatin1String("failed") &&
@@ -131,9 +138,10 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
     });
     connect(m_messages, &QAbstractItemModel::modelReset, this,
             [this] { QTimer::singleShot(0, m_view, [this] { m_view->scrollToBottom(); }); });
+    // The window's minutes and the request's clock.
     auto *clock = new QTimer(this);
     connect(clock, &QTimer::timeout, this, &ChatPanel::refreshHeader);
-    clock->start(30000);
+    clock->start(1000);
     updateCounter();
     setConversation({});
     m_back->hide();
@@ -144,12 +152,47 @@ void ChatPanel::setBackVisible(bool visible)
     m_back->setVisible(visible);
 }
 
+QString ChatPanel::draftScope() const
+{
+    return m_api->baseUrl().toString();
+}
+
 void ChatPanel::open(int ticketId)
 {
+    // The draft of the conversation left is already kept (on every change); the new one's comes back.
+    m_ticket = 0;
+    m_composer->setPlainText(m_settings ? m_settings->draft(draftScope(), ticketId) : QString());
+    m_composer->moveCursor(QTextCursor::End);
     m_ticket = ticketId;
     m_stickToBottom = true;
     m_session->setOpenConversation(ticketId, m_messages);
-    m_composer->clear();
+}
+
+void ChatPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // Narrower bubbles are taller: the newest message stays in view when it was.
+    if (m_stickToBottom)
+        QTimer::singleShot(0, m_view, [this] { m_view->scrollToBottom(); });
+}
+
+QString ChatPanel::ownerText() const
+{
+    const QJsonObject &c = m_conversation;
+    const bool requested = c.value(QStringLiteral("agent_requested")).toBool() &&
+                           c.value(QStringLiteral("status")).toString() == QLatin1String("open");
+    if (!requested)
+        return {};
+    const QDateTime now = QDateTime::currentDateTimeUtc().addMSecs(m_offsetMs);
+    const QDateTime asked = WireTime::parse(c.value(QStringLiteral("agent_requested_at")).toString());
+    const qint64 seconds = asked.isValid() ? asked.secsTo(now) : 0;
+    if (c.value(QStringLiteral("acknowledged_at")).isNull())
+        return tr("Nobody has this request yet · %1").arg(ConversationDelegate::clockText(seconds));
+    const QString by = c.value(QStringLiteral("acknowledged_by")).toString();
+    if (c.contains(QStringLiteral("agent_replied_at")) &&
+        c.value(QStringLiteral("agent_replied_at")).isNull())
+        return tr("%1 has it · %2, not answered yet").arg(by, ConversationDelegate::clockText(seconds));
+    return tr("%1 has it").arg(by);
 }
 
 void ChatPanel::setConversation(const QJsonObject &conversation)
@@ -164,12 +207,20 @@ void ChatPanel::refreshHeader()
     const auto s = [&c](const char *key) { return c.value(QLatin1String(key)).toString(); };
     const bool has = !c.isEmpty();
     m_title->setText(has ? s("ticket_reference") : tr("No conversation open"));
-    const QString technician = s("contact_name").isEmpty() ? tr("Unknown technician") : s("contact_name");
-    m_details->setText(has ? tr("%1 · %2 · %3 (%4)")
+    QString technician;
+    if (!s("contact_name").isEmpty() && !s("contact_phone").isEmpty())
+        technician = tr("%1 (%2)").arg(s("contact_name"), s("contact_phone"));
+    else if (!s("contact_name").isEmpty() || !s("contact_phone").isEmpty())
+        technician = s("contact_name") + s("contact_phone");
+    else
+        technician = tr("no technician has written yet");
+    m_details->setText(has ? tr("%1 · %2 · %3")
                                  .arg(s("lift_name"),
-                                      s("status") == QLatin1String("open") ? tr("open") : tr("closed"),
-                                      technician, s("contact_phone"))
+                                      s("status") == QLatin1String("open") ? tr("open") : tr("resolved"),
+                                      technician)
                            : QString());
+    m_owner->setText(ownerText());
+    m_owner->setVisible(!m_owner->text().isEmpty());
     const QDateTime expires = WireTime::parse(s("window_expires_at"));
     const QDateTime now = QDateTime::currentDateTimeUtc().addMSecs(m_offsetMs);
     bool windowOpen = false;
@@ -192,6 +243,9 @@ void ChatPanel::refreshHeader()
     m_template->setVisible(has && open && !windowOpen);
     m_composer->setEnabled(has && windowOpen);
     m_send->setEnabled(has && windowOpen);
+    m_closedNote->setText(tr("This ticket is resolved. A reply still reaches the technician, who may be on "
+                             "another job by now; you are asked before it goes."));
+    m_closedNote->setVisible(has && !open && windowOpen);
     m_composer->setPlaceholderText(windowOpen || !has
                                        ? tr("Write a reply. Enter sends, Shift+Enter starts a new line.")
                                        : m_window->text());
@@ -216,7 +270,86 @@ void ChatPanel::send()
                 .arg(Composer::maxLength));
         return;
     }
+    const bool closed = m_conversation.value(QStringLiteral("status")).toString() != QLatin1String("open");
+    if (closed && m_confirmedClosedSend != m_ticket) {
+        const auto answer = QMessageBox::question(
+            this, tr("Reply on a resolved ticket?"),
+            tr("%1 is resolved. Send this reply to the technician anyway?").arg(m_title->text()),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes)
+            return;
+        m_confirmedClosedSend = m_ticket;
+    }
     m_stickToBottom = true;
     m_session->send(text);
     m_composer->clear();
+}
+
+namespace {
+// The resolve note: Enter confirms, Shift+Enter starts a new line.
+class NoteEdit : public QPlainTextEdit {
+public:
+    using QPlainTextEdit::QPlainTextEdit;
+    std::function<void()> onEnter;
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override
+    {
+        const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+        if (enter && !(event->modifiers() & Qt::ShiftModifier) && onEnter) {
+            onEnter();
+            return;
+        }
+        QPlainTextEdit::keyPressEvent(event);
+    }
+};
+} // namespace
+
+void ChatPanel::resolve()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Resolve %1").arg(m_title->text()));
+    auto *prompt = new QLabel(tr("What was done (kept with the ticket). Enter resolves, Shift+Enter starts "
+                                 "a new line."),
+                              &dialog);
+    prompt->setWordWrap(true);
+    auto *note = new NoteEdit(&dialog);
+    note->setAccessibleName(tr("Resolution note"));
+    note->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    note->setTabChangesFocus(true);
+    auto *error = new QLabel(&dialog);
+    error->setStyleSheet(QStringLiteral("color: #b01c1c;"));
+    error->setWordWrap(true);
+    error->setAccessibleName(tr("Why the ticket is not resolved yet"));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Resolve"));
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(prompt);
+    layout->addWidget(note, 1);
+    layout->addWidget(error);
+    layout->addWidget(buttons);
+    dialog.resize(480, 260);
+    const int ticket = m_ticket;
+    const auto confirm = [&, ticket] {
+        const QString text = note->toPlainText().trimmed();
+        if (text.isEmpty()) {
+            error->setText(tr("Write what was done before resolving: the note is kept with the ticket."));
+            note->setFocus();
+            return;
+        }
+        QPushButton *ok = buttons->button(QDialogButtonBox::Ok);
+        ok->setEnabled(false);
+        error->setText(tr("Resolving…"));
+        m_api->resolve(
+            ticket, text, &dialog, [&dialog](const QJsonObject &) { dialog.accept(); },
+            [error, ok](const RequestError &e) {
+                error->setText(e.message);
+                ok->setEnabled(true);
+            });
+    };
+    note->onEnter = confirm;
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, confirm);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    note->setFocus();
+    dialog.exec();
 }

@@ -5,6 +5,7 @@
 
 class ApiClient;
 class Composer;
+class ConsoleSettings;
 class ConsoleSession;
 class MessageModel;
 class QLabel;
@@ -20,6 +21,10 @@ public:
 
     void open(int ticketId);
     int ticketId() const { return m_ticket; }
+    // Where drafts are kept (per server and conversation); without it they live only while open.
+    void setSettings(ConsoleSettings *settings) { m_settings = settings; }
+    // The request's owner and clock as the header shows them ("Thandi has it · 0:42"); empty when none.
+    QString ownerText() const;
     // The conversation changed (an event): header, window and actions follow.
     void setConversation(const QJsonObject &conversation);
     void setClockOffsetMs(qint64 ms) { m_offsetMs = ms; }
@@ -33,10 +38,15 @@ Q_SIGNALS:
     void backRequested();
     void problem(const QString &text);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void refreshHeader();
     void send();
+    void resolve();
     void updateCounter();
+    QString draftScope() const;
 
     ApiClient *m_api;
     ConsoleSession *m_session;
@@ -47,6 +57,10 @@ private:
     QLabel *m_details;
     QLabel *m_window;
     QLabel *m_counter;
+    QLabel *m_owner;
+    QLabel *m_closedNote;
+    ConsoleSettings *m_settings = nullptr;
+    int m_confirmedClosedSend = 0; // the closed ticket the agent agreed to write on anyway
     QPushButton *m_back;
     QPushButton *m_send;
     QPushButton *m_acknowledge;

@@ -11,15 +11,43 @@ ConversationDelegate::ConversationDelegate(QObject *parent)
     : QStyledItemDelegate(parent)
 {}
 
-QString ConversationDelegate::waitingText(qint64 seconds)
+QString ConversationDelegate::clockText(qint64 seconds)
 {
     seconds = std::max<qint64>(0, seconds);
     if (seconds >= 3600)
-        return tr("waiting %1:%2:%3")
+        return QStringLiteral("%1:%2:%3")
             .arg(seconds / 3600)
             .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'))
             .arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return tr("waiting %1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString ConversationDelegate::waitingText(qint64 seconds)
+{
+    return tr("waiting %1").arg(clockText(seconds));
+}
+
+QString ConversationDelegate::cornerText(const QModelIndex &index) const
+{
+    using M = ConversationListModel;
+    const bool waiting = index.data(M::WaitingRole).toBool();
+    const bool taken = index.data(M::TakenRole).toBool();
+    if (waiting || taken) {
+        const QDateTime now = QDateTime::currentDateTimeUtc().addMSecs(m_offsetMs);
+        const qint64 seconds = index.data(M::AgentRequestedAtRole).toDateTime().secsTo(now);
+        QString text =
+            waiting
+                ? waitingText(seconds)
+                : tr("%1 has it %2").arg(index.data(M::AcknowledgedByRole).toString(), clockText(seconds));
+        // Offline, nobody knows whether someone took it meanwhile.
+        return m_stale ? tr("%1 (offline?)").arg(text) : text;
+    }
+    if (const QDateTime at = index.data(M::LastMessageAtRole).toDateTime(); at.isValid()) {
+        const QDateTime local = at.toLocalTime();
+        return local.date() == QDate::currentDate() ? QLocale().toString(local.time(), QLocale::ShortFormat)
+                                                    : QLocale().toString(local.date(), QLocale::ShortFormat);
+    }
+    return {};
 }
 
 QSize ConversationDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
@@ -55,22 +83,21 @@ void ConversationDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
     const QColor text = selected ? pal.color(QPalette::HighlightedText) : pal.color(QPalette::Text);
     const QColor muted = selected ? text : pal.color(QPalette::PlaceholderText);
 
-    // Right column: the time or the waiting clock, and the unread badge.
-    QString corner;
-    if (waiting) {
-        const QDateTime now = QDateTime::currentDateTimeUtc().addMSecs(m_offsetMs);
-        corner = waitingText(index.data(M::AgentRequestedAtRole).toDateTime().secsTo(now));
-    } else if (const QDateTime at = index.data(M::LastMessageAtRole).toDateTime(); at.isValid()) {
-        const QDateTime local = at.toLocalTime();
-        corner = local.date() == QDate::currentDate()
-                     ? QLocale().toString(local.time(), QLocale::ShortFormat)
-                     : QLocale().toString(local.date(), QLocale::ShortFormat);
-    }
+    // Right column: the time or the request's clock, and the unread badge.
+    const bool taken = index.data(M::TakenRole).toBool();
+    const QString corner = cornerText(index);
     QFont bold = option.font;
     bold.setBold(true);
-    painter->setFont(waiting ? bold : option.font);
-    painter->setPen(waiting && !selected ? QColor(0xd3, 0x2f, 0x2f) : muted);
-    const int cornerWidth = fm.horizontalAdvance(corner) + 8;
+    painter->setFont(waiting || taken ? bold : option.font);
+    QColor cornerColor = muted;
+    if (!selected && m_stale && (waiting || taken))
+        cornerColor = pal.color(QPalette::PlaceholderText);
+    else if (!selected && waiting)
+        cornerColor = QColor(0xd3, 0x2f, 0x2f);
+    else if (!selected && taken)
+        cornerColor = QColor(0x9a, 0x5b, 0x00);
+    painter->setPen(cornerColor);
+    const int cornerWidth = QFontMetrics(painter->font()).horizontalAdvance(corner) + 8;
     painter->drawText(QRect(r.right() - cornerWidth, r.top(), cornerWidth, line), Qt::AlignRight, corner);
 
     const int unread = index.data(M::UnreadRole).toInt();
@@ -91,8 +118,7 @@ void ConversationDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
     const int textWidth = r.width() - std::max(cornerWidth, badgeWidth) - 8;
     painter->setFont(bold);
     painter->setPen(text);
-    const QString title = index.data(M::ReferenceRole).toString() + QStringLiteral(" · ") +
-                          index.data(M::TechnicianRole).toString();
+    const QString title = index.data(M::TitleRole).toString();
     painter->drawText(QRect(r.left(), r.top(), textWidth, line), Qt::AlignLeft,
                       QFontMetrics(bold).elidedText(title, Qt::ElideRight, textWidth));
     painter->setFont(option.font);

@@ -5,6 +5,7 @@
 #include <QSet>
 #include <QTimer>
 
+class Alarm;
 class ApiClient;
 class ChatPanel;
 class ConsoleSettings;
@@ -18,9 +19,11 @@ class Notifier;
 class QLabel;
 class QLineEdit;
 class QListView;
+class QPushButton;
 class QSplitter;
 class QStackedWidget;
 class QSystemTrayIcon;
+class QToolButton;
 
 // The agent's window: the conversation list with its emergency lane beside the open chat (one pane with
 // a back action when narrow), the connection state, and the alerts for agent requests.
@@ -35,8 +38,19 @@ public:
     void openConversation(int ticketId);
     ChatPanel *chat() const { return m_chat; }
     QListView *list() const { return m_list; }
+    // The resolved tickets the server still lists, in a section of their own, collapsed at first.
+    QListView *resolvedList() const { return m_resolvedList; }
+    QToolButton *resolvedToggle() const { return m_resolvedToggle; }
     QLineEdit *filter() const { return m_filter; }
     Notifier *notifier() const { return m_notifier.get(); }
+    Alarm *alarm() const { return m_alarm; }
+    // Shown over the list while the console is not connected.
+    QWidget *offlineBanner() const { return m_offlineBanner; }
+    // Shown over everything while requests wait, at every width.
+    QPushButton *requestBanner() const { return m_requestBanner; }
+    // Leaves the console (Console → Quit, Ctrl+Q), asking first while requests wait. Returns whether it
+    // is leaving.
+    bool requestQuit();
     // Width below which the list and the chat share one pane.
     static constexpr int narrowWidth = 820;
     UnassignedModel *unassigned() const { return m_unassigned; }
@@ -46,12 +60,28 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    // Whether leaving is all right: asks while requests wait (default: stay).
+    bool confirmLeave();
+    int waitingRequests() const;
+    // The highlighted row is the open conversation, in whichever list shows it; none when the filter
+    // hides it.
+    void syncSelection();
+    void updateVisibility();
+    void updateBanners();
+    void updateResolvedToggle();
     void updateLayout();
     void updateAlerts();
     // key: a ticket's id, or minus the id of an unassigned message that asked for an agent.
-    void alertFor(int key);
+    void alertFor(int key, bool reminder = false);
+    // Mutes the alarm for the requests sounding now; a new request sounds again.
+    void silenceAlarm();
     void showUnassigned(qint64 select = 0);
     void showConnectionState();
     void moveSelection(int delta);
@@ -64,9 +94,16 @@ private:
     ConsoleSettings *m_settings;
     UnassignedModel *m_unassigned;
     ConversationFilterModel *m_proxy;
+    ConversationFilterModel *m_resolvedProxy;
     ConversationDelegate *m_delegate;
     QLineEdit *m_filter;
     QListView *m_list;
+    QListView *m_resolvedList;
+    QToolButton *m_resolvedToggle;
+    QWidget *m_offlineBanner;
+    QLabel *m_offlineText;
+    QPushButton *m_requestBanner;
+    QPushButton *m_silence;
     ChatPanel *m_chat;
     QWidget *m_listPane;
     QSplitter *m_splitter;
@@ -75,10 +112,15 @@ private:
     QLabel *m_unassignedLabel;
     QSystemTrayIcon *m_tray = nullptr;
     std::unique_ptr<Notifier> m_notifier;
+    Alarm *m_alarm;
     QTimer m_repeat;     // repeats the alert for requests nobody has taken
     QTimer m_clock;      // repaints the waiting clocks
     QSet<int> m_alerted; // the keys alertFor() raised that nobody has taken yet
     QPointer<UnassignedDialog> m_unassignedDialog;
     bool m_narrow = false;
+    bool m_quitting = false;
+    bool m_syncingSelection = false;
+    bool m_userNavigating = false; // a key or click in a list is being handled
+    bool m_trayNoticeShown = false;
     bool m_chatShown = false; // in the one-pane layout: the chat rather than the list
 };

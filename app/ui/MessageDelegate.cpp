@@ -70,7 +70,7 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         l.author = QRect(option.rect.left() + pad, y, width - 2 * pad, line);
         y += line;
     }
-    QTextLayout text(index.data(M::TextRole).toString(), option.font);
+    QTextLayout text(index.data(M::DisplayTextRole).toString(), option.font);
     int textWidth = 0;
     const int textHeight = std::max(line, layoutText(text, maxBubble - 2 * pad, &textWidth));
     const QString time =
@@ -156,7 +156,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->setPen(failed ? QColor(0xd3, 0x2f, 0x2f) : pal.color(QPalette::Mid));
     painter->setBrush(fill);
     painter->drawRoundedRect(l.bubble, 8, 8);
-    QTextLayout text(index.data(M::TextRole).toString(), option.font);
+    QTextLayout text(index.data(M::DisplayTextRole).toString(), option.font);
     layoutText(text, l.text.width());
     painter->setPen(pal.color(QPalette::Text));
     text.draw(painter, l.text.topLeft());

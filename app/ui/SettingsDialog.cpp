@@ -11,14 +11,16 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-SettingsDialog::SettingsDialog(ConsoleSettings *settings, const QString &notificationBackend, QWidget *parent)
+SettingsDialog::SettingsDialog(ConsoleSettings *settings, const QString &notificationBackend, QWidget *parent,
+                               const QString &alarmProblem)
     : QDialog(parent)
     , m_settings(settings)
     , m_server(new QLineEdit(settings->serverUrl(), this))
     , m_language(new QComboBox(this))
-    , m_sound(new QCheckBox(tr("Play a sound with each alert"), this))
+    , m_sound(new QCheckBox(tr("Sound the alarm until a request is taken"), this))
     , m_desktop(new QCheckBox(tr("Show desktop notifications"), this))
     , m_repeat(new QSpinBox(this))
+    , m_volume(new QSpinBox(this))
     , m_ctrlEnter(new QCheckBox(tr("Send with Ctrl+Enter (Enter starts a new line)"), this))
 {
     setWindowTitle(tr("Settings"));
@@ -36,17 +38,23 @@ SettingsDialog::SettingsDialog(ConsoleSettings *settings, const QString &notific
     m_repeat->setSuffix(tr(" s"));
     m_repeat->setValue(settings->repeatSeconds());
     m_ctrlEnter->setChecked(settings->ctrlEnterSends());
+    m_volume->setAccessibleName(tr("Alarm volume"));
+    m_volume->setRange(0, 100);
+    m_volume->setSuffix(tr(" %"));
+    m_volume->setValue(settings->alarmVolume());
 
     auto *form = new QFormLayout;
     form->addRow(tr("Server"), m_server);
     form->addRow(tr("Language"), m_language);
     form->addRow(QString(), m_sound);
+    form->addRow(tr("Alarm volume"), m_volume);
     form->addRow(QString(), m_desktop);
     form->addRow(tr("Remind of an untaken request every"), m_repeat);
     form->addRow(QString(), m_ctrlEnter);
     auto *note = new QLabel(tr("Notifications go through: %1. A new server address or language applies the "
                                "next time the console starts.")
-                                .arg(notificationBackend),
+                                    .arg(notificationBackend) +
+                                (alarmProblem.isEmpty() ? QString() : QLatin1Char(' ') + alarmProblem),
                             this);
     note->setWordWrap(true);
     note->setTextFormat(Qt::PlainText);
@@ -70,4 +78,5 @@ void SettingsDialog::apply()
     m_settings->setDesktopNotifications(m_desktop->isChecked());
     m_settings->setRepeatSeconds(m_repeat->value());
     m_settings->setCtrlEnterSends(m_ctrlEnter->isChecked());
+    m_settings->setAlarmVolume(m_volume->value());
 }

@@ -12,7 +12,8 @@ class QSpinBox;
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    SettingsDialog(ConsoleSettings *settings, const QString &notificationBackend, QWidget *parent = nullptr);
+    SettingsDialog(ConsoleSettings *settings, const QString &notificationBackend, QWidget *parent = nullptr,
+                   const QString &alarmProblem = {});
 
 private:
     void apply();
@@ -23,5 +24,6 @@ private:
     QCheckBox *m_sound;
     QCheckBox *m_desktop;
     QSpinBox *m_repeat;
+    QSpinBox *m_volume;
     QCheckBox *m_ctrlEnter;
 };

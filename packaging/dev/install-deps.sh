@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     cmake ninja-build g++ pkg-config git
-    qt6-base-dev qt6-websockets-dev qt6-httpserver-dev libqt6sql6-psql qt6-l10n-tools qt6-tools-dev
+    qt6-base-dev qt6-multimedia-dev qt6-websockets-dev qt6-httpserver-dev libqt6sql6-psql qt6-l10n-tools qt6-tools-dev
     libsodium-dev libpq-dev qtkeychain-qt6-dev libboost-dev
     clang-14 libfuzzer-14-dev libclang-rt-14-dev
     postgresql postgresql-client

@@ -166,17 +166,10 @@ int markRead(Db &db, int ticketId, const Principal &who, const QString &remote)
                     {ticketId});
         const int n = q.numRowsAffected();
         q.finish();
-        // Reading a conversation answers a pending agent request as well.
-        QSqlQuery &ack = db.exec(
-            QStringLiteral(
-                "UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ?, "
-                "acknowledged_by_actor = ? WHERE id = ? AND agent_requested AND acknowledged_at IS NULL"),
-            {who.actorName(), who.actorKey(), ticketId});
-        const bool acknowledged = ack.numRowsAffected() > 0;
-        ack.finish();
+        // Reading never acknowledges a request: consoles mark a conversation read when an agent passes it,
+        // and the original page on every poll of an open chat. Only the Acknowledge action and a reply do.
         AuditLog::record(db, who, QStringLiteral("messages.read"), ticketId,
-                         {{QStringLiteral("messages"), n}, {QStringLiteral("acknowledged"), acknowledged}},
-                         remote);
+                         {{QStringLiteral("messages"), n}}, remote);
         return n;
     });
     Events::sequence(db);

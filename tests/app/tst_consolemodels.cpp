@@ -1,4 +1,5 @@
 #include "ApiClient.h"
+#include "ConversationDelegate.h"
 #include "ConversationFilterModel.h"
 #include "ConversationListModel.h"
 #include "MessageModel.h"
@@ -16,6 +17,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTranslator>
 
 namespace {
 
@@ -192,6 +194,88 @@ private Q_SLOTS:
         QCOMPARE(proxy.rowCount(), 0);
         proxy.setFilterText(QString());
         QCOMPARE(proxy.rowCount(), 5);
+    }
+
+    // The working list holds the open tickets; the resolved ones the server still lists have a section
+    // of their own. A request taken but not answered keeps its owner and clock; a ticket nobody has
+    // written on has no stray separator in its title.
+    void sectionsOwnersAndTitles()
+    {
+        ConversationListModel model;
+        const QJsonArray list =
+            fixture(QStringLiteral("conversations.json")).value(QStringLiteral("conversations")).toArray();
+        model.reset(list);
+        ConversationFilterModel open;
+        QAbstractItemModelTester openTester(&open, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        open.setSection(ConversationFilterModel::Section::Open);
+        open.setSourceModel(&model);
+        ConversationFilterModel resolved;
+        resolved.setSection(ConversationFilterModel::Section::Resolved);
+        resolved.setSourceModel(&model);
+        QCOMPARE(proxyOrder(open), (QList<int>{13, 12, 11, 14}));
+        QCOMPARE(proxyOrder(resolved), (QList<int>{15}));
+
+        // 12 is taken by Thandi and not answered yet: out of the lane, its owner shown, the clock on.
+        QJsonObject twelve = model.conversation(12);
+        twelve.insert(QStringLiteral("acknowledged_at"), QStringLiteral("2026-11-24T08:20:00.000Z"));
+        twelve.insert(QStringLiteral("acknowledged_by"), QStringLiteral("Thandi"));
+        twelve.insert(QStringLiteral("agent_replied_at"), QJsonValue::Null);
+        model.upsert(twelve);
+        QModelIndex i = model.index(model.rowOf(12), 0);
+        QVERIFY(!i.data(ConversationListModel::WaitingRole).toBool());
+        QVERIFY(i.data(ConversationListModel::TakenRole).toBool());
+        QVERIFY(
+            i.data(Qt::AccessibleTextRole).toString().startsWith(QStringLiteral("Thandi has the request")));
+        ConversationDelegate delegate;
+        QVERIFY2(delegate.cornerText(i).startsWith(QStringLiteral("Thandi has it ")),
+                 qPrintable(delegate.cornerText(i)));
+        delegate.setStale(true);
+        QVERIFY(delegate.cornerText(i).endsWith(QStringLiteral("(offline?)")));
+        // Answered: the clock stops.
+        twelve.insert(QStringLiteral("agent_replied_at"), QStringLiteral("2026-11-24T08:21:00.000Z"));
+        model.upsert(twelve);
+        i = model.index(model.rowOf(12), 0);
+        QVERIFY(!i.data(ConversationListModel::TakenRole).toBool());
+
+        // Resolved: it moves to its section.
+        twelve.insert(QStringLiteral("status"), QStringLiteral("closed"));
+        model.upsert(twelve);
+        QCOMPARE(proxyOrder(open), (QList<int>{13, 11, 14}));
+        QCOMPARE(proxyOrder(resolved), (QList<int>{12, 15}));
+
+        QJsonObject nobody = model.conversation(11);
+        nobody.insert(QStringLiteral("contact_name"), QJsonValue::Null);
+        nobody.insert(QStringLiteral("contact_phone"), QJsonValue::Null);
+        model.upsert(nobody);
+        QCOMPARE(model.index(model.rowOf(11), 0).data(ConversationListModel::TitleRole).toString(),
+                 nobody.value(QStringLiteral("ticket_reference")).toString());
+        QVERIFY(model.index(model.rowOf(13), 0)
+                    .data(ConversationListModel::TitleRole)
+                    .toString()
+                    .contains(QStringLiteral(" · ")));
+    }
+
+    // What the bubble shows: a tap by name, not its payload; tags kept apart from what a person typed.
+    void messagesReadAsPeopleWroteThem()
+    {
+        const auto shown = [](const char *kind, const char *text) {
+            return MessageModel::displayText({{QStringLiteral("kind"), QLatin1String(kind)},
+                                              {QStringLiteral("message"), QLatin1String(text)}});
+        };
+        QCOMPARE(shown("button", "AGENT"), QStringLiteral("Tapped “Talk to an agent”"));
+        QCOMPARE(shown("button", "Talk to an agent"), QStringLiteral("Tapped “Talk to an agent”"));
+        QCOMPARE(shown("image", "[image] fault E42"), QStringLiteral("[image] fault E42"));
+        QCOMPARE(shown("text", "[image] typed by a person"), QStringLiteral("[image] typed by a person"));
+        QTranslator afrikaans;
+        QVERIFY(afrikaans.load(QStringLiteral(LIFTLINE_TRANSLATIONS_QM "/liftline_af.qm")));
+        QCoreApplication::installTranslator(&afrikaans);
+        const QString translated = shown("image", "[image] fault E42");
+        const QString tap = shown("button", "AGENT");
+        QCoreApplication::removeTranslator(&afrikaans);
+        QVERIFY2(!translated.startsWith(QStringLiteral("[image]")) &&
+                     translated.endsWith(QStringLiteral(" fault E42")),
+                 qPrintable(translated));
+        QVERIFY2(!tap.contains(QStringLiteral("Talk to an agent")), qPrintable(tap));
     }
 
     void theThreadDecidesDaysAuthorsAndStates()

@@ -62,12 +62,13 @@ private Q_SLOTS:
         QCOMPARE(requested.at(0).at(0).toInt(), ticket);
         QCOMPARE(conversations.unreadCount(), 1);
 
-        // Opening the conversation loads the thread and marks it read, which takes the request.
+        // Opening the conversation loads the thread and marks it read, which does not take the request:
+        // reading is not acknowledging.
         MessageModel messages;
         session.setOpenConversation(ticket, &messages);
         QTRY_VERIFY_WITH_TIMEOUT(statusRow(messages, QStringLiteral("Agent, we are stuck")) >= 0, 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 0, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(conversations.unreadCount(), 0, 15000);
+        QCOMPARE(conversations.waitingCount(), 1);
 
         // The reply shows at once as pending, then the sandbox reports sent, delivered, read.
         session.send(QStringLiteral("Help is on the way"));
@@ -78,6 +79,12 @@ private Q_SLOTS:
                                   QStringLiteral("read"), 15000);
         QCOMPARE(messages.rowCount(), row + 1); // one bubble, not a pending one plus the stored one
         QCOMPARE(messages.index(row, 0).data(MessageModel::AuthorRole).toString(), QStringLiteral("Thandi"));
+        // The reply took the request, in the agent's name, and answered it: no clock runs on.
+        QCOMPARE(conversations.waitingCount(), 0);
+        const QModelIndex c = conversations.index(conversations.rowOf(ticket));
+        QCOMPARE(c.data(ConversationListModel::AcknowledgedByRole).toString(), QStringLiteral("Thandi"));
+        QVERIFY(c.data(ConversationListModel::RepliedAtRole).toDateTime().isValid());
+        QVERIFY(!c.data(ConversationListModel::TakenRole).toBool());
     }
 
     void anUnknownNumberIsUnassignedUntilAttached()

@@ -1,3 +1,4 @@
+#include "Alarm.h"
 #include "ApiClient.h"
 #include "ChatPanel.h"
 #include "Composer.h"
@@ -14,8 +15,14 @@
 #include "db/Db.h"
 
 #include <QDBusConnectionInterface>
+#include <QElapsedTimer>
+#include <QLineEdit>
 #include <QListView>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 namespace {
 
@@ -27,12 +34,41 @@ QString statusOf(MessageModel *m, const QString &text)
     return {};
 }
 
+int unreadOnServer(Db &db, int ticket)
+{
+    return db
+        .scalar(QStringLiteral("SELECT count(*) FROM chat_messages WHERE ticket_id = ? AND direction = "
+                               "'inbound' AND NOT read_by_agent"),
+                {ticket})
+        .toInt();
+}
+
+bool acknowledgedOnServer(Db &db, int ticket)
+{
+    return !db.scalar(QStringLiteral("SELECT acknowledged_at FROM tickets WHERE id = ?"), {ticket}).isNull();
+}
+
+// Answers the next modal question box with the button whose text is `answer`, keeping its text.
+void answerNextQuestion(const QString &answer, QString *text)
+{
+    QTimer::singleShot(200, [answer, text] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return answerNextQuestion(answer, text); // not up yet
+        *text = box->text();
+        for (QAbstractButton *b : box->buttons())
+            if (b->text() == answer)
+                b->click();
+    });
+}
+
 // An agent's console on the server: signed in as Thandi, the window shown, the session started.
 struct Console {
-    explicit Console(TestServer &server)
+    explicit Console(TestServer &server, const QByteArray &token = {})
     {
         api.setBaseUrl(server.baseUrl());
-        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        api.setToken(token.isEmpty() ? server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi"))
+                                     : token);
         window.show();
         session.start(QStringLiteral("Thandi"));
     }
@@ -49,6 +85,29 @@ struct Console {
 class TestConsoleWindow : public QObject {
     Q_OBJECT
 
+    QTemporaryDir m_config;
+
+    // Two open tickets with a technician who asked for an agent on each, both waiting.
+    struct TwoRequests {
+        DbParams params;
+        int first = 0;
+        int second = 0;
+    };
+    static TwoRequests twoRequests()
+    {
+        TwoRequests t;
+        t.params = TestCluster::instance().createDatabase();
+        Db db(t.params, QStringLiteral("t"));
+        Seed::registry(db);
+        t.first = Seed::openTicket(db);
+        t.second = Seed::openTicket(db, QStringLiteral("27710000002"));
+        Seed::technicianWrote(db, t.first, QStringLiteral("27820000001"), QStringLiteral("agent please"), 2);
+        Seed::technicianWrote(db, t.second, QStringLiteral("27820000002"), QStringLiteral("agent, stuck"), 1);
+        Seed::agentRequested(db, t.first);
+        Seed::agentRequested(db, t.second);
+        return t;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -57,6 +116,9 @@ private Q_SLOTS:
                  "run under dbus-run-session (see CMakeLists.txt)");
         QVERIFY(QDBusConnection::connectToBus(QDBusConnection::SessionBus, FakeNotifications::kFakeConnection)
                     .isConnected());
+        // The console's settings and drafts in a folder of the test's own.
+        QVERIFY(m_config.isValid());
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
     }
 
     void aTechnicianAsksForAnAgentAndGetsAnAnswer()
@@ -94,22 +156,25 @@ private Q_SLOTS:
         QCOMPARE(fake.notifyCalls.size(), 1); // one request, one notification
         const FakeNotificationServer::Call call = fake.notifyCalls.first();
         QCOMPARE(call.hints.value(QStringLiteral("urgency")).value<uchar>(), uchar(2));
-        QVERIFY(call.actions.contains(QStringLiteral("open")));
+        QVERIFY(call.actions.contains(QStringLiteral("default")));
         QVERIFY2(call.summary.contains(QLatin1String("Agent requested")), qPrintable(call.summary));
 
-        // The agent clicks Open on the notification: the conversation comes up and is marked read, which
-        // takes the request: the alert stops and the notification is withdrawn.
-        fake.emitActionInvoked(call.returnedId, QStringLiteral("open"));
+        QVERIFY(window.alarm()->isSounding());
+        QVERIFY(window.requestBanner()->isVisible());
+
+        // The agent clicks the notification: the conversation comes up and is read, which does not take
+        // the request: the alarm still sounds until someone acts.
+        fake.emitActionInvoked(call.returnedId, QStringLiteral("default"));
         QTRY_COMPARE_WITH_TIMEOUT(window.chat()->ticketId(), ticket, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(statusOf(window.chat()->messages(), QStringLiteral("Agent, we are stuck")) ==
                                      QLatin1String("received"),
                                  15000);
-        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 0, 15000);
-        QTRY_VERIFY_WITH_TIMEOUT(fake.closeCalls.contains(call.returnedId), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.windowTitle().contains(QLatin1String("waiting")), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(unreadOnServer(db, ticket), 0, 15000);
+        QCOMPARE(conversations.waitingCount(), 1);
+        QVERIFY(window.alarm()->isSounding());
 
-        // The agent types a reply and presses Enter: it shows at once, the sandbox sends it, and the
-        // bubble reaches "read".
+        // The agent types a reply and presses Enter: it shows at once, the sandbox sends it, the bubble
+        // reaches "read", and the reply takes the request: the alarm stops, the notification goes.
         Composer *composer = window.chat()->composer();
         QTRY_VERIFY_WITH_TIMEOUT(composer->isEnabled(), 10000); // the window is open: he wrote just now
         composer->setFocus();
@@ -125,20 +190,35 @@ private Q_SLOTS:
                            {ticket})
                      .toInt(),
                  1);
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 0, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(fake.closeCalls.contains(call.returnedId), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.windowTitle().contains(QLatin1String("waiting")), 5000);
+        QVERIFY(!window.alarm()->isSounding());
+        QVERIFY(!window.requestBanner()->isVisible());
 
-        // He asks again while the conversation is open: the alert goes up, and Open on it (the same
-        // conversation, already on screen) takes the request, keeping what the agent was typing.
+        // He asks again while the conversation is open: the alert goes up; Open on it (the same
+        // conversation, already on screen) keeps what the agent was typing, and Acknowledge takes it.
         QTest::keyClicks(composer, QStringLiteral("draft"));
         const QByteArray again =
             TestServer::technicianText(QStringLiteral("wamid.WINDOW.2"), QStringLiteral("agent"));
         QCOMPARE(server.postWebhook(again).status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 1, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 2, 15000);
+        fake.emitActionInvoked(fake.notifyCalls.last().returnedId, QStringLiteral("default"));
         QTest::qWait(1000); // nothing takes it by itself
         QCOMPARE(conversations.waitingCount(), 1);
-        fake.emitActionInvoked(fake.notifyCalls.last().returnedId, QStringLiteral("open"));
-        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 0, 15000);
         QCOMPARE(composer->toPlainText(), QStringLiteral("draft"));
+        // The chat header says nobody has it; Acknowledge on the notification takes it, and every
+        // console shows who has it, with the clock running until the first reply.
+        QVERIFY2(window.chat()->ownerText().contains(QLatin1String("Nobody")),
+                 qPrintable(window.chat()->ownerText()));
+        fake.emitActionInvoked(fake.notifyCalls.last().returnedId, QStringLiteral("acknowledge"));
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 0, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.chat()->ownerText().contains(QLatin1String("Thandi has it")), 10000);
+        QVERIFY2(window.chat()->ownerText().contains(QLatin1String("not answered yet")),
+                 qPrintable(window.chat()->ownerText()));
+        const QModelIndex row = window.list()->model()->index(0, 0);
+        QVERIFY(row.data(ConversationListModel::TakenRole).toBool());
         fake.unregisterFromBus();
     }
 
@@ -179,6 +259,273 @@ private Q_SLOTS:
         QTest::qWait(500);
         QCOMPARE(fake.notifyCalls.size(), 1); // taken: it does not come back
         fake.unregisterFromBus();
+    }
+
+    // Trap 1: passing rows with Alt+Down reads them but takes no request: both still wait, on the server
+    // and on every console, and the alarm still sounds.
+    void browsingAcknowledgesNothing()
+    {
+        FakeNotificationServer fake{QDBusConnection(FakeNotifications::kFakeConnection)};
+        QVERIFY(fake.registerOnBus());
+        const TwoRequests t = twoRequests();
+        Db db(t.params, QStringLiteral("t"));
+        TestServer server(t.params);
+        Console console(server);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(console.conversations.waitingCount(), 2, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 2, 15000);
+
+        QTest::keyClick(&window, Qt::Key_Down, Qt::AltModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(window.chat()->ticketId() > 0, 5000);
+        QTest::qWait(350);
+        QTest::keyClick(&window, Qt::Key_Down, Qt::AltModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(unreadOnServer(db, t.first) == 0 && unreadOnServer(db, t.second) == 0,
+                                 15000);
+        QTest::qWait(1000);
+        QVERIFY(!acknowledgedOnServer(db, t.first));
+        QVERIFY(!acknowledgedOnServer(db, t.second));
+        QCOMPARE(console.conversations.waitingCount(), 2);
+        QVERIFY(fake.closeCalls.isEmpty());
+        QCOMPARE(window.alarm()->sounding().size(), 2);
+        fake.unregisterFromBus();
+    }
+
+    // Trap 2: the highlighted row is the open chat, always. A filter that hides the open conversation
+    // highlights nothing; Enter opens the first match, Down opens it and moves into the list.
+    void theHighlightedRowIsTheOpenChat()
+    {
+        const TwoRequests t = twoRequests();
+        TestServer server(t.params);
+        Console console(server);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(window.list()->model()->rowCount(), 2, 15000);
+        const QString secondRef =
+            console.conversations.conversation(t.second).value(QLatin1String("ticket_reference")).toString();
+        QVERIFY(!secondRef.isEmpty());
+
+        window.openConversation(t.first);
+        QCOMPARE(window.list()->currentIndex().data(ConversationListModel::TicketIdRole).toInt(), t.first);
+        window.filter()->setFocus();
+        QTest::keyClicks(window.filter(), secondRef);
+        QTRY_COMPARE(window.list()->model()->rowCount(), 1);
+        // The first conversation is still open: no other row may look like it is.
+        QCOMPARE(window.chat()->ticketId(), t.first);
+        QVERIFY(!window.list()->currentIndex().isValid());
+        QVERIFY(!window.list()->selectionModel()->hasSelection());
+
+        QTest::keyClick(window.filter(), Qt::Key_Return);
+        QCOMPARE(window.chat()->ticketId(), t.second);
+        QCOMPARE(window.list()->currentIndex().data(ConversationListModel::TicketIdRole).toInt(), t.second);
+        QVERIFY(window.chat()->composer()->hasFocus() || !window.isActiveWindow());
+
+        // Clearing the filter keeps the highlight on the open one; Down from the filter opens the first.
+        window.filter()->clear();
+        QTRY_COMPARE(window.list()->model()->rowCount(), 2);
+        QCOMPARE(window.list()->currentIndex().data(ConversationListModel::TicketIdRole).toInt(), t.second);
+        window.filter()->setFocus();
+        QTest::keyClick(window.filter(), Qt::Key_Down);
+        const int top = window.list()->model()->index(0, 0).data(ConversationListModel::TicketIdRole).toInt();
+        QCOMPARE(window.chat()->ticketId(), top);
+        QCOMPARE(window.list()->currentIndex().row(), 0);
+        // Arrow keys in the list open what they land on.
+        window.list()->setFocus();
+        QTest::keyClick(window.list(), Qt::Key_Down);
+        QCOMPARE(window.list()->currentIndex().row(), 1);
+        QCOMPARE(window.chat()->ticketId(),
+                 window.list()->model()->index(1, 0).data(ConversationListModel::TicketIdRole).toInt());
+    }
+
+    // Trap 3: drafts stay with their conversation, across switches and a restart of the console.
+    void aDraftSurvivesASwitchAndARestart()
+    {
+        const TwoRequests t = twoRequests();
+        TestServer server(t.params);
+        const QByteArray token = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi"));
+        {
+            Console console(server, token);
+            MainWindow &window = console.window;
+            QTRY_COMPARE_WITH_TIMEOUT(window.list()->model()->rowCount(), 2, 15000);
+            window.openConversation(t.first);
+            QTRY_VERIFY_WITH_TIMEOUT(window.chat()->composer()->isEnabled(), 10000);
+            QTest::keyClicks(window.chat()->composer(), QStringLiteral("The technician is on his way to"));
+            window.openConversation(t.second);
+            QCOMPARE(window.chat()->composer()->toPlainText(), QString());
+            QTest::keyClicks(window.chat()->composer(), QStringLiteral("second draft"));
+            window.openConversation(t.first);
+            QCOMPARE(window.chat()->composer()->toPlainText(),
+                     QStringLiteral("The technician is on his way to"));
+        }
+        Console again(server, token);
+        QTRY_COMPARE_WITH_TIMEOUT(again.window.list()->model()->rowCount(), 2, 15000);
+        again.window.openConversation(t.second);
+        QCOMPARE(again.window.chat()->composer()->toPlainText(), QStringLiteral("second draft"));
+        // Sent, the draft is gone.
+        QTRY_VERIFY_WITH_TIMEOUT(again.window.chat()->composer()->isEnabled(), 10000);
+        again.window.chat()->composer()->setFocus();
+        QTest::keyClick(again.window.chat()->composer(), Qt::Key_Return);
+        again.window.openConversation(t.first);
+        again.window.openConversation(t.second);
+        QCOMPARE(again.window.chat()->composer()->toPlainText(), QString());
+    }
+
+    // Trap 4: what arrives in the open conversation while the agent can see it is read, and the server
+    // is told; behind a minimised window it stays unread until the window comes back.
+    void aMessageArrivingInTheOpenChatIsRead()
+    {
+        const TwoRequests t = twoRequests();
+        Db db(t.params, QStringLiteral("t"));
+        TestServer server(t.params);
+        Console console(server);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
+        window.openConversation(t.first);
+        QTRY_COMPARE_WITH_TIMEOUT(unreadOnServer(db, t.first), 0, 15000);
+
+        QCOMPARE(server
+                     .postWebhook(TestServer::technicianText(QStringLiteral("wamid.OPEN.1"),
+                                                             QStringLiteral("The doors are open now")))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            statusOf(window.chat()->messages(), QStringLiteral("The doors are open now")) ==
+                QLatin1String("received"),
+            15000);
+        QTRY_COMPARE_WITH_TIMEOUT(unreadOnServer(db, t.first), 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(console.conversations.index(console.conversations.rowOf(t.first))
+                                      .data(ConversationListModel::UnreadRole)
+                                      .toInt(),
+                                  0, 10000);
+        QVERIFY2(!window.windowTitle().contains(QLatin1String("unread")), qPrintable(window.windowTitle()));
+
+        window.showMinimized();
+        QTRY_VERIFY(!console.session.openVisible());
+        QCOMPARE(server
+                     .postWebhook(TestServer::technicianText(QStringLiteral("wamid.OPEN.2"),
+                                                             QStringLiteral("Anyone there?")))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(statusOf(window.chat()->messages(), QStringLiteral("Anyone there?")) ==
+                                     QLatin1String("received"),
+                                 15000);
+        QTest::qWait(1000);
+        QCOMPARE(unreadOnServer(db, t.first), 1);
+        window.showNormal();
+        QTRY_COMPARE_WITH_TIMEOUT(unreadOnServer(db, t.first), 0, 10000);
+    }
+
+    // Trap 5: leaving with a request waiting asks first (Stay is the default), and leaving takes this
+    // console's notifications off the screen.
+    void quittingWithARequestWaitingAsks()
+    {
+        FakeNotificationServer fake{QDBusConnection(FakeNotifications::kFakeConnection)};
+        QVERIFY(fake.registerOnBus());
+        const TwoRequests t = twoRequests();
+        TestServer server(t.params);
+        auto console = std::make_unique<Console>(server);
+        MainWindow &window = console->window;
+        QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 2, 15000);
+
+        QString question;
+        answerNextQuestion(QStringLiteral("Stay"), &question);
+        QVERIFY(!window.requestQuit());
+        QVERIFY2(question.contains(QLatin1String("2 agent request")), qPrintable(question));
+        QVERIFY(window.isVisible());
+
+        // Closing the window (Alt+F4) with no tray asks the same.
+        question.clear();
+        answerNextQuestion(QStringLiteral("Stay"), &question);
+        QVERIFY(!window.close());
+        QVERIFY(!question.isEmpty());
+        QVERIFY(window.isVisible());
+
+        // Leaving anyway: nothing of it stays on screen, and nothing is left for a restart to find.
+        QVERIFY(fake.closeCalls.isEmpty());
+        console.reset();
+        QCOMPARE(fake.closeCalls.size(), 2);
+        fake.unregisterFromBus();
+    }
+
+    // Trap 6: the server goes away. A banner says so over the list and the clocks are marked stale; a
+    // reply written meanwhile waits; when the server is back, the console reconnects within about a
+    // second of /readyz answering (whatever the backoff had grown to), the next request alerts within 2 s
+    // of it, and the waiting reply goes out once.
+    void afterAServerRestartTheNextRequestAlertsWithinTwoSeconds()
+    {
+        FakeNotificationServer fake{QDBusConnection(FakeNotifications::kFakeConnection)};
+        QVERIFY(fake.registerOnBus());
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Seed::technicianWrote(db, ticket, QStringLiteral("27820000001"), QStringLiteral("Hello"), 1);
+        Config config = TestServer::defaultConfig();
+        auto server = std::make_unique<TestServer>(params, config);
+        const quint16 port = server->app().port();
+        Console console(*server);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
+        window.openConversation(ticket);
+        QTRY_VERIFY_WITH_TIMEOUT(window.chat()->composer()->isEnabled(), 10000);
+
+        server.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(window.offlineBanner()->isVisible(), 15000);
+        window.chat()->composer()->setFocus();
+        QTest::keyClicks(window.chat()->composer(), QStringLiteral("Written while offline"));
+        QTest::keyClick(window.chat()->composer(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.unsentCount(), 1, 15000);
+        // Long enough for the backoff to pass several seconds.
+        QTRY_VERIFY_WITH_TIMEOUT(console.session.stream()->retryInSeconds() >= 3, 30000);
+
+        config.port = port;
+        server = std::make_unique<TestServer>(params, config);
+        QCOMPARE(server->http().get(QStringLiteral("/readyz")).status, 200);
+        QElapsedTimer sinceReady;
+        sinceReady.start();
+        const qsizetype before = fake.notifyCalls.size();
+        QCOMPARE(server
+                     ->postWebhook(TestServer::technicianText(QStringLiteral("wamid.BACK.1"),
+                                                              QStringLiteral("agent, stuck again")))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(fake.notifyCalls.size() > before, 10000);
+        QVERIFY2(sinceReady.elapsed() < 2000, qPrintable(QString::number(sinceReady.elapsed())));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.offlineBanner()->isVisible(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral(
+                          "SELECT count(*) FROM chat_messages WHERE message = 'Written while offline'"))
+                .toInt(),
+            1, 15000);
+        QCOMPARE(console.session.unsentCount(), 0);
+        QTest::qWait(1000);
+        QCOMPARE(db.scalar(QStringLiteral(
+                               "SELECT count(*) FROM chat_messages WHERE message = 'Written while offline'"))
+                     .toInt(),
+                 1);
+        fake.unregisterFromBus();
+    }
+
+    // Closed tickets the server still lists go to a collapsed "Resolved" section, not the working list.
+    void resolvedTicketsHaveASectionOfTheirOwn()
+    {
+        const TwoRequests t = twoRequests();
+        TestServer server(t.params);
+        Console console(server);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(window.list()->model()->rowCount(), 2, 15000);
+        QVERIFY(!window.resolvedToggle()->isVisible());
+        QCOMPARE(server.http()
+                     .postJson(QStringLiteral("/api/chat/%1/resolve").arg(t.second),
+                               QJsonObject{{QStringLiteral("note"), QStringLiteral("Released at 03:12")}},
+                               TestServer::admin())
+                     .status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window.list()->model()->rowCount(), 1, 15000);
+        QCOMPARE(window.resolvedList()->model()->rowCount(), 1);
+        QVERIFY(window.resolvedToggle()->isVisible());
+        QVERIFY(window.resolvedToggle()->text().contains(QLatin1String("1")));
+        QVERIFY(!window.resolvedList()->isVisible());
+        window.resolvedToggle()->click();
+        QVERIFY(window.resolvedList()->isVisible());
     }
 
     void shiftEnterStartsANewLine()

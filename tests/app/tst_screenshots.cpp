@@ -1,5 +1,6 @@
 // Pictures of the console for a person to look at: the emergency lane, an open chat, a closed 24-hour
-// window, a failed message, and the narrow one-pane layout. Runs under xvfb-run against the real server
+// window, a failed message, the narrow one-pane layout with the request banner, who has a request, the
+// Resolved section and the offline banner. Runs under xvfb-run against the real server
 // in sandbox mode and writes PNGs to LIFTLINE_SCREENSHOTS (ctest: build/screenshots).
 
 #include "ApiClient.h"
@@ -16,8 +17,11 @@
 #include <QDir>
 #include <QImage>
 #include <QListView>
+#include <QPushButton>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 namespace {
 
@@ -57,9 +61,15 @@ int rowWithText(MessageModel *m, const QString &text)
 
 class TestScreenshots : public QObject {
     Q_OBJECT
+    QTemporaryDir m_config;
 
 private Q_SLOTS:
-    void initTestCase() { TestCluster::instance(); }
+    void initTestCase()
+    {
+        TestCluster::instance();
+        QVERIFY(m_config.isValid());
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+    }
 
     void theConsoleAsAnAgentSeesIt()
     {
@@ -83,7 +93,8 @@ private Q_SLOTS:
 
         Config config = TestServer::defaultConfig();
         config.sandboxStatuses = true;
-        TestServer server(params, config);
+        auto serverOwner = std::make_unique<TestServer>(params, config);
+        TestServer &server = *serverOwner;
         ApiClient api;
         api.setBaseUrl(server.baseUrl());
         api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena")));
@@ -137,7 +148,44 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             rowWithText(messages, QStringLiteral("On site. The controller shows fault E42.")) >= 0, 15000);
         QVERIFY(!window.list()->isVisible());
+        // The request waiting behind the chat shows over it.
+        QVERIFY(window.requestBanner()->isVisible());
         QVERIFY(shoot(window, QStringLiteral("narrow-chat")));
+
+        // Taken but not answered: the owner and the running clock, in the list and the chat header.
+        window.resize(1366, 768);
+        const QByteArray nomsa = server.signIn(QStringLiteral("nomsa"), QStringLiteral("Nomsa Dube"));
+        QCOMPARE(
+            server.http()
+                .post(QStringLiteral("/api/chat/%1/acknowledge").arg(stuck), {}, HttpClient::bearer(nomsa))
+                .status,
+            200);
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.waitingCount(), 0, 15000);
+        window.openConversation(stuck);
+        QTRY_VERIFY_WITH_TIMEOUT(window.chat()->ownerText().contains(QLatin1String("Nomsa Dube has it")),
+                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(rowWithText(messages, QStringLiteral("Agent, we are stuck between floors 3 "
+                                                                      "and 4. Two people inside.")) >= 0,
+                                 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.unreadCount(), 0, 15000);
+        QVERIFY(shoot(window, QStringLiteral("owner-label")));
+
+        // Resolved tickets in their own section, opened.
+        QCOMPARE(server.http()
+                     .postJson(QStringLiteral("/api/chat/%1/resolve").arg(quiet),
+                               QJsonObject{{QStringLiteral("note"),
+                                            QStringLiteral("Doors adjusted, tested 10 runs")}},
+                               server.admin())
+                     .status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window.resolvedList()->model()->rowCount(), 1, 15000);
+        window.resolvedToggle()->setChecked(true);
+        QVERIFY(shoot(window, QStringLiteral("resolved-section")));
+
+        // The server goes away: the banner over the list, the clocks marked as possibly out of date.
+        serverOwner.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(window.offlineBanner()->isVisible(), 15000);
+        QVERIFY(shoot(window, QStringLiteral("offline-banner")));
     }
 };
 

@@ -1237,23 +1237,21 @@ private Q_SLOTS:
         const QJsonObject c = f.conversation(ticket);
         QCOMPARE(c.value(QLatin1String("unread_count")), QJsonValue(0));
         QCOMPARE(c.value(QLatin1String("message_count")), QJsonValue(3));
-        // The pending agent request is acknowledged by the reader.
-        QCOMPARE(c.value(QLatin1String("acknowledged_by")).toString(), QStringLiteral("Alice Agent"));
-        QVERIFY(isWireTime(c.value(QLatin1String("acknowledged_at"))));
-        QCOMPARE(
-            f.scalar(QStringLiteral("SELECT acknowledged_by FROM tickets WHERE id = ?"), {ticket}).toString(),
-            QStringLiteral("Alice Agent"));
+        // Reading is not acknowledging: the request still waits, and every console still alerts.
+        QVERIFY(c.value(QLatin1String("acknowledged_by")).isNull());
+        QVERIFY(c.value(QLatin1String("acknowledged_at")).isNull());
+        QVERIFY(
+            f.scalar(QStringLiteral("SELECT acknowledged_at FROM tickets WHERE id = ?"), {ticket}).isNull());
         // Other tickets are untouched.
         QCOMPARE(f.conversation(other).value(QLatin1String("unread_count")), QJsonValue(1));
         const HttpResult thread = f.messages(ticket);
         for (const QJsonValue &v : thread.json.value(QLatin1String("messages")).toArray())
             QCOMPARE(v.toObject().value(QLatin1String("read_by_agent")), QJsonValue(true));
 
-        // A later reader does not take the acknowledgement over; new messages are unread again.
+        // Another reader changes nothing either; new messages are unread again.
         const HttpResult second = f.http().post(chatPath(ticket, "mark-read"), {}, bearer(bob));
         EXPECT_OK(second);
-        QCOMPARE(f.conversation(ticket).value(QLatin1String("acknowledged_by")).toString(),
-                 QStringLiteral("Alice Agent"));
+        QVERIFY(f.conversation(ticket).value(QLatin1String("acknowledged_by")).isNull());
         Seed::technicianWrote(f.db, ticket, technician, QStringLiteral("Still here"), 0);
         QCOMPARE(f.conversation(ticket).value(QLatin1String("unread_count")), QJsonValue(1));
 
@@ -1344,6 +1342,98 @@ private Q_SLOTS:
         QCOMPARE(
             f.scalar(QStringLiteral("SELECT acknowledged_by FROM tickets WHERE id = ?"), {ticket}).toString(),
             QStringLiteral("Thabo"));
+    }
+
+    // Acknowledging is an act: a person's reply takes a waiting request, whoever writes it (a console, the
+    // original page through the API, the original add-on's server writing its own row); the AI assistant's
+    // does not. The first reply's time is kept until a new request.
+    void replyAcknowledges()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        Seed::technicianWrote(f.db, ticket);
+        Seed::agentRequested(f.db, ticket);
+        const QByteArray alice = f.server.signIn(QStringLiteral("alice"), QStringLiteral("Alice Agent"));
+        const int aliceId = f.agentId(QStringLiteral("alice"));
+
+        EXPECT_OK(f.send(ticket,
+                         body({{QStringLiteral("message"), QStringLiteral("Automated: an agent is coming")},
+                               {QStringLiteral("agent_name"), QStringLiteral("Lift Assistant")}}),
+                         TestServer::ai()));
+        QJsonObject c = f.conversation(ticket);
+        QVERIFY(c.value(QLatin1String("acknowledged_at")).isNull());
+        QVERIFY(c.value(QLatin1String("agent_replied_at")).isNull());
+
+        const qint64 before = f.maxSeq();
+        EXPECT_OK(
+            f.send(ticket, body({{QStringLiteral("message"), QStringLiteral("On it")}}), bearer(alice)));
+        c = f.conversation(ticket);
+        QCOMPARE(c.value(QLatin1String("acknowledged_by")).toString(), QStringLiteral("Alice Agent"));
+        QVERIFY(isWireTime(c.value(QLatin1String("acknowledged_at"))));
+        QCOMPARE(c.value(QLatin1String("agent_replied_at")), c.value(QLatin1String("acknowledged_at")));
+        QCOMPARE(f.scalar(QStringLiteral("SELECT acknowledged_by_actor FROM tickets WHERE id = ?"), {ticket})
+                     .toString(),
+                 QStringLiteral("agent:%1").arg(aliceId));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM audit_log WHERE ticket_id = ? AND action = "
+                                        "'ticket.acknowledged' AND actor_kind = 'agent' AND agent_id = ? "
+                                        "AND details->>'writer' = 'liftline'"),
+                         {ticket, aliceId}),
+                 1);
+        // The consoles hear of it: the request stops alerting everywhere.
+        bool announced = false;
+        for (const Fixture::Event &e : f.eventsAfter(before))
+            if (e.event == QLatin1String("conversation.updated") && e.ticketId == ticket &&
+                !e.data.value(QLatin1String("acknowledged_at")).isNull())
+                announced = true;
+        QVERIFY(announced);
+        // The Acknowledge action afterwards is the same agent's: no conflict.
+        EXPECT_OK(f.http().post(chatPath(ticket, "acknowledge"), {}, bearer(alice)));
+        EXPECT_EVENTS_NUMBERED(f);
+
+        // Acknowledged first, answered later: the reply dates the answer and keeps the owner.
+        const int second = Seed::openTicket(f.db, QStringLiteral("27710000002"));
+        Seed::technicianWrote(f.db, second, QStringLiteral("27820000002"), QStringLiteral("agent"), 0);
+        Seed::agentRequested(f.db, second);
+        const QByteArray bob = f.server.signIn(QStringLiteral("bob"), QStringLiteral("Bob Builder"));
+        EXPECT_OK(f.http().post(chatPath(second, "acknowledge"), {}, bearer(bob)));
+        QVERIFY(f.conversation(second).value(QLatin1String("agent_replied_at")).isNull());
+        EXPECT_OK(
+            f.send(second, body({{QStringLiteral("message"), QStringLiteral("Coming")}}), bearer(alice)));
+        c = f.conversation(second);
+        QCOMPARE(c.value(QLatin1String("acknowledged_by")).toString(), QStringLiteral("Bob Builder"));
+        QVERIFY(isWireTime(c.value(QLatin1String("agent_replied_at"))));
+
+        // A new request starts over: unacknowledged and unanswered.
+        Seed::agentRequested(f.db, second);
+        c = f.conversation(second);
+        QVERIFY(c.value(QLatin1String("acknowledged_at")).isNull());
+        QVERIFY(c.value(QLatin1String("agent_replied_at")).isNull());
+        // The original add-on's keyword rule raises it the same way (only the flag, no time).
+        f.db.execOnce(QStringLiteral("UPDATE tickets SET agent_requested = false WHERE id = ?"), {ticket});
+        f.db.execOnce(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        Events::sequence(f.db);
+        c = f.conversation(ticket);
+        QVERIFY(c.value(QLatin1String("acknowledged_at")).isNull());
+        QVERIFY(c.value(QLatin1String("agent_replied_at")).isNull());
+
+        // The original add-on's server writing its reply itself takes the request in the name it wrote.
+        f.db.execOnce(QStringLiteral("INSERT INTO chat_messages (ticket_id, to_number, message, direction, "
+                                     "agent_name) VALUES (?, '27820000001', 'Sent from the old page', "
+                                     "'outbound', 'Thandi')"),
+                      {ticket});
+        Events::sequence(f.db);
+        c = f.conversation(ticket);
+        QCOMPARE(c.value(QLatin1String("acknowledged_by")).toString(), QStringLiteral("Thandi"));
+        QVERIFY(isWireTime(c.value(QLatin1String("agent_replied_at"))));
+        QCOMPARE(f.scalar(QStringLiteral("SELECT acknowledged_by_actor FROM tickets WHERE id = ?"), {ticket})
+                     .toString(),
+                 QStringLiteral("original_system"));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM audit_log WHERE ticket_id = ? AND action = "
+                                        "'ticket.acknowledged' AND actor_kind = 'system' AND actor_name = "
+                                        "'Thandi' AND details->>'writer' = 'original_system'"),
+                         {ticket}),
+                 1);
+        EXPECT_EVENTS_NUMBERED(f);
     }
 
     void resolve()

@@ -377,9 +377,18 @@ private Q_SLOTS:
                     "FROM tickets WHERE id = ?"),
                 {answered.ticket})
                 .toBool());
+        // The reply that took it also answered it: the consoles' clock stops at its time.
+        QVERIFY(
+            one(db,
+                QStringLiteral(
+                    "SELECT agent_replied_at = acknowledged_at AND (SELECT data->>'agent_replied_at' "
+                    "FROM chat_conversation_cache WHERE ticket_id = t.id) = liftline_iso(acknowledged_at) "
+                    "FROM tickets t WHERE id = ?"),
+                {answered.ticket})
+                .toBool());
         QVERIFY(one(db,
-                    QStringLiteral("SELECT acknowledged_at IS NULL AND agent_requested_at IS NOT NULL FROM "
-                                   "tickets WHERE id = ?"),
+                    QStringLiteral("SELECT acknowledged_at IS NULL AND agent_requested_at IS NOT NULL "
+                                   "AND agent_replied_at IS NULL FROM tickets WHERE id = ?"),
                     {waiting.ticket})
                     .toBool());
         QVERIFY(one(db, QStringLiteral("SELECT pending FROM chat_conversation_cache WHERE ticket_id = ?"),

@@ -84,16 +84,17 @@ private Q_SLOTS:
         QCOMPARE(call.appIcon, QStringLiteral("liftline-console"));
         QCOMPARE(call.summary, QStringLiteral("Agent requested: LFT-7"));
         QCOMPARE(call.body, QStringLiteral("Car 3 &lt;stuck&gt; between floors &amp; alarm ringing"));
-        QCOMPARE(call.actions,
-                 QStringList({"default", "Open", "open", "Open", "acknowledge", "Acknowledge"}));
+        // Open once: services that draw buttons show the default action as one.
+        QCOMPARE(call.actions, QStringList({"default", "Open", "acknowledge", "Acknowledge"}));
         // Demarshalled as uchar only if it went over the bus as 'y'.
         QCOMPARE(call.hints.value("urgency").metaType(), QMetaType::fromType<uchar>());
         QCOMPARE(call.hints.value("urgency").value<uchar>(), uchar(2));
         QCOMPARE(call.hints.value("category").toString(), QStringLiteral("im.received"));
         QCOMPARE(call.hints.value("desktop-entry").toString(), QStringLiteral("liftline-console"));
         QCOMPARE(call.hints.value("resident"), QVariant(true));
-        QCOMPARE(call.hints.value("sound-name").toString(), QStringLiteral("message-new-instant"));
-        QVERIFY(!call.hints.contains("suppress-sound"));
+        // The console sounds its own alarm; a service's sound would be a chat blip on top of it.
+        QCOMPARE(call.hints.value("suppress-sound"), QVariant(true));
+        QVERIFY(!call.hints.contains("sound-name"));
         QCOMPARE(call.expireTimeout, 0);
     }
 
@@ -120,6 +121,60 @@ private Q_SLOTS:
         QTRY_COMPARE(m_fake->notifyCalls.size(), 3);
         QCOMPARE(m_fake->notifyCalls.at(1).replacesId, 0u);
         QCOMPARE(m_fake->notifyCalls.at(2).replacesId, id);
+    }
+
+    // A reminder is a new popup (one updated in place is not noticed); the earlier one goes once the new
+    // one is up, so the request is never off screen and never on it twice.
+    void aReminderIsANewPopup()
+    {
+        FreedesktopNotifier notifier;
+        QSignalSpy changed(&notifier, &Notifier::onScreenChanged);
+        const uint first = showAndSettle(notifier, alert(7));
+        Notifier::Alert again = alert(7);
+        again.reminder = true;
+        notifier.show(again);
+        QTRY_COMPARE(m_fake->notifyCalls.size(), 2);
+        QCOMPARE(m_fake->notifyCalls.at(1).replacesId, 0u);
+        const uint second = m_fake->notifyCalls.at(1).returnedId;
+        QVERIFY(second != first);
+        QTRY_VERIFY(m_fake->closeCalls.contains(first));
+        QVERIFY(!m_fake->closeCalls.contains(second));
+        // Actions on the new one reach the request; the old one is no longer ours.
+        QSignalSpy opened(&notifier, &Notifier::openRequested);
+        m_fake->emitActionInvoked(second, QStringLiteral("default"));
+        QTRY_COMPARE(opened.size(), 1);
+        QCOMPARE(opened.at(0).at(0).toInt(), 7);
+        QCOMPARE(notifier.onScreen().value(QStringLiteral("ids")).toList(), QVariantList{second});
+        QVERIFY(changed.size() >= 2);
+    }
+
+    // At exit every notification is closed before withdrawAll returns; one a crashed console left is
+    // closed by the next one, when the same service still runs.
+    void exitAndRestartLeaveNothingBehind()
+    {
+        QVariantMap left;
+        {
+            FreedesktopNotifier crashed;
+            showAndSettle(crashed, alert(7));
+            showAndSettle(crashed, alert(8));
+            left = crashed.onScreen();
+            QCOMPARE(left.value(QStringLiteral("ids")).toList().size(), 2);
+        }
+        const int closedBefore = int(m_fake->closeCalls.size());
+        FreedesktopNotifier next;
+        next.closeLeftovers(left);
+        QTRY_COMPARE(int(m_fake->closeCalls.size()), closedBefore + 2);
+        // Another service's ids are left alone.
+        QVariantMap foreign = left;
+        foreign.insert(QStringLiteral("service"), QStringLiteral(":1.9999"));
+        next.closeLeftovers(foreign);
+        QTest::qWait(200);
+        QCOMPARE(int(m_fake->closeCalls.size()), closedBefore + 2);
+
+        const uint id = showAndSettle(next, alert(9));
+        next.withdrawAll();
+        QVERIFY(m_fake->closeCalls.contains(id)); // already there: the call blocked until answered
+        QVERIFY(next.onScreen().isEmpty());
     }
 
     void showingAgainBeforeTheReplyReplaces()

@@ -1,0 +1,3 @@
+#include "AlarmLogging.h"
+
+Q_LOGGING_CATEGORY(lcAlarm, "liftline.alarm", QtInfoMsg)

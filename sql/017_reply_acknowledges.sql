@@ -81,9 +81,52 @@ CREATE TRIGGER chat_messages_row_replied AFTER INSERT ON chat_messages
     FOR EACH ROW WHEN (NEW.direction = 'outbound' AND NEW.sent_by IS DISTINCT FROM 'ai_token')
     EXECUTE FUNCTION chat_messages_reply_acknowledges();
 
--- The conversation carries the first reply's time (null until the request is answered). Read from the
--- ticket rather than added to chat_conversation_rows: 003 defines that view, and a view cannot lose a
--- column when 003 runs again.
+-- The registry's technicians of a ticket's lift, for a conversation nobody has written on yet: the agent
+-- sees who the alert went to. Ordered by name, so the stored object does not change for nothing.
+CREATE OR REPLACE FUNCTION chat_lift_technicians(p_lift_id integer) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(json_agg(json_build_object('name', c.display_name, 'phone', c.primary_msisdn)
+                             ORDER BY c.display_name, c.primary_msisdn), '[]'::json)
+      FROM lift_contacts lc JOIN contacts c ON c.id = lc.contact_id
+     WHERE lc.lift_id = p_lift_id AND lower(coalesce(lc.relation, 'technician')) = 'technician'
+$$;
+
+-- A lift's technicians change (the registry import, the original system's admin pages): its listed
+-- conversations change with them.
+CREATE OR REPLACE FUNCTION chat_lift_contacts_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM chat_conversation_changed(t.id) FROM tickets t
+     WHERE t.lift_id IN (NEW.lift_id, OLD.lift_id)
+       AND (t.status = 'open' OR t.resolved_at > now() - interval '1 hour')
+     ORDER BY t.id;
+    RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS chat_lift_contacts_changed ON lift_contacts;
+CREATE TRIGGER chat_lift_contacts_changed AFTER INSERT OR UPDATE OR DELETE ON lift_contacts
+    FOR EACH ROW EXECUTE FUNCTION chat_lift_contacts_changed();
+
+CREATE OR REPLACE FUNCTION chat_contact_lifts_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM chat_conversation_changed(t.id) FROM tickets t
+     WHERE t.lift_id IN (SELECT lc.lift_id FROM lift_contacts lc WHERE lc.contact_id = NEW.id)
+       AND t.responded_by IS DISTINCT FROM NEW.id -- chat_contact_changed has those
+       AND (t.status = 'open' OR t.resolved_at > now() - interval '1 hour')
+     ORDER BY t.id;
+    RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS chat_contact_lifts_changed ON contacts;
+CREATE TRIGGER chat_contact_lifts_changed AFTER UPDATE ON contacts
+    FOR EACH ROW WHEN (OLD.display_name IS DISTINCT FROM NEW.display_name
+                       OR OLD.primary_msisdn IS DISTINCT FROM NEW.primary_msisdn)
+    EXECUTE FUNCTION chat_contact_lifts_changed();
+
+-- The conversation carries the first reply's time (null until the request is answered) and the lift's
+-- technicians. Read here rather than added to chat_conversation_rows: 003 defines that view, and a view
+-- cannot lose a column when 003 runs again.
 CREATE OR REPLACE FUNCTION chat_conversation_to_json(r chat_conversation_rows) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
@@ -103,6 +146,7 @@ LANGUAGE sql STABLE AS $$
         'building', r.building,
         'lift_msisdn', r.lift_msisdn,
         'lift_name', r.lift_name,
+        'lift_technicians', chat_lift_technicians(r.lift_id),
         'contact_name', r.contact_name,
         'contact_phone', r.contact_phone,
         'message_count', r.message_count,

@@ -178,6 +178,10 @@
         <source>Resolving…</source>
         <translation>Los op…</translation>
     </message>
+    <message>
+        <source>no technician has written yet; the lift&apos;s technicians: %1</source>
+        <translation>geen tegnikus het nog geskryf nie; die hyser se tegnici: %1</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>

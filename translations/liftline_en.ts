@@ -178,6 +178,10 @@
         <source>Resolving…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>no technician has written yet; the lift&apos;s technicians: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>

@@ -12,6 +12,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
+#include <QJsonArray>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListView>
@@ -212,8 +213,18 @@ void ChatPanel::refreshHeader()
         technician = tr("%1 (%2)").arg(s("contact_name"), s("contact_phone"));
     else if (!s("contact_name").isEmpty() || !s("contact_phone").isEmpty())
         technician = s("contact_name") + s("contact_phone");
-    else
-        technician = tr("no technician has written yet");
+    else {
+        // Nobody has written yet: who the registry says looks after this lift (the alert went to them).
+        QStringList registered;
+        for (const QJsonValue &t : c.value(QStringLiteral("lift_technicians")).toArray()) {
+            const QJsonObject o = t.toObject();
+            registered.append(tr("%1 (%2)").arg(o.value(QStringLiteral("name")).toString(),
+                                                o.value(QStringLiteral("phone")).toString()));
+        }
+        technician = registered.isEmpty() ? tr("no technician has written yet")
+                                          : tr("no technician has written yet; the lift's technicians: %1")
+                                                .arg(registered.join(QStringLiteral(", ")));
+    }
     m_details->setText(has ? tr("%1 · %2 · %3")
                                  .arg(s("lift_name"),
                                       s("status") == QLatin1String("open") ? tr("open") : tr("resolved"),

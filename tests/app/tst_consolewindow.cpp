@@ -16,9 +16,11 @@
 
 #include <QDBusConnectionInterface>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
@@ -526,6 +528,46 @@ private Q_SLOTS:
         QVERIFY(!window.resolvedList()->isVisible());
         window.resolvedToggle()->click();
         QVERIFY(window.resolvedList()->isVisible());
+    }
+
+    // The resolve note: an empty one is refused in the dialog, which stays open; Enter resolves.
+    void resolvingTakesANoteInTheDialog()
+    {
+        const TwoRequests t = twoRequests();
+        Db db(t.params, QStringLiteral("t"));
+        TestServer server(t.params);
+        Console console(server);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(window.list()->model()->rowCount(), 2, 15000);
+        window.openConversation(t.first);
+        QPushButton *resolve = nullptr;
+        for (QPushButton *b : window.chat()->findChildren<QPushButton *>())
+            if (b->accessibleName() == QLatin1String("Resolve the ticket with a note"))
+                resolve = b;
+        QVERIFY(resolve);
+        QString refused;
+        bool stayedOpen = false;
+        QTimer::singleShot(300, this, [&] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            auto *note = dialog->findChild<QPlainTextEdit *>();
+            QVERIFY(note);
+            QTest::keyClick(note, Qt::Key_Return);
+            for (QLabel *l : dialog->findChildren<QLabel *>())
+                if (l->accessibleName() == QLatin1String("Why the ticket is not resolved yet"))
+                    refused = l->text();
+            stayedOpen = dialog->isVisible();
+            QTest::keyClicks(note, QStringLiteral("Released both passengers at 03:12; door lock replaced."));
+            QTest::keyClick(note, Qt::Key_Return);
+        });
+        resolve->click();
+        QVERIFY2(refused.contains(QLatin1String("Write what was done")), qPrintable(refused));
+        QVERIFY(stayedOpen);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT status || ': ' || resolution_note FROM tickets WHERE id = ?"),
+                      {t.first})
+                .toString(),
+            QStringLiteral("closed: Released both passengers at 03:12; door lock replaced."));
     }
 
     void shiftEnterStartsANewLine()

@@ -1344,6 +1344,46 @@ private Q_SLOTS:
             QStringLiteral("Thabo"));
     }
 
+    // Before anyone writes, a conversation names the registry's technicians of its lift (who the alert
+    // went to), and follows the registry when they change.
+    void liftTechniciansShowBeforeAnyoneWrites()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        QJsonObject c = f.conversation(ticket);
+        QVERIFY(c.value(QLatin1String("contact_name")).isNull());
+        const QJsonArray sipho{QJsonObject{{QStringLiteral("name"), QStringLiteral("Sipho Dlamini")},
+                                           {QStringLiteral("phone"), QStringLiteral("27820000001")}}};
+        // Anna is the building manager: not a technician.
+        QCOMPARE(c.value(QLatin1String("lift_technicians")).toArray(), sipho);
+
+        const qint64 before = f.maxSeq();
+        f.db.execOnce(
+            QStringLiteral("UPDATE contacts SET display_name = 'Sipho N. Dlamini' WHERE primary_msisdn = "
+                           "'27820000001'"));
+        Events::sequence(f.db);
+        QCOMPARE(f.conversation(ticket)
+                     .value(QLatin1String("lift_technicians"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QLatin1String("name"))
+                     .toString(),
+                 QStringLiteral("Sipho N. Dlamini"));
+        bool announced = false;
+        for (const Fixture::Event &e : f.eventsAfter(before))
+            announced =
+                announced || (e.event == QLatin1String("conversation.updated") && e.ticketId == ticket);
+        QVERIFY(announced);
+
+        f.db.execOnce(
+            QStringLiteral("DELETE FROM lift_contacts WHERE contact_id = (SELECT id FROM contacts WHERE "
+                           "primary_msisdn = '27820000001')"));
+        Events::sequence(f.db);
+        QCOMPARE(f.conversation(ticket).value(QLatin1String("lift_technicians")).toArray(), QJsonArray());
+        EXPECT_EVENTS_NUMBERED(f);
+    }
+
     // Acknowledging is an act: a person's reply takes a waiting request, whoever writes it (a console, the
     // original page through the API, the original add-on's server writing its own row); the AI assistant's
     // does not. The first reply's time is kept until a new request.

@@ -148,6 +148,7 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     QString sessionHours;
     QString pingSeconds;
     QString routingHours;
+    QString sendTimeout;
     QString agentWords;
     QHash<QByteArray, QString> intValues; // IntSetting values as given, by variable
 
@@ -172,6 +173,7 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         threads = iniText(ini, "LIFTLINE_DB_THREADS");
         sessionHours = iniText(ini, "LIFTLINE_SESSION_HOURS");
         pingSeconds = iniText(ini, "LIFTLINE_STREAM_PING_SECONDS");
+        sendTimeout = iniText(ini, "WHATSAPP_SEND_TIMEOUT_MS");
         routingHours = iniText(ini, "LIFTLINE_ROUTING_WINDOW_HOURS");
         agentWords = iniText(ini, "LIFTLINE_AGENT_WORDS");
         for (const IntSetting &s : intSettings)
@@ -196,6 +198,8 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         sessionHours = qEnvironmentVariable("LIFTLINE_SESSION_HOURS");
     if (qEnvironmentVariableIsSet("LIFTLINE_STREAM_PING_SECONDS"))
         pingSeconds = qEnvironmentVariable("LIFTLINE_STREAM_PING_SECONDS");
+    if (qEnvironmentVariableIsSet("WHATSAPP_SEND_TIMEOUT_MS"))
+        sendTimeout = qEnvironmentVariable("WHATSAPP_SEND_TIMEOUT_MS");
     if (qEnvironmentVariableIsSet("LIFTLINE_ROUTING_WINDOW_HOURS"))
         routingHours = qEnvironmentVariable("LIFTLINE_ROUTING_WINDOW_HOURS");
     if (qEnvironmentVariableIsSet("LIFTLINE_AGENT_WORDS"))
@@ -239,9 +243,8 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
             return false;
         config->streamPingMs = ping * 1000;
     }
-    const QString timeout = qEnvironmentVariable("WHATSAPP_SEND_TIMEOUT_MS");
-    if (!timeout.isEmpty() && !parseInt(QStringLiteral("WHATSAPP_SEND_TIMEOUT_MS"), timeout, 1000, 120000,
-                                        &config->sendTimeoutMs, error))
+    if (!sendTimeout.isEmpty() && !parseInt(QStringLiteral("WHATSAPP_SEND_TIMEOUT_MS"), sendTimeout, 1000,
+                                            120000, &config->sendTimeoutMs, error))
         return false;
     const QString t = config->effectiveTransport();
     if (t != QLatin1String("sandbox") && t != QLatin1String("bridge") && t != QLatin1String("graph")) {
@@ -309,10 +312,11 @@ QStringList Config::warnings() const
     if (!aiToken.isEmpty() && aiToken.size() < Auth::minimumTokenLength)
         out << QStringLiteral("AI_ASSISTANT_TOKEN is shorter than %1 characters and is ignored")
                    .arg(Auth::minimumTokenLength);
-    if (!metaAccessToken.isEmpty() || !bridgeBaseUrl.isEmpty())
+    if ((!metaAccessToken.isEmpty() || !bridgeBaseUrl.isEmpty()) &&
+        effectiveTransport() == QLatin1String("sandbox"))
         out << QStringLiteral(
-            "WhatsApp credentials are set, but this version sends through the sandbox only: "
-            "messages are stored and not delivered");
+            "WhatsApp credentials are set, but WHATSAPP_TRANSPORT=sandbox: replies are stored "
+            "and not delivered");
     return out;
 }
 

@@ -255,6 +255,42 @@ private Q_SLOTS:
         QVERIFY(!warnings.first().contains(QStringLiteral("abc123")));
     }
 
+    // Every setting the packaged server.conf lists is read from it; the environment still wins.
+    void theSendTimeoutComesFromTheSettingsFile()
+    {
+        QTemporaryDir dir;
+        const QString ini = writeIni(dir, "WHATSAPP_SEND_TIMEOUT_MS=20000\n");
+        QVERIFY(!ini.isEmpty());
+        Config c;
+        QString error;
+        QVERIFY2(load({QStringLiteral("--config"), ini}, &c, &error), qPrintable(error));
+        QCOMPARE(c.sendTimeoutMs, 20000);
+        qputenv("WHATSAPP_SEND_TIMEOUT_MS", "9000");
+        Config d;
+        QVERIFY2(load({QStringLiteral("--config"), ini}, &d, &error), qPrintable(error));
+        QCOMPARE(d.sendTimeoutMs, 9000);
+        qunsetenv("WHATSAPP_SEND_TIMEOUT_MS");
+    }
+
+    // Credentials with a real transport give no warning (this version does send); with the sandbox
+    // chosen on purpose, the admin is told nothing is delivered.
+    void credentialsWarnOnlyWhenTheSandboxIsChosen()
+    {
+        qputenv("META_ACCESS_TOKEN", "EAAG-a-token-for-the-test");
+        Config graph;
+        QString error;
+        QVERIFY2(load({}, &graph, &error), qPrintable(error));
+        QCOMPARE(graph.effectiveTransport(), QStringLiteral("graph"));
+        QVERIFY2(graph.warnings().isEmpty(), qPrintable(graph.warnings().join(QLatin1Char('\n'))));
+        qputenv("WHATSAPP_TRANSPORT", "sandbox");
+        Config sandbox;
+        QVERIFY2(load({}, &sandbox, &error), qPrintable(error));
+        QCOMPARE(sandbox.warnings().size(), 1);
+        QVERIFY(sandbox.warnings().first().contains(QLatin1String("not delivered")));
+        qunsetenv("WHATSAPP_TRANSPORT");
+        qunsetenv("META_ACCESS_TOKEN");
+    }
+
     void databaseUrls()
     {
         QString error;

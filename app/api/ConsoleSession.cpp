@@ -4,6 +4,7 @@
 #include "ConversationListModel.h"
 #include "MessageModel.h"
 #include "UnassignedModel.h"
+#include "WireProtocol.h"
 
 #include <QUuid>
 
@@ -97,26 +98,27 @@ void ConsoleSession::loadSnapshot(bool resetStream)
 
 void ConsoleSession::onEvent(qint64 seq, const QString &event, int ticketId, const QJsonObject &data)
 {
-    if (event == QLatin1String("conversation.updated")) {
+    if (event == Wire::Event::conversationUpdated) {
         m_conversations->upsert(data);
-    } else if (event == QLatin1String("message.created") || event == QLatin1String("message.updated")) {
+    } else if (event == Wire::Event::messageCreated || event == Wire::Event::messageUpdated) {
         if (m_messages && ticketId == m_openTicket && ticketId > 0) {
             if (m_threadLoading)
                 m_threadEvents.append({seq, data});
             else
                 m_messages->upsert(data);
             // The agent is looking at this conversation: what arrives in it is read.
-            if (event == QLatin1String("message.created") &&
+            if (event == Wire::Event::messageCreated &&
                 data.value(QStringLiteral("direction")).toString() == QLatin1String("inbound") &&
                 m_openVisible) {
                 m_arrived = true;
                 m_readTimer.start();
             }
         }
-    } else if (event.startsWith(QLatin1String("unassigned."))) {
+    } else if (event == Wire::Event::unassignedCreated || event == Wire::Event::unassignedUpdated ||
+               event == Wire::Event::unassignedAttached) {
         if (m_unassigned)
             m_unassigned->upsert(data);
-    } else if (event == QLatin1String("agent.requested")) {
+    } else if (event == Wire::Event::agentRequested) {
         Q_EMIT agentRequested(ticketId, data);
     }
 }

@@ -1,6 +1,7 @@
 #include "EventStream.h"
 
 #include "ConsoleLogging.h"
+#include "WireProtocol.h"
 #include "WireTime.h"
 
 #include <QJsonDocument>
@@ -134,7 +135,8 @@ void EventStream::open()
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     connect(m_socket, &QWebSocket::connected, this, [this] {
         qCDebug(lcWs) << "connected; resuming after" << m_lastSeq;
-        m_socket->sendTextMessage(QStringLiteral("{\"type\":\"resume\",\"after\":%1}").arg(m_lastSeq));
+        m_socket->sendTextMessage(
+            QStringLiteral("{\"type\":\"%1\",\"after\":%2}").arg(Wire::Frame::resume).arg(m_lastSeq));
         m_silenceTimer.start(m_silenceMs);
         m_pingTimer.start();
     });
@@ -156,7 +158,7 @@ void EventStream::onText(const QString &text)
     m_silenceTimer.start(m_silenceMs);
     const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
     const QString type = frame.value(QStringLiteral("type")).toString();
-    if (type == QLatin1String("event")) {
+    if (type == Wire::Frame::event) {
         const qint64 seq = frame.value(QStringLiteral("seq")).toInteger();
         if (seq <= m_lastSeq)
             return; // already passed on (cannot happen with a correct server; harmless if it did)
@@ -164,16 +166,16 @@ void EventStream::onText(const QString &text)
         Q_EMIT eventReceived(seq, frame.value(QStringLiteral("event")).toString(),
                              frame.value(QStringLiteral("ticket_id")).toInt(),
                              frame.value(QStringLiteral("data")).toObject());
-    } else if (type == QLatin1String("ready")) {
+    } else if (type == Wire::Frame::ready) {
         m_attempt = 0;
         const QDateTime serverTime = WireTime::parse(frame.value(QStringLiteral("server_time")).toString());
         if (serverTime.isValid())
             m_clockOffsetMs = QDateTime::currentDateTimeUtc().msecsTo(serverTime);
         setState(State::Live);
         Q_EMIT ready(frame.value(QStringLiteral("seq")).toInteger(), serverTime);
-    } else if (type == QLatin1String("presence")) {
+    } else if (type == Wire::Frame::presence) {
         Q_EMIT presenceChanged(frame.value(QStringLiteral("online")).toArray());
-    } else if (type == QLatin1String("reset")) {
+    } else if (type == Wire::Frame::reset) {
         qCInfo(lcWs) << "the server cannot replay after" << m_lastSeq << ": reloading";
         dropSocket(true);
         setState(State::Connecting);
@@ -192,7 +194,7 @@ void EventStream::onClosed()
     const QString reason = socket->closeReason();
     m_socket = nullptr;
     socket->deleteLater();
-    if (code == QWebSocketProtocol::CloseCodePolicyViolated) {
+    if (code == Wire::Close::signedOut) {
         qCInfo(lcWs) << "the server ended the session:" << reason;
         setState(State::SignedOut);
         Q_EMIT signedOut(reason);

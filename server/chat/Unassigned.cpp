@@ -1,6 +1,7 @@
 #include "Unassigned.h"
 
 #include "ChatStore.h"
+#include "WireProtocol.h"
 #include "auth/Principal.h"
 #include "db/AuditLog.h"
 #include "db/Db.h"
@@ -36,12 +37,12 @@ Item lockItem(Db &db, qint64 id)
     return item;
 }
 
-void emitItem(Db &db, const char *event, const QVariant &ticketId, qint64 id)
+void emitItem(Db &db, QLatin1String event, const QVariant &ticketId, qint64 id)
 {
     db.exec(
         QStringLiteral("SELECT chat_emit(?, ?::integer, chat_unassigned_to_json(u)) FROM chat_unassigned u "
                        "WHERE u.id = ?"),
-        {QString::fromLatin1(event), ticketId, id});
+        {QString(event), ticketId, id});
 }
 
 } // namespace
@@ -72,7 +73,7 @@ QByteArray acknowledge(Db &db, qint64 id, const Principal &who, const QString &r
         db.exec(QStringLiteral("UPDATE chat_unassigned SET acknowledged_at = now(), acknowledged_by = ?, "
                                "acknowledged_by_actor = ? WHERE id = ?"),
                 {who.actorName(), who.actorKey(), id});
-        emitItem(db, "unassigned.updated", QVariant(QMetaType::fromType<int>()), id);
+        emitItem(db, Wire::Event::unassignedUpdated, QVariant(QMetaType::fromType<int>()), id);
         AuditLog::record(db, who, QStringLiteral("unassigned.acknowledged"), 0,
                          {{QStringLiteral("unassigned_id"), id}}, remote);
     });
@@ -136,7 +137,7 @@ QByteArray attach(Db &db, qint64 id, int ticketId, const Principal &who, const Q
                     "acknowledged_by_actor = CASE WHEN agent_requested "
                     "THEN coalesce(acknowledged_by_actor, ?) END WHERE id = ?"),
                 {ticketId, mid, who.actorName(), who.actorName(), who.actorKey(), id});
-        emitItem(db, "unassigned.attached", ticketId, id);
+        emitItem(db, Wire::Event::unassignedAttached, ticketId, id);
         AuditLog::record(db, who, QStringLiteral("unassigned.attached"), ticketId,
                          {{QStringLiteral("unassigned_id"), id}, {QStringLiteral("message_id"), mid}},
                          remote);

@@ -14,12 +14,13 @@
 #include <QNetworkRequest>
 #include <QSqlQuery>
 
+#include "WireProtocol.h"
+
 namespace {
 
 constexpr int replayPage = 1000;
 // Events written to a console at a time from memory, in bytes (more when one event alone is larger).
 constexpr qsizetype batchBytes = 64 * 1024;
-constexpr int closeTryAgainLater = 1013; // RFC 6455 registry: "Try Again Later"
 // The largest frame, and message, a console may send (its resume frame is well under 100 bytes).
 constexpr quint64 maxClientMessageBytes = 4096;
 
@@ -35,7 +36,7 @@ struct AuthResult {
 qint64 StreamHub::resumeAfter(const QString &text)
 {
     const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
-    if (o.value(QStringLiteral("type")).toString() != QLatin1String("resume"))
+    if (o.value(QStringLiteral("type")).toString() != Wire::Frame::resume)
         return -1;
     const QJsonValue after = o.value(QStringLiteral("after"));
     if (!after.isDouble())
@@ -165,10 +166,12 @@ void StreamHub::adopt(std::unique_ptr<QWebSocket> socket)
         Session *found = find(id);
         if (found && found->state == State::Authenticating)
             // Our delay, not the console's fault: not a reason to sign in again.
-            closeSession(*found, closeTryAgainLater,
+            closeSession(*found, Wire::Close::tryAgainLater,
                          QStringLiteral("The sign-in could not be checked in time; connect again shortly"));
         else if (found && found->state == State::AwaitingResume)
-            closeSession(*found, QWebSocketProtocol::CloseCodePolicyViolated,
+            // Not 1008: the credentials were good, and a console takes 1008 as "sign in again". A console
+            // that stalled (a machine waking from sleep) reconnects and resumes instead.
+            closeSession(*found, Wire::Close::protocolError,
                          QStringLiteral("No resume frame within %1 s: send {\"type\":\"resume\",\"after\":N} "
                                         "first")
                              .arg(m_settings.resumeTimeoutMs / 1000.0));
@@ -190,10 +193,10 @@ void StreamHub::adopt(std::unique_ptr<QWebSocket> socket)
             try {
                 r.principal = db.retryingStaleConnection([&] { return auth->authenticate(db, request); });
             } catch (const ApiError &e) {
-                r.closeCode = QWebSocketProtocol::CloseCodePolicyViolated;
+                r.closeCode = Wire::Close::signedOut;
                 r.reason = e.message;
             } catch (const DbError &e) {
-                r.closeCode = closeTryAgainLater;
+                r.closeCode = Wire::Close::tryAgainLater;
                 r.reason = QStringLiteral("The database is not reachable right now; connect again shortly");
                 qCWarning(lcStream) << "stream sign-in check failed:" << e.message();
             }
@@ -229,7 +232,7 @@ void StreamHub::onText(qint64 id, const QString &text)
         const qint64 after = resumeAfter(text);
         if (after < 0) {
             closeSession(
-                *s, QWebSocketProtocol::CloseCodeProtocolError,
+                *s, Wire::Close::protocolError,
                 QStringLiteral("The first frame must be {\"type\":\"resume\",\"after\":N} with N the "
                                "last event number seen (0 for none)"));
             return;
@@ -269,7 +272,7 @@ void StreamHub::beginReplay(Session &s, qint64 after)
                 found->fetching = false;
                 if (newest < 0) {
                     closeSession(
-                        *found, closeTryAgainLater,
+                        *found, Wire::Close::tryAgainLater,
                         QStringLiteral("The database is not reachable right now; connect again shortly"));
                     return;
                 }
@@ -295,7 +298,7 @@ void StreamHub::sendReset(Session &s)
 {
     s.state = State::AwaitingResume;
     s.fetching = false;
-    if (!send(s, QStringLiteral("{\"type\":\"reset\"}")))
+    if (!send(s, QStringLiteral("{\"type\":\"%1\"}").arg(Wire::Frame::reset)))
         return;
     s.resumeTimer->start(m_settings.resumeTimeoutMs);
 }
@@ -378,7 +381,7 @@ void StreamHub::pump(Session &s)
                     return; // gone, or the event table started over meanwhile (restart())
                 found->fetching = false;
                 if (page.size() != to - from || page.first().seq != from + 1) {
-                    closeSession(*found, closeTryAgainLater,
+                    closeSession(*found, Wire::Close::tryAgainLater,
                                  QStringLiteral("Events could not be read; connect again and resume"));
                     return;
                 }
@@ -399,7 +402,8 @@ void StreamHub::pump(Session &s)
 void StreamHub::goLive(Session &s)
 {
     s.state = State::Live;
-    const QString ready = QStringLiteral("{\"type\":\"ready\",\"seq\":%1,\"server_time\":\"%2\"}")
+    const QString ready = QStringLiteral("{\"type\":\"%1\",\"seq\":%2,\"server_time\":\"%3\"}")
+                              .arg(Wire::Frame::ready)
                               .arg(s.lastSent)
                               .arg(WireTime::format(QDateTime::currentDateTimeUtc()));
     if (!send(s, ready) || !send(s, presenceFrame()))
@@ -454,7 +458,7 @@ void StreamHub::tooSlow(Session &s, const QString &why)
     qCWarning(lcStream).noquote() << "closing a console that does not keep up:" << s.principal.actorName()
                                   << "from" << s.remote << "-" << why << "; at event" << s.lastSent << "with"
                                   << s.socket->bytesToWrite() << "bytes unsent";
-    closeSession(s, closeTryAgainLater,
+    closeSession(s, Wire::Close::tryAgainLater,
                  QStringLiteral("Too slow to keep up with the events: connect again and resume from %1")
                      .arg(s.lastSent));
 }
@@ -629,7 +633,7 @@ void StreamHub::heartbeat()
                 if (Session *s = find(id)) {
                     qCInfo(lcStream).noquote()
                         << "closing the console of" << s->principal.actorName() << ": its sign-in ended";
-                    closeSession(*s, QWebSocketProtocol::CloseCodePolicyViolated,
+                    closeSession(*s, Wire::Close::signedOut,
                                  QStringLiteral("Your session has ended: sign in again"));
                 }
         });
@@ -675,7 +679,8 @@ void StreamHub::refreshPresence()
 
 QString StreamHub::presenceFrame() const
 {
-    return QStringLiteral("{\"type\":\"presence\",\"online\":") + m_online + QLatin1Char('}');
+    return QStringLiteral("{\"type\":\"%1\",\"online\":").arg(Wire::Frame::presence) + m_online +
+           QLatin1Char('}');
 }
 
 void StreamHub::shutdown()
@@ -695,7 +700,7 @@ void StreamHub::shutdown()
     for (qint64 id : ids)
         if (Session *s = find(id)) {
             s->presenceStored = false; // removed with the instance row
-            closeSession(*s, QWebSocketProtocol::CloseCodeGoingAway,
+            closeSession(*s, Wire::Close::goingAway,
                          QStringLiteral("The server is stopping: connect again and resume"));
         }
 }

@@ -26,7 +26,7 @@ class DbPool;
 // pool.
 //
 // A console's life: its credentials (from the upgrade request) are checked first, and a failure closes
-// with 1008 before any frame; it must send {"type":"resume","after":N} within resumeTimeoutMs (else 1008);
+// with 1008 before any frame; it must send {"type":"resume","after":N} within resumeTimeoutMs (else 1002);
 // then it gets every event after N in order, {"type":"ready"}, the current presence, and live events,
 // each exactly once. A gap larger than maxReplay, or an N beyond the newest event, gets {"type":"reset"},
 // after which the server waits for another resume. A console that stops answering pings is closed.

@@ -1,13 +1,45 @@
 #include "PhoneNumber.h"
+#include "WireProtocol.h"
 #include "WireTime.h"
 #include "chat/Tickets.h"
 #include "whatsapp/InboundMessage.h"
 
+#include <QDir>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 
 class TestCommon : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // The event names the SQL records are the ones the server, the console and the tests know, and every
+    // name they know is recorded somewhere: a renamed event fails here, not on an agent's screen.
+    void theStreamVocabularyIsTheSqls()
+    {
+        QSet<QString> recorded;
+        const QDir sql(QStringLiteral(LIFTLINE_SOURCE_DIR "/sql"));
+        const QStringList files = sql.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+        QVERIFY(!files.isEmpty());
+        static const QRegularExpression emitted(QStringLiteral("chat_emit\\s*\\(\\s*'([a-z_.]+)'"));
+        for (const QString &name : files) {
+            QFile f(sql.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QString text = QString::fromUtf8(f.readAll());
+            for (auto it = emitted.globalMatch(text); it.hasNext();)
+                recorded.insert(it.next().captured(1));
+        }
+        QSet<QString> known;
+        for (QLatin1String event : Wire::Event::all)
+            known.insert(event);
+        for (const QString &name : std::as_const(recorded))
+            QVERIFY2(known.contains(name),
+                     qPrintable(name + QStringLiteral(" is recorded but not in Wire::Event")));
+        // The two the server records from C++ (server/chat/Unassigned.cpp), through these constants.
+        recorded.insert(Wire::Event::unassignedUpdated);
+        recorded.insert(Wire::Event::unassignedAttached);
+        QCOMPARE(recorded, known);
+    }
+
     void phoneNumbers_data()
     {
         QTest::addColumn<QString>("input");

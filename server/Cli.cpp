@@ -10,7 +10,7 @@
 #include "db/DatabaseTarget.h"
 #include "db/Db.h"
 #include "db/Migrator.h"
-#include "http/HttpTypes.h"
+#include "domain/DomainError.h"
 #include "http/WebhookRoutes.h"
 #include "whatsapp/InboundProcessor.h"
 
@@ -492,7 +492,7 @@ int run(const QStringList &positional, const QCommandLineParser &parser, const C
             }
             return usage(QStringLiteral("unknown agent command '%1'").arg(sub));
         }
-    } catch (const ApiError &e) {
+    } catch (const DomainError &e) {
         return failed(e.message);
     } catch (const DbError &e) {
         return failed(e.message());

@@ -10,6 +10,7 @@
 #include "db/Events.h"
 #include "db/Migrator.h"
 #include "db/Sequencer.h"
+#include "domain/DomainError.h"
 #include "http/AdminRoutes.h"
 #include "http/ApiContext.h"
 #include "http/AuthRoutes.h"
@@ -97,7 +98,7 @@ bool ServerApp::start(QString *error)
     } catch (const DbError &e) {
         *error = e.message();
         return false;
-    } catch (const ApiError &e) {
+    } catch (const DomainError &e) {
         *error = e.message;
         return false;
     }

@@ -3,7 +3,7 @@
 #include "Auth.h"
 #include "db/AuditLog.h"
 #include "db/Db.h"
-#include "http/HttpTypes.h"
+#include "domain/DomainError.h"
 
 #include <QRegularExpression>
 #include <cmath>
@@ -19,8 +19,8 @@ static void checkUsername(const QString &username)
 {
     static const QRegularExpression valid(QStringLiteral("^[a-z0-9][a-z0-9._-]{1,63}$"));
     if (!valid.match(username).hasMatch())
-        throw ApiError(
-            400, QStringLiteral("invalid_username"),
+        throw DomainError(
+            DomainError::Kind::Invalid, QStringLiteral("invalid_username"),
             QStringLiteral("A username is 2 to 64 letters, digits, '.', '_' or '-', starting with a "
                            "letter or digit"));
 }
@@ -29,8 +29,8 @@ static int requireAccount(Db &db, const QString &username)
 {
     const QVariant id = db.scalar(QStringLiteral("SELECT id FROM agents WHERE username = ?"), {username});
     if (!id.isValid())
-        throw ApiError(
-            404, QStringLiteral("agent_not_found"),
+        throw DomainError(
+            DomainError::Kind::NotFound, QStringLiteral("agent_not_found"),
             QStringLiteral("There is no agent account '%1': see 'liftline-server agent list'").arg(username));
     return id.toInt();
 }
@@ -42,20 +42,22 @@ int add(Db &db, const QString &rawUsername, const QString &displayName, const QS
     checkUsername(username);
     const QString name = displayName.trimmed();
     if (name.isEmpty() || name.toUcs4().size() > maxDisplayNameLength)
-        throw ApiError(400, QStringLiteral("invalid_name"),
-                       QStringLiteral("Give the agent's full name (1 to %1 characters); it is shown on their "
-                                      "replies")
-                           .arg(maxDisplayNameLength));
+        throw DomainError(
+            DomainError::Kind::Invalid, QStringLiteral("invalid_name"),
+            QStringLiteral("Give the agent's full name (1 to %1 characters); it is shown on their "
+                           "replies")
+                .arg(maxDisplayNameLength));
     if (role != QLatin1String("agent") && role != QLatin1String("admin"))
-        throw ApiError(400, QStringLiteral("invalid_role"), QStringLiteral("The role is 'agent' or 'admin'"));
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_role"),
+                          QStringLiteral("The role is 'agent' or 'admin'"));
     return db.transaction([&] {
         QSqlQuery &q =
             db.exec(QStringLiteral("INSERT INTO agents (username, display_name, role, password_hash) "
                                    "VALUES (?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING id"),
                     {username, name, role, passwordHash});
         if (!q.next())
-            throw ApiError(
-                409, QStringLiteral("agent_exists"),
+            throw DomainError(
+                DomainError::Kind::Conflict, QStringLiteral("agent_exists"),
                 QStringLiteral("The username '%1' is taken: choose another, or reset that account's "
                                "password")
                     .arg(username));

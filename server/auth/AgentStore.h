@@ -24,10 +24,11 @@ struct Account {
     bool disabled = false;
 };
 
-// Throws ApiError: 400 for a bad username, name or role, 409 when the username is taken.
+// Throws DomainError: Invalid for a bad username, name or role, Conflict when the username is taken.
 int add(Db &db, const QString &username, const QString &displayName, const QString &role,
         const QString &passwordHash, const Principal &who);
-// Each throws ApiError 404 for an unknown username. Disabling and resetting end the account's sessions.
+// Each throws DomainError (NotFound) for an unknown username. Disabling and resetting end the account's
+// sessions.
 void setDisabled(Db &db, const QString &username, bool disabled, const Principal &who);
 void setPasswordHash(Db &db, const QString &username, const QString &passwordHash, const Principal &who);
 int revokeSessions(Db &db, const QString &username, const Principal &who);

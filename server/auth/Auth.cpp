@@ -2,7 +2,7 @@
 
 #include "Logging.h"
 #include "db/Db.h"
-#include "http/HttpTypes.h"
+#include "domain/DomainError.h"
 
 #include <QCryptographicHash>
 #include <sodium.h>
@@ -15,15 +15,16 @@ Auth::Auth(const QString &adminToken, const QString &aiToken)
         m_ai = aiToken.toUtf8();
 }
 
-QByteArray Auth::presentedToken(const HttpRequest &request)
+QByteArray Auth::presentedToken(const QByteArray &authorizationHeader, const QByteArray &adminHeader,
+                                const QByteArray &aiHeader)
 {
-    const QByteArray authorization = request.header("authorization").trimmed();
+    const QByteArray authorization = authorizationHeader.trimmed();
     if (authorization.size() > 7 && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
         return authorization.mid(7).trimmed();
-    const QByteArray admin = request.header("x-admin-token").trimmed();
+    const QByteArray admin = adminHeader.trimmed();
     if (!admin.isEmpty())
         return admin;
-    return request.header("x-ai-token").trimmed();
+    return aiHeader.trimmed();
 }
 
 bool Auth::constantTimeEquals(const QByteArray &a, const QByteArray &b)
@@ -46,12 +47,11 @@ QByteArray Auth::newSessionToken()
     return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
-Principal Auth::authenticate(Db &db, const HttpRequest &request) const
+Principal Auth::authenticate(Db &db, const QByteArray &token) const
 {
-    const QByteArray token = presentedToken(request);
     if (token.isEmpty())
-        throw ApiError(
-            401, QStringLiteral("unauthorized"),
+        throw DomainError(
+            DomainError::Kind::Unauthenticated, QStringLiteral("unauthorized"),
             QStringLiteral("Sign in first: send your session token as 'Authorization: Bearer <token>'"));
     Principal p;
     if (!m_admin.isEmpty() && constantTimeEquals(token, m_admin)) {
@@ -70,8 +70,8 @@ Principal Auth::authenticate(Db &db, const HttpRequest &request) const
                                "AND a.disabled_at IS NULL"),
                 {tokenHash(token)});
     if (!q.next())
-        throw ApiError(401, QStringLiteral("invalid_token"),
-                       QStringLiteral("Your session has ended or the token is not valid: sign in again"));
+        throw DomainError(DomainError::Kind::Unauthenticated, QStringLiteral("invalid_token"),
+                          QStringLiteral("Your session has ended or the token is not valid: sign in again"));
     p.kind = Principal::Kind::Agent;
     p.sessionId = q.value(0).toLongLong();
     p.agentId = q.value(1).toInt();
@@ -88,7 +88,7 @@ Principal Auth::authenticate(Db &db, const HttpRequest &request) const
 void Auth::requireAdmin(const Principal &principal)
 {
     if (!principal.isAdmin())
-        throw ApiError(
-            403, QStringLiteral("forbidden"),
+        throw DomainError(
+            DomainError::Kind::Forbidden, QStringLiteral("forbidden"),
             QStringLiteral("Only an administrator may do this: ask one, or sign in with an admin account"));
 }

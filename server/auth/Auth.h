@@ -6,11 +6,10 @@
 #include <QString>
 
 class Db;
-struct HttpRequest;
 
-// Turns a request's credentials into a Principal. Accepted, in any of the three headers
-// (Authorization: Bearer, X-Admin-Token, X-AI-Token): an agent's session token, ADMIN_TOKEN or
-// AI_ASSISTANT_TOKEN. A configured token shorter than minimumTokenLength is disabled.
+// Turns credentials into a Principal: an agent's session token, ADMIN_TOKEN or AI_ASSISTANT_TOKEN. A
+// configured token shorter than minimumTokenLength is disabled. It knows nothing of HTTP: the transports
+// (REST requests, the event stream's upgrade) take the token from their headers with presentedToken().
 class Auth {
 public:
     static constexpr int minimumTokenLength = 16;
@@ -20,11 +19,13 @@ public:
     bool adminTokenEnabled() const { return !m_admin.isEmpty(); }
     bool aiTokenEnabled() const { return !m_ai.isEmpty(); }
 
-    // The token the request carries, empty when none.
-    static QByteArray presentedToken(const HttpRequest &request);
-    // Throws ApiError 401 when there is no token or it is not valid.
-    Principal authenticate(Db &db, const HttpRequest &request) const;
-    // Throws ApiError 403 unless the principal is an admin.
+    // The token among the values of the three headers that may carry one (Authorization: Bearer,
+    // X-Admin-Token, X-AI-Token, in that order), empty when none.
+    static QByteArray presentedToken(const QByteArray &authorization, const QByteArray &adminToken,
+                                     const QByteArray &aiToken);
+    // Throws DomainError (Unauthenticated) when the token is empty or not valid.
+    Principal authenticate(Db &db, const QByteArray &token) const;
+    // Throws DomainError (Forbidden) unless the principal is an admin.
     static void requireAdmin(const Principal &principal);
 
     static QByteArray newSessionToken();

@@ -1,5 +1,7 @@
 #include "PasswordHasher.h"
 
+#include "CallerThread.h"
+
 #include <QPointer>
 #include <QSemaphore>
 #include <atomic>
@@ -72,40 +74,24 @@ QString PasswordHasher::dummyHash()
 void PasswordHasher::verifyAsync(QObject *context, const QString &storedHash, const QString &password,
                                  std::function<void(bool)> done)
 {
-    QPointer<QObject> guard(context);
+    const CallerThread caller(context);
     ++hashesStarted;
-    pool()->start([guard, storedHash, password, done = std::move(done)] {
+    pool()->start([caller, storedHash, password, done = std::move(done)] {
         const bool ok =
             verify(storedHash.isEmpty() ? dummyHash() : storedHash, password) && !storedHash.isEmpty();
         release();
-        if (!guard)
-            return;
-        QMetaObject::invokeMethod(
-            guard.data(),
-            [guard, done, ok] {
-                if (guard)
-                    done(ok);
-            },
-            Qt::QueuedConnection);
+        caller.post([done, ok] { done(ok); });
     });
 }
 
 void PasswordHasher::hashAsync(QObject *context, const QString &password, std::function<void(QString)> done)
 {
-    QPointer<QObject> guard(context);
+    const CallerThread caller(context);
     ++hashesStarted;
-    pool()->start([guard, password, done = std::move(done)] {
+    pool()->start([caller, password, done = std::move(done)] {
         const QString h = hash(password);
         release();
-        if (!guard)
-            return;
-        QMetaObject::invokeMethod(
-            guard.data(),
-            [guard, done, h] {
-                if (guard)
-                    done(h);
-            },
-            Qt::QueuedConnection);
+        caller.post([done, h] { done(h); });
     });
 }
 

@@ -4,7 +4,7 @@
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "db/Events.h"
-#include "http/HttpTypes.h"
+#include "domain/DomainError.h"
 
 #include <QDateTime>
 
@@ -70,8 +70,8 @@ QByteArray conversation(Db &db, int ticketId)
 void requireTicket(Db &db, int ticketId)
 {
     if (!db.scalar(QStringLiteral("SELECT 1 FROM tickets WHERE id = ?"), {ticketId}).isValid())
-        throw ApiError(
-            404, QStringLiteral("ticket_not_found"),
+        throw DomainError(
+            DomainError::Kind::NotFound, QStringLiteral("ticket_not_found"),
             QStringLiteral("There is no ticket %1: it may have been removed, or the number is wrong")
                 .arg(ticketId));
 }
@@ -122,8 +122,9 @@ static void requireOpen(Db &db, int ticketId, const QString &action)
     const QVariant status =
         db.scalar(QStringLiteral("SELECT status FROM tickets WHERE id = ? FOR NO KEY UPDATE"), {ticketId});
     if (status.toString() != QLatin1String("open"))
-        throw ApiError(409, QStringLiteral("ticket_closed"),
-                       QStringLiteral("Ticket %1 is closed, so it cannot be %2").arg(ticketId).arg(action));
+        throw DomainError(
+            DomainError::Kind::Conflict, QStringLiteral("ticket_closed"),
+            QStringLiteral("Ticket %1 is closed, so it cannot be %2").arg(ticketId).arg(action));
 }
 
 void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote)
@@ -141,8 +142,8 @@ void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
             q.finish();
             if (actor == who.actorKey())
                 return; // the same agent pressing twice
-            throw ApiError(
-                409, QStringLiteral("already_acknowledged"),
+            throw DomainError(
+                DomainError::Kind::Conflict, QStringLiteral("already_acknowledged"),
                 QStringLiteral("%1 already took this conversation (at %2 UTC)").arg(by, at.mid(11, 5)));
         }
         q.finish();

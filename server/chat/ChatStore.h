@@ -22,7 +22,7 @@ struct Page {
 QByteArray conversations(Db &db, qint64 *seq);
 // The conversation object of one ticket; empty when the ticket does not exist.
 QByteArray conversation(Db &db, int ticketId);
-// Throws ApiError 404 ticket_not_found.
+// Throws DomainError (NotFound, ticket_not_found).
 void requireTicket(Db &db, int ticketId);
 // Every transaction that changes what a ticket's conversation shows takes the ticket's locks in one
 // order: the ticket's row first (FOR NO KEY UPDATE, which the original server's inserts do not wait for),
@@ -33,7 +33,7 @@ void lockTicket(Db &db, int ticketId);
 Page messages(Db &db, int ticketId, int limit, qint64 before);
 QByteArray message(Db &db, qint64 messageId);
 
-// Each throws ApiError for conflicts (409) and records the action in the audit trail.
+// Each throws DomainError for conflicts (Conflict) and records the action in the audit trail.
 void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote);
 int markRead(Db &db, int ticketId, const Principal &who, const QString &remote);
 void resolve(Db &db, int ticketId, const QString &note, const Principal &who, const QString &remote);

@@ -4,9 +4,9 @@
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "db/Events.h"
-#include "http/HttpTypes.h"
 
 #include "ChatStore.h"
+#include "domain/DomainError.h"
 
 #include <QJsonArray>
 
@@ -47,19 +47,19 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
 {
     const QString text = rawText.trimmed();
     if (text.isEmpty())
-        throw ApiError(400, QStringLiteral("message_required"),
-                       QStringLiteral("Write a message before sending"));
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("message_required"),
+                          QStringLiteral("Write a message before sending"));
     const qsizetype length = text.toUcs4().size();
     if (length > maxMessageLength)
-        throw ApiError(
-            400, QStringLiteral("message_too_long"),
+        throw DomainError(
+            DomainError::Kind::Invalid, QStringLiteral("message_too_long"),
             QStringLiteral("The message has %1 characters; WhatsApp takes at most %2. Shorten it or "
                            "send it in parts")
                 .arg(length)
                 .arg(maxMessageLength));
     if (clientMessageId.size() > 100)
-        throw ApiError(400, QStringLiteral("invalid_client_message_id"),
-                       QStringLiteral("client_message_id may have at most 100 characters"));
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_client_message_id"),
+                          QStringLiteral("client_message_id may have at most 100 characters"));
 
     auto attempt = [&] {
         return db.transaction([&] {
@@ -74,8 +74,8 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
                     const bool same = q.value(1).toString() == text;
                     q.finish();
                     if (!same)
-                        throw ApiError(
-                            409, QStringLiteral("duplicate_client_message_id"),
+                        throw DomainError(
+                            DomainError::Kind::Conflict, QStringLiteral("duplicate_client_message_id"),
                             QStringLiteral(
                                 "client_message_id '%1' was already used on this ticket for another "
                                 "text: give each new message its own id")
@@ -89,14 +89,14 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
             const QString to = recipient.to;
             const bool windowOpen = recipient.windowOpen;
             if (to.isEmpty())
-                throw ApiError(
-                    422, QStringLiteral("no_recipient"),
+                throw DomainError(
+                    DomainError::Kind::NotPossible, QStringLiteral("no_recipient"),
                     QStringLiteral(
                         "No technician has written on this ticket yet, so there is nobody to reply "
                         "to. Wait for the technician's message"));
             if (!windowOpen)
-                throw ApiError(
-                    409, QStringLiteral("window_closed"),
+                throw DomainError(
+                    DomainError::Kind::Conflict, QStringLiteral("window_closed"),
                     QStringLiteral("The technician last wrote more than 24 hours ago, so WhatsApp only "
                                    "allows a template now: send the re-engagement template and wait for "
                                    "their reply"));
@@ -141,9 +141,9 @@ Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, cons
                          const QString &agentName, const Principal &who, const QString &remote)
 {
     if (templateName.isEmpty())
-        throw ApiError(422, QStringLiteral("template_not_configured"),
-                       QStringLiteral("No re-engagement template is configured: an administrator sets "
-                                      "WHATSAPP_REENGAGE_TEMPLATE to an approved template's name"));
+        throw DomainError(DomainError::Kind::NotPossible, QStringLiteral("template_not_configured"),
+                          QStringLiteral("No re-engagement template is configured: an administrator sets "
+                                         "WHATSAPP_REENGAGE_TEMPLATE to an approved template's name"));
     Prepared prepared = db.transaction([&] {
         const Recipient recipient = lockRecipient(db, ticketId);
         const QString to = recipient.to;
@@ -151,12 +151,12 @@ Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, cons
         const QString reference =
             recipient.reference.isEmpty() ? QString::number(ticketId) : recipient.reference;
         if (to.isEmpty())
-            throw ApiError(
-                422, QStringLiteral("no_recipient"),
+            throw DomainError(
+                DomainError::Kind::NotPossible, QStringLiteral("no_recipient"),
                 QStringLiteral("No technician is on this ticket yet, so there is nobody to invite back"));
         if (windowOpen)
-            throw ApiError(
-                409, QStringLiteral("window_open"),
+            throw DomainError(
+                DomainError::Kind::Conflict, QStringLiteral("window_open"),
                 QStringLiteral("The technician wrote within the last 24 hours: write to them directly"));
         Prepared p;
         p.to = to;

@@ -24,12 +24,12 @@ struct Prepared {
     QByteArray messageJson;
 };
 
-// Checks the text, the recipient and the 24-hour window, and stores the pending message. Throws ApiError
+// Checks the text, the recipient and the 24-hour window, and stores the pending message. Throws DomainError
 // (message_required, message_too_long, no_recipient, window_closed, duplicate_client_message_id).
 Prepared prepare(Db &db, int ticketId, const QString &text, const QString &clientMessageId,
                  const QString &agentName, const Principal &who, const QString &remote);
 // The re-engagement template for a technician whose window has closed, with the ticket reference as its
-// parameter, stored as pending. Throws ApiError (no_recipient, window_open, template_not_configured).
+// parameter, stored as pending. Throws DomainError (no_recipient, window_open, template_not_configured).
 Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, const QString &language,
                          const QString &agentName, const Principal &who, const QString &remote);
 // Records the transport's answer; returns the message as stored.

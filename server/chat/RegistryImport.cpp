@@ -4,7 +4,7 @@
 #include "auth/Principal.h"
 #include "db/AuditLog.h"
 #include "db/Db.h"
-#include "http/HttpTypes.h"
+#include "domain/DomainError.h"
 
 #include <QHash>
 #include <QRegularExpression>
@@ -20,10 +20,10 @@ struct Record {
 
 [[noreturn]] void reject(int line, const QString &what)
 {
-    throw ApiError(400, QStringLiteral("invalid_registry"),
-                   QStringLiteral("Line %1: %2. Nothing was imported; fix the file and import it again.")
-                       .arg(line)
-                       .arg(what));
+    throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_registry"),
+                      QStringLiteral("Line %1: %2. Nothing was imported; fix the file and import it again.")
+                          .arg(line)
+                          .arg(what));
 }
 
 // RFC 4180: fields separated by commas, optionally quoted, "" inside quotes for a quote; CRLF or LF.
@@ -131,7 +131,7 @@ QString Report::summary() const
 
 namespace {
 
-// Every row of the file, checked; throws ApiError 400 invalid_registry naming the line.
+// Every row of the file, checked; throws DomainError (Invalid, invalid_registry) naming the line.
 QList<Row> checkedRows(const QByteArray &csv)
 {
     QString text = QString::fromUtf8(csv);

@@ -29,7 +29,7 @@ constexpr qint64 maxBytes = 16 * 1024 * 1024;
 // Checks the file without writing anything; returns its row count. Throws as run() does.
 int validate(const QByteArray &csv);
 
-// Throws ApiError 400 invalid_registry naming the line and what is wrong.
+// Throws DomainError (Invalid, invalid_registry) naming the line and what is wrong.
 Report run(Db &db, const QByteArray &csv, const Principal &who);
 
 } // namespace RegistryImport

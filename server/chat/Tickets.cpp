@@ -5,7 +5,7 @@
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "db/Events.h"
-#include "http/HttpTypes.h"
+#include "domain/DomainError.h"
 
 #include <QRegularExpression>
 
@@ -38,27 +38,27 @@ Opened open(Db &db, const QString &liftMsisdn, const QString &smsText, const Pri
 {
     const QString number = PhoneNumber::normalise(liftMsisdn);
     if (number.isEmpty())
-        throw ApiError(
-            400, QStringLiteral("invalid_number"),
+        throw DomainError(
+            DomainError::Kind::Invalid, QStringLiteral("invalid_number"),
             QStringLiteral("'%1' is not a phone number: give the lift SIM's number, e.g. 27710000001")
                 .arg(liftMsisdn));
     // An SMS, even one sent in many parts, is a few hundred characters; this keeps a paste of something
     // else out of the record.
     const qsizetype smsLength = smsText.toUcs4().size();
     if (smsLength > maxSmsLength)
-        throw ApiError(400, QStringLiteral("sms_too_long"),
-                       QStringLiteral("The SMS text has %1 characters; it may have at most %2")
-                           .arg(smsLength)
-                           .arg(maxSmsLength));
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("sms_too_long"),
+                          QStringLiteral("The SMS text has %1 characters; it may have at most %2")
+                              .arg(smsLength)
+                              .arg(maxSmsLength));
     Opened opened = db.transaction([&] {
         QSqlQuery &lift = db.exec(
             QStringLiteral("SELECT id, coalesce(building, site_name, '') FROM lifts WHERE msisdn = ?"),
             {number});
         if (!lift.next())
-            throw ApiError(404, QStringLiteral("lift_not_found"),
-                           QStringLiteral("No lift has the SIM number %1: import it with "
-                                          "'liftline-server import-registry' first")
-                               .arg(number));
+            throw DomainError(DomainError::Kind::NotFound, QStringLiteral("lift_not_found"),
+                              QStringLiteral("No lift has the SIM number %1: import it with "
+                                             "'liftline-server import-registry' first")
+                                  .arg(number));
         const int liftId = lift.value(0).toInt();
         const QString prefix = referencePrefix(lift.value(1).toString());
         lift.finish();

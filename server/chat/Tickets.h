@@ -20,8 +20,8 @@ QString referencePrefix(const QString &building);
 // The longest SMS text a ticket keeps, in characters.
 constexpr int maxSmsLength = 2000;
 
-// Opens a ticket on the lift with that SIM number. Throws ApiError 400 for a malformed number or an SMS
-// text over maxSmsLength, 404 when no lift has it.
+// Opens a ticket on the lift with that SIM number. Throws DomainError (Invalid) for a malformed number or an
+// SMS text over maxSmsLength, 404 when no lift has it.
 Opened open(Db &db, const QString &liftMsisdn, const QString &smsText, const Principal &who);
 
 } // namespace Tickets

@@ -6,7 +6,7 @@
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "db/Events.h"
-#include "http/HttpTypes.h"
+#include "domain/DomainError.h"
 
 namespace Unassigned {
 
@@ -29,8 +29,8 @@ Item lockItem(Db &db, qint64 id)
                        "FROM chat_unassigned u WHERE u.id = ? FOR UPDATE"),
         {id});
     if (!q.next())
-        throw ApiError(
-            404, QStringLiteral("unassigned_not_found"),
+        throw DomainError(
+            DomainError::Kind::NotFound, QStringLiteral("unassigned_not_found"),
             QStringLiteral("There is no unassigned message %1: it may have been attached already").arg(id));
     Item item{q.value(0).toString(), q.value(1).toString(), q.value(2), q.value(3).toBool(), q.value(4)};
     q.finish();
@@ -61,13 +61,13 @@ QByteArray acknowledge(Db &db, qint64 id, const Principal &who, const QString &r
     db.transaction([&] {
         const Item item = lockItem(db, id);
         if (!item.attachedTo.isNull())
-            throw ApiError(409, QStringLiteral("already_attached"),
-                           QStringLiteral("This message is already on ticket %1: acknowledge it there")
-                               .arg(item.attachedTo.toInt()));
+            throw DomainError(DomainError::Kind::Conflict, QStringLiteral("already_attached"),
+                              QStringLiteral("This message is already on ticket %1: acknowledge it there")
+                                  .arg(item.attachedTo.toInt()));
         if (!item.requested)
-            throw ApiError(409, QStringLiteral("no_request"),
-                           QStringLiteral("This message did not ask for an agent, so there is nothing to "
-                                          "acknowledge"));
+            throw DomainError(DomainError::Kind::Conflict, QStringLiteral("no_request"),
+                              QStringLiteral("This message did not ask for an agent, so there is nothing to "
+                                             "acknowledge"));
         if (!item.acknowledgedAt.isNull())
             return; // taken already, by this agent or another: the item says by whom
         db.exec(QStringLiteral("UPDATE chat_unassigned SET acknowledged_at = now(), acknowledged_by = ?, "
@@ -91,8 +91,8 @@ QByteArray attach(Db &db, qint64 id, int ticketId, const Principal &who, const Q
     const qint64 messageId = db.transaction([&] {
         const Item item = lockItem(db, id);
         if (!item.attachedTo.isNull())
-            throw ApiError(
-                409, QStringLiteral("already_attached"),
+            throw DomainError(
+                DomainError::Kind::Conflict, QStringLiteral("already_attached"),
                 QStringLiteral("This message is already on ticket %1").arg(item.attachedTo.toInt()));
         ChatStore::requireTicket(db, ticketId);
         ChatStore::lockTicket(db, ticketId);

@@ -15,12 +15,13 @@ namespace Unassigned {
 // The ones not yet attached, newest first, as a JSON array (chat_unassigned_to_json).
 QByteArray list(Db &db);
 // An agent takes the item's request: every console stops alerting (unassigned.updated). Taking one taken
-// already changes nothing. Returns the item. Throws ApiError 404, 409 already_attached or no_request.
+// already changes nothing. Returns the item. Throws DomainError: NotFound, Conflict already_attached or
+// no_request.
 QByteArray acknowledge(Db &db, qint64 id, const Principal &who, const QString &remote);
 // Moves item `id` onto the ticket: it becomes an inbound message of that ticket, the sender becomes a
 // contact when the registry does not know the number, and the ticket's responded_by when it has none.
 // A request the item made moves to the ticket, taken by whoever took it, else by the one attaching.
-// Returns the stored message. Throws ApiError 404 (item or ticket), 409 already_attached.
+// Returns the stored message. Throws DomainError: NotFound (item or ticket), Conflict already_attached.
 QByteArray attach(Db &db, qint64 id, int ticketId, const Principal &who, const QString &remote);
 
 } // namespace Unassigned

@@ -2,7 +2,9 @@
 
 #include "DbParams.h"
 
+#include "CallerThread.h"
 #include <QObject>
+
 #include <QPointer>
 #include <atomic>
 #include <condition_variable>
@@ -42,19 +44,11 @@ public:
     void run(QObject *context, std::function<R(Db &)> work, std::function<void(R)> done,
              Priority priority = Priority::Request)
     {
-        QPointer<QObject> guard(context);
+        const CallerThread caller(context);
         post(
-            [guard, work = std::move(work), done = std::move(done)](Db &db) mutable {
-                R result = work(db);
-                if (!guard)
-                    return;
-                QMetaObject::invokeMethod(
-                    guard.data(),
-                    [guard, done = std::move(done), result = std::move(result)]() mutable {
-                        if (guard)
-                            done(std::move(result));
-                    },
-                    Qt::QueuedConnection);
+            [caller, work = std::move(work), done = std::move(done)](Db &db) mutable {
+                caller.post(
+                    [done = std::move(done), result = work(db)]() mutable { done(std::move(result)); });
             },
             priority);
     }

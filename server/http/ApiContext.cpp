@@ -29,6 +29,10 @@ HttpResponse ApiContext::guarded(Db &db, const Work &work, std::atomic<bool> *db
         if (dbDown)
             dbDown->store(false);
         return e.response();
+    } catch (const DomainError &e) {
+        if (dbDown)
+            dbDown->store(false);
+        return ApiError(e).response();
     } catch (const DbError &e) {
         if (e.kind() == DbError::Kind::Unavailable) {
             if (dbDown)
@@ -64,7 +68,7 @@ void ApiContext::authed(const HttpRequest &request, ReplyPtr reply, AuthedWork w
 {
     const Auth *auth = m_auth;
     run(std::move(reply), [request, auth, work = std::move(work)](Db &db) {
-        const Principal principal = auth->authenticate(db, request);
+        const Principal principal = auth->authenticate(db, token(request));
         return work(db, principal);
     });
 }
@@ -87,7 +91,7 @@ void ApiContext::authenticate(const HttpRequest &request, ReplyPtr reply,
             o.refusal = guarded(
                 db,
                 [&](Db &db) {
-                    o.principal = auth->authenticate(db, request);
+                    o.principal = auth->authenticate(db, token(request));
                     if (check)
                         check(o.principal);
                     o.ok = true;
@@ -102,6 +106,12 @@ void ApiContext::authenticate(const HttpRequest &request, ReplyPtr reply,
             else
                 then(o.principal);
         });
+}
+
+QByteArray ApiContext::token(const HttpRequest &request)
+{
+    return Auth::presentedToken(request.header("authorization"), request.header("x-admin-token"),
+                                request.header("x-ai-token"));
 }
 
 HttpResponse ApiContext::hashingBusy()

@@ -43,6 +43,8 @@ public:
     static HttpResponse hashingBusy();
 
     // The {ticketId} path argument; throws ApiError 400 invalid_ticket_id.
+    // The credentials a request carries (see Auth::presentedToken), empty when none.
+    static QByteArray token(const HttpRequest &request);
     static int ticketId(const HttpRequest &request);
     // The body as a JSON object (its size was checked as it was read); throws 415 for another Content-Type,
     // 400 otherwise.

@@ -66,7 +66,7 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
         [request, auth = ctx.auth(), bodyRequired, prepare](Db &db) {
             Step step;
             step.immediate = ApiContext::guarded(db, [&](Db &db) {
-                const Principal who = auth->authenticate(db, request);
+                const Principal who = auth->authenticate(db, ApiContext::token(request));
                 const int ticketId = ApiContext::ticketId(request);
                 ChatStore::requireTicket(db, ticketId);
                 const QJsonObject body = ApiContext::jsonBody(request, !bodyRequired);

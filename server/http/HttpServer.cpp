@@ -657,6 +657,8 @@ void HttpServer::dispatch(HttpConnection *connection, HttpRequest request)
         found->handler(request, reply);
     } catch (const ApiError &e) {
         reply->send(e.response());
+    } catch (const DomainError &e) {
+        reply->send(ApiError(e).response());
     }
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/DomainError.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QJsonDocument>
@@ -46,6 +48,28 @@ public:
         , code(std::move(code))
         , message(std::move(message))
     {}
+    // The one place where what the domain refuses becomes an HTTP status.
+    explicit ApiError(const DomainError &e)
+        : ApiError(statusOf(e.kind), e.code, e.message)
+    {}
+    static int statusOf(DomainError::Kind kind)
+    {
+        switch (kind) {
+        case DomainError::Kind::Invalid:
+            return 400;
+        case DomainError::Kind::Unauthenticated:
+            return 401;
+        case DomainError::Kind::Forbidden:
+            return 403;
+        case DomainError::Kind::NotFound:
+            return 404;
+        case DomainError::Kind::Conflict:
+            return 409;
+        case DomainError::Kind::NotPossible:
+            return 422;
+        }
+        return 500;
+    }
     HttpResponse response() const { return HttpResponse::error(status, code, message); }
 
     int status;

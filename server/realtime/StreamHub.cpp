@@ -1,10 +1,12 @@
 #include "StreamHub.h"
 
 #include "Logging.h"
+#include "WireProtocol.h"
 #include "WireTime.h"
 #include "auth/Auth.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
+#include "domain/DomainError.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -13,8 +15,6 @@
 #include <QJsonObject>
 #include <QNetworkRequest>
 #include <QSqlQuery>
-
-#include "WireProtocol.h"
 
 namespace {
 
@@ -178,21 +178,19 @@ void StreamHub::adopt(std::unique_ptr<QWebSocket> socket)
     });
     s->resumeTimer->start(m_settings.resumeTimeoutMs);
 
-    // The credentials of the upgrade request, checked like any REST request's.
-    HttpRequest request;
+    // The credentials of the upgrade request, in the same headers as a REST request's.
     const QNetworkRequest upgrade = s->socket->request();
-    const QList<QByteArray> names = upgrade.rawHeaderList();
-    for (const QByteArray &name : names)
-        request.headers.insert(name.toLower(), upgrade.rawHeader(name));
-    request.remote = s->remote;
+    const QByteArray token =
+        Auth::presentedToken(upgrade.rawHeader("Authorization"), upgrade.rawHeader("X-Admin-Token"),
+                             upgrade.rawHeader("X-AI-Token"));
     const Auth *auth = m_auth;
     m_pool->run<AuthResult>(
         this,
-        [auth, request](Db &db) {
+        [auth, token](Db &db) {
             AuthResult r;
             try {
-                r.principal = db.retryingStaleConnection([&] { return auth->authenticate(db, request); });
-            } catch (const ApiError &e) {
+                r.principal = db.retryingStaleConnection([&] { return auth->authenticate(db, token); });
+            } catch (const DomainError &e) {
                 r.closeCode = Wire::Close::signedOut;
                 r.reason = e.message;
             } catch (const DbError &e) {

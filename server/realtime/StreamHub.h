@@ -2,7 +2,6 @@
 
 #include "EventListener.h"
 #include "auth/Principal.h"
-#include "http/HttpTypes.h"
 #include "http/TrustedProxies.h"
 
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
 // The lift registry CSV, checked as an import checks it before writing anything: any file is either
-// accepted with its rows or refused with a 400 that names the line.
+// accepted with its rows or refused as invalid (a 400 over HTTP) with a message that names the line.
 #include "chat/RegistryImport.h"
-#include "http/HttpTypes.h"
+#include "domain/DomainError.h"
 
 #include <cstdint>
 
@@ -11,8 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
     try {
         if (RegistryImport::validate(csv) < 0)
             __builtin_trap();
-    } catch (const ApiError &e) {
-        if (e.status != 400 || e.message.isEmpty())
+    } catch (const DomainError &e) {
+        if (e.kind != DomainError::Kind::Invalid || e.message.isEmpty())
             __builtin_trap();
     }
     return 0;

@@ -76,7 +76,7 @@ private Q_SLOTS:
         threads.push_back(worker("acknowledge", [&](Db &db, int) {
             try {
                 ChatStore::acknowledge(db, ticket, agent, QString());
-            } catch (const ApiError &) {
+            } catch (const DomainError &) {
                 // already taken: the point is the locks, not the answer
             }
         }));

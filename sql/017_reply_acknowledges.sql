@@ -8,6 +8,11 @@
 -- request's clock running after an acknowledgement until the technician has been answered.
 
 -- liftline:step transaction: the first reply's time, kept per request, and cleared by a new request
+-- The original server may be writing meanwhile: its insert into chat_messages then checks the ticket's
+-- key, so this step takes its locks in that order (chat_messages, then tickets) and such a writer waits
+-- for it instead of deadlocking with it (bench_upgrade_smoke caught the other order).
+LOCK TABLE chat_messages IN SHARE ROW EXCLUSIVE MODE;
+LOCK TABLE tickets IN ACCESS EXCLUSIVE MODE;
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS agent_replied_at timestamptz;
 
 -- Whoever raises a request (the receive function, the add-on's keyword rule) dates it anew; a new request

@@ -6,7 +6,7 @@
 
 // The event stream's vocabulary (docs/API.md, "The event stream"): the words the server, the console and
 // the tests exchange, written once. Event names are recorded by SQL (chat_emit in sql/) and by
-// server/chat/Unassigned.cpp; tst_wire checks that they use these and no others.
+// server/chat/Unassigned.cpp; tst_common checks that they use these and no others.
 namespace Wire {
 
 namespace detail {

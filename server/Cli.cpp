@@ -13,6 +13,7 @@
 #include "domain/DomainError.h"
 #include "http/WebhookRoutes.h"
 #include "whatsapp/InboundProcessor.h"
+#include "whatsapp/WebhookBody.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -247,14 +248,7 @@ int simulate(Db &db, const QCommandLineParser &parser, const Config &config, con
          QJsonArray{QJsonObject{{QStringLiteral("wa_id"), from},
                                 {QStringLiteral("profile"), QJsonObject{{QStringLiteral("name"), from}}}}}},
         {QStringLiteral("messages"), QJsonArray{message}}};
-    const QJsonObject change{{QStringLiteral("field"), QStringLiteral("messages")},
-                             {QStringLiteral("value"), value}};
-    const QJsonObject entry{{QStringLiteral("id"), QStringLiteral("0")},
-                            {QStringLiteral("changes"), QJsonArray{change}}};
-    const QByteArray body =
-        QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("whatsapp_business_account")},
-                                  {QStringLiteral("entry"), QJsonArray{entry}}})
-            .toJson(QJsonDocument::Compact);
+    const QByteArray body = WebhookBody::envelope(QStringLiteral("0"), value);
 
     QString host = config.listenAddress.toString();
     if (config.listenAddress == QHostAddress::AnyIPv4 || config.listenAddress == QHostAddress::Any)
@@ -265,7 +259,7 @@ int simulate(Db &db, const QCommandLineParser &parser, const Config &config, con
     QNetworkAccessManager nam;
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setRawHeader("X-Hub-Signature-256", WebhookRoutes::signature(body, secret));
+    request.setRawHeader("X-Hub-Signature-256", WebhookBody::signature(body, secret));
     QNetworkReply *reply = nam.post(request, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);

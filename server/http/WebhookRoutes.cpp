@@ -7,18 +7,13 @@
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "db/Sequencer.h"
+#include "whatsapp/WebhookBody.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QMessageAuthenticationCode>
 #include <QPointer>
 
 namespace WebhookRoutes {
-
-QByteArray signature(const QByteArray &body, const QByteArray &secret)
-{
-    return "sha256=" + QMessageAuthenticationCode::hash(body, secret, QCryptographicHash::Sha256).toHex();
-}
 
 namespace {
 
@@ -34,7 +29,7 @@ QString authenticate(const HttpRequest &request, const Settings &settings, QStri
         return QStringLiteral("bearer");
     const QByteArray signed_ = request.header("x-hub-signature-256").trimmed();
     if (!signed_.isEmpty() && !settings.appSecret.isEmpty() &&
-        Auth::constantTimeEquals(signed_.toLower(), signature(request.body, settings.appSecret)))
+        Auth::constantTimeEquals(signed_.toLower(), WebhookBody::signature(request.body, settings.appSecret)))
         return QStringLiteral("signature");
     if (!signed_.isEmpty())
         *why = settings.appSecret.isEmpty() ? QStringLiteral("signed, but no app secret is configured")

@@ -23,7 +23,4 @@ struct Settings {
 
 void install(HttpServer &server, ApiContext &context, const Settings &settings);
 
-// "sha256=<hex>" for body, as WhatsApp signs it.
-QByteArray signature(const QByteArray &body, const QByteArray &secret);
-
 } // namespace WebhookRoutes

@@ -1,11 +1,11 @@
 #include "SandboxTransport.h"
 
 #include "Logging.h"
+#include "WebhookBody.h"
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMessageAuthenticationCode>
 #include <QNetworkReply>
 #include <QTimer>
 #include <QUuid>
@@ -59,20 +59,11 @@ void SandboxTransport::report(const QString &waMessageId, const QString &to, con
         {QStringLiteral("recipient_id"), to}};
     const QJsonObject value{{QStringLiteral("messaging_product"), QStringLiteral("whatsapp")},
                             {QStringLiteral("statuses"), QJsonArray{statusObject}}};
-    const QJsonObject change{{QStringLiteral("field"), QStringLiteral("messages")},
-                             {QStringLiteral("value"), value}};
-    const QJsonObject entry{{QStringLiteral("id"), QStringLiteral("sandbox")},
-                            {QStringLiteral("changes"), QJsonArray{change}}};
-    const QByteArray body =
-        QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("whatsapp_business_account")},
-                                  {QStringLiteral("entry"), QJsonArray{entry}}})
-            .toJson(QJsonDocument::Compact);
+    const QByteArray body = WebhookBody::envelope(QStringLiteral("sandbox"), value);
     QNetworkRequest request(m_webhook);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!m_secret.isEmpty())
-        request.setRawHeader(
-            "X-Hub-Signature-256",
-            "sha256=" + QMessageAuthenticationCode::hash(body, m_secret, QCryptographicHash::Sha256).toHex());
+        request.setRawHeader("X-Hub-Signature-256", WebhookBody::signature(body, m_secret));
     else
         request.setRawHeader("Authorization", "Bearer " + m_bearer);
     QNetworkReply *reply = m_nam->post(request, body);

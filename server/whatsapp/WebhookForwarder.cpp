@@ -1,13 +1,13 @@
 #include "WebhookForwarder.h"
 
 #include "Logging.h"
+#include "WebhookBody.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMessageAuthenticationCode>
 #include <QNetworkReply>
 
 WebhookForwarder::WebhookForwarder(DbPool *pool, const QUrl &host, const QByteArray &appSecret, Mode mode,
@@ -122,9 +122,7 @@ void WebhookForwarder::forward(qint64 id, const QByteArray &whole)
     }
     QNetworkRequest request(m_host);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setRawHeader(
-        "X-Hub-Signature-256",
-        "sha256=" + QMessageAuthenticationCode::hash(body, m_secret, QCryptographicHash::Sha256).toHex());
+    request.setRawHeader("X-Hub-Signature-256", WebhookBody::signature(body, m_secret));
     request.setTransferTimeout(10000);
     ++m_inFlight;
     QNetworkReply *reply = m_nam.post(request, body);

@@ -1,5 +1,7 @@
 #include "BenchSupport.h"
 
+#include "whatsapp/WebhookBody.h"
+
 #include <QElapsedTimer>
 #include <QTextStream>
 
@@ -46,7 +48,7 @@ QByteArray webhookRequest(const QByteArray &payload, const QByteArray &secret)
 {
     return "POST /webhooks/whatsapp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
            "application/json\r\nX-Hub-Signature-256: " +
-           WebhookRoutes::signature(payload, secret) +
+           WebhookBody::signature(payload, secret) +
            "\r\nContent-Length: " + QByteArray::number(payload.size()) + "\r\n\r\n" + payload;
 }
 

@@ -6,6 +6,7 @@
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "http/WebhookRoutes.h"
+#include "whatsapp/WebhookBody.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -55,7 +56,7 @@ QByteArray TestServer::technicianText(const QString &wamid, const QString &text,
 HttpResult TestServer::postWebhook(const QByteArray &body)
 {
     return m_http->post(QStringLiteral("/webhooks/whatsapp"), body,
-                        {{"X-Hub-Signature-256", WebhookRoutes::signature(body, m_app->webhookSecret())}});
+                        {{"X-Hub-Signature-256", WebhookBody::signature(body, m_app->webhookSecret())}});
 }
 
 QJsonObject TestServer::firstMessage(const QByteArray &body)

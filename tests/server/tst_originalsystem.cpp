@@ -8,6 +8,7 @@
 #include "db/Events.h"
 #include "db/Migrator.h"
 #include "http/WebhookRoutes.h"
+#include "whatsapp/WebhookBody.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -795,7 +796,7 @@ private Q_SLOTS:
         const auto post = [&](const QByteArray &body) {
             return server->http().post(
                 QStringLiteral("/webhooks/whatsapp"), body,
-                {{"X-Hub-Signature-256", WebhookRoutes::signature(body, "test-app-secret")}});
+                {{"X-Hub-Signature-256", WebhookBody::signature(body, "test-app-secret")}});
         };
         const auto settled = [&] {
             return count(db, QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NULL "
@@ -840,7 +841,7 @@ private Q_SLOTS:
         const QByteArray body = textBody(QStringLiteral("wamid.FWD.3"), open.phone, again);
         VERIFY_STATUS(everything.http().post(
                           QStringLiteral("/webhooks/whatsapp"), body,
-                          {{"X-Hub-Signature-256", WebhookRoutes::signature(body, "test-app-secret")}}),
+                          {{"X-Hub-Signature-256", WebhookBody::signature(body, "test-app-secret")}}),
                       200);
         QTRY_COMPARE_WITH_TIMEOUT(
             count(db, QStringLiteral("SELECT count(*) FROM chat_messages WHERE message = ?"), {again}), 2,

@@ -4,6 +4,7 @@
 #include "db/Db.h"
 #include "http/WebhookRoutes.h"
 #include "whatsapp/SandboxTransport.h"
+#include "whatsapp/WebhookBody.h"
 #include "whatsapp/WebhookForwarder.h"
 
 #include <QJsonArray>
@@ -136,7 +137,7 @@ private Q_SLOTS:
         config.hostWebhookUrl = QStringLiteral("http://127.0.0.1:%1/webhooks/whatsapp").arg(port);
         TestServer server(params, config);
         const QByteArray body = "{\"object\":\"whatsapp_business_account\",\"entry\":[]}\n";
-        const QByteArray signature = WebhookRoutes::signature(body, "test-app-secret");
+        const QByteArray signature = WebhookBody::signature(body, "test-app-secret");
         VERIFY_STATUS(server.http().post(QStringLiteral("/webhooks/whatsapp"), body,
                                          {{"X-Hub-Signature-256", signature}}),
                       200);

@@ -9,6 +9,7 @@
 #include "http/WebhookRoutes.h"
 #include "realtime/EventListener.h"
 #include "realtime/StreamHub.h"
+#include "whatsapp/WebhookBody.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -270,7 +271,7 @@ private Q_SLOTS:
                 .toUtf8();
         const HttpResult r = server.http().post(
             QStringLiteral("/webhooks/whatsapp"), body,
-            {{"X-Hub-Signature-256", WebhookRoutes::signature(body, server.app().webhookSecret())}});
+            {{"X-Hub-Signature-256", WebhookBody::signature(body, server.app().webhookSecret())}});
         VERIFY_STATUS(r, 200);
         QVERIFY(client.waitFor([&] {
             for (const QJsonObject &e : client.events())

@@ -4,6 +4,7 @@
 #include "db/Db.h"
 #include "http/WebhookRoutes.h"
 #include "whatsapp/HttpTransport.h"
+#include "whatsapp/WebhookBody.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -378,7 +379,7 @@ private Q_SLOTS:
                     QUrl(server.baseUrl().toString() + QStringLiteral("/webhooks/whatsapp")));
                 request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
                 request.setRawHeader("X-Hub-Signature-256",
-                                     WebhookRoutes::signature(body, config.whatsappAppSecret.toUtf8()));
+                                     WebhookBody::signature(body, config.whatsappAppSecret.toUtf8()));
                 QNetworkReply *reply = whatsapp.post(request, body);
                 QObject::connect(reply, &QNetworkReply::finished, reply, [reply, &webhooksAnswered] {
                     if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)

@@ -3,6 +3,7 @@
 #include "TestServer.h"
 #include "db/Db.h"
 #include "http/WebhookRoutes.h"
+#include "whatsapp/WebhookBody.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -44,7 +45,7 @@ class TestUnassigned : public QObject {
     {
         return server.http().post(
             QStringLiteral("/webhooks/whatsapp"), body,
-            {{"X-Hub-Signature-256", WebhookRoutes::signature(body, server.app().webhookSecret())}});
+            {{"X-Hub-Signature-256", WebhookBody::signature(body, server.app().webhookSecret())}});
     }
 
 private Q_SLOTS:

@@ -1,6 +1,7 @@
 #include "HttpServer.h"
 
 #include "Logging.h"
+#include "Prometheus.h"
 #include "RequestParser.h"
 
 #include <QTcpServer>
@@ -673,11 +674,11 @@ void HttpServer::recordAnswer(const QString &routeLabel, int status, qint64 elap
 QByteArray HttpServer::metricsText() const
 {
     QByteArray out;
-    out += "# HELP liftline_http_requests_total HTTP requests answered, by route and status.\n"
-           "# TYPE liftline_http_requests_total counter\n";
-    QByteArray seconds =
-        "# HELP liftline_http_request_seconds_total Time spent answering, by route and status.\n"
-        "# TYPE liftline_http_request_seconds_total counter\n";
+    using namespace Prometheus;
+    out +=
+        family("liftline_http_requests_total", Type::Counter, "HTTP requests answered, by route and status.");
+    QByteArray seconds = family("liftline_http_request_seconds_total", Type::Counter,
+                                "Time spent answering, by route and status.");
     for (auto it = m_counters.cbegin(); it != m_counters.cend(); ++it) {
         const QStringList parts = it.key().split(QLatin1Char('\t'));
         const QString label = parts.value(0);
@@ -688,31 +689,19 @@ QByteArray HttpServer::metricsText() const
         const QByteArray labels = QStringLiteral("{method=\"%1\",route=\"%2\",status=\"%3\"}")
                                       .arg(method, routeName, parts.value(1))
                                       .toUtf8();
-        out += "liftline_http_requests_total" + labels + ' ' + QByteArray::number(it->count) + '\n';
-        seconds += "liftline_http_request_seconds_total" + labels + ' ' +
-                   QByteArray::number(it->seconds, 'f', 3) + '\n';
+        out += sample("liftline_http_requests_total", labels, qint64(it->count));
+        seconds +=
+            sample("liftline_http_request_seconds_total", labels, QByteArray::number(it->seconds, 'f', 3));
     }
     out += seconds;
-    out += "# HELP liftline_http_connections Open connections, event streams included.\n"
-           "# TYPE liftline_http_connections gauge\n"
-           "liftline_http_connections " +
-           QByteArray::number(m_connections) +
-           "\n"
-           "# HELP liftline_http_connection_limit The most connections open at once.\n"
-           "# TYPE liftline_http_connection_limit gauge\n"
-           "liftline_http_connection_limit " +
-           QByteArray::number(m_connectionLimit) +
-           "\n"
-           "# HELP liftline_http_connections_refused_total Connections closed at once: the limit was "
-           "reached.\n"
-           "# TYPE liftline_http_connections_refused_total counter\n"
-           "liftline_http_connections_refused_total " +
-           QByteArray::number(m_refused) +
-           "\n"
-           "# HELP liftline_http_accept_errors_total Times accepting failed (out of descriptors, say).\n"
-           "# TYPE liftline_http_accept_errors_total counter\n"
-           "liftline_http_accept_errors_total " +
-           QByteArray::number(m_acceptErrors) + '\n';
+    out += metric("liftline_http_connections", Type::Gauge, "Open connections, event streams included.",
+                  m_connections);
+    out += metric("liftline_http_connection_limit", Type::Gauge, "The most connections open at once.",
+                  m_connectionLimit);
+    out += metric("liftline_http_connections_refused_total", Type::Counter,
+                  "Connections closed at once: the limit was reached.", qint64(m_refused));
+    out += metric("liftline_http_accept_errors_total", Type::Counter,
+                  "Times accepting failed (out of descriptors, say).", qint64(m_acceptErrors));
     for (const auto &source : m_metricSources)
         out += source();
     return out;

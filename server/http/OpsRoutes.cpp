@@ -2,6 +2,7 @@
 
 #include "ApiContext.h"
 #include "HttpServer.h"
+#include "Prometheus.h"
 #include "auth/PasswordHasher.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
@@ -33,26 +34,17 @@ void install(HttpServer &server, ApiContext &ctx)
     server.route("GET", QStringLiteral("/metrics"), [&ctx, &server](const HttpRequest &, ReplyPtr reply) {
         QByteArray out = server.metricsText();
         DbPool *pool = ctx.pool();
-        out += "# HELP liftline_db_up Whether the last database work reached PostgreSQL.\n"
-               "# TYPE liftline_db_up gauge\n"
-               "liftline_db_up " +
-               QByteArray(ctx.databaseDown() ? "0" : "1") + '\n';
-        out += "# HELP liftline_db_queue_depth Database jobs waiting for a connection.\n"
-               "# TYPE liftline_db_queue_depth gauge\n"
-               "liftline_db_queue_depth " +
-               QByteArray::number(pool->queueDepth()) + '\n';
-        out += "# HELP liftline_db_busy_connections Database connections running a job.\n"
-               "# TYPE liftline_db_busy_connections gauge\n"
-               "liftline_db_busy_connections " +
-               QByteArray::number(pool->busyThreads()) + '\n';
-        out += "# HELP liftline_db_jobs_total Database jobs run.\n"
-               "# TYPE liftline_db_jobs_total counter\n"
-               "liftline_db_jobs_total " +
-               QByteArray::number(pool->jobsDone()) + '\n';
-        out += "# HELP liftline_password_hashes_total Password checks and hashes started.\n"
-               "# TYPE liftline_password_hashes_total counter\n"
-               "liftline_password_hashes_total " +
-               QByteArray::number(PasswordHasher::started()) + '\n';
+        using namespace Prometheus;
+        out += metric("liftline_db_up", Type::Gauge, "Whether the last database work reached PostgreSQL.",
+                      ctx.databaseDown() ? 0 : 1);
+        out += metric("liftline_db_queue_depth", Type::Gauge, "Database jobs waiting for a connection.",
+                      pool->queueDepth());
+        out += metric("liftline_db_busy_connections", Type::Gauge, "Database connections running a job.",
+                      pool->busyThreads());
+        out +=
+            metric("liftline_db_jobs_total", Type::Counter, "Database jobs run.", qint64(pool->jobsDone()));
+        out += metric("liftline_password_hashes_total", Type::Counter, "Password checks and hashes started.",
+                      qint64(PasswordHasher::started()));
         reply->send(HttpResponse::text(out, 200, "text/plain; version=0.0.4; charset=utf-8"));
     });
 }

@@ -2,6 +2,7 @@
 
 #include "ApiContext.h"
 #include "HttpServer.h"
+#include "Prometheus.h"
 #include "db/Db.h"
 #include "realtime/EventListener.h"
 #include "realtime/StreamHub.h"
@@ -36,33 +37,22 @@ void install(HttpServer &server, ApiContext &ctx, StreamHub &hub, const EventLis
         });
 
     server.addMetrics([&hub, &listener] {
-        QByteArray out;
-        out += "# HELP liftline_stream_connections Event stream connections, by state.\n"
-               "# TYPE liftline_stream_connections gauge\n"
-               "liftline_stream_connections{state=\"live\"} " +
-               QByteArray::number(hub.liveCount()) +
-               "\n"
-               "liftline_stream_connections{state=\"other\"} " +
-               QByteArray::number(hub.connectionCount() - hub.liveCount()) + '\n';
-        out += "# HELP liftline_stream_closed_total Consoles closed by the server, by reason.\n"
-               "# TYPE liftline_stream_closed_total counter\n"
-               "liftline_stream_closed_total{reason=\"too_slow\"} " +
-               QByteArray::number(hub.slowClosed()) +
-               "\n"
-               "liftline_stream_closed_total{reason=\"no_pong\"} " +
-               QByteArray::number(hub.deadClosed()) + '\n';
-        out += "# HELP liftline_stream_latest_event The newest event number this instance has passed on.\n"
-               "# TYPE liftline_stream_latest_event gauge\n"
-               "liftline_stream_latest_event " +
-               QByteArray::number(hub.latest()) + '\n';
-        out += "# HELP liftline_listener_up Whether the LISTEN connection is up.\n"
-               "# TYPE liftline_listener_up gauge\n"
-               "liftline_listener_up " +
-               QByteArray(listener.isConnected() ? "1" : "0") + '\n';
-        out += "# HELP liftline_listener_reconnects_total Times the LISTEN connection was made again.\n"
-               "# TYPE liftline_listener_reconnects_total counter\n"
-               "liftline_listener_reconnects_total " +
-               QByteArray::number(listener.reconnects()) + '\n';
+        using namespace Prometheus;
+        QByteArray out =
+            family("liftline_stream_connections", Type::Gauge, "Event stream connections, by state.");
+        out += sample("liftline_stream_connections", "{state=\"live\"}", hub.liveCount());
+        out += sample("liftline_stream_connections", "{state=\"other\"}",
+                      hub.connectionCount() - hub.liveCount());
+        out += family("liftline_stream_closed_total", Type::Counter,
+                      "Consoles closed by the server, by reason.");
+        out += sample("liftline_stream_closed_total", "{reason=\"too_slow\"}", qint64(hub.slowClosed()));
+        out += sample("liftline_stream_closed_total", "{reason=\"no_pong\"}", qint64(hub.deadClosed()));
+        out += metric("liftline_stream_latest_event", Type::Gauge,
+                      "The newest event number this instance has passed on.", hub.latest());
+        out += metric("liftline_listener_up", Type::Gauge, "Whether the LISTEN connection is up.",
+                      listener.isConnected() ? 1 : 0);
+        out += metric("liftline_listener_reconnects_total", Type::Counter,
+                      "Times the LISTEN connection was made again.", qint64(listener.reconnects()));
         return out;
     });
 }

@@ -107,7 +107,7 @@ void ConsoleSettings::setAlarmVolume(int percent)
 namespace {
 QString draftKey(const QString &scope, int ticketId)
 {
-    // QSettings keys may not hold every character of a URL; percent-encoding leaves none of '/' '\\'.
+    // A URL's '/' would split the key into groups: the server's address is percent-encoded first.
     return QStringLiteral("drafts/%1/%2")
         .arg(QString::fromLatin1(QUrl::toPercentEncoding(scope)).replace(QLatin1Char('%'), QLatin1Char('_')))
         .arg(ticketId);

@@ -193,9 +193,9 @@ void ConsoleSession::markOpenRead()
     const bool unread =
         row < 0 || m_conversations->index(row).data(ConversationListModel::UnreadRole).toInt() > 0;
     // The message's event may come before the conversation's new count: ask anyway after an arrival.
-    if (!unread && !std::exchange(m_arrived, false))
+    const bool arrived = std::exchange(m_arrived, false);
+    if (!unread && !arrived)
         return;
-    m_arrived = false;
     m_api->markRead(m_openTicket, this, nullptr, [this](const RequestError &e) {
         Q_EMIT actionFailed(tr("Marking the conversation read"), e);
     });

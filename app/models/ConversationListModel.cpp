@@ -19,14 +19,24 @@ ConversationListModel::Row ConversationListModel::makeRow(const QJsonObject &jso
     r.createdAt = WireTime::parse(json.value(QStringLiteral("created_at")).toString());
     r.acknowledgedAt = WireTime::parse(json.value(QStringLiteral("acknowledged_at")).toString());
     r.repliedAt = WireTime::parse(json.value(QStringLiteral("agent_replied_at")).toString());
-    const bool requested = json.value(QStringLiteral("agent_requested")).toBool() &&
-                           json.value(QStringLiteral("status")).toString() == QLatin1String("open");
-    r.waiting = requested && json.value(QStringLiteral("acknowledged_at")).isNull();
+    const Request request = requestOf(json);
+    r.waiting = request == Request::Waiting;
+    r.taken = request == Request::Taken;
+    return r;
+}
+
+ConversationListModel::Request ConversationListModel::requestOf(const QJsonObject &json)
+{
+    if (!json.value(QStringLiteral("agent_requested")).toBool() ||
+        json.value(QStringLiteral("status")).toString() != QLatin1String("open"))
+        return Request::None;
+    if (json.value(QStringLiteral("acknowledged_at")).isNull())
+        return Request::Waiting;
     // A server without agent_replied_at (older than the console) never shows a request as answered: the
     // clock would run for ever, so there the acknowledgement ends it.
-    r.taken = requested && !r.waiting && json.contains(QStringLiteral("agent_replied_at")) &&
-              !r.repliedAt.isValid();
-    return r;
+    const QJsonValue replied = json.value(QStringLiteral("agent_replied_at"));
+    return json.contains(QStringLiteral("agent_replied_at")) && replied.isNull() ? Request::Taken
+                                                                                 : Request::Answered;
 }
 
 int ConversationListModel::rowCount(const QModelIndex &parent) const
@@ -183,6 +193,11 @@ QJsonObject ConversationListModel::conversation(int ticketId) const
 int ConversationListModel::waitingCount() const
 {
     return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.waiting; }));
+}
+
+bool ConversationListModel::hasRunningClocks() const
+{
+    return std::any_of(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.waiting || r.taken; });
 }
 
 int ConversationListModel::unreadCount() const

@@ -37,6 +37,16 @@ public:
 
     explicit ConversationListModel(QObject *parent = nullptr);
 
+    // Where a conversation's agent request stands, from its JSON: the one rule the list, the lane and the
+    // chat header share.
+    enum class Request {
+        None,     // never asked, or the ticket is closed
+        Waiting,  // asked, nobody has taken it: the emergency lane
+        Taken,    // taken, the technician not answered yet: the clock runs on
+        Answered, // taken and answered
+    };
+    static Request requestOf(const QJsonObject &conversation);
+
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
@@ -51,6 +61,8 @@ public:
 
     // Conversations waiting for an agent, and unread inbound messages, over all rows.
     int waitingCount() const;
+    // Whether any row shows a running clock (waiting, or taken and not answered).
+    bool hasRunningClocks() const;
     int unreadCount() const;
 
 Q_SIGNALS:

@@ -5,6 +5,7 @@
 #include "ConsoleSession.h"
 #include "ConsoleSettings.h"
 #include "ConversationDelegate.h"
+#include "ConversationListModel.h"
 #include "MessageDelegate.h"
 #include "MessageModel.h"
 #include "WireTime.h"
@@ -179,20 +180,24 @@ void ChatPanel::resizeEvent(QResizeEvent *event)
 
 QString ChatPanel::ownerText() const
 {
+    using Request = ConversationListModel::Request;
     const QJsonObject &c = m_conversation;
-    const bool requested = c.value(QStringLiteral("agent_requested")).toBool() &&
-                           c.value(QStringLiteral("status")).toString() == QLatin1String("open");
-    if (!requested)
+    const Request request = ConversationListModel::requestOf(c);
+    if (request == Request::None)
         return {};
     const QDateTime now = QDateTime::currentDateTimeUtc().addMSecs(m_offsetMs);
     const QDateTime asked = WireTime::parse(c.value(QStringLiteral("agent_requested_at")).toString());
-    const qint64 seconds = asked.isValid() ? asked.secsTo(now) : 0;
-    if (c.value(QStringLiteral("acknowledged_at")).isNull())
-        return tr("Nobody has this request yet · %1").arg(ConversationDelegate::clockText(seconds));
+    const QString clock = ConversationDelegate::clockText(asked.isValid() ? asked.secsTo(now) : 0);
     const QString by = c.value(QStringLiteral("acknowledged_by")).toString();
-    if (c.contains(QStringLiteral("agent_replied_at")) &&
-        c.value(QStringLiteral("agent_replied_at")).isNull())
-        return tr("%1 has it · %2, not answered yet").arg(by, ConversationDelegate::clockText(seconds));
+    switch (request) {
+    case Request::Waiting:
+        return tr("Nobody has this request yet · %1").arg(clock);
+    case Request::Taken:
+        return tr("%1 has it · %2, not answered yet").arg(by, clock);
+    case Request::Answered:
+    case Request::None:
+        break;
+    }
     return tr("%1 has it").arg(by);
 }
 
@@ -247,9 +252,8 @@ void ChatPanel::refreshHeader()
         m_window->setText(tr("Window closed: only a template can reach them."));
     }
     const bool open = s("status") == QLatin1String("open");
-    const bool waiting = c.value(QStringLiteral("agent_requested")).toBool() &&
-                         c.value(QStringLiteral("acknowledged_at")).isNull();
-    m_acknowledge->setVisible(has && open && waiting);
+    const bool waiting = ConversationListModel::requestOf(c) == ConversationListModel::Request::Waiting;
+    m_acknowledge->setVisible(has && waiting);
     m_resolve->setEnabled(has && open);
     m_template->setVisible(has && open && !windowOpen);
     m_composer->setEnabled(has && windowOpen);

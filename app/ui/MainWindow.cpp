@@ -275,18 +275,10 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
         // Closing the window leaves the console running in the tray, still alerting; Quit ends it.
         QApplication::setQuitOnLastWindowClosed(false);
         auto *trayMenu = new QMenu(this);
-        trayMenu->addAction(tr("Show Liftline"), this, [this] {
-            showNormal();
-            raise();
-            activateWindow();
-        });
+        trayMenu->addAction(tr("Show Liftline"), this, &MainWindow::bringForward);
         trayMenu->addAction(tr("Quit"), this, [this] { requestQuit(); });
         m_tray->setContextMenu(trayMenu);
-        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
-            showNormal();
-            raise();
-            activateWindow();
-        });
+        connect(m_tray, &QSystemTrayIcon::activated, this, &MainWindow::bringForward);
     }
     m_notifier = Notifier::create(m_tray); // owned by the unique_ptr, no parent
     qCInfo(lcUi) << "notifications through" << m_notifier->backendName();
@@ -296,9 +288,7 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     connect(m_notifier.get(), &Notifier::onScreenChanged, this,
             [this] { m_settings->setShownNotifications(m_notifier->onScreen()); });
     connect(m_notifier.get(), &Notifier::openRequested, this, [this](int key) {
-        showNormal();
-        raise();
-        activateWindow();
+        bringForward();
         if (key > 0)
             openConversation(key);
         else
@@ -319,7 +309,8 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     });
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, this, [this] {
-        m_list->viewport()->update(); // the requests' clocks
+        if (m_conversations->hasRunningClocks())
+            m_list->viewport()->update(); // the requests' clocks
         updateBanners();
     });
     m_clock.start();
@@ -331,9 +322,9 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
 
 MainWindow::~MainWindow()
 {
-    // Nothing of this console stays on screen with buttons nobody answers.
+    // Nothing of this console stays on screen with buttons nobody answers (what was remembered for a
+    // restart is cleared through onScreenChanged).
     m_notifier->withdrawAll();
-    m_settings->setShownNotifications({});
 }
 
 void MainWindow::silenceAlarm()
@@ -346,6 +337,13 @@ void MainWindow::silenceAlarm()
             tr("Alarm silenced for %n request(s). They still wait for someone to take them.", nullptr,
                int(sounding.size())),
             10000);
+}
+
+void MainWindow::bringForward()
+{
+    showNormal();
+    raise();
+    activateWindow();
 }
 
 int MainWindow::waitingRequests() const
@@ -375,9 +373,7 @@ bool MainWindow::requestQuit()
         return false;
     m_quitting = true;
     qCInfo(lcUi) << "quitting with" << waitingRequests() << "requests waiting";
-    m_notifier->withdrawAll();
-    m_settings->setShownNotifications({});
-    QApplication::quit();
+    QApplication::quit(); // the window's destructor takes the notifications down
     return true;
 }
 
@@ -662,13 +658,15 @@ void MainWindow::alertFor(int key, bool reminder)
             tr("Agent requested, no open ticket: %1").arg(item.data(UnassignedModel::FromRole).toString());
         alert.body = item.data(UnassignedModel::TextRole).toString();
     }
-    alert.sound = m_settings->sound();
+    // The console's own alarm: it loops until the request is taken or silenced, whatever the
+    // notification service does with sounds. Where no audio device plays it, the system beep must do:
+    // the notifier's (the tray beeps with its message), or ours without desktop notifications.
+    m_alarm->raise(key);
+    const bool beep = m_settings->sound() && !m_alarm->isSoundAvailable();
+    alert.sound = beep;
     if (m_settings->desktopNotifications())
         m_notifier->show(alert);
-    // The console's own alarm: it loops until the request is taken or silenced, whatever the
-    // notification service does with sounds. Where no audio device plays it, the system beep must do.
-    m_alarm->raise(key);
-    if (m_settings->sound() && !m_alarm->isSoundAvailable())
+    else if (beep)
         QApplication::beep();
     m_alerted.insert(key);
     QApplication::alert(this);

@@ -70,6 +70,8 @@ private:
     // Whether leaving is all right: asks while requests wait (default: stay).
     bool confirmLeave();
     int waitingRequests() const;
+    // Shown, restored and in front (the tray, a notification's Open).
+    void bringForward();
     // The highlighted row is the open conversation, in whichever list shows it; none when the filter
     // hides it.
     void syncSelection();

@@ -4,13 +4,13 @@
 #include "PhoneNumber.h"
 #include "auth/AgentStore.h"
 #include "auth/PasswordHasher.h"
-#include "auth/Principal.h"
 #include "chat/RegistryImport.h"
 #include "chat/Tickets.h"
 #include "db/DatabaseTarget.h"
 #include "db/Db.h"
 #include "db/Migrator.h"
 #include "domain/DomainError.h"
+#include "domain/Principal.h"
 #include "http/WebhookRoutes.h"
 #include "whatsapp/InboundProcessor.h"
 #include "whatsapp/WebhookBody.h"
@@ -329,7 +329,7 @@ int run(const QStringList &positional, const QCommandLineParser &parser, const C
 
     DatabaseTarget target;
     QString error;
-    if (!target.open(config, true, &error))
+    if (!target.open(config.database(), &error))
         return failed(error);
 
     if (command == QLatin1String("backup")) {

@@ -1,7 +1,7 @@
 #include "Config.h"
 
 #include "auth/Auth.h"
-#include "http/TrustedProxies.h"
+#include "base/TrustedProxies.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -290,6 +290,17 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         config->agentWords = words;
     }
     return true;
+}
+
+DatabaseTarget::Options Config::database() const
+{
+    DatabaseTarget::Options options;
+    options.databaseUrl = databaseUrl;
+    options.embedded.dataDir = dataDir;
+    options.embedded.account = pgAccount;
+    options.embedded.socketDir = pgSocketDir;
+    options.embedded.durable = true;
+    return options;
 }
 
 QString Config::effectiveTransport() const

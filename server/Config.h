@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/DatabaseTarget.h"
+
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
@@ -77,4 +79,7 @@ struct Config {
     int abandonedSendSeconds() const { return std::max(75, sendTimeoutMs / 1000 + 60); }
     // Problems worth a warning at start (short tokens, say); never prints a secret.
     QStringList warnings() const;
+    // Where the database is: DATABASE_URL, or the embedded cluster (durable: the server and its subcommands
+    // keep their data).
+    DatabaseTarget::Options database() const;
 };

@@ -1,8 +1,8 @@
 #include "ServerApp.h"
 
-#include "Logging.h"
 #include "auth/Auth.h"
 #include "auth/PasswordHasher.h"
+#include "base/Logging.h"
 #include "chat/ChatStore.h"
 #include "chat/Demo.h"
 #include "db/Db.h"
@@ -51,7 +51,7 @@ ServerApp::~ServerApp()
 bool ServerApp::start(QString *error)
 {
     if (!m_params.isValid()) {
-        if (!m_database.open(m_config, true, error))
+        if (!m_database.open(m_config.database(), error))
             return false;
         m_params = m_database.params();
     }

@@ -1,7 +1,7 @@
 #include "Cli.h"
 #include "Config.h"
-#include "Logging.h"
 #include "ServerApp.h"
+#include "base/Logging.h"
 #include "whatsapp/SandboxTransport.h"
 
 #include <QCommandLineParser>

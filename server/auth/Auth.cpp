@@ -1,6 +1,6 @@
 #include "Auth.h"
 
-#include "Logging.h"
+#include "base/Logging.h"
 #include "db/Db.h"
 #include "domain/DomainError.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Principal.h"
+#include "domain/Principal.h"
 
 #include <QByteArray>
 #include <QString>

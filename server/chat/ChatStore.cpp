@@ -1,10 +1,10 @@
 #include "ChatStore.h"
 
-#include "auth/Principal.h"
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "db/Events.h"
 #include "domain/DomainError.h"
+#include "domain/Principal.h"
 
 #include <QDateTime>
 

@@ -3,9 +3,9 @@
 #include "RegistryImport.h"
 #include "Tickets.h"
 #include "auth/AgentStore.h"
-#include "auth/Principal.h"
 #include "db/Db.h"
 #include "db/Events.h"
+#include "domain/Principal.h"
 
 #include <QFile>
 

@@ -1,9 +1,9 @@
 #include "Outbox.h"
 
-#include "auth/Principal.h"
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "db/Events.h"
+#include "domain/Principal.h"
 
 #include "ChatStore.h"
 #include "domain/DomainError.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "whatsapp/MessageTransport.h"
+#include "domain/Outbound.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,10 +1,10 @@
 #include "RegistryImport.h"
 
 #include "PhoneNumber.h"
-#include "auth/Principal.h"
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "domain/DomainError.h"
+#include "domain/Principal.h"
 
 #include <QHash>
 #include <QRegularExpression>

@@ -1,11 +1,11 @@
 #include "Tickets.h"
 
 #include "PhoneNumber.h"
-#include "auth/Principal.h"
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "db/Events.h"
 #include "domain/DomainError.h"
+#include "domain/Principal.h"
 
 #include <QRegularExpression>
 

@@ -2,11 +2,11 @@
 
 #include "ChatStore.h"
 #include "WireProtocol.h"
-#include "auth/Principal.h"
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "db/Events.h"
 #include "domain/DomainError.h"
+#include "domain/Principal.h"
 
 namespace Unassigned {
 

@@ -1,7 +1,7 @@
 #include "AuditLog.h"
 
 #include "Db.h"
-#include "auth/Principal.h"
+#include "domain/Principal.h"
 
 #include <QJsonDocument>
 

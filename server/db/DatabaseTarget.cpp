@@ -1,19 +1,12 @@
 #include "DatabaseTarget.h"
 
-#include "Config.h"
-
-bool DatabaseTarget::open(const Config &config, bool durable, QString *error)
+bool DatabaseTarget::open(const Options &options, QString *error)
 {
-    if (!config.databaseUrl.isEmpty()) {
-        m_params = DbParams::fromUrl(config.databaseUrl, error);
+    if (!options.databaseUrl.isEmpty()) {
+        m_params = DbParams::fromUrl(options.databaseUrl, error);
         return m_params.isValid();
     }
-    EmbeddedPostgres::Options options;
-    options.dataDir = config.dataDir;
-    options.account = config.pgAccount;
-    options.socketDir = config.pgSocketDir;
-    options.durable = durable;
-    m_embedded = std::make_unique<EmbeddedPostgres>(options);
+    m_embedded = std::make_unique<EmbeddedPostgres>(options.embedded);
     if (!m_embedded->start(error)) {
         m_embedded.reset();
         return false;

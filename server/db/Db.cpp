@@ -1,6 +1,6 @@
 #include "Db.h"
 
-#include "Logging.h"
+#include "base/Logging.h"
 
 #include <QSqlError>
 #include <QSqlRecord>

@@ -1,7 +1,7 @@
 #include "DbPool.h"
 
 #include "Db.h"
-#include "Logging.h"
+#include "base/Logging.h"
 
 DbPool::DbPool(const DbParams &params, int threads, QObject *parent)
     : QObject(parent)

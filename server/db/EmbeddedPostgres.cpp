@@ -1,6 +1,6 @@
 #include "EmbeddedPostgres.h"
 
-#include "Logging.h"
+#include "base/Logging.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

@@ -1,7 +1,7 @@
 #include "Migrator.h"
 
 #include "Db.h"
-#include "Logging.h"
+#include "base/Logging.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -3,7 +3,7 @@
 #include "DbError.h"
 #include "DbPool.h"
 #include "Events.h"
-#include "Logging.h"
+#include "base/Logging.h"
 
 Sequencer::Sequencer(DbPool *pool)
     : m_pool(pool)

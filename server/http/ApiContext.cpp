@@ -1,7 +1,7 @@
 #include "ApiContext.h"
 
-#include "Logging.h"
 #include "auth/Auth.h"
+#include "base/Logging.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 

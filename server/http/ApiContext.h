@@ -1,7 +1,7 @@
 #pragma once
 
 #include "HttpServer.h"
-#include "auth/Principal.h"
+#include "domain/Principal.h"
 
 #include <QJsonObject>
 #include <QObject>

@@ -1,8 +1,8 @@
 #include "HttpServer.h"
 
-#include "Logging.h"
 #include "Prometheus.h"
 #include "RequestParser.h"
+#include "base/Logging.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "HttpTypes.h"
-#include "TrustedProxies.h"
+#include "base/TrustedProxies.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>

@@ -2,8 +2,8 @@
 
 #include "ApiContext.h"
 #include "HttpServer.h"
-#include "Logging.h"
 #include "auth/Auth.h"
+#include "base/Logging.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "db/Sequencer.h"

@@ -1,6 +1,6 @@
 #include "EventListener.h"
 
-#include "Logging.h"
+#include "base/Logging.h"
 #include "db/Db.h"
 #include "db/Sequencer.h"
 

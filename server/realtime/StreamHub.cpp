@@ -1,9 +1,9 @@
 #include "StreamHub.h"
 
-#include "Logging.h"
 #include "WireProtocol.h"
 #include "WireTime.h"
 #include "auth/Auth.h"
+#include "base/Logging.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "domain/DomainError.h"

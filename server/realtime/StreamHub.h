@@ -1,8 +1,8 @@
 #pragma once
 
 #include "EventListener.h"
-#include "auth/Principal.h"
-#include "http/TrustedProxies.h"
+#include "base/TrustedProxies.h"
+#include "domain/Principal.h"
 
 #include <QElapsedTimer>
 #include <QHash>

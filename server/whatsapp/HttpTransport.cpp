@@ -1,6 +1,6 @@
 #include "HttpTransport.h"
 
-#include "Logging.h"
+#include "base/Logging.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 #include "InboundProcessor.h"
 
 #include "InboundMessage.h"
-#include "Logging.h"
 #include "WireTime.h"
+#include "base/Logging.h"
 #include "db/Db.h"
 
 #include <QJsonArray>

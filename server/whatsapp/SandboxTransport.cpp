@@ -1,7 +1,7 @@
 #include "SandboxTransport.h"
 
-#include "Logging.h"
 #include "WebhookBody.h"
+#include "base/Logging.h"
 
 #include <QDateTime>
 #include <QJsonArray>

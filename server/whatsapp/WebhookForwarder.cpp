@@ -1,7 +1,7 @@
 #include "WebhookForwarder.h"
 
-#include "Logging.h"
 #include "WebhookBody.h"
+#include "base/Logging.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 

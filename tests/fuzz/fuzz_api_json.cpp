@@ -2,8 +2,8 @@
 // ticket id from the path, a phone number, and the client address behind a proxy. Anything wrong must
 // come out as an ApiError (a 4xx with words), never a crash.
 #include "PhoneNumber.h"
+#include "base/TrustedProxies.h"
 #include "http/ApiContext.h"
-#include "http/TrustedProxies.h"
 
 #include <cstdint>
 

@@ -1,10 +1,10 @@
 #include "Seed.h"
 
-#include "auth/Principal.h"
 #include "chat/RegistryImport.h"
 #include "chat/Tickets.h"
 #include "db/Db.h"
 #include "db/Events.h"
+#include "domain/Principal.h"
 
 #include <QFile>
 

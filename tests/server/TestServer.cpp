@@ -2,9 +2,9 @@
 
 #include "auth/AgentStore.h"
 #include "auth/PasswordHasher.h"
-#include "auth/Principal.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
+#include "domain/Principal.h"
 #include "http/WebhookRoutes.h"
 #include "whatsapp/WebhookBody.h"
 

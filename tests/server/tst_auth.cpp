@@ -3,8 +3,8 @@
 #include "TestServer.h"
 #include "auth/AgentStore.h"
 #include "auth/PasswordHasher.h"
-#include "auth/Principal.h"
 #include "db/Db.h"
+#include "domain/Principal.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

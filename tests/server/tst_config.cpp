@@ -1,6 +1,6 @@
 #include "Config.h"
+#include "base/TrustedProxies.h"
 #include "db/DbParams.h"
-#include "http/TrustedProxies.h"
 
 #include <QCommandLineParser>
 #include <QFile>

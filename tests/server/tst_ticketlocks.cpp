@@ -1,10 +1,10 @@
 #include "OriginalSystem.h"
 #include "Seed.h"
 #include "TestCluster.h"
-#include "auth/Principal.h"
 #include "chat/ChatStore.h"
 #include "chat/Outbox.h"
 #include "db/Db.h"
+#include "domain/Principal.h"
 #include "http/HttpTypes.h"
 
 #include <QTest>

@@ -2,6 +2,9 @@
 
 #include "base/Logging.h"
 
+#include <libpq-fe.h>
+
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlRecord>
 
@@ -160,61 +163,97 @@ QSqlQuery Db::execOnce(const QString &sql, const QVariantList &binds)
 // Splits SQL text into statements at top-level ';', skipping quoted text, dollar-quoted bodies and
 // comments. Running them one by one reports the statement that failed with its own error, where a
 // multi-statement exec through QPSQL reports only the last ("current transaction is aborted").
+namespace {
+
+bool isIdentifierChar(QChar c)
+{
+    return c.isLetterOrNumber() || c == u'_' || c == u'$';
+}
+
+// The end (one past) of what starts at i in sql: a comment, a quoted identifier, a string or a dollar
+// quote; i itself when nothing of the kind starts there. PostgreSQL's rules: block comments nest; in an
+// E'...' string a backslash escapes the next character; '' and "" are a quote inside their quotes; a
+// dollar quote's tag is an identifier that does not start with a digit, and $1 is a parameter.
+qsizetype skipQuoted(const QString &sql, qsizetype i)
+{
+    const qsizetype n = sql.size();
+    const QChar c = sql.at(i);
+    const QChar next = i + 1 < n ? sql.at(i + 1) : QChar();
+    if (c == u'-' && next == u'-') {
+        const qsizetype end = sql.indexOf(u'\n', i);
+        return end < 0 ? n : end;
+    }
+    if (c == u'/' && next == u'*') {
+        int depth = 1;
+        qsizetype j = i + 2;
+        while (j < n && depth > 0) {
+            if (sql.at(j) == u'/' && j + 1 < n && sql.at(j + 1) == u'*') {
+                ++depth;
+                j += 2;
+            } else if (sql.at(j) == u'*' && j + 1 < n && sql.at(j + 1) == u'/') {
+                --depth;
+                j += 2;
+            } else {
+                ++j;
+            }
+        }
+        return j;
+    }
+    if (c == u'\'' || c == u'"') {
+        const bool escapes = c == u'\'' && i > 0 && (sql.at(i - 1) == u'E' || sql.at(i - 1) == u'e') &&
+                             (i < 2 || !isIdentifierChar(sql.at(i - 2)));
+        qsizetype j = i + 1;
+        while (j < n) {
+            if (escapes && sql.at(j) == u'\\') {
+                j += 2;
+            } else if (sql.at(j) == c) {
+                if (j + 1 < n && sql.at(j + 1) == c)
+                    j += 2;
+                else
+                    return j + 1;
+            } else {
+                ++j;
+            }
+        }
+        return n;
+    }
+    if (c == u'$' && (i == 0 || !isIdentifierChar(sql.at(i - 1))) && !next.isDigit()) {
+        qsizetype tagEnd = i + 1;
+        while (tagEnd < n && sql.at(tagEnd) != u'$' && isIdentifierChar(sql.at(tagEnd)))
+            ++tagEnd;
+        if (tagEnd >= n || sql.at(tagEnd) != u'$')
+            return i;
+        const QString tag = sql.mid(i, tagEnd - i + 1);
+        const qsizetype close = sql.indexOf(tag, tagEnd + 1);
+        return close < 0 ? n : close + tag.size();
+    }
+    return i;
+}
+
+} // namespace
+
 QStringList Db::splitStatements(const QString &sql)
 {
     QStringList statements;
     QString current;
-    const qsizetype n = sql.size();
-    qsizetype i = 0;
     auto flush = [&] {
         if (!current.trimmed().isEmpty())
             statements << current.trimmed();
         current.clear();
     };
+    const qsizetype n = sql.size();
+    qsizetype i = 0;
     while (i < n) {
-        const QChar c = sql.at(i);
-        const QChar next = i + 1 < n ? sql.at(i + 1) : QChar();
-        if (c == u'-' && next == u'-') {
-            const qsizetype end = sql.indexOf(u'\n', i);
-            i = end < 0 ? n : end + 1;
-            current += u'\n';
-        } else if (c == u'/' && next == u'*') {
-            const qsizetype end = sql.indexOf(QLatin1String("*/"), i + 2);
-            i = end < 0 ? n : end + 2;
-            current += u' ';
-        } else if (c == u'\'' || c == u'"') {
-            qsizetype end = i + 1;
-            while (end < n) {
-                if (sql.at(end) == c) {
-                    if (end + 1 < n && sql.at(end + 1) == c) {
-                        end += 2;
-                        continue;
-                    }
-                    break;
-                }
-                ++end;
-            }
-            current += sql.mid(i, end - i + 1);
-            i = end + 1;
-        } else if (c == u'$') {
-            qsizetype tagEnd = i + 1;
-            while (tagEnd < n && (sql.at(tagEnd).isLetterOrNumber() || sql.at(tagEnd) == u'_'))
-                ++tagEnd;
-            if (tagEnd < n && sql.at(tagEnd) == u'$') {
-                const QString tag = sql.mid(i, tagEnd - i + 1);
-                const qsizetype close = sql.indexOf(tag, tagEnd + 1);
-                const qsizetype end = close < 0 ? n : close + tag.size();
-                current += sql.mid(i, end - i);
-                i = end;
-            } else {
-                current += c;
-                ++i;
-            }
-        } else if (c == u';') {
+        const qsizetype end = skipQuoted(sql, i);
+        if (end > i) {
+            const bool comment = sql.at(i) == u'-' || sql.at(i) == u'/';
+            current += comment ? QString(u' ') : sql.mid(i, end - i);
+            i = end;
+        } else if (sql.at(i) == u';') {
             flush();
             ++i;
         } else {
-            current += c;
+            current += sql.at(i);
             ++i;
         }
     }
@@ -224,9 +263,31 @@ QStringList Db::splitStatements(const QString &sql)
 
 void Db::execScript(const QString &sql)
 {
-    const QStringList statements = splitStatements(sql);
-    for (const QString &statement : statements)
-        execOnce(statement);
+    open();
+    const QVariant handle = m_db.driver()->handle();
+    // QPSQL's handle is a PGconn* (Qt names the type after libpq's struct, pg_conn).
+    if (!handle.isValid() ||
+        (qstrcmp(handle.typeName(), "PGconn*") != 0 && qstrcmp(handle.typeName(), "pg_conn*") != 0))
+        throw DbError(DbError::Kind::Unavailable, QStringLiteral("QPSQL gave no libpq connection"));
+    auto *conn = *static_cast<PGconn *const *>(handle.constData());
+    ++m_statements;
+    // PQexec returns the last result, or the first that failed (the statements after it do not run).
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, sql.toUtf8().constData()), &PQclear);
+    const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY)
+        return;
+    const QString text =
+        QString::fromUtf8(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn)).trimmed();
+    if (PQstatus(conn) != CONNECTION_OK) {
+        qCWarning(lcDb) << "connection" << m_name << "lost:" << text;
+        close();
+        throw DbError(DbError::Kind::Unavailable,
+                      QStringLiteral("The database is not reachable: %1").arg(text));
+    }
+    const QString state =
+        QString::fromLatin1(result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : "");
+    qCDebug(lcDb) << "script failed:" << state << text;
+    throw DbError(DbError::Kind::Statement, text, state);
 }
 
 QVariant Db::scalar(const QString &sql, const QVariantList &binds)

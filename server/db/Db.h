@@ -37,8 +37,14 @@ public:
     QSqlQuery &exec(const QString &sql, const QVariantList &binds = {});
     // Runs a statement that is not kept prepared (rare statements, DDL).
     QSqlQuery execOnce(const QString &sql, const QVariantList &binds = {});
-    // Runs several statements separated by ';', one by one (migrations).
+    // Runs a whole script of statements separated by ';' as PostgreSQL reads it: sent as one text through
+    // libpq, so PostgreSQL itself splits it. Outside a transaction, the statements form one transaction
+    // (PostgreSQL's rule for a multi-statement query); the error names the SQLSTATE and, with libpq's
+    // usual detail, the line. Migrations and tests.
     void execScript(const QString &sql);
+    // The statements of a script, for what must run one at a time (CREATE INDEX CONCURRENTLY): reads
+    // comments (nested too), quoted identifiers, standard and E'' strings and dollar quotes as PostgreSQL
+    // does.
     static QStringList splitStatements(const QString &sql);
 
     // First column of the first row, or an invalid QVariant when there is no row.

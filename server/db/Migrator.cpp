@@ -12,24 +12,56 @@
 #include <QSqlQuery>
 #include <QThread>
 
+#include <optional>
+
 #include <algorithm>
 
 namespace {
 
 const QString lockKey = QStringLiteral("hashtext('liftline.migrations')");
 
-// Files rewritten after some databases had applied them (for the in-place upgrade of the original
-// system's database); those databases keep what the earlier text did, and the later files converge both.
-// Their earlier checksums are known, so that only a change nobody planned is reported.
-bool isKnownEarlierText(int version, const QString &checksum)
+// Earlier texts of numbered files, each of which was on the project's main line (git log -- sql/NNN_*.sql)
+// before the file was rewritten: 001-005 for the in-place upgrade of the original system's database, the
+// others while their issue was worked. A database that applied one keeps what that text did; it is
+// accepted and logged. Any other difference from the file is refused (changedFileMessage).
+bool isShippedEarlierText(int version, const QString &checksum)
 {
-    static const QHash<int, QString> earlier{
+    static const QMultiHash<int, QString> earlier{
         {1, QStringLiteral("0971ca3c4252a1ba1746582af0901df181a3a88e0e418bba074d6dcc83381bc5")},
+        {2, QStringLiteral("53212ea2243aa12742ffa5422db3a42c172004894faf11c2f5bd088100052b76")},
         {2, QStringLiteral("63db4ac13e0568772d850da13ab73a5c2e59ce49cbb039ecd5b713fbf126de96")},
+        {3, QStringLiteral("10c07af42abc07211fdaeb649f92dd96e948fc2457dc85adedfac8984d523e97")},
         {3, QStringLiteral("838cf3b5c92f6d8dec80455db48d849000310eeadde4c4047760dada7b1d4240")},
+        {3, QStringLiteral("8f74efca61c1719445ce4ad16068d3f2299283ed4574fa920ac382155884c102")},
+        {4, QStringLiteral("ebdffe5e618b51e31e812c80bbb4db6be9fa4302ec2d9a95e1cfff0dea8ca292")},
         {5, QStringLiteral("a3eb5f4cb2619cb54d4d44f8af48284f3170067575bf01c40f3d64d43431d166")},
+        {6, QStringLiteral("5f45a18668d0c4b540e9f8fdb6e6cb9b39d6ceab9c31e32b7f51d0086f236076")},
+        {6, QStringLiteral("cc0cda7c61539f35956215dae02054c8f68283356d0c37a8cac797f4585ffa5d")},
+        {10, QStringLiteral("7b6fdd915972a7112469c2522162ca6cf9282379d83b49aa5e9f351705940d5b")},
+        {11, QStringLiteral("006497eaeb6a7a7f98f83c974f113299be322fb3b93d7488552e330fb6ff7f4b")},
+        {12, QStringLiteral("c73a0741a3fdd72f9f976fa3ad75c19feba4e0955e07d026cc7d5a456d181f7d")},
+        {13, QStringLiteral("c049f6b12d9f7e904b075ab389279c15df63e086cb4debfb046a64b96c8f899b")},
+        {17, QStringLiteral("694e4182041cbb9cd642b8384f61cb416fb9e2554f391c0c19ee75c27ee3785f")},
+        {17, QStringLiteral("877547eb6a02ee62103d6ed9e45bd25be5457f8757444b2f4cefa25348259824")},
+        {17, QStringLiteral("e0db3a76b0367c3468f7e9ed78c4a24d54600f7c4dbae30459b83ae0e507bdc9")},
     };
-    return earlier.value(version) == checksum;
+    return earlier.contains(version, checksum);
+}
+
+QString checksumOf(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+}
+
+// Why the server will not start on this database, and what to do about it.
+QString changedFileMessage(const Migrator::Migration &m, const QString &recorded)
+{
+    return QStringLiteral(
+               "Migration %1 has changed since this database applied it (checksum recorded %2, file %3). "
+               "An applied migration must never change, or databases migrated before and after the change "
+               "would differ without anyone knowing. Restore the file as it was released and put the change "
+               "in a new numbered file (a change of a SQL function goes in its file in sql/functions/).")
+        .arg(m.name, recorded.left(12), m.checksum.left(12));
 }
 
 QString leadingComment(const QString &sql)
@@ -150,10 +182,27 @@ QList<Migrator::Migration> Migrator::available()
         m.name = file;
         const QByteArray bytes = f.readAll();
         m.sql = QString::fromUtf8(bytes);
-        m.checksum = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+        m.checksum = checksumOf(bytes);
         m.summary = leadingComment(m.sql);
         m.steps = parseSteps(m.sql);
         result << m;
+    }
+    return result;
+}
+
+QList<Migrator::Function> Migrator::functions()
+{
+    static const QRegularExpression pattern(QStringLiteral("^([a-z_][a-z0-9_]*)\\.sql$"));
+    QList<Function> result;
+    const QString folder = QStringLiteral(":/sql/functions/");
+    const QStringList files = QDir(folder).entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+    for (const QString &file : files) {
+        const auto match = pattern.match(file);
+        QFile f(folder + file);
+        if (!match.hasMatch() || !f.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray bytes = f.readAll();
+        result << Function{match.captured(1), QString::fromUtf8(bytes), checksumOf(bytes)};
     }
     return result;
 }
@@ -169,6 +218,11 @@ static const char *const createTable = "CREATE TABLE IF NOT EXISTS liftline_migr
                                        " name text NOT NULL,"
                                        " checksum text NOT NULL,"
                                        " applied_at timestamptz NOT NULL DEFAULT now())";
+// The function files applied, each with the checksum of the text that was applied.
+static const char *const createFunctionsTable = "CREATE TABLE IF NOT EXISTS liftline_functions ("
+                                                " name text PRIMARY KEY,"
+                                                " checksum text NOT NULL,"
+                                                " applied_at timestamptz NOT NULL DEFAULT now())";
 
 int Migrator::appliedVersion(Db &db)
 {
@@ -178,6 +232,168 @@ int Migrator::appliedVersion(Db &db)
         return 0;
     return db.scalar(QStringLiteral("SELECT coalesce(max(version), 0) FROM liftline_migrations")).toInt();
 }
+
+namespace {
+
+// 55P03: a lock was not granted in time. Waiting longer in the queue would hold every writer of that table
+// behind this step, so give way and come back. 40P01: this step was chosen to break a deadlock, which
+// nothing has changed yet.
+bool gaveWay(const DbError &e)
+{
+    return e.sqlState() == QLatin1String("55P03") || e.sqlState() == QLatin1String("40P01");
+}
+
+// Runs work in a transaction that waits at most options.lockTimeoutMs for each lock and, when it gave
+// way, is tried again a second later, up to options.lockRetries times.
+template<class F>
+void givingWay(Db &db, const Migrator::Options &options, const QString &what, F &&work)
+{
+    for (int attempt = 0;; ++attempt) {
+        try {
+            db.transaction([&] {
+                db.execOnce(QStringLiteral("SET LOCAL lock_timeout = %1").arg(options.lockTimeoutMs));
+                work();
+            });
+            return;
+        } catch (const DbError &e) {
+            if (!gaveWay(e) || attempt >= options.lockRetries)
+                throw;
+            const QString holders = longTransactions(db);
+            qCWarning(lcDb).noquote()
+                << what << "waited" << options.lockTimeoutMs << "ms for a lock and gave way;"
+                << "trying again in a second"
+                << (holders.isEmpty() ? QString() : QStringLiteral("(open transactions: %1)").arg(holders));
+            QThread::msleep(1000);
+        }
+    }
+}
+
+void runStep(Db &db, const Migrator::Step &step, const QString &what, const Migrator::Options &options)
+{
+    switch (step.kind) {
+    case Migrator::StepKind::Check:
+        db.transaction([&] {
+            db.execOnce(QStringLiteral("SET TRANSACTION READ ONLY"));
+            db.execScript(step.sql);
+        });
+        break;
+    case Migrator::StepKind::Transaction:
+        givingWay(db, options, what, [&] { db.execScript(step.sql); });
+        break;
+    case Migrator::StepKind::NoTransaction:
+        // One statement at a time, each its own transaction: CREATE INDEX CONCURRENTLY refuses to run in a
+        // string of several statements, which PostgreSQL runs as one transaction.
+        for (const QString &statement : Db::splitStatements(step.sql)) {
+            dropInvalidIndex(db, statement);
+            db.execScript(statement);
+        }
+        break;
+    }
+}
+
+// Refuses before anything is applied when a file that was applied has changed since.
+void refuseChangedFiles(Db &db, const QList<Migrator::Migration> &migrations)
+{
+    QHash<int, QString> recorded;
+    QSqlQuery q = db.execOnce(QStringLiteral("SELECT version, checksum FROM liftline_migrations"));
+    while (q.next())
+        recorded.insert(q.value(0).toInt(), q.value(1).toString());
+    for (const Migrator::Migration &m : migrations) {
+        const auto found = recorded.constFind(m.version);
+        if (found == recorded.cend() || *found == m.checksum)
+            continue;
+        if (!isShippedEarlierText(m.version, *found))
+            throw DbError(DbError::Kind::Statement, changedFileMessage(m, *found));
+        qCInfo(lcDb) << "migration" << m.name << "was applied in an earlier text the project shipped;"
+                     << "the files after it bring both to the same state";
+    }
+}
+
+void applyMigration(Db &db, const Migrator::Migration &m, const Migrator::Options &options,
+                    const std::function<void(const QString &)> &progress)
+{
+    QElapsedTimer whole;
+    whole.start();
+    for (int i = 0; i < m.steps.size(); ++i) {
+        const Migrator::Step &step = m.steps.at(i);
+        const QString what = describe(m, step, i);
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            runStep(db, step, what, options);
+        } catch (const DbError &e) {
+            throw DbError(e.kind(),
+                          QStringLiteral("Migration %1 failed: %2")
+                              .arg(m.steps.size() > 1 ? what : m.name, e.message()),
+                          e.sqlState());
+        }
+        if (timer.elapsed() > 1000)
+            progress(QStringLiteral("%1 done in %2 s").arg(what).arg(timer.elapsed() / 1000.0, 0, 'f', 1));
+    }
+    db.execOnce(QStringLiteral("INSERT INTO liftline_migrations (version, name, checksum) VALUES (?, ?, ?)"),
+                {m.version, m.name, m.checksum});
+    if (whole.elapsed() > 1000)
+        progress(QStringLiteral("Applied %1 in %2 s").arg(m.name).arg(whole.elapsed() / 1000.0, 0, 'f', 1));
+}
+
+// SQLSTATEs of a function file that refers to a function or table another file or a later pass creates.
+bool missingDependency(const DbError &e)
+{
+    return e.sqlState() == QLatin1String("42883") || e.sqlState() == QLatin1String("42P01") ||
+           e.sqlState() == QLatin1String("42704");
+}
+
+// Applies the function files that are new or changed since recorded, or all of them; each in a
+// transaction of its own with its record. A file that needs another one not applied yet waits for the
+// next pass. Returns the names of the files that were new or changed.
+QStringList applyFunctions(Db &db, const Migrator::Options &options, bool all)
+{
+    db.execOnce(QString::fromLatin1(createFunctionsTable));
+    QHash<QString, QString> recorded;
+    QSqlQuery q = db.execOnce(QStringLiteral("SELECT name, checksum FROM liftline_functions"));
+    while (q.next())
+        recorded.insert(q.value(0).toString(), q.value(1).toString());
+    QList<Migrator::Function> todo;
+    QStringList changed;
+    for (const Migrator::Function &f : Migrator::functions()) {
+        const bool differs = recorded.value(f.name) != f.checksum;
+        if (differs && recorded.contains(f.name))
+            changed << f.name;
+        if (differs || all)
+            todo << f;
+    }
+    while (!todo.isEmpty()) {
+        QList<Migrator::Function> later;
+        std::optional<DbError> first;
+        for (const Migrator::Function &f : std::as_const(todo)) {
+            const QString what = QStringLiteral("functions/%1.sql").arg(f.name);
+            try {
+                givingWay(db, options, what, [&] {
+                    db.execScript(f.sql);
+                    db.execOnce(
+                        QStringLiteral("INSERT INTO liftline_functions (name, checksum) VALUES (?, ?) "
+                                       "ON CONFLICT (name) DO UPDATE SET checksum = excluded.checksum, "
+                                       "applied_at = now()"),
+                        {f.name, f.checksum});
+                });
+            } catch (const DbError &e) {
+                if (!missingDependency(e))
+                    throw DbError(e.kind(), QStringLiteral("%1 failed: %2").arg(what, e.message()),
+                                  e.sqlState());
+                later << f;
+                if (!first)
+                    first = DbError(e.kind(), QStringLiteral("%1 failed: %2").arg(what, e.message()),
+                                    e.sqlState());
+            }
+        }
+        if (later.size() == todo.size())
+            throw *first;
+        todo = later;
+    }
+    return changed;
+}
+
+} // namespace
 
 QStringList Migrator::migrate(Db &db, const Options &options)
 {
@@ -217,86 +433,22 @@ QStringList Migrator::migrate(Db &db, const Options &options)
                            "this server knows %2): run the newer server")
                 .arg(newest)
                 .arg(migrations.last().version));
+    refuseChangedFiles(db, migrations);
 
+    QSet<int> done;
+    QSqlQuery q = db.execOnce(QStringLiteral("SELECT version FROM liftline_migrations"));
+    while (q.next())
+        done.insert(q.value(0).toInt());
     for (const Migration &m : migrations) {
-        const QVariant recorded = db.scalar(
-            QStringLiteral("SELECT checksum FROM liftline_migrations WHERE version = ?"), {m.version});
-        if (recorded.isValid()) {
-            const QString checksum = recorded.toString();
-            if (checksum != m.checksum && !isKnownEarlierText(m.version, checksum))
-                qCInfo(lcDb) << "migration" << m.name << "changed since it was applied; not applied again";
+        if (done.contains(m.version))
             continue;
-        }
-        QElapsedTimer whole;
-        whole.start();
-        for (int i = 0; i < m.steps.size(); ++i) {
-            const Step &step = m.steps.at(i);
-            const QString what = describe(m, step, i);
-            QElapsedTimer timer;
-            timer.start();
-            try {
-                switch (step.kind) {
-                case StepKind::Check:
-                    db.transaction([&] {
-                        db.execOnce(QStringLiteral("SET TRANSACTION READ ONLY"));
-                        db.execScript(step.sql);
-                    });
-                    break;
-                case StepKind::Transaction:
-                    for (int attempt = 0;; ++attempt) {
-                        try {
-                            db.transaction([&] {
-                                db.execOnce(
-                                    QStringLiteral("SET LOCAL lock_timeout = %1").arg(options.lockTimeoutMs));
-                                db.execScript(step.sql);
-                            });
-                            break;
-                        } catch (const DbError &e) {
-                            // 55P03: a lock was not granted in time. Waiting longer in the queue would hold
-                            // every writer of that table behind this step, so give way and come back. 40P01:
-                            // this step was chosen to break a deadlock, which nothing has changed yet.
-                            const bool gaveWay = e.sqlState() == QLatin1String("55P03") ||
-                                                 e.sqlState() == QLatin1String("40P01");
-                            if (!gaveWay || attempt >= options.lockRetries)
-                                throw;
-                            const QString holders = longTransactions(db);
-                            qCWarning(lcDb).noquote()
-                                << what << "waited" << options.lockTimeoutMs << "ms for a lock and gave way;"
-                                << "trying again in a second"
-                                << (holders.isEmpty()
-                                        ? QString()
-                                        : QStringLiteral("(open transactions: %1)").arg(holders));
-                            QThread::msleep(1000);
-                        }
-                    }
-                    break;
-                case StepKind::NoTransaction: {
-                    const QStringList statements = Db::splitStatements(step.sql);
-                    for (const QString &statement : statements) {
-                        dropInvalidIndex(db, statement);
-                        db.execOnce(statement);
-                    }
-                    break;
-                }
-                }
-            } catch (const DbError &e) {
-                throw DbError(e.kind(),
-                              QStringLiteral("Migration %1 failed: %2")
-                                  .arg(m.steps.size() > 1 ? what : m.name, e.message()),
-                              e.sqlState());
-            }
-            if (timer.elapsed() > 1000)
-                progress(
-                    QStringLiteral("%1 done in %2 s").arg(what).arg(timer.elapsed() / 1000.0, 0, 'f', 1));
-        }
-        db.execOnce(
-            QStringLiteral("INSERT INTO liftline_migrations (version, name, checksum) VALUES (?, ?, ?)"),
-            {m.version, m.name, m.checksum});
+        applyMigration(db, m, options, progress);
         applied << m.name;
-        if (whole.elapsed() > 1000)
-            progress(
-                QStringLiteral("Applied %1 in %2 s").arg(m.name).arg(whole.elapsed() / 1000.0, 0, 'f', 1));
     }
+    const QStringList changed = applyFunctions(db, options, !applied.isEmpty());
+    if (!changed.isEmpty())
+        progress(QStringLiteral("Functions changed since they were applied, applied again: %1")
+                     .arg(changed.join(QLatin1String(", "))));
     return applied;
 }
 
@@ -310,6 +462,12 @@ QString Migrator::Plan::text() const
         for (const QString &p : pending)
             out += QStringLiteral("  - ") + p + u'\n';
     }
+    if (!functions.isEmpty())
+        out += QStringLiteral("%1 SQL function file(s) of sql/functions/ new or changed, to apply after "
+                              "them%2\n")
+                   .arg(functions.size())
+                   .arg(functions.size() <= 5 ? QStringLiteral(": ") + functions.join(QLatin1String(", "))
+                                              : QString());
     if (!notes.isEmpty()) {
         out += QStringLiteral("What this database holds:\n");
         for (const QString &n : notes)
@@ -401,7 +559,26 @@ Migrator::Plan Migrator::check(Db &db)
                               "block their writes): ") +
                               waiting;
 
+        QHash<int, QString> recorded;
+        if (!applied.isEmpty()) {
+            QSqlQuery q = db.execOnce(QStringLiteral("SELECT version, checksum FROM liftline_migrations"));
+            while (q.next())
+                recorded.insert(q.value(0).toInt(), q.value(1).toString());
+        }
+        QHash<QString, QString> functionsRecorded;
+        if (db.scalar(QStringLiteral("SELECT to_regclass('liftline_functions') IS NOT NULL")).toBool()) {
+            QSqlQuery q = db.execOnce(QStringLiteral("SELECT name, checksum FROM liftline_functions"));
+            while (q.next())
+                functionsRecorded.insert(q.value(0).toString(), q.value(1).toString());
+        }
+        for (const Function &f : functions()) {
+            if (functionsRecorded.value(f.name) != f.checksum)
+                plan.functions << QStringLiteral("functions/%1.sql").arg(f.name);
+        }
         for (const Migration &m : migrations) {
+            const QString was = recorded.value(m.version);
+            if (!was.isEmpty() && was != m.checksum && !isShippedEarlierText(m.version, was))
+                plan.obstacles << changedFileMessage(m, was);
             if (applied.contains(m.version))
                 continue;
             // The summary's first sentence; the file says the rest.

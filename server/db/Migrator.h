@@ -22,6 +22,15 @@ class Db;
 //                   duplicates). They run first when the file is applied, and `migrate --check` runs them
 //                   without changing anything.
 // A file is recorded as applied once every step has run; a step that failed runs again from its start.
+// A transactional step goes to PostgreSQL whole, through libpq, so PostgreSQL itself reads the statements.
+//
+// An applied file must never change: when a file's checksum differs from the one recorded, migrate() and
+// the server's start refuse, naming the file (earlier texts the project itself shipped are accepted).
+//
+// SQL functions live in sql/functions/NAME.sql, one function per file (CREATE OR REPLACE FUNCTION), and the
+// file is the function's live definition. After the numbered files, migrate() applies each function file
+// that is new or changed since it was recorded in liftline_functions, and every one of them after any
+// numbered file ran (a numbered file may have defined an earlier version, as 003-017 do).
 class Migrator {
 public:
     enum class StepKind { Transaction, NoTransaction, Check };
@@ -52,7 +61,14 @@ public:
         std::function<void(const QString &)> progress;
     };
 
+    struct Function {
+        QString name; // the file's name without .sql: the function's name
+        QString sql;
+        QString checksum;
+    };
+
     static QList<Migration> available();
+    static QList<Function> functions();
     static int latestVersion();
     static QList<Step> parseSteps(const QString &sql);
 
@@ -67,7 +83,8 @@ public:
     // the files still to apply with what each does, what is in the way (each check step's message), and
     // an estimate of the time from the sizes of the tables the long steps work through.
     struct Plan {
-        QStringList pending; // "NNN_name.sql: summary"
+        QStringList pending;   // "NNN_name.sql: summary"
+        QStringList functions; // function files to apply: new or changed since recorded
         QStringList obstacles;
         QStringList notes; // what the database holds that the migrations will change
         double estimatedSeconds = 0;

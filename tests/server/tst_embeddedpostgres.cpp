@@ -476,6 +476,21 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("SELECT '-- not; a comment', '/* nor; this */'"),
                            QStringLiteral("SELECT 2")};
         QTest::newRow("only comments") << QStringLiteral("-- nothing;\n/* here; */") << QStringList{};
+        QTest::newRow("escape string with an escaped quote")
+            << QStringLiteral("SELECT E'it\\'s; here', e'\\\\'; SELECT 2")
+            << QStringList{QStringLiteral("SELECT E'it\\'s; here', e'\\\\'"), QStringLiteral("SELECT 2")};
+        QTest::newRow("backslash in a standard string")
+            << QStringLiteral("SELECT 'a\\'; SELECT 'b;c'")
+            << QStringList{QStringLiteral("SELECT 'a\\'"), QStringLiteral("SELECT 'b;c'")};
+        QTest::newRow("an identifier ending in e before a string")
+            << QStringLiteral("SELECT note'x\\'; SELECT 2")
+            << QStringList{QStringLiteral("SELECT note'x\\'"), QStringLiteral("SELECT 2")};
+        QTest::newRow("nested block comments")
+            << QStringLiteral("/* outer /* inner; */ still; a comment */ SELECT 1; SELECT 2")
+            << QStringList{QStringLiteral("SELECT 1"), QStringLiteral("SELECT 2")};
+        QTest::newRow("dollar in an identifier is not a quote")
+            << QStringLiteral("SELECT a$b$c FROM t; SELECT 2")
+            << QStringList{QStringLiteral("SELECT a$b$c FROM t"), QStringLiteral("SELECT 2")};
     }
 
     void splitStatements()
@@ -506,6 +521,40 @@ private Q_SLOTS:
         QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM notes")).toInt(), 2);
         QCOMPARE(db.scalar(QStringLiteral("SELECT string_agg(body, '|' ORDER BY id) FROM notes")).toString(),
                  QStringLiteral("one; two;|it's; three"));
+    }
+
+    // execScript hands the whole text to PostgreSQL: what PostgreSQL reads as one string is one string
+    // (E'\'' included), and a failure names the SQLSTATE and the line, after which nothing more runs.
+    void execScriptIsReadByPostgres()
+    {
+        Scratch tmp(scratchPrefix);
+        EmbeddedPostgres pg(testOptions(tmp.path(QStringLiteral("pgdata"))));
+        QString error;
+        QVERIFY2(pg.start(&error), qPrintable(error));
+        Db db(pg.params(), QStringLiteral("embedded-script"));
+        db.execScript(
+            QStringLiteral("CREATE TABLE notes (body text);\n"
+                           "INSERT INTO notes VALUES (E'it\\'s; one'), ('two\\');\n"
+                           "/* a /* nested; */ comment */ INSERT INTO notes VALUES ($q$three;$q$);"));
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT string_agg(body, '|' ORDER BY body) FROM notes")).toString(),
+            QStringLiteral("it's; one|three;|two\\"));
+        try {
+            db.execScript(QStringLiteral("INSERT INTO notes VALUES ('four');\n"
+                                         "\n"
+                                         "SELECT * FROM no_such_table;\n"
+                                         "INSERT INTO notes VALUES ('five');"));
+            QFAIL("a script with a missing table ran");
+        } catch (const DbError &e) {
+            QCOMPARE(e.kind(), DbError::Kind::Statement);
+            QCOMPARE(e.sqlState(), QStringLiteral("42P01"));
+            QVERIFY2(e.message().contains(QLatin1String("no_such_table")), qPrintable(e.message()));
+            QVERIFY2(e.message().contains(QLatin1String("LINE 3")), qPrintable(e.message()));
+        }
+        // Outside a transaction the script was one: the first INSERT went with the failure.
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM notes")).toInt(), 3);
+        // The connection is still good for QPSQL's own statements.
+        QCOMPARE(db.scalar(QStringLiteral("SELECT 41 + 1")).toInt(), 42);
     }
 };
 

@@ -3,6 +3,9 @@
 #include "db/Db.h"
 #include "db/Migrator.h"
 
+#include <QMultiMap>
+#include <QSet>
+#include <QSqlQuery>
 #include <QTest>
 
 // Migrations from empty, twice in a row, over a database of the original lift-alert system, and on one
@@ -136,6 +139,98 @@ private Q_SLOTS:
         QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages WHERE ticket_id = ?"), {ticket})
                      .toInt(),
                  1);
+    }
+
+    // A file that changed after this database applied it stops the server before anything is applied, and
+    // migrate --check names it.
+    void changedMigrationRefusesToStart()
+    {
+        Db db(TestCluster::instance().createDatabase(), QStringLiteral("t"));
+        db.execOnce(
+            QStringLiteral("UPDATE liftline_migrations SET checksum = repeat('0', 64) WHERE version = 3"));
+        db.execOnce(QStringLiteral("DELETE FROM liftline_migrations WHERE version = ?"),
+                    {Migrator::latestVersion()});
+        try {
+            Migrator::migrate(db);
+            QFAIL("a changed migration was accepted");
+        } catch (const DbError &e) {
+            QVERIFY2(e.message().contains(QLatin1String("003_events.sql has changed since this database "
+                                                        "applied it")),
+                     qPrintable(e.message()));
+            QVERIFY2(e.message().contains(QLatin1String("new numbered file")), qPrintable(e.message()));
+        }
+        // Refused before anything ran: the missing file is still missing.
+        QCOMPARE(Migrator::appliedVersion(db), Migrator::latestVersion() - 1);
+        const Migrator::Plan plan = Migrator::check(db);
+        QVERIFY(!plan.ok());
+        QVERIFY2(plan.text().contains(QLatin1String("003_events.sql has changed")), qPrintable(plan.text()));
+    }
+
+    // An earlier text the project shipped (before 003 was rewritten) is accepted as it always was.
+    void earlierShippedTextIsAccepted()
+    {
+        Db db(TestCluster::instance().createDatabase(), QStringLiteral("t"));
+        db.execOnce(QStringLiteral("UPDATE liftline_migrations SET checksum = "
+                                   "'838cf3b5c92f6d8dec80455db48d849000310eeadde4c4047760dada7b1d4240' "
+                                   "WHERE version = 3"));
+        QVERIFY(Migrator::migrate(db).isEmpty());
+        QVERIFY(Migrator::check(db).ok());
+    }
+
+    // Every function of the schema has its file in sql/functions/, each file's function exists, and the
+    // live definition is the file's: applying a file again changes nothing.
+    void functionsLiveInTheirFiles()
+    {
+        Db db(TestCluster::instance().createDatabase(), QStringLiteral("t"));
+        QSet<QString> files;
+        for (const Migrator::Function &f : Migrator::functions())
+            files.insert(f.name);
+        QVERIFY(files.size() >= 40);
+        const QString definitions = QStringLiteral(
+            "SELECT p.proname, pg_get_functiondef(p.oid) FROM pg_proc p WHERE p.pronamespace = "
+            "current_schema()::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid "
+            "AND d.deptype = 'e') ORDER BY 1, 2");
+        auto read = [&] {
+            QMultiMap<QString, QString> result;
+            QSqlQuery q = db.execOnce(definitions);
+            while (q.next())
+                result.insert(q.value(0).toString(), q.value(1).toString());
+            return result;
+        };
+        const QMultiMap<QString, QString> before = read();
+        for (const QString &name : before.uniqueKeys())
+            QVERIFY2(files.contains(name),
+                     qPrintable(name + QStringLiteral(" has no file in sql/functions/")));
+        for (const QString &name : std::as_const(files))
+            QVERIFY2(before.contains(name),
+                     qPrintable(name + QStringLiteral(".sql defines no such function")));
+        for (const Migrator::Function &f : Migrator::functions())
+            db.transaction([&] { db.execScript(f.sql); });
+        QCOMPARE(read(), before);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM liftline_functions")).toInt(),
+                 int(files.size()));
+    }
+
+    // A function file that changed since it was applied is applied again; one that did not is left alone.
+    void changedFunctionFileIsAppliedAgain()
+    {
+        Db db(TestCluster::instance().createDatabase(), QStringLiteral("t"));
+        const QString preview = QStringLiteral("SELECT liftline_iso('2026-01-02 03:04:05+00')");
+        const QString expected = QStringLiteral("2026-01-02T03:04:05.000Z");
+        QCOMPARE(db.scalar(preview).toString(), expected);
+        db.execOnce(QStringLiteral("CREATE OR REPLACE FUNCTION liftline_iso(t timestamptz) RETURNS text "
+                                   "LANGUAGE sql STABLE AS $$ SELECT 'x' $$"));
+        QVERIFY(Migrator::migrate(db).isEmpty());
+        QCOMPARE(db.scalar(preview).toString(), QStringLiteral("x")); // recorded as applied: left alone
+        db.execOnce(
+            QStringLiteral("UPDATE liftline_functions SET checksum = 'earlier' WHERE name = 'liftline_iso'"));
+        QStringList told;
+        Migrator::Options options;
+        options.progress = [&](const QString &text) { told << text; };
+        QVERIFY(Migrator::migrate(db, options).isEmpty());
+        QCOMPARE(db.scalar(preview).toString(), expected);
+        QVERIFY2(told.join(u'\n').contains(QLatin1String("liftline_iso")), qPrintable(told.join(u'\n')));
+        QVERIFY(Migrator::check(db).functions.isEmpty());
     }
 };
 

@@ -1,0 +1,28 @@
+-- Applies a delivery status to an outbound message, forward only: sent < delivered < read ('played' is
+-- read); failed overrides pending and sent, never delivered or read. Returns whether the message exists.
+CREATE OR REPLACE FUNCTION whatsapp_apply_status(p_wa_message_id text, p_status text, p_error_code text,
+                                                 p_error_message text) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    current_status text;
+    rank_of jsonb := '{"pending": 0, "sent": 1, "delivered": 2, "read": 3}';
+    wanted text := CASE WHEN p_status = 'played' THEN 'read' ELSE p_status END;
+BEGIN
+    SELECT status INTO current_status FROM chat_messages WHERE wa_message_id = p_wa_message_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    IF wanted = 'failed' THEN
+        IF current_status IN ('pending', 'sent') THEN
+            UPDATE chat_messages SET status = 'failed', error_code = p_error_code, error_message = p_error_message,
+                   updated_at = now()
+             WHERE wa_message_id = p_wa_message_id;
+        END IF;
+    ELSIF rank_of ? wanted AND rank_of ? current_status AND (rank_of ->> wanted)::int > (rank_of ->> current_status)::int THEN
+        UPDATE chat_messages SET status = wanted, updated_at = now() WHERE wa_message_id = p_wa_message_id;
+    END IF;
+    UPDATE whatsapp_statuses SET applied_at = now()
+     WHERE wa_message_id = p_wa_message_id AND status = p_status AND applied_at IS NULL;
+    RETURN true;
+END
+$$;

@@ -224,6 +224,10 @@
         <source>Not sent yet: %1 It is sent again as soon as the connection is back.</source>
         <translation>Nog nie gestuur nie: %1 Dit word weer gestuur sodra die verbinding terug is.</translation>
     </message>
+    <message>
+        <source>Sending the template</source>
+        <translation>Die sjabloon stuur</translation>
+    </message>
 </context>
 <context>
     <name>ConversationDelegate</name>

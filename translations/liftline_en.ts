@@ -224,6 +224,10 @@
         <source>Not sent yet: %1 It is sent again as soon as the connection is back.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Sending the template</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ConversationDelegate</name>

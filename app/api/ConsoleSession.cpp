@@ -6,6 +6,7 @@
 #include "UnassignedModel.h"
 #include "WireProtocol.h"
 
+#include <QPointer>
 #include <QUuid>
 
 namespace {
@@ -203,17 +204,65 @@ void ConsoleSession::markOpenRead()
 
 void ConsoleSession::acknowledge(int key)
 {
-    const auto failed = [this](const RequestError &e) { Q_EMIT actionFailed(tr("Acknowledging"), e); };
-    if (key > 0)
-        m_api->acknowledge(key, this, nullptr, failed);
-    else if (key < 0)
+    acknowledge(key, this, nullptr,
+                [this](const RequestError &e) { Q_EMIT actionFailed(tr("Acknowledging"), e); });
+}
+
+void ConsoleSession::acknowledge(int key, QObject *context, Done done, Failed failed)
+{
+    // The request is the session's (the answer updates the models even when the asking widget has gone);
+    // the callbacks are the widget's, and run only while it lives.
+    const QPointer<QObject> guard(context);
+    const auto finish = [guard, done] {
+        if (guard && done)
+            done();
+    };
+    const auto fail = [guard, failed](const RequestError &e) {
+        if (guard && failed)
+            failed(e);
+    };
+    if (key > 0) {
+        m_api->acknowledge(
+            key, this, [finish](const QJsonObject &) { finish(); }, fail);
+    } else if (key < 0) {
         m_api->acknowledgeUnassigned(
             -key, this,
-            [this](const QJsonObject &answer) {
+            [this, finish](const QJsonObject &answer) {
                 if (m_unassigned)
                     m_unassigned->upsert(answer.value(QStringLiteral("unassigned")).toObject());
+                finish();
             },
-            failed);
+            fail);
+    }
+}
+
+void ConsoleSession::resolve(int ticketId, const QString &note, QObject *context, Done done, Failed failed)
+{
+    m_api->resolve(
+        ticketId, note, context,
+        [done](const QJsonObject &) {
+            if (done)
+                done();
+        },
+        std::move(failed));
+}
+
+void ConsoleSession::sendTemplate(int ticketId)
+{
+    m_api->sendTemplate(ticketId, this, nullptr, [this](const RequestError &e) {
+        Q_EMIT actionFailed(tr("Sending the template"), e);
+    });
+}
+
+void ConsoleSession::attach(qint64 unassignedId, int ticketId, QObject *context, Done done, Failed failed)
+{
+    m_api->attach(
+        unassignedId, ticketId, context,
+        [done](const QJsonObject &) {
+            if (done)
+                done();
+        },
+        std::move(failed));
 }
 
 void ConsoleSession::loadOlder()

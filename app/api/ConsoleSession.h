@@ -39,8 +39,22 @@ public:
     // Marks the open conversation read on the server if it has unread messages and is visible. Reading
     // never takes a request: only acknowledge() and a reply do.
     void markOpenRead();
+    // The agent's actions. The widgets call these, never ApiClient, so that what an action changes in the
+    // models is done in one place. `done` and `failed` run only while `context` lives.
+    using Done = std::function<void()>;
+    using Failed = ApiClient::Failed;
     // The agent takes a request: a ticket's id, or minus the id of an unassigned message that asked.
+    // Without callbacks, a failure is reported through actionFailed.
     void acknowledge(int key);
+    void acknowledge(int key, QObject *context, Done done, Failed failed);
+    // Resolves a ticket with the agent's note of what was done.
+    void resolve(int ticketId, const QString &note, QObject *context, Done done, Failed failed);
+    // Sends the approved re-engagement template (outside the 24-hour window); a failure goes to actionFailed.
+    void sendTemplate(int ticketId);
+    // Attaches an unassigned message to a ticket.
+    void attach(qint64 unassignedId, int ticketId, QObject *context, Done done, Failed failed);
+    // The server this session talks to (drafts are kept per server).
+    QString serverUrl() const { return m_api->baseUrl().toString(); }
     // Sends on the open conversation as a pending bubble first; returns the client message id. A send that
     // got no answer (the connection was down) is sent again with the same id once the event stream is
     // back, which the server stores at most once.

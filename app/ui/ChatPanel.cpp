@@ -1,6 +1,5 @@
 #include "ChatPanel.h"
 
-#include "ApiClient.h"
 #include "Composer.h"
 #include "ConsoleSession.h"
 #include "ConsoleSettings.h"
@@ -24,9 +23,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
+ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     : QWidget(parent)
-    , m_api(api)
     , m_session(session)
     , m_messages(new MessageModel(this))
     , m_view(new QListView(this))
@@ -104,10 +102,7 @@ ChatPanel::ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent)
             m_settings->setDraft(draftScope(), m_ticket, m_composer->toPlainText());
     });
     connect(m_acknowledge, &QPushButton::clicked, this, [this] { m_session->acknowledge(m_ticket); });
-    connect(m_template, &QPushButton::clicked, this, [this] {
-        m_api->sendTemplate(m_ticket, this, nullptr,
-                            [this](const RequestError &e) { Q_EMIT problem(e.message); });
-    });
+    connect(m_template, &QPushButton::clicked, this, [this] { m_session->sendTemplate(m_ticket); });
     connect(m_resolve, &QPushButton::clicked, this, &ChatPanel::resolve);
     // A failed bubble is retried by activating it (double-click or Enter).
     connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
@@ -156,7 +151,7 @@ void ChatPanel::setBackVisible(bool visible)
 
 QString ChatPanel::draftScope() const
 {
-    return m_api->baseUrl().toString();
+    return m_session->serverUrl();
 }
 
 void ChatPanel::open(int ticketId)
@@ -355,8 +350,8 @@ void ChatPanel::resolve()
         QPushButton *ok = buttons->button(QDialogButtonBox::Ok);
         ok->setEnabled(false);
         error->setText(tr("Resolving…"));
-        m_api->resolve(
-            ticket, text, &dialog, [&dialog](const QJsonObject &) { dialog.accept(); },
+        m_session->resolve(
+            ticket, text, &dialog, [&dialog] { dialog.accept(); },
             [error, ok](const RequestError &e) {
                 error->setText(e.message);
                 ok->setEnabled(true);

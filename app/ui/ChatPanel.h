@@ -3,7 +3,6 @@
 #include <QJsonObject>
 #include <QWidget>
 
-class ApiClient;
 class Composer;
 class ConsoleSettings;
 class ConsoleSession;
@@ -17,7 +16,7 @@ class QPushButton;
 class ChatPanel : public QWidget {
     Q_OBJECT
 public:
-    ChatPanel(ApiClient *api, ConsoleSession *session, QWidget *parent = nullptr);
+    explicit ChatPanel(ConsoleSession *session, QWidget *parent = nullptr);
 
     void open(int ticketId);
     int ticketId() const { return m_ticket; }
@@ -48,7 +47,6 @@ private:
     void updateCounter();
     QString draftScope() const;
 
-    ApiClient *m_api;
     ConsoleSession *m_session;
     MessageModel *m_messages;
     QListView *m_view;

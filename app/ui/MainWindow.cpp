@@ -55,7 +55,7 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     , m_offlineText(new QLabel(this))
     , m_requestBanner(new QPushButton(this))
     , m_silence(new QPushButton(tr("Silence"), this))
-    , m_chat(new ChatPanel(api, session, this))
+    , m_chat(new ChatPanel(session, this))
     , m_listPane(new QWidget(this))
     , m_splitter(new QSplitter(this))
     , m_stack(new QStackedWidget(this))
@@ -294,7 +294,8 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
         else
             showUnassigned(-key);
     });
-    connect(m_notifier.get(), &Notifier::acknowledgeRequested, m_session, &ConsoleSession::acknowledge);
+    connect(m_notifier.get(), &Notifier::acknowledgeRequested, m_session,
+            [this](int key) { m_session->acknowledge(key); });
     // An alert nobody has taken comes back until someone does, on this console or any other.
     connect(m_settings, &ConsoleSettings::changed, this, &MainWindow::applySettings);
     connect(m_unassigned, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateAlerts);
@@ -550,7 +551,7 @@ void MainWindow::buildMenus()
 void MainWindow::showUnassigned(qint64 select)
 {
     if (!m_unassignedDialog) {
-        m_unassignedDialog = new UnassignedDialog(m_api, m_unassigned, m_conversations, this);
+        m_unassignedDialog = new UnassignedDialog(m_session, m_unassigned, m_conversations, this);
         m_unassignedDialog->setAttribute(Qt::WA_DeleteOnClose);
     }
     if (select > 0)

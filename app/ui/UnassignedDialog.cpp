@@ -1,6 +1,6 @@
 #include "UnassignedDialog.h"
 
-#include "ApiClient.h"
+#include "ConsoleSession.h"
 #include "ConversationListModel.h"
 #include "UnassignedModel.h"
 
@@ -12,10 +12,10 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-UnassignedDialog::UnassignedDialog(ApiClient *api, UnassignedModel *unassigned,
+UnassignedDialog::UnassignedDialog(ConsoleSession *session, UnassignedModel *unassigned,
                                    ConversationListModel *conversations, QWidget *parent)
     : QDialog(parent)
-    , m_api(api)
+    , m_session(session)
     , m_unassigned(unassigned)
     , m_conversations(conversations)
     , m_list(new QListView(this))
@@ -75,12 +75,9 @@ void UnassignedDialog::acknowledge()
     if (!selected.isValid())
         return;
     m_acknowledge->setEnabled(false);
-    m_api->acknowledgeUnassigned(
-        selected.data(UnassignedModel::UnassignedIdRole).toLongLong(), this,
-        [this](const QJsonObject &answer) {
-            m_unassigned->upsert(answer.value(QStringLiteral("unassigned")).toObject());
-            m_status->setText(tr("You took the request. Attach the message to its ticket to reply."));
-        },
+    m_session->acknowledge(
+        -int(selected.data(UnassignedModel::UnassignedIdRole).toLongLong()), this,
+        [this] { m_status->setText(tr("You took the request. Attach the message to its ticket to reply.")); },
         [this](const RequestError &e) {
             updateButtons();
             m_status->setText(e.message);
@@ -112,9 +109,9 @@ void UnassignedDialog::attach()
         return;
     }
     m_attach->setEnabled(false);
-    m_api->attach(
+    m_session->attach(
         selected.data(UnassignedModel::UnassignedIdRole).toLongLong(), m_ticket->currentData().toInt(), this,
-        [this](const QJsonObject &) {
+        [this] {
             m_attach->setEnabled(true);
             m_status->setText(tr("Attached."));
         },

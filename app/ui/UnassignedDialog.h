@@ -2,7 +2,7 @@
 
 #include <QDialog>
 
-class ApiClient;
+class ConsoleSession;
 class ConversationListModel;
 class QComboBox;
 class QLabel;
@@ -15,8 +15,8 @@ class UnassignedModel;
 class UnassignedDialog : public QDialog {
     Q_OBJECT
 public:
-    UnassignedDialog(ApiClient *api, UnassignedModel *unassigned, ConversationListModel *conversations,
-                     QWidget *parent = nullptr);
+    UnassignedDialog(ConsoleSession *session, UnassignedModel *unassigned,
+                     ConversationListModel *conversations, QWidget *parent = nullptr);
 
     // Selects the message with this id (from a notification's Open), when it is still listed.
     void select(qint64 unassignedId);
@@ -27,7 +27,7 @@ private:
     void acknowledge();
     void updateButtons();
 
-    ApiClient *m_api;
+    ConsoleSession *m_session;
     UnassignedModel *m_unassigned;
     ConversationListModel *m_conversations;
     QListView *m_list;

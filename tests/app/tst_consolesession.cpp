@@ -115,12 +115,64 @@ private Q_SLOTS:
         MessageModel messages;
         session.setOpenConversation(ticket, &messages);
         bool attached = false;
-        api.attach(
-            id, ticket, this, [&](const QJsonObject &) { attached = true; }, nullptr);
+        session.attach(
+            id, ticket, this, [&] { attached = true; }, nullptr);
         QTRY_VERIFY_WITH_TIMEOUT(attached, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(unassigned.rowCount(), 0, 15000); // gone from every console
         QTRY_VERIFY_WITH_TIMEOUT(statusRow(messages, QStringLiteral("I am at Block C, which ticket?")) >= 0,
                                  15000);
+    }
+
+    // The widgets' actions go through the session: what an answer changes in the models happens even when
+    // the widget that asked has gone (its callbacks do not run), and a failure without callbacks is told
+    // through actionFailed.
+    void theAgentsActionsGoThroughTheSession()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        TestServer server(params);
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        ConversationListModel conversations;
+        UnassignedModel unassigned;
+        ConsoleSession session(&api, &conversations);
+        session.setUnassignedModel(&unassigned);
+        QSignalSpy failures(&session, &ConsoleSession::actionFailed);
+        session.start(QStringLiteral("Thandi"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+
+        const QByteArray body = TestServer::technicianText(QStringLiteral("wamid.ACTIONS.1"),
+                                                           QStringLiteral("agent, stuck in the lift"),
+                                                           QStringLiteral("27829999998"));
+        QCOMPARE(server.postWebhook(body).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(unassigned.rowCount(), 1, 15000);
+        QVERIFY(unassigned.index(0, 0).data(UnassignedModel::WaitingRole).toBool());
+        const qint64 id = unassigned.index(0, 0).data(UnassignedModel::UnassignedIdRole).toLongLong();
+        bool called = false;
+        auto *dialog = new QObject;
+        session.acknowledge(
+            -int(id), dialog, [&] { called = true; }, [&](const RequestError &) { called = true; });
+        delete dialog;
+        QTRY_VERIFY_WITH_TIMEOUT(!unassigned.index(0, 0).data(UnassignedModel::WaitingRole).toBool(), 15000);
+        QVERIFY(!called);
+
+        bool resolved = false;
+        session.resolve(
+            ticket, QStringLiteral("Released the people on floor 2"), this, [&] { resolved = true; },
+            nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(resolved, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!conversations.index(conversations.rowOf(ticket))
+                                      .data(ConversationListModel::IsOpenRole)
+                                      .toBool(),
+                                 15000);
+
+        session.sendTemplate(999999);
+        QTRY_COMPARE_WITH_TIMEOUT(failures.size(), 1, 15000);
+        QCOMPARE(failures.at(0).at(0).toString(), QStringLiteral("Sending the template"));
+        QCOMPARE(failures.at(0).at(1).value<RequestError>().status, 404);
     }
 
     void aDroppedConnectionResumesWithoutGapOrRepeat()

@@ -112,6 +112,22 @@ bool parseInt(const QString &name, const QString &text, int min, int max, int *o
     return true;
 }
 
+// An on/off setting: 1 or true, 0 or false (any case); *error names the setting otherwise.
+bool parseSwitch(const QString &name, const QString &text, bool *out, QString *error)
+{
+    const QString v = text.trimmed().toLower();
+    if (v == QLatin1String("1") || v == QLatin1String("true")) {
+        *out = true;
+        return true;
+    }
+    if (v == QLatin1String("0") || v == QLatin1String("false")) {
+        *out = false;
+        return true;
+    }
+    *error = QStringLiteral("%1 must be 1 or true (on) or 0 or false (off), not '%2'").arg(name, text);
+    return false;
+}
+
 } // namespace
 
 void Config::addOptions(QCommandLineParser &parser)
@@ -150,6 +166,7 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     QString routingHours;
     QString sendTimeout;
     QString agentWords;
+    QString directWrite;
     QHash<QByteArray, QString> intValues; // IntSetting values as given, by variable
 
     const QString file = parser.value(QStringLiteral("config"));
@@ -176,6 +193,7 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         sendTimeout = iniText(ini, "WHATSAPP_SEND_TIMEOUT_MS");
         routingHours = iniText(ini, "LIFTLINE_ROUTING_WINDOW_HOURS");
         agentWords = iniText(ini, "LIFTLINE_AGENT_WORDS");
+        directWrite = iniText(ini, "LIFTLINE_STREAM_DIRECT_WRITE");
         for (const IntSetting &s : intSettings)
             if (ini.contains(QLatin1String(s.env)))
                 intValues[s.env] = iniText(ini, s.env);
@@ -204,6 +222,8 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         routingHours = qEnvironmentVariable("LIFTLINE_ROUTING_WINDOW_HOURS");
     if (qEnvironmentVariableIsSet("LIFTLINE_AGENT_WORDS"))
         agentWords = qEnvironmentVariable("LIFTLINE_AGENT_WORDS");
+    if (qEnvironmentVariableIsSet("LIFTLINE_STREAM_DIRECT_WRITE"))
+        directWrite = qEnvironmentVariable("LIFTLINE_STREAM_DIRECT_WRITE");
     for (const IntSetting &s : intSettings)
         if (qEnvironmentVariableIsSet(s.env))
             intValues[s.env] = qEnvironmentVariable(s.env);
@@ -243,6 +263,9 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
             return false;
         config->streamPingMs = ping * 1000;
     }
+    if (!directWrite.trimmed().isEmpty() && !parseSwitch(QStringLiteral("LIFTLINE_STREAM_DIRECT_WRITE"),
+                                                         directWrite, &config->streamDirectWrite, error))
+        return false;
     if (!sendTimeout.isEmpty() && !parseInt(QStringLiteral("WHATSAPP_SEND_TIMEOUT_MS"), sendTimeout, 1000,
                                             120000, &config->sendTimeoutMs, error))
         return false;
@@ -350,6 +373,9 @@ QString Config::environmentHelp()
         "  LIFTLINE_STREAM_PING_SECONDS  how often consoles on the event stream are pinged; one that misses "
         "a\n"
         "                          whole interval is disconnected (default 20)\n"
+        "  LIFTLINE_STREAM_DIRECT_WRITE  1 (default): events are written straight to each console's "
+        "connection;\n"
+        "                          0: through QWebSocket, one by one (slower; to rule the fast path out)\n"
         "  LIFTLINE_ROUTING_WINDOW_HOURS  a technician's open ticket opened this recently comes first "
         "(default 6);\n"
         "                          an older open ticket still takes the message when there is no newer one\n"

@@ -29,6 +29,9 @@ struct Config {
     qint64 streamMaxReplay = 100000;
     int listenerCheckMs = 1000;
     int presenceIntervalMs = 5000;
+    // LIFTLINE_STREAM_DIRECT_WRITE: events written straight to each console's connection (the fast path),
+    // else through QWebSocket one by one
+    bool streamDirectWrite = true;
     // The HTTP edge's limits (LIFTLINE_HTTP_*, LIFTLINE_WEBHOOK_MAX_BODY_BYTES; timeouts in seconds there).
     int httpMaxHeaderBytes = 16 * 1024;
     int httpMaxBodyBytes = 64 * 1024;

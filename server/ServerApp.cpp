@@ -169,6 +169,7 @@ bool ServerApp::start(QString *error)
     stream.stallMs = m_config.streamStallMs;
     stream.maxReplay = m_config.streamMaxReplay;
     stream.proxies = proxies;
+    stream.directWrite = m_config.streamDirectWrite;
     m_hub = new StreamHub(m_pool.get(), m_auth.get(), m_instanceId, stream, this);
     m_hub->setLatest(m_startSeq);
     m_listener = std::make_unique<EventListener>(m_params, m_sequencer.get(), m_config.listenerCheckMs);

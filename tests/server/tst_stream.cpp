@@ -11,12 +11,16 @@
 #include "realtime/StreamHub.h"
 #include "whatsapp/WebhookBody.h"
 
+#include <QCommandLineParser>
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -52,9 +56,35 @@ qint64 newest(Db &db)
     return Events::latest(db);
 }
 
-Config fastConfig()
+// Whether events are written straight to the connections in this run: LIFTLINE_STREAM_DIRECT_WRITE, read
+// as the server reads its settings. ctest runs the suite twice, as tst_stream (the default, the fast path)
+// and as tst_stream_qwebsocket (0: through QWebSocket), and every server here takes the setting.
+bool directWrite()
+{
+    static const bool direct = [] {
+        QCommandLineParser parser;
+        Config::addOptions(parser);
+        parser.parse({QStringLiteral("tst_stream")});
+        Config environment;
+        QString error;
+        if (!Config::load(parser, &environment, &error))
+            qFatal("The test's environment holds a bad setting: %s", qPrintable(error));
+        return environment.streamDirectWrite;
+    }();
+    return direct;
+}
+
+// TestServer's settings with this run's writer.
+Config streamConfig()
 {
     Config c = TestServer::defaultConfig();
+    c.streamDirectWrite = directWrite();
+    return c;
+}
+
+Config fastConfig()
+{
+    Config c = streamConfig();
     c.streamResumeTimeoutMs = 1500;
     c.listenerCheckMs = 200;
     c.presenceIntervalMs = 300;
@@ -124,12 +154,18 @@ class TestStream : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { TestCluster::instance(); }
+    void initTestCase()
+    {
+        qInfo("Events are written %s", directWrite()
+                                           ? "straight to the connections (LIFTLINE_STREAM_DIRECT_WRITE=1)"
+                                           : "through QWebSocket (LIFTLINE_STREAM_DIRECT_WRITE=0)");
+        TestCluster::instance();
+    }
 
     void plainGetIsAnswered426()
     {
         const DbParams params = TestCluster::instance().createDatabase();
-        TestServer server(params);
+        TestServer server(params, streamConfig());
         const HttpResult r = server.http().get(QStringLiteral("/api/chat/stream"), TestServer::admin());
         VERIFY_ERROR(r, 426, "upgrade_required");
     }
@@ -140,7 +176,7 @@ private Q_SLOTS:
         Db db(params, QStringLiteral("t"));
         writeEvents(db, 3);
         Events::sequence(db);
-        TestServer server(params);
+        TestServer server(params, streamConfig());
         for (const Headers &headers : {Headers{}, bearer("not-a-session-token-at-all")}) {
             StreamClient client(server.baseUrl(), headers);
             QVERIFY(client.waitConnected()); // Qt 6.4 takes the socket before credentials can be checked
@@ -172,7 +208,7 @@ private Q_SLOTS:
         Db db(params, QStringLiteral("t"));
         writeEvents(db, 40);
         Events::sequence(db);
-        TestServer server(params);
+        TestServer server(params, streamConfig());
         const qint64 last = newest(db);
         QCOMPARE(last, 40);
         for (qint64 after : {qint64(0), qint64(17), last}) {
@@ -195,8 +231,9 @@ private Q_SLOTS:
         }
     }
 
-    // Events are framed once and written straight to each console's connection: every payload length
-    // encoding (7-bit, 16-bit, 64-bit) and multi-byte UTF-8 must arrive whole, replayed and live.
+    // Events are framed once and written straight to each console's connection (or, in the run without the
+    // fast path, handed to QWebSocket): every payload length encoding (7-bit, 16-bit, 64-bit) and multi-byte
+    // UTF-8 must arrive whole, replayed and live.
     void framesOfEverySizeArriveWhole()
     {
         const DbParams params = TestCluster::instance().createDatabase();
@@ -221,7 +258,7 @@ private Q_SLOTS:
         QVERIFY(client.waitConnected());
         client.resume(0);
         QVERIFY(client.waitForType(QStringLiteral("ready")));
-        QCOMPARE(server.app().hub()->directCount(), 1);
+        QCOMPARE(server.app().hub()->directCount(), directWrite() ? 1 : 0);
         writeAll(); // live, from memory
         const qsizetype all = 2 * texts.size();
         QVERIFY(client.waitFor([&] { return client.events().size() >= all; }));
@@ -238,12 +275,90 @@ private Q_SLOTS:
         QVERIFY(client.socket().state() == QAbstractSocket::ConnectedState);
     }
 
+    // The writer is the one the setting names, for every console: the two runs of this suite differ. The
+    // consoles get the same events either way, replayed (from memory and from the database) and live.
+    void writerFollowsTheSetting()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        writeEvents(db, 30);
+        Events::sequence(db);
+        Config config = streamConfig();
+        TestServer server(params, config);
+        writeEvents(db, 30);
+        QTRY_COMPARE(server.app().hub()->latest(), qint64(60));
+        StreamClient a(server.baseUrl(), adminHeaders());
+        StreamClient b(server.baseUrl(), adminHeaders());
+        QVERIFY(a.waitConnected());
+        QVERIFY(b.waitConnected());
+        a.resume(0);  // 30 from the database, 30 from memory
+        b.resume(45); // from memory
+        QVERIFY(a.waitForType(QStringLiteral("ready")));
+        QVERIFY(b.waitForType(QStringLiteral("ready")));
+        QCOMPARE(server.app().hub()->connectionCount(), 2);
+        QCOMPARE(server.app().hub()->directCount(), config.streamDirectWrite ? 2 : 0);
+        writeEvents(db, 10); // live
+        QVERIFY(a.waitFor([&] { return a.lastSeq() == 70; }));
+        QVERIFY(b.waitFor([&] { return b.lastSeq() == 70; }));
+        QString why;
+        QVERIFY2(consecutive(a.seqs(), 1, 70, &why), qPrintable(why));
+        QVERIFY2(consecutive(b.seqs(), 46, 70, &why), qPrintable(why));
+    }
+
+    // LIFTLINE_STREAM_DIRECT_WRITE takes 1, true, 0 or false, from the environment or the --config file;
+    // anything else stops the server with an error that names the setting.
+    void directWriteSettingTakesOnlyOnOrOff()
+    {
+        const char *name = "LIFTLINE_STREAM_DIRECT_WRITE";
+        const bool wasSet = qEnvironmentVariableIsSet(name);
+        const QByteArray was = qgetenv(name);
+        const auto restore = qScopeGuard([&] {
+            if (wasSet)
+                qputenv(name, was);
+            else
+                qunsetenv(name);
+        });
+        const auto load = [](const QStringList &args, Config *c, QString *error) {
+            QCommandLineParser parser;
+            Config::addOptions(parser);
+            parser.parse(QStringList{QStringLiteral("liftline-server")} + args);
+            return Config::load(parser, c, error);
+        };
+        const std::pair<const char *, bool> accepted[] = {{"1", true},  {"true", true},   {" TRUE ", true},
+                                                          {"0", false}, {"false", false}, {"False", false}};
+        for (const auto &[value, on] : accepted) {
+            qputenv(name, value);
+            Config c;
+            QString error;
+            QVERIFY2(load({}, &c, &error), qPrintable(error));
+            QCOMPARE(c.streamDirectWrite, on);
+        }
+        qunsetenv(name);
+        Config c;
+        QString error;
+        QVERIFY2(load({}, &c, &error), qPrintable(error));
+        QVERIFY(c.streamDirectWrite); // the default
+        QTemporaryDir dir;
+        QFile ini(dir.filePath(QStringLiteral("server.conf")));
+        QVERIFY(ini.open(QIODevice::WriteOnly));
+        ini.write("LIFTLINE_STREAM_DIRECT_WRITE=0\n");
+        ini.close();
+        QVERIFY2(load({QStringLiteral("--config"), ini.fileName()}, &c, &error), qPrintable(error));
+        QVERIFY(!c.streamDirectWrite);
+        for (const char *bad : {"yes", "2", "on", "off"}) {
+            qputenv(name, bad);
+            QVERIFY(!load({}, &c, &error));
+            QVERIFY2(error.contains(QLatin1String(name)) && error.contains(QLatin1String(bad)),
+                     qPrintable(error));
+        }
+    }
+
     // Small frames written one after another must not wait for the client's delayed ACK (Nagle): before
     // the server set TCP_NODELAY, an idle console got its events 13 ms late in the median, 42 ms at p99.
     void connectionsSendWithoutNagleDelay()
     {
         const DbParams params = TestCluster::instance().createDatabase();
-        TestServer server(params);
+        TestServer server(params, streamConfig());
         StreamClient client(server.baseUrl(), adminHeaders());
         QVERIFY(client.waitConnected());
         client.resume(0);
@@ -257,7 +372,7 @@ private Q_SLOTS:
         Db db(params, QStringLiteral("t"));
         Seed::registry(db);
         const int ticket = Seed::openTicket(db);
-        TestServer server(params);
+        TestServer server(params, streamConfig());
         const QByteArray token = server.signIn(QStringLiteral("alice"), QStringLiteral("Alice Agent"));
         StreamClient client(server.baseUrl(), bearer(token));
         QVERIFY(client.waitConnected());
@@ -297,7 +412,7 @@ private Q_SLOTS:
         Seed::registry(db);
         const int ticket = Seed::openTicket(db);
         Events::sequence(db);
-        TestServer server(params);
+        TestServer server(params, streamConfig());
         StreamClient client(server.baseUrl(), adminHeaders());
         QVERIFY(client.waitConnected());
         client.resume(newest(db));
@@ -436,7 +551,7 @@ private Q_SLOTS:
         Db db(params, QStringLiteral("t"));
         writeEvents(db, 30);
         Events::sequence(db);
-        Config config = TestServer::defaultConfig();
+        Config config = streamConfig();
         config.streamMaxReplay = 10;
         TestServer server(params, config);
         {
@@ -464,7 +579,7 @@ private Q_SLOTS:
     {
         const DbParams params = TestCluster::instance().createDatabase();
         Db db(params, QStringLiteral("t"));
-        TestServer server(params);
+        TestServer server(params, streamConfig());
         writeEvents(db, 25000); // more than the 20,000 kept in memory
         QTRY_COMPARE_WITH_TIMEOUT(server.app().hub()->latest(), qint64(25000), 20000);
         StreamClient client(server.baseUrl(), adminHeaders());
@@ -479,7 +594,7 @@ private Q_SLOTS:
     {
         const DbParams params = TestCluster::instance().createDatabase();
         Db db(params, QStringLiteral("t"));
-        Config config = TestServer::defaultConfig();
+        Config config = streamConfig();
         config.streamMaxBufferedBytes = 256 * 1024;
         config.streamStallMs = 2000;
         TestServer server(params, config);

@@ -322,176 +322,211 @@ QString help()
         "A command run while the server is up uses the same database.\n");
 }
 
+namespace {
+
+int migrate(Db &db, const QCommandLineParser &parser, const DatabaseTarget &target)
+{
+    if (parser.isSet(QStringLiteral("check"))) {
+        const Migrator::Plan plan = Migrator::check(db);
+        out() << "Database: " << target.describe() << '\n' << plan.text();
+        return plan.ok() ? 0 : 1;
+    }
+    Migrator::Options options;
+    options.progress = [](const QString &text) { out() << text << '\n' << Qt::flush; };
+    const QStringList applied = Migrator::migrate(db, options);
+    out() << (applied.isEmpty() ? QStringLiteral("The database is up to date")
+                                : QStringLiteral("Applied: ") + applied.join(QLatin1String(", ")))
+          << " (schema version " << Migrator::appliedVersion(db) << ", " << target.describe() << ")\n";
+    return 0;
+}
+
+int importRegistry(Db &db, const QString &path, const Principal &who)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return failed(QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
+    const RegistryImport::Report report = RegistryImport::run(db, file.readAll(), who);
+    out() << "Imported " << report.summary() << '\n';
+    return 0;
+}
+
+int webhookProblems(Db &db)
+{
+    const QJsonObject all = QJsonDocument::fromJson(InboundProcessor::problems(db, 100)).object();
+    const QJsonArray items = all.value(QStringLiteral("items")).toArray();
+    const QJsonArray bodies = all.value(QStringLiteral("bodies")).toArray();
+    if (items.isEmpty() && bodies.isEmpty()) {
+        out() << "No webhook problems: every item of every body was stored as received.\n";
+        return 0;
+    }
+    for (const QJsonValue &v : items) {
+        const QJsonObject i = v.toObject();
+        out() << i.value(QStringLiteral("received_at")).toString() << "  body "
+              << i.value(QStringLiteral("inbox_id")).toInteger() << ", "
+              << i.value(QStringLiteral("position")).toString() << "  "
+              << (i.value(QStringLiteral("outcome")).toString() == QLatin1String("altered") ? "stored altered"
+                                                                                            : "SET ASIDE")
+              << "  " << i.value(QStringLiteral("wa_message_id")).toString() << " from "
+              << i.value(QStringLiteral("from_number")).toString() << "\n    "
+              << i.value(QStringLiteral("reason")).toString() << '\n';
+    }
+    for (const QJsonValue &v : bodies) {
+        const QJsonObject b = v.toObject();
+        out() << b.value(QStringLiteral("received_at")).toString() << "  body "
+              << b.value(QStringLiteral("id")).toInteger() << " ("
+              << b.value(QStringLiteral("bytes")).toInteger() << " bytes, "
+              << (b.value(QStringLiteral("waiting")).toBool() ? "to be tried again" : "done") << ", "
+              << b.value(QStringLiteral("attempts")).toInteger() << " attempts)\n    "
+              << b.value(QStringLiteral("error")).toString() << '\n';
+    }
+    return 0;
+}
+
+int agentList(Db &db)
+{
+    const QJsonArray agents = AgentStore::list(db);
+    for (const QJsonValue &v : agents) {
+        const QJsonObject a = v.toObject();
+        out() << a.value(QStringLiteral("username")).toString() << '\t'
+              << a.value(QStringLiteral("display_name")).toString() << '\t'
+              << a.value(QStringLiteral("role")).toString()
+              << (a.value(QStringLiteral("disabled")).toBool() ? "\tdisabled" : "") << '\n';
+    }
+    return 0;
+}
+
+int agentAdd(Db &db, const QString &username, const QCommandLineParser &parser, const Principal &who)
+{
+    const QString name = parser.value(QStringLiteral("name"));
+    const QString role =
+        parser.isSet(QStringLiteral("role")) ? parser.value(QStringLiteral("role")) : QStringLiteral("agent");
+    if (name.trimmed().isEmpty())
+        return usage(QStringLiteral("agent add needs --name \"Full Name\""));
+    QString password;
+    if (!readNewPassword(username, &password))
+        return 1;
+    AgentStore::add(db, username, name, role, PasswordHasher::hash(password), who);
+    out() << "Added " << role << " '" << username << "' (" << name.trimmed() << ")\n";
+    return 0;
+}
+
+int agentResetPassword(Db &db, const QString &username, const Principal &who)
+{
+    AgentStore::Account account;
+    if (!AgentStore::find(db, username, &account))
+        return failed(QStringLiteral("There is no agent account '%1'").arg(username));
+    QString password;
+    if (!readNewPassword(username, &password))
+        return 1;
+    AgentStore::setPasswordHash(db, username, PasswordHasher::hash(password), who);
+    out() << "Changed the password of '" << username << "' and ended its sessions\n";
+    return 0;
+}
+
+int agentThrottle(Db &db, const QString &username)
+{
+    const QJsonArray clients = AgentStore::throttle(db, username);
+    if (clients.isEmpty())
+        out() << "No failed sign-ins are counted for '" << username << "'\n";
+    for (const QJsonValue &v : clients) {
+        const QJsonObject c = v.toObject();
+        out() << c.value(QStringLiteral("client")).toString() << ": "
+              << c.value(QStringLiteral("failures")).toInt() << " failed, the last at "
+              << c.value(QStringLiteral("last_failure_at")).toString();
+        const int wait = c.value(QStringLiteral("wait_seconds")).toInt();
+        if (wait > 0)
+            out() << " (must wait " << wait << " s)";
+        out() << '\n';
+    }
+    return 0;
+}
+
+int agent(Db &db, const QStringList &positional, const QCommandLineParser &parser, const Principal &who)
+{
+    const QString sub = positional.value(1);
+    if (sub == QLatin1String("list"))
+        return agentList(db);
+    const QString username = AgentStore::normaliseUsername(positional.value(2));
+    if (username.isEmpty())
+        return usage(QStringLiteral("agent %1 needs a USERNAME").arg(sub));
+    if (sub == QLatin1String("add"))
+        return agentAdd(db, username, parser, who);
+    if (sub == QLatin1String("disable") || sub == QLatin1String("enable")) {
+        AgentStore::setDisabled(db, username, sub == QLatin1String("disable"), who);
+        out() << (sub == QLatin1String("disable") ? "Disabled '" : "Enabled '") << username << "'\n";
+        return 0;
+    }
+    if (sub == QLatin1String("reset-password"))
+        return agentResetPassword(db, username, who);
+    if (sub == QLatin1String("revoke-sessions")) {
+        const int n = AgentStore::revokeSessions(db, username, who);
+        out() << "Ended " << n << " session(s) of '" << username << "'\n";
+        return 0;
+    }
+    if (sub == QLatin1String("throttle"))
+        return agentThrottle(db, username);
+    if (sub == QLatin1String("clear-throttle")) {
+        const int n = AgentStore::clearThrottle(db, username, who);
+        out() << "Cleared the failed sign-ins of '" << username << "' from " << n << " address(es)\n";
+        return 0;
+    }
+    return usage(QStringLiteral("unknown agent command '%1'").arg(sub));
+}
+
+// The commands that work on the database through a connection, after the migrations.
+int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &parser, const Config &config)
+{
+    const QString command = positional.value(0);
+    const Principal who = Principal::cli();
+    Migrator::migrate(db);
+    if (command == QLatin1String("simulate"))
+        return simulate(db, parser, config, positional.mid(1).join(QLatin1Char(' ')));
+    if (command == QLatin1String("import-registry")) {
+        if (positional.size() != 2)
+            return usage(QStringLiteral("import-registry takes one FILE.csv"));
+        return importRegistry(db, positional.at(1), who);
+    }
+    if (command == QLatin1String("webhook-problems"))
+        return webhookProblems(db);
+    if (command == QLatin1String("ticket")) {
+        if (positional.value(1) != QLatin1String("open") || !parser.isSet(QStringLiteral("lift")))
+            return usage(QStringLiteral("use: ticket open --lift LIFT_MSISDN [--sms TEXT]"));
+        const Tickets::Opened t =
+            Tickets::open(db, parser.value(QStringLiteral("lift")), parser.value(QStringLiteral("sms")), who);
+        out() << "Opened ticket " << t.id << " (" << t.reference << ")\n";
+        return 0;
+    }
+    if (command == QLatin1String("agent"))
+        return agent(db, positional, parser, who);
+    return usage(QStringLiteral("unknown command '%1'").arg(command));
+}
+
+} // namespace
+
 int run(const QStringList &positional, const QCommandLineParser &parser, const Config &config)
 {
     const QString command = positional.value(0);
-    const QString sub = positional.value(1);
-
     DatabaseTarget target;
     QString error;
     if (!target.open(config.database(), &error))
         return failed(error);
 
-    if (command == QLatin1String("backup")) {
+    if (command == QLatin1String("backup") || command == QLatin1String("restore")) {
         if (positional.size() != 2)
-            return usage(QStringLiteral("backup takes one FILE"));
-        return backup(target, positional.at(1));
+            return usage(QStringLiteral("%1 takes one FILE").arg(command));
+        return command == QLatin1String("backup") ? backup(target, positional.at(1))
+                                                  : restore(target, positional.at(1));
     }
-    if (command == QLatin1String("restore")) {
-        if (positional.size() != 2)
-            return usage(QStringLiteral("restore takes one FILE"));
-        return restore(target, positional.at(1));
-    }
-
-    const Principal who = Principal::cli();
     try {
         Db db(target.params(), QStringLiteral("liftline-cli"));
-        if (command == QLatin1String("migrate") && parser.isSet(QStringLiteral("check"))) {
-            const Migrator::Plan plan = Migrator::check(db);
-            out() << "Database: " << target.describe() << '\n' << plan.text();
-            return plan.ok() ? 0 : 1;
-        }
-        Migrator::Options options;
         if (command == QLatin1String("migrate"))
-            options.progress = [](const QString &text) { out() << text << '\n' << Qt::flush; };
-        const QStringList applied = Migrator::migrate(db, options);
-        if (command == QLatin1String("migrate")) {
-            out() << (applied.isEmpty() ? QStringLiteral("The database is up to date")
-                                        : QStringLiteral("Applied: ") + applied.join(QLatin1String(", ")))
-                  << " (schema version " << Migrator::appliedVersion(db) << ", " << target.describe()
-                  << ")\n";
-            return 0;
-        }
-        if (command == QLatin1String("simulate"))
-            return simulate(db, parser, config, positional.mid(1).join(QLatin1Char(' ')));
-        if (command == QLatin1String("import-registry")) {
-            if (positional.size() != 2)
-                return usage(QStringLiteral("import-registry takes one FILE.csv"));
-            QFile file(positional.at(1));
-            if (!file.open(QIODevice::ReadOnly))
-                return failed(QStringLiteral("Cannot read %1: %2").arg(positional.at(1), file.errorString()));
-            const RegistryImport::Report report = RegistryImport::run(db, file.readAll(), who);
-            out() << "Imported " << report.summary() << '\n';
-            return 0;
-        }
-        if (command == QLatin1String("webhook-problems")) {
-            const QJsonObject all = QJsonDocument::fromJson(InboundProcessor::problems(db, 100)).object();
-            const QJsonArray items = all.value(QStringLiteral("items")).toArray();
-            const QJsonArray bodies = all.value(QStringLiteral("bodies")).toArray();
-            if (items.isEmpty() && bodies.isEmpty()) {
-                out() << "No webhook problems: every item of every body was stored as received.\n";
-                return 0;
-            }
-            for (const QJsonValue &v : items) {
-                const QJsonObject i = v.toObject();
-                out() << i.value(QStringLiteral("received_at")).toString() << "  body "
-                      << i.value(QStringLiteral("inbox_id")).toInteger() << ", "
-                      << i.value(QStringLiteral("position")).toString() << "  "
-                      << (i.value(QStringLiteral("outcome")).toString() == QLatin1String("altered")
-                              ? "stored altered"
-                              : "SET ASIDE")
-                      << "  " << i.value(QStringLiteral("wa_message_id")).toString() << " from "
-                      << i.value(QStringLiteral("from_number")).toString() << "\n    "
-                      << i.value(QStringLiteral("reason")).toString() << '\n';
-            }
-            for (const QJsonValue &v : bodies) {
-                const QJsonObject b = v.toObject();
-                out() << b.value(QStringLiteral("received_at")).toString() << "  body "
-                      << b.value(QStringLiteral("id")).toInteger() << " ("
-                      << b.value(QStringLiteral("bytes")).toInteger() << " bytes, "
-                      << (b.value(QStringLiteral("waiting")).toBool() ? "to be tried again" : "done") << ", "
-                      << b.value(QStringLiteral("attempts")).toInteger() << " attempts)\n    "
-                      << b.value(QStringLiteral("error")).toString() << '\n';
-            }
-            return 0;
-        }
-        if (command == QLatin1String("ticket")) {
-            if (sub != QLatin1String("open") || !parser.isSet(QStringLiteral("lift")))
-                return usage(QStringLiteral("use: ticket open --lift LIFT_MSISDN [--sms TEXT]"));
-            const Tickets::Opened t = Tickets::open(db, parser.value(QStringLiteral("lift")),
-                                                    parser.value(QStringLiteral("sms")), who);
-            out() << "Opened ticket " << t.id << " (" << t.reference << ")\n";
-            return 0;
-        }
-        if (command == QLatin1String("agent")) {
-            const QString username = AgentStore::normaliseUsername(positional.value(2));
-            if (sub == QLatin1String("list")) {
-                const QJsonArray agents = AgentStore::list(db);
-                for (const QJsonValue &v : agents) {
-                    const QJsonObject a = v.toObject();
-                    out() << a.value(QStringLiteral("username")).toString() << '\t'
-                          << a.value(QStringLiteral("display_name")).toString() << '\t'
-                          << a.value(QStringLiteral("role")).toString()
-                          << (a.value(QStringLiteral("disabled")).toBool() ? "\tdisabled" : "") << '\n';
-                }
-                return 0;
-            }
-            if (username.isEmpty())
-                return usage(QStringLiteral("agent %1 needs a USERNAME").arg(sub));
-            if (sub == QLatin1String("add")) {
-                const QString name = parser.value(QStringLiteral("name"));
-                const QString role = parser.isSet(QStringLiteral("role"))
-                                         ? parser.value(QStringLiteral("role"))
-                                         : QStringLiteral("agent");
-                if (name.trimmed().isEmpty())
-                    return usage(QStringLiteral("agent add needs --name \"Full Name\""));
-                QString password;
-                if (!readNewPassword(username, &password))
-                    return 1;
-                AgentStore::add(db, username, name, role, PasswordHasher::hash(password), who);
-                out() << "Added " << role << " '" << username << "' (" << name.trimmed() << ")\n";
-                return 0;
-            }
-            if (sub == QLatin1String("disable") || sub == QLatin1String("enable")) {
-                AgentStore::setDisabled(db, username, sub == QLatin1String("disable"), who);
-                out() << (sub == QLatin1String("disable") ? "Disabled '" : "Enabled '") << username << "'\n";
-                return 0;
-            }
-            if (sub == QLatin1String("reset-password")) {
-                AgentStore::Account account;
-                if (!AgentStore::find(db, username, &account))
-                    return failed(QStringLiteral("There is no agent account '%1'").arg(username));
-                QString password;
-                if (!readNewPassword(username, &password))
-                    return 1;
-                AgentStore::setPasswordHash(db, username, PasswordHasher::hash(password), who);
-                out() << "Changed the password of '" << username << "' and ended its sessions\n";
-                return 0;
-            }
-            if (sub == QLatin1String("revoke-sessions")) {
-                const int n = AgentStore::revokeSessions(db, username, who);
-                out() << "Ended " << n << " session(s) of '" << username << "'\n";
-                return 0;
-            }
-            if (sub == QLatin1String("throttle")) {
-                const QJsonArray clients = AgentStore::throttle(db, username);
-                if (clients.isEmpty())
-                    out() << "No failed sign-ins are counted for '" << username << "'\n";
-                for (const QJsonValue &v : clients) {
-                    const QJsonObject c = v.toObject();
-                    out() << c.value(QStringLiteral("client")).toString() << ": "
-                          << c.value(QStringLiteral("failures")).toInt() << " failed, the last at "
-                          << c.value(QStringLiteral("last_failure_at")).toString();
-                    const int wait = c.value(QStringLiteral("wait_seconds")).toInt();
-                    if (wait > 0)
-                        out() << " (must wait " << wait << " s)";
-                    out() << '\n';
-                }
-                return 0;
-            }
-            if (sub == QLatin1String("clear-throttle")) {
-                const int n = AgentStore::clearThrottle(db, username, who);
-                out() << "Cleared the failed sign-ins of '" << username << "' from " << n << " address(es)\n";
-                return 0;
-            }
-            return usage(QStringLiteral("unknown agent command '%1'").arg(sub));
-        }
+            return migrate(db, parser, target);
+        return onDatabase(db, positional, parser, config);
     } catch (const DomainError &e) {
         return failed(e.message);
     } catch (const DbError &e) {
         return failed(e.message());
     }
-    return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 
 } // namespace Cli

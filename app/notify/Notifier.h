@@ -43,9 +43,9 @@ public:
     virtual void closeLeftovers(const QVariantMap &state) { Q_UNUSED(state); }
 
     // The freedesktop service when the session bus has one, else the tray (which may be null or not
-    // visible: then show() does nothing and the window title and taskbar carry the alert). With a parent, the
-    // unique_ptr must be reset or released before the parent is destroyed, or both would delete it.
-    static std::unique_ptr<Notifier> create(QSystemTrayIcon *tray, QObject *parent = nullptr);
+    // visible: then show() does nothing and the window title and taskbar carry the alert). The caller owns
+    // it through the unique_ptr alone: it has no QObject parent.
+    static std::unique_ptr<Notifier> create(QSystemTrayIcon *tray);
 
 Q_SIGNALS:
     void openRequested(int key);

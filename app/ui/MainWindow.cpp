@@ -280,7 +280,7 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
         m_tray->setContextMenu(trayMenu);
         connect(m_tray, &QSystemTrayIcon::activated, this, &MainWindow::bringForward);
     }
-    m_notifier = Notifier::create(m_tray); // owned by the unique_ptr, no parent
+    m_notifier = Notifier::create(m_tray);
     qCInfo(lcUi) << "notifications through" << m_notifier->backendName();
     // What a console that crashed left on screen goes; what this one shows is remembered for the next.
     m_notifier->closeLeftovers(m_settings->shownNotifications());

@@ -487,6 +487,75 @@ QString Migrator::Plan::text() const
     return out;
 }
 
+namespace {
+
+// What the database holds that the migrations will change, for the plan's notes; the sizes of the tables
+// the long steps work through, for its estimate.
+void describeHoldings(Db &db, Migrator::Plan &plan, qint64 *messageCount, qint64 *ticketCount)
+{
+    auto count = [&](const QString &table, const QString &where = QString()) -> qint64 {
+        if (!db.scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {table}).toBool())
+            return 0;
+        return db
+            .scalar(QStringLiteral("SELECT count(*) FROM %1%2")
+                        .arg(table, where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where))
+            .toLongLong();
+    };
+    const qint64 messages = *messageCount = count(QStringLiteral("chat_messages"));
+    const qint64 tickets = *ticketCount = count(QStringLiteral("tickets"));
+    const bool original =
+        db.scalar(QStringLiteral("SELECT to_regclass('chat_messages') IS NOT NULL")).toBool() &&
+        !db.scalar(QStringLiteral("SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                                  "current_schema() AND table_name = 'chat_messages' AND column_name = "
+                                  "'wa_message_id'"))
+             .isValid();
+    if (original) {
+        const qint64 replies =
+            count(QStringLiteral("chat_messages"), QStringLiteral("direction = 'outbound'"));
+        const qint64 requests =
+            count(QStringLiteral("tickets"), QStringLiteral("agent_requested IS TRUE AND status = 'open'"));
+        plan.notes << QStringLiteral(
+                          "the original chat add-on's transcript: %1 messages (%2 replies) on %3 tickets. It "
+                          "is changed in place, without rewriting it: numbers and agent names become text, "
+                          "ON DELETE CASCADE from tickets becomes RESTRICT, replies are marked 'sent', "
+                          "and every ticket gets its counts, last message and unread count")
+                          .arg(messages)
+                          .arg(replies)
+                          .arg(tickets);
+        if (requests > 0)
+            plan.notes << QStringLiteral("%1 open ticket(s) carry the add-on's agent request: each is dated "
+                                         "and counts as taken by the first reply after it; those without "
+                                         "a reply alert on every console once Liftline runs")
+                              .arg(requests);
+    } else if (messages > 0 || tickets > 0) {
+        plan.notes << QStringLiteral("%1 tickets and %2 chat messages").arg(tickets).arg(messages);
+    } else {
+        plan.notes << QStringLiteral("no tickets or chat messages yet");
+    }
+    const QString waiting = longTransactions(db);
+    if (!waiting.isEmpty())
+        plan.notes << QStringLiteral("open transactions the upgrade may wait for (it gives way rather than "
+                                     "block their writes): ") +
+                          waiting;
+}
+
+// The function files new or changed since they were recorded.
+void listFunctions(Db &db, Migrator::Plan &plan)
+{
+    QHash<QString, QString> functionsRecorded;
+    if (db.scalar(QStringLiteral("SELECT to_regclass('liftline_functions') IS NOT NULL")).toBool()) {
+        QSqlQuery q = db.execOnce(QStringLiteral("SELECT name, checksum FROM liftline_functions"));
+        while (q.next())
+            functionsRecorded.insert(q.value(0).toString(), q.value(1).toString());
+    }
+    for (const Migrator::Function &f : Migrator::functions()) {
+        if (functionsRecorded.value(f.name) != f.checksum)
+            plan.functions << QStringLiteral("functions/%1.sql").arg(f.name);
+    }
+}
+
+} // namespace
+
 Migrator::Plan Migrator::check(Db &db)
 {
     Plan plan;
@@ -511,70 +580,16 @@ Migrator::Plan Migrator::check(Db &db)
             plan.obstacles << QStringLiteral("This database was migrated by a newer liftline-server: run the "
                                              "newer server");
 
-        auto count = [&](const QString &table, const QString &where = QString()) -> qint64 {
-            if (!db.scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {table}).toBool())
-                return 0;
-            return db
-                .scalar(QStringLiteral("SELECT count(*) FROM %1%2")
-                            .arg(table, where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where))
-                .toLongLong();
-        };
-        const qint64 messages = count(QStringLiteral("chat_messages"));
-        const qint64 tickets = count(QStringLiteral("tickets"));
-        const bool original =
-            db.scalar(QStringLiteral("SELECT to_regclass('chat_messages') IS NOT NULL")).toBool() &&
-            !db.scalar(QStringLiteral("SELECT 1 FROM information_schema.columns WHERE table_schema = "
-                                      "current_schema() AND table_name = 'chat_messages' AND column_name = "
-                                      "'wa_message_id'"))
-                 .isValid();
-        if (original) {
-            const qint64 replies =
-                count(QStringLiteral("chat_messages"), QStringLiteral("direction = 'outbound'"));
-            const qint64 requests = count(QStringLiteral("tickets"),
-                                          QStringLiteral("agent_requested IS TRUE AND status = 'open'"));
-            plan.notes
-                << QStringLiteral(
-                       "the original chat add-on's transcript: %1 messages (%2 replies) on %3 tickets. It "
-                       "is changed in place, without rewriting it: numbers and agent names become text, "
-                       "ON DELETE CASCADE from tickets becomes RESTRICT, replies are marked 'sent', "
-                       "and every ticket gets its counts, last message and unread count")
-                       .arg(messages)
-                       .arg(replies)
-                       .arg(tickets);
-            if (requests > 0)
-                plan.notes << QStringLiteral(
-                                  "%1 open ticket(s) carry the add-on's agent request: each is dated "
-                                  "and counts as taken by the first reply after it; those without "
-                                  "a reply alert on every console once Liftline runs")
-                                  .arg(requests);
-        } else if (messages > 0 || tickets > 0) {
-            plan.notes << QStringLiteral("%1 tickets and %2 chat messages").arg(tickets).arg(messages);
-        } else {
-            plan.notes << QStringLiteral("no tickets or chat messages yet");
-        }
-        const QString waiting = longTransactions(db);
-        if (!waiting.isEmpty())
-            plan.notes << QStringLiteral(
-                              "open transactions the upgrade may wait for (it gives way rather than "
-                              "block their writes): ") +
-                              waiting;
-
+        qint64 messages = 0;
+        qint64 tickets = 0;
+        describeHoldings(db, plan, &messages, &tickets);
         QHash<int, QString> recorded;
         if (!applied.isEmpty()) {
             QSqlQuery q = db.execOnce(QStringLiteral("SELECT version, checksum FROM liftline_migrations"));
             while (q.next())
                 recorded.insert(q.value(0).toInt(), q.value(1).toString());
         }
-        QHash<QString, QString> functionsRecorded;
-        if (db.scalar(QStringLiteral("SELECT to_regclass('liftline_functions') IS NOT NULL")).toBool()) {
-            QSqlQuery q = db.execOnce(QStringLiteral("SELECT name, checksum FROM liftline_functions"));
-            while (q.next())
-                functionsRecorded.insert(q.value(0).toString(), q.value(1).toString());
-        }
-        for (const Function &f : functions()) {
-            if (functionsRecorded.value(f.name) != f.checksum)
-                plan.functions << QStringLiteral("functions/%1.sql").arg(f.name);
-        }
+        listFunctions(db, plan);
         for (const Migration &m : migrations) {
             const QString was = recorded.value(m.version);
             if (!was.isEmpty() && was != m.checksum && !isShippedEarlierText(m.version, was))

@@ -126,7 +126,10 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
 
 } // namespace
 
-void install(HttpServer &server, ApiContext &ctx)
+namespace {
+
+// The list and a thread, read in one snapshot with the event number to resume from.
+void installReading(HttpServer &server, ApiContext &ctx)
 {
     server.route(
         "GET", QStringLiteral("/api/chat/conversations"), [&ctx](const HttpRequest &request, ReplyPtr reply) {
@@ -162,7 +165,11 @@ void install(HttpServer &server, ApiContext &ctx)
                 });
             });
         });
+}
 
+// A reply and the re-engagement template: stored pending, then handed to the transport (deliver).
+void installSending(HttpServer &server, ApiContext &ctx)
+{
     server.route("POST", QStringLiteral("/api/chat/{ticketId}/send"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) {
                      deliver(ctx, request, reply, true,
@@ -189,7 +196,11 @@ void install(HttpServer &server, ApiContext &ctx)
                         return Outbox::prepareTemplate(db, ticketId, name, language, agentName, who, remote);
                     });
         });
+}
 
+// Messages that matched no ticket.
+void installUnassigned(HttpServer &server, ApiContext &ctx)
+{
     server.route("GET", QStringLiteral("/api/chat/unassigned"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) {
                      ctx.authed(request, reply, [](Db &db, const Principal &) {
@@ -223,7 +234,11 @@ void install(HttpServer &server, ApiContext &ctx)
                          return HttpResponse::okRaw({{"chat_message", message}});
                      });
                  });
+}
 
+// What an agent does to a conversation besides writing.
+void installActions(HttpServer &server, ApiContext &ctx)
+{
     server.route("POST", QStringLiteral("/api/chat/{ticketId}/mark-read"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) {
                      ctx.authed(request, reply, [request](Db &db, const Principal &who) {
@@ -266,6 +281,16 @@ void install(HttpServer &server, ApiContext &ctx)
                 return HttpResponse::okRaw({{"conversation", ChatStore::conversation(db, ticketId)}});
             });
         });
+}
+
+} // namespace
+
+void install(HttpServer &server, ApiContext &ctx)
+{
+    installReading(server, ctx);
+    installSending(server, ctx);
+    installUnassigned(server, ctx);
+    installActions(server, ctx);
 }
 
 } // namespace ChatRoutes

@@ -153,12 +153,14 @@ void Config::addOptions(QCommandLineParser &parser)
     });
 }
 
-bool Config::load(const QCommandLineParser &parser, Config *config, QString *error)
-{
-    // LISTEN and PORT both set the port: whichever comes from the stronger source wins.
+namespace {
+
+// The settings read as text and checked once all sources are read: the file, then the environment, then
+// the command line, each overriding the one before.
+struct RawSettings {
     QString listen;
     QString port;
-    int listenRank = 0;
+    int listenRank = 0; // LISTEN and PORT both set the port: whichever comes from the stronger source wins
     int portRank = 0;
     QString threads;
     QString sessionHours;
@@ -168,106 +170,135 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
     QString agentWords;
     QString directWrite;
     QHash<QByteArray, QString> intValues; // IntSetting values as given, by variable
+};
 
-    const QString file = parser.value(QStringLiteral("config"));
-    if (!file.isEmpty()) {
-        if (!QFileInfo(file).isReadable()) {
-            *error = QStringLiteral("Cannot read the settings file %1").arg(file);
-            return false;
-        }
-        QSettings ini(file, QSettings::IniFormat);
-        if (ini.status() != QSettings::NoError) {
-            *error = QStringLiteral("The settings file %1 is not a valid INI file").arg(file);
-            return false;
-        }
-        for (const Setting &s : stringSettings)
-            if (ini.contains(QLatin1String(s.env)))
-                config->*s.field = iniText(ini, s.env);
-        listen = iniText(ini, "LISTEN");
-        port = iniText(ini, "PORT");
-        listenRank = listen.isEmpty() ? 0 : 1;
-        portRank = port.isEmpty() ? 0 : 1;
-        threads = iniText(ini, "LIFTLINE_DB_THREADS");
-        sessionHours = iniText(ini, "LIFTLINE_SESSION_HOURS");
-        pingSeconds = iniText(ini, "LIFTLINE_STREAM_PING_SECONDS");
-        sendTimeout = iniText(ini, "WHATSAPP_SEND_TIMEOUT_MS");
-        routingHours = iniText(ini, "LIFTLINE_ROUTING_WINDOW_HOURS");
-        agentWords = iniText(ini, "LIFTLINE_AGENT_WORDS");
-        directWrite = iniText(ini, "LIFTLINE_STREAM_DIRECT_WRITE");
-        for (const IntSetting &s : intSettings)
-            if (ini.contains(QLatin1String(s.env)))
-                intValues[s.env] = iniText(ini, s.env);
+struct RawSetting {
+    const char *env;
+    QString RawSettings::*field;
+};
+
+const RawSetting rawSettings[] = {
+    {"LIFTLINE_DB_THREADS", &RawSettings::threads},
+    {"LIFTLINE_SESSION_HOURS", &RawSettings::sessionHours},
+    {"LIFTLINE_STREAM_PING_SECONDS", &RawSettings::pingSeconds},
+    {"WHATSAPP_SEND_TIMEOUT_MS", &RawSettings::sendTimeout},
+    {"LIFTLINE_ROUTING_WINDOW_HOURS", &RawSettings::routingHours},
+    {"LIFTLINE_AGENT_WORDS", &RawSettings::agentWords},
+    {"LIFTLINE_STREAM_DIRECT_WRITE", &RawSettings::directWrite},
+};
+
+bool readFile(const QString &file, Config *config, RawSettings *raw, QString *error)
+{
+    if (!QFileInfo(file).isReadable()) {
+        *error = QStringLiteral("Cannot read the settings file %1").arg(file);
+        return false;
     }
+    QSettings ini(file, QSettings::IniFormat);
+    if (ini.status() != QSettings::NoError) {
+        *error = QStringLiteral("The settings file %1 is not a valid INI file").arg(file);
+        return false;
+    }
+    for (const Setting &s : stringSettings)
+        if (ini.contains(QLatin1String(s.env)))
+            config->*s.field = iniText(ini, s.env);
+    raw->listen = iniText(ini, "LISTEN");
+    raw->port = iniText(ini, "PORT");
+    raw->listenRank = raw->listen.isEmpty() ? 0 : 1;
+    raw->portRank = raw->port.isEmpty() ? 0 : 1;
+    for (const RawSetting &s : rawSettings)
+        raw->*s.field = iniText(ini, s.env);
+    for (const IntSetting &s : intSettings)
+        if (ini.contains(QLatin1String(s.env)))
+            raw->intValues[s.env] = iniText(ini, s.env);
+    return true;
+}
 
+void readEnvironment(Config *config, RawSettings *raw)
+{
     for (const Setting &s : stringSettings)
         if (qEnvironmentVariableIsSet(s.env))
             config->*s.field = qEnvironmentVariable(s.env);
     if (qEnvironmentVariableIsSet("LISTEN")) {
-        listen = qEnvironmentVariable("LISTEN");
-        listenRank = 2;
+        raw->listen = qEnvironmentVariable("LISTEN");
+        raw->listenRank = 2;
     }
     if (qEnvironmentVariableIsSet("PORT")) {
-        port = qEnvironmentVariable("PORT");
-        portRank = 2;
+        raw->port = qEnvironmentVariable("PORT");
+        raw->portRank = 2;
     }
-    if (qEnvironmentVariableIsSet("LIFTLINE_DB_THREADS"))
-        threads = qEnvironmentVariable("LIFTLINE_DB_THREADS");
-    if (qEnvironmentVariableIsSet("LIFTLINE_SESSION_HOURS"))
-        sessionHours = qEnvironmentVariable("LIFTLINE_SESSION_HOURS");
-    if (qEnvironmentVariableIsSet("LIFTLINE_STREAM_PING_SECONDS"))
-        pingSeconds = qEnvironmentVariable("LIFTLINE_STREAM_PING_SECONDS");
-    if (qEnvironmentVariableIsSet("WHATSAPP_SEND_TIMEOUT_MS"))
-        sendTimeout = qEnvironmentVariable("WHATSAPP_SEND_TIMEOUT_MS");
-    if (qEnvironmentVariableIsSet("LIFTLINE_ROUTING_WINDOW_HOURS"))
-        routingHours = qEnvironmentVariable("LIFTLINE_ROUTING_WINDOW_HOURS");
-    if (qEnvironmentVariableIsSet("LIFTLINE_AGENT_WORDS"))
-        agentWords = qEnvironmentVariable("LIFTLINE_AGENT_WORDS");
-    if (qEnvironmentVariableIsSet("LIFTLINE_STREAM_DIRECT_WRITE"))
-        directWrite = qEnvironmentVariable("LIFTLINE_STREAM_DIRECT_WRITE");
+    for (const RawSetting &s : rawSettings)
+        if (qEnvironmentVariableIsSet(s.env))
+            raw->*s.field = qEnvironmentVariable(s.env);
     for (const IntSetting &s : intSettings)
         if (qEnvironmentVariableIsSet(s.env))
-            intValues[s.env] = qEnvironmentVariable(s.env);
+            raw->intValues[s.env] = qEnvironmentVariable(s.env);
+}
 
+void readCommandLine(const QCommandLineParser &parser, Config *config, RawSettings *raw)
+{
     if (parser.isSet(QStringLiteral("listen"))) {
-        listen = parser.value(QStringLiteral("listen"));
-        listenRank = 3;
+        raw->listen = parser.value(QStringLiteral("listen"));
+        raw->listenRank = 3;
     }
     if (parser.isSet(QStringLiteral("data-dir")))
         config->dataDir = parser.value(QStringLiteral("data-dir"));
     if (parser.isSet(QStringLiteral("pg-account")))
         config->pgAccount = parser.value(QStringLiteral("pg-account"));
     if (parser.isSet(QStringLiteral("db-threads")))
-        threads = parser.value(QStringLiteral("db-threads"));
+        raw->threads = parser.value(QStringLiteral("db-threads"));
     config->demo = parser.isSet(QStringLiteral("demo"));
+}
 
-    if (portRank > listenRank) {
-        if (!listen.isEmpty() && !parseListen(listen, config, error))
-            return false;
-        if (!parseListen(port, config, error))
-            return false;
-    } else {
-        if (!port.isEmpty() && !parseListen(port, config, error))
-            return false;
-        if (!listen.isEmpty() && !parseListen(listen, config, error))
-            return false;
-    }
-    if (!threads.isEmpty() &&
-        !parseInt(QStringLiteral("--db-threads"), threads, 1, 64, &config->dbThreads, error))
+bool applyAddress(const RawSettings &raw, Config *config, QString *error)
+{
+    const QString &first = raw.portRank > raw.listenRank ? raw.listen : raw.port;
+    const QString &second = raw.portRank > raw.listenRank ? raw.port : raw.listen;
+    if (!first.isEmpty() && !parseListen(first, config, error))
         return false;
-    if (!sessionHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_SESSION_HOURS"), sessionHours, 1,
-                                             24 * 30, &config->sessionHours, error))
+    // PORT from the stronger source is parsed last even when empty, as before: it must be a port.
+    if ((raw.portRank > raw.listenRank || !second.isEmpty()) && !parseListen(second, config, error))
+        return false;
+    return true;
+}
+
+bool applyNumbers(const RawSettings &raw, Config *config, QString *error)
+{
+    if (!raw.threads.isEmpty() &&
+        !parseInt(QStringLiteral("--db-threads"), raw.threads, 1, 64, &config->dbThreads, error))
+        return false;
+    if (!raw.sessionHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_SESSION_HOURS"), raw.sessionHours,
+                                                 1, 24 * 30, &config->sessionHours, error))
         return false;
     int ping = config->streamPingMs / 1000;
-    if (!pingSeconds.isEmpty()) {
-        if (!parseInt(QStringLiteral("LIFTLINE_STREAM_PING_SECONDS"), pingSeconds, 2, 600, &ping, error))
+    if (!raw.pingSeconds.isEmpty()) {
+        if (!parseInt(QStringLiteral("LIFTLINE_STREAM_PING_SECONDS"), raw.pingSeconds, 2, 600, &ping, error))
             return false;
         config->streamPingMs = ping * 1000;
     }
-    if (!directWrite.trimmed().isEmpty() && !parseSwitch(QStringLiteral("LIFTLINE_STREAM_DIRECT_WRITE"),
-                                                         directWrite, &config->streamDirectWrite, error))
+    if (!raw.sendTimeout.isEmpty() && !parseInt(QStringLiteral("WHATSAPP_SEND_TIMEOUT_MS"), raw.sendTimeout,
+                                                1000, 120000, &config->sendTimeoutMs, error))
         return false;
-    if (!sendTimeout.isEmpty() && !parseInt(QStringLiteral("WHATSAPP_SEND_TIMEOUT_MS"), sendTimeout, 1000,
-                                            120000, &config->sendTimeoutMs, error))
+    if (!raw.routingHours.isEmpty() &&
+        !parseInt(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS"), raw.routingHours, 1, 24 * 7,
+                  &config->routingWindowHours, error))
+        return false;
+    for (const IntSetting &s : intSettings) {
+        const QString text = raw.intValues.value(s.env).trimmed();
+        int value = 0;
+        if (text.isEmpty())
+            continue;
+        if (!parseInt(QLatin1String(s.env), text, s.min, s.max, &value, error))
+            return false;
+        config->*s.field = value * s.scale;
+    }
+    return true;
+}
+
+bool applyChoices(const RawSettings &raw, Config *config, QString *error)
+{
+    if (!raw.directWrite.trimmed().isEmpty() &&
+        !parseSwitch(QStringLiteral("LIFTLINE_STREAM_DIRECT_WRITE"), raw.directWrite,
+                     &config->streamDirectWrite, error))
         return false;
     const QString t = config->effectiveTransport();
     if (t != QLatin1String("sandbox") && t != QLatin1String("bridge") && t != QLatin1String("graph")) {
@@ -286,24 +317,12 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
                 .arg(config->hostWebhookForward);
         return false;
     }
-    for (const IntSetting &s : intSettings) {
-        const QString text = intValues.value(s.env).trimmed();
-        int value = 0;
-        if (text.isEmpty())
-            continue;
-        if (!parseInt(QLatin1String(s.env), text, s.min, s.max, &value, error))
-            return false;
-        config->*s.field = value * s.scale;
-    }
     TrustedProxies proxies;
     if (!TrustedProxies::parse(config->trustedProxies, &proxies, error))
         return false;
-    if (!routingHours.isEmpty() && !parseInt(QStringLiteral("LIFTLINE_ROUTING_WINDOW_HOURS"), routingHours, 1,
-                                             24 * 7, &config->routingWindowHours, error))
-        return false;
-    if (!agentWords.isEmpty()) {
+    if (!raw.agentWords.isEmpty()) {
         QStringList words;
-        for (const QString &w : agentWords.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        for (const QString &w : raw.agentWords.split(QLatin1Char(','), Qt::SkipEmptyParts))
             if (!w.trimmed().isEmpty())
                 words << w.trimmed();
         if (words.isEmpty()) {
@@ -313,6 +332,21 @@ bool Config::load(const QCommandLineParser &parser, Config *config, QString *err
         config->agentWords = words;
     }
     return true;
+}
+
+} // namespace
+
+bool Config::load(const QCommandLineParser &parser, Config *config, QString *error)
+{
+    RawSettings raw;
+    const QString file = parser.value(QStringLiteral("config"));
+    if (!file.isEmpty() && !readFile(file, config, &raw, error))
+        return false;
+    readEnvironment(config, &raw);
+    readCommandLine(parser, config, &raw);
+    // The first problem found is the one reported.
+    return applyAddress(raw, config, error) && applyNumbers(raw, config, error) &&
+           applyChoices(raw, config, error);
 }
 
 DatabaseTarget::Options Config::database() const

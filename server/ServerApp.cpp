@@ -33,6 +33,8 @@ ServerApp::ServerApp(const Config &config, QObject *parent)
     , m_config(config)
 {}
 
+// Every object the server makes is owned by one std::unique_ptr member and has no QObject parent; they are
+// destroyed here in an order that lets each finish with what it uses.
 ServerApp::~ServerApp()
 {
     m_maintenance.stop();
@@ -42,10 +44,12 @@ ServerApp::~ServerApp()
     // Finish the database work in flight before the cluster goes away, and before the objects its
     // answers go to.
     m_pool.reset();
-    delete m_hub;
-    m_hub = nullptr;
-    delete m_http;
-    m_http = nullptr;
+    m_forwarder.reset();
+    m_hub.reset();
+    m_http.reset(); // its routes refer to the context, the hub and the listener
+    m_context.reset();
+    m_httpTransport.reset();
+    m_sandbox.reset();
 }
 
 bool ServerApp::start(QString *error)
@@ -55,7 +59,34 @@ bool ServerApp::start(QString *error)
             return false;
         m_params = m_database.params();
     }
+    if (!prepareDatabase(error) || !makeTransport(error))
+        return false;
+    m_auth = std::make_unique<Auth>(m_config.adminToken, m_config.aiToken);
+    m_pool = std::make_unique<DbPool>(m_params, m_config.dbThreads);
+    m_sequencer = std::make_unique<Sequencer>(m_pool.get());
+    m_context = std::make_unique<ApiContext>(m_pool.get(), m_auth.get(), m_transport, m_config.sessionHours);
+    m_context->setTemplate(m_config.reengageTemplate, m_config.templateLanguage);
+    m_context->setSequencer(m_sequencer.get());
+    TrustedProxies proxies;
+    if (!TrustedProxies::parse(m_config.trustedProxies, &proxies, error))
+        return false;
+    makeHttp(proxies);
+    makeStream(proxies);
+    if (!makeWebhook(error) || !m_http->listen(m_config.listenAddress, m_config.port, error))
+        return false;
 
+    if (m_config.sandboxStatuses && m_transport == m_sandbox.get())
+        m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
+                                    m_config.webhookAuthToken.toUtf8());
+    connect(&m_maintenance, &QTimer::timeout, this, &ServerApp::maintain);
+    m_maintenance.start(1000);
+    return true;
+}
+
+// On one connection, before anything serves: migrations, the demo, sends a stopped server abandoned, the
+// webhook secret, bodies stored but not processed, and this instance's record.
+bool ServerApp::prepareDatabase(QString *error)
+{
     QString demoHash;
     if (m_config.demo) {
         unsigned char random[9];
@@ -64,7 +95,6 @@ bool ServerApp::start(QString *error)
                                                  .toBase64(QByteArray::Base64UrlEncoding));
         demoHash = PasswordHasher::hash(m_demoPassword);
     }
-
     try {
         Db db(m_params, QStringLiteral("liftline-startup"));
         const QStringList applied = Migrator::migrate(db);
@@ -74,22 +104,8 @@ bool ServerApp::start(QString *error)
             Demo::load(db, demoHash, m_demoPassword);
         ChatStore::failAbandonedSends(db, m_config.abandonedSendSeconds());
         m_webhookSecret = m_config.whatsappAppSecret.toUtf8();
-        if (m_webhookSecret.isEmpty() && m_config.webhookAuthToken.isEmpty()) {
-            // Sandbox mode: a secret of the database's own, so that 'simulate' and tests sign like WhatsApp.
-            unsigned char random[24];
-            randombytes_buf(random, sizeof random);
-            const QString fresh = QString::fromLatin1(
-                QByteArray(reinterpret_cast<const char *>(random), sizeof random).toHex());
-            db.exec(
-                QStringLiteral("INSERT INTO liftline_settings (key, value) VALUES ('sandbox_app_secret', ?) "
-                               "ON CONFLICT (key) DO NOTHING"),
-                {fresh});
-            m_webhookSecret =
-                db.scalar(
-                      QStringLiteral("SELECT value FROM liftline_settings WHERE key = 'sandbox_app_secret'"))
-                    .toString()
-                    .toUtf8();
-        }
+        if (m_webhookSecret.isEmpty() && m_config.webhookAuthToken.isEmpty())
+            m_webhookSecret = sandboxSecret(db);
         const int recovered = InboundProcessor::processPending(db, processingSettings(), 1000);
         if (recovered > 0)
             qCInfo(lcWebhook) << "Processed" << recovered << "webhook bodies stored before a stop";
@@ -102,47 +118,65 @@ bool ServerApp::start(QString *error)
         *error = e.message;
         return false;
     }
+    return true;
+}
 
-    m_auth = std::make_unique<Auth>(m_config.adminToken, m_config.aiToken);
-    m_pool = std::make_unique<DbPool>(m_params, m_config.dbThreads);
-    m_sequencer = std::make_unique<Sequencer>(m_pool.get());
-    m_sandbox = new SandboxTransport(this);
-    m_transport = m_sandbox;
+// Sandbox mode: a secret of the database's own, so that 'simulate' and tests sign like WhatsApp.
+QByteArray ServerApp::sandboxSecret(Db &db)
+{
+    unsigned char random[24];
+    randombytes_buf(random, sizeof random);
+    const QString fresh =
+        QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(random), sizeof random).toHex());
+    db.exec(QStringLiteral("INSERT INTO liftline_settings (key, value) VALUES ('sandbox_app_secret', ?) "
+                           "ON CONFLICT (key) DO NOTHING"),
+            {fresh});
+    return db.scalar(QStringLiteral("SELECT value FROM liftline_settings WHERE key = 'sandbox_app_secret'"))
+        .toString()
+        .toUtf8();
+}
+
+// The sandbox always exists (tests and 'simulate' use it); the bridge or Graph replaces it for sending.
+bool ServerApp::makeTransport(QString *error)
+{
+    m_sandbox = std::make_unique<SandboxTransport>();
+    m_transport = m_sandbox.get();
     const QString transport = m_config.effectiveTransport();
-    if (transport != QLatin1String("sandbox")) {
-        HttpTransport::Settings settings;
-        settings.kind =
-            transport == QLatin1String("bridge") ? HttpTransport::Kind::Bridge : HttpTransport::Kind::Graph;
-        settings.baseUrl = QUrl(settings.kind == HttpTransport::Kind::Bridge ? m_config.bridgeBaseUrl
-                                                                             : m_config.graphBaseUrl);
-        settings.credential =
-            settings.kind == HttpTransport::Kind::Bridge ? m_config.bridgeApiKey : m_config.metaAccessToken;
-        settings.phoneNumberId = m_config.metaPhoneNumberId;
-        settings.timeoutMs = m_config.sendTimeoutMs;
-        if (!settings.baseUrl.isValid() || settings.baseUrl.scheme().isEmpty() ||
-            settings.credential.isEmpty() ||
-            (settings.kind == HttpTransport::Kind::Graph && settings.phoneNumberId.isEmpty())) {
-            *error = settings.kind == HttpTransport::Kind::Bridge
-                         ? QStringLiteral("WHATSAPP_TRANSPORT=bridge needs BRIDGE_BASE_URL (http:// or "
-                                          "https://) and BRIDGE_API_KEY")
-                         : QStringLiteral(
-                               "WHATSAPP_TRANSPORT=graph needs META_PHONE_NUMBER_ID and META_ACCESS_TOKEN");
-            return false;
-        }
-        // Real WhatsApp traffic must be authenticated: a signature secret or a relay token.
-        if (m_config.whatsappAppSecret.isEmpty() && m_config.webhookAuthToken.isEmpty()) {
-            *error =
-                QStringLiteral(
-                    "Sending through %1 needs WHATSAPP_APP_SECRET (or WEBHOOK_AUTH_TOKEN for a relay), so "
-                    "that only WhatsApp can post to the webhook")
-                    .arg(transport);
-            return false;
-        }
-        m_transport = new HttpTransport(settings, this);
+    if (transport == QLatin1String("sandbox"))
+        return true;
+    HttpTransport::Settings settings;
+    settings.kind =
+        transport == QLatin1String("bridge") ? HttpTransport::Kind::Bridge : HttpTransport::Kind::Graph;
+    settings.baseUrl =
+        QUrl(settings.kind == HttpTransport::Kind::Bridge ? m_config.bridgeBaseUrl : m_config.graphBaseUrl);
+    settings.credential =
+        settings.kind == HttpTransport::Kind::Bridge ? m_config.bridgeApiKey : m_config.metaAccessToken;
+    settings.phoneNumberId = m_config.metaPhoneNumberId;
+    settings.timeoutMs = m_config.sendTimeoutMs;
+    if (!settings.baseUrl.isValid() || settings.baseUrl.scheme().isEmpty() || settings.credential.isEmpty() ||
+        (settings.kind == HttpTransport::Kind::Graph && settings.phoneNumberId.isEmpty())) {
+        *error =
+            settings.kind == HttpTransport::Kind::Bridge
+                ? QStringLiteral("WHATSAPP_TRANSPORT=bridge needs BRIDGE_BASE_URL (http:// or "
+                                 "https://) and BRIDGE_API_KEY")
+                : QStringLiteral("WHATSAPP_TRANSPORT=graph needs META_PHONE_NUMBER_ID and META_ACCESS_TOKEN");
+        return false;
     }
-    m_context = new ApiContext(m_pool.get(), m_auth.get(), m_transport, m_config.sessionHours, this);
-    m_context->setTemplate(m_config.reengageTemplate, m_config.templateLanguage);
-    m_context->setSequencer(m_sequencer.get());
+    // Real WhatsApp traffic must be authenticated: a signature secret or a relay token.
+    if (m_config.whatsappAppSecret.isEmpty() && m_config.webhookAuthToken.isEmpty()) {
+        *error = QStringLiteral(
+                     "Sending through %1 needs WHATSAPP_APP_SECRET (or WEBHOOK_AUTH_TOKEN for a relay), "
+                     "so that only WhatsApp can post to the webhook")
+                     .arg(transport);
+        return false;
+    }
+    m_httpTransport = std::make_unique<HttpTransport>(settings);
+    m_transport = m_httpTransport.get();
+    return true;
+}
+
+void ServerApp::makeHttp(const TrustedProxies &proxies)
+{
     HttpServer::Limits limits;
     limits.maxHeaderBytes = m_config.httpMaxHeaderBytes;
     limits.maxBodyBytes = m_config.httpMaxBodyBytes;
@@ -150,17 +184,17 @@ bool ServerApp::start(QString *error)
     limits.bodyTimeoutMs = m_config.httpBodyTimeoutMs;
     limits.idleTimeoutMs = m_config.httpIdleTimeoutMs;
     limits.maxConnections = m_config.httpMaxConnections;
-    m_http = new HttpServer(limits, this);
-    TrustedProxies proxies;
-    if (!TrustedProxies::parse(m_config.trustedProxies, &proxies, error))
-        return false;
+    m_http = std::make_unique<HttpServer>(limits);
     m_http->setTrustedProxies(proxies);
     ChatRoutes::install(*m_http, *m_context);
     AuthRoutes::install(*m_http, *m_context);
     AdminRoutes::install(*m_http, *m_context);
     OpsRoutes::install(*m_http, *m_context);
+}
 
-    // The event stream: the hub on this thread, the listener on its own, from the newest event on.
+// The event stream: the hub on this thread, the listener on its own, from the newest event on.
+void ServerApp::makeStream(const TrustedProxies &proxies)
+{
     StreamHub::Settings stream;
     stream.resumeTimeoutMs = m_config.streamResumeTimeoutMs;
     stream.pingIntervalMs = m_config.streamPingMs;
@@ -170,15 +204,20 @@ bool ServerApp::start(QString *error)
     stream.maxReplay = m_config.streamMaxReplay;
     stream.proxies = proxies;
     stream.directWrite = m_config.streamDirectWrite;
-    m_hub = new StreamHub(m_pool.get(), m_auth.get(), m_instanceId, stream, this);
+    m_hub = std::make_unique<StreamHub>(m_pool.get(), m_auth.get(), m_instanceId, stream);
     m_hub->setLatest(m_startSeq);
     m_listener = std::make_unique<EventListener>(m_params, m_sequencer.get(), m_config.listenerCheckMs);
-    connect(m_listener.get(), &EventListener::eventsArrived, m_hub, &StreamHub::addEvents);
-    connect(m_listener.get(), &EventListener::presenceChanged, m_hub, &StreamHub::refreshPresence);
-    connect(m_listener.get(), &EventListener::restarted, m_hub, &StreamHub::restart);
+    connect(m_listener.get(), &EventListener::eventsArrived, m_hub.get(), &StreamHub::addEvents);
+    connect(m_listener.get(), &EventListener::presenceChanged, m_hub.get(), &StreamHub::refreshPresence);
+    connect(m_listener.get(), &EventListener::restarted, m_hub.get(), &StreamHub::restart);
     m_listener->start(m_startSeq);
     m_hub->refreshPresence();
     StreamRoutes::install(*m_http, *m_context, *m_hub, *m_listener);
+}
+
+// The webhook, and the forwarding of stored bodies to the original lift-alert server when configured.
+bool ServerApp::makeWebhook(QString *error)
+{
     const QUrl host(m_config.hostWebhookUrl);
     if (!m_config.hostWebhookUrl.isEmpty() &&
         (!host.isValid() || !host.scheme().startsWith(QLatin1String("http")))) {
@@ -194,19 +233,10 @@ bool ServerApp::start(QString *error)
     webhook.maxBodyBytes = m_config.webhookMaxBodyBytes;
     WebhookRoutes::install(*m_http, *m_context, webhook);
     if (webhook.forward)
-        new WebhookForwarder(m_pool.get(), host, m_webhookSecret,
-                             m_config.hostWebhookForward == QLatin1String("all")
-                                 ? WebhookForwarder::Mode::Everything
-                                 : WebhookForwarder::Mode::HostNeeds,
-                             this);
-    if (!m_http->listen(m_config.listenAddress, m_config.port, error))
-        return false;
-
-    if (m_config.sandboxStatuses && m_transport == m_sandbox)
-        m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
-                                    m_config.webhookAuthToken.toUtf8());
-    connect(&m_maintenance, &QTimer::timeout, this, &ServerApp::maintain);
-    m_maintenance.start(1000);
+        m_forwarder = std::make_unique<WebhookForwarder>(m_pool.get(), host, m_webhookSecret,
+                                                         m_config.hostWebhookForward == QLatin1String("all")
+                                                             ? WebhookForwarder::Mode::Everything
+                                                             : WebhookForwarder::Mode::HostNeeds);
     return true;
 }
 

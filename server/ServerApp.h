@@ -11,13 +11,17 @@
 
 class ApiContext;
 class Auth;
+class Db;
 class DbPool;
 class HttpServer;
+class HttpTransport;
 class MessageTransport;
 class SandboxTransport;
 class Sequencer;
 class EventListener;
 class StreamHub;
+class TrustedProxies;
+class WebhookForwarder;
 
 // The running server: database (embedded or DATABASE_URL), migrations, the database pool, HTTP routes,
 // the transport and the maintenance timers, wired together.
@@ -35,10 +39,10 @@ public:
     quint16 port() const;
     QString url() const;
     DbPool *pool() const { return m_pool.get(); }
-    SandboxTransport *sandbox() const { return m_sandbox; }
+    SandboxTransport *sandbox() const { return m_sandbox.get(); }
     MessageTransport *transport() const { return m_transport; }
     const DatabaseTarget &database() const { return m_database; }
-    StreamHub *hub() const { return m_hub; }
+    StreamHub *hub() const { return m_hub.get(); }
     EventListener *listener() const { return m_listener.get(); }
     QUuid instanceId() const { return m_instanceId; }
     // The demo agent's one-time password when started with --demo.
@@ -50,6 +54,12 @@ public:
 private:
     void maintain();
     InboundProcessor::Settings processingSettings() const;
+    bool prepareDatabase(QString *error);
+    static QByteArray sandboxSecret(Db &db);
+    bool makeTransport(QString *error);
+    void makeHttp(const TrustedProxies &proxies);
+    void makeStream(const TrustedProxies &proxies);
+    bool makeWebhook(QString *error);
 
     Config m_config;
     DatabaseTarget m_database;
@@ -58,13 +68,15 @@ private:
     std::unique_ptr<Sequencer> m_sequencer; // outlives the pool, whose jobs use it
     std::unique_ptr<DbPool> m_pool;
     std::unique_ptr<EventListener> m_listener;
-    StreamHub *m_hub = nullptr;
+    std::unique_ptr<StreamHub> m_hub;
     QUuid m_instanceId = QUuid::createUuid();
     qint64 m_startSeq = 0;
-    SandboxTransport *m_sandbox = nullptr;
-    MessageTransport *m_transport = nullptr;
-    HttpServer *m_http = nullptr;
-    ApiContext *m_context = nullptr;
+    std::unique_ptr<SandboxTransport> m_sandbox;
+    std::unique_ptr<HttpTransport> m_httpTransport;
+    MessageTransport *m_transport = nullptr; // the one that sends: the sandbox or m_httpTransport
+    std::unique_ptr<HttpServer> m_http;
+    std::unique_ptr<ApiContext> m_context;
+    std::unique_ptr<WebhookForwarder> m_forwarder;
     QTimer m_maintenance;
     int m_ticks = 0;
     QString m_demoPassword;

@@ -4,6 +4,8 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
+
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlRecord>
@@ -28,13 +30,24 @@ bool Db::isOpen() const
     return m_db.isValid() && m_db.isOpen();
 }
 
+namespace {
+
+// Connections any Db has opened. A connection that failed compares it with the count at its failure: when
+// another has got through since, the database is back, and waiting out the second would only refuse the
+// request in hand.
+std::atomic<quint64> connectionsOpened{0};
+
+} // namespace
+
 void Db::open()
 {
     if (isOpen())
         return;
     // While the database is away, answer at once instead of waiting up to connect_timeout on every
-    // request: one attempt per connection per second is enough to notice it is back.
-    if (m_lastFailure.isValid() && m_lastFailure.elapsed() < 1000)
+    // request: one attempt per connection per second is enough to notice it is back, unless another
+    // connection has noticed it already.
+    if (m_lastFailure.isValid() && m_lastFailure.elapsed() < 1000 &&
+        connectionsOpened.load() == m_openedAtFailure)
         throw DbError(DbError::Kind::Unavailable, m_lastFailureMessage);
     if (!m_db.isValid()) {
         m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_name);
@@ -57,8 +70,10 @@ void Db::open()
         const QString reason = m_db.lastError().databaseText().trimmed();
         m_lastFailureMessage = QStringLiteral("Cannot connect to %1: %2").arg(m_params.describe(), reason);
         m_lastFailure.start();
+        m_openedAtFailure = connectionsOpened.load();
         throw DbError(DbError::Kind::Unavailable, m_lastFailureMessage);
     }
+    connectionsOpened.fetch_add(1);
     m_lastFailure.invalidate();
     m_inTransaction = false;
     // libpq prints NOTICEs on stderr ("column already exists, skipping" from idempotent migrations).

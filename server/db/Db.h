@@ -108,4 +108,5 @@ private:
     int m_statements = 0;
     QElapsedTimer m_lastFailure;
     QString m_lastFailureMessage;
+    quint64 m_openedAtFailure = 0; // connections opened by any Db when this one last failed
 };

@@ -74,9 +74,8 @@ void adminRoute(HttpServer &server, ApiContext &ctx, const QByteArray &method, c
     });
 }
 
-} // namespace
-
-void install(HttpServer &server, ApiContext &ctx)
+// Agent accounts: list, create, password, disable and enable, sign-in throttle, sessions.
+void installAgents(HttpServer &server, ApiContext &ctx)
 {
     adminRoute(server, ctx, "GET", QStringLiteral("/api/admin/agents"),
                [](Db &db, const Principal &, const HttpRequest &) {
@@ -139,7 +138,11 @@ void install(HttpServer &server, ApiContext &ctx)
                    const int n = AgentStore::revokeSessions(db, usernameArg(request), who);
                    return HttpResponse::okRaw({{"sessions_ended", QByteArray::number(n)}});
                });
+}
 
+// The registry upload, webhook problems, opening a ticket by hand, and the lifts.
+void installRegistryAndTickets(HttpServer &server, ApiContext &ctx)
+{
     adminRoute(
         server, ctx, "POST", QStringLiteral("/api/admin/registry"),
         [](Db &db, const Principal &who, const HttpRequest &request) {
@@ -194,6 +197,14 @@ void install(HttpServer &server, ApiContext &ctx)
                            .toUtf8();
                    return HttpResponse::okRaw({{"lifts", lifts}});
                });
+}
+
+} // namespace
+
+void install(HttpServer &server, ApiContext &ctx)
+{
+    installAgents(server, ctx);
+    installRegistryAndTickets(server, ctx);
 }
 
 } // namespace AdminRoutes

@@ -36,6 +36,7 @@ const Setting stringSettings[] = {
     {"META_GRAPH_BASE_URL", &Config::graphBaseUrl},
     {"WHATSAPP_TEMPLATE_LANGUAGE", &Config::templateLanguage},
     {"LIFTLINE_TRUSTED_PROXIES", &Config::trustedProxies},
+    {"LIFTLINE_ACK_CONFIRMATION", &Config::ackConfirmation},
 };
 
 // Whole-number settings: the variable, the field, the range accepted, and the factor from the variable's
@@ -320,6 +321,13 @@ bool applyChoices(const RawSettings &raw, Config *config, QString *error)
     TrustedProxies proxies;
     if (!TrustedProxies::parse(config->trustedProxies, &proxies, error))
         return false;
+    config->ackConfirmation = config->ackConfirmation.trimmed();
+    if (config->ackConfirmation.toUcs4().size() > 1000) {
+        *error =
+            QStringLiteral("LIFTLINE_ACK_CONFIRMATION may have at most 1000 characters (it is sent as one "
+                           "WhatsApp message, with the agent's name in place of {agent})");
+        return false;
+    }
     if (!raw.agentWords.isEmpty()) {
         QStringList words;
         for (const QString &w : raw.agentWords.split(QLatin1Char(','), Qt::SkipEmptyParts))
@@ -414,6 +422,8 @@ QString Config::environmentHelp()
         "(default 6);\n"
         "                          an older open ticket still takes the message when there is no newer one\n"
         "  LIFTLINE_AGENT_WORDS    words that ask for an agent (default agent,agents)\n"
+        "  LIFTLINE_ACK_CONFIRMATION  told to the technician when an agent takes their request, inside the\n"
+        "                          24-hour window; {agent} is the agent's name (empty: nothing is sent)\n"
         "  LIFTLINE_HTTP_MAX_HEADER_BYTES  request line and headers, at most (default 16384; more: 431)\n"
         "  LIFTLINE_HTTP_MAX_BODY_BYTES    an API request's body, at most (default 65536; more: 413)\n"
         "  LIFTLINE_WEBHOOK_MAX_BODY_BYTES a webhook body, at most (default 1048576; more: 413)\n"

@@ -66,6 +66,10 @@ struct Config {
     int sendTimeoutMs = 15000;                                                 // WHATSAPP_SEND_TIMEOUT_MS
     QString reengageTemplate;                                                  // WHATSAPP_REENGAGE_TEMPLATE
     QString templateLanguage = QStringLiteral("en");                           // WHATSAPP_TEMPLATE_LANGUAGE
+    // LIFTLINE_ACK_CONFIRMATION: sent to the technician when an agent takes their request, inside the 24-hour
+    // window; "{agent}" is the agent's name. Empty: none is sent.
+    QString ackConfirmation =
+        QStringLiteral("{agent} from the call centre has your request and will answer here.");
 
     // Fills from file, environment and parsed options; false with *error for a bad value.
     static bool load(const QCommandLineParser &parser, Config *config, QString *error);

@@ -66,6 +66,7 @@ bool ServerApp::start(QString *error)
     m_sequencer = std::make_unique<Sequencer>(m_pool.get());
     m_context = std::make_unique<ApiContext>(m_pool.get(), m_auth.get(), m_transport, m_config.sessionHours);
     m_context->setTemplate(m_config.reengageTemplate, m_config.templateLanguage);
+    m_context->setConfirmation(m_config.ackConfirmation);
     m_context->setSequencer(m_sequencer.get());
     TrustedProxies proxies;
     if (!TrustedProxies::parse(m_config.trustedProxies, &proxies, error))

@@ -127,9 +127,9 @@ static void requireOpen(Db &db, int ticketId, const QString &action)
             QStringLiteral("Ticket %1 is closed, so it cannot be %2").arg(ticketId).arg(action));
 }
 
-void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote)
+bool acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote)
 {
-    db.transaction([&] {
+    const bool tookRequest = db.transaction([&] {
         requireOpen(db, ticketId, QStringLiteral("acknowledged"));
         QSqlQuery &q = db.exec(
             QStringLiteral("SELECT acknowledged_by, liftline_iso(acknowledged_at), acknowledged_by_actor "
@@ -141,7 +141,7 @@ void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
             const QString actor = q.value(2).toString();
             q.finish();
             if (actor == who.actorKey())
-                return; // the same agent pressing twice
+                return false; // the same agent pressing twice
             throw DomainError(
                 DomainError::Kind::Conflict, QStringLiteral("already_acknowledged"),
                 QStringLiteral("%1 already took this conversation (at %2 UTC)").arg(by, at.mid(11, 5)));
@@ -153,8 +153,11 @@ void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
                 "WHERE id = ?"),
             {who.actorName(), who.actorKey(), ticketId});
         AuditLog::record(db, who, QStringLiteral("ticket.acknowledged"), ticketId, {}, remote);
+        return db.scalar(QStringLiteral("SELECT agent_requested FROM tickets WHERE id = ?"), {ticketId})
+            .toBool();
     });
     Events::sequence(db);
+    return tookRequest;
 }
 
 int markRead(Db &db, int ticketId, const Principal &who, const QString &remote)

@@ -34,7 +34,9 @@ Page messages(Db &db, int ticketId, int limit, qint64 before);
 QByteArray message(Db &db, qint64 messageId);
 
 // Each throws DomainError for conflicts (Conflict) and records the action in the audit trail.
-void acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote);
+// Takes the conversation in the agent's name. Returns true when this took a technician's waiting request
+// (false: nothing was asked, or the same agent took it before).
+bool acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote);
 int markRead(Db &db, int ticketId, const Principal &who, const QString &remote);
 void resolve(Db &db, int ticketId, const QString &note, const Principal &who, const QString &remote);
 

@@ -137,6 +137,31 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
     return prepared;
 }
 
+Prepared prepareConfirmation(Db &db, int ticketId, const QString &text)
+{
+    Prepared p = db.transaction([&] {
+        Prepared p;
+        const Recipient recipient = lockRecipient(db, ticketId);
+        if (recipient.to.isEmpty() || !recipient.windowOpen)
+            return p;
+        QSqlQuery &ins =
+            db.exec(QStringLiteral(
+                        "INSERT INTO chat_messages (ticket_id, to_number, message, direction, agent_name, "
+                        "read_by_agent, kind, status, sent_by) VALUES (?, ?, ?, 'outbound', ?, true, 'text', "
+                        "'pending', 'automatic') RETURNING id"),
+                    {ticketId, recipient.to, text, QString::fromLatin1(automaticAuthor)});
+        ins.next();
+        p.messageId = ins.value(0).toLongLong();
+        ins.finish();
+        p.to = recipient.to;
+        p.text = text;
+        return p;
+    });
+    if (p.messageId > 0)
+        Events::sequence(db);
+    return p;
+}
+
 Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, const QString &language,
                          const QString &agentName, const Principal &who, const QString &remote)
 {

@@ -32,6 +32,12 @@ Prepared prepare(Db &db, int ticketId, const QString &text, const QString &clien
 // parameter, stored as pending. Throws DomainError (no_recipient, window_open, template_not_configured).
 Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, const QString &language,
                          const QString &agentName, const Principal &who, const QString &remote);
+// The technician's confirmation that a person has their request (`text`, already worded), stored as pending
+// and sent by the system (sent_by 'automatic': it is not a reply and takes nothing). Nothing is stored when
+// nobody has written on the ticket or the 24-hour window is closed: messageId is then 0.
+Prepared prepareConfirmation(Db &db, int ticketId, const QString &text);
+// Who automatic messages are from, as the transcript names them.
+inline const char *automaticAuthor = "Call centre (automatic)";
 // Records the transport's answer; returns the message as stored.
 QByteArray complete(Db &db, qint64 messageId, const SendResult &result);
 

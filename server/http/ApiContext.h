@@ -68,6 +68,10 @@ public:
     void setSequencer(Sequencer *sequencer) { m_sequencer = sequencer; }
     Sequencer *sequencer() const { return m_sequencer; }
     QString templateLanguage() const { return m_templateLanguage; }
+    // What the technician is told when an agent takes their request (LIFTLINE_ACK_CONFIRMATION; "{agent}"
+    // stands for the agent's name); empty: nothing is sent.
+    void setConfirmation(const QString &text) { m_confirmation = text; }
+    QString confirmation() const { return m_confirmation; }
 
 private:
     DbPool *m_pool;
@@ -77,5 +81,6 @@ private:
     std::atomic<bool> m_dbDown{false};
     QString m_templateName;
     QString m_templateLanguage;
+    QString m_confirmation;
     Sequencer *m_sequencer = nullptr;
 };

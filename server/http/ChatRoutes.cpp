@@ -4,6 +4,7 @@
 #include "HttpServer.h"
 #include "auth/AgentStore.h"
 #include "auth/Auth.h"
+#include "base/Logging.h"
 #include "chat/ChatStore.h"
 #include "chat/Outbox.h"
 #include "chat/Unassigned.h"
@@ -46,6 +47,77 @@ qint64 unassignedId(const HttpRequest &request)
                        QStringLiteral("'%1' is not an unassigned message id: ids are positive whole numbers")
                            .arg(idText.left(40)));
     return id;
+}
+
+// Hands a message stored as pending to the transport and stores what became of it. Nobody waits for the
+// answer: the consoles see the status change through the event stream, and a send a stopped server
+// abandoned is marked failed by the sweep (ChatStore::failAbandonedSends).
+void sendStored(ApiContext &ctx, const Outbox::Prepared &prepared)
+{
+    OutboundMessage out;
+    out.messageId = prepared.messageId;
+    out.to = prepared.to;
+    out.text = prepared.text;
+    QPointer<ApiContext> context(&ctx);
+    ctx.transport()->send(out, [context, id = out.messageId](SendResult result) {
+        if (!context)
+            return;
+        context->pool()->run<bool>(
+            context,
+            [id, result](Db &db) {
+                try {
+                    Outbox::complete(db, id, result);
+                    return true;
+                } catch (const DbError &e) {
+                    qCWarning(lcSend)
+                        << "message" << id << "was sent, but its status was not stored:" << e.message();
+                    return false;
+                }
+            },
+            [](bool) {});
+    });
+}
+
+// Takes the conversation. When that took a technician's waiting request, they are told a person has it
+// (ApiContext::confirmation), through the outbox like any reply. The agent's answer does not wait for it,
+// and a confirmation that cannot be stored does not undo the acknowledgement.
+void acknowledge(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
+{
+    struct Step {
+        HttpResponse response;
+        Outbox::Prepared confirmation;
+    };
+    QPointer<ApiContext> context(&ctx);
+    ctx.pool()->run<Step>(
+        &ctx,
+        [request, auth = ctx.auth(), text = ctx.confirmation()](Db &db) {
+            Step step;
+            step.response = ApiContext::guarded(db, [&](Db &db) {
+                const Principal who = auth->authenticate(db, ApiContext::token(request));
+                const int ticketId = ApiContext::ticketId(request);
+                ChatStore::requireTicket(db, ticketId);
+                const bool tookRequest = ChatStore::acknowledge(db, ticketId, who, request.remote);
+                const QByteArray conversation = ChatStore::conversation(db, ticketId);
+                if (tookRequest && who.kind == Principal::Kind::Agent && !text.isEmpty()) {
+                    try {
+                        step.confirmation = Outbox::prepareConfirmation(
+                            db, ticketId, QString(text).replace(QLatin1String("{agent}"), who.displayName));
+                    } catch (const DbError &e) {
+                        qCWarning(lcSend) << "ticket" << ticketId
+                                          << "was acknowledged, but the technician's confirmation was not "
+                                             "stored:"
+                                          << e.message();
+                    }
+                }
+                return HttpResponse::okRaw({{"conversation", conversation}});
+            });
+            return step;
+        },
+        [context, reply](Step step) {
+            reply->send(step.response);
+            if (context && step.confirmation.messageId > 0)
+                sendStored(*context, step.confirmation);
+        });
 }
 
 using Prepare = std::function<Outbox::Prepared(Db &, const Principal &, int ticketId, const QJsonObject &body,
@@ -250,16 +322,8 @@ void installActions(HttpServer &server, ApiContext &ctx)
                      });
                  });
 
-    server.route(
-        "POST", QStringLiteral("/api/chat/{ticketId}/acknowledge"),
-        [&ctx](const HttpRequest &request, ReplyPtr reply) {
-            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
-                const int ticketId = ApiContext::ticketId(request);
-                ChatStore::requireTicket(db, ticketId);
-                ChatStore::acknowledge(db, ticketId, who, request.remote);
-                return HttpResponse::okRaw({{"conversation", ChatStore::conversation(db, ticketId)}});
-            });
-        });
+    server.route("POST", QStringLiteral("/api/chat/{ticketId}/acknowledge"),
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) { acknowledge(ctx, request, reply); });
 
     server.route(
         "POST", QStringLiteral("/api/chat/{ticketId}/resolve"),

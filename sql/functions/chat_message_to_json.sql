@@ -1,3 +1,5 @@
+-- A message as the API and the events carry it. "automatic": sent by the system (sent_by 'automatic'), such
+-- as the technician's confirmation that an agent has their request; not a person's reply.
 CREATE OR REPLACE FUNCTION chat_message_to_json(m chat_messages) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
@@ -16,5 +18,6 @@ LANGUAGE sql STABLE AS $$
         'wa_message_id', m.wa_message_id,
         'error', CASE WHEN m.error_code IS NULL AND m.error_message IS NULL THEN NULL
                       ELSE json_build_object('code', m.error_code, 'message', m.error_message) END,
-        'client_message_id', m.client_message_id)
+        'client_message_id', m.client_message_id,
+        'automatic', m.sent_by IS NOT DISTINCT FROM 'automatic')
 $$;

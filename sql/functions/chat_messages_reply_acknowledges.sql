@@ -1,3 +1,5 @@
+-- A person's reply takes a waiting request and dates the answer. A message the system sends by itself
+-- (sent_by 'automatic': the confirmation that an agent has the request) is neither.
 CREATE OR REPLACE FUNCTION chat_messages_reply_acknowledges() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -6,6 +8,9 @@ DECLARE
     actor text;
     who text := coalesce(nullif(NEW.agent_name, ''), 'Agent');
 BEGIN
+    IF NEW.sent_by = 'automatic' THEN
+        RETURN NULL;
+    END IF;
     SELECT t.acknowledged_at IS NULL, t.agent_replied_at IS NULL INTO unacknowledged, unanswered
       FROM tickets t
      WHERE t.id = NEW.ticket_id AND t.agent_requested AND t.status = 'open';

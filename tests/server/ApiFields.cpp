@@ -38,6 +38,7 @@ const QStringList message =
             QStringLiteral("to_number"), QStringLiteral("message"), QStringLiteral("direction"),
             QStringLiteral("agent_name"), QStringLiteral("read_by_agent"), QStringLiteral("created_at"),
             QStringLiteral("wa_timestamp"), QStringLiteral("kind"), QStringLiteral("status"),
-            QStringLiteral("wa_message_id"), QStringLiteral("error"), QStringLiteral("client_message_id")});
+            QStringLiteral("wa_message_id"), QStringLiteral("error"), QStringLiteral("client_message_id"),
+            QStringLiteral("automatic")});
 
 } // namespace ApiFields

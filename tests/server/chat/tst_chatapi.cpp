@@ -1319,6 +1319,81 @@ private Q_SLOTS:
         EXPECT_EVENTS_NUMBERED(f);
     }
 
+    // Taking a technician's request tells them a person has it, in the agent's name, through the outbox. The
+    // message is automatic, not a reply: the request is taken, but not answered until the agent writes.
+    void acknowledgingTellsTheTechnician()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        Seed::technicianWrote(f.db, ticket);
+        Seed::agentRequested(f.db, ticket);
+        const QByteArray alice = f.server.signIn(QStringLiteral("alice"), QStringLiteral("Alice Agent"));
+        const QString automatic =
+            QStringLiteral("SELECT %1 FROM chat_messages WHERE ticket_id = ? AND sent_by = 'automatic'");
+        EXPECT_OK(f.http().post(chatPath(ticket, "acknowledge"), {}, bearer(alice)));
+        QTRY_COMPARE_WITH_TIMEOUT(f.scalar(automatic.arg(QLatin1String("status")), {ticket}).toString(),
+                                  QStringLiteral("sent"), 10000);
+        QCOMPARE(f.scalar(automatic.arg(QLatin1String("message")), {ticket}).toString(),
+                 QStringLiteral("Alice Agent from the call centre has your request and will answer here."));
+        QCOMPARE(f.scalar(automatic.arg(QLatin1String("to_number")), {ticket}).toString(),
+                 QStringLiteral("27820000001"));
+        QCOMPARE(f.scalar(automatic.arg(QLatin1String("agent_name")), {ticket}).toString(),
+                 QStringLiteral("Call centre (automatic)"));
+        QCOMPARE(
+            f.scalar(QStringLiteral("SELECT acknowledged_by FROM tickets WHERE id = ?"), {ticket}).toString(),
+            QStringLiteral("Alice Agent"));
+        QVERIFY(
+            f.scalar(QStringLiteral("SELECT agent_replied_at FROM tickets WHERE id = ?"), {ticket}).isNull());
+        // The API marks it.
+        const HttpResult thread = f.http().get(chatPath(ticket, "messages"), bearer(alice));
+        EXPECT_OK(thread);
+        const QJsonArray messages = thread.json.value(QLatin1String("messages")).toArray();
+        QCOMPARE(messages.size(), 2);
+        QCOMPARE(messages.at(0).toObject().value(QLatin1String("automatic")).toBool(), false);
+        QCOMPARE(messages.at(1).toObject().value(QLatin1String("automatic")).toBool(), true);
+
+        // Pressing again sends nothing more; the agent's own reply answers the request.
+        EXPECT_OK(f.http().post(chatPath(ticket, "acknowledge"), {}, bearer(alice)));
+        EXPECT_OK(f.http().postJson(chatPath(ticket, "send"),
+                                    body({{QStringLiteral("message"), QStringLiteral("On my way")}}),
+                                    bearer(alice)));
+        QCOMPARE(f.scalar(automatic.arg(QLatin1String("count(*)")), {ticket}).toInt(), 1);
+        QVERIFY(!f.scalar(QStringLiteral("SELECT agent_replied_at FROM tickets WHERE id = ?"), {ticket})
+                     .isNull());
+
+        // Outside the 24-hour window WhatsApp would refuse it: taken, nothing sent.
+        const int late = Seed::openTicket(f.db, QStringLiteral("27710000002"));
+        Seed::technicianWrote(f.db, late, QStringLiteral("27820000002"), QStringLiteral("agent"), 25 * 60);
+        Seed::agentRequested(f.db, late);
+        EXPECT_OK(f.http().post(chatPath(late, "acknowledge"), {}, bearer(alice)));
+        QCOMPARE(f.scalar(automatic.arg(QLatin1String("count(*)")), {late}).toInt(), 0);
+        // A conversation taken without a request (nothing asked) tells nobody.
+        const int quiet = Seed::openTicket(f.db, QStringLiteral("27710000003"));
+        Seed::technicianWrote(f.db, quiet, QStringLiteral("27820000003"));
+        EXPECT_OK(f.http().post(chatPath(quiet, "acknowledge"), {}, bearer(alice)));
+        QCOMPARE(f.scalar(automatic.arg(QLatin1String("count(*)")), {quiet}).toInt(), 0);
+        EXPECT_EVENTS_NUMBERED(f);
+    }
+
+    // LIFTLINE_ACK_CONFIRMATION empty: no confirmation.
+    void confirmationCanBeSwitchedOff()
+    {
+        Config config = TestServer::defaultConfig();
+        config.ackConfirmation.clear();
+        Fixture f(config);
+        const int ticket = Seed::openTicket(f.db);
+        Seed::technicianWrote(f.db, ticket);
+        Seed::agentRequested(f.db, ticket);
+        const QByteArray alice = f.server.signIn(QStringLiteral("alice"), QStringLiteral("Alice Agent"));
+        EXPECT_OK(f.http().post(chatPath(ticket, "acknowledge"), {}, bearer(alice)));
+        QTest::qWait(200);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT count(*) FROM chat_messages WHERE ticket_id = ? AND "
+                                         "direction = 'outbound'"),
+                          {ticket})
+                     .toInt(),
+                 0);
+    }
+
     // Two accounts that happen to share a display name are still two agents: the second must not be told
     // that it has the conversation.
     void acknowledgeByAnotherAgentWithTheSameName()

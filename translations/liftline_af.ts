@@ -627,6 +627,10 @@
         <source>[revoke]</source>
         <translation>[teruggetrek]</translation>
     </message>
+    <message>
+        <source>Sent automatically</source>
+        <translation>Outomaties gestuur</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

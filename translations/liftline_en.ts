@@ -627,6 +627,10 @@
         <source>[revoke]</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Sent automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

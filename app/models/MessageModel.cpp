@@ -64,6 +64,9 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return outbound;
     case AuthorRole: {
         if (outbound) {
+            // The server's own messages (the confirmation that an agent has the request) are no agent's.
+            if (r.json.value(QStringLiteral("automatic")).toBool())
+                return tr("Sent automatically");
             const QString agent = text("agent_name");
             return agent.isEmpty() ? tr("Liftline") : agent;
         }

@@ -16,7 +16,7 @@ public:
         MessageIdRole = Qt::UserRole + 1, // qint64; 0 while pending
         TextRole,                         // the text, plain (never rich text)
         OutboundRole,                     // bool: from an agent (right) or the technician (left)
-        AuthorRole,                       // agent_name, or the technician's name
+        AuthorRole,                       // agent_name, "Sent automatically", or the technician's name
         TimeRole,                         // QDateTime (UTC): WhatsApp's time for inbound, stored time else
         StatusRole,                       // received, pending, sent, delivered, read, failed
         ErrorRole,                        // why it failed, in words; empty otherwise

@@ -309,6 +309,33 @@ private Q_SLOTS:
         QVERIFY(at(3, MessageModel::ErrorRole).toString().contains(QLatin1String("24 hours")));
     }
 
+    // The server's own message (the technician told an agent has the request) is nobody's: the agent sees it
+    // was sent automatically, in their language, and the next reply names its agent again.
+    void theServersOwnMessagesAreNoAgents()
+    {
+        MessageModel model;
+        const auto message = [](int id, const QString &agent, bool automatic, const QString &at) {
+            return QJsonObject{{QStringLiteral("id"), id},
+                               {QStringLiteral("direction"), QStringLiteral("outbound")},
+                               {QStringLiteral("agent_name"), agent},
+                               {QStringLiteral("message"), QStringLiteral("text %1").arg(id)},
+                               {QStringLiteral("status"), QStringLiteral("sent")},
+                               {QStringLiteral("kind"), QStringLiteral("text")},
+                               {QStringLiteral("created_at"), at},
+                               {QStringLiteral("automatic"), automatic}};
+        };
+        model.reset(QJsonArray{message(1, QStringLiteral("Call centre (automatic)"), true,
+                                       QStringLiteral("2026-11-24T08:00:00.000Z")),
+                               message(2, QStringLiteral("Thandi"), false,
+                                       QStringLiteral("2026-11-24T08:01:00.000Z"))},
+                    false);
+        const auto at = [&](int row, int role) { return model.index(row, 0).data(role); };
+        QCOMPARE(at(0, MessageModel::AuthorRole).toString(), QStringLiteral("Sent automatically"));
+        QCOMPARE(at(1, MessageModel::AuthorRole).toString(), QStringLiteral("Thandi"));
+        QCOMPARE(at(1, MessageModel::ShowAuthorRole).toBool(), true);
+        QVERIFY(at(0, Qt::AccessibleTextRole).toString().startsWith(QLatin1String("Sent automatically at")));
+    }
+
     void aSentMessageIsPendingThenStoredThenRead()
     {
         MessageModel model;

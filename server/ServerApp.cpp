@@ -275,9 +275,15 @@ void ServerApp::maintain()
     if (m_pool->backgroundQueueDepth() > 0)
         return; // busy: what is queued includes these bodies
     Sequencer *sequencer = m_sequencer.get();
-    m_pool->postBackground([sweep, inbox, processing, sequencer,
+    ApiContext::WaitingRequests *waiting = &m_context->waitingRequests(); // outlives the pool's jobs
+    m_pool->postBackground([sweep, inbox, processing, sequencer, waiting,
                             abandonedAfter = m_config.abandonedSendSeconds()](Db &db) {
         try {
+            if (inbox) {
+                const ChatStore::Waiting w = ChatStore::waitingRequests(db);
+                waiting->oldestSince.store(w.oldestSince);
+                waiting->count.store(w.count);
+            }
             if (sweep)
                 db.transaction([&] {
                     if (db.scalar(QStringLiteral(

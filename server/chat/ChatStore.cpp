@@ -160,6 +160,22 @@ bool acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
     return tookRequest;
 }
 
+Waiting waitingRequests(Db &db)
+{
+    QSqlQuery &q = db.exec(QStringLiteral(
+        "SELECT count(*), coalesce(extract(epoch FROM min(since))::bigint, 0) FROM ("
+        "SELECT agent_requested_at AS since FROM tickets WHERE status = 'open' AND agent_requested "
+        "AND acknowledged_at IS NULL UNION ALL SELECT agent_requested_at FROM chat_unassigned "
+        "WHERE attached_at IS NULL AND agent_requested AND acknowledged_at IS NULL) waiting"));
+    Waiting w;
+    if (q.next()) {
+        w.count = q.value(0).toLongLong();
+        w.oldestSince = q.value(1).toLongLong();
+    }
+    q.finish();
+    return w;
+}
+
 int markRead(Db &db, int ticketId, const Principal &who, const QString &remote)
 {
     const int count = db.transaction([&] {

@@ -37,6 +37,14 @@ QByteArray message(Db &db, qint64 messageId);
 // Takes the conversation in the agent's name. Returns true when this took a technician's waiting request
 // (false: nothing was asked, or the same agent took it before).
 bool acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote);
+
+// Agent requests nobody has taken yet, on open tickets and unassigned messages: how many, and since when the
+// oldest has waited (seconds since the epoch; 0 when none).
+struct Waiting {
+    qint64 count = 0;
+    qint64 oldestSince = 0;
+};
+Waiting waitingRequests(Db &db);
 int markRead(Db &db, int ticketId, const Principal &who, const QString &remote);
 void resolve(Db &db, int ticketId, const QString &note, const Principal &who, const QString &remote);
 

@@ -73,6 +73,15 @@ public:
     void setConfirmation(const QString &text) { m_confirmation = text; }
     QString confirmation() const { return m_confirmation; }
 
+    // Agent requests nobody has taken, as the maintenance job last counted them (every 5 s while webhook
+    // processing leaves it room), for /metrics: monitoring outside the consoles can page on them. count is
+    // -1 until the first count.
+    struct WaitingRequests {
+        std::atomic<qint64> count{-1};
+        std::atomic<qint64> oldestSince{0}; // seconds since the epoch; 0 when none
+    };
+    WaitingRequests &waitingRequests() { return m_waiting; }
+
 private:
     DbPool *m_pool;
     Auth *m_auth;
@@ -82,5 +91,6 @@ private:
     QString m_templateName;
     QString m_templateLanguage;
     QString m_confirmation;
+    WaitingRequests m_waiting;
     Sequencer *m_sequencer = nullptr;
 };

@@ -45,6 +45,17 @@ void install(HttpServer &server, ApiContext &ctx)
             metric("liftline_db_jobs_total", Type::Counter, "Database jobs run.", qint64(pool->jobsDone()));
         out += metric("liftline_password_hashes_total", Type::Counter, "Password checks and hashes started.",
                       qint64(PasswordHasher::started()));
+        const qint64 waiting = ctx.waitingRequests().count.load();
+        if (waiting >= 0) {
+            out += metric("liftline_requests_waiting", Type::Gauge,
+                          "Agent requests nobody has taken (open tickets and unassigned messages), counted "
+                          "every 5 s.",
+                          waiting);
+            out += metric("liftline_requests_oldest_waiting_since_seconds", Type::Gauge,
+                          "When the oldest request nobody has taken was made, in seconds since the epoch; 0 "
+                          "when none waits.",
+                          ctx.waitingRequests().oldestSince.load());
+        }
         reply->send(HttpResponse::text(out, 200, "text/plain; version=0.0.4; charset=utf-8"));
     });
 }

@@ -1375,6 +1375,30 @@ private Q_SLOTS:
         EXPECT_EVENTS_NUMBERED(f);
     }
 
+    // /metrics counts the requests nobody has taken, so that monitoring outside the consoles can page
+    // someone; an acknowledgement takes it off.
+    void metricsCountWaitingRequests()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        Seed::technicianWrote(f.db, ticket);
+        Seed::agentRequested(f.db, ticket);
+        const qint64 since =
+            f.scalar(QStringLiteral(
+                         "SELECT extract(epoch FROM agent_requested_at)::bigint FROM tickets WHERE id = ?"),
+                     {ticket})
+                .toLongLong();
+        const auto metrics = [&] { return QString::fromUtf8(f.http().get(QStringLiteral("/metrics")).body); };
+        QTRY_VERIFY_WITH_TIMEOUT(metrics().contains(QLatin1String("\nliftline_requests_waiting 1\n")), 15000);
+        QVERIFY2(metrics().contains(
+                     QStringLiteral("\nliftline_requests_oldest_waiting_since_seconds %1\n").arg(since)),
+                 qPrintable(metrics()));
+        const QByteArray alice = f.server.signIn(QStringLiteral("alice"), QStringLiteral("Alice Agent"));
+        EXPECT_OK(f.http().post(chatPath(ticket, "acknowledge"), {}, bearer(alice)));
+        QTRY_VERIFY_WITH_TIMEOUT(metrics().contains(QLatin1String("\nliftline_requests_waiting 0\n")), 15000);
+        QVERIFY(metrics().contains(QLatin1String("\nliftline_requests_oldest_waiting_since_seconds 0\n")));
+    }
+
     // LIFTLINE_ACK_CONFIRMATION empty: no confirmation.
     void confirmationCanBeSwitchedOff()
     {

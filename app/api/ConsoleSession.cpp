@@ -236,15 +236,22 @@ void ConsoleSession::acknowledge(int key, QObject *context, Done done, Failed fa
     }
 }
 
+namespace {
+
+// An answer whose body the caller does not need.
+ApiClient::Ok ignoringBody(ConsoleSession::Done done)
+{
+    return [done = std::move(done)](const QJsonObject &) {
+        if (done)
+            done();
+    };
+}
+
+} // namespace
+
 void ConsoleSession::resolve(int ticketId, const QString &note, QObject *context, Done done, Failed failed)
 {
-    m_api->resolve(
-        ticketId, note, context,
-        [done](const QJsonObject &) {
-            if (done)
-                done();
-        },
-        std::move(failed));
+    m_api->resolve(ticketId, note, context, ignoringBody(std::move(done)), std::move(failed));
 }
 
 void ConsoleSession::sendTemplate(int ticketId)
@@ -256,13 +263,7 @@ void ConsoleSession::sendTemplate(int ticketId)
 
 void ConsoleSession::attach(qint64 unassignedId, int ticketId, QObject *context, Done done, Failed failed)
 {
-    m_api->attach(
-        unassignedId, ticketId, context,
-        [done](const QJsonObject &) {
-            if (done)
-                done();
-        },
-        std::move(failed));
+    m_api->attach(unassignedId, ticketId, context, ignoringBody(std::move(done)), std::move(failed));
 }
 
 void ConsoleSession::loadOlder()

@@ -147,14 +147,13 @@ bool acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
                 QStringLiteral("%1 already took this conversation (at %2 UTC)").arg(by, at.mid(11, 5)));
         }
         q.finish();
-        db.exec(
-            QStringLiteral(
-                "UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ?, acknowledged_by_actor = ? "
-                "WHERE id = ?"),
-            {who.actorName(), who.actorKey(), ticketId});
+        const bool requested =
+            db.scalar(QStringLiteral("UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ?, "
+                                     "acknowledged_by_actor = ? WHERE id = ? RETURNING agent_requested"),
+                      {who.actorName(), who.actorKey(), ticketId})
+                .toBool();
         AuditLog::record(db, who, QStringLiteral("ticket.acknowledged"), ticketId, {}, remote);
-        return db.scalar(QStringLiteral("SELECT agent_requested FROM tickets WHERE id = ?"), {ticketId})
-            .toBool();
+        return requested;
     });
     Events::sequence(db);
     return tookRequest;

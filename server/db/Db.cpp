@@ -276,15 +276,22 @@ QStringList Db::splitStatements(const QString &sql)
     return statements;
 }
 
-void Db::execScript(const QString &sql)
+pg_conn *Db::libpqConnection()
 {
     open();
     const QVariant handle = m_db.driver()->handle();
     // QPSQL's handle is a PGconn* (Qt names the type after libpq's struct, pg_conn).
     if (!handle.isValid() ||
         (qstrcmp(handle.typeName(), "PGconn*") != 0 && qstrcmp(handle.typeName(), "pg_conn*") != 0))
-        throw DbError(DbError::Kind::Unavailable, QStringLiteral("QPSQL gave no libpq connection"));
-    auto *conn = *static_cast<PGconn *const *>(handle.constData());
+        throw DbError(DbError::Kind::Unavailable,
+                      QStringLiteral("liftline-server needs a QPSQL connection, not %1")
+                          .arg(QLatin1String(handle.typeName())));
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+void Db::execScript(const QString &sql)
+{
+    PGconn *conn = libpqConnection();
     ++m_statements;
     // PQexec returns the last result, or the first that failed (the statements after it do not run).
     std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, sql.toUtf8().constData()), &PQclear);

@@ -12,6 +12,8 @@
 
 // One PostgreSQL connection, used by one thread only (QSqlDatabase belongs to the thread that opened it).
 // Statements use '?' placeholders; every failure is thrown as DbError.
+struct pg_conn; // libpq's PGconn
+
 class Db {
 public:
     Db(const DbParams &params, const QString &connectionName);
@@ -46,6 +48,9 @@ public:
     // comments (nested too), quoted identifiers, standard and E'' strings and dollar quotes as PostgreSQL
     // does.
     static QStringList splitStatements(const QString &sql);
+    // libpq's connection under QPSQL's, opened when it is not (for LISTEN and whole scripts). Throws
+    // DbError::Unavailable.
+    pg_conn *libpqConnection();
 
     // First column of the first row, or an invalid QVariant when there is no row.
     QVariant scalar(const QString &sql, const QVariantList &binds = {});

@@ -8,7 +8,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRegularExpression>
-#include <QSet>
 #include <QSqlQuery>
 #include <QThread>
 
@@ -291,22 +290,38 @@ void runStep(Db &db, const Migrator::Step &step, const QString &what, const Migr
     }
 }
 
-// Refuses before anything is applied when a file that was applied has changed since.
-void refuseChangedFiles(Db &db, const QList<Migrator::Migration> &migrations)
+// The checksum recorded for each applied numbered file (by version) or function file (by name); empty while
+// the table does not exist.
+template<class Key>
+QHash<Key, QString> recordedChecksums(Db &db, const QString &table, const QString &key)
 {
-    QHash<int, QString> recorded;
-    QSqlQuery q = db.execOnce(QStringLiteral("SELECT version, checksum FROM liftline_migrations"));
+    QHash<Key, QString> recorded;
+    if (!db.scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {table}).toBool())
+        return recorded;
+    QSqlQuery q = db.execOnce(QStringLiteral("SELECT %1, checksum FROM %2").arg(key, table));
     while (q.next())
-        recorded.insert(q.value(0).toInt(), q.value(1).toString());
-    for (const Migrator::Migration &m : migrations) {
-        const auto found = recorded.constFind(m.version);
-        if (found == recorded.cend() || *found == m.checksum)
-            continue;
-        if (!isShippedEarlierText(m.version, *found))
-            throw DbError(DbError::Kind::Statement, changedFileMessage(m, *found));
-        qCInfo(lcDb) << "migration" << m.name << "was applied in an earlier text the project shipped;"
-                     << "the files after it bring both to the same state";
-    }
+        recorded.insert(q.value(0).value<Key>(), q.value(1).toString());
+    return recorded;
+}
+
+QHash<int, QString> recordedMigrations(Db &db)
+{
+    return recordedChecksums<int>(db, QStringLiteral("liftline_migrations"), QStringLiteral("version"));
+}
+
+QHash<QString, QString> recordedFunctions(Db &db)
+{
+    return recordedChecksums<QString>(db, QStringLiteral("liftline_functions"), QStringLiteral("name"));
+}
+
+// Why an applied file may not be used as it is now (changedFileMessage), or empty: not applied, unchanged,
+// or an earlier text the project shipped.
+QString changedFileProblem(const Migrator::Migration &m, const QHash<int, QString> &recorded)
+{
+    const auto found = recorded.constFind(m.version);
+    if (found == recorded.cend() || *found == m.checksum || isShippedEarlierText(m.version, *found))
+        return {};
+    return changedFileMessage(m, *found);
 }
 
 void applyMigration(Db &db, const Migrator::Migration &m, const Migrator::Options &options,
@@ -349,10 +364,7 @@ bool missingDependency(const DbError &e)
 QStringList applyFunctions(Db &db, const Migrator::Options &options, bool all)
 {
     db.execOnce(QString::fromLatin1(createFunctionsTable));
-    QHash<QString, QString> recorded;
-    QSqlQuery q = db.execOnce(QStringLiteral("SELECT name, checksum FROM liftline_functions"));
-    while (q.next())
-        recorded.insert(q.value(0).toString(), q.value(1).toString());
+    const QHash<QString, QString> recorded = recordedFunctions(db);
     QList<Migrator::Function> todo;
     QStringList changed;
     for (const Migrator::Function &f : Migrator::functions()) {
@@ -433,14 +445,18 @@ QStringList Migrator::migrate(Db &db, const Options &options)
                            "this server knows %2): run the newer server")
                 .arg(newest)
                 .arg(migrations.last().version));
-    refuseChangedFiles(db, migrations);
-
-    QSet<int> done;
-    QSqlQuery q = db.execOnce(QStringLiteral("SELECT version FROM liftline_migrations"));
-    while (q.next())
-        done.insert(q.value(0).toInt());
+    // Refused before anything is applied.
+    const QHash<int, QString> recorded = recordedMigrations(db);
     for (const Migration &m : migrations) {
-        if (done.contains(m.version))
+        if (const QString problem = changedFileProblem(m, recorded); !problem.isEmpty())
+            throw DbError(DbError::Kind::Statement, problem);
+        if (recorded.contains(m.version) && recorded.value(m.version) != m.checksum)
+            qCInfo(lcDb) << "migration" << m.name << "was applied in an earlier text the project shipped;"
+                         << "the files after it bring both to the same state";
+    }
+
+    for (const Migration &m : migrations) {
+        if (recorded.contains(m.version))
             continue;
         applyMigration(db, m, options, progress);
         applied << m.name;
@@ -542,14 +558,9 @@ void describeHoldings(Db &db, Migrator::Plan &plan, qint64 *messageCount, qint64
 // The function files new or changed since they were recorded.
 void listFunctions(Db &db, Migrator::Plan &plan)
 {
-    QHash<QString, QString> functionsRecorded;
-    if (db.scalar(QStringLiteral("SELECT to_regclass('liftline_functions') IS NOT NULL")).toBool()) {
-        QSqlQuery q = db.execOnce(QStringLiteral("SELECT name, checksum FROM liftline_functions"));
-        while (q.next())
-            functionsRecorded.insert(q.value(0).toString(), q.value(1).toString());
-    }
+    const QHash<QString, QString> recorded = recordedFunctions(db);
     for (const Migrator::Function &f : Migrator::functions()) {
-        if (functionsRecorded.value(f.name) != f.checksum)
+        if (recorded.value(f.name) != f.checksum)
             plan.functions << QStringLiteral("functions/%1.sql").arg(f.name);
     }
 }
@@ -569,12 +580,8 @@ Migrator::Plan Migrator::check(Db &db)
                 << QStringLiteral("PostgreSQL %1 is too old: Liftline needs version 13 or newer")
                        .arg(db.scalar(QStringLiteral("SELECT current_setting('server_version')")).toString());
 
-        QSet<int> applied;
-        if (db.scalar(QStringLiteral("SELECT to_regclass('liftline_migrations') IS NOT NULL")).toBool()) {
-            QSqlQuery q = db.execOnce(QStringLiteral("SELECT version FROM liftline_migrations"));
-            while (q.next())
-                applied.insert(q.value(0).toInt());
-        }
+        const QHash<int, QString> recorded = recordedMigrations(db);
+        const QList<int> applied = recorded.keys();
         if (!migrations.isEmpty() && !applied.isEmpty() &&
             *std::max_element(applied.begin(), applied.end()) > migrations.last().version)
             plan.obstacles << QStringLiteral("This database was migrated by a newer liftline-server: run the "
@@ -583,18 +590,11 @@ Migrator::Plan Migrator::check(Db &db)
         qint64 messages = 0;
         qint64 tickets = 0;
         describeHoldings(db, plan, &messages, &tickets);
-        QHash<int, QString> recorded;
-        if (!applied.isEmpty()) {
-            QSqlQuery q = db.execOnce(QStringLiteral("SELECT version, checksum FROM liftline_migrations"));
-            while (q.next())
-                recorded.insert(q.value(0).toInt(), q.value(1).toString());
-        }
         listFunctions(db, plan);
         for (const Migration &m : migrations) {
-            const QString was = recorded.value(m.version);
-            if (!was.isEmpty() && was != m.checksum && !isShippedEarlierText(m.version, was))
-                plan.obstacles << changedFileMessage(m, was);
-            if (applied.contains(m.version))
+            if (const QString problem = changedFileProblem(m, recorded); !problem.isEmpty())
+                plan.obstacles << problem;
+            if (recorded.contains(m.version))
                 continue;
             // The summary's first sentence; the file says the rest.
             const qsizetype end = m.summary.indexOf(QLatin1String(". "));

@@ -49,15 +49,26 @@ qint64 unassignedId(const HttpRequest &request)
     return id;
 }
 
-// Hands a message stored as pending to the transport and stores what became of it. Nobody waits for the
-// answer: the consoles see the status change through the event stream, and a send a stopped server
-// abandoned is marked failed by the sweep (ChatStore::failAbandonedSends).
-void sendStored(ApiContext &ctx, const Outbox::Prepared &prepared)
+// What the transport is handed for a message stored as pending.
+OutboundMessage outboundOf(const Outbox::Prepared &prepared)
 {
     OutboundMessage out;
     out.messageId = prepared.messageId;
     out.to = prepared.to;
     out.text = prepared.text;
+    if (!prepared.templateBody.isEmpty()) {
+        out.type = QStringLiteral("template");
+        out.templateBody = prepared.templateBody;
+    }
+    return out;
+}
+
+// Hands a message stored as pending to the transport and stores what became of it. Nobody waits for the
+// answer: the consoles see the status change through the event stream, and a send a stopped server
+// abandoned is marked failed by the sweep (ChatStore::failAbandonedSends).
+void sendStored(ApiContext &ctx, const Outbox::Prepared &prepared)
+{
+    const OutboundMessage out = outboundOf(prepared);
     QPointer<ApiContext> context(&ctx);
     ctx.transport()->send(out, [context, id = out.messageId](SendResult result) {
         if (!context)
@@ -172,14 +183,7 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
                 reply->send(step.immediate);
                 return;
             }
-            OutboundMessage out;
-            out.messageId = step.prepared.messageId;
-            out.to = step.prepared.to;
-            out.text = step.prepared.text;
-            if (!step.prepared.templateBody.isEmpty()) {
-                out.type = QStringLiteral("template");
-                out.templateBody = step.prepared.templateBody;
-            }
+            const OutboundMessage out = outboundOf(step.prepared);
             context->transport()->send(out, [context, reply, id = out.messageId](SendResult result) {
                 if (!context)
                     return;

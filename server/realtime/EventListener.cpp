@@ -5,8 +5,6 @@
 #include "db/Sequencer.h"
 
 #include <QCoreApplication>
-#include <QSqlDriver>
-#include <QSqlError>
 #include <libpq-fe.h>
 
 namespace {
@@ -94,15 +92,7 @@ void EventListener::init()
 
 void EventListener::connectAndListen()
 {
-    m_db->open();
-    const QVariant handle = m_db->database().driver()->handle();
-    // QPSQL's handle is a PGconn* (Qt names the type after libpq's struct, pg_conn).
-    if (!handle.isValid() ||
-        (qstrcmp(handle.typeName(), "PGconn*") != 0 && qstrcmp(handle.typeName(), "pg_conn*") != 0))
-        throw DbError(DbError::Kind::Unavailable,
-                      QStringLiteral("The listener needs a QPSQL connection, not %1")
-                          .arg(QLatin1String(handle.typeName())));
-    auto *conn = *static_cast<PGconn *const *>(handle.constData());
+    PGconn *conn = m_db->libpqConnection();
     for (const QString &channel : {pendingChannel, eventsChannel, presenceChannel})
         m_db->execOnce(QStringLiteral("LISTEN ") + channel);
     m_conn = conn;

@@ -35,8 +35,10 @@ inline constexpr QLatin1String agentRequested = detail::word("agent.requested");
 inline constexpr QLatin1String unassignedCreated = detail::word("unassigned.created");
 inline constexpr QLatin1String unassignedUpdated = detail::word("unassigned.updated");
 inline constexpr QLatin1String unassignedAttached = detail::word("unassigned.attached");
-inline constexpr std::array all = {conversationUpdated, messageCreated,    messageUpdated,    agentRequested,
-                                   unassignedCreated,   unassignedUpdated, unassignedAttached};
+inline constexpr QLatin1String requestEscalated = detail::word("request.escalated"); // a ladder step taken
+inline constexpr std::array all = {conversationUpdated, messageCreated,    messageUpdated,
+                                   agentRequested,      unassignedCreated, unassignedUpdated,
+                                   unassignedAttached,  requestEscalated};
 } // namespace Event
 
 // Why the server closes a console's stream, and what the console does about it.

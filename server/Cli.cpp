@@ -11,6 +11,7 @@
 #include "db/Migrator.h"
 #include "domain/DomainError.h"
 #include "domain/Principal.h"
+#include "escalation/EscalationStore.h"
 #include "http/WebhookRoutes.h"
 #include "whatsapp/InboundProcessor.h"
 #include "whatsapp/WebhookBody.h"
@@ -280,9 +281,10 @@ int simulate(Db &db, const QCommandLineParser &parser, const Config &config, con
 bool isSubcommand(const QString &word)
 {
     static const QStringList words{
-        QStringLiteral("serve"),  QStringLiteral("simulate"),        QStringLiteral("migrate"),
-        QStringLiteral("agent"),  QStringLiteral("import-registry"), QStringLiteral("ticket"),
-        QStringLiteral("backup"), QStringLiteral("restore"),         QStringLiteral("webhook-problems")};
+        QStringLiteral("serve"),      QStringLiteral("simulate"),        QStringLiteral("migrate"),
+        QStringLiteral("agent"),      QStringLiteral("import-registry"), QStringLiteral("ticket"),
+        QStringLiteral("backup"),     QStringLiteral("restore"),         QStringLiteral("webhook-problems"),
+        QStringLiteral("escalation"), QStringLiteral("oncall")};
     return words.contains(word);
 }
 
@@ -295,7 +297,7 @@ QString help()
         "                                      database of the original system, in place)\n"
         "  migrate --check                     say what migrate would change, what is in the way and how\n"
         "                                      long it should take, without changing anything\n"
-        "  agent add USERNAME --name \"Full Name\" [--role agent|admin]\n"
+        "  agent add USERNAME --name \"Full Name\" [--role agent|supervisor|admin]\n"
         "                                      create an agent account; the password is read from standard "
         "input\n"
         "  agent list                          list the agent accounts\n"
@@ -315,6 +317,13 @@ QString help()
         "                                      post a signed webhook to the running server, as a "
         "technician's\n"
         "                                      WhatsApp message would arrive (sandbox and tests)\n"
+        "  escalation                          the escalation ladder, the on-call list and the requests\n"
+        "                                      waiting, with their steps\n"
+        "  escalation ladder STEPS             set the ladder, such as 0:consoles,30:supervisors,60:oncall1\n"
+        "                                      (seconds after the request)\n"
+        "  oncall add --name N --phone NUMBER --level L [--hours 18:00-06:00 --time-zone ZONE]\n"
+        "                                      add an on-call entry (called out at level L's step)\n"
+        "  oncall remove ID                    remove one\n"
         "  webhook-problems                    webhook items set aside or stored altered, and bodies that\n"
         "                                      could not be read, newest first\n"
         "  backup FILE                         write the database to FILE (pg_dump's custom format)\n"
@@ -473,6 +482,99 @@ int agent(Db &db, const QStringList &positional, const QCommandLineParser &parse
     return usage(QStringLiteral("unknown agent command '%1'").arg(sub));
 }
 
+int escalation(Db &db, const QStringList &positional, const Config &config, const Principal &who)
+{
+    if (positional.value(1) == QLatin1String("ladder")) {
+        if (positional.size() != 3)
+            return usage(
+                QStringLiteral("use: escalation ladder 0:consoles,30:supervisors,60:oncall1,120:oncall2"));
+        if (!config.escalationLadder.isEmpty())
+            return failed(
+                QStringLiteral("LIFTLINE_ESCALATION_LADDER in the settings sets the ladder at every "
+                               "start: change it there"));
+        QString problem;
+        const QList<EscalationStore::Step> steps = EscalationStore::parseLadder(positional.at(2), &problem);
+        if (steps.isEmpty())
+            return failed(problem);
+        EscalationStore::setLadder(db, steps, &who);
+        out() << "The ladder is now " << EscalationStore::ladderText(steps) << '\n';
+        return 0;
+    }
+    if (positional.size() != 1)
+        return usage(QStringLiteral("use: escalation, or escalation ladder STEPS"));
+    out() << "Ladder: " << EscalationStore::ladderText(EscalationStore::ladder(db))
+          << (config.escalationLadder.isEmpty() ? "" : " (from LIFTLINE_ESCALATION_LADDER)")
+          << "\nOn call:\n";
+    const QJsonArray oncall = EscalationStore::oncall(db);
+    if (oncall.isEmpty())
+        out() << "  nobody: on-call steps reach only PagerDuty and the webhook, if configured\n";
+    for (const QJsonValue &v : oncall) {
+        const QJsonObject e = v.toObject();
+        out() << "  " << e.value(QStringLiteral("id")).toInt() << "\tlevel "
+              << e.value(QStringLiteral("level")).toInt() << '\t'
+              << e.value(QStringLiteral("name")).toString() << "\t+"
+              << e.value(QStringLiteral("phone")).toString();
+        if (!e.value(QStringLiteral("active_from")).isNull())
+            out() << '\t' << e.value(QStringLiteral("active_from")).toString() << '-'
+                  << e.value(QStringLiteral("active_until")).toString() << ' '
+                  << e.value(QStringLiteral("time_zone")).toString();
+        out() << '\n';
+    }
+    const QJsonArray open = EscalationStore::requests(db, true, 100);
+    out() << "Requests not closed: " << open.size() << '\n';
+    for (const QJsonValue &v : open) {
+        const QJsonObject r = v.toObject();
+        out() << "  " << r.value(QStringLiteral("id")).toInteger() << '\t'
+              << (r.value(QStringLiteral("ticket_id")).isNull()
+                      ? QStringLiteral("+") + r.value(QStringLiteral("from_number")).toString()
+                      : QStringLiteral("ticket ") +
+                            QString::number(r.value(QStringLiteral("ticket_id")).toInt()))
+              << "\trequested " << r.value(QStringLiteral("requested_at")).toString() << '\t'
+              << (r.value(QStringLiteral("acknowledged_at")).isNull()
+                      ? QStringLiteral("waiting")
+                      : QStringLiteral("acknowledged by ") +
+                            r.value(QStringLiteral("acknowledged_by")).toString())
+              << "\tsteps taken " << r.value(QStringLiteral("steps")).toArray().size() << '\n';
+    }
+    return 0;
+}
+
+int oncall(Db &db, const QStringList &positional, const QCommandLineParser &parser, const Principal &who)
+{
+    const QString sub = positional.value(1);
+    if (sub == QLatin1String("remove")) {
+        bool ok = false;
+        const int id = positional.value(2).toInt(&ok);
+        if (!ok)
+            return usage(QStringLiteral("use: oncall remove ID (as escalation lists them)"));
+        EscalationStore::removeOncall(db, id, who);
+        out() << "Removed on-call entry " << id << '\n';
+        return 0;
+    }
+    if (sub != QLatin1String("add"))
+        return usage(
+            QStringLiteral("use: oncall add --name N --phone NUMBER --level L, or oncall remove ID"));
+    QJsonObject entry{{QStringLiteral("name"), parser.value(QStringLiteral("name"))},
+                      {QStringLiteral("phone"), parser.value(QStringLiteral("phone"))}};
+    bool ok = false;
+    const int level = parser.value(QStringLiteral("level")).toInt(&ok);
+    entry.insert(QStringLiteral("level"), ok ? QJsonValue(level) : QJsonValue());
+    if (parser.isSet(QStringLiteral("hours"))) {
+        const QStringList hours = parser.value(QStringLiteral("hours")).split(QLatin1Char('-'));
+        if (hours.size() != 2)
+            return usage(QStringLiteral("--hours is FROM-UNTIL, such as 18:00-06:00"));
+        entry.insert(QStringLiteral("active_from"), hours.at(0).trimmed());
+        entry.insert(QStringLiteral("active_until"), hours.at(1).trimmed());
+    }
+    if (parser.isSet(QStringLiteral("time-zone")))
+        entry.insert(QStringLiteral("time_zone"), parser.value(QStringLiteral("time-zone")));
+    const QJsonObject stored = EscalationStore::addOncall(db, entry, who);
+    out() << "Added on-call entry " << stored.value(QStringLiteral("id")).toInt() << ": "
+          << stored.value(QStringLiteral("name")).toString() << ", level "
+          << stored.value(QStringLiteral("level")).toInt() << '\n';
+    return 0;
+}
+
 // The commands that work on the database through a connection, after the migrations.
 int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &parser, const Config &config)
 {
@@ -498,6 +600,10 @@ int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &
     }
     if (command == QLatin1String("agent"))
         return agent(db, positional, parser, who);
+    if (command == QLatin1String("escalation"))
+        return escalation(db, positional, config, who);
+    if (command == QLatin1String("oncall"))
+        return oncall(db, positional, parser, who);
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 

@@ -2,11 +2,13 @@
 
 #include "auth/Auth.h"
 #include "base/TrustedProxies.h"
+#include "escalation/EscalationStore.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QHash>
 #include <QSettings>
+#include <QUrl>
 
 namespace {
 
@@ -37,6 +39,12 @@ const Setting stringSettings[] = {
     {"WHATSAPP_TEMPLATE_LANGUAGE", &Config::templateLanguage},
     {"LIFTLINE_TRUSTED_PROXIES", &Config::trustedProxies},
     {"LIFTLINE_ACK_CONFIRMATION", &Config::ackConfirmation},
+    {"LIFTLINE_ESCALATION_LADDER", &Config::escalationLadder},
+    {"LIFTLINE_CALLOUT_WEBHOOK_URL", &Config::calloutWebhookUrl},
+    {"LIFTLINE_CALLOUT_WEBHOOK_SECRET", &Config::calloutWebhookSecret},
+    {"PAGERDUTY_ROUTING_KEY", &Config::pagerDutyRoutingKey},
+    {"PAGERDUTY_EVENTS_URL", &Config::pagerDutyEventsUrl},
+    {"LIFTLINE_ONCALL_TEMPLATE", &Config::oncallTemplate},
 };
 
 // Whole-number settings: the variable, the field, the range accepted, and the factor from the variable's
@@ -57,6 +65,7 @@ const IntSetting intSettings[] = {
     {"LIFTLINE_HTTP_BODY_TIMEOUT_SECONDS", &Config::httpBodyTimeoutMs, 1, 3600, 1000},
     {"LIFTLINE_HTTP_IDLE_TIMEOUT_SECONDS", &Config::httpIdleTimeoutMs, 1, 3600, 1000},
     {"LIFTLINE_HTTP_MAX_CONNECTIONS", &Config::httpMaxConnections, 16, 1000000, 1},
+    {"LIFTLINE_ESCALATION_POLL_MS", &Config::escalationPollMs, 20, 5000, 1},
 };
 
 // A value of the INI file as written: QSettings reads an unquoted value with commas as a list, which
@@ -295,6 +304,46 @@ bool applyNumbers(const RawSettings &raw, Config *config, QString *error)
     return true;
 }
 
+// The ladder's text, and each call-out's address: a mistake here is found at start, not during an
+// entrapment.
+bool applyEscalation(Config *config, QString *error)
+{
+    config->escalationLadder = config->escalationLadder.trimmed();
+    if (!config->escalationLadder.isEmpty()) {
+        QString problem;
+        const QList<EscalationStore::Step> steps =
+            EscalationStore::parseLadder(config->escalationLadder, &problem);
+        if (steps.isEmpty()) {
+            *error = QStringLiteral("LIFTLINE_ESCALATION_LADDER: %1").arg(problem);
+            return false;
+        }
+        config->escalationLadder = EscalationStore::ladderText(steps);
+    }
+    const struct {
+        const char *name;
+        QString *value;
+    } urls[] = {{"LIFTLINE_CALLOUT_WEBHOOK_URL", &config->calloutWebhookUrl},
+                {"PAGERDUTY_EVENTS_URL", &config->pagerDutyEventsUrl}};
+    for (const auto &u : urls) {
+        *u.value = u.value->trimmed();
+        const QUrl url(*u.value);
+        if (!u.value->isEmpty() &&
+            (!url.isValid() ||
+             (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
+             url.host().isEmpty())) {
+            *error = QStringLiteral("%1 must be an http:// or https:// address, not '%2'")
+                         .arg(QLatin1String(u.name), *u.value);
+            return false;
+        }
+    }
+    if (config->pagerDutyEventsUrl.isEmpty())
+        config->pagerDutyEventsUrl = QStringLiteral("https://events.pagerduty.com/v2/enqueue");
+    config->oncallTemplate = config->oncallTemplate.trimmed();
+    if (config->oncallTemplate == QLatin1String("none"))
+        config->oncallTemplate.clear();
+    return true;
+}
+
 bool applyChoices(const RawSettings &raw, Config *config, QString *error)
 {
     if (!raw.directWrite.trimmed().isEmpty() &&
@@ -328,6 +377,8 @@ bool applyChoices(const RawSettings &raw, Config *config, QString *error)
                            "WhatsApp message, with the agent's name in place of {agent})");
         return false;
     }
+    if (!applyEscalation(config, error))
+        return false;
     if (!raw.agentWords.isEmpty()) {
         QStringList words;
         for (const QString &w : raw.agentWords.split(QLatin1Char(','), Qt::SkipEmptyParts))
@@ -424,6 +475,18 @@ QString Config::environmentHelp()
         "  LIFTLINE_AGENT_WORDS    words that ask for an agent (default agent,agents)\n"
         "  LIFTLINE_ACK_CONFIRMATION  told to the technician when an agent takes their request, inside the\n"
         "                          24-hour window; {agent} is the agent's name (empty: nothing is sent)\n"
+        "  LIFTLINE_ESCALATION_LADDER  the escalation ladder, such as the default\n"
+        "                          0:consoles,30:supervisors,60:oncall1,120:oncall2 (seconds after the "
+        "request);\n"
+        "                          set here, it is applied at every start and the API may not change it\n"
+        "  LIFTLINE_ESCALATION_POLL_MS  due steps are looked for at least this often (default 250)\n"
+        "  LIFTLINE_CALLOUT_WEBHOOK_URL, LIFTLINE_CALLOUT_WEBHOOK_SECRET  a JSON webhook told of every "
+        "step,\n"
+        "                          acknowledgement and resolution, signed (X-Liftline-Signature-256)\n"
+        "  PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL  PagerDuty's Events API v2 for on-call steps\n"
+        "                          (default URL https://events.pagerduty.com/v2/enqueue)\n"
+        "  LIFTLINE_ONCALL_TEMPLATE  the approved WhatsApp template sent to on-call numbers (default\n"
+        "                          liftline_oncall_alert; none: no WhatsApp call-outs)\n"
         "  LIFTLINE_HTTP_MAX_HEADER_BYTES  request line and headers, at most (default 16384; more: 431)\n"
         "  LIFTLINE_HTTP_MAX_BODY_BYTES    an API request's body, at most (default 65536; more: 413)\n"
         "  LIFTLINE_WEBHOOK_MAX_BODY_BYTES a webhook body, at most (default 1048576; more: 413)\n"

@@ -70,6 +70,18 @@ struct Config {
     // window; "{agent}" is the agent's name. Empty: none is sent.
     QString ackConfirmation =
         QStringLiteral("{agent} from the call centre has your request and will answer here.");
+    // The escalation ladder (EscalationStore::parseLadder). LIFTLINE_ESCALATION_LADDER, when set, is applied
+    // at every start and the API may not change it; unset, the database's ladder holds (API, CLI).
+    QString escalationLadder;
+    int escalationPollMs = 250; // LIFTLINE_ESCALATION_POLL_MS: how often due steps are looked for at least
+    // Call-outs: the signed webhook, PagerDuty's Events API v2, the WhatsApp template to on-call numbers.
+    QString calloutWebhookUrl;    // LIFTLINE_CALLOUT_WEBHOOK_URL
+    QString calloutWebhookSecret; // LIFTLINE_CALLOUT_WEBHOOK_SECRET
+    QString pagerDutyRoutingKey;  // PAGERDUTY_ROUTING_KEY
+    QString pagerDutyEventsUrl =
+        QStringLiteral("https://events.pagerduty.com/v2/enqueue"); // PAGERDUTY_EVENTS_URL
+    QString oncallTemplate =
+        QStringLiteral("liftline_oncall_alert"); // LIFTLINE_ONCALL_TEMPLATE ("none": off)
 
     // Fills from file, environment and parsed options; false with *error for a bad value.
     static bool load(const QCommandLineParser &parser, Config *config, QString *error);

@@ -11,10 +11,14 @@
 #include "db/Migrator.h"
 #include "db/Sequencer.h"
 #include "domain/DomainError.h"
+#include "escalation/Callouts.h"
+#include "escalation/EscalationStore.h"
+#include "escalation/Escalator.h"
 #include "http/AdminRoutes.h"
 #include "http/ApiContext.h"
 #include "http/AuthRoutes.h"
 #include "http/ChatRoutes.h"
+#include "http/EscalationRoutes.h"
 #include "http/HttpServer.h"
 #include "http/OpsRoutes.h"
 #include "http/StreamRoutes.h"
@@ -38,6 +42,8 @@ ServerApp::ServerApp(const Config &config, QObject *parent)
 ServerApp::~ServerApp()
 {
     m_maintenance.stop();
+    m_escalator.reset();
+    m_callouts.reset(); // sends through the transport
     if (m_hub)
         m_hub->shutdown(); // queued on the pool, which finishes it below
     m_listener.reset();
@@ -75,6 +81,7 @@ bool ServerApp::start(QString *error)
     makeStream(proxies);
     if (!makeWebhook(error) || !m_http->listen(m_config.listenAddress, m_config.port, error))
         return false;
+    makeEscalation();
 
     if (m_config.sandboxStatuses && m_transport == m_sandbox.get())
         m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
@@ -110,6 +117,14 @@ bool ServerApp::prepareDatabase(QString *error)
         const int recovered = InboundProcessor::processPending(db, processingSettings(), 1000);
         if (recovered > 0)
             qCInfo(lcWebhook) << "Processed" << recovered << "webhook bodies stored before a stop";
+        if (!m_config.escalationLadder.isEmpty()) {
+            QString ignored;
+            EscalationStore::setLadder(db, EscalationStore::parseLadder(m_config.escalationLadder, &ignored),
+                                       nullptr);
+        }
+        const int reconciled = db.scalar(QStringLiteral("SELECT escalation_reconcile()")).toInt();
+        if (reconciled > 0)
+            qCInfo(lcEscalation) << "Recorded" << reconciled << "agent request(s) no trigger had recorded";
         m_startSeq = Events::sequence(db);
         StreamHub::recordInstance(db, m_instanceId.toString(QUuid::WithoutBraces));
     } catch (const DbError &e) {
@@ -190,6 +205,7 @@ void ServerApp::makeHttp(const TrustedProxies &proxies)
     ChatRoutes::install(*m_http, *m_context);
     AuthRoutes::install(*m_http, *m_context);
     AdminRoutes::install(*m_http, *m_context);
+    EscalationRoutes::install(*m_http, *m_context);
     OpsRoutes::install(*m_http, *m_context);
 }
 
@@ -239,6 +255,44 @@ bool ServerApp::makeWebhook(QString *error)
                                                              ? WebhookForwarder::Mode::Everything
                                                              : WebhookForwarder::Mode::HostNeeds);
     return true;
+}
+
+// The ladder's steps, taken on time by whichever instance comes first, and the call-outs they queue, sent
+// through the configured channels (on-call WhatsApp templates through this server's transport).
+void ServerApp::makeEscalation()
+{
+    Callouts::Settings callouts;
+    callouts.webhookUrl = QUrl(m_config.calloutWebhookUrl);
+    callouts.webhookSecret = m_config.calloutWebhookSecret.toUtf8();
+    callouts.pagerDutyUrl = QUrl(m_config.pagerDutyEventsUrl);
+    callouts.pagerDutyRoutingKey = m_config.pagerDutyRoutingKey;
+    callouts.oncallTemplate = m_config.oncallTemplate;
+    callouts.templateLanguage = m_config.templateLanguage;
+    MessageTransport *transport = m_transport;
+    m_callouts = std::make_unique<Callouts>(
+        m_pool.get(), callouts, [transport](const OutboundMessage &m, std::function<void(SendResult)> done) {
+            transport->send(m, std::move(done));
+        });
+    Escalator::Settings escalation;
+    escalation.instanceId = m_instanceId.toString(QUuid::WithoutBraces);
+    escalation.channels = Callouts::channels(callouts);
+    escalation.pollMs = m_config.escalationPollMs;
+    m_context->setEscalation(!m_config.escalationLadder.isEmpty(), escalation.channels);
+    m_escalator = std::make_unique<Escalator>(m_pool.get(), escalation);
+    connect(m_escalator.get(), &Escalator::stepsTaken, this, [this] {
+        m_sequencer->request();
+        m_callouts->poll();
+    });
+    // A new request, on any instance: its first step is due now, not at the next poll. (A message that
+    // merely quotes the event's name costs one extra look.)
+    connect(m_listener.get(), &EventListener::eventsArrived, m_escalator.get(),
+            [this](const QList<StreamEvent> &events) {
+                for (const StreamEvent &e : events)
+                    if (e.wire.contains("agent.requested")) {
+                        m_escalator->poll();
+                        return;
+                    }
+            });
 }
 
 quint16 ServerApp::port() const

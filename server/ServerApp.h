@@ -10,6 +10,8 @@
 #include <memory>
 
 class ApiContext;
+class Callouts;
+class Escalator;
 class Auth;
 class Db;
 class DbPool;
@@ -44,6 +46,8 @@ public:
     const DatabaseTarget &database() const { return m_database; }
     StreamHub *hub() const { return m_hub.get(); }
     EventListener *listener() const { return m_listener.get(); }
+    Escalator *escalator() const { return m_escalator.get(); }
+    Callouts *callouts() const { return m_callouts.get(); }
     QUuid instanceId() const { return m_instanceId; }
     // The demo agent's one-time password when started with --demo.
     QString demoPassword() const { return m_demoPassword; }
@@ -60,6 +64,7 @@ private:
     void makeHttp(const TrustedProxies &proxies);
     void makeStream(const TrustedProxies &proxies);
     bool makeWebhook(QString *error);
+    void makeEscalation();
 
     Config m_config;
     DatabaseTarget m_database;
@@ -77,6 +82,8 @@ private:
     std::unique_ptr<HttpServer> m_http;
     std::unique_ptr<ApiContext> m_context;
     std::unique_ptr<WebhookForwarder> m_forwarder;
+    std::unique_ptr<Callouts> m_callouts;
+    std::unique_ptr<Escalator> m_escalator;
     QTimer m_maintenance;
     int m_ticks = 0;
     QString m_demoPassword;

@@ -81,9 +81,19 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     Config::addOptions(parser);
     parser.addOptions({
-        {QStringLiteral("name"), QStringLiteral("agent add: the agent's full name."), QStringLiteral("NAME")},
-        {QStringLiteral("role"), QStringLiteral("agent add: agent (default) or admin."),
+        {QStringLiteral("name"), QStringLiteral("agent add, oncall add: the person's full name."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("role"), QStringLiteral("agent add: agent (default), supervisor or admin."),
          QStringLiteral("ROLE")},
+        {QStringLiteral("phone"), QStringLiteral("oncall add: the WhatsApp number, international digits."),
+         QStringLiteral("NUMBER")},
+        {QStringLiteral("level"), QStringLiteral("oncall add: the on-call level (1-9) the entry answers."),
+         QStringLiteral("N")},
+        {QStringLiteral("hours"),
+         QStringLiteral("oncall add: active hours, such as 18:00-06:00 (default: always)."),
+         QStringLiteral("FROM-UNTIL")},
+        {QStringLiteral("time-zone"), QStringLiteral("oncall add: the zone of --hours (default UTC)."),
+         QStringLiteral("ZONE")},
         {QStringLiteral("lift"), QStringLiteral("ticket open: the lift SIM's number."),
          QStringLiteral("MSISDN")},
         {QStringLiteral("sms"), QStringLiteral("ticket open: the emergency SMS text."),

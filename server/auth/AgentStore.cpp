@@ -47,9 +47,11 @@ int add(Db &db, const QString &rawUsername, const QString &displayName, const QS
             QStringLiteral("Give the agent's full name (1 to %1 characters); it is shown on their "
                            "replies")
                 .arg(maxDisplayNameLength));
-    if (role != QLatin1String("agent") && role != QLatin1String("admin"))
+    if (role != QLatin1String("agent") && role != QLatin1String("supervisor") &&
+        role != QLatin1String("admin"))
         throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_role"),
-                          QStringLiteral("The role is 'agent' or 'admin'"));
+                          QStringLiteral("The role is 'agent', 'supervisor' (an agent who also receives "
+                                         "escalations) or 'admin'"));
     return db.transaction([&] {
         QSqlQuery &q =
             db.exec(QStringLiteral("INSERT INTO agents (username, display_name, role, password_hash) "

@@ -9,7 +9,7 @@ struct Principal {
     int agentId = 0;
     QString username;
     QString displayName;
-    QString role; // "agent" or "admin" for agents
+    QString role; // "agent", "supervisor" or "admin" for agents
     qint64 sessionId = 0;
 
     bool isAdmin() const

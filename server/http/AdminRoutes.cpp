@@ -63,17 +63,6 @@ void withNewPassword(
                      });
 }
 
-void adminRoute(HttpServer &server, ApiContext &ctx, const QByteArray &method, const QString &path,
-                std::function<HttpResponse(Db &, const Principal &, const HttpRequest &)> work)
-{
-    server.route(method, path, [&ctx, work](const HttpRequest &request, ReplyPtr reply) {
-        ctx.authed(request, reply, [request, work](Db &db, const Principal &who) {
-            Auth::requireAdmin(who);
-            return work(db, who, request);
-        });
-    });
-}
-
 // Agent accounts: list, create, password, disable and enable, sign-in throttle, sessions.
 void installAgents(HttpServer &server, ApiContext &ctx)
 {
@@ -200,6 +189,17 @@ void installRegistryAndTickets(HttpServer &server, ApiContext &ctx)
 }
 
 } // namespace
+
+void adminRoute(HttpServer &server, ApiContext &ctx, const QByteArray &method, const QString &path,
+                std::function<HttpResponse(Db &, const Principal &, const HttpRequest &)> work)
+{
+    server.route(method, path, [&ctx, work](const HttpRequest &request, ReplyPtr reply) {
+        ctx.authed(request, reply, [request, work](Db &db, const Principal &who) {
+            Auth::requireAdmin(who);
+            return work(db, who, request);
+        });
+    });
+}
 
 void install(HttpServer &server, ApiContext &ctx)
 {

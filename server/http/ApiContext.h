@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QObject>
+#include <QStringList>
 #include <atomic>
 #include <functional>
 
@@ -73,6 +74,16 @@ public:
     void setConfirmation(const QString &text) { m_confirmation = text; }
     QString confirmation() const { return m_confirmation; }
 
+    // The escalation as this server runs it: whether server.conf fixes the ladder
+    // (LIFTLINE_ESCALATION_LADDER: the API may not change it), and the call-out channels configured.
+    void setEscalation(bool ladderFixed, const QStringList &channels)
+    {
+        m_ladderFixed = ladderFixed;
+        m_calloutChannels = channels;
+    }
+    bool ladderFixed() const { return m_ladderFixed; }
+    QStringList calloutChannels() const { return m_calloutChannels; }
+
     // Agent requests nobody has taken, as the maintenance job last counted them (every 5 s while webhook
     // processing leaves it room), for /metrics: monitoring outside the consoles can page on them. count is
     // -1 until the first count.
@@ -93,4 +104,6 @@ private:
     QString m_confirmation;
     WaitingRequests m_waiting;
     Sequencer *m_sequencer = nullptr;
+    bool m_ladderFixed = false;
+    QStringList m_calloutChannels;
 };

@@ -17,16 +17,19 @@ private Q_SLOTS:
     void theStreamVocabularyIsTheSqls()
     {
         QSet<QString> recorded;
-        const QDir sql(QStringLiteral(LIFTLINE_SOURCE_DIR "/sql"));
-        const QStringList files = sql.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
-        QVERIFY(!files.isEmpty());
         static const QRegularExpression emitted(QStringLiteral("chat_emit\\s*\\(\\s*'([a-z_.]+)'"));
-        for (const QString &name : files) {
-            QFile f(sql.filePath(name));
-            QVERIFY(f.open(QIODevice::ReadOnly));
-            const QString text = QString::fromUtf8(f.readAll());
-            for (auto it = emitted.globalMatch(text); it.hasNext();)
-                recorded.insert(it.next().captured(1));
+        // The migrations and the live definitions of the functions.
+        for (const char *folder : {LIFTLINE_SOURCE_DIR "/sql", LIFTLINE_SOURCE_DIR "/sql/functions"}) {
+            const QDir sql(QString::fromUtf8(folder));
+            const QStringList files = sql.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+            QVERIFY(!files.isEmpty());
+            for (const QString &name : files) {
+                QFile f(sql.filePath(name));
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QString text = QString::fromUtf8(f.readAll());
+                for (auto it = emitted.globalMatch(text); it.hasNext();)
+                    recorded.insert(it.next().captured(1));
+            }
         }
         QSet<QString> known;
         for (QLatin1String event : Wire::Event::all)

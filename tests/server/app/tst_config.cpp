@@ -272,6 +272,42 @@ private Q_SLOTS:
         qunsetenv("WHATSAPP_SEND_TIMEOUT_MS");
     }
 
+    // The escalation's settings are checked at start: a mistake in the ladder or a call-out's address stops
+    // the server with the setting's name, not during an entrapment.
+    void escalationSettings()
+    {
+        QTemporaryDir dir;
+        const QString ini = writeIni(dir, "LIFTLINE_ESCALATION_LADDER=0:consoles, 45:oncall1\n"
+                                          "LIFTLINE_ONCALL_TEMPLATE=none\n"
+                                          "PAGERDUTY_EVENTS_URL=http://127.0.0.1:9/pd\n");
+        Config c;
+        QString error;
+        QVERIFY2(load({QStringLiteral("--config"), ini}, &c, &error), qPrintable(error));
+        QCOMPARE(c.escalationLadder, QStringLiteral("0:consoles,45:oncall1"));
+        QVERIFY(c.oncallTemplate.isEmpty());
+        QCOMPARE(c.pagerDutyEventsUrl, QStringLiteral("http://127.0.0.1:9/pd"));
+
+        qputenv("LIFTLINE_ESCALATION_LADDER", "60:oncall1,30:supervisors");
+        Config d;
+        QVERIFY(!load({}, &d, &error));
+        QVERIFY2(error.startsWith(QLatin1String("LIFTLINE_ESCALATION_LADDER")) &&
+                     error.contains(QLatin1String("order")),
+                 qPrintable(error));
+        qunsetenv("LIFTLINE_ESCALATION_LADDER");
+
+        qputenv("LIFTLINE_CALLOUT_WEBHOOK_URL", "ftp://tools.example.com/x");
+        Config e;
+        QVERIFY(!load({}, &e, &error));
+        QVERIFY2(error.startsWith(QLatin1String("LIFTLINE_CALLOUT_WEBHOOK_URL")), qPrintable(error));
+        qunsetenv("LIFTLINE_CALLOUT_WEBHOOK_URL");
+
+        qputenv("LIFTLINE_ESCALATION_POLL_MS", "5");
+        Config f;
+        QVERIFY(!load({}, &f, &error));
+        QVERIFY2(error.contains(QLatin1String("LIFTLINE_ESCALATION_POLL_MS")), qPrintable(error));
+        qunsetenv("LIFTLINE_ESCALATION_POLL_MS");
+    }
+
     // Credentials with a real transport give no warning (this version does send); with the sandbox
     // chosen on purpose, the admin is told nothing is delivered.
     void credentialsWarnOnlyWhenTheSandboxIsChosen()

@@ -1,0 +1,287 @@
+#include "EscalationStore.h"
+
+#include "db/AuditLog.h"
+#include "db/Db.h"
+#include "domain/DomainError.h"
+#include "domain/Principal.h"
+
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSqlQuery>
+#include <QTime>
+#include <QTimeZone>
+
+namespace EscalationStore {
+
+namespace {
+
+constexpr int maxSteps = 20;
+constexpr int maxAfterSeconds = 86400;
+
+// What is wrong with a ladder, or an empty string: steps in time order, known actions, levels 1 to 9.
+QString ladderProblem(const QList<Step> &steps)
+{
+    if (steps.isEmpty())
+        return QStringLiteral("The ladder needs at least one step");
+    if (steps.size() > maxSteps)
+        return QStringLiteral("The ladder has %1 steps; at most %2 are allowed")
+            .arg(steps.size())
+            .arg(maxSteps);
+    int previous = -1;
+    for (const Step &s : steps) {
+        if (s.afterSeconds < 0 || s.afterSeconds > maxAfterSeconds)
+            return QStringLiteral("A step comes 0 to %1 seconds after the request, not %2")
+                .arg(maxAfterSeconds)
+                .arg(s.afterSeconds);
+        if (s.afterSeconds < previous)
+            return QStringLiteral("Steps must be in time order: %1 s comes after %2 s")
+                .arg(s.afterSeconds)
+                .arg(previous);
+        previous = s.afterSeconds;
+        if (s.action == QLatin1String("oncall")) {
+            if (s.level < 1 || s.level > 9)
+                return QStringLiteral("An on-call step names a level from 1 to 9 (oncall1 ... oncall9)");
+        } else if (s.action != QLatin1String("consoles") && s.action != QLatin1String("supervisors")) {
+            return QStringLiteral("'%1' is not a step: use consoles, supervisors or oncallN").arg(s.action);
+        }
+    }
+    return {};
+}
+
+QJsonDocument parsed(const QVariant &text)
+{
+    return QJsonDocument::fromJson(text.toString().toUtf8());
+}
+
+DomainError invalidOncall(const QString &message)
+{
+    return DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_oncall"), message);
+}
+
+// A request as the API shows it, with its steps taken; `extra` adds columns of the caller's.
+QString requestJsonSql(const QString &extra = {})
+{
+    return QStringLiteral(
+               "jsonb_build_object('id', a.id, 'ticket_id', a.ticket_id, 'unassigned_id', a.unassigned_id, "
+               "'from_number', a.from_number, 'text', a.text, 'requested_at', liftline_iso(a.requested_at), "
+               "'repeats', a.repeats, 'acknowledged_at', liftline_iso(a.acknowledged_at), "
+               "'acknowledged_by', a.acknowledged_by, 'closed_at', liftline_iso(a.closed_at), "
+               "'closed_reason', a.closed_reason, 'next_step', a.next_step, "
+               "'next_step_at', liftline_iso(a.next_step_at), 'dedup_key', 'liftline-' || a.key, "
+               "'steps', (SELECT coalesce(jsonb_agg(jsonb_build_object('position', l.step, 'action', "
+               "l.action, "
+               "'level', l.level, 'due_at', liftline_iso(l.due_at), 'taken_at', liftline_iso(l.taken_at), "
+               "'instance_id', l.instance_id, 'recipients', l.recipients) ORDER BY l.step), '[]') "
+               "FROM escalation_log l WHERE l.request_id = a.id)%1)")
+        .arg(extra);
+}
+
+} // namespace
+
+QList<Step> parseLadder(const QString &text, QString *error)
+{
+    static const QRegularExpression item(QStringLiteral("^\\s*(\\d{1,6})\\s*:\\s*([a-z]+?)(\\d?)\\s*$"));
+    QList<Step> steps;
+    const QStringList parts = text.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &part : parts) {
+        const QRegularExpressionMatch m = item.match(part);
+        if (!m.hasMatch()) {
+            *error = QStringLiteral("'%1' is not a step: write SECONDS:ACTION, such as 30:supervisors or "
+                                    "60:oncall1")
+                         .arg(part.trimmed());
+            return {};
+        }
+        Step s{m.captured(1).toInt(), m.captured(2), m.captured(3).isEmpty() ? 0 : m.captured(3).toInt()};
+        if (s.action != QLatin1String("oncall") && s.level != 0) {
+            *error = QStringLiteral("'%1': only on-call steps have a level").arg(part.trimmed());
+            return {};
+        }
+        steps << s;
+    }
+    const QString problem = ladderProblem(steps);
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return {};
+    }
+    return steps;
+}
+
+QString ladderText(const QList<Step> &steps)
+{
+    QStringList parts;
+    for (const Step &s : steps)
+        parts << QStringLiteral("%1:%2%3")
+                     .arg(s.afterSeconds)
+                     .arg(s.action, s.level > 0 ? QString::number(s.level) : QString());
+    return parts.join(QLatin1Char(','));
+}
+
+QJsonArray ladderJson(const QList<Step> &steps)
+{
+    QJsonArray out;
+    for (const Step &s : steps)
+        out.append(QJsonObject{{QStringLiteral("after_seconds"), s.afterSeconds},
+                               {QStringLiteral("action"), s.action},
+                               {QStringLiteral("level"), s.level > 0 ? QJsonValue(s.level) : QJsonValue()}});
+    return out;
+}
+
+QList<Step> ladderFromJson(const QJsonArray &array)
+{
+    QList<Step> steps;
+    for (const QJsonValue &v : array) {
+        const QJsonObject o = v.toObject();
+        const QJsonValue after = o.value(QStringLiteral("after_seconds"));
+        if (!v.isObject() || !after.isDouble() || after.toDouble() != double(after.toInt()) ||
+            !o.value(QStringLiteral("action")).isString())
+            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_ladder"),
+                              QStringLiteral("Each step is an object with after_seconds (a whole number) and "
+                                             "action (consoles, supervisors or oncall, with level 1-9)"));
+        steps << Step{after.toInt(), o.value(QStringLiteral("action")).toString(),
+                      o.value(QStringLiteral("level")).toInt(0)};
+    }
+    const QString problem = ladderProblem(steps);
+    if (!problem.isEmpty())
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_ladder"), problem);
+    return steps;
+}
+
+QList<Step> ladder(Db &db)
+{
+    QList<Step> steps;
+    QSqlQuery &q = db.exec(QStringLiteral(
+        "SELECT after_seconds, action, coalesce(level, 0) FROM escalation_ladder ORDER BY position"));
+    while (q.next())
+        steps << Step{q.value(0).toInt(), q.value(1).toString(), q.value(2).toInt()};
+    q.finish();
+    return steps;
+}
+
+void setLadder(Db &db, const QList<Step> &steps, const Principal *who)
+{
+    const QString problem = ladderProblem(steps);
+    if (!problem.isEmpty())
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_ladder"), problem);
+    db.transaction([&] {
+        const QList<Step> before = ladder(db);
+        if (before == steps)
+            return;
+        // One writer at a time; takers of due steps read the ladder in their own snapshot.
+        db.execOnce(QStringLiteral("LOCK TABLE escalation_ladder IN EXCLUSIVE MODE"));
+        db.exec(QStringLiteral("DELETE FROM escalation_ladder"));
+        for (int i = 0; i < steps.size(); ++i)
+            db.exec(QStringLiteral("INSERT INTO escalation_ladder (position, after_seconds, action, level) "
+                                   "VALUES (?, ?, ?, ?)"),
+                    {i, steps[i].afterSeconds, steps[i].action,
+                     steps[i].level > 0 ? QVariant(steps[i].level) : QVariant(QMetaType::fromType<int>())});
+        if (who)
+            AuditLog::record(db, *who, QStringLiteral("escalation.ladder_changed"), 0,
+                             {{QStringLiteral("before"), ladderText(before)},
+                              {QStringLiteral("after"), ladderText(steps)}});
+    });
+}
+
+QJsonArray oncall(Db &db)
+{
+    return parsed(db.scalar(QStringLiteral(
+                      "SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'phone', phone, "
+                      "'level', level, 'position', position, 'active_from', to_char(active_from, 'HH24:MI'), "
+                      "'active_until', to_char(active_until, 'HH24:MI'), 'time_zone', time_zone) "
+                      "ORDER BY level, position, id), '[]')::text FROM oncall_entries")))
+        .array();
+}
+
+QJsonObject addOncall(Db &db, const QJsonObject &entry, const Principal &who)
+{
+    const QString name = entry.value(QStringLiteral("name")).toString().trimmed();
+    const QString phone = entry.value(QStringLiteral("phone")).toString().remove(QLatin1Char('+')).trimmed();
+    const QJsonValue level = entry.value(QStringLiteral("level"));
+    if (name.isEmpty() || name.size() > 200)
+        throw invalidOncall(QStringLiteral("An on-call entry needs a name (up to 200 characters)"));
+    static const QRegularExpression digits(QStringLiteral("^[1-9][0-9]{7,14}$"));
+    if (!digits.match(phone).hasMatch())
+        throw invalidOncall(
+            QStringLiteral("The phone number is 8 to 15 digits in international form, such as "
+                           "27821234567 (no spaces or leading 0)"));
+    if (!level.isDouble() || level.toInt() < 1 || level.toInt() > 9 ||
+        level.toDouble() != double(level.toInt()))
+        throw invalidOncall(QStringLiteral("The level is a whole number from 1 to 9"));
+    const QString from = entry.value(QStringLiteral("active_from")).toString();
+    const QString until = entry.value(QStringLiteral("active_until")).toString();
+    const QTime fromTime = QTime::fromString(from, QStringLiteral("HH:mm"));
+    const QTime untilTime = QTime::fromString(until, QStringLiteral("HH:mm"));
+    if (from.isEmpty() != until.isEmpty() ||
+        (!from.isEmpty() && (!fromTime.isValid() || !untilTime.isValid())) ||
+        (!from.isEmpty() && fromTime == untilTime))
+        throw invalidOncall(QStringLiteral("Active hours are active_from and active_until together, as HH:MM "
+                                           "(such as 18:00 and 06:00), and not equal; leave both out for "
+                                           "always"));
+    const QString zone = entry.value(QStringLiteral("time_zone")).toString(QStringLiteral("UTC"));
+    if (!QTimeZone(zone.toUtf8()).isValid())
+        throw invalidOncall(
+            QStringLiteral("'%1' is not a time zone: use a name such as Africa/Johannesburg").arg(zone));
+    const QVariant noTime(QMetaType::fromType<QString>());
+    return db.transaction([&] {
+        const int id =
+            db.scalar(QStringLiteral("INSERT INTO oncall_entries (name, phone, level, position, active_from, "
+                                     "active_until, time_zone) VALUES (?, ?, ?, ?, ?::time, ?::time, ?) "
+                                     "RETURNING id"),
+                      {name, phone, level.toInt(), entry.value(QStringLiteral("position")).toInt(0),
+                       from.isEmpty() ? noTime : QVariant(from), until.isEmpty() ? noTime : QVariant(until),
+                       zone})
+                .toInt();
+        QJsonObject stored;
+        const QJsonArray all = oncall(db);
+        for (const QJsonValue &v : all)
+            if (v.toObject().value(QStringLiteral("id")).toInt() == id)
+                stored = v.toObject();
+        AuditLog::record(db, who, QStringLiteral("escalation.oncall_added"), 0, stored);
+        return stored;
+    });
+}
+
+void removeOncall(Db &db, int id, const Principal &who)
+{
+    db.transaction([&] {
+        const QVariant name = db.scalar(
+            QStringLiteral("DELETE FROM oncall_entries WHERE id = ? RETURNING name || ' (' || phone || ')'"),
+            {id});
+        if (!name.isValid())
+            throw DomainError(DomainError::Kind::NotFound, QStringLiteral("not_found"),
+                              QStringLiteral("There is no on-call entry %1").arg(id));
+        AuditLog::record(db, who, QStringLiteral("escalation.oncall_removed"), 0,
+                         {{QStringLiteral("id"), id}, {QStringLiteral("entry"), name.toString()}});
+    });
+}
+
+QJsonArray requests(Db &db, bool openOnly, int limit)
+{
+    return parsed(
+               db.scalar(QStringLiteral("SELECT coalesce(jsonb_agg(x.j ORDER BY x.id DESC), '[]')::text FROM "
+                                        "(SELECT a.id, %1 AS j FROM agent_requests a %2 ORDER BY a.id DESC "
+                                        "LIMIT ?) x")
+                             .arg(requestJsonSql(),
+                                  openOnly ? QStringLiteral("WHERE a.closed_at IS NULL") : QString()),
+                         {limit}))
+        .array();
+}
+
+QJsonObject request(Db &db, qint64 id)
+{
+    const QVariant found = db.scalar(
+        QStringLiteral("SELECT (%1)::text FROM agent_requests a WHERE a.id = ?")
+            .arg(requestJsonSql(QStringLiteral(
+                ", 'callouts', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'step', c.step, "
+                "'channel', c.channel, 'event', c.event, 'recipient', c.recipient, 'pending', c.pending, "
+                "'attempts', c.attempts, 'created_at', liftline_iso(c.created_at), 'sent_at', "
+                "liftline_iso(c.sent_at), 'given_up_at', liftline_iso(c.given_up_at), 'last_error', "
+                "c.last_error, 'reference', c.reference) ORDER BY c.id), '[]') FROM escalation_callouts c "
+                "WHERE c.request_id = a.id)"))),
+        {id});
+    if (!found.isValid())
+        throw DomainError(DomainError::Kind::NotFound, QStringLiteral("not_found"),
+                          QStringLiteral("There is no request %1").arg(id));
+    return parsed(found).object();
+}
+
+} // namespace EscalationStore

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+class Db;
+struct Principal;
+
+// The escalation ladder, the on-call list and the requests with their steps, as the admin API, the CLI
+// and server.conf read and change them. What the ladder does is in sql/functions/escalation_*.sql.
+namespace EscalationStore {
+
+struct Step {
+    int afterSeconds = 0;
+    QString action; // consoles, supervisors or oncall
+    int level = 0;  // the on-call level, for oncall
+    bool operator==(const Step &) const = default;
+};
+
+// "0:consoles,30:supervisors,60:oncall1,120:oncall2" (LIFTLINE_ESCALATION_LADDER). Empty list and *error
+// for text a person must correct.
+QList<Step> parseLadder(const QString &text, QString *error);
+QString ladderText(const QList<Step> &steps);
+// The ladder as the API shows it: [{"after_seconds", "action", "level"}].
+QJsonArray ladderJson(const QList<Step> &steps);
+// Throws DomainError (invalid_ladder) with what is wrong.
+QList<Step> ladderFromJson(const QJsonArray &steps);
+
+QList<Step> ladder(Db &db);
+// Replaces the ladder (requests already waiting keep their dates, and take the new ladder's steps from
+// their next position on); audited when `who` is given.
+void setLadder(Db &db, const QList<Step> &steps, const Principal *who);
+
+// The on-call list in calling order: level, then position.
+QJsonArray oncall(Db &db);
+// Adds an entry ({"name", "phone", "level", "position"?, "active_from"?, "active_until"?, "time_zone"?});
+// returns it as stored. Throws DomainError (invalid_oncall) with what is wrong.
+QJsonObject addOncall(Db &db, const QJsonObject &entry, const Principal &who);
+// Throws DomainError (not_found).
+void removeOncall(Db &db, int id, const Principal &who);
+
+// The newest requests (only those not closed, when openOnly), each with its ladder state and the steps
+// taken.
+QJsonArray requests(Db &db, bool openOnly, int limit);
+// One request with its steps and call-outs. Throws DomainError (not_found).
+QJsonObject request(Db &db, qint64 id);
+
+} // namespace EscalationStore

@@ -1,0 +1,130 @@
+#include "EscalationRoutes.h"
+
+#include "AdminRoutes.h"
+#include "ApiContext.h"
+#include "HttpServer.h"
+#include "escalation/EscalationStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace EscalationRoutes {
+
+namespace {
+
+QByteArray compact(const QJsonArray &a)
+{
+    return QJsonDocument(a).toJson(QJsonDocument::Compact);
+}
+
+HttpResponse escalation(Db &db, const ApiContext &ctx)
+{
+    const QList<EscalationStore::Step> ladder = EscalationStore::ladder(db);
+    return HttpResponse::json(
+        {{QStringLiteral("ok"), true},
+         {QStringLiteral("ladder"), EscalationStore::ladderJson(ladder)},
+         {QStringLiteral("ladder_text"), EscalationStore::ladderText(ladder)},
+         {QStringLiteral("ladder_set_by"),
+          ctx.ladderFixed() ? QStringLiteral("server.conf") : QStringLiteral("database")},
+         {QStringLiteral("channels"), QJsonArray::fromStringList(ctx.calloutChannels())},
+         {QStringLiteral("oncall"), EscalationStore::oncall(db)}});
+}
+
+int limitArg(const HttpRequest &request)
+{
+    const QString given = request.query.queryItemValue(QStringLiteral("limit"));
+    bool ok = true;
+    const int limit = given.isEmpty() ? 100 : given.toInt(&ok);
+    if (!ok || limit < 1 || limit > 1000)
+        throw ApiError(400, QStringLiteral("invalid_limit"),
+                       QStringLiteral("limit must be a whole number from 1 to 1000"));
+    return limit;
+}
+
+} // namespace
+
+void install(HttpServer &server, ApiContext &ctx)
+{
+    AdminRoutes::adminRoute(
+        server, ctx, "GET", QStringLiteral("/api/admin/escalation"),
+        [&ctx](Db &db, const Principal &, const HttpRequest &) { return escalation(db, ctx); });
+
+    AdminRoutes::adminRoute(
+        server, ctx, "PUT", QStringLiteral("/api/admin/escalation/ladder"),
+        [&ctx](Db &db, const Principal &who, const HttpRequest &request) {
+            if (ctx.ladderFixed())
+                throw ApiError(
+                    409, QStringLiteral("ladder_fixed"),
+                    QStringLiteral("LIFTLINE_ESCALATION_LADDER in the server's settings sets the ladder "
+                                   "at every start: change it there, or remove it to manage the "
+                                   "ladder here"));
+            const QJsonObject body = ApiContext::jsonBody(request);
+            QList<EscalationStore::Step> steps;
+            if (body.contains(QStringLiteral("ladder_text"))) {
+                QString problem;
+                steps = EscalationStore::parseLadder(
+                    ApiContext::stringField(body, QStringLiteral("ladder_text")), &problem);
+                if (steps.isEmpty())
+                    throw ApiError(400, QStringLiteral("invalid_ladder"), problem);
+            } else if (body.value(QStringLiteral("ladder")).isArray()) {
+                steps = EscalationStore::ladderFromJson(body.value(QStringLiteral("ladder")).toArray());
+            } else {
+                throw ApiError(
+                    400, QStringLiteral("invalid_ladder"),
+                    QStringLiteral("Send {\"ladder\": [{\"after_seconds\": 0, \"action\": \"consoles\"}, "
+                                   "...]} or {\"ladder_text\": \"0:consoles,30:supervisors,60:oncall1\"}"));
+            }
+            EscalationStore::setLadder(db, steps, &who);
+            return escalation(db, ctx);
+        });
+
+    AdminRoutes::adminRoute(
+        server, ctx, "GET", QStringLiteral("/api/admin/oncall"),
+        [](Db &db, const Principal &, const HttpRequest &) {
+            return HttpResponse::okRaw({{"oncall", compact(EscalationStore::oncall(db))}});
+        });
+    AdminRoutes::adminRoute(
+        server, ctx, "POST", QStringLiteral("/api/admin/oncall"),
+        [](Db &db, const Principal &who, const HttpRequest &request) {
+            const QJsonObject entry = EscalationStore::addOncall(db, ApiContext::jsonBody(request), who);
+            return HttpResponse::json({{QStringLiteral("ok"), true}, {QStringLiteral("entry"), entry}}, 201);
+        });
+    AdminRoutes::adminRoute(server, ctx, "DELETE", QStringLiteral("/api/admin/oncall/{id}"),
+                            [](Db &db, const Principal &who, const HttpRequest &request) {
+                                bool ok = false;
+                                const int id = request.pathArgs.value(QStringLiteral("id")).toInt(&ok);
+                                if (!ok || id < 1)
+                                    throw ApiError(
+                                        400, QStringLiteral("invalid_id"),
+                                        QStringLiteral("The on-call entry's id is a whole number"));
+                                EscalationStore::removeOncall(db, id, who);
+                                return HttpResponse::okRaw({{"message", "\"On-call entry removed\""}});
+                            });
+
+    server.route(
+        "GET", QStringLiteral("/api/chat/requests"), [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &) {
+                const QString open = request.query.queryItemValue(QStringLiteral("open"));
+                if (!open.isEmpty() && open != QLatin1String("true") && open != QLatin1String("false"))
+                    throw ApiError(400, QStringLiteral("invalid_open"),
+                                   QStringLiteral("open is true or false"));
+                return HttpResponse::okRaw(
+                    {{"requests", compact(EscalationStore::requests(db, open == QLatin1String("true"),
+                                                                    limitArg(request)))}});
+            });
+        });
+    server.route(
+        "GET", QStringLiteral("/api/chat/requests/{id}"), [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &) {
+                bool ok = false;
+                const qint64 id = request.pathArgs.value(QStringLiteral("id")).toLongLong(&ok);
+                if (!ok || id < 1)
+                    throw ApiError(400, QStringLiteral("invalid_id"),
+                                   QStringLiteral("The request's id is a whole number"));
+                return HttpResponse::json({{QStringLiteral("ok"), true},
+                                           {QStringLiteral("request"), EscalationStore::request(db, id)}});
+            });
+        });
+}
+
+} // namespace EscalationRoutes

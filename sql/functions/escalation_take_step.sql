@@ -1,0 +1,73 @@
+-- Takes a request's due step, on the row escalation_take_due locked: records it with its recipients, queues
+-- its call-outs on the channels this server has (p_channels: whatsapp, pagerduty, webhook), tells the
+-- consoles, and dates the next step. A 'consoles' step that finds nobody available goes straight on to
+-- the first on-call step, if the ladder has one.
+CREATE OR REPLACE FUNCTION escalation_take_step(r agent_requests, p_instance text, p_channels text[])
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    s escalation_ladder;
+    later escalation_ladder;
+    available jsonb := escalation_available_agents();
+    recipients jsonb;
+    oncall jsonb := '[]';
+    step jsonb;
+    facts jsonb;
+    jump boolean := false;
+BEGIN
+    -- The ladder may have changed since the step was dated: the step at that position, or the next one.
+    SELECT * INTO s FROM escalation_ladder WHERE position >= r.next_step ORDER BY position LIMIT 1;
+    IF NOT FOUND THEN
+        UPDATE agent_requests SET next_step = NULL, next_step_at = NULL WHERE id = r.id;
+        RETURN;
+    END IF;
+    recipients := jsonb_build_object('agents', available);
+    IF s.action = 'consoles' THEN
+        jump := jsonb_array_length(available) = 0;
+    ELSIF s.action = 'supervisors' THEN
+        recipients := recipients || jsonb_build_object('supervisors',
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.display_name) ORDER BY a.id), '[]')
+               FROM agents a WHERE a.role = 'supervisor' AND a.disabled_at IS NULL));
+    ELSE
+        oncall := CASE WHEN 'whatsapp' = ANY (p_channels) THEN escalation_oncall_now(s.level) ELSE '[]' END;
+        recipients := recipients || jsonb_build_object('oncall', oncall);
+    END IF;
+    recipients := recipients || jsonb_build_object('channels',
+        to_jsonb(ARRAY(SELECT c FROM unnest(p_channels) c
+                        WHERE (c = 'whatsapp' AND jsonb_array_length(oncall) > 0)
+                           OR (c = 'pagerduty' AND s.action = 'oncall') OR c = 'webhook' ORDER BY c)));
+    INSERT INTO escalation_log (request_id, step, action, level, due_at, instance_id, recipients)
+    VALUES (r.id, s.position, s.action, s.level, r.next_step_at, p_instance, recipients)
+    ON CONFLICT DO NOTHING;
+    IF FOUND THEN
+        step := jsonb_build_object('position', s.position, 'action', s.action, 'level', s.level,
+                                   'after_seconds', s.after_seconds, 'due_at', liftline_iso(r.next_step_at),
+                                   'taken_at', liftline_iso(clock_timestamp()), 'recipients', recipients);
+        facts := escalation_facts(r.id, 'trigger', step);
+        INSERT INTO escalation_callouts (request_id, step, channel, event, recipient, facts)
+        SELECT r.id, s.position, 'whatsapp', 'trigger', o ->> 'phone', facts || jsonb_build_object('oncall', o)
+          FROM jsonb_array_elements(oncall) o;
+        INSERT INTO escalation_callouts (request_id, step, channel, event, facts)
+        SELECT r.id, s.position, c, 'trigger', facts
+          FROM unnest(p_channels) c
+         WHERE (c = 'pagerduty' AND s.action = 'oncall') OR c = 'webhook';
+        PERFORM chat_emit('request.escalated', r.ticket_id,
+                          (facts - 'event' - 'dedup_key' - 'text')::json);
+    END IF;
+
+    IF jump THEN
+        SELECT * INTO later FROM escalation_ladder
+         WHERE position > s.position AND action = 'oncall' ORDER BY position LIMIT 1;
+        jump := FOUND; -- a ladder without on-call steps goes on as it is
+    END IF;
+    IF NOT jump THEN
+        SELECT * INTO later FROM escalation_ladder WHERE position > s.position ORDER BY position LIMIT 1;
+    END IF;
+    UPDATE agent_requests
+       SET next_step = later.position,
+           next_step_at = CASE WHEN later.position IS NULL THEN NULL
+                               WHEN jump THEN greatest(now(), r.requested_at)
+                               ELSE r.requested_at + make_interval(secs => later.after_seconds) END
+     WHERE id = r.id;
+END
+$$;

@@ -1,0 +1,605 @@
+#include "HttpClient.h"
+#include "Seed.h"
+#include "StreamClient.h"
+#include "TestCluster.h"
+#include "TestServer.h"
+#include "db/Db.h"
+#include "escalation/Callouts.h"
+#include "escalation/EscalationStore.h"
+#include "whatsapp/SandboxTransport.h"
+
+#include <QDateTime>
+#include <QHttpServer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+// The escalation ladder with steps of a second, on a real server (or two) and PostgreSQL: each step is
+// taken once and on time, the ladder stops on acknowledgement, call-outs reach a fake incident service
+// (PagerDuty's shape and the signed webhook), retried when it fails.
+namespace {
+
+constexpr const char *hookSecret = "callout-secret-0123456789";
+
+// The incident service and the other tool, as the world outside: every body kept with its headers; the
+// next answers' statuses can be set (500 to make the server try again).
+class IncidentService {
+public:
+    struct Received {
+        QString path;
+        QByteArray body;
+        QJsonObject json;
+        QByteArray signature;
+    };
+
+    IncidentService()
+    {
+        for (const char *path : {"/pd", "/hook"})
+            m_server.route(QLatin1String(path), QHttpServerRequest::Method::Post,
+                           [this, path](const QHttpServerRequest &r) {
+                               received.append({QLatin1String(path), r.body(),
+                                                QJsonDocument::fromJson(r.body()).object(),
+                                                r.value("X-Liftline-Signature-256")});
+                               const int status = failures.isEmpty() ? 202 : failures.takeFirst();
+                               return QHttpServerResponse(QByteArrayLiteral("application/json"),
+                                                          QByteArrayLiteral("{\"status\":\"success\"}"),
+                                                          QHttpServerResponse::StatusCode(status));
+                           });
+        m_port = m_server.listen(QHostAddress::LocalHost, 0);
+    }
+    QString url(const char *path) const
+    {
+        return QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(QLatin1String(path));
+    }
+    QList<Received> at(const QString &path) const
+    {
+        QList<Received> out;
+        for (const Received &r : received)
+            if (r.path == path)
+                out << r;
+        return out;
+    }
+
+    QList<Received> received;
+    QList<int> failures;
+
+private:
+    QHttpServer m_server;
+    quint16 m_port = 0;
+};
+
+Config ladderConfig(const IncidentService &service,
+                    const QString &ladder = QStringLiteral("0:consoles,1:supervisors,2:oncall1,3:oncall2"))
+{
+    Config c = TestServer::defaultConfig();
+    c.escalationLadder = ladder;
+    c.escalationPollMs = 100;
+    c.presenceIntervalMs = 300;
+    c.pagerDutyRoutingKey = QStringLiteral("routing-key-test");
+    c.pagerDutyEventsUrl = service.url("/pd");
+    c.calloutWebhookUrl = service.url("/hook");
+    c.calloutWebhookSecret = QString::fromLatin1(hookSecret);
+    return c;
+}
+
+struct LogRow {
+    int step;
+    QString action;
+    double lateSeconds;
+    QString instance;
+    QJsonObject recipients;
+};
+
+QList<LogRow> steps(Db &db, qint64 request)
+{
+    QList<LogRow> out;
+    QSqlQuery &q =
+        db.exec(QStringLiteral("SELECT step, action, extract(epoch FROM taken_at - due_at), instance_id, "
+                               "recipients::text FROM escalation_log WHERE request_id = ? ORDER BY step"),
+                {request});
+    while (q.next())
+        out << LogRow{q.value(0).toInt(), q.value(1).toString(), q.value(2).toDouble(), q.value(3).toString(),
+                      QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object()};
+    q.finish();
+    return out;
+}
+
+qint64 latestRequest(Db &db)
+{
+    return db.scalar(QStringLiteral("SELECT coalesce(max(id), 0) FROM agent_requests")).toLongLong();
+}
+
+void addOncall(Db &db, const QString &name, const QString &phone, int level)
+{
+    db.exec(QStringLiteral("INSERT INTO oncall_entries (name, phone, level) VALUES (?, ?, ?)"),
+            {name, phone, level});
+}
+
+} // namespace
+
+class TestEscalation : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // The whole ladder with one console connected: each step once and within a second of its due time,
+    // recorded with its recipients; on-call numbers get the template; PagerDuty gets a trigger and then the
+    // acknowledgement with the same key; the webhook's bodies are signed. Acknowledging stops the ladder:
+    // the last step never comes.
+    void ladderRunsOnTimeAndStopsOnAcknowledgement()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        addOncall(db, QStringLiteral("Level One"), QStringLiteral("27830000001"), 1);
+        addOncall(db, QStringLiteral("Level Two"), QStringLiteral("27830000002"), 2);
+        IncidentService service;
+        TestServer server(
+            params, ladderConfig(service, QStringLiteral("0:consoles,1:supervisors,2:oncall1,4:oncall2")));
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        server.signIn(QStringLiteral("sup"), QStringLiteral("Sam Supervisor"), QStringLiteral("supervisor"));
+        StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
+        QVERIFY(console.waitConnected());
+        console.resume(0);
+        QVERIFY(console.waitForType(QStringLiteral("ready")));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM agent_presence")).toInt() == 1, 5000);
+
+        VERIFY_STATUS(server.postWebhook(TestServer::technicianText(QStringLiteral("wamid.LADDER1"),
+                                                                    QStringLiteral("agent please"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(latestRequest(db) > 0, 5000);
+        const qint64 request = latestRequest(db);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT ticket_id FROM agent_requests WHERE id = ?"), {request}).toInt(),
+            ticket);
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 3, 6000);
+        VERIFY_STATUS(server.http().post(QStringLiteral("/api/chat/%1/acknowledge").arg(ticket), "{}",
+                                         HttpClient::bearer(agent)),
+                      200);
+        QTest::qWait(2500); // past the last step's due time
+
+        const QList<LogRow> taken = steps(db, request);
+        QCOMPARE(taken.size(), 3);
+        const QStringList actions{QStringLiteral("consoles"), QStringLiteral("supervisors"),
+                                  QStringLiteral("oncall")};
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(taken[i].step, i);
+            QCOMPARE(taken[i].action, actions[i]);
+            QVERIFY2(taken[i].lateSeconds >= 0 && taken[i].lateSeconds < 1.0,
+                     qPrintable(QStringLiteral("step %1 was %2 s late").arg(i).arg(taken[i].lateSeconds)));
+        }
+        QCOMPARE(taken[0].recipients.value(QLatin1String("agents")).toArray().size(), 1);
+        QCOMPARE(taken[1]
+                     .recipients.value(QLatin1String("supervisors"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QLatin1String("name")),
+                 QJsonValue(QStringLiteral("Sam Supervisor")));
+        QCOMPARE(taken[2].recipients.value(QLatin1String("oncall")).toArray().size(), 1);
+        QVERIFY(db.scalar(QStringLiteral("SELECT next_step_at IS NULL AND acknowledged_at IS NOT NULL FROM "
+                                         "agent_requests WHERE id = ?"),
+                          {request})
+                    .toBool());
+
+        // On-call level 1 got the template; level 2 never did.
+        QTRY_VERIFY_WITH_TIMEOUT(!server.app().sandbox()->sent().isEmpty(), 5000);
+        int templates = 0;
+        for (const OutboundMessage &m : server.app().sandbox()->sent())
+            if (m.type == QLatin1String("template") && m.to.startsWith(QLatin1String("2783"))) {
+                QCOMPARE(m.to, QStringLiteral("27830000001"));
+                QCOMPARE(m.templateBody.value(QLatin1String("name")).toString(),
+                         QStringLiteral("liftline_oncall_alert"));
+                ++templates;
+            }
+        QCOMPARE(templates, 1);
+
+        // PagerDuty: a trigger at the on-call step, then the acknowledgement, one key.
+        QTRY_VERIFY_WITH_TIMEOUT(service.at(QStringLiteral("/pd")).size() == 2, 5000);
+        const auto pd = service.at(QStringLiteral("/pd"));
+        QCOMPARE(pd[0].json.value(QLatin1String("event_action")).toString(), QStringLiteral("trigger"));
+        QCOMPARE(pd[1].json.value(QLatin1String("event_action")).toString(), QStringLiteral("acknowledge"));
+        QCOMPARE(pd[0].json.value(QLatin1String("routing_key")).toString(),
+                 QStringLiteral("routing-key-test"));
+        QVERIFY(
+            pd[0].json.value(QLatin1String("dedup_key")).toString().startsWith(QLatin1String("liftline-")));
+        QCOMPARE(pd[1].json.value(QLatin1String("dedup_key")), pd[0].json.value(QLatin1String("dedup_key")));
+        QCOMPARE(
+            pd[0].json.value(QLatin1String("payload")).toObject().value(QLatin1String("severity")).toString(),
+            QStringLiteral("critical"));
+
+        // The webhook: each of the three steps and the acknowledgement, each signed.
+        QTRY_VERIFY_WITH_TIMEOUT(service.at(QStringLiteral("/hook")).size() == 4, 5000);
+        QStringList events;
+        for (const auto &r : service.at(QStringLiteral("/hook"))) {
+            QCOMPARE(r.signature, Callouts::signature(r.body, hookSecret));
+            events << r.json.value(QLatin1String("event")).toString();
+        }
+        QCOMPARE(events,
+                 (QStringList{QStringLiteral("request.escalated"), QStringLiteral("request.escalated"),
+                              QStringLiteral("request.escalated"), QStringLiteral("request.acknowledged")}));
+
+        // The consoles heard of each step.
+        QTRY_VERIFY_WITH_TIMEOUT(console.count(QStringLiteral("event")) > 0, 5000);
+        int escalated = 0;
+        for (const QJsonObject &e : console.events())
+            if (e.value(QLatin1String("event")).toString() == QLatin1String("request.escalated"))
+                ++escalated;
+        QCOMPARE(escalated, 3);
+
+        // Resolving tells PagerDuty the incident is over.
+        VERIFY_STATUS(server.http().postJson(QStringLiteral("/api/chat/%1/resolve").arg(ticket),
+                                             {{QStringLiteral("note"), QStringLiteral("released")}},
+                                             HttpClient::bearer(agent)),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(service.at(QStringLiteral("/pd")).size() == 3, 5000);
+        QCOMPARE(service.at(QStringLiteral("/pd"))[2].json.value(QLatin1String("event_action")).toString(),
+                 QStringLiteral("resolve"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT closed_reason FROM agent_requests WHERE id = ?"), {request})
+                     .toString(),
+                 QStringLiteral("resolved"));
+    }
+
+    // Nobody available: the consoles' step finds no one and the first on-call step follows at once.
+    void noAgentAvailableCallsOutAtOnce()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        Seed::openTicket(db);
+        addOncall(db, QStringLiteral("Night Duty"), QStringLiteral("27830000009"), 1);
+        IncidentService service;
+        TestServer server(params,
+                          ladderConfig(service, QStringLiteral("0:consoles,30:supervisors,60:oncall1")));
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        VERIFY_STATUS(server.postWebhook(TestServer::technicianText(QStringLiteral("wamid.NIGHT1"),
+                                                                    QStringLiteral("AGENT people trapped"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(latestRequest(db) > 0 && steps(db, latestRequest(db)).size() == 2, 5000);
+        const QList<LogRow> taken = steps(db, latestRequest(db));
+        QCOMPARE(taken[0].action, QStringLiteral("consoles"));
+        QVERIFY(taken[0].recipients.value(QLatin1String("agents")).toArray().isEmpty());
+        QCOMPARE(taken[1].action, QStringLiteral("oncall"));
+        QTRY_VERIFY_WITH_TIMEOUT(service.at(QStringLiteral("/pd")).size() == 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!server.app().sandbox()->sent().isEmpty(), 5000);
+        QCOMPARE(server.app().sandbox()->sent().last().to, QStringLiteral("27830000009"));
+        const qint64 calledOut = QDateTime::currentMSecsSinceEpoch() - before;
+        QVERIFY2(calledOut < 3000, qPrintable(QStringLiteral("call-out after %1 ms").arg(calledOut)));
+    }
+
+    // A number not in the registry writing "agent": its request escalates like any other, and the agent's
+    // acknowledgement of the message stops it.
+    void unknownNumberEscalates()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        IncidentService service;
+        TestServer server(params,
+                          ladderConfig(service, QStringLiteral("0:consoles,1:supervisors,3:oncall1")));
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
+        QVERIFY(console.waitConnected());
+        console.resume(0);
+        QVERIFY(console.waitForType(QStringLiteral("ready")));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM agent_presence")).toInt() == 1, 5000);
+        VERIFY_STATUS(server.postWebhook(TestServer::technicianText(
+                          QStringLiteral("wamid.UNKNOWN1"), QStringLiteral("trapped in lift 2, agent"),
+                          QStringLiteral("27799999999"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(latestRequest(db) > 0, 5000);
+        const qint64 request = latestRequest(db);
+        const qint64 unassigned =
+            db.scalar(QStringLiteral("SELECT unassigned_id FROM agent_requests WHERE id = ?"), {request})
+                .toLongLong();
+        QVERIFY(unassigned > 0);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT from_number FROM agent_requests WHERE id = ?"), {request})
+                     .toString(),
+                 QStringLiteral("27799999999"));
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 2, 5000);
+        VERIFY_STATUS(
+            server.http().post(QStringLiteral("/api/chat/unassigned/%1/acknowledge").arg(unassigned), "{}",
+                               HttpClient::bearer(agent)),
+            200);
+        QTest::qWait(2500);
+        QCOMPARE(steps(db, request).size(), 2);
+        const HttpResult shown = server.http().get(QStringLiteral("/api/chat/requests/%1").arg(request),
+                                                   HttpClient::bearer(agent));
+        VERIFY_STATUS(shown, 200);
+        const QJsonObject r = shown.json.value(QLatin1String("request")).toObject();
+        QCOMPARE(r.value(QLatin1String("acknowledged_by")).toString(), QStringLiteral("Thandi Mokoena"));
+        QCOMPARE(r.value(QLatin1String("steps")).toArray().size(), 2);
+        QVERIFY(r.value(QLatin1String("next_step_at")).isNull());
+    }
+
+    // The original add-on's keyword rule sets agent_requested on the ticket itself: a request all the same.
+    // A second "agent" while it waits is a repeat and does not restart the ladder.
+    void otherWritersRaiseRequestsAndRepeatsDoNotRestart()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM agent_requests WHERE ticket_id = ?"), {ticket})
+                .toInt(),
+            1);
+        const QVariant first = db.scalar(
+            QStringLiteral("SELECT requested_at FROM agent_requests WHERE ticket_id = ?"), {ticket});
+        db.exec(QStringLiteral(
+                    "UPDATE tickets SET agent_requested_at = now() + interval '1 second' WHERE id = ?"),
+                {ticket});
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM agent_requests WHERE ticket_id = ?"), {ticket})
+                .toInt(),
+            1);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT repeats FROM agent_requests WHERE ticket_id = ?"), {ticket})
+                     .toInt(),
+                 1);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT requested_at FROM agent_requests WHERE ticket_id = ?"),
+                           {ticket}),
+                 first);
+        // Acknowledged, then asked again: a new request with a ladder of its own; the old one is superseded.
+        db.exec(QStringLiteral(
+                    "UPDATE tickets SET acknowledged_at = now(), acknowledged_by = 'Thandi' WHERE id = ?"),
+                {ticket});
+        db.exec(QStringLiteral("UPDATE tickets SET agent_requested_at = now() + interval '2 seconds', "
+                               "acknowledged_at = NULL WHERE id = ?"),
+                {ticket});
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT string_agg(coalesce(closed_reason, 'open'), ',' ORDER BY id) "
+                                     "FROM agent_requests WHERE ticket_id = ?"),
+                      {ticket})
+                .toString(),
+            QStringLiteral("superseded,open"));
+    }
+
+    // Two instances on one database, five requests: every step of every request is taken once, some by
+    // each instance, and each call-out is queued once.
+    void twoInstancesTakeEachStepOnce()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        IncidentService service;
+        const Config config = ladderConfig(service, QStringLiteral("0:consoles,1:supervisors,2:supervisors"));
+        TestServer a(params, config);
+        TestServer b(params, config);
+        for (int i = 0; i < 5; ++i) {
+            const int ticket = Seed::openTicket(db, QStringLiteral("2771000000%1").arg(1 + i % 4));
+            db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM escalation_log")).toInt() == 15, 8000);
+        QTest::qWait(500);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM escalation_log")).toInt(), 15);
+        QCOMPARE(
+            db.scalar(QStringLiteral(
+                          "SELECT count(*) FROM (SELECT request_id, step, count(*) FROM escalation_callouts "
+                          "WHERE channel = 'webhook' GROUP BY 1, 2 HAVING count(*) > 1) x"))
+                .toInt(),
+            0);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM escalation_callouts WHERE channel = 'webhook'"))
+                .toInt(),
+            15);
+        QVERIFY(
+            db.scalar(QStringLiteral("SELECT max(extract(epoch FROM taken_at - due_at)) FROM escalation_log"))
+                .toDouble() < 1.0);
+        QTRY_VERIFY_WITH_TIMEOUT(service.at(QStringLiteral("/hook")).size() == 15, 8000);
+    }
+
+    // A server stops in the middle of a ladder; the step that fell due meanwhile is taken (late, and says
+    // so) by the next server to start, and the following one on time.
+    void restartInTheMiddleOfALadder()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        IncidentService service;
+        const Config config = ladderConfig(service, QStringLiteral("0:consoles,2:supervisors,5:supervisors"));
+        qint64 request = 0;
+        {
+            TestServer first(params, config);
+            db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+            request = latestRequest(db);
+            QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 1, 5000);
+        }
+        QTest::qWait(2500); // step 1 falls due while no server runs
+        QCOMPARE(steps(db, request).size(), 1);
+        TestServer second(params, config);
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 2, 5000);
+        QVERIFY(steps(db, request)[1].lateSeconds > 0.3);
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 3, 6000);
+        QVERIFY2(steps(db, request)[2].lateSeconds < 1.0,
+                 qPrintable(QString::number(steps(db, request)[2].lateSeconds)));
+    }
+
+    // A webhook receiver that fails is tried again until it accepts.
+    void calloutRetriedUntilAccepted()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        IncidentService service;
+        service.failures = {500, 503};
+        Config config = ladderConfig(service, QStringLiteral("0:consoles"));
+        config.pagerDutyRoutingKey.clear();
+        TestServer server(params, config);
+        db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM escalation_callouts WHERE NOT pending")).toInt() ==
+                1,
+            10000);
+        QCOMPARE(service.at(QStringLiteral("/hook")).size(), 3);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT attempts FROM escalation_callouts")).toInt(), 3);
+        QCOMPARE(service.at(QStringLiteral("/hook"))[0].body.size() > 0, true);
+        QCOMPARE(service.at(QStringLiteral("/hook"))[2].json.value(QLatin1String("dedup_key")),
+                 service.at(QStringLiteral("/hook"))[0].json.value(QLatin1String("dedup_key")));
+    }
+
+    // Admins read and change the ladder and the on-call list; bad input is refused with what to do.
+    void ladderAndOncallThroughTheApi()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        TestServer server(params);
+        const auto admin = TestServer::admin();
+        HttpResult got = server.http().get(QStringLiteral("/api/admin/escalation"), admin);
+        VERIFY_STATUS(got, 200);
+        QCOMPARE(got.json.value(QLatin1String("ladder_text")).toString(),
+                 QStringLiteral("0:consoles,30:supervisors,60:oncall1,120:oncall2"));
+        QCOMPARE(got.json.value(QLatin1String("ladder_set_by")).toString(), QStringLiteral("database"));
+
+        VERIFY_STATUS(server.http().request("PUT", QStringLiteral("/api/admin/escalation/ladder"),
+                                            R"({"ladder_text":"0:consoles,20:supervisors,45:oncall1"})",
+                                            admin, "application/json"),
+                      200);
+        got = server.http().get(QStringLiteral("/api/admin/escalation"), admin);
+        QCOMPARE(got.json.value(QLatin1String("ladder_text")).toString(),
+                 QStringLiteral("0:consoles,20:supervisors,45:oncall1"));
+        VERIFY_ERROR(server.http().request("PUT", QStringLiteral("/api/admin/escalation/ladder"),
+                                           R"({"ladder_text":"30:consoles,10:supervisors"})", admin,
+                                           "application/json"),
+                     400, "invalid_ladder");
+        VERIFY_ERROR(server.http().request("PUT", QStringLiteral("/api/admin/escalation/ladder"),
+                                           R"({"ladder":[{"after_seconds":0,"action":"pager"}]})", admin,
+                                           "application/json"),
+                     400, "invalid_ladder");
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi"));
+        VERIFY_ERROR(server.http().get(QStringLiteral("/api/admin/escalation"), HttpClient::bearer(agent)),
+                     403, "forbidden");
+
+        HttpResult added =
+            server.http().postJson(QStringLiteral("/api/admin/oncall"),
+                                   {{QStringLiteral("name"), QStringLiteral("Pieter")},
+                                    {QStringLiteral("phone"), QStringLiteral("+27831234567")},
+                                    {QStringLiteral("level"), 1},
+                                    {QStringLiteral("active_from"), QStringLiteral("18:00")},
+                                    {QStringLiteral("active_until"), QStringLiteral("06:00")},
+                                    {QStringLiteral("time_zone"), QStringLiteral("Africa/Johannesburg")}},
+                                   admin);
+        VERIFY_STATUS(added, 201);
+        const QJsonObject entry = added.json.value(QLatin1String("entry")).toObject();
+        QCOMPARE(entry.value(QLatin1String("phone")).toString(), QStringLiteral("27831234567"));
+        QCOMPARE(entry.value(QLatin1String("active_until")).toString(), QStringLiteral("06:00"));
+        VERIFY_ERROR(server.http().postJson(QStringLiteral("/api/admin/oncall"),
+                                            {{QStringLiteral("name"), QStringLiteral("X")},
+                                             {QStringLiteral("phone"), QStringLiteral("0831234567")},
+                                             {QStringLiteral("level"), 1}},
+                                            admin),
+                     400, "invalid_oncall");
+        VERIFY_ERROR(server.http().postJson(QStringLiteral("/api/admin/oncall"),
+                                            {{QStringLiteral("name"), QStringLiteral("X")},
+                                             {QStringLiteral("phone"), QStringLiteral("27831234567")},
+                                             {QStringLiteral("level"), 1},
+                                             {QStringLiteral("time_zone"), QStringLiteral("Mars/Olympus")}},
+                                            admin),
+                     400, "invalid_oncall");
+        const int id = entry.value(QLatin1String("id")).toInt();
+        VERIFY_STATUS(
+            server.http().request("DELETE", QStringLiteral("/api/admin/oncall/%1").arg(id), {}, admin, {}),
+            200);
+        VERIFY_ERROR(
+            server.http().request("DELETE", QStringLiteral("/api/admin/oncall/%1").arg(id), {}, admin, {}),
+            404, "not_found");
+        Db db(params, QStringLiteral("t"));
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log "
+                                     "WHERE action LIKE 'escalation.%'"))
+                .toString(),
+            QStringLiteral("escalation.ladder_changed,escalation.oncall_added,escalation.oncall_removed"));
+    }
+
+    // LIFTLINE_ESCALATION_LADDER fixes the ladder: applied at start, and the API says where to change it.
+    void ladderFromTheSettings()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Config config = TestServer::defaultConfig();
+        config.escalationLadder = QStringLiteral("0:consoles,10:oncall1");
+        TestServer server(params, config);
+        const HttpResult got =
+            server.http().get(QStringLiteral("/api/admin/escalation"), TestServer::admin());
+        QCOMPARE(got.json.value(QLatin1String("ladder_text")).toString(),
+                 QStringLiteral("0:consoles,10:oncall1"));
+        QCOMPARE(got.json.value(QLatin1String("ladder_set_by")).toString(), QStringLiteral("server.conf"));
+        VERIFY_ERROR(server.http().request("PUT", QStringLiteral("/api/admin/escalation/ladder"),
+                                           R"({"ladder_text":"0:consoles"})", TestServer::admin(),
+                                           "application/json"),
+                     409, "ladder_fixed");
+    }
+
+    // The ladder's text as server.conf writes it: every mistake named.
+    void ladderText_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("normalised"); // empty: refused
+        QTest::newRow("default") << "0:consoles,30:supervisors,60:oncall1,120:oncall2"
+                                 << "0:consoles,30:supervisors,60:oncall1,120:oncall2";
+        QTest::newRow("spaces") << " 0 : consoles , 5:oncall3 "
+                                << "0:consoles,5:oncall3";
+        QTest::newRow("out of order") << "30:consoles,10:oncall1"
+                                      << "";
+        QTest::newRow("unknown action") << "0:pager"
+                                        << "";
+        QTest::newRow("oncall without level") << "0:oncall"
+                                              << "";
+        QTest::newRow("level on consoles") << "0:consoles2"
+                                           << "";
+        QTest::newRow("too late") << "90000:oncall1"
+                                  << "";
+        QTest::newRow("empty") << ","
+                               << "";
+        QTest::newRow("no seconds") << "consoles"
+                                    << "";
+    }
+    void ladderText()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, normalised);
+        QString error;
+        const auto steps = EscalationStore::parseLadder(text, &error);
+        QCOMPARE(EscalationStore::ladderText(steps), normalised);
+        QCOMPARE(error.isEmpty(), !normalised.isEmpty());
+    }
+
+    // At start, requests that no trigger recorded (raised while triggers were off, or before the table
+    // existed) are recorded; recent ones run their ladder, old ones do not call anyone out.
+    void startRecordsRequestsNoTriggerSaw()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int recent = Seed::openTicket(db, QStringLiteral("27710000001"));
+        const int old = Seed::openTicket(db, QStringLiteral("27710000002"));
+        db.transaction([&] {
+            db.execOnce(QStringLiteral("SET LOCAL session_replication_role = replica"));
+            db.exec(QStringLiteral(
+                        "UPDATE tickets SET agent_requested = true, agent_requested_at = now() WHERE id = ?"),
+                    {recent});
+            db.exec(QStringLiteral(
+                        "UPDATE tickets SET agent_requested = true, agent_requested_at = now() - interval "
+                        "'3 hours' WHERE id = ?"),
+                    {old});
+        });
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM agent_requests")).toInt(), 0);
+        TestServer server(params);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM agent_requests")).toInt(), 2);
+        QVERIFY(db.scalar(QStringLiteral(
+                              "SELECT next_step_at IS NOT NULL OR EXISTS (SELECT 1 FROM escalation_log l "
+                              "WHERE l.request_id = a.id) FROM agent_requests a WHERE ticket_id = ?"),
+                          {recent})
+                    .toBool());
+        QVERIFY(
+            db.scalar(QStringLiteral("SELECT next_step_at IS NULL FROM agent_requests WHERE ticket_id = ?"),
+                      {old})
+                .toBool());
+    }
+};
+
+QTEST_MAIN(TestEscalation)
+#include "tst_escalation.moc"

@@ -45,6 +45,9 @@ const Setting stringSettings[] = {
     {"PAGERDUTY_ROUTING_KEY", &Config::pagerDutyRoutingKey},
     {"PAGERDUTY_EVENTS_URL", &Config::pagerDutyEventsUrl},
     {"LIFTLINE_ONCALL_TEMPLATE", &Config::oncallTemplate},
+    {"LIFTLINE_LANGUAGE", &Config::language},
+    {"LIFTLINE_NO_AGENT_REPLY", &Config::noAgentReply},
+    {"LIFTLINE_NO_AGENT_REPLY_AF", &Config::noAgentReplyAf},
 };
 
 // Whole-number settings: the variable, the field, the range accepted, and the factor from the variable's
@@ -341,6 +344,21 @@ bool applyEscalation(Config *config, QString *error)
     config->oncallTemplate = config->oncallTemplate.trimmed();
     if (config->oncallTemplate == QLatin1String("none"))
         config->oncallTemplate.clear();
+    config->language = config->language.trimmed().toLower();
+    if (config->language != QLatin1String("en") && config->language != QLatin1String("af")) {
+        *error = QStringLiteral("LIFTLINE_LANGUAGE must be en or af, not '%1'").arg(config->language);
+        return false;
+    }
+    for (auto [name, text] : {std::pair{"LIFTLINE_NO_AGENT_REPLY", &config->noAgentReply},
+                              std::pair{"LIFTLINE_NO_AGENT_REPLY_AF", &config->noAgentReplyAf}}) {
+        *text = text->trimmed();
+        if (text->toUcs4().size() > 1000) {
+            *error =
+                QStringLiteral("%1 may have at most 1000 characters (it is sent as one WhatsApp message)")
+                    .arg(QLatin1String(name));
+            return false;
+        }
+    }
     return true;
 }
 
@@ -485,6 +503,11 @@ QString Config::environmentHelp()
         "                          acknowledgement and resolution, signed (X-Liftline-Signature-256)\n"
         "  PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL  PagerDuty's Events API v2 for on-call steps\n"
         "                          (default URL https://events.pagerduty.com/v2/enqueue)\n"
+        "  LIFTLINE_NO_AGENT_REPLY, LIFTLINE_NO_AGENT_REPLY_AF  what a technician is told at once when no "
+        "agent\n"
+        "                          is available, in English and Afrikaans (empty: nothing)\n"
+        "  LIFTLINE_LANGUAGE       en (default) or af: for technicians whose language the registry does not "
+        "know\n"
         "  LIFTLINE_ONCALL_TEMPLATE  the approved WhatsApp template sent to on-call numbers (default\n"
         "                          liftline_oncall_alert; none: no WhatsApp call-outs)\n"
         "  LIFTLINE_HTTP_MAX_HEADER_BYTES  request line and headers, at most (default 16384; more: 431)\n"

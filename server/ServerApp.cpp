@@ -5,6 +5,7 @@
 #include "base/Logging.h"
 #include "chat/ChatStore.h"
 #include "chat/Demo.h"
+#include "chat/Outbox.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "db/Events.h"
@@ -270,8 +271,12 @@ void ServerApp::makeEscalation()
     callouts.templateLanguage = m_config.templateLanguage;
     MessageTransport *transport = m_transport;
     m_callouts = std::make_unique<Callouts>(
-        m_pool.get(), callouts, [transport](const OutboundMessage &m, std::function<void(SendResult)> done) {
+        m_pool.get(), callouts,
+        [transport](const OutboundMessage &m, std::function<void(SendResult)> done) {
             transport->send(m, std::move(done));
+        },
+        [this](const QJsonObject &facts, std::function<void(SendResult)> done) {
+            replyNobodyAvailable(facts, std::move(done));
         });
     Escalator::Settings escalation;
     escalation.instanceId = m_instanceId.toString(QUuid::WithoutBraces);
@@ -293,6 +298,70 @@ void ServerApp::makeEscalation()
                         return;
                     }
             });
+}
+
+// The technician who asked is told nobody was available and on-call staff are being called: in their
+// language when the registry has it, stored in the transcript as automatic, sent through the outbox. Nothing
+// is sent when the text is empty or their 24-hour window is closed (the call-out says so).
+void ServerApp::replyNobodyAvailable(const QJsonObject &facts, std::function<void(SendResult)> done)
+{
+    const int ticket = facts.value(QStringLiteral("ticket_id")).toInt();
+    const QString number = facts.value(QStringLiteral("from_number")).toString();
+    const QHash<QString, QString> texts{{QStringLiteral("en"), m_config.noAgentReply},
+                                        {QStringLiteral("af"), m_config.noAgentReplyAf}};
+    struct Stored {
+        Outbox::Prepared prepared;
+        QString problem;
+    };
+    m_pool->run<Stored>(
+        this,
+        [ticket, number, texts, fallback = m_config.language](Db &db) {
+            Stored stored;
+            try {
+                const QString language =
+                    db.scalar(
+                          QStringLiteral("SELECT language FROM contacts WHERE primary_msisdn = ? LIMIT 1"),
+                          {number})
+                        .toString();
+                const QString text = texts.value(language, texts.value(fallback));
+                if (text.isEmpty())
+                    stored.problem = QStringLiteral("not sent: LIFTLINE_NO_AGENT_REPLY is empty");
+                else
+                    stored.prepared = Outbox::prepareConfirmation(db, ticket, text);
+                if (stored.problem.isEmpty() && stored.prepared.messageId == 0)
+                    stored.problem = QStringLiteral("not sent: the technician's 24-hour window is closed");
+            } catch (const DbError &e) {
+                stored.problem = e.message();
+            } catch (const DomainError &e) {
+                stored.problem = QStringLiteral("not sent: ") + e.message;
+            }
+            return stored;
+        },
+        [this, done = std::move(done)](const Stored &stored) {
+            if (stored.prepared.messageId == 0) {
+                // Nothing to send is an outcome, not a failure to try again.
+                done(SendResult{stored.problem.startsWith(QLatin1String("not sent")),
+                                stored.problem,
+                                {},
+                                stored.problem});
+                return;
+            }
+            OutboundMessage out;
+            out.messageId = stored.prepared.messageId;
+            out.to = stored.prepared.to;
+            out.text = stored.prepared.text;
+            m_transport->send(out, [this, done, id = out.messageId](const SendResult &result) {
+                m_pool->postBackground([id, result](Db &db) {
+                    try {
+                        Outbox::complete(db, id, result);
+                    } catch (const DbError &e) {
+                        qCWarning(lcSend) << "automatic reply" << id
+                                          << "was sent, but its status was not stored:" << e.message();
+                    }
+                });
+                done(result);
+            });
+        });
 }
 
 quint16 ServerApp::port() const

@@ -2,11 +2,13 @@
 
 #include "Config.h"
 #include "db/DatabaseTarget.h"
+#include "domain/Outbound.h"
 #include "whatsapp/InboundProcessor.h"
 
 #include <QObject>
 #include <QTimer>
 #include <QUuid>
+#include <functional>
 #include <memory>
 
 class ApiContext;
@@ -65,6 +67,7 @@ private:
     void makeStream(const TrustedProxies &proxies);
     bool makeWebhook(QString *error);
     void makeEscalation();
+    void replyNobodyAvailable(const QJsonObject &facts, std::function<void(SendResult)> done);
 
     Config m_config;
     DatabaseTarget m_database;

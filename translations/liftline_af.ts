@@ -228,6 +228,10 @@
         <source>Sending the template</source>
         <translation>Die sjabloon stuur</translation>
     </message>
+    <message>
+        <source>Changing your status</source>
+        <translation>Jou status verander</translation>
+    </message>
 </context>
 <context>
     <name>ConversationDelegate</name>
@@ -521,6 +525,46 @@
             <numerusform>%n antwoord gaan uit sodra gekoppel.</numerusform>
             <numerusform>%n antwoorde gaan uit sodra gekoppel.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Beskikbaar</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>Besig</translation>
+    </message>
+    <message>
+        <source>On a break</source>
+        <translation>Met pouse</translation>
+    </message>
+    <message>
+        <source>Your status</source>
+        <translation>Jou status</translation>
+    </message>
+    <message>
+        <source>Busy or on a break, requests are escalated without waiting for you</source>
+        <translation>Besig of met pouse word versoeke opgeskaal sonder om vir jou te wag</translation>
+    </message>
+    <message>
+        <source>%1 not taken after %2: escalated to the supervisors</source>
+        <translation>%1 ná %2 nie opgeneem nie: na die toesighouers opgeskaal</translation>
+    </message>
+    <message>
+        <source>%1 not taken after %2: on-call staff not called (%3)</source>
+        <translation>%1 ná %2 nie opgeneem nie: personeel aan diens nie geskakel nie (%3)</translation>
+    </message>
+    <message>
+        <source>the number is blocked</source>
+        <translation>die nommer is geblokkeer</translation>
+    </message>
+    <message>
+        <source>a number outside the registry, over its limit</source>
+        <translation>&apos;n nommer buite die register, oor sy perk</translation>
+    </message>
+    <message>
+        <source>%1 not taken after %2: on-call level %3 called out</source>
+        <translation>%1 ná %2 nie opgeneem nie: diensvlak %3 uitgeroep</translation>
     </message>
 </context>
 <context>

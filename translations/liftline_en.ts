@@ -228,6 +228,10 @@
         <source>Sending the template</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Changing your status</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ConversationDelegate</name>
@@ -521,6 +525,46 @@
             <numerusform>%n reply goes out when connected.</numerusform>
             <numerusform>%n replies go out when connected.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On a break</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Busy or on a break, requests are escalated without waiting for you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 not taken after %2: escalated to the supervisors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 not taken after %2: on-call staff not called (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the number is blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a number outside the registry, over its limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 not taken after %2: on-call level %3 called out</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

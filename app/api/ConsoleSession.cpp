@@ -32,6 +32,9 @@ void ConsoleSession::start(const QString &agentName)
 {
     m_agentName = agentName;
     loadSnapshot(false);
+    // Signing in is being there: the escalation counts this agent again (a status left on "break" by an
+    // earlier console would otherwise keep them out of every request's first step).
+    setStatus(QStringLiteral("available"));
 }
 
 void ConsoleSession::stop()
@@ -121,7 +124,26 @@ void ConsoleSession::onEvent(qint64 seq, const QString &event, int ticketId, con
             m_unassigned->upsert(data);
     } else if (event == Wire::Event::agentRequested) {
         Q_EMIT agentRequested(ticketId, data);
+    } else if (event == Wire::Event::requestEscalated) {
+        const int key =
+            ticketId > 0 ? ticketId : -int(data.value(QStringLiteral("unassigned_id")).toInteger());
+        if (key != 0)
+            Q_EMIT requestEscalated(key, data.value(QStringLiteral("step")).toObject(), data);
     }
+}
+
+void ConsoleSession::setStatus(const QString &status)
+{
+    m_api->post(
+        QStringLiteral("/api/agents/me/status"), {{QStringLiteral("status"), status}}, this,
+        [this, status](const QJsonObject &) {
+            m_status = status;
+            Q_EMIT statusChanged(status);
+        },
+        [this](const RequestError &e) {
+            Q_EMIT statusChanged(m_status); // the switch shows what the server still has
+            Q_EMIT actionFailed(tr("Changing your status"), e);
+        });
 }
 
 void ConsoleSession::setOpenConversation(int ticketId, MessageModel *messages)

@@ -53,6 +53,10 @@ public:
     void sendTemplate(int ticketId);
     // Attaches an unassigned message to a ticket.
     void attach(qint64 unassignedId, int ticketId, QObject *context, Done done, Failed failed);
+    // The agent's own status: "available", "busy" or "break". Only an available agent's console counts
+    // for the server's escalation: with nobody available, on-call staff are called out at once.
+    void setStatus(const QString &status);
+    QString status() const { return m_status; }
     // The server this session talks to (drafts are kept per server).
     QString serverUrl() const { return m_api->baseUrl().toString(); }
     // Sends on the open conversation as a pending bubble first; returns the client message id. A send that
@@ -68,6 +72,10 @@ public:
 Q_SIGNALS:
     void snapshotFailed(const RequestError &error);
     void agentRequested(int ticketId, const QJsonObject &request);
+    // A request nobody has taken went up its escalation ladder: `key` as acknowledge() takes it, `step`
+    // with its action (consoles, supervisors, oncall), level, after_seconds and recipients.
+    void requestEscalated(int key, const QJsonObject &step, const QJsonObject &request);
+    void statusChanged(const QString &status);
     void actionFailed(const QString &what, const RequestError &error);
     void threadLoaded(int ticketId);
     void olderLoaded(int ticketId, int count);
@@ -87,6 +95,7 @@ private:
     ConversationListModel *m_conversations;
     EventStream m_stream;
     QString m_agentName;
+    QString m_status = QStringLiteral("available");
     bool m_loaded = false;
     bool m_loading = false;
     int m_openTicket = 0;

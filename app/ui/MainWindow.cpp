@@ -18,6 +18,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QJsonObject>
 #include <QKeyEvent>
@@ -61,6 +62,7 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     , m_stack(new QStackedWidget(this))
     , m_connection(new QLabel(this))
     , m_unassignedLabel(new QLabel(this))
+    , m_status(new QComboBox(this))
     , m_alarm(new Alarm(this))
 {
     setWindowTitle(tr("Liftline"));
@@ -169,6 +171,20 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     centralLayout->addWidget(m_stack, 1);
     setCentralWidget(central);
     statusBar()->addPermanentWidget(m_unassignedLabel);
+    // The agent's own status: only an available agent counts when a request looks for someone to answer.
+    m_status->addItem(tr("Available"), QStringLiteral("available"));
+    m_status->addItem(tr("Busy"), QStringLiteral("busy"));
+    m_status->addItem(tr("On a break"), QStringLiteral("break"));
+    m_status->setAccessibleName(tr("Your status"));
+    m_status->setToolTip(tr("Busy or on a break, requests are escalated without waiting for you"));
+    connect(m_status, &QComboBox::activated, this,
+            [this](int index) { m_session->setStatus(m_status->itemData(index).toString()); });
+    connect(m_session, &ConsoleSession::statusChanged, this, [this](const QString &status) {
+        const int index = m_status->findData(status);
+        if (index >= 0)
+            m_status->setCurrentIndex(index);
+    });
+    statusBar()->addPermanentWidget(m_status);
     statusBar()->addPermanentWidget(m_connection);
     m_connection->setAccessibleName(tr("Connection state"));
 
@@ -250,6 +266,7 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
             if (key != 0 && !m_alerted.contains(key))
                 alertFor(key);
         });
+    connect(m_session, &ConsoleSession::requestEscalated, this, &MainWindow::showEscalation);
     connect(m_session->stream(), &EventStream::stateChanged, this, &MainWindow::showConnectionState);
     connect(m_session->stream(), &EventStream::ready, this, [this] {
         m_delegate->setClockOffsetMs(m_session->stream()->clockOffsetMs());
@@ -673,6 +690,39 @@ void MainWindow::alertFor(int key, bool reminder)
     QApplication::alert(this);
     if (!m_repeat.isActive())
         m_repeat.start();
+}
+
+void MainWindow::showEscalation(int key, const QJsonObject &step, const QJsonObject &request)
+{
+    const QString action = step.value(QStringLiteral("action")).toString();
+    if (action == QLatin1String("consoles"))
+        return; // the first alert already said it
+    QString who = request.value(QStringLiteral("ticket_reference")).toString();
+    if (who.isEmpty())
+        who = QStringLiteral("+") + request.value(QStringLiteral("from_number")).toString();
+    const int seconds = step.value(QStringLiteral("after_seconds")).toInt();
+    const QString after =
+        QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    const QJsonObject recipients = step.value(QStringLiteral("recipients")).toObject();
+    QString text;
+    if (action == QLatin1String("supervisors")) {
+        text = tr("%1 not taken after %2: escalated to the supervisors").arg(who, after);
+    } else if (recipients.contains(QStringLiteral("withheld"))) {
+        text = tr("%1 not taken after %2: on-call staff not called (%3)")
+                   .arg(who, after,
+                        recipients.value(QStringLiteral("withheld")).toString() == QLatin1String("blocked")
+                            ? tr("the number is blocked")
+                            : tr("a number outside the registry, over its limit"));
+    } else {
+        text = tr("%1 not taken after %2: on-call level %3 called out")
+                   .arg(who, after)
+                   .arg(step.value(QStringLiteral("level")).toInt());
+    }
+    statusBar()->showMessage(text, 60000);
+    // Every console alerts again, the way the step's supervisors are alerted: as a new alert, not a
+    // reminder the agent has learnt to wait out.
+    m_alerted.remove(key);
+    alertFor(key);
 }
 
 void MainWindow::updateAlerts()

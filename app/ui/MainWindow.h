@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonObject>
 #include <QMainWindow>
 #include <QPointer>
 #include <QSet>
@@ -16,6 +17,7 @@ class ConversationDelegate;
 class ConversationFilterModel;
 class ConversationListModel;
 class Notifier;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -82,6 +84,8 @@ private:
     void updateAlerts();
     // key: a ticket's id, or minus the id of an unassigned message that asked for an agent.
     void alertFor(int key, bool reminder = false);
+    // A waiting request went up its ladder: said in the status bar, and alerted again past the first step.
+    void showEscalation(int key, const QJsonObject &step, const QJsonObject &request);
     // Mutes the alarm for the requests sounding now; a new request sounds again.
     void silenceAlarm();
     void showUnassigned(qint64 select = 0);
@@ -112,6 +116,7 @@ private:
     QStackedWidget *m_stack;
     QLabel *m_connection;
     QLabel *m_unassignedLabel;
+    QComboBox *m_status;
     QSystemTrayIcon *m_tray = nullptr;
     std::unique_ptr<Notifier> m_notifier;
     Alarm *m_alarm;

@@ -155,6 +155,26 @@ QJsonArray list(Db &db)
     return out;
 }
 
+void setStatus(Db &db, int agentId, const QString &status, const Principal &who)
+{
+    if (status != QLatin1String("available") && status != QLatin1String("busy") &&
+        status != QLatin1String("break"))
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_status"),
+                          QStringLiteral("The status is 'available', 'busy' or 'break'"));
+    db.transaction([&] {
+        const QVariant before =
+            db.scalar(QStringLiteral("SELECT status FROM agents WHERE id = ? FOR UPDATE"), {agentId});
+        if (before.toString() == status)
+            return;
+        db.exec(QStringLiteral("UPDATE agents SET status = ?, status_changed_at = now() WHERE id = ?"),
+                {status, agentId});
+        AuditLog::record(db, who, QStringLiteral("agent.status_changed"), 0,
+                         {{QStringLiteral("from"), before.toString()}, {QStringLiteral("to"), status}});
+        // Every instance recomputes the online list (it shows each agent's status).
+        db.exec(QStringLiteral("SELECT pg_notify('liftline_presence', '')"));
+    });
+}
+
 bool find(Db &db, const QString &username, Account *account)
 {
     QSqlQuery &q = db.exec(

@@ -33,6 +33,10 @@ void setDisabled(Db &db, const QString &username, bool disabled, const Principal
 void setPasswordHash(Db &db, const QString &username, const QString &passwordHash, const Principal &who);
 int revokeSessions(Db &db, const QString &username, const Principal &who);
 QJsonArray list(Db &db);
+// The agent's own availability: available, busy or break (a connected console counts for the escalation
+// only while its agent is available). Audited; consoles hear of it with the next presence frame. Throws
+// DomainError (invalid_status).
+void setStatus(Db &db, int agentId, const QString &status, const Principal &who);
 
 bool find(Db &db, const QString &username, Account *account);
 

@@ -11,11 +11,13 @@
 #include <QNetworkReply>
 #include <QSqlQuery>
 
-Callouts::Callouts(DbPool *pool, Settings settings, WhatsAppSend whatsapp, QObject *parent)
+Callouts::Callouts(DbPool *pool, Settings settings, WhatsAppSend whatsapp, TechnicianReply reply,
+                   QObject *parent)
     : QObject(parent)
     , m_pool(pool)
     , m_settings(std::move(settings))
     , m_whatsapp(std::move(whatsapp))
+    , m_reply(std::move(reply))
 {
     connect(&m_timer, &QTimer::timeout, this, &Callouts::poll);
     m_timer.start(1000);
@@ -183,6 +185,16 @@ void Callouts::send(const Due &d)
         if (!m_settings.webhookSecret.isEmpty())
             headers.append({"X-Liftline-Signature-256", signature(body, m_settings.webhookSecret)});
         post(d, m_settings.webhookUrl, body, headers);
+    } else if (d.channel == QLatin1String("technician")) {
+        if (!m_reply)
+            return record(d.id, false, QStringLiteral("this server sends no automatic replies"));
+        ++m_inFlight;
+        m_reply(d.facts, [this, id = d.id](const SendResult &result) {
+            --m_inFlight;
+            record(id, result.ok,
+                   result.ok ? result.waMessageId
+                             : QStringLiteral("%1: %2").arg(result.errorCode, result.errorMessage));
+        });
     } else {
         if (m_settings.oncallTemplate.isEmpty() || !m_whatsapp)
             return record(d.id, false, QStringLiteral("LIFTLINE_ONCALL_TEMPLATE is not set on this server"));

@@ -32,8 +32,12 @@ public:
         int giveUpSeconds = 3600;
     };
     using WhatsAppSend = std::function<void(const OutboundMessage &, std::function<void(SendResult)>)>;
+    // Tells the technician who asked that nobody was available and on-call staff are being called: stored in
+    // the ticket's transcript as automatic and sent. The call-out's facts carry the ticket and the number.
+    using TechnicianReply = std::function<void(const QJsonObject &facts, std::function<void(SendResult)>)>;
 
-    Callouts(DbPool *pool, Settings settings, WhatsAppSend whatsapp, QObject *parent = nullptr);
+    Callouts(DbPool *pool, Settings settings, WhatsAppSend whatsapp, TechnicianReply reply,
+             QObject *parent = nullptr);
 
     // The channels configured, as escalation_take_due takes them.
     static QStringList channels(const Settings &settings);
@@ -66,6 +70,7 @@ private:
     DbPool *m_pool;
     Settings m_settings;
     WhatsAppSend m_whatsapp;
+    TechnicianReply m_reply;
     QNetworkAccessManager m_nam;
     QTimer m_timer;
     int m_inFlight = 0;

@@ -284,4 +284,109 @@ QJsonObject request(Db &db, qint64 id)
     return parsed(found).object();
 }
 
+namespace {
+
+QString requiredReason(const QString &reason)
+{
+    const QString trimmed = reason.trimmed();
+    if (trimmed.isEmpty() || trimmed.size() > 500)
+        throw DomainError(
+            DomainError::Kind::Invalid, QStringLiteral("reason_required"),
+            QStringLiteral("Give a reason (up to 500 characters): it is kept in the audit trail"));
+    return trimmed;
+}
+
+QString validNumber(const QString &number)
+{
+    QString digits = number.trimmed();
+    digits.remove(QLatin1Char('+'));
+    digits.remove(QLatin1Char(' '));
+    static const QRegularExpression pattern(QStringLiteral("^[1-9][0-9]{7,14}$"));
+    if (!pattern.match(digits).hasMatch())
+        throw DomainError(
+            DomainError::Kind::Invalid, QStringLiteral("invalid_number"),
+            QStringLiteral("The number is 8 to 15 digits in international form, such as 27821234567"));
+    return digits;
+}
+
+} // namespace
+
+void notEmergency(Db &db, qint64 id, const QString &rawReason, const Principal &who)
+{
+    const QString reason = requiredReason(rawReason);
+    db.transaction([&] {
+        // The ticket or message first, then the request: the order every writer of a ticket keeps.
+        QSqlQuery &q = db.exec(QStringLiteral("SELECT ticket_id, unassigned_id FROM "
+                                              "agent_requests WHERE id = ?"),
+                               {id});
+        if (!q.next())
+            throw DomainError(DomainError::Kind::NotFound, QStringLiteral("not_found"),
+                              QStringLiteral("There is no request %1").arg(id));
+        const QVariant ticket = q.value(0), unassigned = q.value(1);
+        q.finish();
+        const QString actor = who.kind == Principal::Kind::Agent ? QStringLiteral("agent:%1").arg(who.agentId)
+                                                                 : who.actorKind();
+        if (!ticket.isNull())
+            db.exec(
+                QStringLiteral(
+                    "UPDATE tickets SET acknowledged_at = now(), acknowledged_by = ?, "
+                    "acknowledged_by_actor = ? WHERE id = ? AND agent_requested AND acknowledged_at IS NULL"),
+                {who.displayName, actor, ticket});
+        else
+            db.exec(QStringLiteral("UPDATE chat_unassigned SET acknowledged_at = now(), acknowledged_by = ?, "
+                                   "acknowledged_by_actor = ? WHERE id = ? AND acknowledged_at IS NULL"),
+                    {who.displayName, actor, unassigned});
+        const bool closed =
+            db.scalar(
+                  QStringLiteral("SELECT closed_at IS NOT NULL FROM agent_requests WHERE id = ? FOR UPDATE"),
+                  {id})
+                .toBool();
+        if (closed)
+            throw DomainError(DomainError::Kind::Conflict, QStringLiteral("request_closed"),
+                              QStringLiteral("Request %1 is closed already").arg(id));
+        db.exec(QStringLiteral("SELECT escalation_closed(?, 'not_emergency')"), {id});
+        AuditLog::record(db, who, QStringLiteral("request.not_emergency"), ticket.toInt(),
+                         {{QStringLiteral("request_id"), id}, {QStringLiteral("reason"), reason}});
+    });
+}
+
+void block(Db &db, const QString &rawNumber, const QString &rawReason, const Principal &who)
+{
+    const QString number = validNumber(rawNumber);
+    const QString reason = requiredReason(rawReason);
+    db.transaction([&] {
+        db.exec(QStringLiteral("INSERT INTO blocked_numbers (number, reason, blocked_by) VALUES (?, ?, ?) "
+                               "ON CONFLICT (number) DO UPDATE SET reason = excluded.reason, "
+                               "blocked_by = excluded.blocked_by, blocked_at = now()"),
+                {number, reason, who.displayName.isEmpty() ? who.actorKind() : who.displayName});
+        AuditLog::record(db, who, QStringLiteral("number.blocked"), 0,
+                         {{QStringLiteral("number"), number}, {QStringLiteral("reason"), reason}});
+    });
+}
+
+void unblock(Db &db, const QString &rawNumber, const Principal &who)
+{
+    const QString number = validNumber(rawNumber);
+    db.transaction([&] {
+        const QVariant reason = db.scalar(
+            QStringLiteral("DELETE FROM blocked_numbers WHERE number = ? RETURNING reason"), {number});
+        if (!reason.isValid())
+            throw DomainError(DomainError::Kind::NotFound, QStringLiteral("not_found"),
+                              QStringLiteral("+%1 is not blocked").arg(number));
+        AuditLog::record(
+            db, who, QStringLiteral("number.unblocked"), 0,
+            {{QStringLiteral("number"), number}, {QStringLiteral("was_blocked_for"), reason.toString()}});
+    });
+}
+
+QJsonArray blocked(Db &db)
+{
+    return parsed(db.scalar(QStringLiteral(
+                      "SELECT coalesce(jsonb_agg(jsonb_build_object('number', number, 'reason', reason, "
+                      "'blocked_by', blocked_by, 'blocked_at', liftline_iso(blocked_at)) ORDER BY blocked_at "
+                      "DESC), "
+                      "'[]')::text FROM blocked_numbers")))
+        .array();
+}
+
 } // namespace EscalationStore

@@ -47,4 +47,16 @@ QJsonArray requests(Db &db, bool openOnly, int limit);
 // One request with its steps and call-outs. Throws DomainError (not_found).
 QJsonObject request(Db &db, qint64 id);
 
+// An agent judges a request not an emergency: its ticket or message is taken in the agent's name (the
+// consoles stop alerting), the request closes (the ladder stops; incident services are told it is
+// resolved), audited with the reason. Throws DomainError (not_found, request_closed, reason_required).
+void notEmergency(Db &db, qint64 id, const QString &reason, const Principal &who);
+
+// Numbers whose requests alert the consoles only: no supervisors' re-alert, no call-out, no automatic
+// reply. An agent blocks (with a reason), an admin unblocks; both audited. Throw DomainError
+// (invalid_number, reason_required, not_found).
+void block(Db &db, const QString &number, const QString &reason, const Principal &who);
+void unblock(Db &db, const QString &number, const Principal &who);
+QJsonArray blocked(Db &db);
+
 } // namespace EscalationStore

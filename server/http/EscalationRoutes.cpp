@@ -3,6 +3,7 @@
 #include "AdminRoutes.h"
 #include "ApiContext.h"
 #include "HttpServer.h"
+#include "auth/AgentStore.h"
 #include "escalation/EscalationStore.h"
 
 #include <QJsonArray>
@@ -28,6 +29,24 @@ HttpResponse escalation(Db &db, const ApiContext &ctx)
           ctx.ladderFixed() ? QStringLiteral("server.conf") : QStringLiteral("database")},
          {QStringLiteral("channels"), QJsonArray::fromStringList(ctx.calloutChannels())},
          {QStringLiteral("oncall"), EscalationStore::oncall(db)}});
+}
+
+qint64 requestId(const HttpRequest &request)
+{
+    bool ok = false;
+    const qint64 id = request.pathArgs.value(QStringLiteral("id")).toLongLong(&ok);
+    if (!ok || id < 1)
+        throw ApiError(400, QStringLiteral("invalid_id"),
+                       QStringLiteral("The request's id is a whole number"));
+    return id;
+}
+
+// Judgements about a request or a number are a person's: an agent's or an admin's, not the assistant's.
+void requirePerson(const Principal &who)
+{
+    if (who.kind == Principal::Kind::AiToken)
+        throw ApiError(403, QStringLiteral("forbidden"),
+                       QStringLiteral("Only an agent or an admin may do this"));
 }
 
 int limitArg(const HttpRequest &request)
@@ -113,16 +132,63 @@ void install(HttpServer &server, ApiContext &ctx)
                                                                     limitArg(request)))}});
             });
         });
+    server.route("GET", QStringLiteral("/api/chat/requests/{id}"),
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) {
+                     ctx.authed(request, reply, [request](Db &db, const Principal &) {
+                         return HttpResponse::json(
+                             {{QStringLiteral("ok"), true},
+                              {QStringLiteral("request"), EscalationStore::request(db, requestId(request))}});
+                     });
+                 });
     server.route(
-        "GET", QStringLiteral("/api/chat/requests/{id}"), [&ctx](const HttpRequest &request, ReplyPtr reply) {
-            ctx.authed(request, reply, [request](Db &db, const Principal &) {
-                bool ok = false;
-                const qint64 id = request.pathArgs.value(QStringLiteral("id")).toLongLong(&ok);
-                if (!ok || id < 1)
-                    throw ApiError(400, QStringLiteral("invalid_id"),
-                                   QStringLiteral("The request's id is a whole number"));
+        "POST", QStringLiteral("/api/chat/requests/{id}/not-emergency"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                requirePerson(who);
+                const qint64 id = requestId(request);
+                EscalationStore::notEmergency(
+                    db, id, ApiContext::stringField(ApiContext::jsonBody(request), QStringLiteral("reason")),
+                    who);
                 return HttpResponse::json({{QStringLiteral("ok"), true},
                                            {QStringLiteral("request"), EscalationStore::request(db, id)}});
+            });
+        });
+
+    // Agents block a number; admins see and lift blocks.
+    server.route("POST", QStringLiteral("/api/chat/blocked-numbers"),
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) {
+                     ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                         requirePerson(who);
+                         const QJsonObject body = ApiContext::jsonBody(request);
+                         EscalationStore::block(db, ApiContext::stringField(body, QStringLiteral("number")),
+                                                ApiContext::stringField(body, QStringLiteral("reason")), who);
+                         return HttpResponse::okRaw(
+                             {{"message", "\"Blocked: its requests alert the consoles only\""}}, 201);
+                     });
+                 });
+    AdminRoutes::adminRoute(
+        server, ctx, "GET", QStringLiteral("/api/admin/blocked-numbers"),
+        [](Db &db, const Principal &, const HttpRequest &) {
+            return HttpResponse::okRaw({{"blocked", compact(EscalationStore::blocked(db))}});
+        });
+    AdminRoutes::adminRoute(server, ctx, "DELETE", QStringLiteral("/api/admin/blocked-numbers/{number}"),
+                            [](Db &db, const Principal &who, const HttpRequest &request) {
+                                EscalationStore::unblock(db, request.pathArgs.value(QStringLiteral("number")),
+                                                         who);
+                                return HttpResponse::okRaw({{"message", "\"Unblocked\""}});
+                            });
+
+    // The agent's own status.
+    server.route(
+        "POST", QStringLiteral("/api/agents/me/status"), [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                if (who.kind != Principal::Kind::Agent)
+                    throw ApiError(403, QStringLiteral("forbidden"),
+                                   QStringLiteral("Only an agent has a status: sign in as one"));
+                const QString status =
+                    ApiContext::stringField(ApiContext::jsonBody(request), QStringLiteral("status"));
+                AgentStore::setStatus(db, who.agentId, status, who);
+                return HttpResponse::json({{QStringLiteral("ok"), true}, {QStringLiteral("status"), status}});
             });
         });
 }

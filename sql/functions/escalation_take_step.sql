@@ -1,7 +1,8 @@
 -- Takes a request's due step, on the row escalation_take_due locked: records it with its recipients, queues
 -- its call-outs on the channels this server has (p_channels: whatsapp, pagerduty, webhook), tells the
 -- consoles, and dates the next step. A 'consoles' step that finds nobody available goes straight on to
--- the first on-call step, if the ladder has one.
+-- the first on-call step, if the ladder has one, and the technician who asked is told at once
+-- ('technician'). A blocked number, or one outside the registry over its hourly limit, calls nobody out.
 CREATE OR REPLACE FUNCTION escalation_take_step(r agent_requests, p_instance text, p_channels text[])
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -11,9 +12,11 @@ DECLARE
     available jsonb := escalation_available_agents();
     recipients jsonb;
     oncall jsonb := '[]';
+    withheld text;
     step jsonb;
     facts jsonb;
     jump boolean := false;
+    reply boolean := false;
 BEGIN
     -- The ladder may have changed since the step was dated: the step at that position, or the next one.
     SELECT * INTO s FROM escalation_ladder WHERE position >= r.next_step ORDER BY position LIMIT 1;
@@ -24,18 +27,28 @@ BEGIN
     recipients := jsonb_build_object('agents', available);
     IF s.action = 'consoles' THEN
         jump := jsonb_array_length(available) = 0;
+        reply := jump AND r.ticket_id IS NOT NULL AND r.from_number IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM blocked_numbers b WHERE b.number = r.from_number);
     ELSIF s.action = 'supervisors' THEN
         recipients := recipients || jsonb_build_object('supervisors',
             (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.display_name) ORDER BY a.id), '[]')
                FROM agents a WHERE a.role = 'supervisor' AND a.disabled_at IS NULL));
     ELSE
-        oncall := CASE WHEN 'whatsapp' = ANY (p_channels) THEN escalation_oncall_now(s.level) ELSE '[]' END;
+        withheld := escalation_oncall_withheld(r);
+        IF withheld IS NULL AND 'whatsapp' = ANY (p_channels) THEN
+            oncall := escalation_oncall_now(s.level);
+        END IF;
         recipients := recipients || jsonb_build_object('oncall', oncall);
+        IF withheld IS NOT NULL THEN
+            recipients := recipients || jsonb_build_object('withheld', withheld);
+            UPDATE agent_requests SET oncall_withheld = withheld WHERE id = r.id;
+        END IF;
     END IF;
     recipients := recipients || jsonb_build_object('channels',
-        to_jsonb(ARRAY(SELECT c FROM unnest(p_channels) c
+        to_jsonb(ARRAY(SELECT c FROM unnest(p_channels || CASE WHEN reply THEN ARRAY['technician'] END) c
                         WHERE (c = 'whatsapp' AND jsonb_array_length(oncall) > 0)
-                           OR (c = 'pagerduty' AND s.action = 'oncall') OR c = 'webhook' ORDER BY c)));
+                           OR (c = 'pagerduty' AND s.action = 'oncall' AND withheld IS NULL)
+                           OR c = 'webhook' OR c = 'technician' ORDER BY c)));
     INSERT INTO escalation_log (request_id, step, action, level, due_at, instance_id, recipients)
     VALUES (r.id, s.position, s.action, s.level, r.next_step_at, p_instance, recipients)
     ON CONFLICT DO NOTHING;
@@ -50,7 +63,11 @@ BEGIN
         INSERT INTO escalation_callouts (request_id, step, channel, event, facts)
         SELECT r.id, s.position, c, 'trigger', facts
           FROM unnest(p_channels) c
-         WHERE (c = 'pagerduty' AND s.action = 'oncall') OR c = 'webhook';
+         WHERE (c = 'pagerduty' AND s.action = 'oncall' AND withheld IS NULL) OR c = 'webhook';
+        IF reply THEN
+            INSERT INTO escalation_callouts (request_id, step, channel, event, recipient, facts)
+            VALUES (r.id, s.position, 'technician', 'trigger', r.from_number, facts);
+        END IF;
         PERFORM chat_emit('request.escalated', r.ticket_id,
                           (facts - 'event' - 'dedup_key' - 'text')::json);
     END IF;

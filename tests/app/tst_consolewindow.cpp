@@ -14,6 +14,7 @@
 #include "UnassignedModel.h"
 #include "db/Db.h"
 
+#include <QComboBox>
 #include <QDBusConnectionInterface>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -22,6 +23,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -260,6 +262,53 @@ private Q_SLOTS:
                  QStringLiteral("Thandi"));
         QTest::qWait(500);
         QCOMPARE(fake.notifyCalls.size(), 1); // taken: it does not come back
+        fake.unregisterFromBus();
+    }
+
+    // A request nobody takes goes up the server's ladder: every console alerts again (a new alert, not a
+    // reminder) and says what the step did. The agent's status switch reaches the server.
+    void anEscalationAlertsAgainAndTheStatusSwitchReachesTheServer()
+    {
+        FakeNotificationServer fake{QDBusConnection(FakeNotifications::kFakeConnection)};
+        QVERIFY(fake.registerOnBus());
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Config config = TestServer::defaultConfig();
+        config.escalationLadder = QStringLiteral("0:consoles,2:supervisors");
+        config.presenceIntervalMs = 300;
+        TestServer server(params, config);
+        // Left on a break by an earlier console: signing in is being there again.
+        const QByteArray token = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi"));
+        db.exec(QStringLiteral("UPDATE agents SET status = 'break' WHERE username = 'thandi'"));
+        Console console(server, token);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT status FROM agents WHERE username = 'thandi'")).toString(),
+            QStringLiteral("available"), 5000);
+
+        QCOMPARE(server
+                     .postWebhook(TestServer::technicianText(QStringLiteral("wamid.LADDER.1"),
+                                                             QStringLiteral("agent, people trapped")))
+                     .status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().contains(QLatin1String("supervisors")),
+                                 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 2, 5000);
+        QVERIFY(acknowledgedOnServer(db, ticket) == false);
+
+        auto *status = window.findChild<QComboBox *>();
+        QVERIFY(status);
+        QCOMPARE(status->accessibleName(), QStringLiteral("Your status"));
+        QCOMPARE(status->currentData().toString(), QStringLiteral("available"));
+        status->setCurrentIndex(status->findData(QStringLiteral("busy")));
+        Q_EMIT status->activated(status->currentIndex());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT status FROM agents WHERE username = 'thandi'")).toString(),
+            QStringLiteral("busy"), 5000);
         fake.unregisterFromBus();
     }
 

@@ -262,10 +262,214 @@ private Q_SLOTS:
         QVERIFY(taken[0].recipients.value(QLatin1String("agents")).toArray().isEmpty());
         QCOMPARE(taken[1].action, QStringLiteral("oncall"));
         QTRY_VERIFY_WITH_TIMEOUT(service.at(QStringLiteral("/pd")).size() == 1, 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(!server.app().sandbox()->sent().isEmpty(), 5000);
-        QCOMPARE(server.app().sandbox()->sent().last().to, QStringLiteral("27830000009"));
+        // The on-call template and the technician's automatic reply, both at once.
+        const auto sentTo = [&](const QString &number) {
+            for (const OutboundMessage &m : server.app().sandbox()->sent())
+                if (m.to == number)
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            sentTo(QStringLiteral("27830000009")) && sentTo(QStringLiteral("27820000001")), 5000);
         const qint64 calledOut = QDateTime::currentMSecsSinceEpoch() - before;
         QVERIFY2(calledOut < 3000, qPrintable(QStringLiteral("call-out after %1 ms").arg(calledOut)));
+    }
+
+    // An agent whose status is busy does not count: nobody is available, so on-call staff are called out
+    // at once and the technician is told, in their own language, by a message stored as automatic.
+    void busyAgentsDoNotCountAndTheTechnicianIsTold()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Seed::technicianWrote(db, ticket); // the technician's 24-hour window is open
+        db.exec(QStringLiteral("UPDATE contacts SET language = 'af' WHERE primary_msisdn = '27820000001'"));
+        IncidentService service;
+        TestServer server(params,
+                          ladderConfig(service, QStringLiteral("0:consoles,30:supervisors,60:oncall1")));
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
+        QVERIFY(console.waitConnected());
+        console.resume(0);
+        QVERIFY(console.waitForType(QStringLiteral("ready")));
+        VERIFY_ERROR(server.http().request("POST", QStringLiteral("/api/agents/me/status"),
+                                           R"({"status":"asleep"})", HttpClient::bearer(agent),
+                                           "application/json"),
+                     400, "invalid_status");
+        VERIFY_ERROR(server.http().request("POST", QStringLiteral("/api/agents/me/status"),
+                                           R"({"status":"busy"})", TestServer::admin(), "application/json"),
+                     403, "forbidden");
+        VERIFY_STATUS(server.http().request("POST", QStringLiteral("/api/agents/me/status"),
+                                            R"({"status":"busy"})", HttpClient::bearer(agent),
+                                            "application/json"),
+                      200);
+        QTRY_COMPARE(server.http()
+                         .get(QStringLiteral("/api/agents/online"), HttpClient::bearer(agent))
+                         .json.value(QLatin1String("agents"))
+                         .toArray()
+                         .first()
+                         .toObject()
+                         .value(QLatin1String("status"))
+                         .toString(),
+                     QStringLiteral("busy"));
+
+        VERIFY_STATUS(server.postWebhook(TestServer::technicianText(QStringLiteral("wamid.BUSY1"),
+                                                                    QStringLiteral("agent asseblief"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(latestRequest(db) > 0 && steps(db, latestRequest(db)).size() == 2, 5000);
+        const QList<LogRow> taken = steps(db, latestRequest(db));
+        QVERIFY(taken[0].recipients.value(QLatin1String("agents")).toArray().isEmpty());
+        QCOMPARE(taken[1].action, QStringLiteral("oncall"));
+        // The automatic reply: in the transcript, sent by nobody, in Afrikaans, and sent to the technician.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral(
+                          "SELECT count(*) FROM chat_messages WHERE ticket_id = ? AND sent_by = 'automatic' "
+                          "AND status <> 'pending'"),
+                      {ticket})
+                    .toInt() == 1,
+            5000);
+        const QString text =
+            db.scalar(QStringLiteral("SELECT message FROM chat_messages WHERE ticket_id = ? AND "
+                                     "sent_by = 'automatic'"),
+                      {ticket})
+                .toString();
+        QVERIFY2(text.contains(QLatin1String("oproepsentrum")), qPrintable(text));
+        bool told = false;
+        for (const OutboundMessage &m : server.app().sandbox()->sent())
+            told = told || (m.to == QLatin1String("27820000001") && m.text == text);
+        QVERIFY(told);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral(
+                          "SELECT count(*) FROM escalation_callouts WHERE channel = 'technician' AND NOT "
+                          "pending AND sent_at IS NOT NULL"))
+                    .toInt() == 1,
+            5000);
+
+        // Back to available: the next request reaches the console first.
+        VERIFY_STATUS(server.http().request("POST", QStringLiteral("/api/agents/me/status"),
+                                            R"({"status":"available"})", HttpClient::bearer(agent),
+                                            "application/json"),
+                      200);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'agent.status_changed'"))
+                .toInt(),
+            2);
+    }
+
+    // A number outside the registry reaches on-call staff three times an hour; its fourth request alerts the
+    // consoles only, and says why. A blocked number calls nobody out; an admin unblocks it.
+    void unknownNumbersAreLimitedAndCanBeBlocked()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        IncidentService service;
+        TestServer server(params, ladderConfig(service, QStringLiteral("0:consoles,60:oncall1")));
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        const QString stranger = QStringLiteral("27799990000");
+        for (int i = 1; i <= 4; ++i) {
+            VERIFY_STATUS(server.postWebhook(TestServer::technicianText(
+                              QStringLiteral("wamid.STRANGER%1").arg(i), QStringLiteral("agent"), stranger)),
+                          200);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                db.scalar(QStringLiteral("SELECT count(*) FROM escalation_log WHERE action = 'oncall'"))
+                        .toInt() == i,
+                5000);
+        }
+        QCOMPARE(db.scalar(QStringLiteral(
+                               "SELECT string_agg(coalesce(oncall_withheld, '-'), ',' ORDER BY id) FROM "
+                               "agent_requests"))
+                     .toString(),
+                 QStringLiteral("-,-,-,unknown_number_limit"));
+        QTRY_COMPARE(service.at(QStringLiteral("/pd")).size(), 3);
+
+        // Blocked by an agent: its next request calls nobody out, and the block is audited.
+        VERIFY_ERROR(server.http().postJson(QStringLiteral("/api/chat/blocked-numbers"),
+                                            {{QStringLiteral("number"), stranger}},
+                                            HttpClient::bearer(agent)),
+                     400, "reason_required");
+        VERIFY_STATUS(server.http().postJson(QStringLiteral("/api/chat/blocked-numbers"),
+                                             {{QStringLiteral("number"), QStringLiteral("+") + stranger},
+                                              {QStringLiteral("reason"), QStringLiteral("prank calls")}},
+                                             HttpClient::bearer(agent)),
+                      201);
+        VERIFY_STATUS(server.postWebhook(TestServer::technicianText(QStringLiteral("wamid.STRANGER5"),
+                                                                    QStringLiteral("agent"), stranger)),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM escalation_log WHERE action = 'oncall'"))
+                    .toInt() == 5,
+            5000);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT oncall_withheld FROM agent_requests ORDER BY id DESC LIMIT 1"))
+                .toString(),
+            QStringLiteral("blocked"));
+        QTest::qWait(300);
+        QCOMPARE(service.at(QStringLiteral("/pd")).size(), 3);
+        const HttpResult listed =
+            server.http().get(QStringLiteral("/api/admin/blocked-numbers"), TestServer::admin());
+        QCOMPARE(listed.json.value(QLatin1String("blocked"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QLatin1String("number")),
+                 QJsonValue(stranger));
+        VERIFY_ERROR(server.http().request("DELETE",
+                                           QStringLiteral("/api/admin/blocked-numbers/%1").arg(stranger), {},
+                                           HttpClient::bearer(agent), {}),
+                     403, "forbidden");
+        VERIFY_STATUS(server.http().request("DELETE",
+                                            QStringLiteral("/api/admin/blocked-numbers/%1").arg(stranger), {},
+                                            TestServer::admin(), {}),
+                      200);
+        QCOMPARE(db.scalar(QStringLiteral(
+                               "SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE action LIKE "
+                               "'number.%'"))
+                     .toString(),
+                 QStringLiteral("number.blocked,number.unblocked"));
+    }
+
+    // "Not an emergency": the request closes, its ladder stops, the consoles stop alerting (the ticket is
+    // taken), and incident services are told it is resolved.
+    void notAnEmergency()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        IncidentService service;
+        TestServer server(params, ladderConfig(service, QStringLiteral("0:consoles,2:supervisors")));
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        const qint64 request = latestRequest(db);
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 1, 5000);
+        VERIFY_STATUS(
+            server.http().postJson(QStringLiteral("/api/chat/requests/%1/not-emergency").arg(request),
+                                   {{QStringLiteral("reason"), QStringLiteral("testing the button")}},
+                                   HttpClient::bearer(agent)),
+            200);
+        VERIFY_ERROR(server.http().postJson(
+                         QStringLiteral("/api/chat/requests/%1/not-emergency").arg(request),
+                         {{QStringLiteral("reason"), QStringLiteral("again")}}, HttpClient::bearer(agent)),
+                     409, "request_closed");
+        QTest::qWait(2500);
+        QCOMPARE(steps(db, request).size(), 1);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT closed_reason FROM agent_requests WHERE id = ?"), {request})
+                     .toString(),
+                 QStringLiteral("not_emergency"));
+        QVERIFY(db.scalar(QStringLiteral("SELECT acknowledged_at IS NOT NULL FROM tickets WHERE id = ?"),
+                          {ticket})
+                    .toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(service.at(QStringLiteral("/hook")).size() == 3,
+                                 5000); // escalated, acknowledged, resolved
+        QCOMPARE(service.at(QStringLiteral("/hook")).last().json.value(QLatin1String("event")).toString(),
+                 QStringLiteral("request.resolved"));
+        QCOMPARE(
+            db.scalar(QStringLiteral(
+                          "SELECT details->>'reason' FROM audit_log WHERE action = 'request.not_emergency'"))
+                .toString(),
+            QStringLiteral("testing the button"));
     }
 
     // A number not in the registry writing "agent": its request escalates like any other, and the agent's

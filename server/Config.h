@@ -73,14 +73,14 @@ struct Config {
     // LIFTLINE_LANGUAGE: the language of automatic messages to a technician whose language the registry does
     // not know (en or af).
     QString language = QStringLiteral("en");
-    // LIFTLINE_NO_AGENT_REPLY, LIFTLINE_NO_AGENT_REPLY_AF: what a technician who asked is told at once when no
-    // agent is available (on-call staff are being called out), in English and Afrikaans. Empty: nothing.
-    QString noAgentReply = QStringLiteral(
-        "The call centre has been alerted and is calling the people on duty now. If anyone is in danger, call "
-        "the emergency services on 112.");
-    QString noAgentReplyAf = QStringLiteral(
-        "Die oproepsentrum is gewaarsku en skakel nou die mense aan diens. As iemand in gevaar is, skakel die "
-        "nooddienste by 112.");
+    // LIFTLINE_NO_AGENT_REPLY, LIFTLINE_NO_AGENT_REPLY_AF: what a technician who asked is told at once when
+    // no agent is available (on-call staff are being called out), in English and Afrikaans. Empty: nothing.
+    QString noAgentReply = QStringLiteral("The call centre has been alerted and is calling the people on "
+                                          "duty now. If anyone is in danger, call "
+                                          "the emergency services on 112.");
+    QString noAgentReplyAf = QStringLiteral("Die oproepsentrum is gewaarsku en skakel nou die mense aan "
+                                            "diens. As iemand in gevaar is, skakel die "
+                                            "nooddienste by 112.");
     // The escalation ladder (EscalationStore::parseLadder). LIFTLINE_ESCALATION_LADDER, when set, is applied
     // at every start and the API may not change it; unset, the database's ladder holds (API, CLI).
     QString escalationLadder;

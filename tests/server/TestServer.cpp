@@ -35,6 +35,11 @@ Config TestServer::defaultConfig()
     c.aiToken = QString::fromLatin1(aiToken);
     c.dbThreads = 3;
     c.sandboxStatuses = false;
+    // A request that finds no agent available tells the technician so, by a message in the transcript.
+    // Suites that are not about the escalation keep their transcripts to what they write themselves;
+    // tst_escalation turns the reply on.
+    c.noAgentReply.clear();
+    c.noAgentReplyAf.clear();
     return c;
 }
 

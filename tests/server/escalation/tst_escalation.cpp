@@ -72,6 +72,8 @@ Config ladderConfig(const IncidentService &service,
                     const QString &ladder = QStringLiteral("0:consoles,1:supervisors,2:oncall1,3:oncall2"))
 {
     Config c = TestServer::defaultConfig();
+    c.noAgentReply = Config().noAgentReply;
+    c.noAgentReplyAf = Config().noAgentReplyAf;
     c.escalationLadder = ladder;
     c.escalationPollMs = 100;
     c.presenceIntervalMs = 300;

@@ -27,6 +27,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QSaveFile>
 #include <QStandardPaths>
 #include <QTemporaryFile>
 #include <QTextStream>
@@ -284,7 +285,7 @@ bool isSubcommand(const QString &word)
         QStringLiteral("serve"),      QStringLiteral("simulate"),        QStringLiteral("migrate"),
         QStringLiteral("agent"),      QStringLiteral("import-registry"), QStringLiteral("ticket"),
         QStringLiteral("backup"),     QStringLiteral("restore"),         QStringLiteral("webhook-problems"),
-        QStringLiteral("escalation"), QStringLiteral("oncall")};
+        QStringLiteral("escalation"), QStringLiteral("oncall"),          QStringLiteral("report")};
     return words.contains(word);
 }
 
@@ -324,6 +325,9 @@ QString help()
         "  oncall add --name N --phone NUMBER --level L [--hours 18:00-06:00 --time-zone ZONE]\n"
         "                                      add an on-call entry (called out at level L's step)\n"
         "  oncall remove ID                    remove one\n"
+        "  report [--from TIME] [--to TIME] [--format csv|json] [--output FILE]\n"
+        "                                      the response figures of the requests of a period (default\n"
+        "                                      the last 24 hours), one line per request\n"
         "  webhook-problems                    webhook items set aside or stored altered, and bodies that\n"
         "                                      could not be read, newest first\n"
         "  backup FILE                         write the database to FILE (pg_dump's custom format)\n"
@@ -575,6 +579,36 @@ int oncall(Db &db, const QStringList &positional, const QCommandLineParser &pars
     return 0;
 }
 
+int report(Db &db, const QCommandLineParser &parser)
+{
+    QDateTime from, to;
+    QString problem;
+    if (!EscalationStore::parsePeriod(parser.value(QStringLiteral("from")),
+                                      parser.value(QStringLiteral("to")), &from, &to, &problem))
+        return usage(problem);
+    const QString format = parser.isSet(QStringLiteral("format")) ? parser.value(QStringLiteral("format"))
+                                                                  : QStringLiteral("csv");
+    if (format != QLatin1String("csv") && format != QLatin1String("json"))
+        return usage(QStringLiteral("--format is csv or json"));
+    const QJsonObject figures = EscalationStore::responseReport(db, from, to);
+    const QByteArray bytes = format == QLatin1String("csv")
+                                 ? EscalationStore::responseCsv(figures)
+                                 : QJsonDocument(figures).toJson(QJsonDocument::Indented);
+    if (!parser.isSet(QStringLiteral("output"))) {
+        QFile stdoutFile;
+        if (!stdoutFile.open(stdout, QIODevice::WriteOnly) || stdoutFile.write(bytes) != bytes.size())
+            return failed(QStringLiteral("Could not write the report to standard output"));
+        return 0;
+    }
+    QSaveFile file(parser.value(QStringLiteral("output")));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return failed(QStringLiteral("Could not write %1: %2").arg(file.fileName(), file.errorString()));
+    const QJsonObject summary = figures.value(QStringLiteral("summary")).toObject();
+    out() << "Wrote " << summary.value(QStringLiteral("requests")).toInt() << " request(s) to "
+          << file.fileName() << '\n';
+    return 0;
+}
+
 // The commands that work on the database through a connection, after the migrations.
 int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &parser, const Config &config)
 {
@@ -604,6 +638,8 @@ int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &
         return escalation(db, positional, config, who);
     if (command == QLatin1String("oncall"))
         return oncall(db, positional, parser, who);
+    if (command == QLatin1String("report"))
+        return report(db, parser);
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 

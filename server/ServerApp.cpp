@@ -288,12 +288,11 @@ void ServerApp::makeEscalation()
         m_sequencer->request();
         m_callouts->poll();
     });
-    // A new request, on any instance: its first step is due now, not at the next poll. (A message that
-    // merely quotes the event's name costs one extra look.)
+    // A new request, on any instance: its first step is due now, not at the next poll.
     connect(m_listener.get(), &EventListener::eventsArrived, m_escalator.get(),
             [this](const QList<StreamEvent> &events) {
                 for (const StreamEvent &e : events)
-                    if (e.wire.contains("agent.requested")) {
+                    if (e.wire.contains("\"event\":\"agent.requested\"")) {
                         m_escalator->poll();
                         return;
                     }
@@ -385,23 +384,32 @@ InboundProcessor::Settings ServerApp::processingSettings() const
 }
 
 // Every 5 seconds: webhook bodies left unprocessed (each by one instance: FOR UPDATE SKIP LOCKED). Every
-// 30 seconds: fail sends abandoned by a server that stopped mid-send (one instance at a time). Events are
+// 10 seconds: the last 24 hours' response figures for /metrics. Every 30 seconds: fail sends abandoned by a
+// server that stopped mid-send (one instance at a time). Events are
 // numbered by the listener: on each notification, and every second.
 void ServerApp::maintain()
 {
     ++m_ticks;
     const bool sweep = (m_ticks % 30) == 0;
     const bool inbox = (m_ticks % 5) == 0;
-    if (!sweep && !inbox)
+    const bool figures = (m_ticks % 10) == 1; // from the first tick on
+    if (!sweep && !inbox && !figures)
         return;
     const InboundProcessor::Settings processing = processingSettings();
     if (m_pool->backgroundQueueDepth() > 0)
         return; // busy: what is queued includes these bodies
     Sequencer *sequencer = m_sequencer.get();
     ApiContext::WaitingRequests *waiting = &m_context->waitingRequests(); // outlives the pool's jobs
-    m_pool->postBackground([sweep, inbox, processing, sequencer, waiting,
+    ApiContext *context = m_context.get(); // outlives the pool's jobs, like `waiting`
+    m_pool->postBackground([sweep, inbox, figures, processing, sequencer, waiting, context,
                             abandonedAfter = m_config.abandonedSendSeconds()](Db &db) {
         try {
+            if (figures) {
+                const QDateTime now = QDateTime::currentDateTimeUtc();
+                context->setResponseSummary(EscalationStore::responseReport(db, now.addDays(-1), now)
+                                                .value(QStringLiteral("summary"))
+                                                .toObject());
+            }
             if (inbox) {
                 const ChatStore::Waiting w = ChatStore::waitingRequests(db);
                 waiting->oldestSince.store(w.oldestSince);

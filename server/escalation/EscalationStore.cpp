@@ -66,7 +66,9 @@ QString requestJsonSql(const QString &extra = {})
                "'from_number', a.from_number, 'text', a.text, 'requested_at', liftline_iso(a.requested_at), "
                "'repeats', a.repeats, 'acknowledged_at', liftline_iso(a.acknowledged_at), "
                "'acknowledged_by', a.acknowledged_by, 'closed_at', liftline_iso(a.closed_at), "
-               "'closed_reason', a.closed_reason, 'next_step', a.next_step, "
+               "'closed_reason', a.closed_reason, 'oncall_withheld', a.oncall_withheld, "
+               "'received_at', liftline_iso(a.received_at), 'alerted_at', liftline_iso(a.alerted_at), "
+               "'replied_at', liftline_iso(a.replied_at), 'next_step', a.next_step, "
                "'next_step_at', liftline_iso(a.next_step_at), 'dedup_key', 'liftline-' || a.key, "
                "'steps', (SELECT coalesce(jsonb_agg(jsonb_build_object('position', l.step, 'action', "
                "l.action, "
@@ -387,6 +389,152 @@ QJsonArray blocked(Db &db)
                       "DESC), "
                       "'[]')::text FROM blocked_numbers")))
         .array();
+}
+
+namespace {
+
+// Each request raised in the period with its figures (seconds; null until the moment comes), as the
+// report lists them, in `r`; the statement continues with what is selected from it.
+const char *reportRows =
+    "WITH r AS (SELECT a.id, a.ticket_id, a.unassigned_id, t.ticket_reference, "
+    "concat_ws(' - ', nullif(l.site_name, ''), nullif(l.building, '')) AS lift, a.from_number, "
+    "liftline_iso(coalesce(a.received_at, a.requested_at)) AS received_at, "
+    "liftline_iso(a.requested_at) AS requested_at, liftline_iso(a.alerted_at) AS alerted_at, "
+    "liftline_iso(a.acknowledged_at) AS acknowledged_at, a.acknowledged_by, liftline_iso(a.replied_at) AS "
+    "replied_at, "
+    "round(extract(epoch FROM a.alerted_at - coalesce(a.received_at, a.requested_at))::numeric, 3) AS "
+    "time_to_alert, "
+    "round(extract(epoch FROM a.acknowledged_at - a.requested_at)::numeric, 3) AS time_to_acknowledge, "
+    "round(extract(epoch FROM a.replied_at - a.requested_at)::numeric, 3) AS time_to_first_reply, "
+    "coalesce((SELECT string_agg(CASE WHEN s.action = 'oncall' THEN 'oncall' || s.level ELSE s.action END, ' "
+    "' "
+    "ORDER BY s.step) FROM escalation_log s WHERE s.request_id = a.id), '') AS steps, "
+    "a.acknowledged_at IS NULL AND a.replied_at IS NULL AS unanswered, a.closed_reason, a.oncall_withheld "
+    "FROM agent_requests a LEFT JOIN tickets t ON t.id = a.ticket_id LEFT JOIN lifts l ON l.id = t.lift_id "
+    "WHERE a.requested_at >= ?::timestamptz AND a.requested_at < ?::timestamptz) ";
+
+// p50, p90 and max of one figure, and how many requests have it.
+QString quantiles(const char *column)
+{
+    return QStringLiteral("jsonb_build_object('p50', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+                          "%1)::numeric, 3), "
+                          "'p90', round(percentile_cont(0.9) WITHIN GROUP (ORDER BY %1)::numeric, 3), "
+                          "'max', max(%1), 'count', count(%1))")
+        .arg(QLatin1String(column));
+}
+
+const QStringList csvColumns{QStringLiteral("id"),
+                             QStringLiteral("ticket_id"),
+                             QStringLiteral("unassigned_id"),
+                             QStringLiteral("ticket_reference"),
+                             QStringLiteral("lift"),
+                             QStringLiteral("from_number"),
+                             QStringLiteral("received_at"),
+                             QStringLiteral("requested_at"),
+                             QStringLiteral("alerted_at"),
+                             QStringLiteral("acknowledged_at"),
+                             QStringLiteral("acknowledged_by"),
+                             QStringLiteral("replied_at"),
+                             QStringLiteral("time_to_alert"),
+                             QStringLiteral("time_to_acknowledge"),
+                             QStringLiteral("time_to_first_reply"),
+                             QStringLiteral("steps"),
+                             QStringLiteral("unanswered"),
+                             QStringLiteral("closed_reason"),
+                             QStringLiteral("oncall_withheld")};
+
+// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break. A text that a
+// spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe.
+QString csvCell(const QJsonValue &v)
+{
+    QString text;
+    if (v.isDouble() && v.toDouble() == double(qint64(v.toDouble())))
+        text = QString::number(qint64(v.toDouble()));
+    else if (v.isDouble())
+        text = QString::number(v.toDouble(), 'f', 3);
+    else if (v.isBool())
+        text = v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    else if (!v.isNull() && !v.isUndefined())
+        text = v.toVariant().toString();
+    if (v.isString() && !text.isEmpty() && QStringLiteral("=+-@").contains(text.front()))
+        text.prepend(QLatin1Char('\''));
+    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
+        text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r')))
+        text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+    return text;
+}
+
+} // namespace
+
+QJsonObject responseReport(Db &db, const QDateTime &from, const QDateTime &to)
+{
+    const QString fromText = from.toUTC().toString(Qt::ISODateWithMs);
+    const QString toText = to.toUTC().toString(Qt::ISODateWithMs);
+    QSqlQuery &q = db.exec(
+        QString::fromLatin1(reportRows) +
+            QStringLiteral("SELECT jsonb_build_object('requests', count(*), "
+                           "'acknowledged', count(*) FILTER (WHERE acknowledged_at IS NOT NULL), "
+                           "'answered', count(*) FILTER (WHERE replied_at IS NOT NULL), "
+                           "'unanswered', count(*) FILTER (WHERE unanswered), "
+                           "'not_emergency', count(*) FILTER (WHERE closed_reason = 'not_emergency'), "
+                           "'time_to_alert', %1, 'time_to_acknowledge', %2, 'time_to_first_reply', %3, "
+                           "'escalations', (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT CASE "
+                           "WHEN s.action = "
+                           "'oncall' THEN 'oncall' || s.level ELSE s.action END AS k, count(*) AS n FROM "
+                           "escalation_log s "
+                           "WHERE s.request_id IN (SELECT id FROM r) GROUP BY 1) e))::text, "
+                           "coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]')::text FROM r")
+                .arg(quantiles("time_to_alert"), quantiles("time_to_acknowledge"),
+                     quantiles("time_to_first_reply")),
+        {fromText, toText});
+    QJsonObject report{{QStringLiteral("from"), fromText}, {QStringLiteral("to"), toText}};
+    if (q.next()) {
+        report.insert(QStringLiteral("summary"), parsed(q.value(0)).object());
+        report.insert(QStringLiteral("requests"), parsed(q.value(1)).array());
+    }
+    q.finish();
+    return report;
+}
+
+QByteArray responseCsv(const QJsonObject &report)
+{
+    QString out = csvColumns.join(QLatin1Char(',')) + QStringLiteral("\r\n");
+    const QJsonArray requests = report.value(QStringLiteral("requests")).toArray();
+    for (const QJsonValue &v : requests) {
+        const QJsonObject row = v.toObject();
+        QStringList cells;
+        for (const QString &c : csvColumns)
+            cells << csvCell(row.value(c));
+        out += cells.join(QLatin1Char(',')) + QStringLiteral("\r\n");
+    }
+    return out.toUtf8();
+}
+
+bool parsePeriod(const QString &fromText, const QString &toText, QDateTime *from, QDateTime *to,
+                 QString *error)
+{
+    const auto parse = [](const QString &text) {
+        QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+        if (!t.isValid()) {
+            const QDate d = QDate::fromString(text, Qt::ISODate);
+            if (d.isValid())
+                t = d.startOfDay(QTimeZone::utc());
+        }
+        if (t.isValid() && t.timeSpec() == Qt::LocalTime)
+            t.setTimeZone(QTimeZone::utc()); // a time without a zone is UTC, as everywhere in the API
+        return t;
+    };
+    *to = toText.isEmpty() ? QDateTime::currentDateTimeUtc() : parse(toText);
+    *from = fromText.isEmpty() ? to->addDays(-1) : parse(fromText);
+    if (!from->isValid() || !to->isValid()) {
+        *error = QStringLiteral("from and to are dates (2026-12-01) or times (2026-12-01T08:00:00Z)");
+        return false;
+    }
+    if (*from >= *to || from->daysTo(*to) > 366) {
+        *error = QStringLiteral("The period runs forward from 'from' to 'to', at most 366 days");
+        return false;
+    }
+    return true;
 }
 
 } // namespace EscalationStore

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
@@ -58,5 +59,17 @@ void notEmergency(Db &db, qint64 id, const QString &reason, const Principal &who
 void block(Db &db, const QString &number, const QString &reason, const Principal &who);
 void unblock(Db &db, const QString &number, const Principal &who);
 QJsonArray blocked(Db &db);
+
+// The response figures of the requests raised in [from, to) (README, "Response figures"):
+// {"from", "to", "summary": {"requests", "acknowledged", "answered", "unanswered", "not_emergency",
+// "time_to_alert"|"time_to_acknowledge"|"time_to_first_reply": {"p50", "p90", "max", "count"},
+// "escalations": {"consoles": n, "supervisors": n, "oncall1": n, ...}}, "requests": [one row each]}.
+QJsonObject responseReport(Db &db, const QDateTime &from, const QDateTime &to);
+// The report's requests as CSV (RFC 4180, a header line first).
+QByteArray responseCsv(const QJsonObject &report);
+// A report's period from its texts (dates or ISO times; a time without a zone is UTC): to defaults to now,
+// from to a day before it. False with *error for a period a person must correct.
+bool parsePeriod(const QString &fromText, const QString &toText, QDateTime *from, QDateTime *to,
+                 QString *error);
 
 } // namespace EscalationStore

@@ -4,6 +4,7 @@
 #include "domain/Principal.h"
 
 #include <QJsonObject>
+#include <QMutex>
 #include <QObject>
 #include <QStringList>
 #include <atomic>
@@ -92,6 +93,18 @@ public:
         std::atomic<qint64> oldestSince{0}; // seconds since the epoch; 0 when none
     };
     WaitingRequests &waitingRequests() { return m_waiting; }
+    // The last 24 hours' response figures (EscalationStore::responseReport's summary), as the maintenance
+    // job last computed them, for /metrics; empty until the first.
+    void setResponseSummary(const QJsonObject &summary)
+    {
+        const QMutexLocker lock(&m_summaryMutex);
+        m_responseSummary = summary;
+    }
+    QJsonObject responseSummary() const
+    {
+        const QMutexLocker lock(&m_summaryMutex);
+        return m_responseSummary;
+    }
 
 private:
     DbPool *m_pool;
@@ -104,6 +117,8 @@ private:
     QString m_confirmation;
     WaitingRequests m_waiting;
     Sequencer *m_sequencer = nullptr;
+    mutable QMutex m_summaryMutex;
+    QJsonObject m_responseSummary;
     bool m_ladderFixed = false;
     QStringList m_calloutChannels;
 };

@@ -3,6 +3,7 @@
 #include "AdminRoutes.h"
 #include "ApiContext.h"
 #include "HttpServer.h"
+#include "Prometheus.h"
 #include "auth/AgentStore.h"
 #include "escalation/EscalationStore.h"
 
@@ -47,6 +48,38 @@ void requirePerson(const Principal &who)
     if (who.kind == Principal::Kind::AiToken)
         throw ApiError(403, QStringLiteral("forbidden"),
                        QStringLiteral("Only an agent or an admin may do this"));
+}
+
+// The last 24 hours' response figures in Prometheus's format (README, "Response figures").
+QByteArray responseMetrics(const QJsonObject &summary)
+{
+    using namespace Prometheus;
+    if (summary.isEmpty())
+        return {};
+    QByteArray out = family("liftline_requests_last_24h", Type::Gauge,
+                            "Agent requests raised in the last 24 hours, by what became of them.");
+    for (const char *outcome : {"requests", "acknowledged", "answered", "unanswered", "not_emergency"})
+        out +=
+            sample("liftline_requests_last_24h",
+                   QByteArray("{outcome=\"") + (qstrcmp(outcome, "requests") == 0 ? "all" : outcome) + "\"}",
+                   summary.value(QLatin1String(outcome)).toInteger());
+    out += family("liftline_response_seconds_last_24h", Type::Gauge,
+                  "Response figures of the last 24 hours' requests: p50, p90 and max, in seconds.");
+    for (const char *figure : {"time_to_alert", "time_to_acknowledge", "time_to_first_reply"}) {
+        const QJsonObject q = summary.value(QLatin1String(figure)).toObject();
+        for (const char *stat : {"p50", "p90", "max"})
+            if (!q.value(QLatin1String(stat)).isNull())
+                out += sample("liftline_response_seconds_last_24h",
+                              QByteArray("{figure=\"") + figure + "\",stat=\"" + stat + "\"}",
+                              QByteArray::number(q.value(QLatin1String(stat)).toDouble(), 'f', 3));
+    }
+    out += family("liftline_escalation_steps_last_24h", Type::Gauge,
+                  "Escalation steps taken for the last 24 hours' requests, by step.");
+    const QJsonObject steps = summary.value(QStringLiteral("escalations")).toObject();
+    for (auto it = steps.begin(); it != steps.end(); ++it)
+        out += sample("liftline_escalation_steps_last_24h", "{step=\"" + it.key().toUtf8() + "\"}",
+                      it.value().toInteger());
+    return out;
 }
 
 int limitArg(const HttpRequest &request)
@@ -177,6 +210,36 @@ void install(HttpServer &server, ApiContext &ctx)
                                                          who);
                                 return HttpResponse::okRaw({{"message", "\"Unblocked\""}});
                             });
+
+    // The response figures of a period, for admins: JSON, or CSV for a spreadsheet.
+    AdminRoutes::adminRoute(
+        server, ctx, "GET", QStringLiteral("/api/admin/reports/response"),
+        [](Db &db, const Principal &, const HttpRequest &request) {
+            QDateTime from, to;
+            QString problem;
+            if (!EscalationStore::parsePeriod(request.query.queryItemValue(QStringLiteral("from")),
+                                              request.query.queryItemValue(QStringLiteral("to")), &from, &to,
+                                              &problem))
+                throw ApiError(400, QStringLiteral("invalid_period"), problem);
+            const QString format = request.query.queryItemValue(QStringLiteral("format"));
+            if (!format.isEmpty() && format != QLatin1String("json") && format != QLatin1String("csv"))
+                throw ApiError(400, QStringLiteral("invalid_format"),
+                               QStringLiteral("format is json or csv"));
+            const QJsonObject report = EscalationStore::responseReport(db, from, to);
+            if (format != QLatin1String("csv")) {
+                QJsonObject answer = report;
+                answer.insert(QStringLiteral("ok"), true);
+                return HttpResponse::json(answer);
+            }
+            HttpResponse csv;
+            csv.status = 200;
+            csv.contentType = "text/csv; charset=utf-8";
+            csv.body = EscalationStore::responseCsv(report);
+            csv.headers.append(std::pair<QByteArray, QByteArray>(
+                "Content-Disposition", "attachment; filename=\"liftline-response.csv\""));
+            return csv;
+        });
+    server.addMetrics([&ctx] { return responseMetrics(ctx.responseSummary()); });
 
     // The agent's own status.
     server.route(

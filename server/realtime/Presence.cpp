@@ -192,3 +192,21 @@ void Presence::shutdown()
         }
     });
 }
+
+void Presence::requestsAlerted(const QList<std::pair<int, qint64>> &requests, const QDateTime &at)
+{
+    const QString when = at.toUTC().toString(Qt::ISODateWithMs);
+    m_pool->postBackground([requests, when](Db &db) {
+        try {
+            for (const auto &[ticket, unassigned] : requests)
+                db.exec(
+                    QStringLiteral(
+                        "UPDATE agent_requests SET alerted_at = least(coalesce(alerted_at, ?::timestamptz), "
+                        "?::timestamptz) WHERE id = (SELECT id FROM agent_requests WHERE ticket_id = ? OR "
+                        "unassigned_id = ? ORDER BY id DESC LIMIT 1)"),
+                    {when, when, ticket, unassigned});
+        } catch (const DbError &e) {
+            qCDebug(lcStream) << "the time a request reached the consoles was not stored:" << e.message();
+        }
+    });
+}

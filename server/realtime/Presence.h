@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -40,6 +41,10 @@ public:
     QString frame() const;
     // Removes this instance's presence (a clean stop); no heartbeat brings it back.
     void shutdown();
+    // Consoles of this instance were handed the agent.requested events of these requests (ticket id, or
+    // unassigned message id) at `at`: the earliest such moment, over all instances, is the request's
+    // alerted_at, the end of its time to alert.
+    void requestsAlerted(const QList<std::pair<int, qint64>> &requests, const QDateTime &at);
 
 Q_SIGNALS:
     void onlineChanged();

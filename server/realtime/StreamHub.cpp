@@ -2,6 +2,9 @@
 
 #include "base/Logging.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <algorithm>
 
 StreamHub::StreamHub(DbPool *pool, const Auth *auth, const QUuid &instanceId, Settings settings,
@@ -122,6 +125,20 @@ void StreamHub::addEvents(const QList<StreamEvent> &events)
 {
     m_replay.add(events);
     forEachSession([](StreamSession &s) { s.pump(); });
+    // A request's time to alert ends when a console is handed its agent.requested event.
+    if (liveCount() == 0)
+        return;
+    QList<std::pair<int, qint64>> alerted;
+    for (const StreamEvent &e : events) {
+        if (!e.wire.contains("\"event\":\"agent.requested\""))
+            continue;
+        const QJsonObject data =
+            QJsonDocument::fromJson(e.text().toUtf8()).object().value(QStringLiteral("data")).toObject();
+        alerted.append({data.value(QStringLiteral("ticket_id")).toInt(),
+                        data.value(QStringLiteral("unassigned_id")).toInteger()});
+    }
+    if (!alerted.isEmpty())
+        m_presence.requestsAlerted(alerted, QDateTime::currentDateTimeUtc());
 }
 
 void StreamHub::restart(qint64 latest)

@@ -1,12 +1,19 @@
--- Keeps the requests of numbers that matched no ticket: one opens with the message, an acknowledgement
--- stops its ladder, and attaching the message to a ticket makes it that ticket's request.
+-- Keeps the requests of numbers that matched no ticket: one opens with the message (received when its
+-- webhook body reached the server), an acknowledgement stops its ladder, and attaching the message to a
+-- ticket makes it that ticket's request.
 CREATE OR REPLACE FUNCTION escalation_unassigned_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    raised bigint;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         IF NEW.agent_requested THEN
-            PERFORM escalation_request_raised(NULL, NEW.id, coalesce(NEW.agent_requested_at, now()),
-                                              NEW.from_number, NEW.message);
+            raised := escalation_request_raised(NULL, NEW.id, coalesce(NEW.agent_requested_at, now()),
+                                                NEW.from_number, NEW.message);
+            UPDATE agent_requests
+               SET received_at = coalesce((SELECT i.received_at FROM whatsapp_inbox i WHERE i.id = NEW.inbox_id),
+                                          requested_at)
+             WHERE id = raised AND received_at IS NULL;
         END IF;
         RETURN NULL;
     END IF;

@@ -649,6 +649,106 @@ private Q_SLOTS:
                  service.at(QStringLiteral("/hook"))[0].json.value(QLatin1String("dedup_key")));
     }
 
+    // The response figures of a request (README, "Response figures"): received -> first console alerted,
+    // request -> acknowledgement, request -> first reply; the report in JSON and CSV, and on /metrics.
+    void responseFiguresAndTheirReport()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        IncidentService service;
+        TestServer server(params, ladderConfig(service, QStringLiteral("0:consoles,60:supervisors")));
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
+        QVERIFY(console.waitConnected());
+        console.resume(0);
+        QVERIFY(console.waitForType(QStringLiteral("ready")));
+        VERIFY_STATUS(server.postWebhook(TestServer::technicianText(QStringLiteral("wamid.FIGURES1"),
+                                                                    QStringLiteral("agent please"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(latestRequest(db) > 0 && !db.scalar(QStringLiteral("SELECT alerted_at FROM "
+                                                                                    "agent_requests"))
+                                                               .isNull(),
+                                 5000);
+        QVERIFY(
+            db.scalar(QStringLiteral("SELECT received_at <= requested_at AND alerted_at >= received_at FROM "
+                                     "agent_requests"))
+                .toBool());
+        QTest::qWait(200);
+        VERIFY_STATUS(server.http().post(QStringLiteral("/api/chat/%1/acknowledge").arg(ticket), "{}",
+                                         HttpClient::bearer(agent)),
+                      200);
+        VERIFY_STATUS(server.http().postJson(QStringLiteral("/api/chat/%1/send").arg(ticket),
+                                             {{QStringLiteral("message"), QStringLiteral("On our way")}},
+                                             HttpClient::bearer(agent)),
+                      200);
+        QVERIFY(!db.scalar(QStringLiteral("SELECT replied_at FROM agent_requests")).isNull());
+
+        const HttpResult report =
+            server.http().get(QStringLiteral("/api/admin/reports/response"), TestServer::admin());
+        VERIFY_STATUS(report, 200);
+        const QJsonObject summary = report.json.value(QLatin1String("summary")).toObject();
+        QCOMPARE(summary.value(QLatin1String("requests")).toInt(), 1);
+        QCOMPARE(summary.value(QLatin1String("acknowledged")).toInt(), 1);
+        QCOMPARE(summary.value(QLatin1String("answered")).toInt(), 1);
+        QCOMPARE(summary.value(QLatin1String("unanswered")).toInt(), 0);
+        const double toAck = summary.value(QLatin1String("time_to_acknowledge"))
+                                 .toObject()
+                                 .value(QLatin1String("p50"))
+                                 .toDouble();
+        QVERIFY2(toAck >= 0.2 && toAck < 10, qPrintable(QString::number(toAck)));
+        QCOMPARE(
+            summary.value(QLatin1String("time_to_alert")).toObject().value(QLatin1String("count")).toInt(),
+            1);
+        QCOMPARE(
+            summary.value(QLatin1String("escalations")).toObject().value(QLatin1String("consoles")).toInt(),
+            1);
+        const QJsonObject row = report.json.value(QLatin1String("requests")).toArray().first().toObject();
+        QCOMPARE(row.value(QLatin1String("ticket_id")).toInt(), ticket);
+        QCOMPARE(row.value(QLatin1String("steps")).toString(), QStringLiteral("consoles"));
+
+        const HttpResult csv =
+            server.http().get(QStringLiteral("/api/admin/reports/response?format=csv&from=%1")
+                                  .arg(QDate::currentDate().addDays(-1).toString(Qt::ISODate)),
+                              TestServer::admin());
+        VERIFY_STATUS(csv, 200);
+        QVERIFY(csv.header("content-type").startsWith("text/csv"));
+        const QList<QByteArray> lines = csv.body.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[0].startsWith("id,ticket_id,unassigned_id,ticket_reference,lift"));
+        VERIFY_ERROR(
+            server.http().get(QStringLiteral("/api/admin/reports/response?from=2026-12-05&to=2026-12-01"),
+                              TestServer::admin()),
+            400, "invalid_period");
+        VERIFY_ERROR(
+            server.http().get(QStringLiteral("/api/admin/reports/response?format=xml"), TestServer::admin()),
+            400, "invalid_format");
+        VERIFY_ERROR(
+            server.http().get(QStringLiteral("/api/admin/reports/response"), HttpClient::bearer(agent)), 403,
+            "forbidden");
+
+        // /metrics: the last 24 hours' figures, as the maintenance job last computed them.
+        QTRY_VERIFY_WITH_TIMEOUT(server.http()
+                                     .get(QStringLiteral("/metrics"))
+                                     .body.contains("liftline_requests_last_24h{outcome=\"acknowledged\"} 1"),
+                                 15000);
+    }
+
+    // The report's CSV as a spreadsheet reads it: quoted where it must be, no formula run.
+    void csvCells()
+    {
+        QJsonObject row{{QStringLiteral("id"), 7},
+                        {QStringLiteral("lift"), QStringLiteral("=HYPERLINK(\"x\"), Block A")},
+                        {QStringLiteral("unanswered"), true},
+                        {QStringLiteral("time_to_acknowledge"), 12.5}};
+        const QByteArray csv = EscalationStore::responseCsv({{QStringLiteral("requests"), QJsonArray{row}}});
+        const QList<QByteArray> lines = csv.split('\n');
+        QVERIFY2(lines[1].startsWith("7,,,,\"'=HYPERLINK(\"\"x\"\"), Block A\","), lines[1].constData());
+        QVERIFY(lines[1].contains(",12.500,"));
+        QVERIFY(lines[1].contains(",true,"));
+    }
+
     // Admins read and change the ladder and the on-call list; bad input is refused with what to do.
     void ladderAndOncallThroughTheApi()
     {

@@ -36,9 +36,10 @@ inline constexpr QLatin1String unassignedCreated = detail::word("unassigned.crea
 inline constexpr QLatin1String unassignedUpdated = detail::word("unassigned.updated");
 inline constexpr QLatin1String unassignedAttached = detail::word("unassigned.attached");
 inline constexpr QLatin1String requestEscalated = detail::word("request.escalated"); // a ladder step taken
+inline constexpr QLatin1String incidentUpdated = detail::word("incident.updated");   // a new card version
 inline constexpr std::array all = {conversationUpdated, messageCreated,    messageUpdated,
                                    agentRequested,      unassignedCreated, unassignedUpdated,
-                                   unassignedAttached,  requestEscalated};
+                                   unassignedAttached,  requestEscalated,  incidentUpdated};
 } // namespace Event
 
 // Why the server closes a console's stream, and what the console does about it.

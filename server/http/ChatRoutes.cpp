@@ -6,6 +6,7 @@
 #include "auth/Auth.h"
 #include "base/Logging.h"
 #include "chat/ChatStore.h"
+#include "chat/IncidentCard.h"
 #include "chat/Outbox.h"
 #include "chat/Unassigned.h"
 #include "db/Db.h"
@@ -351,6 +352,35 @@ void installActions(HttpServer &server, ApiContext &ctx)
         });
 }
 
+void installIncident(HttpServer &server, ApiContext &ctx)
+{
+    // The incident card: read by anyone signed in, saved by a person (an agent or an admin).
+    server.route("GET", QStringLiteral("/api/chat/{ticketId}/incident"),
+                 [&ctx](const HttpRequest &request, ReplyPtr reply) {
+                     ctx.authed(request, reply, [request](Db &db, const Principal &) {
+                         const int ticketId = ApiContext::ticketId(request);
+                         QJsonObject answer{{QStringLiteral("ok"), true},
+                                            {QStringLiteral("card"), IncidentCard::current(db, ticketId)}};
+                         if (request.query.queryItemValue(QStringLiteral("history")) == QLatin1String("true"))
+                             answer.insert(QStringLiteral("history"), IncidentCard::history(db, ticketId));
+                         return HttpResponse::json(answer);
+                     });
+                 });
+    server.route(
+        "PUT", QStringLiteral("/api/chat/{ticketId}/incident"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                if (who.kind == Principal::Kind::AiToken)
+                    throw ApiError(403, QStringLiteral("forbidden"),
+                                   QStringLiteral("The incident card is kept by the call centre's people"));
+                return HttpResponse::json(
+                    {{QStringLiteral("ok"), true},
+                     {QStringLiteral("card"), IncidentCard::save(db, ApiContext::ticketId(request),
+                                                                 ApiContext::jsonBody(request), who)}});
+            });
+        });
+}
+
 } // namespace
 
 void install(HttpServer &server, ApiContext &ctx)
@@ -359,6 +389,7 @@ void install(HttpServer &server, ApiContext &ctx)
     installSending(server, ctx);
     installUnassigned(server, ctx);
     installActions(server, ctx);
+    installIncident(server, ctx);
 }
 
 } // namespace ChatRoutes

@@ -37,9 +37,10 @@ private Q_SLOTS:
         for (const QString &name : std::as_const(recorded))
             QVERIFY2(known.contains(name),
                      qPrintable(name + QStringLiteral(" is recorded but not in Wire::Event")));
-        // The two the server records from C++ (server/chat/Unassigned.cpp), through these constants.
+        // The ones the server records from C++ (server/chat/Unassigned.cpp, IncidentCard.cpp).
         recorded.insert(Wire::Event::unassignedUpdated);
         recorded.insert(Wire::Event::unassignedAttached);
+        recorded.insert(Wire::Event::incidentUpdated);
         QCOMPARE(recorded, known);
     }
 

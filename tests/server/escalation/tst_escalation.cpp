@@ -749,6 +749,85 @@ private Q_SLOTS:
         QVERIFY(lines[1].contains(",true,"));
     }
 
+    // The incident card: versions, a stale save refused with who saved since, partial saves keeping the
+    // rest, each field checked, every save audited and announced.
+    void incidentCard()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        TestServer server(params);
+        const QByteArray thandi = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        const QByteArray sipho = server.signIn(QStringLiteral("sipho"), QStringLiteral("Sipho Dlamini"));
+        const QString path = QStringLiteral("/api/chat/%1/incident").arg(ticket);
+        const auto put = [&](const QByteArray &token, const QByteArray &body) {
+            return server.http().request("PUT", path, body, HttpClient::bearer(token), "application/json");
+        };
+        HttpResult got = server.http().get(path, HttpClient::bearer(thandi));
+        VERIFY_STATUS(got, 200);
+        QCOMPARE(got.json.value(QLatin1String("card")).toObject().value(QLatin1String("version")).toInt(), 0);
+
+        HttpResult saved =
+            put(thandi, R"({"expected_version":0,"people_trapped":3,"position":"between floors 4 and 5",
+            "services":[{"service":"fire","called_at":"2026-12-05T08:02:00Z"}]})");
+        VERIFY_STATUS(saved, 200);
+        QJsonObject card = saved.json.value(QLatin1String("card")).toObject();
+        QCOMPARE(card.value(QLatin1String("version")).toInt(), 1);
+        QCOMPARE(card.value(QLatin1String("people_trapped")).toInt(), 3);
+        QCOMPARE(card.value(QLatin1String("edited_by")).toString(), QStringLiteral("Thandi Mokoena"));
+        QCOMPARE(card.value(QLatin1String("services"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QLatin1String("called_at")),
+                 QJsonValue(QStringLiteral("2026-12-05T08:02:00.000Z")));
+
+        // Sipho saves over version 1; Thandi's save over version 1 is then refused, naming him.
+        VERIFY_STATUS(put(sipho, R"({"expected_version":1,"injuries":"one person faint"})"), 200);
+        const HttpResult stale = put(thandi, R"({"expected_version":1,"people_trapped":4})");
+        VERIFY_ERROR(stale, 409, "version_conflict");
+        QVERIFY2(stale.errorMessage().contains(QLatin1String("Sipho Dlamini")),
+                 qPrintable(stale.errorMessage()));
+        got = server.http().get(path + QStringLiteral("?history=true"), HttpClient::bearer(thandi));
+        card = got.json.value(QLatin1String("card")).toObject();
+        QCOMPARE(card.value(QLatin1String("version")).toInt(), 2);
+        QCOMPARE(card.value(QLatin1String("people_trapped")).toInt(), 3); // kept from version 1
+        QCOMPARE(card.value(QLatin1String("injuries")).toString(), QStringLiteral("one person faint"));
+        QCOMPARE(got.json.value(QLatin1String("history")).toArray().size(), 2);
+        // The same values again: no new version.
+        VERIFY_STATUS(put(thandi, R"({"expected_version":2,"people_trapped":3})"), 200);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT max(version) FROM incident_cards")).toInt(), 2);
+
+        VERIFY_ERROR(put(thandi, R"({"people_trapped":3})"), 400, "expected_version_required");
+        VERIFY_ERROR(put(thandi, R"({"expected_version":2,"people_trapped":-1})"), 400,
+                     "invalid_people_trapped");
+        VERIFY_ERROR(put(thandi, R"({"expected_version":2,"services":[{"service":"army"}]})"), 400,
+                     "invalid_services");
+        VERIFY_ERROR(put(thandi, R"({"expected_version":2,"released_at":"2099-01-01T00:00:00Z"})"), 400,
+                     "invalid_released_at");
+        VERIFY_ERROR(put(thandi, R"({"expected_version":2,"floor":"4"})"), 400, "unknown_field");
+        VERIFY_ERROR(
+            put(thandi, QByteArray(R"({"expected_version":2,"notes":")") + QByteArray(4001, 'x') + "\"}"),
+            400, "text_too_long");
+        VERIFY_ERROR(server.http().request("PUT", path, R"({"expected_version":2,"notes":"x"})",
+                                           TestServer::ai(), "application/json"),
+                     403, "forbidden");
+        VERIFY_ERROR(
+            server.http().get(QStringLiteral("/api/chat/999999/incident"), HttpClient::bearer(thandi)), 404,
+            "ticket_not_found");
+
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'incident.updated'"))
+                     .toInt(),
+                 2);
+        QTRY_COMPARE(
+            db.scalar(
+                  QStringLiteral("SELECT count(*) FROM chat_events WHERE event = 'incident.updated' AND seq "
+                                 "IS NOT NULL"))
+                .toInt(),
+            2);
+    }
+
     // Admins read and change the ladder and the on-call list; bad input is refused with what to do.
     void ladderAndOncallThroughTheApi()
     {

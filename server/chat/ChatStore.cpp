@@ -159,6 +159,43 @@ bool acknowledge(Db &db, int ticketId, const Principal &who, const QString &remo
     return tookRequest;
 }
 
+void assign(Db &db, int ticketId, const QString &username, const Principal &who, const QString &remote)
+{
+    if (!who.isAdmin() && !(who.kind == Principal::Kind::Agent && who.role == QLatin1String("supervisor")))
+        throw DomainError(DomainError::Kind::Forbidden, QStringLiteral("forbidden"),
+                          QStringLiteral("Only a supervisor or an admin assigns conversations"));
+    requireTicket(db, ticketId);
+    db.transaction([&] {
+        requireOpen(db, ticketId, QStringLiteral("assigned"));
+        QSqlQuery &q = db.exec(QStringLiteral("SELECT id, display_name, disabled_at IS NOT NULL FROM agents "
+                                              "WHERE username = lower(btrim(?))"),
+                               {username});
+        if (!q.next())
+            throw DomainError(DomainError::Kind::NotFound, QStringLiteral("agent_not_found"),
+                              QStringLiteral("There is no agent '%1'").arg(username.trimmed()));
+        const int agentId = q.value(0).toInt();
+        const QString name = q.value(1).toString();
+        const bool disabled = q.value(2).toBool();
+        q.finish();
+        if (disabled)
+            throw DomainError(DomainError::Kind::Conflict, QStringLiteral("agent_disabled"),
+                              QStringLiteral("%1's account is disabled: assign someone else").arg(name));
+        const QString before =
+            db.scalar(QStringLiteral("SELECT coalesce(acknowledged_by, '') FROM tickets WHERE id = ?"),
+                      {ticketId})
+                .toString();
+        db.exec(QStringLiteral("UPDATE tickets SET acknowledged_at = coalesce(acknowledged_at, now()), "
+                               "acknowledged_by = ?, acknowledged_by_actor = ? WHERE id = ?"),
+                {name, QStringLiteral("agent:%1").arg(agentId), ticketId});
+        AuditLog::record(db, who, QStringLiteral("ticket.assigned"), ticketId,
+                         {{QStringLiteral("to"), name},
+                          {QStringLiteral("to_agent_id"), agentId},
+                          {QStringLiteral("from"), before}},
+                         remote);
+    });
+    Events::sequence(db);
+}
+
 Waiting waitingRequests(Db &db)
 {
     QSqlQuery &q = db.exec(QStringLiteral(

@@ -37,6 +37,11 @@ QByteArray message(Db &db, qint64 messageId);
 // Takes the conversation in the agent's name. Returns true when this took a technician's waiting request
 // (false: nothing was asked, or the same agent took it before).
 bool acknowledge(Db &db, int ticketId, const Principal &who, const QString &remote);
+// A supervisor (or an admin) gives an open ticket to an agent, or to another one: the agent has it as if
+// they had acknowledged it (the consoles' owner label names them; a waiting request stops escalating),
+// and the audit trail says who assigned it. Throws DomainError: Forbidden for anyone else, NotFound
+// (agent_not_found, ticket_not_found), Conflict (ticket_closed, agent_disabled).
+void assign(Db &db, int ticketId, const QString &username, const Principal &who, const QString &remote);
 
 // Agent requests nobody has taken yet, on open tickets and unassigned messages: how many, and since when the
 // oldest has waited (seconds since the epoch; 0 when none).

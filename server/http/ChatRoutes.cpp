@@ -329,6 +329,20 @@ void installActions(HttpServer &server, ApiContext &ctx)
 
     server.route("POST", QStringLiteral("/api/chat/{ticketId}/acknowledge"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) { acknowledge(ctx, request, reply); });
+    server.route(
+        "POST", QStringLiteral("/api/chat/{ticketId}/assign"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                const int ticketId = ApiContext::ticketId(request);
+                const QString agent =
+                    ApiContext::stringField(ApiContext::jsonBody(request), QStringLiteral("agent"));
+                if (agent.trimmed().isEmpty())
+                    throw ApiError(400, QStringLiteral("agent_required"),
+                                   QStringLiteral("Name the agent by username: {\"agent\": \"thandi\"}"));
+                ChatStore::assign(db, ticketId, agent, who, request.remote);
+                return HttpResponse::okRaw({{"conversation", ChatStore::conversation(db, ticketId)}});
+            });
+        });
 
     server.route(
         "POST", QStringLiteral("/api/chat/{ticketId}/resolve"),

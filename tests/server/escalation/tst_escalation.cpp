@@ -828,6 +828,64 @@ private Q_SLOTS:
             2);
     }
 
+    // A supervisor gives a waiting request to an agent: the agent has it (the owner every console shows),
+    // its ladder stops, and it can be given to another; nobody else may assign.
+    void aSupervisorAssignsARequest()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        IncidentService service;
+        TestServer server(params, ladderConfig(service, QStringLiteral("0:consoles,2:supervisors")));
+        const QByteArray supervisor = server.signIn(QStringLiteral("sam"), QStringLiteral("Sam Supervisor"),
+                                                    QStringLiteral("supervisor"));
+        const QByteArray thandi = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        server.signIn(QStringLiteral("sipho"), QStringLiteral("Sipho Dlamini"));
+        db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        const qint64 request = latestRequest(db);
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 1, 5000);
+        const QString path = QStringLiteral("/api/chat/%1/assign").arg(ticket);
+
+        VERIFY_ERROR(server.http().postJson(path, {{QStringLiteral("agent"), QStringLiteral("sipho")}},
+                                            HttpClient::bearer(thandi)),
+                     403, "forbidden");
+        VERIFY_ERROR(server.http().postJson(path, {{QStringLiteral("agent"), QStringLiteral("nobody")}},
+                                            HttpClient::bearer(supervisor)),
+                     404, "agent_not_found");
+        VERIFY_ERROR(server.http().postJson(path, {}, HttpClient::bearer(supervisor)), 400, "agent_required");
+        const HttpResult assigned = server.http().postJson(
+            path, {{QStringLiteral("agent"), QStringLiteral("Thandi")}}, HttpClient::bearer(supervisor));
+        VERIFY_STATUS(assigned, 200);
+        QCOMPARE(assigned.json.value(QLatin1String("conversation"))
+                     .toObject()
+                     .value(QLatin1String("acknowledged_by")),
+                 QJsonValue(QStringLiteral("Thandi Mokoena")));
+        const QVariant takenAt =
+            db.scalar(QStringLiteral("SELECT acknowledged_at FROM tickets WHERE id = ?"), {ticket});
+        QTest::qWait(2500);
+        QCOMPARE(steps(db, request).size(), 1); // the ladder stopped
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT acknowledged_by FROM agent_requests WHERE id = ?"), {request})
+                .toString(),
+            QStringLiteral("Thandi Mokoena"));
+
+        // Re-assigned: the new owner, the time it was first taken kept; an admin may do it too.
+        VERIFY_STATUS(server.http().postJson(path, {{QStringLiteral("agent"), QStringLiteral("sipho")}},
+                                             TestServer::admin()),
+                      200);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT acknowledged_by FROM tickets WHERE id = ?"), {ticket})
+                     .toString(),
+                 QStringLiteral("Sipho Dlamini"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT acknowledged_at FROM tickets WHERE id = ?"), {ticket}),
+                 takenAt);
+        QCOMPARE(db.scalar(QStringLiteral(
+                               "SELECT string_agg(details->>'to', ',' ORDER BY id) FROM audit_log WHERE "
+                               "action = 'ticket.assigned'"))
+                     .toString(),
+                 QStringLiteral("Thandi Mokoena,Sipho Dlamini"));
+    }
+
     // Admins read and change the ladder and the on-call list; bad input is refused with what to do.
     void ladderAndOncallThroughTheApi()
     {

@@ -345,21 +345,7 @@ void ServerApp::replyNobodyAvailable(const QJsonObject &facts, std::function<voi
                                 stored.problem});
                 return;
             }
-            OutboundMessage out;
-            out.messageId = stored.prepared.messageId;
-            out.to = stored.prepared.to;
-            out.text = stored.prepared.text;
-            m_transport->send(out, [this, done, id = out.messageId](const SendResult &result) {
-                m_pool->postBackground([id, result](Db &db) {
-                    try {
-                        Outbox::complete(db, id, result);
-                    } catch (const DbError &e) {
-                        qCWarning(lcSend) << "automatic reply" << id
-                                          << "was sent, but its status was not stored:" << e.message();
-                    }
-                });
-                done(result);
-            });
+            m_context->sendStored(stored.prepared, done);
         });
 }
 
@@ -406,7 +392,7 @@ void ServerApp::maintain()
         try {
             if (figures) {
                 const QDateTime now = QDateTime::currentDateTimeUtc();
-                context->setResponseSummary(EscalationStore::responseReport(db, now.addDays(-1), now)
+                context->setResponseSummary(EscalationStore::responseReport(db, now.addDays(-1), now, false)
                                                 .value(QStringLiteral("summary"))
                                                 .toObject());
             }

@@ -104,16 +104,22 @@ QJsonObject parsedObject(const QVariant &text)
     return QJsonDocument::fromJson(text.toString().toUtf8()).object();
 }
 
-} // namespace
-
-QJsonObject current(Db &db, int ticketId)
+// The newest version of an existing ticket's card, or an empty card of version 0.
+QJsonObject newest(Db &db, int ticketId)
 {
-    ChatStore::requireTicket(db, ticketId);
     const QVariant card =
         db.scalar(QStringLiteral("SELECT incident_card_to_json(c)::text FROM incident_cards c "
                                  "WHERE c.ticket_id = ? ORDER BY c.version DESC LIMIT 1"),
                   {ticketId});
     return card.isValid() ? parsedObject(card) : emptyCard(ticketId);
+}
+
+} // namespace
+
+QJsonObject current(Db &db, int ticketId)
+{
+    ChatStore::requireTicket(db, ticketId);
+    return newest(db, ticketId);
 }
 
 QJsonArray history(Db &db, int ticketId)
@@ -144,7 +150,7 @@ QJsonObject save(Db &db, int ticketId, const QJsonObject &changes, const Princip
         // The ticket first, as every writer of a ticket locks it: two saves of one card queue here.
         ChatStore::requireTicket(db, ticketId);
         db.exec(QStringLiteral("SELECT 1 FROM tickets WHERE id = ? FOR NO KEY UPDATE"), {ticketId});
-        card = current(db, ticketId);
+        card = newest(db, ticketId);
         const int version = card.value(QStringLiteral("version")).toInt();
         if (version != expected.toInt())
             throw DomainError(
@@ -167,8 +173,7 @@ QJsonObject save(Db &db, int ticketId, const QJsonObject &changes, const Princip
         if (changed.isEmpty())
             return card;
         const QString by = who.displayName.isEmpty() ? who.actorKind() : who.displayName;
-        const QString actor = who.kind == Principal::Kind::Agent ? QStringLiteral("agent:%1").arg(who.agentId)
-                                                                 : who.actorKind();
+        const QString actor = who.actorKey();
         const QVariant none(QMetaType::fromType<QString>());
         const auto text = [&](const char *f) {
             const QJsonValue v = card.value(QLatin1String(f));

@@ -215,6 +215,19 @@ Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, cons
     return prepared;
 }
 
+OutboundMessage outboundOf(const Prepared &prepared)
+{
+    OutboundMessage out;
+    out.messageId = prepared.messageId;
+    out.to = prepared.to;
+    out.text = prepared.text;
+    if (!prepared.templateBody.isEmpty()) {
+        out.type = QStringLiteral("template");
+        out.templateBody = prepared.templateBody;
+    }
+    return out;
+}
+
 QByteArray complete(Db &db, qint64 messageId, const SendResult &result)
 {
     if (result.ok) {

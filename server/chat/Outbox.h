@@ -38,6 +38,8 @@ Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, cons
 Prepared prepareConfirmation(Db &db, int ticketId, const QString &text);
 // Who automatic messages are from, as the transcript names them.
 inline const char *automaticAuthor = "Call centre (automatic)";
+// What the transport is handed for a message stored as pending.
+OutboundMessage outboundOf(const Prepared &prepared);
 // Records the transport's answer; returns the message as stored.
 QByteArray complete(Db &db, qint64 messageId, const SendResult &result);
 

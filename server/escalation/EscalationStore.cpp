@@ -183,13 +183,22 @@ void setLadder(Db &db, const QList<Step> &steps, const Principal *who)
     });
 }
 
+namespace {
+
+// An on-call entry as the API shows it, from a row of oncall_entries.
+const char *oncallJson =
+    "jsonb_build_object('id', id, 'name', name, 'phone', phone, 'level', level, 'position', "
+    "position, 'active_from', to_char(active_from, 'HH24:MI'), 'active_until', "
+    "to_char(active_until, 'HH24:MI'), 'time_zone', time_zone)";
+
+} // namespace
+
 QJsonArray oncall(Db &db)
 {
     return parsed(db.scalar(QStringLiteral(
-                      "SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'phone', phone, "
-                      "'level', level, 'position', position, 'active_from', to_char(active_from, 'HH24:MI'), "
-                      "'active_until', to_char(active_until, 'HH24:MI'), 'time_zone', time_zone) "
-                      "ORDER BY level, position, id), '[]')::text FROM oncall_entries")))
+                                "SELECT coalesce(jsonb_agg(%1 ORDER BY level, position, id), '[]')::text "
+                                "FROM oncall_entries")
+                                .arg(QLatin1String(oncallJson))))
         .array();
 }
 
@@ -224,19 +233,16 @@ QJsonObject addOncall(Db &db, const QJsonObject &entry, const Principal &who)
             QStringLiteral("'%1' is not a time zone: use a name such as Africa/Johannesburg").arg(zone));
     const QVariant noTime(QMetaType::fromType<QString>());
     return db.transaction([&] {
-        const int id =
-            db.scalar(QStringLiteral("INSERT INTO oncall_entries (name, phone, level, position, active_from, "
-                                     "active_until, time_zone) VALUES (?, ?, ?, ?, ?::time, ?::time, ?) "
-                                     "RETURNING id"),
-                      {name, phone, level.toInt(), entry.value(QStringLiteral("position")).toInt(0),
-                       from.isEmpty() ? noTime : QVariant(from), until.isEmpty() ? noTime : QVariant(until),
-                       zone})
-                .toInt();
-        QJsonObject stored;
-        const QJsonArray all = oncall(db);
-        for (const QJsonValue &v : all)
-            if (v.toObject().value(QStringLiteral("id")).toInt() == id)
-                stored = v.toObject();
+        const QJsonObject stored =
+            parsed(db.scalar(QStringLiteral(
+                                 "INSERT INTO oncall_entries (name, phone, level, position, active_from, "
+                                 "active_until, time_zone) VALUES (?, ?, ?, ?, ?::time, ?::time, ?) "
+                                 "RETURNING (%1)::text")
+                                 .arg(QLatin1String(oncallJson)),
+                             {name, phone, level.toInt(), entry.value(QStringLiteral("position")).toInt(0),
+                              from.isEmpty() ? noTime : QVariant(from),
+                              until.isEmpty() ? noTime : QVariant(until), zone}))
+                .object();
         AuditLog::record(db, who, QStringLiteral("escalation.oncall_added"), 0, stored);
         return stored;
     });
@@ -326,8 +332,7 @@ void notEmergency(Db &db, qint64 id, const QString &rawReason, const Principal &
                               QStringLiteral("There is no request %1").arg(id));
         const QVariant ticket = q.value(0), unassigned = q.value(1);
         q.finish();
-        const QString actor = who.kind == Principal::Kind::Agent ? QStringLiteral("agent:%1").arg(who.agentId)
-                                                                 : who.actorKind();
+        const QString actor = who.actorKey();
         if (!ticket.isNull())
             db.exec(
                 QStringLiteral(
@@ -466,7 +471,7 @@ QString csvCell(const QJsonValue &v)
 
 } // namespace
 
-QJsonObject responseReport(Db &db, const QDateTime &from, const QDateTime &to)
+QJsonObject responseReport(Db &db, const QDateTime &from, const QDateTime &to, bool withRequests)
 {
     const QString fromText = from.toUTC().toString(Qt::ISODateWithMs);
     const QString toText = to.toUTC().toString(Qt::ISODateWithMs);
@@ -483,9 +488,11 @@ QJsonObject responseReport(Db &db, const QDateTime &from, const QDateTime &to)
                            "'oncall' THEN 'oncall' || s.level ELSE s.action END AS k, count(*) AS n FROM "
                            "escalation_log s "
                            "WHERE s.request_id IN (SELECT id FROM r) GROUP BY 1) e))::text, "
-                           "coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]')::text FROM r")
+                           "%4::text FROM r")
                 .arg(quantiles("time_to_alert"), quantiles("time_to_acknowledge"),
-                     quantiles("time_to_first_reply")),
+                     quantiles("time_to_first_reply"),
+                     withRequests ? QStringLiteral("coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]')")
+                                  : QStringLiteral("'[]'::jsonb")),
         {fromText, toText});
     QJsonObject report{{QStringLiteral("from"), fromText}, {QStringLiteral("to"), toText}};
     if (q.next()) {

@@ -64,7 +64,8 @@ QJsonArray blocked(Db &db);
 // {"from", "to", "summary": {"requests", "acknowledged", "answered", "unanswered", "not_emergency",
 // "time_to_alert"|"time_to_acknowledge"|"time_to_first_reply": {"p50", "p90", "max", "count"},
 // "escalations": {"consoles": n, "supervisors": n, "oncall1": n, ...}}, "requests": [one row each]}.
-QJsonObject responseReport(Db &db, const QDateTime &from, const QDateTime &to);
+// Without withRequests, "requests" is empty: the summary alone (for /metrics).
+QJsonObject responseReport(Db &db, const QDateTime &from, const QDateTime &to, bool withRequests = true);
 // The report's requests as CSV (RFC 4180, a header line first).
 QByteArray responseCsv(const QJsonObject &report);
 // A report's period from its texts (dates or ISO times; a time without a zone is UTC): to defaults to now,

@@ -4,10 +4,12 @@
 #include "base/Logging.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
+#include "whatsapp/MessageTransport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QPointer>
 
 ApiContext::ApiContext(DbPool *pool, Auth *auth, MessageTransport *transport, int sessionHours,
                        QObject *parent)
@@ -193,4 +195,29 @@ QString ApiContext::stringField(const QJsonObject &body, const QString &name)
         throw ApiError(400, QStringLiteral("invalid_field"),
                        QStringLiteral("'%1' must be a string").arg(name));
     return v.toString();
+}
+
+void ApiContext::sendStored(const Outbox::Prepared &prepared, std::function<void(const SendResult &)> sent)
+{
+    const OutboundMessage out = Outbox::outboundOf(prepared);
+    QPointer<ApiContext> context(this);
+    m_transport->send(out, [context, id = out.messageId, sent = std::move(sent)](const SendResult &result) {
+        if (!context)
+            return;
+        context->pool()->run<bool>(
+            context,
+            [id, result](Db &db) {
+                try {
+                    Outbox::complete(db, id, result);
+                    return true;
+                } catch (const DbError &e) {
+                    qCWarning(lcSend)
+                        << "message" << id << "was sent, but its status was not stored:" << e.message();
+                    return false;
+                }
+            },
+            [](bool) {});
+        if (sent)
+            sent(result);
+    });
 }

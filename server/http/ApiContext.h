@@ -1,6 +1,7 @@
 #pragma once
 
 #include "HttpServer.h"
+#include "chat/Outbox.h"
 #include "domain/Principal.h"
 
 #include <QJsonObject>
@@ -37,6 +38,12 @@ public:
     void authenticate(const HttpRequest &request, ReplyPtr reply,
                       std::function<void(const Principal &)> check,
                       std::function<void(const Principal &)> then);
+
+    // Hands a message stored as pending to the transport and stores what became of it; `sent`, if given,
+    // hears the transport's answer. Nobody waits for the stored status: the consoles see it through the
+    // event stream, and a send a stopped server abandoned is marked failed by the sweep
+    // (ChatStore::failAbandonedSends).
+    void sendStored(const Outbox::Prepared &prepared, std::function<void(const SendResult &)> sent = {});
 
     // Runs on a database thread: the same error handling as run(), for handlers that chain steps.
     static HttpResponse guarded(Db &db, const Work &work, std::atomic<bool> *dbDown = nullptr);

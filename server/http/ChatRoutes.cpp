@@ -50,46 +50,6 @@ qint64 unassignedId(const HttpRequest &request)
     return id;
 }
 
-// What the transport is handed for a message stored as pending.
-OutboundMessage outboundOf(const Outbox::Prepared &prepared)
-{
-    OutboundMessage out;
-    out.messageId = prepared.messageId;
-    out.to = prepared.to;
-    out.text = prepared.text;
-    if (!prepared.templateBody.isEmpty()) {
-        out.type = QStringLiteral("template");
-        out.templateBody = prepared.templateBody;
-    }
-    return out;
-}
-
-// Hands a message stored as pending to the transport and stores what became of it. Nobody waits for the
-// answer: the consoles see the status change through the event stream, and a send a stopped server
-// abandoned is marked failed by the sweep (ChatStore::failAbandonedSends).
-void sendStored(ApiContext &ctx, const Outbox::Prepared &prepared)
-{
-    const OutboundMessage out = outboundOf(prepared);
-    QPointer<ApiContext> context(&ctx);
-    ctx.transport()->send(out, [context, id = out.messageId](SendResult result) {
-        if (!context)
-            return;
-        context->pool()->run<bool>(
-            context,
-            [id, result](Db &db) {
-                try {
-                    Outbox::complete(db, id, result);
-                    return true;
-                } catch (const DbError &e) {
-                    qCWarning(lcSend)
-                        << "message" << id << "was sent, but its status was not stored:" << e.message();
-                    return false;
-                }
-            },
-            [](bool) {});
-    });
-}
-
 // Takes the conversation. When that took a technician's waiting request, they are told a person has it
 // (ApiContext::confirmation), through the outbox like any reply. The agent's answer does not wait for it,
 // and a confirmation that cannot be stored does not undo the acknowledgement.
@@ -128,7 +88,7 @@ void acknowledge(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
         [context, reply](Step step) {
             reply->send(step.response);
             if (context && step.confirmation.messageId > 0)
-                sendStored(*context, step.confirmation);
+                context->sendStored(step.confirmation);
         });
 }
 
@@ -184,7 +144,7 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
                 reply->send(step.immediate);
                 return;
             }
-            const OutboundMessage out = outboundOf(step.prepared);
+            const OutboundMessage out = Outbox::outboundOf(step.prepared);
             context->transport()->send(out, [context, reply, id = out.messageId](SendResult result) {
                 if (!context)
                     return;

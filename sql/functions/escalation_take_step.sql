@@ -13,6 +13,7 @@ DECLARE
     recipients jsonb;
     oncall jsonb := '[]';
     withheld text;
+    channels text[];
     step jsonb;
     facts jsonb;
     jump boolean := false;
@@ -44,11 +45,12 @@ BEGIN
             UPDATE agent_requests SET oncall_withheld = withheld WHERE id = r.id;
         END IF;
     END IF;
-    recipients := recipients || jsonb_build_object('channels',
-        to_jsonb(ARRAY(SELECT c FROM unnest(p_channels || CASE WHEN reply THEN ARRAY['technician'] END) c
-                        WHERE (c = 'whatsapp' AND jsonb_array_length(oncall) > 0)
-                           OR (c = 'pagerduty' AND s.action = 'oncall' AND withheld IS NULL)
-                           OR c = 'webhook' OR c = 'technician' ORDER BY c)));
+    -- The channels this step uses: decided once, recorded and queued alike.
+    channels := ARRAY(SELECT c FROM unnest(p_channels || CASE WHEN reply THEN ARRAY['technician'] END) c
+                       WHERE (c = 'whatsapp' AND jsonb_array_length(oncall) > 0)
+                          OR (c = 'pagerduty' AND s.action = 'oncall' AND withheld IS NULL)
+                          OR c = 'webhook' OR c = 'technician' ORDER BY c);
+    recipients := recipients || jsonb_build_object('channels', to_jsonb(channels));
     INSERT INTO escalation_log (request_id, step, action, level, due_at, instance_id, recipients)
     VALUES (r.id, s.position, s.action, s.level, r.next_step_at, p_instance, recipients)
     ON CONFLICT DO NOTHING;
@@ -60,14 +62,10 @@ BEGIN
         INSERT INTO escalation_callouts (request_id, step, channel, event, recipient, facts)
         SELECT r.id, s.position, 'whatsapp', 'trigger', o ->> 'phone', facts || jsonb_build_object('oncall', o)
           FROM jsonb_array_elements(oncall) o;
-        INSERT INTO escalation_callouts (request_id, step, channel, event, facts)
-        SELECT r.id, s.position, c, 'trigger', facts
-          FROM unnest(p_channels) c
-         WHERE (c = 'pagerduty' AND s.action = 'oncall' AND withheld IS NULL) OR c = 'webhook';
-        IF reply THEN
-            INSERT INTO escalation_callouts (request_id, step, channel, event, recipient, facts)
-            VALUES (r.id, s.position, 'technician', 'trigger', r.from_number, facts);
-        END IF;
+        INSERT INTO escalation_callouts (request_id, step, channel, event, recipient, facts)
+        SELECT r.id, s.position, c, 'trigger', CASE WHEN c = 'technician' THEN r.from_number END, facts
+          FROM unnest(channels) c
+         WHERE c IN ('pagerduty', 'webhook', 'technician');
         PERFORM chat_emit('request.escalated', r.ticket_id,
                           (facts - 'event' - 'dedup_key' - 'text')::json);
     END IF;

@@ -106,6 +106,15 @@ QList<LogRow> steps(Db &db, qint64 request)
     return out;
 }
 
+// A console connected, resumed and live: its agent counts as present once the hub records it.
+bool goLive(StreamClient &console)
+{
+    if (!console.waitConnected())
+        return false;
+    console.resume(0);
+    return console.waitForType(QStringLiteral("ready"));
+}
+
 qint64 latestRequest(Db &db)
 {
     return db.scalar(QStringLiteral("SELECT coalesce(max(id), 0) FROM agent_requests")).toLongLong();
@@ -141,9 +150,7 @@ private Q_SLOTS:
         const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
         server.signIn(QStringLiteral("sup"), QStringLiteral("Sam Supervisor"), QStringLiteral("supervisor"));
         StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
-        QVERIFY(console.waitConnected());
-        console.resume(0);
-        QVERIFY(console.waitForType(QStringLiteral("ready")));
+        QVERIFY(goLive(console));
         QTRY_VERIFY_WITH_TIMEOUT(
             db.scalar(QStringLiteral("SELECT count(*) FROM agent_presence")).toInt() == 1, 5000);
 
@@ -292,9 +299,7 @@ private Q_SLOTS:
                           ladderConfig(service, QStringLiteral("0:consoles,30:supervisors,60:oncall1")));
         const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
         StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
-        QVERIFY(console.waitConnected());
-        console.resume(0);
-        QVERIFY(console.waitForType(QStringLiteral("ready")));
+        QVERIFY(goLive(console));
         VERIFY_ERROR(server.http().request("POST", QStringLiteral("/api/agents/me/status"),
                                            R"({"status":"asleep"})", HttpClient::bearer(agent),
                                            "application/json"),
@@ -486,9 +491,7 @@ private Q_SLOTS:
                           ladderConfig(service, QStringLiteral("0:consoles,1:supervisors,3:oncall1")));
         const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
         StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
-        QVERIFY(console.waitConnected());
-        console.resume(0);
-        QVERIFY(console.waitForType(QStringLiteral("ready")));
+        QVERIFY(goLive(console));
         QTRY_VERIFY_WITH_TIMEOUT(
             db.scalar(QStringLiteral("SELECT count(*) FROM agent_presence")).toInt() == 1, 5000);
         VERIFY_STATUS(server.postWebhook(TestServer::technicianText(
@@ -661,9 +664,7 @@ private Q_SLOTS:
         TestServer server(params, ladderConfig(service, QStringLiteral("0:consoles,60:supervisors")));
         const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
         StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
-        QVERIFY(console.waitConnected());
-        console.resume(0);
-        QVERIFY(console.waitForType(QStringLiteral("ready")));
+        QVERIFY(goLive(console));
         VERIFY_STATUS(server.postWebhook(TestServer::technicianText(QStringLiteral("wamid.FIGURES1"),
                                                                     QStringLiteral("agent please"))),
                       200);

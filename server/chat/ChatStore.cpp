@@ -112,6 +112,34 @@ QByteArray message(Db &db, qint64 messageId)
         .toUtf8();
 }
 
+QByteArray participants(Db &db, int ticketId)
+{
+    return db
+        .scalar(
+            QStringLiteral(
+                "WITH wrote AS (SELECT m.from_number AS number, max(m.id) AS last_id, "
+                "max(m.created_at) AS last_at FROM chat_messages m WHERE m.ticket_id = ? "
+                "AND m.direction = 'inbound' GROUP BY m.from_number), "
+                "p AS (SELECT number, last_id, last_at FROM wrote UNION "
+                "SELECT c.primary_msisdn, NULL::bigint, NULL::timestamptz FROM tickets t JOIN contacts c "
+                "ON c.id = t.responded_by WHERE t.id = ? AND c.primary_msisdn IS NOT NULL "
+                "AND c.primary_msisdn NOT IN (SELECT number FROM wrote)), "
+                "ranked AS (SELECT p.*, row_number() OVER (ORDER BY p.last_id DESC NULLS LAST) AS rn FROM p) "
+                "SELECT coalesce(json_agg(json_build_object('number', r.number, 'name', "
+                "coalesce(nullif(btrim(c.display_name), ''), (SELECT nullif(btrim(u.profile_name), '') "
+                "FROM chat_unassigned u WHERE u.from_number = r.number ORDER BY u.id DESC LIMIT 1), "
+                "r.number), "
+                "'registered', c.id IS NOT NULL AND c.role IS DISTINCT FROM 'unregistered', "
+                "'last_wrote_at', liftline_iso(r.last_at), 'window_open', "
+                "coalesce(w.last_inbound_at + interval '24 hours' > now(), false), "
+                "'is_default', r.rn = 1) ORDER BY r.rn), '[]')::text "
+                "FROM ranked r LEFT JOIN contacts c ON c.primary_msisdn = r.number "
+                "LEFT JOIN chat_windows w ON w.number = r.number"),
+            {ticketId, ticketId})
+        .toString()
+        .toUtf8();
+}
+
 void lockTicket(Db &db, int ticketId)
 {
     db.exec(QStringLiteral("SELECT 1 FROM tickets WHERE id = ? FOR NO KEY UPDATE"), {ticketId}).finish();

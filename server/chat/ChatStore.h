@@ -50,6 +50,11 @@ struct Waiting {
     qint64 oldestSince = 0;
 };
 Waiting waitingRequests(Db &db);
+// Everyone a reply on the ticket may go to: each number that wrote on it, and the technician who responded,
+// as a JSON array, the default recipient first (see Outbox::prepare), then by their latest message. Each:
+// number, name (the registry's, else the WhatsApp profile name), registered, last_wrote_at, window_open,
+// is_default.
+QByteArray participants(Db &db, int ticketId);
 int markRead(Db &db, int ticketId, const Principal &who, const QString &remote);
 void resolve(Db &db, int ticketId, const QString &note, const Principal &who, const QString &remote);
 

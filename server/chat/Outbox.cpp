@@ -6,6 +6,7 @@
 #include "domain/Principal.h"
 
 #include "ChatStore.h"
+#include "PhoneNumber.h"
 #include "domain/DomainError.h"
 
 #include <QJsonArray>
@@ -15,35 +16,65 @@ namespace Outbox {
 namespace {
 
 struct Recipient {
-    QString to;              // the ticket's technician, empty when nobody has written yet
+    QString to;              // who the message goes to, empty when nobody has written yet
     bool windowOpen = false; // they wrote within the last 24 hours (WhatsApp's time)
     QString reference;
 };
 
-// Who a reply on this ticket goes to, with the ticket row locked so that two replies are decided in turn
-// (and first, as ChatStore::lockTicket says).
-Recipient lockRecipient(Db &db, int ticketId)
+// Who a message on this ticket goes to, with the ticket row locked so that two replies are decided in turn
+// (and first, as ChatStore::lockTicket says): `wanted` when given, which must be one of the ticket's
+// participants; otherwise the last one who wrote on the ticket, else the technician who responded.
+Recipient lockRecipient(Db &db, int ticketId, const QString &wanted = QString())
 {
-    QSqlQuery &q = db.exec(
-        QStringLiteral("SELECT c.primary_msisdn, w.last_inbound_at + interval '24 hours' > now(), "
-                       "t.ticket_reference FROM tickets t LEFT JOIN contacts c ON c.id = t.responded_by "
-                       "LEFT JOIN chat_windows w ON w.number = c.primary_msisdn WHERE t.id = ? "
-                       "FOR NO KEY UPDATE OF t"),
-        {ticketId});
+    QSqlQuery &q =
+        db.exec(QStringLiteral(
+                    "SELECT x.ticket_reference, x.recipient, w.last_inbound_at + interval '24 hours' > now() "
+                    "FROM (SELECT t.ticket_reference, coalesce((SELECT m.from_number FROM chat_messages m "
+                    "WHERE m.ticket_id = t.id AND m.direction = 'inbound' ORDER BY m.id DESC LIMIT 1), "
+                    "c.primary_msisdn) AS recipient FROM tickets t LEFT JOIN contacts c "
+                    "ON c.id = t.responded_by WHERE t.id = ? FOR NO KEY UPDATE OF t) x "
+                    "LEFT JOIN chat_windows w ON w.number = x.recipient"),
+                {ticketId});
     Recipient r;
     if (q.next()) {
-        r.to = q.value(0).toString();
-        r.windowOpen = q.value(1).toBool();
-        r.reference = q.value(2).toString();
+        r.reference = q.value(0).toString();
+        r.to = q.value(1).toString();
+        r.windowOpen = q.value(2).toBool();
     }
     q.finish();
+    if (!wanted.isEmpty()) {
+        const QString number = PhoneNumber::normalise(wanted);
+        if (number.isEmpty())
+            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_recipient"),
+                              QStringLiteral("'%1' is not a phone number: give one of the ticket's "
+                                             "participants as \"to\", e.g. 27821234567")
+                                  .arg(wanted.left(40)));
+        if (number != r.to &&
+            !db.scalar(
+                   QStringLiteral(
+                       "SELECT 1 WHERE EXISTS (SELECT 1 FROM chat_messages WHERE ticket_id = ? AND "
+                       "direction = 'inbound' AND from_number = ?) OR EXISTS (SELECT 1 FROM tickets t "
+                       "JOIN contacts c ON c.id = t.responded_by WHERE t.id = ? AND c.primary_msisdn = ?)"),
+                   {ticketId, number, ticketId, number})
+                 .isValid())
+            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("not_a_participant"),
+                              QStringLiteral("%1 has not written on this ticket, so a reply cannot go to "
+                                             "them: choose one of its participants")
+                                  .arg(number));
+        if (number != r.to)
+            r.windowOpen = db.scalar(QStringLiteral("SELECT last_inbound_at + interval '24 hours' > now() "
+                                                    "FROM chat_windows WHERE number = ?"),
+                                     {number})
+                               .toBool();
+        r.to = number;
+    }
     return r;
 }
 
 } // namespace
 
 Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &clientMessageId,
-                 const QString &agentName, const Principal &who, const QString &remote)
+                 const QString &agentName, const Principal &who, const QString &remote, const QString &to)
 {
     const QString text = rawText.trimmed();
     if (text.isEmpty())
@@ -57,6 +88,7 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
                            "send it in parts")
                 .arg(length)
                 .arg(maxMessageLength));
+    const QString &wantedTo = to;
     if (clientMessageId.size() > 100)
         throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_client_message_id"),
                           QStringLiteral("client_message_id may have at most 100 characters"));
@@ -85,7 +117,7 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
                 }
                 q.finish();
             }
-            const Recipient recipient = lockRecipient(db, ticketId);
+            const Recipient recipient = lockRecipient(db, ticketId, wantedTo);
             const QString to = recipient.to;
             const bool windowOpen = recipient.windowOpen;
             if (to.isEmpty())
@@ -163,14 +195,15 @@ Prepared prepareConfirmation(Db &db, int ticketId, const QString &text)
 }
 
 Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, const QString &language,
-                         const QString &agentName, const Principal &who, const QString &remote)
+                         const QString &agentName, const Principal &who, const QString &remote,
+                         const QString &wantedTo)
 {
     if (templateName.isEmpty())
         throw DomainError(DomainError::Kind::NotPossible, QStringLiteral("template_not_configured"),
                           QStringLiteral("No re-engagement template is configured: an administrator sets "
                                          "WHATSAPP_REENGAGE_TEMPLATE to an approved template's name"));
     Prepared prepared = db.transaction([&] {
-        const Recipient recipient = lockRecipient(db, ticketId);
+        const Recipient recipient = lockRecipient(db, ticketId, wantedTo);
         const QString to = recipient.to;
         const bool windowOpen = recipient.windowOpen;
         const QString reference =

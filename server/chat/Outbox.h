@@ -24,14 +24,20 @@ struct Prepared {
     QByteArray messageJson;
 };
 
-// Checks the text, the recipient and the 24-hour window, and stores the pending message. Throws DomainError
-// (message_required, message_too_long, no_recipient, window_closed, duplicate_client_message_id).
+// Checks the text, the recipient and the 24-hour window, and stores the pending message. It goes to `to`
+// when given, which must be one of the ticket's participants (ChatStore::participants); otherwise to the
+// last one who wrote on the ticket, else the technician who responded. Throws DomainError
+// (message_required, message_too_long, no_recipient, invalid_recipient, not_a_participant, window_closed,
+// duplicate_client_message_id).
 Prepared prepare(Db &db, int ticketId, const QString &text, const QString &clientMessageId,
-                 const QString &agentName, const Principal &who, const QString &remote);
-// The re-engagement template for a technician whose window has closed, with the ticket reference as its
-// parameter, stored as pending. Throws DomainError (no_recipient, window_open, template_not_configured).
+                 const QString &agentName, const Principal &who, const QString &remote,
+                 const QString &to = QString());
+// The re-engagement template (to `to`, or as prepare() chooses) for a technician whose window has closed,
+// with the ticket reference as its parameter, stored as pending. Throws DomainError (no_recipient,
+// window_open, template_not_configured).
 Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, const QString &language,
-                         const QString &agentName, const Principal &who, const QString &remote);
+                         const QString &agentName, const Principal &who, const QString &remote,
+                         const QString &to = QString());
 // The technician's confirmation that a person has their request (`text`, already worded), stored as pending
 // and sent by the system (sent_by 'automatic': it is not a reply and takes nothing). Nothing is stored when
 // nobody has written on the ticket or the 24-hour window is closed: messageId is then 0.

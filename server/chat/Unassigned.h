@@ -22,6 +22,22 @@ QByteArray acknowledge(Db &db, qint64 id, const Principal &who, const QString &r
 // contact when the registry does not know the number, and the ticket's responded_by when it has none.
 // A request the item made moves to the ticket, taken by whoever took it, else by the one attaching.
 // Returns the stored message. Throws DomainError: NotFound (item or ticket), Conflict already_attached.
+// The ticket may be open, or resolved within recentlyResolvedSeconds (as long as consoles list it); an
+// older one is Conflict ticket_closed. A request moves only to an open ticket.
 QByteArray attach(Db &db, qint64 id, int ticketId, const Principal &who, const QString &remote);
+
+// How long a resolved ticket still takes messages: as long as the conversation list shows it.
+constexpr int recentlyResolvedSeconds = 3600;
+
+struct Opened {
+    int ticketId = 0;
+    QString reference;
+    qint64 messageId = 0;
+    QByteArray messageJson;
+};
+// Opens a ticket on the lift with that SIM number for item `id` and attaches the item to it, in one
+// transaction (a failure leaves neither). Throws DomainError: NotFound (item, lift), Conflict
+// already_attached, lift_has_open_ticket (attach to that one instead), Invalid invalid_number.
+Opened openTicket(Db &db, qint64 id, const QString &liftMsisdn, const Principal &who, const QString &remote);
 
 } // namespace Unassigned

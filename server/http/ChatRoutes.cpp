@@ -8,6 +8,7 @@
 #include "chat/ChatStore.h"
 #include "chat/IncidentCard.h"
 #include "chat/Outbox.h"
+#include "chat/Tickets.h"
 #include "chat/Unassigned.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
@@ -219,7 +220,8 @@ void installSending(HttpServer &server, ApiContext &ctx)
                                  return Outbox::prepare(
                                      db, ticketId, message.toString(),
                                      ApiContext::stringField(body, QStringLiteral("client_message_id")),
-                                     agentName, who, remote);
+                                     agentName, who, remote,
+                                     ApiContext::stringField(body, QStringLiteral("to")));
                              });
                  });
 
@@ -229,8 +231,9 @@ void installSending(HttpServer &server, ApiContext &ctx)
             deliver(ctx, request, reply, false,
                     [remote = request.remote, name = ctx.templateName(),
                      language = ctx.templateLanguage()](Db &db, const Principal &who, int ticketId,
-                                                        const QJsonObject &, const QString &agentName) {
-                        return Outbox::prepareTemplate(db, ticketId, name, language, agentName, who, remote);
+                                                        const QJsonObject &body, const QString &agentName) {
+                        return Outbox::prepareTemplate(db, ticketId, name, language, agentName, who, remote,
+                                                       ApiContext::stringField(body, QStringLiteral("to")));
                     });
         });
 }
@@ -271,11 +274,52 @@ void installUnassigned(HttpServer &server, ApiContext &ctx)
                          return HttpResponse::okRaw({{"chat_message", message}});
                      });
                  });
+
+    server.route(
+        "POST", QStringLiteral("/api/chat/unassigned/{id}/open-ticket"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+                const qint64 id = unassignedId(request);
+                const QJsonObject body = ApiContext::jsonBody(request);
+                const QString lift = ApiContext::stringField(body, QStringLiteral("lift_msisdn"));
+                if (lift.trimmed().isEmpty())
+                    throw ApiError(400, QStringLiteral("lift_required"),
+                                   QStringLiteral("Say which lift the incident is on, as "
+                                                  "\"lift_msisdn\": its SIM number (find it with "
+                                                  "GET /api/chat/lifts?q=...)"));
+                const Unassigned::Opened opened = Unassigned::openTicket(db, id, lift, who, request.remote);
+                return HttpResponse::okRaw({{"conversation", ChatStore::conversation(db, opened.ticketId)},
+                                            {"chat_message", opened.messageJson}},
+                                           201);
+            });
+        });
+
+    // Lifts by name or SIM number: the agent finds the lift a message from an unknown number is about.
+    server.route(
+        "GET", QStringLiteral("/api/chat/lifts"), [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &) {
+                const QString q = request.query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded);
+                if (q.size() > 200)
+                    throw ApiError(400, QStringLiteral("query_too_long"),
+                                   QStringLiteral("Search with at most 200 characters"));
+                return HttpResponse::okRaw({{"lifts", Tickets::findLifts(db, q)}});
+            });
+        });
 }
 
 // What an agent does to a conversation besides writing.
 void installActions(HttpServer &server, ApiContext &ctx)
 {
+    server.route(
+        "GET", QStringLiteral("/api/chat/{ticketId}/participants"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &) {
+                const int ticketId = ApiContext::ticketId(request);
+                ChatStore::requireTicket(db, ticketId);
+                return HttpResponse::okRaw({{"participants", ChatStore::participants(db, ticketId)}});
+            });
+        });
+
     server.route("POST", QStringLiteral("/api/chat/{ticketId}/mark-read"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) {
                      ctx.authed(request, reply, [request](Db &db, const Principal &who) {

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <QUrl>
 
 // Messages that matched no ticket: kept, listed for agents, attached to a ticket by one of them, after
 // which the agent can answer the sender.
@@ -165,6 +166,218 @@ private Q_SLOTS:
                     .toInt() == ticket,
             10000);
         QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_unassigned")).toInt(), 1);
+    }
+    // Several people write on one ticket: each is a participant, a reply goes to the last who wrote unless
+    // the agent names another, and nobody else can be written to through the ticket.
+    void participantsAndTheReplysRecipient()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db, QStringLiteral("27710000003"));
+        Seed::technicianWrote(db, ticket, QStringLiteral("27820000003"), QStringLiteral("On site"), 5);
+        TestServer server(params);
+        const auto auth =
+            HttpClient::bearer(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        VERIFY_STATUS(postSigned(server, textBody(QStringLiteral("27829999997"), QStringLiteral("wamid.P.1"),
+                                                  QStringLiteral("I am the building manager, lift 2"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_unassigned")).toInt() == 1, 10000);
+        const qint64 id = db.scalar(QStringLiteral("SELECT id FROM chat_unassigned")).toLongLong();
+        VERIFY_STATUS(server.http().postJson(QStringLiteral("/api/chat/unassigned/%1/attach").arg(id),
+                                             {{QStringLiteral("ticket_id"), ticket}}, auth),
+                      200);
+
+        const HttpResult listed =
+            server.http().get(QStringLiteral("/api/chat/%1/participants").arg(ticket), auth);
+        VERIFY_STATUS(listed, 200);
+        const QJsonArray people = listed.json.value(QStringLiteral("participants")).toArray();
+        QCOMPARE(people.size(), 2);
+        // The last who wrote comes first and is the default.
+        QCOMPARE(people[0].toObject().value(QStringLiteral("number")).toString(),
+                 QStringLiteral("27829999997"));
+        QCOMPARE(people[0].toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Unknown Tech"));
+        QCOMPARE(people[0].toObject().value(QStringLiteral("registered")).toBool(), false);
+        QCOMPARE(people[0].toObject().value(QStringLiteral("is_default")).toBool(), true);
+        QCOMPARE(people[1].toObject().value(QStringLiteral("number")).toString(),
+                 QStringLiteral("27820000003"));
+        QCOMPARE(people[1].toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Thabo Nkosi"));
+        QCOMPARE(people[1].toObject().value(QStringLiteral("registered")).toBool(), true);
+        QCOMPARE(people[1].toObject().value(QStringLiteral("is_default")).toBool(), false);
+        QCOMPARE(people[1].toObject().value(QStringLiteral("window_open")).toBool(), true);
+        VERIFY_ERROR(server.http().get(QStringLiteral("/api/chat/9999/participants"), auth), 404,
+                     "ticket_not_found");
+
+        auto send = [&](const QString &text, const QString &to) {
+            QJsonObject body{{QStringLiteral("message"), text}};
+            if (!to.isNull())
+                body.insert(QStringLiteral("to"), to);
+            return server.http().postJson(QStringLiteral("/api/chat/%1/send").arg(ticket), body, auth);
+        };
+        auto toNumber = [](const HttpResult &r) {
+            return r.json.value(QStringLiteral("chat_message"))
+                .toObject()
+                .value(QStringLiteral("to_number"))
+                .toString();
+        };
+        const HttpResult byDefault = send(QStringLiteral("Which lift?"), QString());
+        VERIFY_STATUS(byDefault, 200);
+        QCOMPARE(toNumber(byDefault), QStringLiteral("27829999997"));
+        const HttpResult named =
+            send(QStringLiteral("Thabo, please go to lift 2"), QStringLiteral("+27 82 000 0003"));
+        VERIFY_STATUS(named, 200);
+        QCOMPARE(toNumber(named), QStringLiteral("27820000003"));
+        const int before = db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toInt();
+        // Anna is in the registry, but has not written on this ticket.
+        VERIFY_ERROR(send(QStringLiteral("hello"), QStringLiteral("27820000002")), 400, "not_a_participant");
+        VERIFY_ERROR(send(QStringLiteral("hello"), QStringLiteral("the manager")), 400, "invalid_recipient");
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toInt(), before);
+        // Thabo writes again: now he is the default.
+        Seed::technicianWrote(db, ticket, QStringLiteral("27820000003"), QStringLiteral("Going now"), 0);
+        const HttpResult after = send(QStringLiteral("Thanks"), QString());
+        VERIFY_STATUS(after, 200);
+        QCOMPARE(toNumber(after), QStringLiteral("27820000003"));
+        QCOMPARE(server.http()
+                     .get(QStringLiteral("/api/chat/%1/participants").arg(ticket), auth)
+                     .json.value(QStringLiteral("participants"))
+                     .toArray()[0]
+                     .toObject()
+                     .value(QStringLiteral("number"))
+                     .toString(),
+                 QStringLiteral("27820000003"));
+    }
+
+    // A stranger reports an entrapment on a lift with no open ticket: the agent finds the lift, opens a
+    // ticket for the message in one step, and answers the stranger there.
+    void openATicketForAMessage()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int busy = Seed::openTicket(db, QStringLiteral("27710000001"));
+        TestServer server(params);
+        const auto auth =
+            HttpClient::bearer(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        VERIFY_STATUS(postSigned(server, textBody(QStringLiteral("27829999996"), QStringLiteral("wamid.O.1"),
+                                                  QStringLiteral("People trapped at Marula Tower! agent"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_unassigned")).toInt() == 1, 10000);
+        const qint64 id = db.scalar(QStringLiteral("SELECT id FROM chat_unassigned")).toLongLong();
+        QVERIFY(db.scalar(QStringLiteral("SELECT agent_requested FROM chat_unassigned")).toBool());
+
+        // Finding the lift: words in any order and case, or digits of the SIM number.
+        auto lifts = [&](const QString &q) {
+            const HttpResult r = server.http().get(
+                QStringLiteral("/api/chat/lifts?q=%1").arg(QString::fromLatin1(QUrl::toPercentEncoding(q))),
+                auth);
+            return r.json.value(QStringLiteral("lifts")).toArray();
+        };
+        QJsonArray found = lifts(QStringLiteral("marula"));
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found[0].toObject().value(QStringLiteral("msisdn")).toString(),
+                 QStringLiteral("27710000002"));
+        QVERIFY(found[0].toObject().value(QStringLiteral("open_ticket_id")).isNull());
+        QCOMPARE(lifts(QStringLiteral("tower SANDTON")).size(), 1);
+        QCOMPARE(lifts(QStringLiteral("0000002")).size(), 1);
+        QCOMPARE(lifts(QStringLiteral("sandton")).size(), 2);
+        QCOMPARE(lifts(QString()).size(), 4);
+        QCOMPARE(lifts(QStringLiteral("%")).size(), 0);
+        found = lifts(QStringLiteral("james"));
+        QCOMPARE(found[0].toObject().value(QStringLiteral("open_ticket_id")).toInt(), busy);
+        VERIFY_ERROR(server.http().get(
+                         QStringLiteral("/api/chat/lifts?q=%1").arg(QString(201, QLatin1Char('a'))), auth),
+                     400, "query_too_long");
+
+        const QString path = QStringLiteral("/api/chat/unassigned/%1/open-ticket").arg(id);
+        const int tickets = db.scalar(QStringLiteral("SELECT count(*) FROM tickets")).toInt();
+        VERIFY_ERROR(server.http().postJson(path, QJsonObject{}, auth), 400, "lift_required");
+        VERIFY_ERROR(server.http().postJson(
+                         path, {{QStringLiteral("lift_msisdn"), QStringLiteral("27719999999")}}, auth),
+                     404, "lift_not_found");
+        VERIFY_ERROR(server.http().postJson(
+                         path, {{QStringLiteral("lift_msisdn"), QStringLiteral("27710000001")}}, auth),
+                     409, "lift_has_open_ticket");
+        VERIFY_ERROR(server.http().postJson(QStringLiteral("/api/chat/unassigned/999/open-ticket"),
+                                            {{QStringLiteral("lift_msisdn"), QStringLiteral("27710000002")}},
+                                            auth),
+                     404, "unassigned_not_found");
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM tickets")).toInt(), tickets);
+
+        const HttpResult opened = server.http().postJson(
+            path, {{QStringLiteral("lift_msisdn"), QStringLiteral("27710000002")}}, auth);
+        VERIFY_STATUS(opened, 201);
+        const QJsonObject conversation = opened.json.value(QStringLiteral("conversation")).toObject();
+        const int ticket = conversation.value(QStringLiteral("id")).toInt();
+        QVERIFY(ticket > busy);
+        QVERIFY(conversation.value(QStringLiteral("ticket_reference"))
+                    .toString()
+                    .startsWith(QStringLiteral("MARULA-TOWER-TKT")));
+        QCOMPARE(opened.json.value(QStringLiteral("chat_message"))
+                     .toObject()
+                     .value(QStringLiteral("ticket_id"))
+                     .toInt(),
+                 ticket);
+        // The request moved with the message and is taken by the one who opened the ticket.
+        QCOMPARE(db.scalar(QStringLiteral("SELECT acknowledged_by FROM tickets WHERE id = ?"), {ticket})
+                     .toString(),
+                 QStringLiteral("Thandi"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action IN ('ticket.opened', "
+                                          "'unassigned.attached') AND ticket_id = ?"),
+                           {ticket})
+                     .toInt(),
+                 2);
+        VERIFY_ERROR(server.http().postJson(
+                         path, {{QStringLiteral("lift_msisdn"), QStringLiteral("27710000004")}}, auth),
+                     409, "already_attached");
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM tickets")).toInt(), tickets + 1);
+
+        const HttpResult sent = server.http().postJson(
+            QStringLiteral("/api/chat/%1/send").arg(ticket),
+            {{QStringLiteral("message"), QStringLiteral("Help is on the way. How many people?")}}, auth);
+        VERIFY_STATUS(sent, 200);
+        QCOMPARE(sent.json.value(QStringLiteral("chat_message"))
+                     .toObject()
+                     .value(QStringLiteral("to_number"))
+                     .toString(),
+                 QStringLiteral("27829999996"));
+    }
+
+    // A late word about an incident just resolved joins its ticket; one about an incident resolved long ago
+    // does not.
+    void attachToARecentlyResolvedTicket()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db, QStringLiteral("27710000003"));
+        db.exec(
+            QStringLiteral("UPDATE tickets SET status = 'closed', resolved_at = now() - interval '2 hours' "
+                           "WHERE id = ?"),
+            {ticket});
+        TestServer server(params);
+        const auto auth = TestServer::admin();
+        VERIFY_STATUS(postSigned(server, textBody(QStringLiteral("27829999995"), QStringLiteral("wamid.R.1"),
+                                                  QStringLiteral("Thanks, all out safely"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_unassigned")).toInt() == 1, 10000);
+        const qint64 id = db.scalar(QStringLiteral("SELECT id FROM chat_unassigned")).toLongLong();
+        const QString path = QStringLiteral("/api/chat/unassigned/%1/attach").arg(id);
+        VERIFY_ERROR(server.http().postJson(path, {{QStringLiteral("ticket_id"), ticket}}, auth), 409,
+                     "ticket_closed");
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toInt(), 0);
+        db.exec(QStringLiteral("UPDATE tickets SET resolved_at = now() - interval '10 minutes' WHERE id = ?"),
+                {ticket});
+        VERIFY_STATUS(server.http().postJson(path, {{QStringLiteral("ticket_id"), ticket}}, auth), 200);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT status FROM tickets WHERE id = ?"), {ticket}).toString(),
+                 QStringLiteral("closed"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages WHERE ticket_id = ?"), {ticket})
+                     .toInt(),
+                 1);
     }
 };
 

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="af_ZA">
 <context>
+    <name>AgentPicker</name>
+    <message>
+        <source>%1 (busy)</source>
+        <translation>%1 (besig)</translation>
+    </message>
+    <message>
+        <source>%1 (on a break)</source>
+        <translation>%1 (met pouse)</translation>
+    </message>
+    <message>
+        <source>No agent is online to give this conversation to.</source>
+        <translation>Geen agent is aanlyn om hierdie gesprek aan te gee nie.</translation>
+    </message>
+    <message>
+        <source>Give this conversation to:</source>
+        <translation>Gee hierdie gesprek aan:</translation>
+    </message>
+    <message>
+        <source>The agents online could not be read: %1</source>
+        <translation>Die agente aanlyn kon nie gelees word nie: %1</translation>
+    </message>
+</context>
+<context>
     <name>ApiClient</name>
     <message>
         <source>The server did not answer in time. Check the connection and try again.</source>
@@ -182,6 +205,62 @@
         <source>no technician has written yet; the lift&apos;s technicians: %1</source>
         <translation>geen tegnikus het nog geskryf nie; die hyser se tegnici: %1</translation>
     </message>
+    <message>
+        <source>Assign…</source>
+        <translation>Wys toe…</translation>
+    </message>
+    <message>
+        <source>Incident card</source>
+        <translation>Voorvalkaart</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Aan:</translation>
+    </message>
+    <message>
+        <source>Assign the conversation to an agent</source>
+        <translation>Wys die gesprek aan &apos;n agent toe</translation>
+    </message>
+    <message>
+        <source>Show the incident card</source>
+        <translation>Wys die voorvalkaart</translation>
+    </message>
+    <message>
+        <source>Who the reply goes to</source>
+        <translation>Na wie die antwoord gaan</translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation>%1 (+%2)</translation>
+    </message>
+    <message>
+        <source>%1, not in the registry</source>
+        <translation>%1, nie in die register nie</translation>
+    </message>
+    <message>
+        <source>%1, window closed</source>
+        <translation>%1, venster gesluit</translation>
+    </message>
+    <message>
+        <source>the technician</source>
+        <translation>die tegnikus</translation>
+    </message>
+    <message>
+        <source>Last to write: %1</source>
+        <translation>Laaste om te skryf: %1</translation>
+    </message>
+    <message>
+        <source>Assigned.</source>
+        <translation>Toegewys.</translation>
+    </message>
+    <message>
+        <source>Not assigned: %1</source>
+        <translation>Nie toegewys nie: %1</translation>
+    </message>
+    <message>
+        <source>Assign %1</source>
+        <translation>Wys %1 toe</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -277,6 +356,22 @@
         <source>Resolved: %1</source>
         <translation>Opgelos: %1</translation>
     </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>escalated to supervisors at %1</source>
+        <translation>na toesighouers opgeskaal by %1</translation>
+    </message>
+    <message>
+        <source>on-call %1 not called at %2</source>
+        <translation>diens %1 nie geskakel nie by %2</translation>
+    </message>
+    <message>
+        <source>on-call %1 called out at %2</source>
+        <translation>diens %1 uitgeroep by %2</translation>
+    </message>
 </context>
 <context>
     <name>FreedesktopNotifier</name>
@@ -287,6 +382,113 @@
     <message>
         <source>Acknowledge</source>
         <translation>Erken</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentCardPanel</name>
+    <message>
+        <source>People released</source>
+        <translation>Mense bevry</translation>
+    </message>
+    <message>
+        <source>Save card</source>
+        <translation>Stoor kaart</translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation>onbekend</translation>
+    </message>
+    <message>
+        <source>People trapped</source>
+        <translation>Mense vasgekeer</translation>
+    </message>
+    <message>
+        <source>none reported</source>
+        <translation>geen aangemeld nie</translation>
+    </message>
+    <message>
+        <source>Injuries</source>
+        <translation>Beserings</translation>
+    </message>
+    <message>
+        <source>e.g. between floors 4 and 5</source>
+        <translation>bv. tussen verdiepings 4 en 5</translation>
+    </message>
+    <message>
+        <source>Floor or position</source>
+        <translation>Verdieping of posisie</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notas</translation>
+    </message>
+    <message>
+        <source>Save the incident card</source>
+        <translation>Stoor die voorvalkaart</translation>
+    </message>
+    <message>
+        <source>Fire brigade called</source>
+        <translation>Brandweer geskakel</translation>
+    </message>
+    <message>
+        <source>Ambulance called</source>
+        <translation>Ambulans geskakel</translation>
+    </message>
+    <message>
+        <source>Police called</source>
+        <translation>Polisie geskakel</translation>
+    </message>
+    <message>
+        <source>%1 at</source>
+        <translation>%1 om</translation>
+    </message>
+    <message>
+        <source>Released at</source>
+        <translation>Bevry om</translation>
+    </message>
+    <message>
+        <source>Incident card</source>
+        <translation>Voorvalkaart</translation>
+    </message>
+    <message>
+        <source>Notes may have at most %1 characters.</source>
+        <translation>Notas mag hoogstens %1 karakters hê.</translation>
+    </message>
+    <message>
+        <source>Loading the card…</source>
+        <translation>Laai die kaart…</translation>
+    </message>
+    <message>
+        <source>The card could not be loaded: %1</source>
+        <translation>Die kaart kon nie gelaai word nie: %1</translation>
+    </message>
+    <message>
+        <source>Nothing recorded yet.</source>
+        <translation>Nog niks aangeteken nie.</translation>
+    </message>
+    <message>
+        <source>Version %1, saved by %2 at %3</source>
+        <translation>Weergawe %1, gestoor deur %2 om %3</translation>
+    </message>
+    <message>
+        <source>%1 saved this version while you were editing: their changes are shown, yours are kept. Check and save.</source>
+        <translation>%1 het hierdie weergawe gestoor terwyl jy gewysig het: hulle veranderinge word gewys, joune word behou. Kontroleer en stoor.</translation>
+    </message>
+    <message>
+        <source>Changed, not saved yet.</source>
+        <translation>Verander, nog nie gestoor nie.</translation>
+    </message>
+    <message>
+        <source>The card was not saved: notes may have at most %1 characters.</source>
+        <translation>Die kaart is nie gestoor nie: notas mag hoogstens %1 karakters hê.</translation>
+    </message>
+    <message>
+        <source>The card was not saved: %1 Their version is shown with your changes on top: check and save again.</source>
+        <translation>Die kaart is nie gestoor nie: %1 Hulle weergawe word gewys met jou veranderinge daarbo: kontroleer en stoor weer.</translation>
+    </message>
+    <message>
+        <source>The card was not saved: %1</source>
+        <translation>Die kaart is nie gestoor nie: %1</translation>
     </message>
 </context>
 <context>
@@ -566,6 +768,10 @@
         <source>%1 not taken after %2: on-call level %3 called out</source>
         <translation>%1 ná %2 nie opgeneem nie: diensvlak %3 uitgeroep</translation>
     </message>
+    <message>
+        <source>Open &amp;requests…</source>
+        <translation>Oop &amp;versoeke…</translation>
+    </message>
 </context>
 <context>
     <name>MemoryCredentialStore</name>
@@ -674,6 +880,195 @@
     <message>
         <source>Sent automatically</source>
         <translation>Outomaties gestuur</translation>
+    </message>
+</context>
+<context>
+    <name>RequestsDialog</name>
+    <message>
+        <source>%1%2 s</source>
+        <translation>%1%2 s</translation>
+    </message>
+    <message>
+        <source>%1%2</source>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <source>the consoles</source>
+        <translation>die konsoles</translation>
+    </message>
+    <message>
+        <source>the supervisors</source>
+        <translation>die toesighouers</translation>
+    </message>
+    <message>
+        <source>on-call level %1</source>
+        <translation>diensvlak %1</translation>
+    </message>
+    <message>
+        <source>Open conversation</source>
+        <translation>Maak gesprek oop</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>Wys toe…</translation>
+    </message>
+    <message>
+        <source>Open requests</source>
+        <translation>Oop versoeke</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>Versoek</translation>
+    </message>
+    <message>
+        <source>Lift</source>
+        <translation>Hysbak</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wag</translation>
+    </message>
+    <message>
+        <source>Ladder</source>
+        <translation>Leer</translation>
+    </message>
+    <message>
+        <source>Who has it</source>
+        <translation>Wie het dit</translation>
+    </message>
+    <message>
+        <source>The request&apos;s timeline</source>
+        <translation>Die versoek se tydlyn</translation>
+    </message>
+    <message>
+        <source>The requests could not be read: %1</source>
+        <translation>Die versoeke kon nie gelees word nie: %1</translation>
+    </message>
+    <message>
+        <source>Ticket %1</source>
+        <translation>Kaartjie %1</translation>
+    </message>
+    <message>
+        <source>Message from a number with no ticket</source>
+        <translation>Boodskap van &apos;n nommer sonder kaartjie</translation>
+    </message>
+    <message>
+        <source>%1 · +%2</source>
+        <translation>%1 · +%2</translation>
+    </message>
+    <message>
+        <source>not alerted yet</source>
+        <translation>nog nie gewaarsku nie</translation>
+    </message>
+    <message>
+        <source>%1 alerted</source>
+        <translation>%1 gewaarsku</translation>
+    </message>
+    <message>
+        <source>%1; next in %2</source>
+        <translation>%1; volgende oor %2</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>nog niemand nie</translation>
+    </message>
+    <message>
+        <source>No request is open.</source>
+        <translation>Geen versoek is oop nie.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open request(s).</source>
+        <translation>
+            <numerusform>%n oop versoek.</numerusform>
+            <numerusform>%n oop versoeke.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A message with no ticket is assigned by attaching it to one (Console → Unassigned messages).</source>
+        <translation>&apos;n Boodskap sonder kaartjie word toegewys deur dit aan een te heg (Konsole → Ongetoewysde boodskappe).</translation>
+    </message>
+    <message>
+        <source>Select a request to see its timeline.</source>
+        <translation>Kies &apos;n versoek om sy tydlyn te sien.</translation>
+    </message>
+    <message>
+        <source>Assign the request</source>
+        <translation>Wys die versoek toe</translation>
+    </message>
+    <message>
+        <source>Assigned.</source>
+        <translation>Toegewys.</translation>
+    </message>
+    <message>
+        <source>Not assigned: %1</source>
+        <translation>Nie toegewys nie: %1</translation>
+    </message>
+    <message>
+        <source>The technician&apos;s message reached the server</source>
+        <translation>Die tegnikus se boodskap het die bediener bereik</translation>
+    </message>
+    <message>
+        <source>+%1 wrote: “%2”</source>
+        <translation>+%1 het geskryf: “%2”</translation>
+    </message>
+    <message>
+        <source>Request raised</source>
+        <translation>Versoek gemaak</translation>
+    </message>
+    <message numerus="yes">
+        <source> (asked %n more time(s) while waiting)</source>
+        <translation>
+            <numerusform> (%n keer meer gevra terwyl dit gewag het)</numerusform>
+            <numerusform> (%n keer meer gevra terwyl dit gewag het)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>First console alerted</source>
+        <translation>Eerste konsole gewaarsku</translation>
+    </message>
+    <message>
+        <source>Step %1: %2</source>
+        <translation>Stap %1: %2</translation>
+    </message>
+    <message>
+        <source>agents available: %1</source>
+        <translation>agente beskikbaar: %1</translation>
+    </message>
+    <message>
+        <source>no agent available</source>
+        <translation>geen agent beskikbaar nie</translation>
+    </message>
+    <message>
+        <source>supervisors: %1</source>
+        <translation>toesighouers: %1</translation>
+    </message>
+    <message>
+        <source>on call: %1</source>
+        <translation>aan diens: %1</translation>
+    </message>
+    <message>
+        <source>nobody called out (%1)</source>
+        <translation>niemand uitgeroep nie (%1)</translation>
+    </message>
+    <message>
+        <source> (%1 s late)</source>
+        <translation> (%1 s laat)</translation>
+    </message>
+    <message>
+        <source>Taken by %1</source>
+        <translation>Geneem deur %1</translation>
+    </message>
+    <message>
+        <source>First reply sent</source>
+        <translation>Eerste antwoord gestuur</translation>
+    </message>
+    <message>
+        <source>Closed: %1</source>
+        <translation>Gesluit: %1</translation>
+    </message>
+    <message>
+        <source>Next step at %1 unless someone takes it.</source>
+        <translation>Volgende stap om %1 tensy iemand dit neem.</translation>
     </message>
 </context>
 <context>
@@ -846,6 +1241,58 @@
     <message>
         <source>You took the request. Attach the message to its ticket to reply.</source>
         <translation>Jy het die versoek geneem. Heg die boodskap aan sy kaartjie om te antwoord.</translation>
+    </message>
+    <message>
+        <source>Open a ticket</source>
+        <translation>Open &apos;n kaartjie</translation>
+    </message>
+    <message>
+        <source>Find the lift: building, site or SIM number</source>
+        <translation>Vind die hysbak: gebou, perseel of SIM-nommer</translation>
+    </message>
+    <message>
+        <source>Find the lift to open a ticket on</source>
+        <translation>Vind die hysbak om &apos;n kaartjie op te open</translation>
+    </message>
+    <message>
+        <source>Lift to open a ticket on</source>
+        <translation>Hysbak om &apos;n kaartjie op te open</translation>
+    </message>
+    <message>
+        <source>Open a ticket on the lift for the selected message</source>
+        <translation>Open &apos;n kaartjie op die hysbak vir die gekose boodskap</translation>
+    </message>
+    <message>
+        <source>Or open a ticket on</source>
+        <translation>Of open &apos;n kaartjie op</translation>
+    </message>
+    <message>
+        <source>%1 (resolved)</source>
+        <translation>%1 (opgelos)</translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation>%1 (+%2)</translation>
+    </message>
+    <message>
+        <source>%1: has ticket %2, attach to it</source>
+        <translation>%1: het kaartjie %2, heg daaraan</translation>
+    </message>
+    <message>
+        <source>No lift matches “%1”.</source>
+        <translation>Geen hysbak pas by “%1” nie.</translation>
+    </message>
+    <message>
+        <source>Choose a message and find the lift it is about.</source>
+        <translation>Kies &apos;n boodskap en vind die hysbak waaroor dit gaan.</translation>
+    </message>
+    <message>
+        <source>Opening a ticket…</source>
+        <translation>Open &apos;n kaartjie…</translation>
+    </message>
+    <message>
+        <source>Ticket %1 opened with the message.</source>
+        <translation>Kaartjie %1 met die boodskap geopen.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AgentPicker</name>
+    <message>
+        <source>%1 (busy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (on a break)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No agent is online to give this conversation to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give this conversation to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The agents online could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ApiClient</name>
     <message>
         <source>The server did not answer in time. Check the connection and try again.</source>
@@ -182,6 +205,62 @@
         <source>no technician has written yet; the lift&apos;s technicians: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Assign…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incident card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assign the conversation to an agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the incident card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who the reply goes to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, not in the registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, window closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the technician</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last to write: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assigned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not assigned: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assign %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -277,6 +356,22 @@
         <source>Resolved: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>escalated to supervisors at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on-call %1 not called at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on-call %1 called out at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>FreedesktopNotifier</name>
@@ -286,6 +381,113 @@
     </message>
     <message>
         <source>Acknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IncidentCardPanel</name>
+    <message>
+        <source>People released</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People trapped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none reported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Injuries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. between floors 4 and 5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Floor or position</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the incident card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fire brigade called</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ambulance called</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Police called</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Released at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incident card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes may have at most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the card…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card could not be loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing recorded yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1, saved by %2 at %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 saved this version while you were editing: their changes are shown, yours are kept. Check and save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed, not saved yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card was not saved: notes may have at most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card was not saved: %1 Their version is shown with your changes on top: check and save again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card was not saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -566,6 +768,10 @@
         <source>%1 not taken after %2: on-call level %3 called out</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Open &amp;requests…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MemoryCredentialStore</name>
@@ -673,6 +879,195 @@
     </message>
     <message>
         <source>Sent automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RequestsDialog</name>
+    <message>
+        <source>%1%2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the consoles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the supervisors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on-call level %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ladder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who has it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request&apos;s timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The requests could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message from a number with no ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · +%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not alerted yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 alerted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1; next in %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No request is open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open request(s).</source>
+        <translation>
+            <numerusform>%n open request.</numerusform>
+            <numerusform>%n open requests.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A message with no ticket is assigned by attaching it to one (Console → Unassigned messages).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a request to see its timeline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assign the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assigned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not assigned: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The technician&apos;s message reached the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>+%1 wrote: “%2”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request raised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source> (asked %n more time(s) while waiting)</source>
+        <translation>
+            <numerusform> (asked %n more time while waiting)</numerusform>
+            <numerusform> (asked %n more times while waiting)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>First console alerted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>agents available: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no agent available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>supervisors: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on call: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nobody called out (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (%1 s late)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taken by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First reply sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next step at %1 unless someone takes it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -845,6 +1240,58 @@
     </message>
     <message>
         <source>You took the request. Attach the message to its ticket to reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find the lift: building, site or SIM number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find the lift to open a ticket on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lift to open a ticket on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a ticket on the lift for the selected message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or open a ticket on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (resolved)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: has ticket %2, attach to it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No lift matches “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a message and find the lift it is about.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening a ticket…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket %1 opened with the message.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

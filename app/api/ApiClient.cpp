@@ -49,6 +49,16 @@ void ApiClient::post(const QString &path, const QJsonObject &body, QObject *cont
     finish(m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact)), context, ok, failed);
 }
 
+void ApiClient::put(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed)
+{
+    QNetworkRequest request(url(path));
+    request.setTransferTimeout(m_timeoutMs);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token);
+    finish(m_network->put(request, QJsonDocument(body).toJson(QJsonDocument::Compact)), context, ok, failed);
+}
+
 bool ApiClient::readAnswer(QNetworkReply *reply, QJsonObject *answer, RequestError *error)
 {
     error->status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -137,12 +147,14 @@ void ApiClient::messages(int ticketId, int limit, qint64 before, QObject *contex
     get(QStringLiteral("/api/chat/%1/messages").arg(ticketId), query, context, ok, failed);
 }
 
-void ApiClient::send(int ticketId, const QString &text, const QString &clientMessageId, QObject *context,
-                     Ok ok, Failed failed)
+void ApiClient::send(int ticketId, const QString &text, const QString &clientMessageId, const QString &to,
+                     QObject *context, Ok ok, Failed failed)
 {
-    post(QStringLiteral("/api/chat/%1/send").arg(ticketId),
-         {{QStringLiteral("message"), text}, {QStringLiteral("client_message_id"), clientMessageId}}, context,
-         ok, failed);
+    QJsonObject body{{QStringLiteral("message"), text},
+                     {QStringLiteral("client_message_id"), clientMessageId}};
+    if (!to.isEmpty())
+        body.insert(QStringLiteral("to"), to);
+    post(QStringLiteral("/api/chat/%1/send").arg(ticketId), body, context, ok, failed);
 }
 
 void ApiClient::markRead(int ticketId, QObject *context, Ok ok, Failed failed)

@@ -30,6 +30,7 @@ public:
 
     void get(const QString &path, const QUrlQuery &query, QObject *context, Ok ok, Failed failed);
     void post(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed);
+    void put(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed);
 
     // The routes the console uses.
     void login(const QString &username, const QString &password, QObject *context, Ok ok, Failed failed);
@@ -37,8 +38,9 @@ public:
     void conversations(QObject *context, Ok ok, Failed failed);
     // The newest `limit` messages before message id `before` (0: the newest).
     void messages(int ticketId, int limit, qint64 before, QObject *context, Ok ok, Failed failed);
-    void send(int ticketId, const QString &text, const QString &clientMessageId, QObject *context, Ok ok,
-              Failed failed);
+    // `to`: one of the ticket's participants; empty for the server's default.
+    void send(int ticketId, const QString &text, const QString &clientMessageId, const QString &to,
+              QObject *context, Ok ok, Failed failed);
     void markRead(int ticketId, QObject *context, Ok ok, Failed failed);
     void acknowledge(int ticketId, QObject *context, Ok ok, Failed failed);
     void resolve(int ticketId, const QString &note, QObject *context, Ok ok, Failed failed);

@@ -32,6 +32,15 @@ void ConsoleSession::start(const QString &agentName)
 {
     m_agentName = agentName;
     loadSnapshot(false);
+    m_api->get(
+        QStringLiteral("/api/auth/me"), {}, this,
+        [this](const QJsonObject &answer) {
+            const QJsonObject me = answer.value(QStringLiteral("principal")).toObject();
+            m_admin = me.value(QStringLiteral("admin")).toBool();
+            m_role = me.value(QStringLiteral("role")).toString(m_admin ? QStringLiteral("admin") : QString());
+            Q_EMIT roleChanged(m_role);
+        },
+        [](const RequestError &) {}); // without it the console works as an agent's
     // Signing in is being there: the escalation counts this agent again (a status left on "break" by an
     // earlier console would otherwise keep them out of every request's first step).
     setStatus(QStringLiteral("available"));
@@ -75,6 +84,7 @@ void ConsoleSession::loadSnapshot(bool resetStream)
                 m_stream.start(m_api->baseUrl(), m_api->token(), seq);
             if (m_openTicket > 0)
                 loadThread(false);
+            loadEscalations();
             if (m_unassigned)
                 m_api->unassigned(
                     this,
@@ -127,9 +137,104 @@ void ConsoleSession::onEvent(qint64 seq, const QString &event, int ticketId, con
     } else if (event == Wire::Event::requestEscalated) {
         const int key =
             ticketId > 0 ? ticketId : -int(data.value(QStringLiteral("unassigned_id")).toInteger());
+        if (ticketId > 0)
+            m_conversations->setEscalation(ticketId, data.value(QStringLiteral("step")).toObject());
         if (key != 0)
             Q_EMIT requestEscalated(key, data.value(QStringLiteral("step")).toObject(), data);
+    } else if (event == Wire::Event::incidentUpdated) {
+        Q_EMIT incidentUpdated(ticketId, data);
     }
+}
+
+void ConsoleSession::loadEscalations()
+{
+    const quint64 generation = m_generation;
+    openRequests(
+        this,
+        [this, generation](const QJsonObject &answer) {
+            if (generation != m_generation)
+                return;
+            for (const QJsonValue &v : answer.value(QStringLiteral("requests")).toArray()) {
+                const QJsonObject request = v.toObject();
+                const QJsonArray steps = request.value(QStringLiteral("steps")).toArray();
+                const int ticket = request.value(QStringLiteral("ticket_id")).toInt();
+                if (ticket > 0 && !steps.isEmpty())
+                    m_conversations->setEscalation(ticket, steps.last().toObject());
+            }
+        },
+        [](const RequestError &) {}); // the rows then show the clock alone, until the next step's event
+}
+
+void ConsoleSession::assign(int ticketId, const QString &username, QObject *context, Done done, Failed failed)
+{
+    m_api->post(
+        QStringLiteral("/api/chat/%1/assign").arg(ticketId), {{QStringLiteral("agent"), username}}, context,
+        [this, done](const QJsonObject &answer) {
+            const QJsonObject c = answer.value(QStringLiteral("conversation")).toObject();
+            if (!c.isEmpty())
+                m_conversations->upsert(c);
+            if (done)
+                done();
+        },
+        failed);
+}
+
+void ConsoleSession::onlineAgents(QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    m_api->get(QStringLiteral("/api/agents/online"), {}, context, std::move(ok), std::move(failed));
+}
+
+void ConsoleSession::openRequests(QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("open"), QStringLiteral("true"));
+    m_api->get(QStringLiteral("/api/chat/requests"), query, context, std::move(ok), std::move(failed));
+}
+
+void ConsoleSession::incident(int ticketId, QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("history"), QStringLiteral("true"));
+    m_api->get(QStringLiteral("/api/chat/%1/incident").arg(ticketId), query, context, std::move(ok),
+               std::move(failed));
+}
+
+void ConsoleSession::saveIncident(int ticketId, int version, const QJsonObject &fields, QObject *context,
+                                  ApiClient::Ok ok, Failed failed)
+{
+    QJsonObject body = fields;
+    body.insert(QStringLiteral("expected_version"), version);
+    m_api->put(QStringLiteral("/api/chat/%1/incident").arg(ticketId), body, context, std::move(ok),
+               std::move(failed));
+}
+
+void ConsoleSession::participants(int ticketId, QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    m_api->get(QStringLiteral("/api/chat/%1/participants").arg(ticketId), {}, context, std::move(ok),
+               std::move(failed));
+}
+
+void ConsoleSession::findLifts(const QString &text, QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("q"), QString::fromLatin1(QUrl::toPercentEncoding(text)));
+    m_api->get(QStringLiteral("/api/chat/lifts"), query, context, std::move(ok), std::move(failed));
+}
+
+void ConsoleSession::openTicket(qint64 unassignedId, const QString &liftMsisdn, QObject *context,
+                                ApiClient::Ok ok, Failed failed)
+{
+    m_api->post(
+        QStringLiteral("/api/chat/unassigned/%1/open-ticket").arg(unassignedId),
+        {{QStringLiteral("lift_msisdn"), liftMsisdn}}, context,
+        [this, ok](const QJsonObject &answer) {
+            const QJsonObject c = answer.value(QStringLiteral("conversation")).toObject();
+            if (!c.isEmpty())
+                m_conversations->upsert(c);
+            if (ok)
+                ok(answer);
+        },
+        std::move(failed));
 }
 
 void ConsoleSession::setStatus(const QString &status)
@@ -313,11 +418,11 @@ void ConsoleSession::loadOlder()
 QString ConsoleSession::send(const QString &text)
 {
     const QString id = newClientMessageId();
-    sendWithId(m_openTicket, text, id);
+    sendWithId(m_openTicket, text, id, m_recipient);
     return id;
 }
 
-void ConsoleSession::sendWithId(int ticket, const QString &text, const QString &id)
+void ConsoleSession::sendWithId(int ticket, const QString &text, const QString &id, const QString &to)
 {
     m_pendingText.insert(id, text);
     m_unsent.remove(id);
@@ -326,17 +431,17 @@ void ConsoleSession::sendWithId(int ticket, const QString &text, const QString &
     QPointer<MessageModel> messages(m_messages);
     const quint64 generation = m_generation;
     m_api->send(
-        ticket, text, id, this,
+        ticket, text, id, to, this,
         [this, messages, ticket, id](const QJsonObject &answer) {
             m_pendingText.remove(id);
             if (messages && ticket == m_openTicket)
                 messages->upsert(answer.value(QStringLiteral("chat_message")).toObject());
         },
-        [this, messages, ticket, id, text, generation](const RequestError &e) {
+        [this, messages, ticket, id, text, to, generation](const RequestError &e) {
             // Without an answer nobody knows whether it went: it is sent again with the same id, which
             // the server stores and sends at most once, as soon as the connection is back.
             if (e.isNetwork() && generation == m_generation)
-                m_unsent.insert(id, {ticket, text});
+                m_unsent.insert(id, {ticket, text, to});
             // 502 leaves the failed message in the thread with its reason (an event brings it); other
             // refusals never stored it: the pending bubble shows why.
             if (messages && ticket == m_openTicket)
@@ -369,7 +474,7 @@ void ConsoleSession::retry(const QString &clientMessageId)
     const bool unconfirmed = row >= 0 && m_messages->index(row).data(MessageModel::UnconfirmedRole).toBool();
     // A refused message is retried as a new send with a new id (API.md); one that may have gone keeps
     // its id, so the server does not send it twice.
-    sendWithId(m_openTicket, text, unconfirmed ? clientMessageId : newClientMessageId());
+    sendWithId(m_openTicket, text, unconfirmed ? clientMessageId : newClientMessageId(), m_recipient);
 }
 
 void ConsoleSession::resendUnsent()
@@ -377,6 +482,6 @@ void ConsoleSession::resendUnsent()
     const QHash<QString, Unsent> unsent = std::exchange(m_unsent, {});
     for (auto it = unsent.cbegin(); it != unsent.cend(); ++it) {
         qCInfo(lcApi) << "sending again after the connection came back:" << it.key();
-        sendWithId(it->ticketId, it->text, it.key());
+        sendWithId(it->ticketId, it->text, it.key(), it->to);
     }
 }

@@ -57,12 +57,39 @@ public:
     // for the server's escalation: with nobody available, on-call staff are called out at once.
     void setStatus(const QString &status);
     QString status() const { return m_status; }
+    // The account's role as the server has it ("agent", "supervisor", "admin"), read at start; empty until
+    // known. Supervisors (and admins) assign conversations and are the ones the ladder's supervisors step
+    // is for.
+    QString role() const { return m_role; }
+    bool canAssign() const
+    {
+        return m_role == QLatin1String("supervisor") || m_role == QLatin1String("admin") || m_admin;
+    }
+    // A supervisor gives a conversation to an agent (by username): it is theirs, as if they had taken it.
+    void assign(int ticketId, const QString &username, QObject *context, Done done, Failed failed);
+    // Reads for the widgets, answered with the server's JSON: the agents online (presence entries), the
+    // open requests with their ladder steps, one ticket's incident card (with its versions), and the
+    // ticket's participants.
+    void onlineAgents(QObject *context, ApiClient::Ok ok, Failed failed);
+    void openRequests(QObject *context, ApiClient::Ok ok, Failed failed);
+    void incident(int ticketId, QObject *context, ApiClient::Ok ok, Failed failed);
+    // Saves the changed fields of the card on top of `version`; a stale version is refused (409).
+    void saveIncident(int ticketId, int version, const QJsonObject &fields, QObject *context,
+                      ApiClient::Ok ok, Failed failed);
+    void participants(int ticketId, QObject *context, ApiClient::Ok ok, Failed failed);
+    // Lifts by name or SIM number, and opening a ticket on one for an unassigned message.
+    void findLifts(const QString &query, QObject *context, ApiClient::Ok ok, Failed failed);
+    void openTicket(qint64 unassignedId, const QString &liftMsisdn, QObject *context, ApiClient::Ok ok,
+                    Failed failed);
     // The server this session talks to (drafts are kept per server).
     QString serverUrl() const { return m_api->baseUrl().toString(); }
     // Sends on the open conversation as a pending bubble first; returns the client message id. A send that
     // got no answer (the connection was down) is sent again with the same id once the event stream is
     // back, which the server stores at most once.
     QString send(const QString &text);
+    // The participant the next send() goes to; empty: the server's default (the last one who wrote).
+    void setRecipient(const QString &number) { m_recipient = number; }
+    QString recipient() const { return m_recipient; }
     void retry(const QString &clientMessageId);
     // Sends waiting for the connection to come back.
     int unsentCount() const { return int(m_unsent.size()); }
@@ -76,6 +103,11 @@ Q_SIGNALS:
     // with its action (consoles, supervisors, oncall), level, after_seconds and recipients.
     void requestEscalated(int key, const QJsonObject &step, const QJsonObject &request);
     void statusChanged(const QString &status);
+    void roleChanged(const QString &role);
+    // Someone saved the ticket's incident card (incident.updated).
+    void incidentUpdated(int ticketId, const QJsonObject &card);
+    // A new number wrote on the ticket, or the participants may have changed otherwise.
+    void participantsChanged(int ticketId);
     void actionFailed(const QString &what, const RequestError &error);
     void threadLoaded(int ticketId);
     void olderLoaded(int ticketId, int count);
@@ -88,14 +120,19 @@ private:
     // markRead: the agent opened the conversation (which also takes a pending agent request); a reload
     // after a reset or a new sign-in does not.
     void loadThread(bool markRead);
-    void sendWithId(int ticketId, const QString &text, const QString &clientMessageId);
+    void sendWithId(int ticketId, const QString &text, const QString &clientMessageId, const QString &to);
     void resendUnsent();
+    // The open requests' latest ladder steps, for the list's rows (after a snapshot: events keep them).
+    void loadEscalations();
 
     ApiClient *m_api;
     ConversationListModel *m_conversations;
     EventStream m_stream;
     QString m_agentName;
     QString m_status = QStringLiteral("available");
+    QString m_role;
+    bool m_admin = false;
+    QString m_recipient;
     bool m_loaded = false;
     bool m_loading = false;
     int m_openTicket = 0;
@@ -112,6 +149,7 @@ private:
     struct Unsent {
         int ticketId = 0;
         QString text;
+        QString to;
     };
     QHash<QString, Unsent> m_unsent; // client message id -> a send that got no answer
     bool m_openVisible = true;

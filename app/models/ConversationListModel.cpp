@@ -97,13 +97,25 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
         return r.createdAt;
     case ConversationRole:
         return r.json;
+    case EscalationRole: {
+        if (!r.waiting)
+            return QString();
+        const QJsonObject step = m_escalation.value(r.id);
+        const QDateTime due =
+            QDateTime::fromString(step.value(QStringLiteral("due_at")).toString(), Qt::ISODateWithMs);
+        if (step.isEmpty() || (due.isValid() && r.agentRequestedAt.isValid() && due < r.agentRequestedAt))
+            return QString();
+        return escalationText(step);
+    }
     case Qt::AccessibleTextRole: {
         QString s =
             tr("%1, %2, %3")
                 .arg(text("ticket_reference"), data(index, TechnicianRole).toString(), text("lift_name"));
-        if (r.waiting)
+        if (r.waiting) {
             s = tr("Agent requested: %1").arg(s);
-        else if (r.taken)
+            if (const QString e = data(index, EscalationRole).toString(); !e.isEmpty())
+                s = tr("%1, %2").arg(s, e);
+        } else if (r.taken)
             s = tr("%1 has the request: %2").arg(text("acknowledged_by"), s);
         if (text("status") != QLatin1String("open"))
             s = tr("Resolved: %1").arg(s);
@@ -177,6 +189,36 @@ void ConversationListModel::upsert(const QJsonObject &conversation)
         endInsertRows();
     }
     Q_EMIT countsChanged();
+}
+
+void ConversationListModel::setEscalation(int ticketId, const QJsonObject &step)
+{
+    const QJsonObject current = m_escalation.value(ticketId);
+    // Events and the snapshot's answer may cross: a later step is never replaced by an earlier one.
+    if (!current.isEmpty() &&
+        current.value(QStringLiteral("due_at")).toString() > step.value(QStringLiteral("due_at")).toString())
+        return;
+    m_escalation.insert(ticketId, step);
+    const int row = rowOf(ticketId);
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row), index(row), {EscalationRole});
+}
+
+QString ConversationListModel::escalationText(const QJsonObject &step)
+{
+    const QString action = step.value(QStringLiteral("action")).toString();
+    const int seconds = step.value(QStringLiteral("after_seconds")).toInt();
+    const QString after =
+        QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    if (action == QLatin1String("supervisors"))
+        return tr("escalated to supervisors at %1").arg(after);
+    if (action == QLatin1String("oncall")) {
+        const int level = step.value(QStringLiteral("level")).toInt();
+        if (step.value(QStringLiteral("recipients")).toObject().contains(QStringLiteral("withheld")))
+            return tr("on-call %1 not called at %2").arg(level).arg(after);
+        return tr("on-call %1 called out at %2").arg(level).arg(after);
+    }
+    return QString();
 }
 
 int ConversationListModel::rowOf(int ticketId) const

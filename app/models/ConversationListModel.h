@@ -32,6 +32,8 @@ public:
         WindowExpiresAtRole,             // QDateTime the 24-hour window closes; invalid if never opened
         CreatedAtRole,                   // QDateTime the ticket opened
         ConversationRole,                // the whole JSON object, as the server sent it
+        EscalationRole,                  // where a waiting request's ladder is ("escalated to supervisors
+                                         // at 0:30"); empty when not waiting or not escalated
     };
     Q_ENUM(Role)
 
@@ -58,6 +60,11 @@ public:
     // The row of a ticket, or -1.
     int rowOf(int ticketId) const;
     QJsonObject conversation(int ticketId) const;
+    // The latest ladder step taken for the ticket's request (request.escalated's `step`): shown while the
+    // request waits. A step from before the current request is ignored.
+    void setEscalation(int ticketId, const QJsonObject &step);
+    // The words for a step, as the rows show it; empty for the first (consoles) step.
+    static QString escalationText(const QJsonObject &step);
 
     // Conversations waiting for an agent, and unread inbound messages, over all rows.
     int waitingCount() const;
@@ -86,4 +93,5 @@ private:
 
     QList<Row> m_rows;
     QHash<int, int> m_rowOfId;
+    QHash<int, QJsonObject> m_escalation; // ticket id -> its request's latest step
 };

@@ -1,14 +1,17 @@
 #include "ChatPanel.h"
 
+#include "AgentPicker.h"
 #include "Composer.h"
 #include "ConsoleSession.h"
 #include "ConsoleSettings.h"
 #include "ConversationDelegate.h"
 #include "ConversationListModel.h"
+#include "IncidentCardPanel.h"
 #include "MessageDelegate.h"
 #include "MessageModel.h"
 #include "WireTime.h"
 
+#include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
@@ -20,6 +23,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSplitter>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -40,6 +44,11 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     , m_acknowledge(new QPushButton(tr("Acknowledge"), this))
     , m_resolve(new QPushButton(tr("Resolve…"), this))
     , m_template(new QPushButton(tr("Invite back"), this))
+    , m_assign(new QPushButton(tr("Assign…"), this))
+    , m_cardToggle(new QPushButton(tr("Incident card"), this))
+    , m_card(new IncidentCardPanel(session, this))
+    , m_to(new QComboBox(this))
+    , m_toLabel(new QLabel(tr("To:"), this))
 {
     for (QLabel *l : {m_title, m_details, m_window, m_counter, m_owner, m_closedNote}) {
         l->setTextFormat(Qt::PlainText);
@@ -59,6 +68,16 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     m_resolve->setAccessibleName(tr("Resolve the ticket with a note"));
     m_template->setAccessibleName(tr("Send the re-engagement template"));
     m_template->setToolTip(tr("The technician's 24-hour window is closed: only a template can reach them."));
+    m_assign->setAccessibleName(tr("Assign the conversation to an agent"));
+    m_assign->hide();
+    m_cardToggle->setCheckable(true);
+    m_cardToggle->setAccessibleName(tr("Show the incident card"));
+    m_cardToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_card->hide();
+    m_to->setAccessibleName(tr("Who the reply goes to"));
+    m_toLabel->setBuddy(m_to);
+    m_to->hide();
+    m_toLabel->hide();
     m_view->setAccessibleName(tr("Messages"));
     m_view->setModel(m_messages);
     m_view->setItemDelegate(new MessageDelegate(m_view));
@@ -79,8 +98,16 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     header->addWidget(m_acknowledge);
     header->addWidget(m_resolve);
     header->addWidget(m_template);
+    header->addWidget(m_assign);
+    header->addWidget(m_cardToggle);
     auto *bottom = new QHBoxLayout;
-    bottom->addWidget(m_composer, 1);
+    auto *compose = new QVBoxLayout;
+    auto *toRow = new QHBoxLayout;
+    toRow->addWidget(m_toLabel);
+    toRow->addWidget(m_to, 1);
+    compose->addLayout(toRow);
+    compose->addWidget(m_composer, 1);
+    bottom->addLayout(compose, 1);
     auto *side = new QVBoxLayout;
     side->addWidget(m_send);
     side->addWidget(m_counter);
@@ -88,7 +115,13 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     bottom->addLayout(side);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
-    layout->addWidget(m_view, 1);
+    auto *middle = new QSplitter(Qt::Horizontal, this);
+    middle->addWidget(m_view);
+    middle->addWidget(m_card);
+    middle->setStretchFactor(0, 3);
+    middle->setStretchFactor(1, 2);
+    middle->setChildrenCollapsible(false);
+    layout->addWidget(middle, 1);
     layout->addWidget(m_closedNote);
     layout->addLayout(bottom);
     m_composer->setMaximumHeight(m_composer->fontMetrics().lineSpacing() * 6);
@@ -104,6 +137,30 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     connect(m_acknowledge, &QPushButton::clicked, this, [this] { m_session->acknowledge(m_ticket); });
     connect(m_template, &QPushButton::clicked, this, [this] { m_session->sendTemplate(m_ticket); });
     connect(m_resolve, &QPushButton::clicked, this, &ChatPanel::resolve);
+    connect(m_assign, &QPushButton::clicked, this, [this] { assign(); });
+    connect(m_cardToggle, &QPushButton::toggled, m_card, &QWidget::setVisible);
+    connect(m_card, &IncidentCardPanel::problem, this, &ChatPanel::problem);
+    connect(m_session, &ConsoleSession::incidentUpdated, m_card, &IncidentCardPanel::onUpdated);
+    connect(m_session, &ConsoleSession::roleChanged, this, &ChatPanel::refreshHeader);
+    connect(m_to, &QComboBox::currentIndexChanged, this, [this](int index) {
+        // The first entry is the server's default: the last one who wrote, whoever that is when it sends.
+        m_session->setRecipient(index > 0 ? m_participants.value(index) : QString());
+    });
+    // A message from someone new on the ticket makes them a participant.
+    connect(m_messages, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) {
+                for (int row = first; row <= last; ++row) {
+                    const QModelIndex i = m_messages->index(row);
+                    if (!i.data(MessageModel::OutboundRole).toBool() &&
+                        !m_participants.contains(i.data(MessageModel::MessageRole)
+                                                     .toJsonObject()
+                                                     .value(QStringLiteral("from_number"))
+                                                     .toString())) {
+                        loadParticipants();
+                        return;
+                    }
+                }
+            });
     // A failed bubble is retried by activating it (double-click or Enter).
     connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
         if (index.data(MessageModel::StatusRole).toString() == QLatin1String("failed") &&
@@ -162,7 +219,77 @@ void ChatPanel::open(int ticketId)
     m_composer->moveCursor(QTextCursor::End);
     m_ticket = ticketId;
     m_stickToBottom = true;
+    m_participants.clear();
+    m_to->clear();
+    m_to->hide();
+    m_toLabel->hide();
+    m_session->setRecipient(QString());
     m_session->setOpenConversation(ticketId, m_messages);
+    m_card->open(ticketId);
+}
+
+void ChatPanel::loadParticipants()
+{
+    const int ticket = m_ticket;
+    if (ticket <= 0)
+        return;
+    m_session->participants(
+        ticket, this,
+        [this, ticket](const QJsonObject &answer) {
+            if (ticket != m_ticket)
+                return;
+            const QJsonArray people = answer.value(QStringLiteral("participants")).toArray();
+            const QString chosen =
+                m_to->currentIndex() > 0 ? m_participants.value(m_to->currentIndex()) : QString();
+            const QSignalBlocker block(m_to);
+            m_to->clear();
+            m_participants.clear();
+            auto label = [this](const QJsonObject &p) {
+                QString text = tr("%1 (+%2)")
+                                   .arg(p.value(QStringLiteral("name")).toString(),
+                                        p.value(QStringLiteral("number")).toString());
+                if (!p.value(QStringLiteral("registered")).toBool())
+                    text = tr("%1, not in the registry").arg(text);
+                if (!p.value(QStringLiteral("window_open")).toBool())
+                    text = tr("%1, window closed").arg(text);
+                return text;
+            };
+            // The default first: it follows whoever writes last.
+            m_to->addItem(people.isEmpty() ? tr("the technician")
+                                           : tr("Last to write: %1").arg(label(people.first().toObject())));
+            m_participants.append(QString());
+            for (const QJsonValue &v : people) {
+                m_to->addItem(label(v.toObject()));
+                m_participants.append(v.toObject().value(QStringLiteral("number")).toString());
+            }
+            const int keep = chosen.isEmpty() ? 0 : int(m_participants.indexOf(chosen));
+            m_to->setCurrentIndex(std::max(0, keep));
+            m_session->setRecipient(keep > 0 ? chosen : QString());
+            const bool several = people.size() > 1;
+            m_to->setVisible(several);
+            m_toLabel->setVisible(several);
+        },
+        [](const RequestError &) {}); // the reply then goes to the server's default
+}
+
+void ChatPanel::assign(const QString &given)
+{
+    const int ticket = m_ticket;
+    if (ticket <= 0)
+        return;
+    auto done = [this] { Q_EMIT problem(tr("Assigned.")); };
+    auto failed = [this](const RequestError &e) { Q_EMIT problem(tr("Not assigned: %1").arg(e.message)); };
+    if (!given.isEmpty()) {
+        m_session->assign(ticket, given, this, done, failed);
+        return;
+    }
+    AgentPicker::pick(
+        this, m_session, tr("Assign %1").arg(m_title->text()),
+        [this, ticket, done, failed](const QString &username) {
+            if (ticket == m_ticket)
+                m_session->assign(ticket, username, this, done, failed);
+        },
+        [this](const QString &text) { Q_EMIT problem(text); });
 }
 
 void ChatPanel::resizeEvent(QResizeEvent *event)
@@ -251,6 +378,7 @@ void ChatPanel::refreshHeader()
     m_acknowledge->setVisible(has && waiting);
     m_resolve->setEnabled(has && open);
     m_template->setVisible(has && open && !windowOpen);
+    m_assign->setVisible(has && open && m_session->canAssign());
     m_composer->setEnabled(has && windowOpen);
     m_send->setEnabled(has && windowOpen);
     m_closedNote->setText(tr("This ticket is resolved. A reply still reaches the technician, who may be on "

@@ -4,6 +4,8 @@
 #include <QWidget>
 
 class Composer;
+class IncidentCardPanel;
+class QComboBox;
 class ConsoleSettings;
 class ConsoleSession;
 class MessageModel;
@@ -31,6 +33,14 @@ public:
     // The back action exists only where the list and the chat share one pane.
     void setBackVisible(bool visible);
     QListView *thread() const { return m_view; }
+    IncidentCardPanel *incidentCard() const { return m_card; }
+    QPushButton *incidentToggle() const { return m_cardToggle; }
+    // Shown to supervisors and admins: gives the conversation to an agent.
+    QPushButton *assignButton() const { return m_assign; }
+    // Who a reply goes to, shown when more than one person wrote on the ticket.
+    QComboBox *recipientBox() const { return m_to; }
+    // Asks for the agent (from those online) and assigns; `username` given skips the question (tests).
+    void assign(const QString &username = QString());
     MessageModel *messages() const { return m_messages; }
 
 Q_SIGNALS:
@@ -45,6 +55,7 @@ private:
     void send();
     void resolve();
     void updateCounter();
+    void loadParticipants();
     QString draftScope() const;
 
     ConsoleSession *m_session;
@@ -64,6 +75,12 @@ private:
     QPushButton *m_acknowledge;
     QPushButton *m_resolve;
     QPushButton *m_template;
+    QPushButton *m_assign;
+    QPushButton *m_cardToggle;
+    IncidentCardPanel *m_card;
+    QComboBox *m_to;
+    QLabel *m_toLabel;
+    QStringList m_participants; // their numbers, as the combo lists them
     QJsonObject m_conversation;
     int m_ticket = 0;
     qint64 m_offsetMs = 0;

@@ -122,9 +122,24 @@ void ConversationDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
     painter->drawText(QRect(r.left(), r.top(), textWidth, line), Qt::AlignLeft,
                       QFontMetrics(bold).elidedText(title, Qt::ElideRight, textWidth));
     painter->setFont(option.font);
+    // A waiting request that went up its ladder says how far, before the lift: the first thing a
+    // supervisor scanning the list needs.
+    const QString escalation = index.data(M::EscalationRole).toString();
+    int liftLeft = r.left();
+    if (!escalation.isEmpty()) {
+        const QString shown = fm.elidedText(escalation, Qt::ElideRight, textWidth);
+        painter->setFont(bold);
+        painter->setPen(selected ? text : QColor(0xd3, 0x2f, 0x2f));
+        painter->drawText(QRect(r.left(), r.top() + line, textWidth, line), Qt::AlignLeft, shown);
+        liftLeft += QFontMetrics(bold).horizontalAdvance(shown) + fm.horizontalAdvance(QLatin1Char(' '));
+        painter->setFont(option.font);
+    }
     painter->setPen(muted);
-    painter->drawText(QRect(r.left(), r.top() + line, textWidth, line), Qt::AlignLeft,
-                      fm.elidedText(index.data(M::LiftRole).toString(), Qt::ElideRight, textWidth));
+    const int liftWidth = std::max(0, textWidth - (liftLeft - r.left()));
+    const QString lift = index.data(M::LiftRole).toString();
+    painter->drawText(
+        QRect(liftLeft, r.top() + line, liftWidth, line), Qt::AlignLeft,
+        fm.elidedText(escalation.isEmpty() ? lift : QStringLiteral("· ") + lift, Qt::ElideRight, liftWidth));
     painter->setPen(text);
     painter->drawText(QRect(r.left(), r.top() + 2 * line, r.width(), line), Qt::AlignLeft,
                       fm.elidedText(index.data(M::PreviewRole).toString(), Qt::ElideRight, r.width()));

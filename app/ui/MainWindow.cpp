@@ -12,6 +12,7 @@
 #include "ConversationFilterModel.h"
 #include "ConversationListModel.h"
 #include "Notifier.h"
+#include "RequestsDialog.h"
 #include "SettingsDialog.h"
 #include "UnassignedDialog.h"
 #include "UnassignedModel.h"
@@ -556,6 +557,8 @@ void MainWindow::buildMenus()
 {
     QMenu *console = menuBar()->addMenu(tr("&Console"));
     console->addAction(tr("&Unassigned messages…"), this, [this] { showUnassigned(); });
+    console->addAction(tr("Open &requests…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
+                       [this] { showRequests(); });
     console->addAction(tr("&Settings…"), this, [this] {
         SettingsDialog dialog(m_settings, m_notifier->backendName(), this, m_alarm->soundProblem());
         dialog.exec();
@@ -570,12 +573,33 @@ void MainWindow::showUnassigned(qint64 select)
     if (!m_unassignedDialog) {
         m_unassignedDialog = new UnassignedDialog(m_session, m_unassigned, m_conversations, this);
         m_unassignedDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_unassignedDialog, &UnassignedDialog::ticketOpened, this, &MainWindow::openConversation);
     }
     if (select > 0)
         m_unassignedDialog->select(select);
     m_unassignedDialog->show();
     m_unassignedDialog->raise();
     m_unassignedDialog->activateWindow();
+}
+
+RequestsDialog *MainWindow::requestsDialog() const
+{
+    return m_requestsDialog;
+}
+
+void MainWindow::showRequests()
+{
+    if (!m_requestsDialog) {
+        m_requestsDialog = new RequestsDialog(m_session, m_conversations, this);
+        m_requestsDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_requestsDialog, &RequestsDialog::openRequested, this, [this](int ticketId) {
+            openConversation(ticketId);
+            bringForward();
+        });
+    }
+    m_requestsDialog->show();
+    m_requestsDialog->raise();
+    m_requestsDialog->activateWindow();
 }
 
 void MainWindow::applySettings()

@@ -10,6 +10,7 @@ class Alarm;
 class ApiClient;
 class ChatPanel;
 class ConsoleSettings;
+class RequestsDialog;
 class UnassignedDialog;
 class UnassignedModel;
 class ConsoleSession;
@@ -56,6 +57,9 @@ public:
     // Width below which the list and the chat share one pane.
     static constexpr int narrowWidth = 820;
     UnassignedModel *unassigned() const { return m_unassigned; }
+    // Every open request with its ladder, owner and timeline (Console → Open requests).
+    void showRequests();
+    RequestsDialog *requestsDialog() const;
 
 Q_SIGNALS:
     void signOutRequested();
@@ -124,6 +128,7 @@ private:
     QTimer m_clock;      // repaints the waiting clocks
     QSet<int> m_alerted; // the keys alertFor() raised that nobody has taken yet
     QPointer<UnassignedDialog> m_unassignedDialog;
+    QPointer<RequestsDialog> m_requestsDialog;
     bool m_narrow = false;
     bool m_quitting = false;
     bool m_syncingSelection = false;

@@ -6,12 +6,15 @@ class ConsoleSession;
 class ConversationListModel;
 class QComboBox;
 class QLabel;
+class QLineEdit;
+class QTimer;
 class QListView;
 class QPushButton;
 class UnassignedModel;
 
-// Messages that matched no ticket; an agent who recognises one attaches it to an open conversation. One
-// that asks for an agent is taken with "Take the request" (every console stops alerting), or by attaching.
+// Messages that matched no ticket; an agent who recognises one attaches it to a listed conversation (open,
+// or resolved within the hour), or finds the lift it is about and opens a ticket for it. One that asks
+// for an agent is taken with "Take the request" (every console stops alerting), or by attaching.
 class UnassignedDialog : public QDialog {
     Q_OBJECT
 public:
@@ -20,12 +23,23 @@ public:
 
     // Selects the message with this id (from a notification's Open), when it is still listed.
     void select(qint64 unassignedId);
+    QLineEdit *liftSearch() const { return m_liftSearch; }
+    QComboBox *lifts() const { return m_lift; }
+    QPushButton *openTicketButton() const { return m_openTicket; }
+    QLabel *status() const { return m_status; }
+
+Q_SIGNALS:
+    // A ticket was opened for a message: the agent goes on in its conversation.
+    void ticketOpened(int ticketId);
 
 private:
     void fillTickets();
     void attach();
     void acknowledge();
     void updateButtons();
+    void searchLifts();
+    void openTicket();
+    static constexpr int OpenTicketRole = Qt::UserRole + 1; // the lift's open ticket id, 0 when none
 
     ConsoleSession *m_session;
     UnassignedModel *m_unassigned;
@@ -35,4 +49,9 @@ private:
     QPushButton *m_attach;
     QPushButton *m_acknowledge;
     QLabel *m_status;
+    QLineEdit *m_liftSearch;
+    QComboBox *m_lift;
+    QPushButton *m_openTicket;
+    QTimer *m_searchDelay;
+    quint64 m_search = 0; // the lift search whose answer counts
 };

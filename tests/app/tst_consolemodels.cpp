@@ -172,6 +172,64 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 6);
     }
 
+    // A waiting request's row says how far up its ladder it went; a step of an earlier request, a step
+    // arriving late, or a taken request shows nothing stale.
+    void aWaitingRowShowsItsLadderStep()
+    {
+        ConversationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QJsonArray list =
+            fixture(QStringLiteral("conversations.json")).value(QStringLiteral("conversations")).toArray();
+        model.reset(list);
+        const QJsonObject twelve = model.conversation(12);
+        const QModelIndex row = model.index(model.rowOf(12));
+        QVERIFY(row.data(ConversationListModel::WaitingRole).toBool());
+        QVERIFY(row.data(ConversationListModel::EscalationRole).toString().isEmpty());
+        const QDateTime asked = QDateTime::fromString(
+            twelve.value(QStringLiteral("agent_requested_at")).toString(), Qt::ISODateWithMs);
+        auto step = [&](const char *action, int level, int after, const QJsonObject &recipients = {}) {
+            return QJsonObject{{QStringLiteral("action"), QLatin1String(action)},
+                               {QStringLiteral("level"), level},
+                               {QStringLiteral("after_seconds"), after},
+                               {QStringLiteral("due_at"), asked.addSecs(after).toString(Qt::ISODateWithMs)},
+                               {QStringLiteral("recipients"), recipients}};
+        };
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setEscalation(12, step("consoles", 0, 0));
+        QVERIFY(row.data(ConversationListModel::EscalationRole).toString().isEmpty());
+        model.setEscalation(12, step("supervisors", 0, 30));
+        QCOMPARE(row.data(ConversationListModel::EscalationRole).toString(),
+                 QStringLiteral("escalated to supervisors at 0:30"));
+        QVERIFY(changed.size() >= 2);
+        model.setEscalation(12, step("oncall", 1, 60));
+        QCOMPARE(row.data(ConversationListModel::EscalationRole).toString(),
+                 QStringLiteral("on-call 1 called out at 1:00"));
+        // The snapshot's answer arriving after the event: the later step stays.
+        model.setEscalation(12, step("supervisors", 0, 30));
+        QCOMPARE(row.data(ConversationListModel::EscalationRole).toString(),
+                 QStringLiteral("on-call 1 called out at 1:00"));
+        model.setEscalation(
+            12, step("oncall", 2, 120, {{QStringLiteral("withheld"), QStringLiteral("blocked")}}));
+        QCOMPARE(row.data(ConversationListModel::EscalationRole).toString(),
+                 QStringLiteral("on-call 2 not called at 2:00"));
+        QVERIFY(row.data(Qt::AccessibleTextRole)
+                    .toString()
+                    .contains(QLatin1String("on-call 2 not called at 2:00")));
+
+        // A new request after this one: the old ladder is not its ladder.
+        QJsonObject again = twelve;
+        again.insert(QStringLiteral("agent_requested_at"), asked.addSecs(600).toString(Qt::ISODateWithMs));
+        model.upsert(again);
+        QVERIFY(row.data(ConversationListModel::EscalationRole).toString().isEmpty());
+        // Taken: nothing to show.
+        model.setEscalation(12, step("supervisors", 0, 630));
+        QVERIFY(!row.data(ConversationListModel::EscalationRole).toString().isEmpty());
+        again.insert(QStringLiteral("acknowledged_at"), asked.addSecs(640).toString(Qt::ISODateWithMs));
+        again.insert(QStringLiteral("acknowledged_by"), QStringLiteral("Thandi"));
+        model.upsert(again);
+        QVERIFY(row.data(ConversationListModel::EscalationRole).toString().isEmpty());
+    }
+
     void filterMatchesEveryWordSomewhere()
     {
         ConversationListModel model;

@@ -5,25 +5,33 @@
 #include "ConsoleSession.h"
 #include "ConversationListModel.h"
 #include "FakeNotificationServer.h"
+#include "IncidentCardPanel.h"
 #include "MainWindow.h"
 #include "MessageModel.h"
 #include "Notifier.h"
+#include "RequestsDialog.h"
 #include "Seed.h"
 #include "TestCluster.h"
 #include "TestServer.h"
+#include "UnassignedDialog.h"
 #include "UnassignedModel.h"
 #include "db/Db.h"
 
+#include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDBusConnectionInterface>
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QStatusBar>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -300,9 +308,11 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(fake.notifyCalls.size(), 2, 5000);
         QVERIFY(acknowledgedOnServer(db, ticket) == false);
 
-        auto *status = window.findChild<QComboBox *>();
+        QComboBox *status = nullptr;
+        for (QComboBox *box : window.findChildren<QComboBox *>())
+            if (box->accessibleName() == QStringLiteral("Your status"))
+                status = box;
         QVERIFY(status);
-        QCOMPARE(status->accessibleName(), QStringLiteral("Your status"));
         QCOMPARE(status->currentData().toString(), QStringLiteral("available"));
         status->setCurrentIndex(status->findData(QStringLiteral("busy")));
         Q_EMIT status->activated(status->currentIndex());
@@ -310,6 +320,222 @@ private Q_SLOTS:
             db.scalar(QStringLiteral("SELECT status FROM agents WHERE username = 'thandi'")).toString(),
             QStringLiteral("busy"), 5000);
         fake.unregisterFromBus();
+    }
+
+    // A supervisor sees how far an unanswered request climbed, on its row and in the requests view with
+    // its timeline, and gives the conversation to an agent.
+    void aSupervisorSeesTheLadderAndAssigns()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Config config = TestServer::defaultConfig();
+        config.escalationLadder = QStringLiteral("0:consoles,1:supervisors");
+        TestServer server(params, config);
+        server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi"));
+        Console console(server, server.signIn(QStringLiteral("maria"), QStringLiteral("Maria"),
+                                              QStringLiteral("supervisor")));
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.role(), QStringLiteral("supervisor"), 5000);
+        QVERIFY(console.session.canAssign());
+
+        QCOMPARE(server
+                     .postWebhook(TestServer::technicianText(QStringLiteral("wamid.SUP.1"),
+                                                             QStringLiteral("agent, two people inside")))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(console.conversations.rowOf(ticket) >= 0, 10000);
+        const auto escalation = [&] {
+            return console.conversations.index(console.conversations.rowOf(ticket))
+                .data(ConversationListModel::EscalationRole)
+                .toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(escalation(), QStringLiteral("escalated to supervisors at 0:01"), 10000);
+
+        window.showRequests();
+        RequestsDialog *requests = window.requestsDialog();
+        QVERIFY(requests);
+        QTRY_COMPARE_WITH_TIMEOUT(requests->table()->rowCount(), 1, 5000);
+        requests->table()->selectRow(0);
+        const QString timeline = requests->timeline()->toPlainText();
+        QVERIFY2(timeline.contains(QLatin1String("Request raised")), qPrintable(timeline));
+        QVERIFY2(timeline.contains(QLatin1String("Step 1: the consoles")), qPrintable(timeline));
+        QVERIFY2(timeline.contains(QStringLiteral("Step 2: the supervisors — agents available: Maria; "
+                                                  "supervisors: Maria")),
+                 qPrintable(timeline));
+        QVERIFY(requests->assignButton()->isVisible());
+        QCOMPARE(requests->table()->item(0, 4)->text(), QStringLiteral("nobody yet"));
+        requests->close();
+
+        window.openConversation(ticket);
+        QTRY_VERIFY_WITH_TIMEOUT(window.chat()->assignButton()->isVisible(), 5000);
+        window.chat()->assign(QStringLiteral("thandi"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT acknowledged_by FROM tickets WHERE id = ?"), {ticket})
+                .toString(),
+            QStringLiteral("Thandi"), 5000);
+        // The row leaves the emergency lane and the owner label names the assignee.
+        QTRY_VERIFY_WITH_TIMEOUT(escalation().isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.chat()->ownerText().startsWith(QLatin1String("Thandi has it")), 5000);
+    }
+
+    // An agent is not offered assigning.
+    void anAgentCannotAssign()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        TestServer server(params);
+        Console console(server);
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.role(), QStringLiteral("agent"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(console.conversations.rowOf(ticket) >= 0, 10000);
+        console.window.openConversation(ticket);
+        QTest::qWait(200);
+        QVERIFY(!console.session.canAssign());
+        QVERIFY(!console.window.chat()->assignButton()->isVisible());
+    }
+
+    // The incident card beside the chat: saved as versions; a version saved elsewhere while the agent
+    // edits shows up without losing the agent's change.
+    void theIncidentCardIsKeptBesideTheChat()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        TestServer server(params);
+        Console console(server);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(console.conversations.rowOf(ticket) >= 0, 10000);
+        window.openConversation(ticket);
+        IncidentCardPanel *card = window.chat()->incidentCard();
+        QVERIFY(!card->isVisible());
+        window.chat()->incidentToggle()->click();
+        QVERIFY(card->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(card->state()->text(), QStringLiteral("Nothing recorded yet."), 5000);
+        QVERIFY(!card->saveButton()->isEnabled());
+
+        card->peopleTrapped()->setValue(2);
+        card->service(QStringLiteral("fire"))->setChecked(true);
+        QVERIFY(card->isDirty());
+        QVERIFY(card->saveButton()->isEnabled());
+        card->saveButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(card->version(), 1, 5000);
+        QVERIFY(!card->isDirty());
+        QCOMPARE(db.scalar(QStringLiteral("SELECT people_trapped FROM incident_cards WHERE ticket_id = ? AND "
+                                          "version = 1"),
+                           {ticket})
+                     .toInt(),
+                 2);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT services -> 0 ->> 'service' FROM incident_cards WHERE "
+                                          "ticket_id = ? AND version = 1"),
+                           {ticket})
+                     .toString(),
+                 QStringLiteral("fire"));
+
+        // The agent types the floor; meanwhile someone else records injuries.
+        QTest::keyClicks(card->position(), QStringLiteral("between 4 and 5"));
+        QVERIFY(card->isDirty());
+        VERIFY_STATUS(server.http().request("PUT", QStringLiteral("/api/chat/%1/incident").arg(ticket),
+                                            QJsonDocument(QJsonObject{{QStringLiteral("expected_version"), 1},
+                                                                      {QStringLiteral("injuries"),
+                                                                       QStringLiteral("one fainted")}})
+                                                .toJson(),
+                                            TestServer::admin(), "application/json"),
+                      200);
+        QTRY_COMPARE_WITH_TIMEOUT(card->version(), 2, 5000);
+        QCOMPARE(card->injuries()->text(), QStringLiteral("one fainted"));
+        QCOMPARE(card->position()->text(), QStringLiteral("between 4 and 5"));
+        QVERIFY(card->isDirty());
+        QVERIFY2(card->state()->text().contains(QLatin1String("yours are kept")),
+                 qPrintable(card->state()->text()));
+        card->saveButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(card->version(), 3, 5000);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT injuries || ' / ' || position || ' / ' || people_trapped FROM "
+                                     "incident_cards WHERE ticket_id = ? AND version = 3"),
+                      {ticket})
+                .toString(),
+            QStringLiteral("one fainted / between 4 and 5 / 2"));
+    }
+
+    // A stranger reports people trapped on a lift with no ticket: the agent finds the lift, opens a ticket
+    // for the message, lands in its chat and answers the stranger; once the lift's technician writes too,
+    // the agent chooses who a reply goes to.
+    void aStrangersMessageGetsATicketAndAnAnswer()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        TestServer server(params);
+        Console console(server);
+        MainWindow &window = console.window;
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
+        QCOMPARE(server
+                     .postWebhook(TestServer::technicianText(QStringLiteral("wamid.STR.1"),
+                                                             QStringLiteral("People stuck at Marula Tower"),
+                                                             QStringLiteral("27829990001")))
+                     .status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(console.window.unassigned()->rowCount(), 1, 10000);
+        for (QAction *action : window.findChildren<QAction *>())
+            if (action->text() == QStringLiteral("&Unassigned messages…"))
+                action->trigger();
+        auto *dialog = window.findChild<UnassignedDialog *>();
+        QVERIFY(dialog);
+        QListView *list = dialog->findChild<QListView *>();
+        list->setCurrentIndex(window.unassigned()->index(0));
+        QVERIFY(!dialog->openTicketButton()->isEnabled());
+        QTest::keyClicks(dialog->liftSearch(), QStringLiteral("marula"));
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->lifts()->count(), 1, 5000);
+        QVERIFY(dialog->lifts()->currentText().contains(QLatin1String("27710000002")));
+        QVERIFY(dialog->openTicketButton()->isEnabled());
+        dialog->openTicketButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM tickets t JOIN lifts l ON l.id = t.lift_id WHERE "
+                                     "l.msisdn = '27710000002'"))
+                    .toInt() == 1,
+            5000);
+        const int ticket = db.scalar(QStringLiteral("SELECT max(id) FROM tickets")).toInt();
+        QTRY_COMPARE_WITH_TIMEOUT(window.chat()->ticketId(), ticket, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.chat()->messages()->rowCount(), 1, 5000);
+        QVERIFY(!window.chat()->recipientBox()->isVisible());
+
+        window.chat()->composer()->setPlainText(QStringLiteral("Help is coming. Which floor?"));
+        QTest::keyClick(window.chat()->composer(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(
+                  QStringLiteral("SELECT to_number FROM chat_messages WHERE ticket_id = ? AND direction = "
+                                 "'outbound'"),
+                  {ticket})
+                .toString(),
+            QStringLiteral("27829990001"), 5000);
+
+        // The lift's technician writes on the ticket too: now the agent picks who to answer.
+        Seed::technicianWrote(db, ticket, QStringLiteral("27820000002"), QStringLiteral("I am on my way"), 0);
+        db.exec(QStringLiteral("SELECT chat_sequence_events()"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.chat()->recipientBox()->isVisible(), 10000);
+        QComboBox *to = window.chat()->recipientBox();
+        QCOMPARE(to->count(), 3); // the default (last to write) and both people
+        int stranger = -1;
+        for (int i = 1; i < to->count(); ++i)
+            if (to->itemText(i).contains(QLatin1String("27829990001")))
+                stranger = i;
+        QVERIFY(stranger > 0);
+        QVERIFY(to->itemText(stranger).contains(QLatin1String("not in the registry")));
+        to->setCurrentIndex(stranger);
+        window.chat()->composer()->setPlainText(QStringLiteral("Stay calm, Anna is coming"));
+        QTest::keyClick(window.chat()->composer(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT to_number FROM chat_messages WHERE ticket_id = ? AND message = "
+                                     "'Stay calm, Anna is coming'"),
+                      {ticket})
+                .toString(),
+            QStringLiteral("27829990001"), 5000);
     }
 
     // Trap 1: passing rows with Alt+Down reads them but takes no request: both still wait, on the server

@@ -39,6 +39,7 @@ const Setting stringSettings[] = {
     {"WHATSAPP_TEMPLATE_LANGUAGE", &Config::templateLanguage},
     {"LIFTLINE_TRUSTED_PROXIES", &Config::trustedProxies},
     {"LIFTLINE_ACK_CONFIRMATION", &Config::ackConfirmation},
+    {"LIFTLINE_ACK_CONFIRMATION_AF", &Config::ackConfirmationAf},
     {"LIFTLINE_ESCALATION_LADDER", &Config::escalationLadder},
     {"LIFTLINE_CALLOUT_WEBHOOK_URL", &Config::calloutWebhookUrl},
     {"LIFTLINE_CALLOUT_WEBHOOK_SECRET", &Config::calloutWebhookSecret},
@@ -388,12 +389,16 @@ bool applyChoices(const RawSettings &raw, Config *config, QString *error)
     TrustedProxies proxies;
     if (!TrustedProxies::parse(config->trustedProxies, &proxies, error))
         return false;
-    config->ackConfirmation = config->ackConfirmation.trimmed();
-    if (config->ackConfirmation.toUcs4().size() > 1000) {
-        *error =
-            QStringLiteral("LIFTLINE_ACK_CONFIRMATION may have at most 1000 characters (it is sent as one "
-                           "WhatsApp message, with the agent's name in place of {agent})");
-        return false;
+    for (auto [name, text] : {std::pair{"LIFTLINE_ACK_CONFIRMATION", &config->ackConfirmation},
+                              std::pair{"LIFTLINE_ACK_CONFIRMATION_AF", &config->ackConfirmationAf}}) {
+        *text = text->trimmed();
+        if (text->toUcs4().size() > 1000) {
+            *error =
+                QStringLiteral("%1 may have at most 1000 characters (it is sent as one WhatsApp message, "
+                               "with the agent's name in place of {agent})")
+                    .arg(QLatin1String(name));
+            return false;
+        }
     }
     if (!applyEscalation(config, error))
         return false;
@@ -483,7 +488,7 @@ QString Config::environmentHelp()
         "  LIFTLINE_SESSION_HOURS  how long an agent's sign-in lasts (default 12)\n"
         "  LIFTLINE_STREAM_PING_SECONDS  how often consoles on the event stream are pinged; one that misses "
         "a\n"
-        "                          whole interval is disconnected (default 20)\n"
+        "                          whole interval is disconnected (default 10)\n"
         "  LIFTLINE_STREAM_DIRECT_WRITE  1 (default): events are written straight to each console's "
         "connection;\n"
         "                          0: through QWebSocket, one by one (slower; to rule the fast path out)\n"
@@ -492,7 +497,8 @@ QString Config::environmentHelp()
         "                          an older open ticket still takes the message when there is no newer one\n"
         "  LIFTLINE_AGENT_WORDS    words that ask for an agent (default agent,agents)\n"
         "  LIFTLINE_ACK_CONFIRMATION  told to the technician when an agent takes their request, inside the\n"
-        "                          24-hour window; {agent} is the agent's name (empty: nothing is sent)\n"
+        "                          24-hour window; {agent} is the agent's name (empty: nothing is sent);\n"
+        "                          LIFTLINE_ACK_CONFIRMATION_AF for contacts whose language is af\n"
         "  LIFTLINE_ESCALATION_LADDER  the escalation ladder, such as the default\n"
         "                          0:consoles,30:supervisors,60:oncall1,120:oncall2 (seconds after the "
         "request);\n"

@@ -21,7 +21,7 @@ struct Config {
     QString pgSocketDir;      // LIFTLINE_PG_SOCKET_DIR: the embedded cluster's socket folder (empty: in /tmp)
     int dbThreads = 4;        // --db-threads / LIFTLINE_DB_THREADS
     int sessionHours = 12;    // LIFTLINE_SESSION_HOURS: how long an agent's sign-in lasts
-    int streamPingMs = 20000; // LIFTLINE_STREAM_PING_SECONDS: how often stream consoles are pinged
+    int streamPingMs = 10000; // LIFTLINE_STREAM_PING_SECONDS: how often stream consoles are pinged
     // The event stream's limits (API.md); tests shorten them.
     int streamResumeTimeoutMs = 10000;
     qint64 streamMaxBufferedBytes = 1 << 20;
@@ -70,6 +70,9 @@ struct Config {
     // window; "{agent}" is the agent's name. Empty: none is sent.
     QString ackConfirmation =
         QStringLiteral("{agent} from the call centre has your request and will answer here.");
+    // LIFTLINE_ACK_CONFIRMATION_AF: the same in Afrikaans, for contacts whose language is af.
+    QString ackConfirmationAf =
+        QStringLiteral("{agent} van die oproepsentrum het jou versoek en sal hier antwoord.");
     // LIFTLINE_LANGUAGE: the language of automatic messages to a technician whose language the registry does
     // not know (en or af).
     QString language = QStringLiteral("en");

@@ -73,7 +73,9 @@ bool ServerApp::start(QString *error)
     m_sequencer = std::make_unique<Sequencer>(m_pool.get());
     m_context = std::make_unique<ApiContext>(m_pool.get(), m_auth.get(), m_transport, m_config.sessionHours);
     m_context->setTemplate(m_config.reengageTemplate, m_config.templateLanguage);
-    m_context->setConfirmation(m_config.ackConfirmation);
+    m_context->setConfirmation({{QStringLiteral("en"), m_config.ackConfirmation},
+                                {QStringLiteral("af"), m_config.ackConfirmationAf}},
+                               m_config.language);
     m_context->setSequencer(m_sequencer.get());
     TrustedProxies proxies;
     if (!TrustedProxies::parse(m_config.trustedProxies, &proxies, error))
@@ -317,18 +319,10 @@ void ServerApp::replyNobodyAvailable(const QJsonObject &facts, std::function<voi
         [ticket, number, texts, fallback = m_config.language](Db &db) {
             Stored stored;
             try {
-                const QString language =
-                    db.scalar(
-                          QStringLiteral("SELECT language FROM contacts WHERE primary_msisdn = ? LIMIT 1"),
-                          {number})
-                        .toString();
-                const QString text = texts.value(language, texts.value(fallback));
-                if (text.isEmpty())
-                    stored.problem = QStringLiteral("not sent: LIFTLINE_NO_AGENT_REPLY is empty");
-                else
-                    stored.prepared = Outbox::prepareConfirmation(db, ticket, text);
-                if (stored.problem.isEmpty() && stored.prepared.messageId == 0)
-                    stored.problem = QStringLiteral("not sent: the technician's 24-hour window is closed");
+                stored.prepared = Outbox::prepareConfirmation(db, ticket, texts, fallback);
+                if (stored.prepared.messageId == 0)
+                    stored.problem = QStringLiteral("not sent: the technician's 24-hour window is closed, or "
+                                                    "LIFTLINE_NO_AGENT_REPLY for their language is empty");
             } catch (const DbError &e) {
                 stored.problem = e.message();
             } catch (const DomainError &e) {

@@ -21,7 +21,7 @@ EventStream::EventStream(QObject *parent)
         if (m_socket)
             m_socket->abort();
     });
-    // The server pings every 20 s; our own pings find a dead connection from this side too.
+    // The server pings every 10 s (by default); our own pings find a dead connection from this side too.
     m_pingTimer.setInterval(15000);
     connect(&m_pingTimer, &QTimer::timeout, this, [this] {
         if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)

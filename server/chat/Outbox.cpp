@@ -169,12 +169,19 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
     return prepared;
 }
 
-Prepared prepareConfirmation(Db &db, int ticketId, const QString &text)
+Prepared prepareConfirmation(Db &db, int ticketId, const Texts &texts, const QString &language)
 {
     Prepared p = db.transaction([&] {
         Prepared p;
         const Recipient recipient = lockRecipient(db, ticketId);
         if (recipient.to.isEmpty() || !recipient.windowOpen)
+            return p;
+        const QString theirs =
+            db.scalar(QStringLiteral("SELECT language FROM contacts WHERE primary_msisdn = ?"),
+                      {recipient.to})
+                .toString();
+        const QString text = texts.value(texts.contains(theirs) ? theirs : language);
+        if (text.isEmpty())
             return p;
         QSqlQuery &ins =
             db.exec(QStringLiteral(

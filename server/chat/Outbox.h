@@ -3,6 +3,7 @@
 #include "domain/Outbound.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QJsonObject>
 #include <QString>
 
@@ -38,10 +39,13 @@ Prepared prepare(Db &db, int ticketId, const QString &text, const QString &clien
 Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, const QString &language,
                          const QString &agentName, const Principal &who, const QString &remote,
                          const QString &to = QString());
-// The technician's confirmation that a person has their request (`text`, already worded), stored as pending
-// and sent by the system (sent_by 'automatic': it is not a reply and takes nothing). Nothing is stored when
-// nobody has written on the ticket or the 24-hour window is closed: messageId is then 0.
-Prepared prepareConfirmation(Db &db, int ticketId, const QString &text);
+// An automatic message to the one a reply would go to (the confirmation that a person has their request, the
+// word that nobody is available), stored as pending and sent by the system (sent_by 'automatic': it is not
+// a reply and takes nothing). `texts` holds it per language (en, af), already worded: the recipient's
+// contacts.language picks one, else `language`. Nothing is stored when nobody has written on the ticket,
+// the 24-hour window is closed, or the chosen text is empty: messageId is then 0.
+using Texts = QHash<QString, QString>;
+Prepared prepareConfirmation(Db &db, int ticketId, const Texts &texts, const QString &language);
 // Who automatic messages are from, as the transcript names them.
 inline const char *automaticAuthor = "Call centre (automatic)";
 // What the transport is handed for a message stored as pending.

@@ -95,6 +95,10 @@ const QStringList columns = {QStringLiteral("lift_msisdn"),    QStringLiteral("s
 struct Row {
     int line;
     QString liftMsisdn, siteName, building, contactName, contactMsisdn, contactEmail, relation;
+    // The optional contact_language column: the language of the messages the server writes to the contact
+    // (en, af; empty: the server's LIFTLINE_LANGUAGE). Without the column, stored languages stay as they are.
+    bool hasLanguage = false;
+    QString language;
 };
 
 } // namespace
@@ -170,7 +174,18 @@ QList<Row> checkedRows(const QByteArray &csv)
                 field(QStringLiteral("contact_name")),
                 PhoneNumber::normalise(field(QStringLiteral("contact_msisdn"))),
                 field(QStringLiteral("contact_email")),
-                field(QStringLiteral("relation")).toLower()};
+                field(QStringLiteral("relation")).toLower(),
+                false,
+                QString()};
+        if (index.contains(QStringLiteral("contact_language"))) {
+            row.hasLanguage = true;
+            row.language = field(QStringLiteral("contact_language")).toLower();
+            if (!row.language.isEmpty() && row.language != QLatin1String("en") &&
+                row.language != QLatin1String("af"))
+                reject(rec.line, QStringLiteral("contact_language '%1' must be en, af, or empty for the "
+                                                "server's language")
+                                     .arg(row.language.left(20)));
+        }
         if (row.liftMsisdn.isEmpty())
             reject(rec.line, QStringLiteral("lift_msisdn '%1' is not a phone number")
                                  .arg(field(QStringLiteral("lift_msisdn"))));
@@ -226,6 +241,11 @@ QList<Row> checkedRows(const QByteArray &csv)
                                      .arg(row.contactMsisdn, row.contactName, row.contactEmail,
                                           first->contactName, first->contactEmail)
                                      .arg(first->line));
+            if (first->language != row.language)
+                reject(row.line,
+                       QStringLiteral("contact %1 has contact_language '%2' here but '%3' on line %4")
+                           .arg(row.contactMsisdn, row.language, first->language)
+                           .arg(first->line));
         } else {
             contactSeen.insert(row.contactMsisdn, &row);
         }
@@ -274,13 +294,20 @@ Report run(Db &db, const QByteArray &csv, const Principal &who)
                 }
             }
             if (!contactIds.contains(row.contactMsisdn)) {
+                // Without the language column the stored language is kept: the insert's is then the
+                // existing row's own (or null for a new contact).
                 QSqlQuery &q = db.exec(
-                    QStringLiteral("INSERT INTO contacts AS c (display_name, primary_msisdn, email, role) "
-                                   "VALUES (?, ?, ?, ?) ON CONFLICT (primary_msisdn) DO UPDATE SET "
-                                   "display_name = EXCLUDED.display_name, email = EXCLUDED.email "
-                                   "WHERE (c.display_name, c.email) IS DISTINCT FROM (EXCLUDED.display_name, "
-                                   "EXCLUDED.email) RETURNING id::text, xmax = 0"),
-                    {row.contactName, row.contactMsisdn, nullable(row.contactEmail), row.relation});
+                    QStringLiteral(
+                        "INSERT INTO contacts AS c (display_name, primary_msisdn, email, role, language) "
+                        "VALUES (?, ?, ?, ?, CASE WHEN ? THEN ? ELSE (SELECT language FROM contacts WHERE "
+                        "primary_msisdn = ?) END) ON CONFLICT (primary_msisdn) DO UPDATE SET "
+                        "display_name = EXCLUDED.display_name, email = EXCLUDED.email, "
+                        "language = EXCLUDED.language "
+                        "WHERE (c.display_name, c.email, c.language) IS DISTINCT FROM "
+                        "(EXCLUDED.display_name, "
+                        "EXCLUDED.email, EXCLUDED.language) RETURNING id::text, xmax = 0"),
+                    {row.contactName, row.contactMsisdn, nullable(row.contactEmail), row.relation,
+                     row.hasLanguage, nullable(row.language), row.contactMsisdn});
                 if (q.next()) {
                     contactIds.insert(row.contactMsisdn, q.value(0).toString());
                     (q.value(1).toBool() ? report.contactsAdded : report.contactsUpdated)++;

@@ -79,8 +79,14 @@ public:
     QString templateLanguage() const { return m_templateLanguage; }
     // What the technician is told when an agent takes their request (LIFTLINE_ACK_CONFIRMATION; "{agent}"
     // stands for the agent's name); empty: nothing is sent.
-    void setConfirmation(const QString &text) { m_confirmation = text; }
-    QString confirmation() const { return m_confirmation; }
+    void setConfirmation(const QHash<QString, QString> &byLanguage, const QString &language)
+    {
+        m_confirmation = byLanguage;
+        m_language = language;
+    }
+    QHash<QString, QString> confirmation() const { return m_confirmation; }
+    // LIFTLINE_LANGUAGE: automatic messages to a contact whose language the registry does not know.
+    QString language() const { return m_language; }
 
     // The escalation as this server runs it: whether server.conf fixes the ladder
     // (LIFTLINE_ESCALATION_LADDER: the API may not change it), and the call-out channels configured.
@@ -121,7 +127,8 @@ private:
     std::atomic<bool> m_dbDown{false};
     QString m_templateName;
     QString m_templateLanguage;
-    QString m_confirmation;
+    QHash<QString, QString> m_confirmation;
+    QString m_language = QStringLiteral("en");
     WaitingRequests m_waiting;
     Sequencer *m_sequencer = nullptr;
     mutable QMutex m_summaryMutex;

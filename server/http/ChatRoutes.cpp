@@ -63,7 +63,7 @@ void acknowledge(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
     QPointer<ApiContext> context(&ctx);
     ctx.pool()->run<Step>(
         &ctx,
-        [request, auth = ctx.auth(), text = ctx.confirmation()](Db &db) {
+        [request, auth = ctx.auth(), texts = ctx.confirmation(), language = ctx.language()](Db &db) {
             Step step;
             step.response = ApiContext::guarded(db, [&](Db &db) {
                 const Principal who = auth->authenticate(db, ApiContext::token(request));
@@ -71,10 +71,12 @@ void acknowledge(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
                 ChatStore::requireTicket(db, ticketId);
                 const bool tookRequest = ChatStore::acknowledge(db, ticketId, who, request.remote);
                 const QByteArray conversation = ChatStore::conversation(db, ticketId);
-                if (tookRequest && who.kind == Principal::Kind::Agent && !text.isEmpty()) {
+                if (tookRequest && who.kind == Principal::Kind::Agent) {
                     try {
-                        step.confirmation = Outbox::prepareConfirmation(
-                            db, ticketId, QString(text).replace(QLatin1String("{agent}"), who.displayName));
+                        Outbox::Texts worded = texts;
+                        for (QString &text : worded)
+                            text.replace(QLatin1String("{agent}"), who.displayName);
+                        step.confirmation = Outbox::prepareConfirmation(db, ticketId, worded, language);
                     } catch (const DbError &e) {
                         qCWarning(lcSend) << "ticket" << ticketId
                                           << "was acknowledged, but the technician's confirmation was not "

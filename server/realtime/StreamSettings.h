@@ -8,7 +8,7 @@
 // them. Shared by StreamHub and every StreamSession.
 struct StreamSettings {
     int resumeTimeoutMs = 10000;
-    int pingIntervalMs = 20000;        // a console missing one whole interval is closed
+    int pingIntervalMs = 10000;        // a console missing one whole interval is closed
     int presenceIntervalMs = 5000;     // heartbeat, and the online list checked again
     qint64 maxReplay = 100000;         // events; a larger gap gets reset
     int ringCapacity = 20000;          // recent events kept in memory for replay

@@ -306,6 +306,18 @@ private Q_SLOTS:
         QVERIFY(!load({}, &f, &error));
         QVERIFY2(error.contains(QLatin1String("LIFTLINE_ESCALATION_POLL_MS")), qPrintable(error));
         qunsetenv("LIFTLINE_ESCALATION_POLL_MS");
+
+        // The automatic messages, per language: each has WhatsApp's one-message limit, named.
+        qputenv("LIFTLINE_ACK_CONFIRMATION_AF", QByteArray(1001, 'a'));
+        Config g;
+        QVERIFY(!load({}, &g, &error));
+        QVERIFY2(error.startsWith(QLatin1String("LIFTLINE_ACK_CONFIRMATION_AF may have at most 1000")),
+                 qPrintable(error));
+        qputenv("LIFTLINE_ACK_CONFIRMATION_AF", "  {agent} het dit  ");
+        Config h;
+        QVERIFY2(load({}, &h, &error), qPrintable(error));
+        QCOMPARE(h.ackConfirmationAf, QStringLiteral("{agent} het dit"));
+        qunsetenv("LIFTLINE_ACK_CONFIRMATION_AF");
     }
 
     // Credentials with a real transport give no warning (this version does send); with the sandbox

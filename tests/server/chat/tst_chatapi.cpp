@@ -1402,11 +1402,43 @@ private Q_SLOTS:
         QVERIFY(metrics().contains(QLatin1String("\nliftline_requests_oldest_waiting_since_seconds 0\n")));
     }
 
+    // The confirmation is in the contact's language: Afrikaans for one the registry marks af, and the
+    // server's language for one it does not.
+    void confirmationSpeaksTheContactsLanguage()
+    {
+        Config config = TestServer::defaultConfig();
+        config.language = QStringLiteral("af");
+        Fixture f(config);
+        const int ticket = Seed::openTicket(f.db);
+        Seed::technicianWrote(f.db, ticket);
+        f.db.exec(QStringLiteral("UPDATE contacts SET language = 'en' WHERE primary_msisdn = '27820000001'"));
+        Seed::agentRequested(f.db, ticket);
+        const int other = Seed::openTicket(f.db, QStringLiteral("27710000003"));
+        Seed::technicianWrote(f.db, other, QStringLiteral("27820000003"));
+        Seed::agentRequested(f.db, other);
+        const QByteArray alice = f.server.signIn(QStringLiteral("alice"), QStringLiteral("Alice Agent"));
+        EXPECT_OK(f.http().post(chatPath(ticket, "acknowledge"), {}, bearer(alice)));
+        EXPECT_OK(f.http().post(chatPath(other, "acknowledge"), {}, bearer(alice)));
+        const QString sent =
+            QStringLiteral("SELECT message FROM chat_messages WHERE ticket_id = ? AND sent_by = "
+                           "'automatic'");
+        QTRY_COMPARE_WITH_TIMEOUT(f.scalar(sent, {ticket}).toString(),
+                                  QStringLiteral("Alice Agent from the call centre has your request and will "
+                                                 "answer here."),
+                                  5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            f.scalar(sent, {other}).toString(),
+            QStringLiteral("Alice Agent van die oproepsentrum het jou versoek en sal hier "
+                           "antwoord."),
+            5000);
+    }
+
     // LIFTLINE_ACK_CONFIRMATION empty: no confirmation.
     void confirmationCanBeSwitchedOff()
     {
         Config config = TestServer::defaultConfig();
         config.ackConfirmation.clear();
+        config.ackConfirmationAf.clear();
         Fixture f(config);
         const int ticket = Seed::openTicket(f.db);
         Seed::technicianWrote(f.db, ticket);

@@ -3,7 +3,10 @@
 #include "ServerProcess.h"
 #include "TestCluster.h"
 #include "TestServer.h"
+#include "chat/RegistryImport.h"
 #include "db/Db.h"
+#include "domain/DomainError.h"
+#include "domain/Principal.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -248,6 +251,60 @@ private Q_SLOTS:
         QCOMPARE(count(db, QStringLiteral("SELECT count(*) FROM lifts WHERE msisdn IN ('27710000011', "
                                           "'27710000012', '27710000013')")),
                  0);
+    }
+
+    // The optional contact_language column sets the language of the server's automatic messages per
+    // contact; a file without it keeps what is stored; a bad or contradictory value refuses the file.
+    void contactLanguageColumn()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t-language"));
+        Seed::registry(db);
+        const auto language = [&](const char *number) {
+            return db
+                .scalar(
+                    QStringLiteral("SELECT coalesce(language, '-') FROM contacts WHERE primary_msisdn = ?"),
+                    {QLatin1String(number)})
+                .toString();
+        };
+        QCOMPARE(language("27820000001"), QStringLiteral("-"));
+        const QByteArray header = "lift_msisdn,site_name,building,contact_name,contact_msisdn,contact_email,"
+                                  "relation,contact_language\n";
+        const QByteArray rows =
+            "27710000001,Sandton Central,James House,Sipho Dlamini,27820000001,sipho@example.org,"
+            "technician,AF\n"
+            "27710000003,Rosebank Park,Block C,Thabo Nkosi,27820000003,,technician,\n";
+        RegistryImport::Report report = RegistryImport::run(db, header + rows, Principal::cli());
+        QCOMPARE(report.contactsUpdated, 1);
+        QCOMPARE(language("27820000001"), QStringLiteral("af"));
+        QCOMPARE(language("27820000003"), QStringLiteral("-"));
+        // The registry as before, without the column: the language stays.
+        QFile plain(Seed::dataFile(QStringLiteral("registry.csv")));
+        QVERIFY(plain.open(QIODevice::ReadOnly));
+        report = RegistryImport::run(db, plain.readAll(), Principal::cli());
+        QCOMPARE(report.contactsUpdated, 0);
+        QCOMPARE(language("27820000001"), QStringLiteral("af"));
+        // Back to the server's language.
+        RegistryImport::run(db, header + QByteArray(rows).replace(",AF\n", ",\n"), Principal::cli());
+        QCOMPARE(language("27820000001"), QStringLiteral("-"));
+
+        const QString before = snapshot(db);
+        const auto refused = [&](const QByteArray &csv, const QString &detail) {
+            try {
+                RegistryImport::run(db, csv, Principal::cli());
+            } catch (const DomainError &e) {
+                QVERIFY2(e.message.contains(detail), qPrintable(e.message));
+                return;
+            }
+            QFAIL("accepted");
+        };
+        refused(header + "27710000001,Sandton Central,James House,Sipho Dlamini,27820000001,,technician,fr\n",
+                QStringLiteral("contact_language 'fr' must be en, af"));
+        refused(
+            header + "27710000001,Sandton Central,James House,Sipho Dlamini,27820000001,,technician,af\n"
+                     "27710000002,Sandton Central,Marula Tower,Sipho Dlamini,27820000001,,technician,en\n",
+            QStringLiteral("Line 3: contact 27820000001 has contact_language 'en' here but 'af' on line 2"));
+        QCOMPARE(snapshot(db), before);
     }
 
     void badFilesAreRejected_data()

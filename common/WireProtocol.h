@@ -37,9 +37,11 @@ inline constexpr QLatin1String unassignedUpdated = detail::word("unassigned.upda
 inline constexpr QLatin1String unassignedAttached = detail::word("unassigned.attached");
 inline constexpr QLatin1String requestEscalated = detail::word("request.escalated"); // a ladder step taken
 inline constexpr QLatin1String incidentUpdated = detail::word("incident.updated");   // a new card version
-inline constexpr std::array all = {conversationUpdated, messageCreated,    messageUpdated,
-                                   agentRequested,      unassignedCreated, unassignedUpdated,
-                                   unassignedAttached,  requestEscalated,  incidentUpdated};
+// A reply to a number with no ticket was stored, or its status changed.
+inline constexpr QLatin1String unassignedReplied = detail::word("unassigned.replied");
+inline constexpr std::array all = {
+    conversationUpdated, messageCreated,     messageUpdated,   agentRequested,  unassignedCreated,
+    unassignedUpdated,   unassignedAttached, requestEscalated, incidentUpdated, unassignedReplied};
 } // namespace Event
 
 // Why the server closes a console's stream, and what the console does about it.

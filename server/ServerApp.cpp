@@ -6,6 +6,7 @@
 #include "chat/ChatStore.h"
 #include "chat/Demo.h"
 #include "chat/Outbox.h"
+#include "chat/Unassigned.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "db/Events.h"
@@ -307,7 +308,7 @@ void ServerApp::makeEscalation()
 void ServerApp::replyNobodyAvailable(const QJsonObject &facts, std::function<void(SendResult)> done)
 {
     const int ticket = facts.value(QStringLiteral("ticket_id")).toInt();
-    const QString number = facts.value(QStringLiteral("from_number")).toString();
+    const qint64 unassigned = facts.value(QStringLiteral("unassigned_id")).toInteger();
     const QHash<QString, QString> texts{{QStringLiteral("en"), m_config.noAgentReply},
                                         {QStringLiteral("af"), m_config.noAgentReplyAf}};
     struct Stored {
@@ -316,10 +317,12 @@ void ServerApp::replyNobodyAvailable(const QJsonObject &facts, std::function<voi
     };
     m_pool->run<Stored>(
         this,
-        [ticket, number, texts, fallback = m_config.language](Db &db) {
+        [ticket, unassigned, texts, fallback = m_config.language](Db &db) {
             Stored stored;
             try {
-                stored.prepared = Outbox::prepareConfirmation(db, ticket, texts, fallback);
+                // A number with no ticket is answered directly (Unassigned), until its message is attached.
+                stored.prepared = ticket > 0 ? Outbox::prepareConfirmation(db, ticket, texts, fallback)
+                                             : Unassigned::prepareAutomatic(db, unassigned, texts, fallback);
                 if (stored.prepared.messageId == 0)
                     stored.problem = QStringLiteral("not sent: the technician's 24-hour window is closed, or "
                                                     "LIFTLINE_NO_AGENT_REPLY for their language is empty");

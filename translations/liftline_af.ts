@@ -1294,6 +1294,66 @@
         <source>Ticket %1 opened with the message.</source>
         <translation>Kaartjie %1 met die boodskap geopen.</translation>
     </message>
+    <message>
+        <source>Reply</source>
+        <translation>Antwoord</translation>
+    </message>
+    <message>
+        <source>Messages with this number</source>
+        <translation>Boodskappe met hierdie nommer</translation>
+    </message>
+    <message>
+        <source>Reply to this number before it has a ticket</source>
+        <translation>Antwoord hierdie nommer voordat dit &apos;n kaartjie het</translation>
+    </message>
+    <message>
+        <source>Reply to the selected message&apos;s number</source>
+        <translation>Antwoord die gekose boodskap se nommer</translation>
+    </message>
+    <message>
+        <source>Send the reply to this number</source>
+        <translation>Stuur die antwoord na hierdie nommer</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>word gestuur</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>gestuur</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>afgelewer</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>gelees</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>misluk: %1</translation>
+    </message>
+    <message>
+        <source>%1  %2 → “%3” (%4)</source>
+        <translation>%1  %2 → “%3” (%4)</translation>
+    </message>
+    <message>
+        <source>%1  +%2: “%3”</source>
+        <translation>%1  +%2: “%3”</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Stuur tans…</translation>
+    </message>
+    <message>
+        <source>Sent.</source>
+        <translation>Gestuur.</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>Nie gestuur nie: %1</translation>
+    </message>
 </context>
 <context>
     <name>UnassignedModel</name>

@@ -143,6 +143,8 @@ void ConsoleSession::onEvent(qint64 seq, const QString &event, int ticketId, con
             Q_EMIT requestEscalated(key, data.value(QStringLiteral("step")).toObject(), data);
     } else if (event == Wire::Event::incidentUpdated) {
         Q_EMIT incidentUpdated(ticketId, data);
+    } else if (event == Wire::Event::unassignedReplied) {
+        Q_EMIT unassignedReplied(data);
     }
 }
 
@@ -235,6 +237,20 @@ void ConsoleSession::openTicket(qint64 unassignedId, const QString &liftMsisdn, 
                 ok(answer);
         },
         std::move(failed));
+}
+
+void ConsoleSession::unassignedThread(qint64 unassignedId, QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    m_api->get(QStringLiteral("/api/chat/unassigned/%1/thread").arg(unassignedId), {}, context, std::move(ok),
+               std::move(failed));
+}
+
+void ConsoleSession::replyUnassigned(qint64 unassignedId, const QString &text, const QString &clientMessageId,
+                                     QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    m_api->post(QStringLiteral("/api/chat/unassigned/%1/reply").arg(unassignedId),
+                {{QStringLiteral("message"), text}, {QStringLiteral("client_message_id"), clientMessageId}},
+                context, std::move(ok), std::move(failed));
 }
 
 void ConsoleSession::setStatus(const QString &status)

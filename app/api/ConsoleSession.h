@@ -81,6 +81,10 @@ public:
     void findLifts(const QString &query, QObject *context, ApiClient::Ok ok, Failed failed);
     void openTicket(qint64 unassignedId, const QString &liftMsisdn, QObject *context, ApiClient::Ok ok,
                     Failed failed);
+    // A number with no ticket: its messages both ways, and a reply to it (sent once per client id).
+    void unassignedThread(qint64 unassignedId, QObject *context, ApiClient::Ok ok, Failed failed);
+    void replyUnassigned(qint64 unassignedId, const QString &text, const QString &clientMessageId,
+                         QObject *context, ApiClient::Ok ok, Failed failed);
     // The server this session talks to (drafts are kept per server).
     QString serverUrl() const { return m_api->baseUrl().toString(); }
     // Sends on the open conversation as a pending bubble first; returns the client message id. A send that
@@ -106,8 +110,8 @@ Q_SIGNALS:
     void roleChanged(const QString &role);
     // Someone saved the ticket's incident card (incident.updated).
     void incidentUpdated(int ticketId, const QJsonObject &card);
-    // A new number wrote on the ticket, or the participants may have changed otherwise.
-    void participantsChanged(int ticketId);
+    // A reply to a number with no ticket was stored or changed (unassigned.replied); `to_number` says whose.
+    void unassignedReplied(const QJsonObject &reply);
     void actionFailed(const QString &what, const RequestError &error);
     void threadLoaded(int ticketId);
     void olderLoaded(int ticketId, int count);

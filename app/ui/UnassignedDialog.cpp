@@ -3,6 +3,7 @@
 #include "ConsoleSession.h"
 #include "ConversationListModel.h"
 #include "UnassignedModel.h"
+#include "WireTime.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -11,6 +12,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QLocale>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -30,6 +33,9 @@ UnassignedDialog::UnassignedDialog(ConsoleSession *session, UnassignedModel *una
     , m_lift(new QComboBox(this))
     , m_openTicket(new QPushButton(tr("Open a ticket"), this))
     , m_searchDelay(new QTimer(this))
+    , m_thread(new QPlainTextEdit(this))
+    , m_replyText(new QLineEdit(this))
+    , m_reply(new QPushButton(tr("Reply"), this))
 {
     setWindowTitle(tr("Unassigned messages"));
     m_list->setModel(unassigned);
@@ -59,14 +65,37 @@ UnassignedDialog::UnassignedDialog(ConsoleSession *session, UnassignedModel *una
     openRow->addWidget(m_liftSearch, 1);
     openRow->addWidget(m_lift, 1);
     openRow->addWidget(m_openTicket);
+    // Answering before anyone knows the lift: the thread with the selected message's number, and a reply.
+    m_thread->setReadOnly(true);
+    m_thread->setAccessibleName(tr("Messages with this number"));
+    m_thread->setMaximumBlockCount(500);
+    m_replyText->setPlaceholderText(tr("Reply to this number before it has a ticket"));
+    m_replyText->setAccessibleName(tr("Reply to the selected message's number"));
+    m_replyText->setMaxLength(4096);
+    m_reply->setAccessibleName(tr("Send the reply to this number"));
+    auto *replyRow = new QHBoxLayout;
+    replyRow->addWidget(m_replyText, 1);
+    replyRow->addWidget(m_reply);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(new QLabel(tr("Inbound messages that matched no ticket:"), this));
     layout->addWidget(m_list, 1);
+    layout->addWidget(m_thread, 1);
+    layout->addLayout(replyRow);
     layout->addLayout(row);
     layout->addLayout(openRow);
     layout->addWidget(m_status);
     connect(m_attach, &QPushButton::clicked, this, &UnassignedDialog::attach);
     connect(m_openTicket, &QPushButton::clicked, this, &UnassignedDialog::openTicket);
+    connect(m_reply, &QPushButton::clicked, this, &UnassignedDialog::reply);
+    connect(m_replyText, &QLineEdit::returnPressed, this, &UnassignedDialog::reply);
+    connect(m_replyText, &QLineEdit::textEdited, this, [this] { m_replyId.clear(); });
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &UnassignedDialog::loadThread);
+    connect(session, &ConsoleSession::unassignedReplied, this, [this](const QJsonObject &r) {
+        if (r.value(QStringLiteral("to_number")).toString() == m_threadNumber)
+            loadThread();
+    });
+    connect(unassigned, &QAbstractItemModel::rowsInserted, this, &UnassignedDialog::loadThread);
     connect(m_liftSearch, &QLineEdit::textEdited, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this, &UnassignedDialog::searchLifts);
     connect(m_lift, &QComboBox::currentIndexChanged, this, &UnassignedDialog::updateButtons);
@@ -91,6 +120,8 @@ void UnassignedDialog::select(qint64 unassignedId)
 
 void UnassignedDialog::updateButtons()
 {
+    m_reply->setEnabled(m_list->currentIndex().isValid());
+    m_replyText->setEnabled(m_list->currentIndex().isValid());
     m_openTicket->setEnabled(m_list->currentIndex().isValid() && m_lift->currentIndex() >= 0 &&
                              m_lift->currentData(OpenTicketRole).toInt() == 0);
     m_acknowledge->setEnabled(m_list->currentIndex().data(UnassignedModel::WaitingRole).toBool());
@@ -199,5 +230,89 @@ void UnassignedDialog::openTicket()
         [this](const RequestError &e) {
             updateButtons();
             m_status->setText(e.message);
+        });
+}
+
+void UnassignedDialog::loadThread()
+{
+    const QModelIndex selected = m_list->currentIndex();
+    const quint64 load = ++m_threadLoad;
+    if (!selected.isValid()) {
+        m_threadNumber.clear();
+        m_thread->clear();
+        return;
+    }
+    m_threadNumber = selected.data(UnassignedModel::ItemRole)
+                         .toJsonObject()
+                         .value(QStringLiteral("from_number"))
+                         .toString();
+    m_session->unassignedThread(
+        selected.data(UnassignedModel::UnassignedIdRole).toLongLong(), this,
+        [this, load](const QJsonObject &answer) {
+            if (load != m_threadLoad)
+                return;
+            QStringList lines;
+            for (const QJsonValue &v : answer.value(QStringLiteral("messages")).toArray()) {
+                const QJsonObject m = v.toObject();
+                const QDateTime at =
+                    WireTime::parse(m.value(QStringLiteral("created_at")).toString()).toLocalTime();
+                const QString time = QLocale().toString(at.time(), QLocale::ShortFormat);
+                if (m.value(QStringLiteral("direction")).toString() == QLatin1String("outbound")) {
+                    const QString status = m.value(QStringLiteral("status")).toString();
+                    QString state = status == QLatin1String("pending")     ? tr("sending")
+                                    : status == QLatin1String("sent")      ? tr("sent")
+                                    : status == QLatin1String("delivered") ? tr("delivered")
+                                    : status == QLatin1String("read")      ? tr("read")
+                                                                           : status;
+                    if (status == QLatin1String("failed"))
+                        state = tr("failed: %1")
+                                    .arg(m.value(QStringLiteral("error"))
+                                             .toObject()
+                                             .value(QStringLiteral("message"))
+                                             .toString());
+                    lines << tr("%1  %2 → “%3” (%4)")
+                                 .arg(time, m.value(QStringLiteral("agent_name")).toString(),
+                                      m.value(QStringLiteral("message")).toString(), state);
+                } else {
+                    lines << tr("%1  +%2: “%3”")
+                                 .arg(time, m.value(QStringLiteral("from_number")).toString(),
+                                      m.value(QStringLiteral("message")).toString());
+                }
+            }
+            m_thread->setPlainText(lines.join(QLatin1Char('\n')));
+            m_thread->moveCursor(QTextCursor::End);
+        },
+        [this, load](const RequestError &e) {
+            if (load == m_threadLoad)
+                m_thread->setPlainText(e.message);
+        });
+}
+
+void UnassignedDialog::reply()
+{
+    const QModelIndex selected = m_list->currentIndex();
+    const QString text = m_replyText->text().trimmed();
+    if (!selected.isValid() || text.isEmpty())
+        return;
+    // The same text sent again after no answer keeps its id: the server sends it at most once.
+    if (m_replyId.isEmpty())
+        m_replyId = ConsoleSession::newClientMessageId();
+    m_reply->setEnabled(false);
+    m_status->setText(tr("Sending…"));
+    m_session->replyUnassigned(
+        selected.data(UnassignedModel::UnassignedIdRole).toLongLong(), text, m_replyId, this,
+        [this](const QJsonObject &) {
+            m_replyId.clear();
+            m_replyText->clear();
+            m_status->setText(tr("Sent."));
+            updateButtons();
+            loadThread();
+        },
+        [this](const RequestError &e) {
+            if (!e.isNetwork())
+                m_replyId.clear();
+            m_status->setText(tr("Not sent: %1").arg(e.message));
+            updateButtons();
+            loadThread();
         });
 }

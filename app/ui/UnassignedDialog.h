@@ -7,6 +7,7 @@ class ConversationListModel;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QTimer;
 class QListView;
 class QPushButton;
@@ -27,6 +28,10 @@ public:
     QComboBox *lifts() const { return m_lift; }
     QPushButton *openTicketButton() const { return m_openTicket; }
     QLabel *status() const { return m_status; }
+    // The selected message's number: its messages both ways, and a reply to it before it has a ticket.
+    QPlainTextEdit *thread() const { return m_thread; }
+    QLineEdit *replyText() const { return m_replyText; }
+    QPushButton *replyButton() const { return m_reply; }
 
 Q_SIGNALS:
     // A ticket was opened for a message: the agent goes on in its conversation.
@@ -38,6 +43,8 @@ private:
     void acknowledge();
     void updateButtons();
     void searchLifts();
+    void loadThread();
+    void reply();
     void openTicket();
     static constexpr int OpenTicketRole = Qt::UserRole + 1; // the lift's open ticket id, 0 when none
 
@@ -54,4 +61,10 @@ private:
     QPushButton *m_openTicket;
     QTimer *m_searchDelay;
     quint64 m_search = 0; // the lift search whose answer counts
+    QPlainTextEdit *m_thread;
+    QLineEdit *m_replyText;
+    QPushButton *m_reply;
+    QString m_threadNumber; // whose thread m_thread shows
+    quint64 m_threadLoad = 0;
+    QString m_replyId; // the client id of a reply not yet confirmed, kept for a retry of the same text
 };

@@ -288,8 +288,23 @@ int failAbandonedSends(Db &db, int maxAgeSeconds)
             "reached the technician. Ask them before sending it again.', updated_at = now() "
             "WHERE status = 'pending' AND created_at < now() - make_interval(secs => ?)"),
         {maxAgeSeconds});
-    const int n = q.numRowsAffected();
+    int n = q.numRowsAffected();
     q.finish();
+    // Replies to a number with no ticket, likewise; each says so to the consoles.
+    QSqlQuery &direct = db.exec(
+        QStringLiteral(
+            "WITH failed AS (UPDATE chat_direct_messages SET status = 'failed', error_code = "
+            "'outcome_unknown', "
+            "error_message = 'The server stopped while sending this message, so it may or may not have "
+            "reached them. Ask before sending it again.', updated_at = now() "
+            "WHERE status = 'pending' AND attached_at IS NULL AND created_at < now() - make_interval(secs => "
+            "?) "
+            "RETURNING chat_direct_message_to_json(chat_direct_messages) AS j) "
+            "SELECT count(*) FROM failed f CROSS JOIN LATERAL chat_emit('unassigned.replied', NULL, f.j) e"),
+        {maxAgeSeconds});
+    if (direct.next())
+        n += direct.value(0).toInt();
+    direct.finish();
     if (n > 0)
         Events::sequence(db);
     return n;

@@ -73,8 +73,7 @@ Recipient lockRecipient(Db &db, int ticketId, const QString &wanted = QString())
 
 } // namespace
 
-Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &clientMessageId,
-                 const QString &agentName, const Principal &who, const QString &remote, const QString &to)
+QString checkedText(const QString &rawText, const QString &clientMessageId)
 {
     const QString text = rawText.trimmed();
     if (text.isEmpty())
@@ -88,10 +87,17 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
                            "send it in parts")
                 .arg(length)
                 .arg(maxMessageLength));
-    const QString &wantedTo = to;
     if (clientMessageId.size() > 100)
         throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_client_message_id"),
                           QStringLiteral("client_message_id may have at most 100 characters"));
+    return text;
+}
+
+Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &clientMessageId,
+                 const QString &agentName, const Principal &who, const QString &remote, const QString &to)
+{
+    const QString text = checkedText(rawText, clientMessageId);
+    const QString &wantedTo = to;
 
     auto attempt = [&] {
         return db.transaction([&] {

@@ -19,12 +19,16 @@ static constexpr int maxMessageLength = 4096; // WhatsApp's limit for a text bod
 struct Prepared {
     QJsonObject templateBody; // set for a template: WhatsApp's template object
     bool duplicate = false;   // a repeat of a stored client_message_id: answer with it, send nothing
+    bool direct = false;      // a reply to a number with no ticket (chat_direct_messages, Unassigned)
     qint64 messageId = 0;
     QString to;
     QString text;
     QByteArray messageJson;
 };
 
+// A reply's text, trimmed, and its client_message_id, checked. Throws DomainError (message_required,
+// message_too_long, invalid_client_message_id).
+QString checkedText(const QString &rawText, const QString &clientMessageId);
 // Checks the text, the recipient and the 24-hour window, and stores the pending message. It goes to `to`
 // when given, which must be one of the ticket's participants (ChatStore::participants); otherwise to the
 // last one who wrote on the ticket, else the technician who responded. Throws DomainError

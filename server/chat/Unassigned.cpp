@@ -90,6 +90,38 @@ QByteArray acknowledge(Db &db, qint64 id, const Principal &who, const QString &r
 
 namespace {
 
+// The replies made to the number while it had no ticket follow its message onto the ticket, in order,
+// with their statuses; a reply still being sent is completed there (completeReply).
+void moveReplies(Db &db, const QString &number, int ticketId)
+{
+    QList<qint64> replies;
+    {
+        QSqlQuery &q = db.exec(QStringLiteral("SELECT id FROM chat_direct_messages WHERE to_number = ? AND "
+                                              "attached_at IS NULL ORDER BY id FOR UPDATE"),
+                               {number});
+        while (q.next())
+            replies << q.value(0).toLongLong();
+        q.finish();
+    }
+    for (qint64 reply : std::as_const(replies)) {
+        QSqlQuery &ins = db.exec(
+            QStringLiteral("INSERT INTO chat_messages (ticket_id, to_number, message, direction, agent_name, "
+                           "read_by_agent, kind, status, agent_id, sent_by, wa_message_id, error_code, "
+                           "error_message, created_at, updated_at) SELECT ?, d.to_number, d.message, "
+                           "'outbound', d.agent_name, true, 'text', d.status, d.agent_id, d.sent_by, "
+                           "d.wa_message_id, d.error_code, d.error_message, d.created_at, d.updated_at "
+                           "FROM chat_direct_messages d WHERE d.id = ? RETURNING id"),
+            {ticketId, reply});
+        ins.next();
+        const qint64 mid = ins.value(0).toLongLong();
+        ins.finish();
+        db.exec(
+            QStringLiteral("UPDATE chat_direct_messages SET attached_ticket_id = ?, attached_message_id = ?, "
+                           "attached_at = now() WHERE id = ?"),
+            {ticketId, mid, reply});
+    }
+}
+
 // Moves the locked item onto the ticket, inside the caller's transaction; returns the message's id.
 qint64 attachLocked(Db &db, qint64 id, const Item &item, int ticketId, const Principal &who,
                     const QString &remote)
@@ -134,6 +166,7 @@ qint64 attachLocked(Db &db, qint64 id, const Item &item, int ticketId, const Pri
     ins.next();
     const qint64 mid = ins.value(0).toLongLong();
     ins.finish();
+    moveReplies(db, item.from, ticketId);
     // The request travels with the message to an open ticket: the ticket shows when it was made, and
     // attaching it is taking it, unless someone had already. A resolved ticket keeps its state; the
     // item's own request is taken below either way.
@@ -205,6 +238,224 @@ Opened openTicket(Db &db, qint64 id, const QString &liftMsisdn, const Principal 
     Events::sequence(db);
     opened.messageJson = ChatStore::message(db, opened.messageId);
     return opened;
+}
+
+QByteArray thread(Db &db, qint64 id)
+{
+    const QVariant number =
+        db.scalar(QStringLiteral("SELECT from_number FROM chat_unassigned WHERE id = ?"), {id});
+    if (!number.isValid())
+        throw DomainError(DomainError::Kind::NotFound, QStringLiteral("unassigned_not_found"),
+                          QStringLiteral("There is no unassigned message %1").arg(id));
+    return db
+        .scalar(QStringLiteral(
+                    "SELECT coalesce(json_agg(x.j ORDER BY x.at, x.id), '[]')::text FROM ("
+                    "SELECT chat_unassigned_to_json(u) AS j, u.created_at AS at, u.id FROM chat_unassigned u "
+                    "WHERE u.from_number = ? AND u.attached_at IS NULL UNION ALL "
+                    "SELECT chat_direct_message_to_json(d), d.created_at, d.id FROM chat_direct_messages d "
+                    "WHERE d.to_number = ? AND d.attached_at IS NULL) x"),
+                {number, number})
+        .toString()
+        .toUtf8();
+}
+
+namespace {
+
+QByteArray directJson(Db &db, qint64 replyId)
+{
+    return db
+        .scalar(QStringLiteral("SELECT chat_direct_message_to_json(d)::text FROM chat_direct_messages d "
+                               "WHERE d.id = ?"),
+                {replyId})
+        .toString()
+        .toUtf8();
+}
+
+void emitReply(Db &db, qint64 replyId)
+{
+    db.exec(QStringLiteral("SELECT chat_emit('unassigned.replied', NULL, chat_direct_message_to_json(d)) "
+                           "FROM chat_direct_messages d WHERE d.id = ?"),
+            {replyId});
+}
+
+bool windowOpen(Db &db, const QString &number)
+{
+    return db
+        .scalar(QStringLiteral("SELECT last_inbound_at + interval '24 hours' > now() FROM chat_windows "
+                               "WHERE number = ?"),
+                {number})
+        .toBool();
+}
+
+} // namespace
+
+Outbox::Prepared prepareReply(Db &db, qint64 id, const QString &rawText, const QString &clientMessageId,
+                              const QString &agentName, const Principal &who, const QString &remote)
+{
+    const QString text = Outbox::checkedText(rawText, clientMessageId);
+    auto attempt = [&] {
+        return db.transaction([&] {
+            const Item item = lockItem(db, id);
+            if (!item.attachedTo.isNull())
+                throw DomainError(DomainError::Kind::Conflict, QStringLiteral("already_attached"),
+                                  QStringLiteral("This message is on ticket %1 now: reply there")
+                                      .arg(item.attachedTo.toInt()));
+            Outbox::Prepared p;
+            if (!clientMessageId.isEmpty()) {
+                QSqlQuery &q = db.exec(QStringLiteral("SELECT id, message FROM chat_direct_messages "
+                                                      "WHERE to_number = ? AND client_message_id = ?"),
+                                       {item.from, clientMessageId});
+                if (q.next()) {
+                    p.duplicate = true;
+                    p.direct = true;
+                    p.messageId = q.value(0).toLongLong();
+                    const bool same = q.value(1).toString() == text;
+                    q.finish();
+                    if (!same)
+                        throw DomainError(
+                            DomainError::Kind::Conflict, QStringLiteral("duplicate_client_message_id"),
+                            QStringLiteral("client_message_id '%1' was already used for another "
+                                           "text: give each new message its own id")
+                                .arg(clientMessageId));
+                    p.messageJson = directJson(db, p.messageId);
+                    return p;
+                }
+                q.finish();
+            }
+            if (!windowOpen(db, item.from))
+                throw DomainError(
+                    DomainError::Kind::Conflict, QStringLiteral("window_closed"),
+                    QStringLiteral("%1 last wrote more than 24 hours ago, so WhatsApp allows no "
+                                   "free-form message: open a ticket for the message to send "
+                                   "the re-engagement template")
+                        .arg(item.from));
+            const QVariant noInt(QMetaType::fromType<int>());
+            QSqlQuery &ins = db.exec(
+                QStringLiteral(
+                    "INSERT INTO chat_direct_messages (unassigned_id, to_number, message, agent_name, "
+                    "agent_id, sent_by, client_message_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                {id, item.from, text, agentName, who.agentId > 0 ? QVariant(who.agentId) : noInt,
+                 who.actorKind(),
+                 clientMessageId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                           : QVariant(clientMessageId)});
+            ins.next();
+            p.direct = true;
+            p.messageId = ins.value(0).toLongLong();
+            ins.finish();
+            p.to = item.from;
+            p.text = text;
+            // A person's reply takes the number's waiting requests: the consoles stop alerting.
+            if (who.kind != Principal::Kind::AiToken) {
+                QList<qint64> taken;
+                QSqlQuery &q = db.exec(
+                    QStringLiteral("UPDATE chat_unassigned SET acknowledged_at = now(), acknowledged_by = ?, "
+                                   "acknowledged_by_actor = ? WHERE from_number = ? AND attached_at IS NULL "
+                                   "AND agent_requested AND acknowledged_at IS NULL RETURNING id"),
+                    {who.actorName(), who.actorKey(), item.from});
+                while (q.next())
+                    taken << q.value(0).toLongLong();
+                q.finish();
+                for (qint64 t : std::as_const(taken))
+                    emitItem(db, Wire::Event::unassignedUpdated, QVariant(QMetaType::fromType<int>()), t);
+            }
+            emitReply(db, p.messageId);
+            AuditLog::record(
+                db, who, QStringLiteral("unassigned.replied"), 0,
+                {{QStringLiteral("unassigned_id"), id}, {QStringLiteral("reply_id"), p.messageId}}, remote);
+            return p;
+        });
+    };
+    Outbox::Prepared prepared;
+    try {
+        prepared = attempt();
+    } catch (const DbError &e) {
+        // Two requests with the same client_message_id at once: the loser finds the winner's row.
+        if (!e.isUniqueViolation() || clientMessageId.isEmpty())
+            throw;
+        prepared = attempt();
+    }
+    if (!prepared.duplicate)
+        Events::sequence(db);
+    return prepared;
+}
+
+Outbox::Prepared prepareAutomatic(Db &db, qint64 id, const Outbox::Texts &texts, const QString &language)
+{
+    Outbox::Prepared p = db.transaction([&] {
+        Outbox::Prepared p;
+        const Item item = lockItem(db, id);
+        if (!item.attachedTo.isNull() || !windowOpen(db, item.from))
+            return p;
+        const QString theirs =
+            db.scalar(QStringLiteral("SELECT language FROM contacts WHERE primary_msisdn = ?"), {item.from})
+                .toString();
+        const QString text = texts.value(texts.contains(theirs) ? theirs : language);
+        if (text.isEmpty())
+            return p;
+        QSqlQuery &ins =
+            db.exec(QStringLiteral("INSERT INTO chat_direct_messages (unassigned_id, to_number, message, "
+                                   "agent_name, sent_by) VALUES (?, ?, ?, ?, 'automatic') RETURNING id"),
+                    {id, item.from, text, QString::fromLatin1(Outbox::automaticAuthor)});
+        ins.next();
+        p.direct = true;
+        p.messageId = ins.value(0).toLongLong();
+        ins.finish();
+        p.to = item.from;
+        p.text = text;
+        emitReply(db, p.messageId);
+        return p;
+    });
+    if (p.messageId > 0)
+        Events::sequence(db);
+    return p;
+}
+
+QByteArray completeReply(Db &db, qint64 replyId, const SendResult &result)
+{
+    // Moved onto a ticket while it was being sent: the ticket's copy is the one that counts now.
+    const QVariant moved = db.scalar(
+        QStringLiteral(
+            "SELECT attached_message_id FROM chat_direct_messages WHERE id = ? AND attached_at IS NOT NULL"),
+        {replyId});
+    if (moved.isValid() && !moved.isNull()) {
+        db.exec(
+            QStringLiteral("UPDATE chat_direct_messages SET wa_message_id = coalesce(?, wa_message_id), "
+                           "status = CASE WHEN status = 'pending' THEN ? ELSE status END, updated_at = now() "
+                           "WHERE id = ?"),
+            {result.ok ? QVariant(result.waMessageId) : QVariant(QMetaType::fromType<QString>()),
+             result.ok ? QStringLiteral("sent") : QStringLiteral("failed"), replyId});
+        Outbox::complete(db, moved.toLongLong(), result);
+        return directJson(db, replyId);
+    }
+    if (result.ok) {
+        db.transaction([&] {
+            // As Outbox::complete: the same lock as a status webhook for this id, then the statuses that
+            // arrived before the id was stored.
+            db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))"), {result.waMessageId});
+            db.exec(QStringLiteral(
+                        "UPDATE chat_direct_messages SET wa_message_id = ?, updated_at = now(), "
+                        "status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END WHERE id = ?"),
+                    {result.waMessageId, replyId});
+            emitReply(db, replyId);
+            db.exec(QStringLiteral(
+                        "SELECT whatsapp_apply_status(s.wa_message_id, s.status, s.errors -> 0 ->> 'code', "
+                        "coalesce(s.errors -> 0 -> 'error_data' ->> 'details', s.errors -> 0 ->> 'message')) "
+                        "FROM whatsapp_statuses s WHERE s.wa_message_id = ? AND s.applied_at IS NULL "
+                        "ORDER BY array_position(ARRAY['sent', 'delivered', 'read', 'played', 'failed'], "
+                        "s.status)"),
+                    {result.waMessageId});
+        });
+    } else {
+        db.transaction([&] {
+            db.exec(
+                QStringLiteral("UPDATE chat_direct_messages SET status = 'failed', error_code = ?, "
+                               "error_message = ?, updated_at = now() WHERE id = ? AND status = 'pending'"),
+                {result.errorCode, result.errorMessage, replyId});
+            emitReply(db, replyId);
+        });
+    }
+    Events::sequence(db);
+    return directJson(db, replyId);
 }
 
 } // namespace Unassigned

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Outbox.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -39,5 +41,24 @@ struct Opened {
 // transaction (a failure leaves neither). Throws DomainError: NotFound (item, lift), Conflict
 // already_attached, lift_has_open_ticket (attach to that one instead), Invalid invalid_number.
 Opened openTicket(Db &db, qint64 id, const QString &liftMsisdn, const Principal &who, const QString &remote);
+
+// Every message with this item's number that is on no ticket yet, both ways, oldest first, as a JSON array:
+// its inbound items (chat_unassigned_to_json) and the replies to it (chat_direct_message_to_json). Throws
+// DomainError NotFound.
+QByteArray thread(Db &db, qint64 id);
+
+// A reply to the number of item `id`, which has no ticket: checked like a reply on a ticket, inside the
+// number's 24-hour window, and stored as pending (chat_direct_messages) before anything leaves. It takes
+// the number's waiting requests, as a reply on a ticket does. A repeated client_message_id answers with the
+// stored reply. Throws DomainError: NotFound, Conflict already_attached (reply on that ticket),
+// window_closed, duplicate_client_message_id, and the text's (Outbox::checkedText).
+Outbox::Prepared prepareReply(Db &db, qint64 id, const QString &text, const QString &clientMessageId,
+                              const QString &agentName, const Principal &who, const QString &remote);
+// An automatic message to the number of item `id` (the no-agent reply), in the number's language as
+// Outbox::prepareConfirmation chooses it; messageId 0 when the window is closed or the text empty.
+Outbox::Prepared prepareAutomatic(Db &db, qint64 id, const Outbox::Texts &texts, const QString &language);
+// Records the transport's answer for a direct reply (announced as unassigned.replied); one moved onto a
+// ticket meanwhile is completed there. Returns the reply as stored.
+QByteArray completeReply(Db &db, qint64 replyId, const SendResult &result);
 
 } // namespace Unassigned

@@ -2,6 +2,7 @@
 
 #include "auth/Auth.h"
 #include "base/Logging.h"
+#include "chat/Unassigned.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "whatsapp/MessageTransport.h"
@@ -201,14 +202,18 @@ void ApiContext::sendStored(const Outbox::Prepared &prepared, std::function<void
 {
     const OutboundMessage out = Outbox::outboundOf(prepared);
     QPointer<ApiContext> context(this);
-    m_transport->send(out, [context, id = out.messageId, sent = std::move(sent)](const SendResult &result) {
+    m_transport->send(out, [context, id = out.messageId, direct = prepared.direct,
+                            sent = std::move(sent)](const SendResult &result) {
         if (!context)
             return;
         context->pool()->run<bool>(
             context,
-            [id, result](Db &db) {
+            [id, direct, result](Db &db) {
                 try {
-                    Outbox::complete(db, id, result);
+                    if (direct)
+                        Unassigned::completeReply(db, id, result);
+                    else
+                        Outbox::complete(db, id, result);
                     return true;
                 } catch (const DbError &e) {
                     qCWarning(lcSend)

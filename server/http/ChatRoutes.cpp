@@ -95,12 +95,28 @@ void acknowledge(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
         });
 }
 
-using Prepare = std::function<Outbox::Prepared(Db &, const Principal &, int ticketId, const QJsonObject &body,
+// What the message is written on, checked before the body is read (the ticket exists, say).
+using Check = std::function<void(Db &)>;
+using Prepare = std::function<Outbox::Prepared(Db &, const Principal &, const QJsonObject &body,
                                                const QString &agentName)>;
+
+// The path's ticket exists (400 invalid_ticket_id, 404 ticket_not_found).
+Check ticketCheck(const HttpRequest &request)
+{
+    return [request](Db &db) { ChatStore::requireTicket(db, ApiContext::ticketId(request)); };
+}
+
+// Records the transport's answer for a stored message, a ticket's or a direct reply.
+QByteArray completeStored(Db &db, const Outbox::Prepared &prepared, const SendResult &result)
+{
+    return prepared.direct ? Unassigned::completeReply(db, prepared.messageId, result)
+                           : Outbox::complete(db, prepared.messageId, result);
+}
 
 // A reply's way out, whatever it is: checked and stored as pending (prepare), handed to the transport, then
 // stored as sent or failed. The answer waits for WhatsApp's, so the agent sees the outcome.
-void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool bodyRequired, Prepare prepare)
+void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool bodyRequired, Check check,
+             Prepare prepare)
 {
     struct Step {
         HttpResponse immediate;
@@ -110,12 +126,11 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
     QPointer<ApiContext> context(&ctx);
     ctx.pool()->run<Step>(
         &ctx,
-        [request, auth = ctx.auth(), bodyRequired, prepare](Db &db) {
+        [request, auth = ctx.auth(), bodyRequired, check, prepare](Db &db) {
             Step step;
             step.immediate = ApiContext::guarded(db, [&](Db &db) {
                 const Principal who = auth->authenticate(db, ApiContext::token(request));
-                const int ticketId = ApiContext::ticketId(request);
-                ChatStore::requireTicket(db, ticketId);
+                check(db);
                 const QJsonObject body = ApiContext::jsonBody(request, !bodyRequired);
                 // With an agent's session the account's name is recorded, whatever the body says.
                 QString agentName =
@@ -133,7 +148,7 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
                                        "agent's name may): send the agent's name")
                             .arg(nameLength)
                             .arg(AgentStore::maxDisplayNameLength));
-                step.prepared = prepare(db, who, ticketId, body, agentName);
+                step.prepared = prepare(db, who, body, agentName);
                 if (step.prepared.duplicate)
                     return HttpResponse::okRaw({{"message", "\"Message sent successfully\""},
                                                 {"chat_message", step.prepared.messageJson}});
@@ -148,11 +163,11 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
                 return;
             }
             const OutboundMessage out = Outbox::outboundOf(step.prepared);
-            context->transport()->send(out, [context, reply, id = out.messageId](SendResult result) {
+            context->transport()->send(out, [context, reply, prepared = step.prepared](SendResult result) {
                 if (!context)
                     return;
-                context->run(reply, [id, result](Db &db) {
-                    const QByteArray message = Outbox::complete(db, id, result);
+                context->run(reply, [prepared, result](Db &db) {
+                    const QByteArray message = completeStored(db, prepared, result);
                     if (!result.ok)
                         return HttpResponse::error(502, QStringLiteral("send_failed"),
                                                    QStringLiteral("WhatsApp did not accept the message: %1")
@@ -210,30 +225,33 @@ void installReading(HttpServer &server, ApiContext &ctx)
 // A reply and the re-engagement template: stored pending, then handed to the transport (deliver).
 void installSending(HttpServer &server, ApiContext &ctx)
 {
-    server.route("POST", QStringLiteral("/api/chat/{ticketId}/send"),
-                 [&ctx](const HttpRequest &request, ReplyPtr reply) {
-                     deliver(ctx, request, reply, true,
-                             [remote = request.remote](Db &db, const Principal &who, int ticketId,
-                                                       const QJsonObject &body, const QString &agentName) {
-                                 const QJsonValue message = body.value(QStringLiteral("message"));
-                                 if (!message.isString() && !message.isUndefined() && !message.isNull())
-                                     throw ApiError(400, QStringLiteral("message_required"),
-                                                    QStringLiteral("'message' must be text"));
-                                 return Outbox::prepare(
-                                     db, ticketId, message.toString(),
-                                     ApiContext::stringField(body, QStringLiteral("client_message_id")),
-                                     agentName, who, remote,
-                                     ApiContext::stringField(body, QStringLiteral("to")));
-                             });
-                 });
+    server.route(
+        "POST", QStringLiteral("/api/chat/{ticketId}/send"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            deliver(
+                ctx, request, reply, true, ticketCheck(request),
+                [request](Db &db, const Principal &who, const QJsonObject &body, const QString &agentName) {
+                    const int ticketId = ApiContext::ticketId(request);
+                    const QString remote = request.remote;
+                    const QJsonValue message = body.value(QStringLiteral("message"));
+                    if (!message.isString() && !message.isUndefined() && !message.isNull())
+                        throw ApiError(400, QStringLiteral("message_required"),
+                                       QStringLiteral("'message' must be text"));
+                    return Outbox::prepare(db, ticketId, message.toString(),
+                                           ApiContext::stringField(body, QStringLiteral("client_message_id")),
+                                           agentName, who, remote,
+                                           ApiContext::stringField(body, QStringLiteral("to")));
+                });
+        });
 
     server.route(
         "POST", QStringLiteral("/api/chat/{ticketId}/send-template"),
         [&ctx](const HttpRequest &request, ReplyPtr reply) {
-            deliver(ctx, request, reply, false,
-                    [remote = request.remote, name = ctx.templateName(),
-                     language = ctx.templateLanguage()](Db &db, const Principal &who, int ticketId,
-                                                        const QJsonObject &body, const QString &agentName) {
+            deliver(ctx, request, reply, false, ticketCheck(request),
+                    [request, name = ctx.templateName(), language = ctx.templateLanguage()](
+                        Db &db, const Principal &who, const QJsonObject &body, const QString &agentName) {
+                        const int ticketId = ApiContext::ticketId(request);
+                        const QString remote = request.remote;
                         return Outbox::prepareTemplate(db, ticketId, name, language, agentName, who, remote,
                                                        ApiContext::stringField(body, QStringLiteral("to")));
                     });
@@ -293,6 +311,32 @@ void installUnassigned(HttpServer &server, ApiContext &ctx)
                 return HttpResponse::okRaw({{"conversation", ChatStore::conversation(db, opened.ticketId)},
                                             {"chat_message", opened.messageJson}},
                                            201);
+            });
+        });
+
+    // A number with no ticket is answered directly; its thread shows both ways.
+    server.route(
+        "POST", QStringLiteral("/api/chat/unassigned/{id}/reply"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            deliver(
+                ctx, request, reply, true, [request](Db &) { unassignedId(request); },
+                [request](Db &db, const Principal &who, const QJsonObject &body, const QString &agentName) {
+                    const QJsonValue message = body.value(QStringLiteral("message"));
+                    if (!message.isString() && !message.isUndefined() && !message.isNull())
+                        throw ApiError(400, QStringLiteral("message_required"),
+                                       QStringLiteral("'message' must be text"));
+                    return Unassigned::prepareReply(
+                        db, unassignedId(request), message.toString(),
+                        ApiContext::stringField(body, QStringLiteral("client_message_id")), agentName, who,
+                        request.remote);
+                });
+        });
+
+    server.route(
+        "GET", QStringLiteral("/api/chat/unassigned/{id}/thread"),
+        [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            ctx.authed(request, reply, [request](Db &db, const Principal &) {
+                return HttpResponse::okRaw({{"messages", Unassigned::thread(db, unassignedId(request))}});
             });
         });
 

@@ -4,6 +4,7 @@ CREATE OR REPLACE FUNCTION chat_unassigned_to_json(u chat_unassigned) RETURNS js
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', u.id,
+        'direction', 'inbound',
         'from_number', u.from_number,
         'profile_name', u.profile_name,
         'contact_name', (SELECT c.display_name FROM contacts c WHERE c.primary_msisdn = u.from_number),

@@ -28,7 +28,7 @@ BEGIN
     recipients := jsonb_build_object('agents', available);
     IF s.action = 'consoles' THEN
         jump := jsonb_array_length(available) = 0;
-        reply := jump AND r.ticket_id IS NOT NULL AND r.from_number IS NOT NULL
+        reply := jump AND (r.ticket_id IS NOT NULL OR r.unassigned_id IS NOT NULL) AND r.from_number IS NOT NULL
                  AND NOT EXISTS (SELECT 1 FROM blocked_numbers b WHERE b.number = r.from_number);
     ELSIF s.action = 'supervisors' THEN
         recipients := recipients || jsonb_build_object('supervisors',

@@ -1,5 +1,7 @@
 -- Applies a delivery status to an outbound message, forward only: sent < delivered < read ('played' is
--- read); failed overrides pending and sent, never delivered or read. Returns whether the message exists.
+-- read); failed overrides pending and sent, never delivered or read. Returns whether the message exists. A
+-- reply to a number with no ticket (chat_direct_messages) takes it the same way, and says so
+-- (unassigned.replied).
 CREATE OR REPLACE FUNCTION whatsapp_apply_status(p_wa_message_id text, p_status text, p_error_code text,
                                                  p_error_message text) RETURNS boolean
 LANGUAGE plpgsql AS $$
@@ -10,7 +12,26 @@ DECLARE
 BEGIN
     SELECT status INTO current_status FROM chat_messages WHERE wa_message_id = p_wa_message_id FOR UPDATE;
     IF NOT FOUND THEN
-        RETURN false;
+        -- A reply to a number with no ticket (chat_direct_messages), until it moves onto a ticket.
+        SELECT status INTO current_status FROM chat_direct_messages
+         WHERE wa_message_id = p_wa_message_id AND attached_at IS NULL FOR UPDATE;
+        IF NOT FOUND THEN
+            RETURN false;
+        END IF;
+        IF (wanted = 'failed' AND current_status IN ('pending', 'sent'))
+           OR (rank_of ? wanted AND rank_of ? current_status
+               AND (rank_of ->> wanted)::int > (rank_of ->> current_status)::int) THEN
+            UPDATE chat_direct_messages
+               SET status = wanted, updated_at = now(),
+                   error_code = CASE WHEN wanted = 'failed' THEN p_error_code ELSE error_code END,
+                   error_message = CASE WHEN wanted = 'failed' THEN p_error_message ELSE error_message END
+             WHERE wa_message_id = p_wa_message_id;
+            PERFORM chat_emit('unassigned.replied', NULL, chat_direct_message_to_json(d))
+               FROM chat_direct_messages d WHERE d.wa_message_id = p_wa_message_id;
+        END IF;
+        UPDATE whatsapp_statuses SET applied_at = now()
+         WHERE wa_message_id = p_wa_message_id AND status = p_status AND applied_at IS NULL;
+        RETURN true;
     END IF;
     IF wanted = 'failed' THEN
         IF current_status IN ('pending', 'sent') THEN

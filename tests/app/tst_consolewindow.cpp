@@ -490,6 +490,19 @@ private Q_SLOTS:
         QListView *list = dialog->findChild<QListView *>();
         list->setCurrentIndex(window.unassigned()->index(0));
         QVERIFY(!dialog->openTicketButton()->isEnabled());
+        // Answered before anyone knows the lift.
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->thread()->toPlainText().contains(QLatin1String("People stuck")),
+                                 5000);
+        QTest::keyClicks(dialog->replyText(), QStringLiteral("Help is coming. Which lift?"));
+        QTest::keyClick(dialog->replyText(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(
+                  QStringLiteral("SELECT status FROM chat_direct_messages WHERE to_number = '27829990001'"))
+                .toString(),
+            QStringLiteral("sent"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->thread()->toPlainText().contains(QLatin1String("Which lift?")),
+                                 5000);
+        QVERIFY(dialog->replyText()->text().isEmpty());
         QTest::keyClicks(dialog->liftSearch(), QStringLiteral("marula"));
         QTRY_COMPARE_WITH_TIMEOUT(dialog->lifts()->count(), 1, 5000);
         QVERIFY(dialog->lifts()->currentText().contains(QLatin1String("27710000002")));
@@ -502,16 +515,16 @@ private Q_SLOTS:
             5000);
         const int ticket = db.scalar(QStringLiteral("SELECT max(id) FROM tickets")).toInt();
         QTRY_COMPARE_WITH_TIMEOUT(window.chat()->ticketId(), ticket, 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(window.chat()->messages()->rowCount(), 1, 5000);
+        // The message and the reply made before the ticket.
+        QTRY_COMPARE_WITH_TIMEOUT(window.chat()->messages()->rowCount(), 2, 5000);
         QVERIFY(!window.chat()->recipientBox()->isVisible());
 
         window.chat()->composer()->setPlainText(QStringLiteral("Help is coming. Which floor?"));
         QTest::keyClick(window.chat()->composer(), Qt::Key_Return);
         QTRY_COMPARE_WITH_TIMEOUT(
-            db.scalar(
-                  QStringLiteral("SELECT to_number FROM chat_messages WHERE ticket_id = ? AND direction = "
-                                 "'outbound'"),
-                  {ticket})
+            db.scalar(QStringLiteral("SELECT to_number FROM chat_messages WHERE ticket_id = ? AND message = "
+                                     "'Help is coming. Which floor?'"),
+                      {ticket})
                 .toString(),
             QStringLiteral("27829990001"), 5000);
 

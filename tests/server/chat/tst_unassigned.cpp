@@ -1,8 +1,10 @@
 #include "Seed.h"
 #include "TestCluster.h"
 #include "TestServer.h"
+#include "chat/ChatStore.h"
 #include "db/Db.h"
 #include "http/WebhookRoutes.h"
+#include "whatsapp/SandboxTransport.h"
 #include "whatsapp/WebhookBody.h"
 
 #include <QDateTime>
@@ -31,6 +33,26 @@ class TestUnassigned : public QObject {
                                      QJsonObject{{QStringLiteral("name"), QStringLiteral("Unknown Tech")}}},
                                     {QStringLiteral("wa_id"), from}}}},
             {QStringLiteral("messages"), QJsonArray{message}}};
+        const QJsonObject root{
+            {QStringLiteral("object"), QStringLiteral("whatsapp_business_account")},
+            {QStringLiteral("entry"),
+             QJsonArray{
+                 QJsonObject{{QStringLiteral("id"), QStringLiteral("200000000000001")},
+                             {QStringLiteral("changes"),
+                              QJsonArray{QJsonObject{{QStringLiteral("field"), QStringLiteral("messages")},
+                                                     {QStringLiteral("value"), value}}}}}}}};
+        return QJsonDocument(root).toJson(QJsonDocument::Compact);
+    }
+
+    static QByteArray statusBody(const QString &wamid, const QString &status, const QString &to)
+    {
+        const QJsonObject value{{QStringLiteral("messaging_product"), QStringLiteral("whatsapp")},
+                                {QStringLiteral("statuses"),
+                                 QJsonArray{QJsonObject{{QStringLiteral("id"), wamid},
+                                                        {QStringLiteral("status"), status},
+                                                        {QStringLiteral("timestamp"),
+                                                         QString::number(QDateTime::currentSecsSinceEpoch())},
+                                                        {QStringLiteral("recipient_id"), to}}}}};
         const QJsonObject root{
             {QStringLiteral("object"), QStringLiteral("whatsapp_business_account")},
             {QStringLiteral("entry"),
@@ -378,6 +400,159 @@ private Q_SLOTS:
         QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages WHERE ticket_id = ?"), {ticket})
                      .toInt(),
                  1);
+    }
+    // A stranger is answered before anyone knows the lift: the reply is stored, sent, takes the request,
+    // follows its delivery, and moves onto the ticket opened for the message, in order.
+    void answerAStrangerDirectly()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        TestServer server(params);
+        const auto auth =
+            HttpClient::bearer(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        const QString number = QStringLiteral("27829990002");
+        VERIFY_STATUS(postSigned(server, textBody(number, QStringLiteral("wamid.D.1"),
+                                                  QStringLiteral("agent, people trapped in the lift"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_unassigned")).toInt() == 1, 10000);
+        const qint64 id = db.scalar(QStringLiteral("SELECT id FROM chat_unassigned")).toLongLong();
+        const QString path = QStringLiteral("/api/chat/unassigned/%1/reply").arg(id);
+
+        VERIFY_ERROR(server.http().postJson(QStringLiteral("/api/chat/unassigned/999/reply"),
+                                            {{QStringLiteral("message"), QStringLiteral("hello")}}, auth),
+                     404, "unassigned_not_found");
+        VERIFY_ERROR(server.http().postJson(path, {{QStringLiteral("message"), QStringLiteral("  ")}}, auth),
+                     400, "message_required");
+        VERIFY_ERROR(server.http().postJson(path, {{QStringLiteral("message"), QStringLiteral("hi")}}), 401,
+                     "unauthorized");
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_direct_messages")).toInt(), 0);
+
+        const QJsonObject body{{QStringLiteral("message"), QStringLiteral("Help is coming. Which building?")},
+                               {QStringLiteral("client_message_id"), QStringLiteral("c-1")}};
+        const HttpResult sent = server.http().postJson(path, body, auth);
+        VERIFY_STATUS(sent, 200);
+        const QJsonObject reply = sent.json.value(QStringLiteral("chat_message")).toObject();
+        QCOMPARE(reply.value(QStringLiteral("to_number")).toString(), number);
+        QCOMPARE(reply.value(QStringLiteral("status")).toString(), QStringLiteral("sent"));
+        QCOMPARE(reply.value(QStringLiteral("unassigned_id")).toInteger(), id);
+        QCOMPARE(reply.value(QStringLiteral("agent_name")).toString(), QStringLiteral("Thandi"));
+        const QString wamid = reply.value(QStringLiteral("wa_message_id")).toString();
+        QVERIFY(!wamid.isEmpty());
+        QCOMPARE(server.app().sandbox()->sent().last().to, number);
+        // The reply took the request: the consoles stop alerting.
+        QCOMPARE(db.scalar(QStringLiteral("SELECT acknowledged_by FROM chat_unassigned WHERE id = ?"), {id})
+                     .toString(),
+                 QStringLiteral("Thandi"));
+        // The same client_message_id again: the stored reply, nothing sent twice.
+        const int sends = int(server.app().sandbox()->sent().size());
+        const HttpResult again = server.http().postJson(path, body, auth);
+        VERIFY_STATUS(again, 200);
+        QCOMPARE(again.json.value(QStringLiteral("chat_message")).toObject().value(QStringLiteral("id")),
+                 reply.value(QStringLiteral("id")));
+        QCOMPARE(int(server.app().sandbox()->sent().size()), sends);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_direct_messages")).toInt(), 1);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'unassigned.replied'"))
+                .toInt(),
+            1);
+
+        // WhatsApp says it was delivered.
+        VERIFY_STATUS(postSigned(server, statusBody(wamid, QStringLiteral("delivered"), number)), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT status FROM chat_direct_messages WHERE wa_message_id = ?"),
+                      {wamid})
+                .toString(),
+            QStringLiteral("delivered"), 10000);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_events WHERE event = 'unassigned.replied'"))
+                .toInt(),
+            3); // stored, sent, delivered
+
+        // The stranger writes again; the thread shows both ways, in order.
+        VERIFY_STATUS(
+            postSigned(server, textBody(number, QStringLiteral("wamid.D.2"), QStringLiteral("Marula Tower"))),
+            200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_unassigned")).toInt() == 2, 10000);
+        const HttpResult thread =
+            server.http().get(QStringLiteral("/api/chat/unassigned/%1/thread").arg(id), auth);
+        VERIFY_STATUS(thread, 200);
+        const QJsonArray messages = thread.json.value(QStringLiteral("messages")).toArray();
+        QCOMPARE(messages.size(), 3);
+        QCOMPARE(messages[0].toObject().value(QStringLiteral("direction")).toString(),
+                 QStringLiteral("inbound"));
+        QCOMPARE(messages[1].toObject().value(QStringLiteral("direction")).toString(),
+                 QStringLiteral("outbound"));
+        QCOMPARE(messages[2].toObject().value(QStringLiteral("message")).toString(),
+                 QStringLiteral("Marula Tower"));
+
+        // The window closed: no free-form reply.
+        db.exec(QStringLiteral(
+                    "UPDATE chat_windows SET last_inbound_at = now() - interval '25 hours' WHERE number = ?"),
+                {number});
+        VERIFY_ERROR(
+            server.http().postJson(path, {{QStringLiteral("message"), QStringLiteral("still there?")}}, auth),
+            409, "window_closed");
+        db.exec(QStringLiteral("UPDATE chat_windows SET last_inbound_at = now() WHERE number = ?"), {number});
+
+        // A ticket for the first message: the reply follows it, delivered, with its WhatsApp id.
+        VERIFY_STATUS(server.http().postJson(QStringLiteral("/api/chat/unassigned/%1/open-ticket").arg(id),
+                                             {{QStringLiteral("lift_msisdn"), QStringLiteral("27710000002")}},
+                                             auth),
+                      201);
+        const int ticket = db.scalar(QStringLiteral("SELECT max(id) FROM tickets")).toInt();
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT string_agg(direction || ':' || status, ',' ORDER BY id) FROM "
+                                     "chat_messages WHERE ticket_id = ?"),
+                      {ticket})
+                .toString(),
+            QStringLiteral("inbound:received,outbound:delivered"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT wa_message_id FROM chat_messages WHERE ticket_id = ? AND "
+                                          "direction = 'outbound'"),
+                           {ticket})
+                     .toString(),
+                 wamid);
+        VERIFY_ERROR(
+            server.http().postJson(path, {{QStringLiteral("message"), QStringLiteral("hello")}}, auth), 409,
+            "already_attached");
+        // A later status reaches the ticket's copy.
+        VERIFY_STATUS(postSigned(server, statusBody(wamid, QStringLiteral("read"), number)), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE wa_message_id = ?"), {wamid})
+                .toString(),
+            QStringLiteral("read"), 10000);
+    }
+    // A direct reply left pending by a server that stopped mid-send is failed by the sweep, and the
+    // consoles are told, as a ticket's reply would be.
+    void anAbandonedDirectReplyIsFailed()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        TestServer server(params);
+        VERIFY_STATUS(postSigned(server, textBody(QStringLiteral("27829990003"), QStringLiteral("wamid.A.1"),
+                                                  QStringLiteral("hello?"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_unassigned")).toInt() == 1, 10000);
+        db.exec(
+            QStringLiteral("INSERT INTO chat_direct_messages (unassigned_id, to_number, message, agent_name, "
+                           "sent_by, created_at) SELECT id, from_number, 'On our way', 'Thandi', 'agent', "
+                           "now() - interval '10 minutes' FROM chat_unassigned"));
+        db.exec(QStringLiteral(
+            "INSERT INTO chat_direct_messages (unassigned_id, to_number, message, agent_name, "
+            "sent_by) SELECT id, from_number, 'Just now', 'Thandi', 'agent' FROM chat_unassigned"));
+        const int events = db.scalar(QStringLiteral("SELECT count(*) FROM chat_events")).toInt();
+        QCOMPARE(ChatStore::failAbandonedSends(db, 75), 1);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT string_agg(status || ':' || coalesce(error_code, ''), ',' ORDER "
+                                     "BY id) FROM chat_direct_messages"))
+                .toString(),
+            QStringLiteral("failed:outcome_unknown,pending:"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM chat_events")).toInt(), events + 1);
+        QCOMPARE(ChatStore::failAbandonedSends(db, 75), 0);
     }
 };
 

@@ -523,6 +523,42 @@ private Q_SLOTS:
         QVERIFY(r.value(QLatin1String("next_step_at")).isNull());
     }
 
+    // Nobody available and a number with no ticket: the writer is told at once all the same, by a reply kept
+    // with their message (automatic), which moves onto the ticket the message later gets.
+    void aStrangerIsToldWhenNobodyIsAvailable()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        IncidentService service;
+        TestServer server(params,
+                          ladderConfig(service, QStringLiteral("0:consoles,30:supervisors,60:oncall1")));
+        VERIFY_STATUS(server.postWebhook(TestServer::technicianText(QStringLiteral("wamid.STRANGER1"),
+                                                                    QStringLiteral("agent! stuck at Marula"),
+                                                                    QStringLiteral("27799999998"))),
+                      200);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral(
+                          "SELECT status FROM chat_direct_messages WHERE to_number = '27799999998' AND "
+                          "sent_by = 'automatic'"))
+                .toString(),
+            QStringLiteral("sent"), 5000);
+        QVERIFY(db.scalar(QStringLiteral("SELECT message FROM chat_direct_messages"))
+                    .toString()
+                    .startsWith(QLatin1String("The call centre has been alerted")));
+        const qint64 unassigned = db.scalar(QStringLiteral("SELECT id FROM chat_unassigned")).toLongLong();
+        VERIFY_STATUS(
+            server.http().postJson(QStringLiteral("/api/chat/unassigned/%1/open-ticket").arg(unassigned),
+                                   {{QStringLiteral("lift_msisdn"), QStringLiteral("27710000002")}},
+                                   TestServer::admin()),
+            201);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages WHERE sent_by = 'automatic' AND "
+                                     "to_number = '27799999998'"))
+                .toInt(),
+            1);
+    }
+
     // The original add-on's keyword rule sets agent_requested on the ticket itself: a request all the same.
     // A second "agent" while it waits is a repeat and does not restart the ladder.
     void otherWritersRaiseRequestsAndRepeatsDoNotRestart()

@@ -46,6 +46,7 @@ const Setting stringSettings[] = {
     {"PAGERDUTY_ROUTING_KEY", &Config::pagerDutyRoutingKey},
     {"PAGERDUTY_EVENTS_URL", &Config::pagerDutyEventsUrl},
     {"LIFTLINE_ONCALL_TEMPLATE", &Config::oncallTemplate},
+    {"LIFTLINE_ONCALL_UPDATE_TEMPLATE", &Config::oncallUpdateTemplate},
     {"LIFTLINE_LANGUAGE", &Config::language},
     {"LIFTLINE_NO_AGENT_REPLY", &Config::noAgentReply},
     {"LIFTLINE_NO_AGENT_REPLY_AF", &Config::noAgentReplyAf},
@@ -342,9 +343,11 @@ bool applyEscalation(Config *config, QString *error)
     }
     if (config->pagerDutyEventsUrl.isEmpty())
         config->pagerDutyEventsUrl = QStringLiteral("https://events.pagerduty.com/v2/enqueue");
-    config->oncallTemplate = config->oncallTemplate.trimmed();
-    if (config->oncallTemplate == QLatin1String("none"))
-        config->oncallTemplate.clear();
+    for (QString *name : {&config->oncallTemplate, &config->oncallUpdateTemplate}) {
+        *name = name->trimmed();
+        if (*name == QLatin1String("none"))
+            name->clear();
+    }
     config->language = config->language.trimmed().toLower();
     if (config->language != QLatin1String("en") && config->language != QLatin1String("af")) {
         *error = QStringLiteral("LIFTLINE_LANGUAGE must be en or af, not '%1'").arg(config->language);
@@ -516,6 +519,8 @@ QString Config::environmentHelp()
         "know\n"
         "  LIFTLINE_ONCALL_TEMPLATE  the approved WhatsApp template sent to on-call numbers (default\n"
         "                          liftline_oncall_alert; none: no WhatsApp call-outs)\n"
+        "  LIFTLINE_ONCALL_UPDATE_TEMPLATE  the template telling those numbers the request was taken or\n"
+        "                          closed (default liftline_oncall_update; none: they are not told)\n"
         "  LIFTLINE_HTTP_MAX_HEADER_BYTES  request line and headers, at most (default 16384; more: 431)\n"
         "  LIFTLINE_HTTP_MAX_BODY_BYTES    an API request's body, at most (default 65536; more: 413)\n"
         "  LIFTLINE_WEBHOOK_MAX_BODY_BYTES a webhook body, at most (default 1048576; more: 413)\n"

@@ -96,6 +96,9 @@ struct Config {
         QStringLiteral("https://events.pagerduty.com/v2/enqueue"); // PAGERDUTY_EVENTS_URL
     QString oncallTemplate =
         QStringLiteral("liftline_oncall_alert"); // LIFTLINE_ONCALL_TEMPLATE ("none": off)
+    // LIFTLINE_ONCALL_UPDATE_TEMPLATE ("none": off): tells each phone called out that the request was taken
+    // or closed.
+    QString oncallUpdateTemplate = QStringLiteral("liftline_oncall_update");
 
     // Fills from file, environment and parsed options; false with *error for a bad value.
     static bool load(const QCommandLineParser &parser, Config *config, QString *error);

@@ -271,6 +271,7 @@ void ServerApp::makeEscalation()
     callouts.pagerDutyUrl = QUrl(m_config.pagerDutyEventsUrl);
     callouts.pagerDutyRoutingKey = m_config.pagerDutyRoutingKey;
     callouts.oncallTemplate = m_config.oncallTemplate;
+    callouts.oncallUpdateTemplate = m_config.oncallUpdateTemplate;
     callouts.templateLanguage = m_config.templateLanguage;
     MessageTransport *transport = m_transport;
     m_callouts = std::make_unique<Callouts>(

@@ -104,16 +104,32 @@ OutboundMessage Callouts::whatsAppMessage(const QJsonObject &facts, const QStrin
     OutboundMessage m;
     m.to = to;
     m.type = QStringLiteral("template");
-    const QJsonArray parameters{
+    QJsonArray parameters{
         QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), place(facts)}},
         QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
                     {QStringLiteral("text"), reference(facts)}}};
+    // The update template's third parameter says what became of the request.
+    const QString event = facts.value(QStringLiteral("event")).toString();
+    QString outcome;
+    if (event == QLatin1String("acknowledge"))
+        outcome =
+            QStringLiteral("taken by %1").arg(facts.value(QStringLiteral("acknowledged_by")).toString());
+    else if (event == QLatin1String("resolve"))
+        outcome = facts.value(QStringLiteral("closed_reason")).toString() == QLatin1String("not_emergency")
+                      ? QStringLiteral("closed: not an emergency")
+                      : QStringLiteral("resolved");
+    if (!outcome.isEmpty())
+        parameters.append(
+            QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), outcome}});
     m.templateBody = {{QStringLiteral("name"), templateName},
                       {QStringLiteral("language"), QJsonObject{{QStringLiteral("code"), language}}},
                       {QStringLiteral("components"),
                        QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("body")},
                                               {QStringLiteral("parameters"), parameters}}}}};
-    m.text = QStringLiteral("[on-call alert] %1 (%2)").arg(place(facts), reference(facts));
+    m.text =
+        outcome.isEmpty()
+            ? QStringLiteral("[on-call alert] %1 (%2)").arg(place(facts), reference(facts))
+            : QStringLiteral("[on-call update] %1 (%2): %3").arg(place(facts), reference(facts), outcome);
     return m;
 }
 
@@ -136,7 +152,7 @@ void Callouts::poll()
             try {
                 // A lease of 60 s (longer than any attempt takes): another server skips these meanwhile,
                 // and one that stops mid-way leaves them to be taken again. A request's earlier event on
-                // the same incident channel goes first.
+                // the same incident channel (on WhatsApp: to the same phone) goes first.
                 QSqlQuery &q = db.exec(
                     QStringLiteral(
                         "UPDATE escalation_callouts SET next_attempt_at = now() + interval '60 seconds' "
@@ -144,10 +160,9 @@ void Callouts::poll()
                         "IN ("
                         "SELECT c.id FROM escalation_callouts c WHERE c.pending AND c.next_attempt_at <= "
                         "now() "
-                        "AND (c.channel = 'whatsapp' OR NOT EXISTS (SELECT 1 FROM escalation_callouts e "
-                        "WHERE e.request_id = c.request_id AND e.channel = c.channel AND e.pending AND e.id "
-                        "< "
-                        "c.id)) "
+                        "AND NOT EXISTS (SELECT 1 FROM escalation_callouts e WHERE e.request_id = "
+                        "c.request_id AND e.channel = c.channel AND (c.channel <> 'whatsapp' OR "
+                        "e.recipient IS NOT DISTINCT FROM c.recipient) AND e.pending AND e.id < c.id) "
                         "ORDER BY c.id LIMIT ? FOR UPDATE SKIP LOCKED) "
                         "RETURNING id, channel, event, coalesce(recipient, ''), facts::text"),
                     {leaseSize});
@@ -196,17 +211,22 @@ void Callouts::send(const Due &d)
                              : QStringLiteral("%1: %2").arg(result.errorCode, result.errorMessage));
         });
     } else {
-        if (m_settings.oncallTemplate.isEmpty() || !m_whatsapp)
+        // A phone called out is told, by a second template, when someone took the request or it closed.
+        const bool update = d.event != QLatin1String("trigger");
+        const QString name = update ? m_settings.oncallUpdateTemplate : m_settings.oncallTemplate;
+        if (update && name.isEmpty())
+            return record(d.id, true, QStringLiteral("not sent: LIFTLINE_ONCALL_UPDATE_TEMPLATE is none"));
+        if (name.isEmpty() || !m_whatsapp)
             return record(d.id, false, QStringLiteral("LIFTLINE_ONCALL_TEMPLATE is not set on this server"));
         ++m_inFlight;
-        m_whatsapp(
-            whatsAppMessage(d.facts, d.recipient, m_settings.oncallTemplate, m_settings.templateLanguage),
-            [this, id = d.id](const SendResult &result) {
-                --m_inFlight;
-                record(id, result.ok,
-                       result.ok ? result.waMessageId
-                                 : QStringLiteral("%1: %2").arg(result.errorCode, result.errorMessage));
-            });
+        m_whatsapp(whatsAppMessage(d.facts, d.recipient, name, m_settings.templateLanguage),
+                   [this, id = d.id](const SendResult &result) {
+                       --m_inFlight;
+                       record(id, result.ok,
+                              result.ok
+                                  ? result.waMessageId
+                                  : QStringLiteral("%1: %2").arg(result.errorCode, result.errorMessage));
+                   });
     }
 }
 

@@ -22,11 +22,12 @@ class Callouts : public QObject {
     Q_OBJECT
 public:
     struct Settings {
-        QUrl webhookUrl;             // LIFTLINE_CALLOUT_WEBHOOK_URL; empty: no webhook
-        QByteArray webhookSecret;    // LIFTLINE_CALLOUT_WEBHOOK_SECRET
-        QUrl pagerDutyUrl;           // PAGERDUTY_EVENTS_URL
-        QString pagerDutyRoutingKey; // PAGERDUTY_ROUTING_KEY; empty: no PagerDuty
-        QString oncallTemplate;      // LIFTLINE_ONCALL_TEMPLATE; empty: no WhatsApp call-outs
+        QUrl webhookUrl;              // LIFTLINE_CALLOUT_WEBHOOK_URL; empty: no webhook
+        QByteArray webhookSecret;     // LIFTLINE_CALLOUT_WEBHOOK_SECRET
+        QUrl pagerDutyUrl;            // PAGERDUTY_EVENTS_URL
+        QString pagerDutyRoutingKey;  // PAGERDUTY_ROUTING_KEY; empty: no PagerDuty
+        QString oncallTemplate;       // LIFTLINE_ONCALL_TEMPLATE; empty: no WhatsApp call-outs
+        QString oncallUpdateTemplate; // LIFTLINE_ONCALL_UPDATE_TEMPLATE; empty: phones not told what followed
         QString templateLanguage;
         int timeoutMs = 10000;
         int giveUpSeconds = 3600;

@@ -279,12 +279,15 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString ini = writeIni(dir, "LIFTLINE_ESCALATION_LADDER=0:consoles, 45:oncall1\n"
                                           "LIFTLINE_ONCALL_TEMPLATE=none\n"
+                                          "LIFTLINE_ONCALL_UPDATE_TEMPLATE= none \n"
                                           "PAGERDUTY_EVENTS_URL=http://127.0.0.1:9/pd\n");
         Config c;
         QString error;
         QVERIFY2(load({QStringLiteral("--config"), ini}, &c, &error), qPrintable(error));
         QCOMPARE(c.escalationLadder, QStringLiteral("0:consoles,45:oncall1"));
         QVERIFY(c.oncallTemplate.isEmpty());
+        QVERIFY(c.oncallUpdateTemplate.isEmpty());
+        QCOMPARE(Config().oncallUpdateTemplate, QStringLiteral("liftline_oncall_update"));
         QCOMPARE(c.pagerDutyEventsUrl, QStringLiteral("http://127.0.0.1:9/pd"));
 
         qputenv("LIFTLINE_ESCALATION_LADDER", "60:oncall1,30:supervisors");

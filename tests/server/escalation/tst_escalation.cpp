@@ -192,17 +192,36 @@ private Q_SLOTS:
                           {request})
                     .toBool());
 
-        // On-call level 1 got the template; level 2 never did.
-        QTRY_VERIFY_WITH_TIMEOUT(!server.app().sandbox()->sent().isEmpty(), 5000);
-        int templates = 0;
-        for (const OutboundMessage &m : server.app().sandbox()->sent())
-            if (m.type == QLatin1String("template") && m.to.startsWith(QLatin1String("2783"))) {
-                QCOMPARE(m.to, QStringLiteral("27830000001"));
-                QCOMPARE(m.templateBody.value(QLatin1String("name")).toString(),
-                         QStringLiteral("liftline_oncall_alert"));
-                ++templates;
-            }
-        QCOMPARE(templates, 1);
+        // On-call level 1 got the alert, then the update that the request was taken; level 2 never did.
+        const auto oncallTemplates = [&] {
+            QList<OutboundMessage> out;
+            for (const OutboundMessage &m : server.app().sandbox()->sent())
+                if (m.type == QLatin1String("template") && m.to.startsWith(QLatin1String("2783")))
+                    out << m;
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(oncallTemplates().size(), 2, 5000);
+        const QList<OutboundMessage> toOncall = oncallTemplates();
+        for (const OutboundMessage &m : toOncall)
+            QCOMPARE(m.to, QStringLiteral("27830000001"));
+        QCOMPARE(toOncall[0].templateBody.value(QLatin1String("name")).toString(),
+                 QStringLiteral("liftline_oncall_alert"));
+        QCOMPARE(toOncall[1].templateBody.value(QLatin1String("name")).toString(),
+                 QStringLiteral("liftline_oncall_update"));
+        const QJsonArray updateParameters = toOncall[1]
+                                                .templateBody.value(QLatin1String("components"))
+                                                .toArray()
+                                                .first()
+                                                .toObject()
+                                                .value(QLatin1String("parameters"))
+                                                .toArray();
+        QCOMPARE(updateParameters.size(), 3);
+        QVERIFY2(updateParameters[2]
+                     .toObject()
+                     .value(QLatin1String("text"))
+                     .toString()
+                     .startsWith(QLatin1String("taken by ")),
+                 qPrintable(toOncall[1].text));
 
         // PagerDuty: a trigger at the on-call step, then the acknowledgement, one key.
         QTRY_VERIFY_WITH_TIMEOUT(service.at(QStringLiteral("/pd")).size() == 2, 5000);

@@ -1070,6 +1070,54 @@
         <source>Next step at %1 unless someone takes it.</source>
         <translation>Volgende stap om %1 tensy iemand dit neem.</translation>
     </message>
+    <message>
+        <source>Not an emergency…</source>
+        <translation>Nie &apos;n noodgeval nie…</translation>
+    </message>
+    <message>
+        <source>Block number…</source>
+        <translation>Blokkeer nommer…</translation>
+    </message>
+    <message>
+        <source>Closes the request with your reason: the consoles stop alerting and nobody more is called out. Audited.</source>
+        <translation>Sluit die versoek met jou rede: die konsoles hou op waarsku en niemand meer word uitgeroep nie. Word geoudit.</translation>
+    </message>
+    <message>
+        <source>The number&apos;s requests then alert the consoles only: no supervisors, no call-out. Audited; an administrator lifts it.</source>
+        <translation>Die nommer se versoeke waarsku dan net die konsoles: geen toesighouers, geen uitroep nie. Word geoudit; &apos;n administrateur hef dit op.</translation>
+    </message>
+    <message>
+        <source>Not an emergency</source>
+        <translation>Nie &apos;n noodgeval nie</translation>
+    </message>
+    <message>
+        <source>Why is this request not an emergency? (kept in the audit trail)</source>
+        <translation>Waarom is hierdie versoek nie &apos;n noodgeval nie? (word in die ouditspoor gehou)</translation>
+    </message>
+    <message>
+        <source>Closed as not an emergency.</source>
+        <translation>Gesluit as nie &apos;n noodgeval nie.</translation>
+    </message>
+    <message>
+        <source>Not closed: %1</source>
+        <translation>Nie gesluit nie: %1</translation>
+    </message>
+    <message>
+        <source>Block +%1</source>
+        <translation>Blokkeer +%1</translation>
+    </message>
+    <message>
+        <source>Why block +%1? Its requests will alert the consoles only, until an administrator lifts the block.</source>
+        <translation>Waarom +%1 blokkeer? Sy versoeke sal net die konsoles waarsku totdat &apos;n administrateur die blokkering ophef.</translation>
+    </message>
+    <message>
+        <source>+%1 is blocked.</source>
+        <translation>+%1 is geblokkeer.</translation>
+    </message>
+    <message>
+        <source>Not blocked: %1</source>
+        <translation>Nie geblokkeer nie: %1</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

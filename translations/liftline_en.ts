@@ -1070,6 +1070,54 @@
         <source>Next step at %1 unless someone takes it.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Not an emergency…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block number…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closes the request with your reason: the consoles stop alerting and nobody more is called out. Audited.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The number&apos;s requests then alert the consoles only: no supervisors, no call-out. Audited; an administrator lifts it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not an emergency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why is this request not an emergency? (kept in the audit trail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed as not an emergency.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not closed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block +%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why block +%1? Its requests will alert the consoles only, until an administrator lifts the block.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>+%1 is blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not blocked: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

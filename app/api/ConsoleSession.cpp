@@ -239,6 +239,21 @@ void ConsoleSession::openTicket(qint64 unassignedId, const QString &liftMsisdn, 
         std::move(failed));
 }
 
+void ConsoleSession::notEmergency(qint64 requestId, const QString &reason, QObject *context, ApiClient::Ok ok,
+                                  Failed failed)
+{
+    m_api->post(QStringLiteral("/api/chat/requests/%1/not-emergency").arg(requestId),
+                {{QStringLiteral("reason"), reason}}, context, std::move(ok), std::move(failed));
+}
+
+void ConsoleSession::blockNumber(const QString &number, const QString &reason, QObject *context,
+                                 ApiClient::Ok ok, Failed failed)
+{
+    m_api->post(QStringLiteral("/api/chat/blocked-numbers"),
+                {{QStringLiteral("number"), number}, {QStringLiteral("reason"), reason}}, context,
+                std::move(ok), std::move(failed));
+}
+
 void ConsoleSession::unassignedThread(qint64 unassignedId, QObject *context, ApiClient::Ok ok, Failed failed)
 {
     m_api->get(QStringLiteral("/api/chat/unassigned/%1/thread").arg(unassignedId), {}, context, std::move(ok),

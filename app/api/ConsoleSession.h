@@ -81,6 +81,12 @@ public:
     void findLifts(const QString &query, QObject *context, ApiClient::Ok ok, Failed failed);
     void openTicket(qint64 unassignedId, const QString &liftMsisdn, QObject *context, ApiClient::Ok ok,
                     Failed failed);
+    // Closes a request that is not an emergency (its conversation is taken in the agent's name), and blocks a
+    // number whose requests then alert the consoles only. Both need a reason; both are audited.
+    void notEmergency(qint64 requestId, const QString &reason, QObject *context, ApiClient::Ok ok,
+                      Failed failed);
+    void blockNumber(const QString &number, const QString &reason, QObject *context, ApiClient::Ok ok,
+                     Failed failed);
     // A number with no ticket: its messages both ways, and a reply to it (sent once per client id).
     void unassignedThread(qint64 unassignedId, QObject *context, ApiClient::Ok ok, Failed failed);
     void replyUnassigned(qint64 unassignedId, const QString &text, const QString &clientMessageId,

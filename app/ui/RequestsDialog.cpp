@@ -9,7 +9,9 @@
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -68,6 +70,8 @@ RequestsDialog::RequestsDialog(ConsoleSession *session, ConversationListModel *c
     , m_status(new QLabel(this))
     , m_open(new QPushButton(tr("Open conversation"), this))
     , m_assign(new QPushButton(tr("Assign…"), this))
+    , m_notEmergency(new QPushButton(tr("Not an emergency…"), this))
+    , m_block(new QPushButton(tr("Block number…"), this))
     , m_refresh(new QTimer(this))
 {
     setWindowTitle(tr("Open requests"));
@@ -92,6 +96,12 @@ RequestsDialog::RequestsDialog(ConsoleSession *session, ConversationListModel *c
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->addButton(m_open, QDialogButtonBox::ActionRole);
     buttons->addButton(m_assign, QDialogButtonBox::ActionRole);
+    buttons->addButton(m_notEmergency, QDialogButtonBox::ActionRole);
+    buttons->addButton(m_block, QDialogButtonBox::ActionRole);
+    m_notEmergency->setToolTip(tr("Closes the request with your reason: the consoles stop alerting and "
+                                  "nobody more is called out. Audited."));
+    m_block->setToolTip(tr("The number's requests then alert the consoles only: no supervisors, no "
+                           "call-out. Audited; an administrator lifts it."));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split, 1);
     layout->addWidget(m_status);
@@ -107,6 +117,8 @@ RequestsDialog::RequestsDialog(ConsoleSession *session, ConversationListModel *c
     });
     connect(m_table, &QTableWidget::cellDoubleClicked, m_open, &QPushButton::click);
     connect(m_assign, &QPushButton::clicked, this, &RequestsDialog::assign);
+    connect(m_notEmergency, &QPushButton::clicked, this, [this] { markNotEmergency(); });
+    connect(m_block, &QPushButton::clicked, this, [this] { blockNumber(); });
     // The ladder moves by the second: the list follows it while shown, and at once on a step or a change.
     m_refresh->setInterval(5000);
     connect(m_refresh, &QTimer::timeout, this, &RequestsDialog::refresh);
@@ -218,6 +230,8 @@ void RequestsDialog::showSelected()
                              : tr("A message with no ticket is assigned by attaching it to one "
                                   "(Console → Unassigned messages)."));
     m_timeline->setPlainText(r.isEmpty() ? tr("Select a request to see its timeline.") : timelineText(r));
+    m_notEmergency->setEnabled(!r.isEmpty());
+    m_block->setEnabled(!r.value(QStringLiteral("from_number")).toString().isEmpty());
 }
 
 void RequestsDialog::assign()
@@ -237,6 +251,54 @@ void RequestsDialog::assign()
                 [this](const RequestError &e) { m_status->setText(tr("Not assigned: %1").arg(e.message)); });
         },
         [this](const QString &text) { m_status->setText(text); });
+}
+
+void RequestsDialog::markNotEmergency(const QString &given)
+{
+    const QJsonObject r = selected();
+    if (r.isEmpty())
+        return;
+    QString reason = given;
+    if (reason.isEmpty()) {
+        bool ok = false;
+        reason = QInputDialog::getText(this, tr("Not an emergency"),
+                                       tr("Why is this request not an emergency? (kept in the audit trail)"),
+                                       QLineEdit::Normal, QString(), &ok)
+                     .trimmed();
+        if (!ok || reason.isEmpty())
+            return;
+    }
+    m_session->notEmergency(
+        r.value(QStringLiteral("id")).toInteger(), reason, this,
+        [this](const QJsonObject &) {
+            m_status->setText(tr("Closed as not an emergency."));
+            refresh();
+        },
+        [this](const RequestError &e) { m_status->setText(tr("Not closed: %1").arg(e.message)); });
+}
+
+void RequestsDialog::blockNumber(const QString &given)
+{
+    const QString number = selected().value(QStringLiteral("from_number")).toString();
+    if (number.isEmpty())
+        return;
+    QString reason = given;
+    if (reason.isEmpty()) {
+        bool ok = false;
+        reason =
+            QInputDialog::getText(this, tr("Block +%1").arg(number),
+                                  tr("Why block +%1? Its requests will alert the consoles only, until an "
+                                     "administrator lifts the block.")
+                                      .arg(number),
+                                  QLineEdit::Normal, QString(), &ok)
+                .trimmed();
+        if (!ok || reason.isEmpty())
+            return;
+    }
+    m_session->blockNumber(
+        number, reason, this,
+        [this, number](const QJsonObject &) { m_status->setText(tr("+%1 is blocked.").arg(number)); },
+        [this](const RequestError &e) { m_status->setText(tr("Not blocked: %1").arg(e.message)); });
 }
 
 QString RequestsDialog::timelineText(const QJsonObject &r)

@@ -24,6 +24,12 @@ public:
     QTableWidget *table() const { return m_table; }
     QPlainTextEdit *timeline() const { return m_timeline; }
     QPushButton *assignButton() const { return m_assign; }
+    QPushButton *notEmergencyButton() const { return m_notEmergency; }
+    QPushButton *blockButton() const { return m_block; }
+    // Asks for the reason (given: no question, for tests) and closes the selected request as not an
+    // emergency, or blocks its number.
+    void markNotEmergency(const QString &reason = QString());
+    void blockNumber(const QString &reason = QString());
     // The timeline of one request (GET /api/chat/requests' object), in the agent's words and local times.
     static QString timelineText(const QJsonObject &request);
 
@@ -47,6 +53,8 @@ private:
     QLabel *m_status;
     QPushButton *m_open;
     QPushButton *m_assign;
+    QPushButton *m_notEmergency;
+    QPushButton *m_block;
     QTimer *m_refresh;
     QJsonArray m_requests;
     bool m_loading = false;

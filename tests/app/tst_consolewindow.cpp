@@ -367,6 +367,12 @@ private Q_SLOTS:
                  qPrintable(timeline));
         QVERIFY(requests->assignButton()->isVisible());
         QCOMPARE(requests->table()->item(0, 4)->text(), QStringLiteral("nobody yet"));
+        QVERIFY(requests->blockButton()->isEnabled());
+        requests->blockNumber(QStringLiteral("test of the block button"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT reason FROM blocked_numbers WHERE number = '27820000001'"))
+                .toString(),
+            QStringLiteral("test of the block button"), 5000);
         requests->close();
 
         window.openConversation(ticket);
@@ -379,6 +385,20 @@ private Q_SLOTS:
         // The row leaves the emergency lane and the owner label names the assignee.
         QTRY_VERIFY_WITH_TIMEOUT(escalation().isEmpty(), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(window.chat()->ownerText().startsWith(QLatin1String("Thandi has it")), 5000);
+
+        // Closing the request as not an emergency, from the requests view.
+        window.showRequests();
+        requests = window.requestsDialog();
+        QVERIFY(requests);
+        QTRY_COMPARE_WITH_TIMEOUT(requests->table()->rowCount(), 1, 5000);
+        requests->table()->selectRow(0);
+        requests->markNotEmergency(QStringLiteral("a test call from the technician"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT closed_reason FROM agent_requests WHERE ticket_id = ?"),
+                      {ticket})
+                .toString(),
+            QStringLiteral("not_emergency"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(requests->table()->rowCount(), 0, 5000);
     }
 
     // An agent is not offered assigning.

@@ -203,7 +203,13 @@ for _ in $(seq 1 120); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5;
 kill -0 "$server_pid" 2>/dev/null && fail "the server did not stop within 60 s"
 server_pid=""
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq liftline-server liftline-console >/dev/null
+# PostgreSQL's last backends may take a moment to leave on a loaded machine: wait up to 10 s, then name them.
+for _ in $(seq 1 20); do
+    pgrep -u liftline >/dev/null 2>&1 || pgrep -f /var/lib/liftline >/dev/null 2>&1 || break
+    sleep 0.5
+done
 if pgrep -u liftline >/dev/null 2>&1 || pgrep -f /var/lib/liftline >/dev/null 2>&1; then
+    ps -o pid,user,etime,args -p "$( (pgrep -u liftline; pgrep -f /var/lib/liftline) | sort -u | paste -sd, -)" >&2 || true
     fail "processes of the liftline account are still running"
 fi
 getent passwd liftline >/dev/null && fail "the liftline account is still there"

@@ -392,6 +392,11 @@ bool applyChoices(const RawSettings &raw, Config *config, QString *error)
     TrustedProxies proxies;
     if (!TrustedProxies::parse(config->trustedProxies, &proxies, error))
         return false;
+    // A server that turned the confirmation off (LIFTLINE_ACK_CONFIRMATION empty) before the Afrikaans text
+    // existed keeps it off in both languages, unless the Afrikaans one is set.
+    if (config->ackConfirmation.trimmed().isEmpty() &&
+        config->ackConfirmationAf == Config().ackConfirmationAf)
+        config->ackConfirmationAf.clear();
     for (auto [name, text] : {std::pair{"LIFTLINE_ACK_CONFIRMATION", &config->ackConfirmation},
                               std::pair{"LIFTLINE_ACK_CONFIRMATION_AF", &config->ackConfirmationAf}}) {
         *text = text->trimmed();

@@ -310,6 +310,7 @@ void ServerApp::replyNobodyAvailable(const QJsonObject &facts, std::function<voi
 {
     const int ticket = facts.value(QStringLiteral("ticket_id")).toInt();
     const qint64 unassigned = facts.value(QStringLiteral("unassigned_id")).toInteger();
+    const QString asked = facts.value(QStringLiteral("from_number")).toString();
     const QHash<QString, QString> texts{{QStringLiteral("en"), m_config.noAgentReply},
                                         {QStringLiteral("af"), m_config.noAgentReplyAf}};
     struct Stored {
@@ -318,12 +319,21 @@ void ServerApp::replyNobodyAvailable(const QJsonObject &facts, std::function<voi
     };
     m_pool->run<Stored>(
         this,
-        [ticket, unassigned, texts, fallback = m_config.language](Db &db) {
+        [ticket, unassigned, asked, texts, fallback = m_config.language](Db &db) {
             Stored stored;
             try {
                 // A number with no ticket is answered directly (Unassigned), until its message is attached.
-                stored.prepared = ticket > 0 ? Outbox::prepareConfirmation(db, ticket, texts, fallback)
-                                             : Unassigned::prepareAutomatic(db, unassigned, texts, fallback);
+                // On a ticket it goes to the one who asked; a number that is not among the ticket's
+                // participants (another system raised the request) leaves it to the default recipient.
+                if (ticket <= 0) {
+                    stored.prepared = Unassigned::prepareAutomatic(db, unassigned, texts, fallback);
+                } else {
+                    try {
+                        stored.prepared = Outbox::prepareConfirmation(db, ticket, texts, fallback, asked);
+                    } catch (const DomainError &) {
+                        stored.prepared = Outbox::prepareConfirmation(db, ticket, texts, fallback);
+                    }
+                }
                 if (stored.prepared.messageId == 0)
                     stored.problem = QStringLiteral("not sent: the technician's 24-hour window is closed, or "
                                                     "LIFTLINE_NO_AGENT_REPLY for their language is empty");

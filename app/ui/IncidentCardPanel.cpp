@@ -139,6 +139,12 @@ QDateTime IncidentCardPanel::serverNow() const
 
 void IncidentCardPanel::open(int ticketId)
 {
+    // What the agent typed and did not save stays with that card, for when they come back to it.
+    if (m_ticket > 0 && m_dirty)
+        m_drafts.insert(m_ticket, changes());
+    const quint64 generation = ++m_generation;
+    m_saving = false;
+    m_newerWhileSaving = {};
     m_ticket = ticketId;
     m_merged.clear();
     fill(QJsonObject{{QStringLiteral("ticket_id"), ticketId}, {QStringLiteral("version"), 0}});
@@ -148,10 +154,17 @@ void IncidentCardPanel::open(int ticketId)
     m_state->setText(tr("Loading the card…"));
     m_session->incident(
         ticketId, this,
-        [this, ticketId](const QJsonObject &answer) {
-            if (ticketId != m_ticket || m_dirty)
+        [this, ticketId, generation](const QJsonObject &answer) {
+            if (ticketId != m_ticket || generation != m_generation)
                 return;
-            fill(answer.value(QStringLiteral("card")).toObject());
+            // The draft kept from before, and anything typed while the card loaded, on top of it.
+            QJsonObject keep = m_drafts.take(ticketId);
+            if (m_dirty) {
+                const QJsonObject typed = changes();
+                for (auto it = typed.begin(); it != typed.end(); ++it)
+                    keep.insert(it.key(), it.value());
+            }
+            fill(answer.value(QStringLiteral("card")).toObject(), keep);
         },
         [this, ticketId](const RequestError &e) {
             if (ticketId == m_ticket)
@@ -311,22 +324,35 @@ void IncidentCardPanel::save()
         fields.insert(QStringLiteral("services"), services);
     }
     m_saving = true;
+    m_sent = changes();
     showState();
     const int ticket = m_ticket;
+    const quint64 generation = m_generation;
     m_session->saveIncident(
         ticket, version(), fields, this,
-        [this, ticket](const QJsonObject &answer) {
-            m_saving = false;
-            if (ticket != m_ticket)
+        [this, ticket, generation](const QJsonObject &answer) {
+            if (ticket != m_ticket || generation != m_generation)
                 return;
+            m_saving = false;
             m_merged.clear();
-            fill(answer.value(QStringLiteral("card")).toObject());
-            Q_EMIT saved(version());
+            // What the agent typed while the save was on its way stays in the fields.
+            QJsonObject typed;
+            const QJsonObject now = changes();
+            for (auto it = now.begin(); it != now.end(); ++it)
+                if (m_sent.value(it.key()) != it.value())
+                    typed.insert(it.key(), it.value());
+            fill(answer.value(QStringLiteral("card")).toObject(), typed);
+            const QJsonObject newer = std::exchange(m_newerWhileSaving, {});
+            if (newer.value(QStringLiteral("version")).toInt() > version())
+                rebase(newer);
+            Q_EMIT saved(
+                answer.value(QStringLiteral("card")).toObject().value(QStringLiteral("version")).toInt());
         },
-        [this, ticket](const RequestError &e) {
-            m_saving = false;
-            if (ticket != m_ticket)
+        [this, ticket, generation](const RequestError &e) {
+            if (ticket != m_ticket || generation != m_generation)
                 return;
+            m_saving = false;
+            m_newerWhileSaving = {};
             if (e.code == QLatin1String("version_conflict")) {
                 // Someone saved first: their version becomes the base and the agent's changes stay on
                 // top of it, to be checked and saved again. Nothing of either is lost.
@@ -351,8 +377,13 @@ void IncidentCardPanel::onUpdated(int ticketId, const QJsonObject &card)
 {
     if (ticketId != m_ticket || card.value(QStringLiteral("version")).toInt() <= version())
         return;
-    if (m_saving)
-        return; // the save's answer (or its conflict) brings the newest
+    if (m_saving) {
+        // Applied once our save's answer is in (a conflict re-reads the card anyway).
+        if (card.value(QStringLiteral("version")).toInt() >
+            m_newerWhileSaving.value(QStringLiteral("version")).toInt())
+            m_newerWhileSaving = card;
+        return;
+    }
     if (m_dirty)
         rebase(card);
     else

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QWidget>
 
@@ -76,6 +77,11 @@ private:
     QPushButton *m_save;
     QJsonObject m_card; // the version the fields were loaded from
     QString m_merged;   // who saved the version the agent's unsaved changes now sit on
+    // Unsaved changes of the cards left for another conversation, by ticket: back on it, they are there.
+    QHash<int, QJsonObject> m_drafts;
+    QJsonObject m_sent;             // the fields of the save in flight
+    QJsonObject m_newerWhileSaving; // a version someone else saved while ours was in flight
+    quint64 m_generation = 0;       // answers for a card no longer open are dropped
     int m_ticket = 0;
     qint64 m_offsetMs = 0;
     bool m_dirty = false;

@@ -146,14 +146,19 @@ void RequestsDialog::hideEvent(QHideEvent *event)
 
 void RequestsDialog::refresh()
 {
-    if (m_loading)
+    if (m_loading) {
+        m_again = true; // once this answer is in: it may predate what asked for the refresh
         return;
+    }
     m_loading = true;
+    m_again = false;
     m_session->openRequests(
         this,
         [this](const QJsonObject &answer) {
             m_loading = false;
             fill(answer.value(QStringLiteral("requests")).toArray());
+            if (m_again)
+                refresh();
         },
         [this](const RequestError &e) {
             m_loading = false;
@@ -203,8 +208,12 @@ void RequestsDialog::fill(const QJsonArray &requests)
             keepRow = row;
     }
     m_table->resizeColumnsToContents();
+    // The selection follows its request; one that is gone leaves nothing selected, so that no action
+    // lands on whichever request now has its row.
     if (keepRow >= 0)
         m_table->selectRow(keepRow);
+    else
+        m_table->clearSelection();
     m_status->setText(requests.isEmpty() ? tr("No request is open.")
                                          : tr("%n open request(s).", nullptr, int(requests.size())));
     showSelected();

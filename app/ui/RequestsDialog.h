@@ -58,4 +58,5 @@ private:
     QTimer *m_refresh;
     QJsonArray m_requests;
     bool m_loading = false;
+    bool m_again = false; // a refresh was asked for while one was loading
 };

@@ -237,15 +237,23 @@ void UnassignedDialog::loadThread()
 {
     const QModelIndex selected = m_list->currentIndex();
     const quint64 load = ++m_threadLoad;
+    const QString number = selected.isValid() ? selected.data(UnassignedModel::ItemRole)
+                                                    .toJsonObject()
+                                                    .value(QStringLiteral("from_number"))
+                                                    .toString()
+                                              : QString();
+    // A reply typed for one number never goes to another: the box keeps a draft per number.
+    if (number != m_threadNumber) {
+        if (!m_threadNumber.isEmpty() && !m_replyText->text().isEmpty())
+            m_replyDrafts.insert(m_threadNumber, m_replyText->text());
+        m_replyText->setText(m_replyDrafts.take(number));
+        m_replyId.clear();
+    }
+    m_threadNumber = number;
     if (!selected.isValid()) {
-        m_threadNumber.clear();
         m_thread->clear();
         return;
     }
-    m_threadNumber = selected.data(UnassignedModel::ItemRole)
-                         .toJsonObject()
-                         .value(QStringLiteral("from_number"))
-                         .toString();
     m_session->unassignedThread(
         selected.data(UnassignedModel::UnassignedIdRole).toLongLong(), this,
         [this, load](const QJsonObject &answer) {
@@ -291,9 +299,11 @@ void UnassignedDialog::loadThread()
 void UnassignedDialog::reply()
 {
     const QModelIndex selected = m_list->currentIndex();
-    const QString text = m_replyText->text().trimmed();
-    if (!selected.isValid() || text.isEmpty())
+    const QString typed = m_replyText->text();
+    const QString text = typed.trimmed();
+    if (!selected.isValid() || text.isEmpty() || m_sending)
         return;
+    m_sending = true;
     // The same text sent again after no answer keeps its id: the server sends it at most once.
     if (m_replyId.isEmpty())
         m_replyId = ConsoleSession::newClientMessageId();
@@ -301,14 +311,18 @@ void UnassignedDialog::reply()
     m_status->setText(tr("Sending…"));
     m_session->replyUnassigned(
         selected.data(UnassignedModel::UnassignedIdRole).toLongLong(), text, m_replyId, this,
-        [this](const QJsonObject &) {
+        [this, typed](const QJsonObject &) {
+            m_sending = false;
             m_replyId.clear();
-            m_replyText->clear();
+            // Only what was sent is cleared: text typed since stays.
+            if (m_replyText->text() == typed)
+                m_replyText->clear();
             m_status->setText(tr("Sent."));
             updateButtons();
             loadThread();
         },
         [this](const RequestError &e) {
+            m_sending = false;
             if (!e.isNetwork())
                 m_replyId.clear();
             m_status->setText(tr("Not sent: %1").arg(e.message));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QHash>
 
 class ConsoleSession;
 class ConversationListModel;
@@ -67,4 +68,6 @@ private:
     QString m_threadNumber; // whose thread m_thread shows
     quint64 m_threadLoad = 0;
     QString m_replyId; // the client id of a reply not yet confirmed, kept for a retry of the same text
+    bool m_sending = false;
+    QHash<QString, QString> m_replyDrafts; // number -> what was typed for it, while another is selected
 };

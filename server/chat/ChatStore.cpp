@@ -114,28 +114,35 @@ QByteArray message(Db &db, qint64 messageId)
 
 QByteArray participants(Db &db, int ticketId)
 {
+    // The default is chosen as Outbox::prepare chooses it.
     return db
         .scalar(
             QStringLiteral(
-                "WITH wrote AS (SELECT m.from_number AS number, max(m.id) AS last_id, "
-                "max(m.created_at) AS last_at FROM chat_messages m WHERE m.ticket_id = ? "
-                "AND m.direction = 'inbound' GROUP BY m.from_number), "
-                "p AS (SELECT number, last_id, last_at FROM wrote UNION "
-                "SELECT c.primary_msisdn, NULL::bigint, NULL::timestamptz FROM tickets t JOIN contacts c "
-                "ON c.id = t.responded_by WHERE t.id = ? AND c.primary_msisdn IS NOT NULL "
-                "AND c.primary_msisdn NOT IN (SELECT number FROM wrote)), "
-                "ranked AS (SELECT p.*, row_number() OVER (ORDER BY p.last_id DESC NULLS LAST) AS rn FROM p) "
-                "SELECT coalesce(json_agg(json_build_object('number', r.number, 'name', "
+                "WITH wrote AS (SELECT m.from_number AS number, max(m.created_at) AS last_at FROM "
+                "chat_messages m "
+                "WHERE m.ticket_id = ? AND m.direction = 'inbound' AND m.from_number IS NOT NULL "
+                "GROUP BY m.from_number), "
+                "responder AS (SELECT c.primary_msisdn AS number FROM tickets t JOIN contacts c "
+                "ON c.id = t.responded_by WHERE t.id = ? AND c.primary_msisdn IS NOT NULL), "
+                "def AS (SELECT coalesce((SELECT r.from_number FROM (SELECT m.from_number, m.created_at, "
+                "m.id "
+                "FROM chat_messages m WHERE m.ticket_id = ? AND m.direction = 'inbound' AND m.from_number IS "
+                "NOT NULL ORDER BY m.id DESC LIMIT 20) r ORDER BY r.created_at DESC, r.id DESC LIMIT 1), "
+                "(SELECT number FROM responder)) AS number), "
+                "p AS (SELECT number, last_at FROM wrote UNION ALL SELECT r.number, NULL::timestamptz FROM "
+                "responder r WHERE NOT EXISTS (SELECT 1 FROM wrote w WHERE w.number = r.number)) "
+                "SELECT coalesce(json_agg(json_build_object('number', p.number, 'name', "
                 "coalesce(nullif(btrim(c.display_name), ''), (SELECT nullif(btrim(u.profile_name), '') "
-                "FROM chat_unassigned u WHERE u.from_number = r.number ORDER BY u.id DESC LIMIT 1), "
-                "r.number), "
+                "FROM chat_unassigned u WHERE u.from_number = p.number ORDER BY u.id DESC LIMIT 1), "
+                "p.number), "
                 "'registered', c.id IS NOT NULL AND c.role IS DISTINCT FROM 'unregistered', "
-                "'last_wrote_at', liftline_iso(r.last_at), 'window_open', "
+                "'last_wrote_at', liftline_iso(p.last_at), 'window_open', "
                 "coalesce(w.last_inbound_at + interval '24 hours' > now(), false), "
-                "'is_default', r.rn = 1) ORDER BY r.rn), '[]')::text "
-                "FROM ranked r LEFT JOIN contacts c ON c.primary_msisdn = r.number "
-                "LEFT JOIN chat_windows w ON w.number = r.number"),
-            {ticketId, ticketId})
+                "'is_default', p.number = d.number) "
+                "ORDER BY p.number = d.number DESC, p.last_at DESC NULLS LAST, p.number), '[]')::text "
+                "FROM p CROSS JOIN def d LEFT JOIN contacts c ON c.primary_msisdn = p.number "
+                "LEFT JOIN chat_windows w ON w.number = p.number"),
+            {ticketId, ticketId, ticketId})
         .toString()
         .toUtf8();
 }

@@ -23,18 +23,22 @@ struct Recipient {
 
 // Who a message on this ticket goes to, with the ticket row locked so that two replies are decided in turn
 // (and first, as ChatStore::lockTicket says): `wanted` when given, which must be one of the ticket's
-// participants; otherwise the last one who wrote on the ticket, else the technician who responded.
+// participants; otherwise the last one who wrote on the ticket, else the technician who responded. "Last" is
+// by the time written, among the latest messages stored: a message from earlier attached just now (it is
+// stored last) does not take the default from someone who wrote since.
 Recipient lockRecipient(Db &db, int ticketId, const QString &wanted = QString())
 {
-    QSqlQuery &q =
-        db.exec(QStringLiteral(
-                    "SELECT x.ticket_reference, x.recipient, w.last_inbound_at + interval '24 hours' > now() "
-                    "FROM (SELECT t.ticket_reference, coalesce((SELECT m.from_number FROM chat_messages m "
-                    "WHERE m.ticket_id = t.id AND m.direction = 'inbound' ORDER BY m.id DESC LIMIT 1), "
-                    "c.primary_msisdn) AS recipient FROM tickets t LEFT JOIN contacts c "
-                    "ON c.id = t.responded_by WHERE t.id = ? FOR NO KEY UPDATE OF t) x "
-                    "LEFT JOIN chat_windows w ON w.number = x.recipient"),
-                {ticketId});
+    QSqlQuery &q = db.exec(
+        QStringLiteral(
+            "SELECT x.ticket_reference, x.recipient, w.last_inbound_at + interval '24 hours' > now() "
+            "FROM (SELECT t.ticket_reference, coalesce((SELECT r.from_number FROM (SELECT m.from_number, "
+            "m.created_at, m.id FROM chat_messages m WHERE m.ticket_id = t.id AND m.direction = "
+            "'inbound' AND m.from_number IS NOT NULL ORDER BY m.id DESC LIMIT 20) r "
+            "ORDER BY r.created_at DESC, r.id DESC LIMIT 1), "
+            "c.primary_msisdn) AS recipient FROM tickets t LEFT JOIN contacts c "
+            "ON c.id = t.responded_by WHERE t.id = ? FOR NO KEY UPDATE OF t) x "
+            "LEFT JOIN chat_windows w ON w.number = x.recipient"),
+        {ticketId});
     Recipient r;
     if (q.next()) {
         r.reference = q.value(0).toString();
@@ -175,11 +179,12 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
     return prepared;
 }
 
-Prepared prepareConfirmation(Db &db, int ticketId, const Texts &texts, const QString &language)
+Prepared prepareConfirmation(Db &db, int ticketId, const Texts &texts, const QString &language,
+                             const QString &to)
 {
     Prepared p = db.transaction([&] {
         Prepared p;
-        const Recipient recipient = lockRecipient(db, ticketId);
+        const Recipient recipient = lockRecipient(db, ticketId, to);
         if (recipient.to.isEmpty() || !recipient.windowOpen)
             return p;
         const QString theirs =

@@ -49,7 +49,9 @@ Prepared prepareTemplate(Db &db, int ticketId, const QString &templateName, cons
 // contacts.language picks one, else `language`. Nothing is stored when nobody has written on the ticket,
 // the 24-hour window is closed, or the chosen text is empty: messageId is then 0.
 using Texts = QHash<QString, QString>;
-Prepared prepareConfirmation(Db &db, int ticketId, const Texts &texts, const QString &language);
+// `to`, when given, is the participant it goes to (the one who asked), as for prepare().
+Prepared prepareConfirmation(Db &db, int ticketId, const Texts &texts, const QString &language,
+                             const QString &to = QString());
 // Who automatic messages are from, as the transcript names them.
 inline const char *automaticAuthor = "Call centre (automatic)";
 // What the transport is handed for a message stored as pending.

@@ -302,10 +302,14 @@ Report run(Db &db, const QByteArray &csv, const Principal &who)
                         "VALUES (?, ?, ?, ?, CASE WHEN ? THEN ? ELSE (SELECT language FROM contacts WHERE "
                         "primary_msisdn = ?) END) ON CONFLICT (primary_msisdn) DO UPDATE SET "
                         "display_name = EXCLUDED.display_name, email = EXCLUDED.email, "
-                        "language = EXCLUDED.language "
+                        "language = EXCLUDED.language, "
+                        // A contact made when an unknown number's message was attached is in the registry
+                        // now.
+                        "role = CASE WHEN c.role = 'unregistered' THEN EXCLUDED.role ELSE c.role END "
                         "WHERE (c.display_name, c.email, c.language) IS DISTINCT FROM "
-                        "(EXCLUDED.display_name, "
-                        "EXCLUDED.email, EXCLUDED.language) RETURNING id::text, xmax = 0"),
+                        "(EXCLUDED.display_name, EXCLUDED.email, EXCLUDED.language) OR c.role = "
+                        "'unregistered' "
+                        "RETURNING id::text, xmax = 0"),
                     {row.contactName, row.contactMsisdn, nullable(row.contactEmail), row.relation,
                      row.hasLanguage, nullable(row.language), row.contactMsisdn});
                 if (q.next()) {

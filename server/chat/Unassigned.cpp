@@ -212,7 +212,11 @@ Opened openTicket(Db &db, qint64 id, const QString &liftMsisdn, const Principal 
             throw DomainError(
                 DomainError::Kind::Conflict, QStringLiteral("already_attached"),
                 QStringLiteral("This message is already on ticket %1").arg(item.attachedTo.toInt()));
-        // One incident per lift at a time: a lift with an open ticket takes the message on that ticket.
+        // One incident per lift at a time: a lift with an open ticket takes the message on that ticket. The
+        // lift is locked so that two agents opening one at once do not both pass the check.
+        db.exec(QStringLiteral("SELECT 1 FROM lifts WHERE msisdn = ? FOR UPDATE"),
+                {PhoneNumber::normalise(liftMsisdn)})
+            .finish();
         QSqlQuery &q = db.exec(QStringLiteral("SELECT t.id, coalesce(t.ticket_reference, '') FROM tickets t "
                                               "JOIN lifts l ON l.id = t.lift_id WHERE l.msisdn = ? "
                                               "AND t.status = 'open' ORDER BY t.id DESC LIMIT 1"),
@@ -295,12 +299,16 @@ Outbox::Prepared prepareReply(Db &db, qint64 id, const QString &rawText, const Q
     const QString text = Outbox::checkedText(rawText, clientMessageId);
     auto attempt = [&] {
         return db.transaction([&] {
+            // The number's waiting items are taken below: they are locked first, in one order, so that two
+            // replies to the same number at once queue instead of deadlocking.
+            db.exec(QStringLiteral(
+                        "SELECT 1 FROM chat_unassigned WHERE from_number = (SELECT from_number FROM "
+                        "chat_unassigned WHERE id = ?) AND attached_at IS NULL ORDER BY id FOR UPDATE"),
+                    {id})
+                .finish();
             const Item item = lockItem(db, id);
-            if (!item.attachedTo.isNull())
-                throw DomainError(DomainError::Kind::Conflict, QStringLiteral("already_attached"),
-                                  QStringLiteral("This message is on ticket %1 now: reply there")
-                                      .arg(item.attachedTo.toInt()));
             Outbox::Prepared p;
+            // A repeat of a stored reply is answered with it, even once the message is on a ticket.
             if (!clientMessageId.isEmpty()) {
                 QSqlQuery &q = db.exec(QStringLiteral("SELECT id, message FROM chat_direct_messages "
                                                       "WHERE to_number = ? AND client_message_id = ?"),
@@ -322,6 +330,10 @@ Outbox::Prepared prepareReply(Db &db, qint64 id, const QString &rawText, const Q
                 }
                 q.finish();
             }
+            if (!item.attachedTo.isNull())
+                throw DomainError(DomainError::Kind::Conflict, QStringLiteral("already_attached"),
+                                  QStringLiteral("This message is on ticket %1 now: reply there")
+                                      .arg(item.attachedTo.toInt()));
             if (!windowOpen(db, item.from))
                 throw DomainError(
                     DomainError::Kind::Conflict, QStringLiteral("window_closed"),
@@ -412,31 +424,33 @@ Outbox::Prepared prepareAutomatic(Db &db, qint64 id, const Outbox::Texts &texts,
 
 QByteArray completeReply(Db &db, qint64 replyId, const SendResult &result)
 {
-    // Moved onto a ticket while it was being sent: the ticket's copy is the one that counts now.
-    const QVariant moved = db.scalar(
-        QStringLiteral(
-            "SELECT attached_message_id FROM chat_direct_messages WHERE id = ? AND attached_at IS NOT NULL"),
-        {replyId});
-    if (moved.isValid() && !moved.isNull()) {
-        db.exec(
-            QStringLiteral("UPDATE chat_direct_messages SET wa_message_id = coalesce(?, wa_message_id), "
-                           "status = CASE WHEN status = 'pending' THEN ? ELSE status END, updated_at = now() "
-                           "WHERE id = ?"),
-            {result.ok ? QVariant(result.waMessageId) : QVariant(QMetaType::fromType<QString>()),
-             result.ok ? QStringLiteral("sent") : QStringLiteral("failed"), replyId});
-        Outbox::complete(db, moved.toLongLong(), result);
-        return directJson(db, replyId);
-    }
-    if (result.ok) {
-        db.transaction([&] {
-            // As Outbox::complete: the same lock as a status webhook for this id, then the statuses that
-            // arrived before the id was stored.
+    // The row is locked before deciding: a reply moved onto a ticket meanwhile (moveReplies locks it too) is
+    // completed on the ticket's copy; one still here is completed here before any move can copy it.
+    qint64 moved = 0;
+    db.transaction([&] {
+        // As Outbox::complete: the same lock as a status webhook for this id first, then the row.
+        if (result.ok)
             db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))"), {result.waMessageId});
+        moved = db.scalar(QStringLiteral("SELECT coalesce(attached_message_id, 0) FROM chat_direct_messages "
+                                         "WHERE id = ? FOR UPDATE"),
+                          {replyId})
+                    .toLongLong();
+        if (moved > 0) {
+            db.exec(
+                QStringLiteral("UPDATE chat_direct_messages SET wa_message_id = coalesce(?, wa_message_id), "
+                               "status = CASE WHEN status = 'pending' THEN ? ELSE status END, "
+                               "updated_at = now() WHERE id = ?"),
+                {result.ok ? QVariant(result.waMessageId) : QVariant(QMetaType::fromType<QString>()),
+                 result.ok ? QStringLiteral("sent") : QStringLiteral("failed"), replyId});
+            return;
+        }
+        if (result.ok) {
             db.exec(QStringLiteral(
                         "UPDATE chat_direct_messages SET wa_message_id = ?, updated_at = now(), "
                         "status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END WHERE id = ?"),
                     {result.waMessageId, replyId});
             emitReply(db, replyId);
+            // The statuses that arrived before the id was stored.
             db.exec(QStringLiteral(
                         "SELECT whatsapp_apply_status(s.wa_message_id, s.status, s.errors -> 0 ->> 'code', "
                         "coalesce(s.errors -> 0 -> 'error_data' ->> 'details', s.errors -> 0 ->> 'message')) "
@@ -444,17 +458,18 @@ QByteArray completeReply(Db &db, qint64 replyId, const SendResult &result)
                         "ORDER BY array_position(ARRAY['sent', 'delivered', 'read', 'played', 'failed'], "
                         "s.status)"),
                     {result.waMessageId});
-        });
-    } else {
-        db.transaction([&] {
+        } else {
             db.exec(
                 QStringLiteral("UPDATE chat_direct_messages SET status = 'failed', error_code = ?, "
                                "error_message = ?, updated_at = now() WHERE id = ? AND status = 'pending'"),
                 {result.errorCode, result.errorMessage, replyId});
             emitReply(db, replyId);
-        });
-    }
-    Events::sequence(db);
+        }
+    });
+    if (moved > 0)
+        Outbox::complete(db, moved, result);
+    else
+        Events::sequence(db);
     return directJson(db, replyId);
 }
 

@@ -10,5 +10,8 @@ LANGUAGE sql AS $$
             UNION
             SELECT DISTINCT channel, recipient FROM escalation_callouts
              WHERE request_id = p_request_id AND event = 'trigger' AND channel = 'whatsapp'
-               AND given_up_at IS NULL) c
+               AND given_up_at IS NULL
+               -- A request superseded by a new one is not over: the phones hear of the new request instead.
+               AND NOT EXISTS (SELECT 1 FROM agent_requests a
+                                WHERE a.id = p_request_id AND a.closed_reason = 'superseded')) c
 $$;

@@ -7,15 +7,24 @@ CREATE OR REPLACE FUNCTION whatsapp_apply_status(p_wa_message_id text, p_status 
 LANGUAGE plpgsql AS $$
 DECLARE
     current_status text;
+    moved boolean;
     rank_of jsonb := '{"pending": 0, "sent": 1, "delivered": 2, "read": 3}';
     wanted text := CASE WHEN p_status = 'played' THEN 'read' ELSE p_status END;
 BEGIN
     SELECT status INTO current_status FROM chat_messages WHERE wa_message_id = p_wa_message_id FOR UPDATE;
     IF NOT FOUND THEN
         -- A reply to a number with no ticket (chat_direct_messages), until it moves onto a ticket.
-        SELECT status INTO current_status FROM chat_direct_messages
-         WHERE wa_message_id = p_wa_message_id AND attached_at IS NULL FOR UPDATE;
+        SELECT status, attached_at IS NOT NULL INTO current_status, moved FROM chat_direct_messages
+         WHERE wa_message_id = p_wa_message_id FOR UPDATE;
         IF NOT FOUND THEN
+            RETURN false;
+        END IF;
+        IF moved THEN
+            -- It moved onto a ticket while this status waited for its lock: the ticket's copy takes it, once
+            -- it carries the id (until then the status waits, and the send's completion applies it).
+            IF EXISTS (SELECT 1 FROM chat_messages WHERE wa_message_id = p_wa_message_id) THEN
+                RETURN whatsapp_apply_status(p_wa_message_id, p_status, p_error_code, p_error_message);
+            END IF;
             RETURN false;
         END IF;
         IF (wanted = 'failed' AND current_status IN ('pending', 'sent'))

@@ -481,6 +481,20 @@ private Q_SLOTS:
                       {ticket})
                 .toString(),
             QStringLiteral("one fainted / between 4 and 5 / 2"));
+
+        // Unsaved notes survive a look at another conversation.
+        const int other = Seed::openTicket(db, QStringLiteral("27710000003"));
+        QTRY_VERIFY_WITH_TIMEOUT(console.conversations.rowOf(other) >= 0, 10000);
+        QTest::keyClicks(card->notes(), QStringLiteral("car stopped at 14:02"));
+        QVERIFY(card->isDirty());
+        window.openConversation(other);
+        QTRY_COMPARE_WITH_TIMEOUT(card->state()->text(), QStringLiteral("Nothing recorded yet."), 5000);
+        QVERIFY(card->notes()->toPlainText().isEmpty());
+        window.openConversation(ticket);
+        QTRY_COMPARE_WITH_TIMEOUT(card->notes()->toPlainText(), QStringLiteral("car stopped at 14:02"), 5000);
+        QCOMPARE(card->version(), 3);
+        QCOMPARE(card->position()->text(), QStringLiteral("between 4 and 5"));
+        QVERIFY(card->isDirty());
     }
 
     // A stranger reports people trapped on a lift with no ticket: the agent finds the lift, opens a ticket

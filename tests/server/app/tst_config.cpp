@@ -321,6 +321,13 @@ private Q_SLOTS:
         QVERIFY2(load({}, &h, &error), qPrintable(error));
         QCOMPARE(h.ackConfirmationAf, QStringLiteral("{agent} het dit"));
         qunsetenv("LIFTLINE_ACK_CONFIRMATION_AF");
+        // A server that had turned the confirmation off keeps it off in Afrikaans too.
+        qputenv("LIFTLINE_ACK_CONFIRMATION", "");
+        Config off;
+        QVERIFY2(load({}, &off, &error), qPrintable(error));
+        QVERIFY(off.ackConfirmation.isEmpty());
+        QVERIFY(off.ackConfirmationAf.isEmpty());
+        qunsetenv("LIFTLINE_ACK_CONFIRMATION");
     }
 
     // Credentials with a real transport give no warning (this version does send); with the sandbox

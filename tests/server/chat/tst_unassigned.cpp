@@ -262,6 +262,15 @@ private Q_SLOTS:
         const HttpResult after = send(QStringLiteral("Thanks"), QString());
         VERIFY_STATUS(after, 200);
         QCOMPARE(toNumber(after), QStringLiteral("27820000003"));
+        // An older message attached now is stored last, but was written earlier: Thabo stays the default.
+        db.exec(QStringLiteral(
+                    "INSERT INTO chat_messages (ticket_id, from_number, message, direction, kind, status, "
+                    "wa_message_id, raw, created_at) VALUES (?, '27829999997', 'sent from the pit', "
+                    "'inbound', 'text', 'received', 'wamid.P.2', '{}', now() - interval '10 minutes')"),
+                {ticket});
+        const HttpResult still = send(QStringLiteral("Thabo, are you there?"), QString());
+        VERIFY_STATUS(still, 200);
+        QCOMPARE(toNumber(still), QStringLiteral("27820000003"));
         QCOMPARE(server.http()
                      .get(QStringLiteral("/api/chat/%1/participants").arg(ticket), auth)
                      .json.value(QStringLiteral("participants"))

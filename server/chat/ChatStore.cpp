@@ -114,7 +114,7 @@ QByteArray message(Db &db, qint64 messageId)
 
 QByteArray participants(Db &db, int ticketId)
 {
-    // The default is chosen as Outbox::prepare chooses it.
+    // The default is the one replies go to without `to` (chat_default_recipient).
     return db
         .scalar(
             QStringLiteral(
@@ -124,11 +124,7 @@ QByteArray participants(Db &db, int ticketId)
                 "GROUP BY m.from_number), "
                 "responder AS (SELECT c.primary_msisdn AS number FROM tickets t JOIN contacts c "
                 "ON c.id = t.responded_by WHERE t.id = ? AND c.primary_msisdn IS NOT NULL), "
-                "def AS (SELECT coalesce((SELECT r.from_number FROM (SELECT m.from_number, m.created_at, "
-                "m.id "
-                "FROM chat_messages m WHERE m.ticket_id = ? AND m.direction = 'inbound' AND m.from_number IS "
-                "NOT NULL ORDER BY m.id DESC LIMIT 20) r ORDER BY r.created_at DESC, r.id DESC LIMIT 1), "
-                "(SELECT number FROM responder)) AS number), "
+                "def AS (SELECT chat_default_recipient(?) AS number), "
                 "p AS (SELECT number, last_at FROM wrote UNION ALL SELECT r.number, NULL::timestamptz FROM "
                 "responder r WHERE NOT EXISTS (SELECT 1 FROM wrote w WHERE w.number = r.number)) "
                 "SELECT coalesce(json_agg(json_build_object('number', p.number, 'name', "

@@ -13,6 +13,8 @@
 
 namespace Outbox {
 
+bool windowOpen(Db &db, const QString &number);
+
 namespace {
 
 struct Recipient {
@@ -23,20 +25,15 @@ struct Recipient {
 
 // Who a message on this ticket goes to, with the ticket row locked so that two replies are decided in turn
 // (and first, as ChatStore::lockTicket says): `wanted` when given, which must be one of the ticket's
-// participants; otherwise the last one who wrote on the ticket, else the technician who responded. "Last" is
-// by the time written, among the latest messages stored: a message from earlier attached just now (it is
-// stored last) does not take the default from someone who wrote since.
+// participants; otherwise chat_default_recipient's: the last one who wrote, else the technician who
+// responded.
 Recipient lockRecipient(Db &db, int ticketId, const QString &wanted = QString())
 {
     QSqlQuery &q = db.exec(
         QStringLiteral(
             "SELECT x.ticket_reference, x.recipient, w.last_inbound_at + interval '24 hours' > now() "
-            "FROM (SELECT t.ticket_reference, coalesce((SELECT r.from_number FROM (SELECT m.from_number, "
-            "m.created_at, m.id FROM chat_messages m WHERE m.ticket_id = t.id AND m.direction = "
-            "'inbound' AND m.from_number IS NOT NULL ORDER BY m.id DESC LIMIT 20) r "
-            "ORDER BY r.created_at DESC, r.id DESC LIMIT 1), "
-            "c.primary_msisdn) AS recipient FROM tickets t LEFT JOIN contacts c "
-            "ON c.id = t.responded_by WHERE t.id = ? FOR NO KEY UPDATE OF t) x "
+            "FROM (SELECT t.ticket_reference, chat_default_recipient(t.id) AS recipient FROM tickets t "
+            "WHERE t.id = ? FOR NO KEY UPDATE OF t) x "
             "LEFT JOIN chat_windows w ON w.number = x.recipient"),
         {ticketId});
     Recipient r;
@@ -66,16 +63,53 @@ Recipient lockRecipient(Db &db, int ticketId, const QString &wanted = QString())
                                              "them: choose one of its participants")
                                   .arg(number));
         if (number != r.to)
-            r.windowOpen = db.scalar(QStringLiteral("SELECT last_inbound_at + interval '24 hours' > now() "
-                                                    "FROM chat_windows WHERE number = ?"),
-                                     {number})
-                               .toBool();
+            r.windowOpen = windowOpen(db, number);
         r.to = number;
     }
     return r;
 }
 
 } // namespace
+
+bool windowOpen(Db &db, const QString &number)
+{
+    return db
+        .scalar(QStringLiteral("SELECT last_inbound_at + interval '24 hours' > now() FROM chat_windows "
+                               "WHERE number = ?"),
+                {number})
+        .toBool();
+}
+
+QString textFor(Db &db, const QString &number, const Texts &texts, const QString &language)
+{
+    const QString theirs =
+        db.scalar(QStringLiteral("SELECT language FROM contacts WHERE primary_msisdn = ?"), {number})
+            .toString();
+    return texts.value(texts.contains(theirs) ? theirs : language);
+}
+
+void applyWaitingStatuses(Db &db, const QString &waMessageId)
+{
+    db.exec(
+        QStringLiteral("SELECT whatsapp_apply_status(s.wa_message_id, s.status, s.errors -> 0 ->> 'code', "
+                       "coalesce(s.errors -> 0 -> 'error_data' ->> 'details', s.errors -> 0 ->> 'message')) "
+                       "FROM whatsapp_statuses s WHERE s.wa_message_id = ? AND s.applied_at IS NULL "
+                       "ORDER BY array_position(ARRAY['sent', 'delivered', 'read', 'played', 'failed'], "
+                       "s.status)"),
+        {waMessageId});
+}
+
+Prepared storedOnce(const QString &clientMessageId, const std::function<Prepared()> &attempt)
+{
+    try {
+        return attempt();
+    } catch (const DbError &e) {
+        // Two requests with the same client_message_id at once: the loser finds the winner's row.
+        if (!e.isUniqueViolation() || clientMessageId.isEmpty())
+            throw;
+        return attempt();
+    }
+}
 
 QString checkedText(const QString &rawText, const QString &clientMessageId)
 {
@@ -165,15 +199,7 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
             return p;
         });
     };
-    Prepared prepared;
-    try {
-        prepared = attempt();
-    } catch (const DbError &e) {
-        // Two requests with the same client_message_id at once: the loser finds the winner's row.
-        if (!e.isUniqueViolation() || clientMessageId.isEmpty())
-            throw;
-        prepared = attempt();
-    }
+    const Prepared prepared = storedOnce(clientMessageId, attempt);
     if (!prepared.duplicate)
         Events::sequence(db);
     return prepared;
@@ -187,11 +213,7 @@ Prepared prepareConfirmation(Db &db, int ticketId, const Texts &texts, const QSt
         const Recipient recipient = lockRecipient(db, ticketId, to);
         if (recipient.to.isEmpty() || !recipient.windowOpen)
             return p;
-        const QString theirs =
-            db.scalar(QStringLiteral("SELECT language FROM contacts WHERE primary_msisdn = ?"),
-                      {recipient.to})
-                .toString();
-        const QString text = texts.value(texts.contains(theirs) ? theirs : language);
+        const QString text = textFor(db, recipient.to, texts, language);
         if (text.isEmpty())
             return p;
         QSqlQuery &ins =
@@ -290,13 +312,7 @@ QByteArray complete(Db &db, qint64 messageId, const SendResult &result)
                         "UPDATE chat_messages SET wa_message_id = ?, updated_at = now(), "
                         "status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END WHERE id = ?"),
                     {result.waMessageId, messageId});
-            db.exec(QStringLiteral(
-                        "SELECT whatsapp_apply_status(s.wa_message_id, s.status, s.errors -> 0 ->> 'code', "
-                        "coalesce(s.errors -> 0 -> 'error_data' ->> 'details', s.errors -> 0 ->> 'message')) "
-                        "FROM whatsapp_statuses s WHERE s.wa_message_id = ? AND s.applied_at IS NULL "
-                        "ORDER BY array_position(ARRAY['sent', 'delivered', 'read', 'played', 'failed'], "
-                        "s.status)"),
-                    {result.waMessageId});
+            applyWaitingStatuses(db, result.waMessageId);
         });
     } else {
         db.exec(

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QString>
+#include <functional>
 
 class Db;
 struct Principal;
@@ -26,6 +27,16 @@ struct Prepared {
     QByteArray messageJson;
 };
 
+// Whether `number` wrote within the last 24 hours (WhatsApp's time): free-form messages may reach it.
+bool windowOpen(Db &db, const QString &number);
+// The text of an automatic message for `number`: its contacts.language's among `texts`, else `language`'s.
+QString textFor(Db &db, const QString &number, const QHash<QString, QString> &texts, const QString &language);
+// Applies the delivery statuses that arrived for `waMessageId` before it was stored, in their order (under
+// the advisory lock the status webhook takes for that id).
+void applyWaitingStatuses(Db &db, const QString &waMessageId);
+// Runs `attempt` (which stores a message, or finds the one stored with `clientMessageId`); when two requests
+// with the same id raced and this one lost on the unique index, runs it once more to find the winner's row.
+Prepared storedOnce(const QString &clientMessageId, const std::function<Prepared()> &attempt);
 // A reply's text, trimmed, and its client_message_id, checked. Throws DomainError (message_required,
 // message_too_long, invalid_client_message_id).
 QString checkedText(const QString &rawText, const QString &clientMessageId);

@@ -282,15 +282,6 @@ void emitReply(Db &db, qint64 replyId)
             {replyId});
 }
 
-bool windowOpen(Db &db, const QString &number)
-{
-    return db
-        .scalar(QStringLiteral("SELECT last_inbound_at + interval '24 hours' > now() FROM chat_windows "
-                               "WHERE number = ?"),
-                {number})
-        .toBool();
-}
-
 } // namespace
 
 Outbox::Prepared prepareReply(Db &db, qint64 id, const QString &rawText, const QString &clientMessageId,
@@ -334,7 +325,7 @@ Outbox::Prepared prepareReply(Db &db, qint64 id, const QString &rawText, const Q
                 throw DomainError(DomainError::Kind::Conflict, QStringLiteral("already_attached"),
                                   QStringLiteral("This message is on ticket %1 now: reply there")
                                       .arg(item.attachedTo.toInt()));
-            if (!windowOpen(db, item.from))
+            if (!Outbox::windowOpen(db, item.from))
                 throw DomainError(
                     DomainError::Kind::Conflict, QStringLiteral("window_closed"),
                     QStringLiteral("%1 last wrote more than 24 hours ago, so WhatsApp allows no "
@@ -377,15 +368,7 @@ Outbox::Prepared prepareReply(Db &db, qint64 id, const QString &rawText, const Q
             return p;
         });
     };
-    Outbox::Prepared prepared;
-    try {
-        prepared = attempt();
-    } catch (const DbError &e) {
-        // Two requests with the same client_message_id at once: the loser finds the winner's row.
-        if (!e.isUniqueViolation() || clientMessageId.isEmpty())
-            throw;
-        prepared = attempt();
-    }
+    const Outbox::Prepared prepared = Outbox::storedOnce(clientMessageId, attempt);
     if (!prepared.duplicate)
         Events::sequence(db);
     return prepared;
@@ -396,12 +379,9 @@ Outbox::Prepared prepareAutomatic(Db &db, qint64 id, const Outbox::Texts &texts,
     Outbox::Prepared p = db.transaction([&] {
         Outbox::Prepared p;
         const Item item = lockItem(db, id);
-        if (!item.attachedTo.isNull() || !windowOpen(db, item.from))
+        if (!item.attachedTo.isNull() || !Outbox::windowOpen(db, item.from))
             return p;
-        const QString theirs =
-            db.scalar(QStringLiteral("SELECT language FROM contacts WHERE primary_msisdn = ?"), {item.from})
-                .toString();
-        const QString text = texts.value(texts.contains(theirs) ? theirs : language);
+        const QString text = Outbox::textFor(db, item.from, texts, language);
         if (text.isEmpty())
             return p;
         QSqlQuery &ins =
@@ -451,13 +431,7 @@ QByteArray completeReply(Db &db, qint64 replyId, const SendResult &result)
                     {result.waMessageId, replyId});
             emitReply(db, replyId);
             // The statuses that arrived before the id was stored.
-            db.exec(QStringLiteral(
-                        "SELECT whatsapp_apply_status(s.wa_message_id, s.status, s.errors -> 0 ->> 'code', "
-                        "coalesce(s.errors -> 0 -> 'error_data' ->> 'details', s.errors -> 0 ->> 'message')) "
-                        "FROM whatsapp_statuses s WHERE s.wa_message_id = ? AND s.applied_at IS NULL "
-                        "ORDER BY array_position(ARRAY['sent', 'delivered', 'read', 'played', 'failed'], "
-                        "s.status)"),
-                    {result.waMessageId});
+            Outbox::applyWaitingStatuses(db, result.waMessageId);
         } else {
             db.exec(
                 QStringLiteral("UPDATE chat_direct_messages SET status = 'failed', error_code = ?, "

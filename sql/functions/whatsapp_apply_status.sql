@@ -7,6 +7,7 @@ CREATE OR REPLACE FUNCTION whatsapp_apply_status(p_wa_message_id text, p_status 
 LANGUAGE plpgsql AS $$
 DECLARE
     current_status text;
+    direct boolean := false;
     moved boolean;
     rank_of jsonb := '{"pending": 0, "sent": 1, "delivered": 2, "read": 3}';
     wanted text := CASE WHEN p_status = 'played' THEN 'read' ELSE p_status END;
@@ -27,9 +28,12 @@ BEGIN
             END IF;
             RETURN false;
         END IF;
-        IF (wanted = 'failed' AND current_status IN ('pending', 'sent'))
-           OR (rank_of ? wanted AND rank_of ? current_status
-               AND (rank_of ->> wanted)::int > (rank_of ->> current_status)::int) THEN
+        direct := true;
+    END IF;
+    IF (wanted = 'failed' AND current_status IN ('pending', 'sent'))
+       OR (rank_of ? wanted AND rank_of ? current_status
+           AND (rank_of ->> wanted)::int > (rank_of ->> current_status)::int) THEN
+        IF direct THEN
             UPDATE chat_direct_messages
                SET status = wanted, updated_at = now(),
                    error_code = CASE WHEN wanted = 'failed' THEN p_error_code ELSE error_code END,
@@ -37,19 +41,13 @@ BEGIN
              WHERE wa_message_id = p_wa_message_id;
             PERFORM chat_emit('unassigned.replied', NULL, chat_direct_message_to_json(d))
                FROM chat_direct_messages d WHERE d.wa_message_id = p_wa_message_id;
-        END IF;
-        UPDATE whatsapp_statuses SET applied_at = now()
-         WHERE wa_message_id = p_wa_message_id AND status = p_status AND applied_at IS NULL;
-        RETURN true;
-    END IF;
-    IF wanted = 'failed' THEN
-        IF current_status IN ('pending', 'sent') THEN
-            UPDATE chat_messages SET status = 'failed', error_code = p_error_code, error_message = p_error_message,
-                   updated_at = now()
+        ELSE
+            UPDATE chat_messages
+               SET status = wanted, updated_at = now(),
+                   error_code = CASE WHEN wanted = 'failed' THEN p_error_code ELSE error_code END,
+                   error_message = CASE WHEN wanted = 'failed' THEN p_error_message ELSE error_message END
              WHERE wa_message_id = p_wa_message_id;
         END IF;
-    ELSIF rank_of ? wanted AND rank_of ? current_status AND (rank_of ->> wanted)::int > (rank_of ->> current_status)::int THEN
-        UPDATE chat_messages SET status = wanted, updated_at = now() WHERE wa_message_id = p_wa_message_id;
     END IF;
     UPDATE whatsapp_statuses SET applied_at = now()
      WHERE wa_message_id = p_wa_message_id AND status = p_status AND applied_at IS NULL;

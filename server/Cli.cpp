@@ -8,8 +8,10 @@
 #include "chat/Tickets.h"
 #include "db/DatabaseTarget.h"
 #include "db/Db.h"
+#include "db/MediaStore.h"
 #include "db/Migrator.h"
 #include "domain/DomainError.h"
+#include "domain/Media.h"
 #include "domain/Principal.h"
 #include "escalation/EscalationStore.h"
 #include "http/WebhookRoutes.h"
@@ -28,6 +30,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QSaveFile>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryFile>
 #include <QTextStream>
@@ -330,6 +333,8 @@ QString help()
         "                                      the last 24 hours), one line per request\n"
         "  webhook-problems                    webhook items set aside or stored altered, and bodies that\n"
         "                                      could not be read, newest first\n"
+        "  media                               the files kept in the database (photos, voice notes,\n"
+        "                                      documents...) and those not kept, with the reasons\n"
         "  backup FILE                         write the database to FILE (pg_dump's custom format)\n"
         "  restore FILE                        replace the embedded database with a backup (server stopped)\n"
         "A command run while the server is up uses the same database.\n");
@@ -360,6 +365,34 @@ int importRegistry(Db &db, const QString &path, const Principal &who)
         return failed(QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
     const RegistryImport::Report report = RegistryImport::run(db, file.readAll(), who);
     out() << "Imported " << report.summary() << '\n';
+    return 0;
+}
+
+// What the files messages carry take up, and the latest that could not be kept, with the reason.
+int media(Db &db)
+{
+    const MediaStore::Usage u = MediaStore::usage(db);
+    out() << "Files kept: " << u.files << " (" << Media::humanSize(u.bytes) << ", each content once)\n"
+          << "Files messages carry: " << u.attachments << "; waiting to be fetched: " << u.waiting
+          << ", refused: " << u.refused << ", failed: " << u.failed << ", not available through this "
+          << "connection: " << u.unavailable << '\n';
+    QSqlQuery &q = db.exec(QStringLiteral(
+        "SELECT a.id, a.media_type, a.status, coalesce(a.error_message, ''), liftline_iso(a.updated_at), "
+        "coalesce((SELECT m.ticket_id::text FROM chat_messages m WHERE m.wa_message_id = a.wa_message_id "
+        "OR m.id = a.message_id LIMIT 1), 'unassigned') FROM chat_attachments a "
+        "WHERE a.status <> 'stored' ORDER BY a.updated_at DESC, a.id DESC LIMIT 20"));
+    bool first = true;
+    while (q.next()) {
+        if (first)
+            out() << "Not kept (latest first):\n";
+        first = false;
+        out() << "  " << q.value(0).toLongLong() << ' ' << q.value(1).toString() << " on ticket "
+              << q.value(5).toString() << ", " << q.value(2).toString() << " at " << q.value(4).toString();
+        if (!q.value(3).toString().isEmpty())
+            out() << ": " << q.value(3).toString();
+        out() << '\n';
+    }
+    q.finish();
     return 0;
 }
 
@@ -624,6 +657,8 @@ int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &
     }
     if (command == QLatin1String("webhook-problems"))
         return webhookProblems(db);
+    if (command == QLatin1String("media"))
+        return media(db);
     if (command == QLatin1String("ticket")) {
         if (positional.value(1) != QLatin1String("open") || !parser.isSet(QStringLiteral("lift")))
             return usage(QStringLiteral("use: ticket open --lift LIFT_MSISDN [--sms TEXT]"));

@@ -71,6 +71,10 @@ const IntSetting intSettings[] = {
     {"LIFTLINE_HTTP_IDLE_TIMEOUT_SECONDS", &Config::httpIdleTimeoutMs, 1, 3600, 1000},
     {"LIFTLINE_HTTP_MAX_CONNECTIONS", &Config::httpMaxConnections, 16, 1000000, 1},
     {"LIFTLINE_ESCALATION_POLL_MS", &Config::escalationPollMs, 20, 5000, 1},
+    {"LIFTLINE_MEDIA_TIMEOUT_SECONDS", &Config::mediaTimeoutMs, 5, 3600, 1000},
+    {"LIFTLINE_MEDIA_CONCURRENCY", &Config::mediaConcurrency, 1, 64, 1},
+    {"LIFTLINE_MEDIA_ATTEMPTS", &Config::mediaAttempts, 1, 50, 1},
+    {"LIFTLINE_MEDIA_POLL_MS", &Config::mediaPollMs, 50, 60000, 1},
 };
 
 // A value of the INI file as written: QSettings reads an unquoted value with commas as a list, which
@@ -512,6 +516,11 @@ QString Config::environmentHelp()
         "request);\n"
         "                          set here, it is applied at every start and the API may not change it\n"
         "  LIFTLINE_ESCALATION_POLL_MS  due steps are looked for at least this often (default 250)\n"
+        "  LIFTLINE_MEDIA_TIMEOUT_SECONDS  fetching one inbound file from WhatsApp, at most (default 120)\n"
+        "  LIFTLINE_MEDIA_CONCURRENCY  files this server fetches at once (default 4)\n"
+        "  LIFTLINE_MEDIA_ATTEMPTS  tries before a file that cannot be fetched is given up (default 8,\n"
+        "                          5 s to 10 min apart)\n"
+        "  LIFTLINE_MEDIA_POLL_MS  waiting files are looked for at least this often (default 1000)\n"
         "  LIFTLINE_CALLOUT_WEBHOOK_URL, LIFTLINE_CALLOUT_WEBHOOK_SECRET  a JSON webhook told of every "
         "step,\n"
         "                          acknowledgement and resolution, signed (X-Liftline-Signature-256)\n"

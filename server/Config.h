@@ -88,6 +88,12 @@ struct Config {
     // at every start and the API may not change it; unset, the database's ladder holds (API, CLI).
     QString escalationLadder;
     int escalationPollMs = 250; // LIFTLINE_ESCALATION_POLL_MS: how often due steps are looked for at least
+    // Inbound files (MediaFetcher): one fetch's time limit, files fetched at once, tries before giving up,
+    // and how often waiting files are looked for.
+    int mediaTimeoutMs = 120000; // LIFTLINE_MEDIA_TIMEOUT_SECONDS
+    int mediaConcurrency = 4;    // LIFTLINE_MEDIA_CONCURRENCY
+    int mediaAttempts = 8;       // LIFTLINE_MEDIA_ATTEMPTS
+    int mediaPollMs = 1000;      // LIFTLINE_MEDIA_POLL_MS
     // Call-outs: the signed webhook, PagerDuty's Events API v2, the WhatsApp template to on-call numbers.
     QString calloutWebhookUrl;    // LIFTLINE_CALLOUT_WEBHOOK_URL
     QString calloutWebhookSecret; // LIFTLINE_CALLOUT_WEBHOOK_SECRET

@@ -10,6 +10,7 @@
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "db/Events.h"
+#include "db/MediaStore.h"
 #include "db/Migrator.h"
 #include "db/Sequencer.h"
 #include "domain/DomainError.h"
@@ -22,6 +23,7 @@
 #include "http/ChatRoutes.h"
 #include "http/EscalationRoutes.h"
 #include "http/HttpServer.h"
+#include "http/MediaRoutes.h"
 #include "http/OpsRoutes.h"
 #include "http/StreamRoutes.h"
 #include "http/WebhookRoutes.h"
@@ -29,6 +31,8 @@
 #include "realtime/StreamHub.h"
 #include "whatsapp/HttpTransport.h"
 #include "whatsapp/InboundProcessor.h"
+#include "whatsapp/MediaFetcher.h"
+#include "whatsapp/MediaSource.h"
 #include "whatsapp/SandboxTransport.h"
 #include "whatsapp/WebhookForwarder.h"
 
@@ -44,6 +48,8 @@ ServerApp::ServerApp(const Config &config, QObject *parent)
 ServerApp::~ServerApp()
 {
     m_maintenance.stop();
+    m_mediaSource.reset(); // its answers still due go to the fetcher
+    m_mediaFetcher.reset();
     m_escalator.reset();
     m_callouts.reset(); // sends through the transport
     if (m_hub)
@@ -86,6 +92,7 @@ bool ServerApp::start(QString *error)
     if (!makeWebhook(error) || !m_http->listen(m_config.listenAddress, m_config.port, error))
         return false;
     makeEscalation();
+    makeMedia();
 
     if (m_config.sandboxStatuses && m_transport == m_sandbox.get())
         m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
@@ -210,6 +217,7 @@ void ServerApp::makeHttp(const TrustedProxies &proxies)
     AuthRoutes::install(*m_http, *m_context);
     AdminRoutes::install(*m_http, *m_context);
     EscalationRoutes::install(*m_http, *m_context);
+    MediaRoutes::install(*m_http, *m_context);
     OpsRoutes::install(*m_http, *m_context);
 }
 
@@ -303,6 +311,27 @@ void ServerApp::makeEscalation()
             });
 }
 
+// Inbound files, fetched after the webhook's answer from where this server's messages go: Graph, the
+// sandbox's sample files, or nowhere (the bridge documents no media: the agent is told so).
+void ServerApp::makeMedia()
+{
+    const QString transport = m_config.effectiveTransport();
+    if (transport == QLatin1String("graph"))
+        m_mediaSource = std::make_unique<GraphMediaSource>(GraphMediaSource::Settings{
+            QUrl(m_config.graphBaseUrl), m_config.metaAccessToken, m_config.mediaTimeoutMs});
+    else if (transport == QLatin1String("bridge"))
+        m_mediaSource = std::make_unique<NoMediaSource>(QStringLiteral("the WhatsApp bridge"));
+    else
+        m_mediaSource = std::make_unique<SandboxMediaSource>();
+    MediaFetcher::Settings media;
+    media.concurrency = m_config.mediaConcurrency;
+    media.maxAttempts = m_config.mediaAttempts;
+    media.pollMs = m_config.mediaPollMs;
+    media.leaseSeconds = m_config.mediaTimeoutMs / 1000 + 60;
+    m_mediaFetcher = std::make_unique<MediaFetcher>(m_pool.get(), m_mediaSource.get(), media);
+    connect(m_mediaFetcher.get(), &MediaFetcher::recorded, this, [this] { m_sequencer->request(); });
+}
+
 // The technician who asked is told nobody was available and on-call staff are being called: in their
 // language when the registry has it, stored in the transcript as automatic, sent through the outbox. Nothing
 // is sent when the text is empty or their 24-hour window is closed (the call-out says so).
@@ -390,19 +419,35 @@ void ServerApp::maintain()
     if (!sweep && !inbox && !figures)
         return;
     const InboundProcessor::Settings processing = processingSettings();
-    if (m_pool->backgroundQueueDepth() > 0)
-        return; // busy: what is queued includes these bodies
+    // One maintenance job at a time. While other background work is queued, the counts for /metrics are
+    // still taken (monitoring must not go blind under load), but bodies are left to the work queued,
+    // which includes them.
+    if (m_maintenanceQueued.exchange(true))
+        return;
+    const bool reprocess = inbox && m_pool->backgroundQueueDepth() == 0;
+    std::atomic<bool> *queued = &m_maintenanceQueued; // outlives the pool's jobs
     Sequencer *sequencer = m_sequencer.get();
     ApiContext::WaitingRequests *waiting = &m_context->waitingRequests(); // outlives the pool's jobs
     ApiContext *context = m_context.get(); // outlives the pool's jobs, like `waiting`
-    m_pool->postBackground([sweep, inbox, figures, processing, sequencer, waiting, context,
-                            abandonedAfter = m_config.abandonedSendSeconds()](Db &db) {
+    ApiContext::MediaFigures *media = &m_context->mediaFigures();
+    m_pool->postBackground([sweep, inbox, reprocess, figures, processing, sequencer, waiting, context, media,
+                            queued, abandonedAfter = m_config.abandonedSendSeconds()](Db &db) {
+        const std::unique_ptr<std::atomic<bool>, void (*)(std::atomic<bool> *)> done(
+            queued, [](std::atomic<bool> *q) { q->store(false); });
         try {
             if (figures) {
                 const QDateTime now = QDateTime::currentDateTimeUtc();
                 context->setResponseSummary(EscalationStore::responseReport(db, now.addDays(-1), now, false)
                                                 .value(QStringLiteral("summary"))
                                                 .toObject());
+                const MediaStore::Usage usage = MediaStore::usage(db);
+                media->bytes.store(usage.bytes);
+                media->attachments.store(usage.attachments);
+                media->waiting.store(usage.waiting);
+                media->refused.store(usage.refused);
+                media->failed.store(usage.failed);
+                media->unavailable.store(usage.unavailable);
+                media->files.store(usage.files);
             }
             if (inbox) {
                 const ChatStore::Waiting w = ChatStore::waitingRequests(db);
@@ -418,7 +463,7 @@ void ServerApp::maintain()
                 });
             // Short jobs of bodies left behind for 10 s: the ones just received are already queued, and a
             // long job here would hold a connection that requests may need.
-            if (inbox && InboundProcessor::processPending(db, processing, 20, 10) > 0)
+            if (reprocess && InboundProcessor::processPending(db, processing, 20, 10) > 0)
                 sequencer->request();
         } catch (const DbError &e) {
             qCDebug(lcDb) << "maintenance skipped:" << e.message();

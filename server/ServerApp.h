@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QTimer>
 #include <QUuid>
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -19,6 +20,8 @@ class Db;
 class DbPool;
 class HttpServer;
 class HttpTransport;
+class MediaFetcher;
+class MediaSource;
 class MessageTransport;
 class SandboxTransport;
 class Sequencer;
@@ -67,6 +70,7 @@ private:
     void makeStream(const TrustedProxies &proxies);
     bool makeWebhook(QString *error);
     void makeEscalation();
+    void makeMedia();
     void replyNobodyAvailable(const QJsonObject &facts, std::function<void(SendResult)> done);
 
     Config m_config;
@@ -87,8 +91,11 @@ private:
     std::unique_ptr<WebhookForwarder> m_forwarder;
     std::unique_ptr<Callouts> m_callouts;
     std::unique_ptr<Escalator> m_escalator;
+    std::unique_ptr<MediaFetcher> m_mediaFetcher;
+    std::unique_ptr<MediaSource> m_mediaSource; // destroyed before the fetcher its answers go to
     QTimer m_maintenance;
     int m_ticks = 0;
+    std::atomic<bool> m_maintenanceQueued{false};
     QString m_demoPassword;
     QByteArray m_webhookSecret;
 };

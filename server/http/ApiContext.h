@@ -106,6 +106,18 @@ public:
         std::atomic<qint64> oldestSince{0}; // seconds since the epoch; 0 when none
     };
     WaitingRequests &waitingRequests() { return m_waiting; }
+    // The files kept and their fetching (MediaStore::usage), as the maintenance job last counted them
+    // (every 10 s), for /metrics. files is -1 until the first count.
+    struct MediaFigures {
+        std::atomic<qint64> files{-1};
+        std::atomic<qint64> bytes{0};
+        std::atomic<qint64> attachments{0};
+        std::atomic<qint64> waiting{0};
+        std::atomic<qint64> refused{0};
+        std::atomic<qint64> failed{0};
+        std::atomic<qint64> unavailable{0};
+    };
+    MediaFigures &mediaFigures() { return m_media; }
     // The last 24 hours' response figures (EscalationStore::responseReport's summary), as the maintenance
     // job last computed them, for /metrics; empty until the first.
     void setResponseSummary(const QJsonObject &summary)
@@ -130,6 +142,7 @@ private:
     QHash<QString, QString> m_confirmation;
     QString m_language = QStringLiteral("en");
     WaitingRequests m_waiting;
+    MediaFigures m_media;
     Sequencer *m_sequencer = nullptr;
     mutable QMutex m_summaryMutex;
     QJsonObject m_responseSummary;

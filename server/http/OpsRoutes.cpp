@@ -56,6 +56,23 @@ void install(HttpServer &server, ApiContext &ctx)
                           "when none waits.",
                           ctx.waitingRequests().oldestSince.load());
         }
+        const ApiContext::MediaFigures &media = ctx.mediaFigures();
+        if (media.files.load() >= 0) {
+            out += metric("liftline_media_files", Type::Gauge,
+                          "Distinct files kept in the database (each content once), counted every 10 s.",
+                          media.files.load());
+            out += metric("liftline_media_bytes", Type::Gauge, "Bytes of the files kept in the database.",
+                          media.bytes.load());
+            out += family("liftline_media_attachments", Type::Gauge,
+                          "Files messages carry, by what became of them (waiting: still to fetch).");
+            const std::pair<const char *, qint64> states[] = {{"waiting", media.waiting.load()},
+                                                              {"refused", media.refused.load()},
+                                                              {"failed", media.failed.load()},
+                                                              {"unavailable", media.unavailable.load()},
+                                                              {"all", media.attachments.load()}};
+            for (const auto &[state, n] : states)
+                out += sample("liftline_media_attachments", QByteArray("{state=\"") + state + "\"}", n);
+        }
         reply->send(HttpResponse::text(out, 200, "text/plain; version=0.0.4; charset=utf-8"));
     });
 }

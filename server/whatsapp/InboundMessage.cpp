@@ -91,16 +91,55 @@ InboundMessage InboundMessage::fromJson(const QJsonObject &m, const QStringList 
         const QJsonValue lat = body.value(QStringLiteral("latitude"));
         const QJsonValue lng = body.value(QStringLiteral("longitude"));
         out.text = tagged(type, joined({body.value(QStringLiteral("name")).toString(),
+                                        body.value(QStringLiteral("address")).toString(),
                                         lat.isDouble() ? number(lat.toDouble()) : QString(),
                                         lng.isDouble() ? number(lng.toDouble()) : QString()}));
     } else if (type == QLatin1String("reaction")) {
+        // Shown on the message it names; the text is the emoji (empty: the reaction was taken away).
         out.kind = type;
-        const QString emoji = body.value(QStringLiteral("emoji")).toString();
-        out.text = emoji.isEmpty() ? QStringLiteral("[reaction removed]") : tagged(type, emoji);
-        if (out.contextId.isEmpty())
-            out.contextId = body.value(QStringLiteral("message_id")).toString();
+        out.text = body.value(QStringLiteral("emoji")).toString();
+        out.contextId = body.value(QStringLiteral("message_id")).toString();
+    } else if (type == QLatin1String("edit")) {
+        // The new version of an earlier message: its text, or the caption of a file.
+        out.kind = type;
+        out.contextId = body.value(QStringLiteral("original_message_id")).toString();
+        const QJsonObject edited = body.value(QStringLiteral("message")).toObject();
+        const QString editedType = edited.value(QStringLiteral("type")).toString();
+        const QJsonObject content = edited.value(editedType).toObject();
+        out.text = editedType == QLatin1String("text") ? content.value(QStringLiteral("body")).toString()
+                                                       : content.value(QStringLiteral("caption")).toString();
+    } else if (type == QLatin1String("revoke")) {
+        out.kind = type;
+        out.contextId = body.value(QStringLiteral("original_message_id")).toString();
+    } else if (type == QLatin1String("contacts")) {
+        // Each card's name, first number and organisation; the cards whole are in raw.
+        out.kind = type;
+        QStringList cards;
+        const QJsonArray contacts = m.value(QStringLiteral("contacts")).toArray();
+        for (const QJsonValue &c : contacts) {
+            const QJsonObject card = c.toObject();
+            const QJsonObject name = card.value(QStringLiteral("name")).toObject();
+            QString who = name.value(QStringLiteral("formatted_name")).toString();
+            if (who.isEmpty())
+                who = (name.value(QStringLiteral("first_name")).toString() + QLatin1Char(' ') +
+                       name.value(QStringLiteral("last_name")).toString())
+                          .trimmed();
+            const QString phone = card.value(QStringLiteral("phones"))
+                                      .toArray()
+                                      .first()
+                                      .toObject()
+                                      .value(QStringLiteral("phone"))
+                                      .toString();
+            const QString org =
+                card.value(QStringLiteral("org")).toObject().value(QStringLiteral("company")).toString();
+            QString line = joined({who, phone});
+            if (!org.trimmed().isEmpty())
+                line += QStringLiteral(" (%1)").arg(org.trimmed());
+            cards << line;
+        }
+        out.text = tagged(QStringLiteral("contact"), cards.join(QLatin1String("; ")));
     } else {
-        // unsupported, and types nothing interprets yet (contacts, order, system, referral): kept raw.
+        // unsupported, and types nothing interprets yet (order, system, referral): kept raw.
         out.kind = QStringLiteral("unsupported");
         QString detail = body.value(QStringLiteral("type")).toString();
         if (type == QLatin1String("system"))

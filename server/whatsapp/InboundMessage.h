@@ -12,10 +12,14 @@ struct InboundMessage {
     QString waMessageId;
     QString from;
     QDateTime timestamp; // WhatsApp's, UTC; invalid when missing
-    QString kind; // text, button, interactive, image, document, audio, video, location, reaction, unsupported
-    QString text;
+    // text, button, interactive, image (a sticker too), document, audio, video, location, contacts, reaction,
+    // edit, revoke, unsupported
+    QString kind;
+    QString text; // for a reaction the emoji, for an edit the new text; readable words for the others
+
     QString mediaId;
-    QString contextId; // the business message replied to, or whose button was tapped
+    // The message replied to, whose button was tapped, or that a reaction, an edit or a revoke changes
+    QString contextId;
     bool agentRequested = false;
     QJsonObject raw;
 

@@ -1,6 +1,9 @@
 -- Returns what became of the message: 'duplicate' (its WhatsApp id was claimed before), 'ticket' with
--- the ticket's id, or 'unassigned' with the chat_unassigned row's id. Every event it causes is emitted
--- here, in the same transaction.
+-- the ticket's id, 'unassigned' with the chat_unassigned row's id, or 'changed' when it is an edit, a
+-- deletion or a reaction applied to an earlier message (with that message's ticket or unassigned id).
+-- Every event it causes is emitted here, in the same transaction.
+-- For an edit, a deletion or a reaction, p_context_id names the message it changes and p_text is the new
+-- text or the emoji.
 CREATE OR REPLACE FUNCTION whatsapp_receive(
     p_inbox_id bigint, p_wa_message_id text, p_from text, p_profile_name text, p_user_id text,
     p_text text, p_kind text, p_wa_timestamp timestamptz, p_context_id text, p_media_id text, p_raw jsonb,
@@ -12,6 +15,8 @@ DECLARE
     contact_name text;
     received timestamptz;
     item chat_unassigned;
+    target chat_messages;
+    media_type text;
 BEGIN
     -- The one place that decides "seen before", also for two copies of a body processed at once.
     INSERT INTO whatsapp_inbound_ids (wa_message_id, inbox_id) VALUES (p_wa_message_id, p_inbox_id)
@@ -19,6 +24,55 @@ BEGIN
     IF NOT FOUND THEN
         outcome := 'duplicate';
         RETURN;
+    END IF;
+
+    -- An edit, a deletion or a reaction is kept as a row of its own, and shown on the message it names when
+    -- that message is here and the writer may change it: only its sender edits or deletes it; a reaction
+    -- comes from either side. Otherwise it is stored as a message below, so that the agent still sees it.
+    IF p_kind IN ('edit', 'revoke', 'reaction') THEN
+        INSERT INTO chat_message_changes (wa_message_id, target_wa_id, change, from_number, body, kind,
+                                          wa_timestamp, raw, inbox_id)
+        VALUES (p_wa_message_id, coalesce(p_context_id, ''), p_kind, p_from,
+                CASE WHEN p_kind = 'revoke' THEN NULL ELSE coalesce(p_text, '') END,
+                CASE WHEN p_kind = 'edit' THEN p_raw #>> '{edit,message,type}' END,
+                p_wa_timestamp, p_raw, p_inbox_id);
+        SELECT m.* INTO target FROM chat_messages m WHERE m.wa_message_id = p_context_id;
+        IF target.id IS NOT NULL
+           AND coalesce((p_kind = 'reaction' AND p_from IN (target.from_number, target.to_number))
+                        OR (p_kind <> 'reaction' AND target.direction = 'inbound' AND target.from_number = p_from),
+                        false) THEN
+            PERFORM chat_emit('message.updated', target.ticket_id, chat_message_to_json(target));
+            outcome := 'changed';
+            ticket_id := target.ticket_id;
+            RETURN;
+        END IF;
+        SELECT u.* INTO item FROM chat_unassigned u
+         WHERE u.wa_message_id = p_context_id AND u.attached_at IS NULL;
+        IF item.id IS NOT NULL AND item.from_number = p_from THEN
+            PERFORM chat_emit('unassigned.updated', NULL, chat_unassigned_to_json(item));
+            outcome := 'changed';
+            unassigned_id := item.id;
+            RETURN;
+        END IF;
+        p_text := CASE p_kind WHEN 'edit' THEN '[edit] ' || coalesce(p_text, '')
+                              WHEN 'revoke' THEN '[revoke]'
+                              ELSE CASE WHEN coalesce(p_text, '') = '' THEN '[reaction removed]'
+                                        ELSE '[reaction] ' || p_text END END;
+    END IF;
+
+    -- A file is fetched after the webhook's answer (MediaFetcher): its attachment is waiting from now on, and
+    -- the message's first announcement already shows it.
+    IF p_media_id IS NOT NULL AND p_kind IN ('image', 'audio', 'video', 'document') THEN
+        media_type := CASE WHEN p_raw ->> 'type' = 'sticker' THEN 'sticker' ELSE p_kind END;
+        INSERT INTO chat_attachments (wa_message_id, direction, media_type, voice, wa_media_id, declared_mime,
+                                      declared_sha256, filename, caption)
+        VALUES (p_wa_message_id, 'inbound', media_type,
+                coalesce(p_raw #> ARRAY[p_raw ->> 'type', 'voice'] = 'true'::jsonb, false), left(p_media_id, 200),
+                left(p_raw #>> ARRAY[p_raw ->> 'type', 'mime_type'], 200),
+                left(p_raw #>> ARRAY[p_raw ->> 'type', 'sha256'], 200),
+                left(p_raw #>> ARRAY[p_raw ->> 'type', 'filename'], 500),
+                p_raw #>> ARRAY[p_raw ->> 'type', 'caption'])
+        ON CONFLICT (wa_message_id) DO NOTHING;
     END IF;
 
     SELECT c.id, c.display_name INTO contact, contact_name FROM contacts c WHERE c.primary_msisdn = p_from;

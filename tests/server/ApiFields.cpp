@@ -33,12 +33,28 @@ const QStringList conversation = sorted({QStringLiteral("id"),
                                          QStringLiteral("last_message_preview"),
                                          QStringLiteral("window_expires_at")});
 
-const QStringList message =
-    sorted({QStringLiteral("id"), QStringLiteral("ticket_id"), QStringLiteral("from_number"),
-            QStringLiteral("to_number"), QStringLiteral("message"), QStringLiteral("direction"),
-            QStringLiteral("agent_name"), QStringLiteral("read_by_agent"), QStringLiteral("created_at"),
-            QStringLiteral("wa_timestamp"), QStringLiteral("kind"), QStringLiteral("status"),
-            QStringLiteral("wa_message_id"), QStringLiteral("error"), QStringLiteral("client_message_id"),
-            QStringLiteral("automatic")});
+const QStringList message = sorted({QStringLiteral("id"),
+                                    QStringLiteral("ticket_id"),
+                                    QStringLiteral("from_number"),
+                                    QStringLiteral("to_number"),
+                                    QStringLiteral("message"),
+                                    QStringLiteral("direction"),
+                                    QStringLiteral("agent_name"),
+                                    QStringLiteral("read_by_agent"),
+                                    QStringLiteral("created_at"),
+                                    QStringLiteral("wa_timestamp"),
+                                    QStringLiteral("kind"),
+                                    QStringLiteral("status"),
+                                    QStringLiteral("wa_message_id"),
+                                    QStringLiteral("error"),
+                                    QStringLiteral("client_message_id"),
+                                    QStringLiteral("automatic"),
+                                    QStringLiteral("edited_at"),
+                                    QStringLiteral("edits"),
+                                    QStringLiteral("revoked_at"),
+                                    QStringLiteral("reactions"),
+                                    QStringLiteral("media"),
+                                    QStringLiteral("location"),
+                                    QStringLiteral("contacts")});
 
 } // namespace ApiFields

@@ -706,11 +706,20 @@ private Q_SLOTS:
                                        << "900000000000003" << none << false << false;
         QTest::newRow("location") << "location" << sipho << "wamid.IN.0012"
                                   << "location"
-                                  << "[location] James House, -26.1076, 28.0567" << none << none << false
-                                  << false;
-        QTest::newRow("reaction") << "reaction" << sipho << "wamid.IN.0013"
-                                  << "reaction" << QString::fromUtf8("[reaction] \xF0\x9F\x91\x8D") << none
-                                  << "wamid.OUT.CHAT.0001" << false << true;
+                                  << "[location] James House, 12 Example Rd, Sandton, -26.1076, 28.0567"
+                                  << none << none << false << false;
+        QTest::newRow("sticker") << "sticker" << sipho << "wamid.IN.0104"
+                                 << "image"
+                                 << "[sticker]"
+                                 << "900000000000011" << none << false << false;
+        QTest::newRow("video") << "video" << sipho << "wamid.IN.0105"
+                               << "video"
+                               << "[video] Door operator noise on floor 4"
+                               << "900000000000012" << none << false << false;
+        QTest::newRow("contact card") << "contacts_card" << sipho << "wamid.IN.0103"
+                                      << "contacts"
+                                      << "[contact] Johan Pretorius, +27 82 000 0099 (Lift Controls SA)"
+                                      << none << none << false << false;
         QTest::newRow("unsupported") << "unsupported" << sipho << "wamid.IN.0014"
                                      << "unsupported"
                                      << "[unsupported] poll" << none << none << false << false;

@@ -1,0 +1,29 @@
+-- What later messages changed in a message (chat_message_changes): its latest edit, when its sender deleted
+-- it, and the reactions on it (each person's latest; an empty emoji took theirs away). Only the sender may
+-- edit or delete their message; a reaction counts from either side of it. No row when nothing changed it,
+-- which costs one index probe.
+CREATE OR REPLACE FUNCTION chat_message_state(p_wa_id text, p_from text, p_to text,
+    OUT edited_text text, OUT edited_at timestamptz, OUT edits integer, OUT revoked_at timestamptz,
+    OUT reactions json)
+LANGUAGE sql STABLE AS $$
+    SELECT
+        (SELECT c.body FROM chat_message_changes c
+          WHERE c.target_wa_id = p_wa_id AND c.change = 'edit' AND c.from_number = p_from
+          ORDER BY c.wa_timestamp DESC NULLS LAST, c.id DESC LIMIT 1),
+        (SELECT max(coalesce(c.wa_timestamp, c.created_at)) FROM chat_message_changes c
+          WHERE c.target_wa_id = p_wa_id AND c.change = 'edit' AND c.from_number = p_from),
+        (SELECT count(*)::integer FROM chat_message_changes c
+          WHERE c.target_wa_id = p_wa_id AND c.change = 'edit' AND c.from_number = p_from),
+        (SELECT min(coalesce(c.wa_timestamp, c.created_at)) FROM chat_message_changes c
+          WHERE c.target_wa_id = p_wa_id AND c.change = 'revoke' AND c.from_number = p_from),
+        (SELECT json_agg(json_build_object('emoji', r.body, 'from_number', r.from_number,
+                                           'at', liftline_iso(r.at)) ORDER BY r.at, r.from_number)
+           FROM (SELECT DISTINCT ON (c.from_number) c.from_number, c.body,
+                        coalesce(c.wa_timestamp, c.created_at) AS at
+                   FROM chat_message_changes c
+                  WHERE c.target_wa_id = p_wa_id AND c.change = 'reaction'
+                    AND (c.from_number = p_from OR c.from_number = p_to)
+                  ORDER BY c.from_number, c.wa_timestamp DESC NULLS LAST, c.id DESC) r
+          WHERE coalesce(r.body, '') <> '')
+     WHERE EXISTS (SELECT 1 FROM chat_message_changes c WHERE c.target_wa_id = p_wa_id)
+$$;

@@ -44,6 +44,33 @@
     </message>
 </context>
 <context>
+    <name>AudioPlayer</name>
+    <message>
+        <source>This computer cannot play %1 recordings (GStreamer&apos;s base plugins, gstreamer1.0-plugins-base, are not installed): use Open or Save as… instead</source>
+        <translation>Hierdie rekenaar kan nie %1-opnames speel nie (GStreamer se basiese inproppe, gstreamer1.0-plugins-base, is nie geïnstalleer nie): gebruik eerder Maak oop of Stoor as…</translation>
+    </message>
+    <message>
+        <source>these</source>
+        <translation>hierdie</translation>
+    </message>
+    <message>
+        <source>This computer cannot play %1 recordings (GStreamer&apos;s plugins for them are not installed): use Open or Save as… instead</source>
+        <translation>Hierdie rekenaar kan nie %1-opnames speel nie (GStreamer se inproppe daarvoor is nie geïnstalleer nie): gebruik eerder Maak oop of Stoor as…</translation>
+    </message>
+    <message>
+        <source>The recording cannot be played: %1</source>
+        <translation>Die opname kan nie gespeel word nie: %1</translation>
+    </message>
+    <message>
+        <source>The recording cannot be played: no temporary folder is available</source>
+        <translation>Die opname kan nie gespeel word nie: geen tydelike vouer is beskikbaar nie</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+</context>
+<context>
     <name>ChatPanel</name>
     <message>
         <source>Back</source>
@@ -261,6 +288,58 @@
         <source>Assign %1</source>
         <translation>Wys %1 toe</translation>
     </message>
+    <message>
+        <source>Contact details copied</source>
+        <translation>Kontakbesonderhede gekopieer</translation>
+    </message>
+    <message>
+        <source>The recording was not loaded: %1</source>
+        <translation>Die opname is nie gelaai nie: %1</translation>
+    </message>
+    <message>
+        <source>Open the map</source>
+        <translation>Maak die kaart oop</translation>
+    </message>
+    <message>
+        <source>Copy the contact details</source>
+        <translation>Kopieer die kontakbesonderhede</translation>
+    </message>
+    <message>
+        <source>View the photo</source>
+        <translation>Bekyk die foto</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Onderbreek</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Speel</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Maak oop</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Stoor as…</translation>
+    </message>
+    <message>
+        <source>The file was not opened: %1</source>
+        <translation>Die lêer is nie oopgemaak nie: %1</translation>
+    </message>
+    <message>
+        <source>Save the file</source>
+        <translation>Stoor die lêer</translation>
+    </message>
+    <message>
+        <source>The file was not saved: %1</source>
+        <translation>Die lêer is nie gestoor nie: %1</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Gestoor in %1</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -382,6 +461,53 @@
     <message>
         <source>Acknowledge</source>
         <translation>Erken</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Loading the picture…</source>
+        <translation>Laai die prent…</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>Foto</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Zoem in</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Zoem uit</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Pas in</translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation>Werklike grootte</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Stoor as…</translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels</source>
+        <translation>%1 × %2 beeldpunte</translation>
+    </message>
+    <message>
+        <source>Save the photo</source>
+        <translation>Stoor die foto</translation>
+    </message>
+    <message>
+        <source>The photo was not saved: %1</source>
+        <translation>Die foto is nie gestoor nie: %1</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Gestoor in %1</translation>
     </message>
 </context>
 <context>
@@ -774,6 +900,25 @@
     </message>
 </context>
 <context>
+    <name>MediaLoader</name>
+    <message>
+        <source>This picture is not a JPEG, PNG or WebP image, so it is not shown.</source>
+        <translation>Hierdie prent is nie ’n JPEG-, PNG- of WebP-beeld nie, dus word dit nie gewys nie.</translation>
+    </message>
+    <message>
+        <source>This picture cannot be read (%1).</source>
+        <translation>Hierdie prent kan nie gelees word nie (%1).</translation>
+    </message>
+    <message>
+        <source>This picture claims %1 × %2 pixels, too many to show safely.</source>
+        <translation>Hierdie prent beweer dit het %1 × %2 beeldpunte, te veel om veilig te wys.</translation>
+    </message>
+    <message>
+        <source>This picture cannot be shown: %1</source>
+        <translation>Hierdie prent kan nie gewys word nie: %1</translation>
+    </message>
+</context>
+<context>
     <name>MemoryCredentialStore</name>
     <message>
         <source>This computer has no credential store: you stay signed in until the console closes, and it asks for your password again when it starts.</source>
@@ -797,6 +942,18 @@
     <message>
         <source>not confirmed: activate to send again</source>
         <translation>nie bevestig nie: aktiveer om weer te stuur</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>gewysig</translation>
+    </message>
+    <message>
+        <source>(activate to open or save)</source>
+        <translation>(aktiveer om oop te maak of te stoor)</translation>
+    </message>
+    <message>
+        <source>Loading the picture…</source>
+        <translation>Laai die prent…</translation>
     </message>
 </context>
 <context>
@@ -880,6 +1037,66 @@
     <message>
         <source>Sent automatically</source>
         <translation>Outomaties gestuur</translation>
+    </message>
+    <message>
+        <source>Deleted by the sender</source>
+        <translation>Deur die sender geskrap</translation>
+    </message>
+    <message>
+        <source>[contact]</source>
+        <translation>[kontak]</translation>
+    </message>
+    <message>
+        <source>Open the map</source>
+        <translation>Maak die kaart oop</translation>
+    </message>
+    <message>
+        <source>Copy the contact details</source>
+        <translation>Kopieer die kontakbesonderhede</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>Foto</translation>
+    </message>
+    <message>
+        <source>Sticker</source>
+        <translation>Plakker</translation>
+    </message>
+    <message>
+        <source>Voice message</source>
+        <translation>Stemboodskap</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>Klank</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>Dokument</translation>
+    </message>
+    <message>
+        <source>%1: fetching it from WhatsApp…</source>
+        <translation>%1: word van WhatsApp af gehaal…</translation>
+    </message>
+    <message>
+        <source>%1: not available</source>
+        <translation>%1: nie beskikbaar nie</translation>
+    </message>
+    <message>
+        <source>%1 not available: %2</source>
+        <translation>%1 nie beskikbaar nie: %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
     </message>
 </context>
 <context>

@@ -44,6 +44,33 @@
     </message>
 </context>
 <context>
+    <name>AudioPlayer</name>
+    <message>
+        <source>This computer cannot play %1 recordings (GStreamer&apos;s base plugins, gstreamer1.0-plugins-base, are not installed): use Open or Save as… instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>these</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer cannot play %1 recordings (GStreamer&apos;s plugins for them are not installed): use Open or Save as… instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording cannot be played: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording cannot be played: no temporary folder is available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ChatPanel</name>
     <message>
         <source>Back</source>
@@ -261,6 +288,58 @@
         <source>Assign %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Contact details copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording was not loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the contact details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View the photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file was not opened: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file was not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -381,6 +460,53 @@
     </message>
     <message>
         <source>Acknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Loading the picture…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The photo was not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -774,6 +900,25 @@
     </message>
 </context>
 <context>
+    <name>MediaLoader</name>
+    <message>
+        <source>This picture is not a JPEG, PNG or WebP image, so it is not shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This picture cannot be read (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This picture claims %1 × %2 pixels, too many to show safely.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This picture cannot be shown: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MemoryCredentialStore</name>
     <message>
         <source>This computer has no credential store: you stay signed in until the console closes, and it asks for your password again when it starts.</source>
@@ -796,6 +941,18 @@
     </message>
     <message>
         <source>not confirmed: activate to send again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(activate to open or save)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the picture…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -879,6 +1036,66 @@
     </message>
     <message>
         <source>Sent automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted by the sender</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[contact]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the contact details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sticker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voice message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: fetching it from WhatsApp…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: not available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 not available: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

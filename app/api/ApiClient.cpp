@@ -59,6 +59,34 @@ void ApiClient::put(const QString &path, const QJsonObject &body, QObject *conte
     finish(m_network->put(request, QJsonDocument(body).toJson(QJsonDocument::Compact)), context, ok, failed);
 }
 
+void ApiClient::getBytes(const QString &path, QObject *context, Bytes ok, Failed failed)
+{
+    QNetworkRequest request(url(path));
+    request.setTransferTimeout(m_timeoutMs);
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token);
+    QNetworkReply *reply = m_network->get(request);
+    QPointer<QObject> guard(context);
+    const QByteArray token = m_token;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, guard, ok, failed, token] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 200) {
+            if (guard && ok)
+                ok(reply->readAll(), reply->header(QNetworkRequest::ContentTypeHeader).toString());
+            return;
+        }
+        QJsonObject answer;
+        RequestError error;
+        readAnswer(reply, &answer, &error);
+        qCDebug(lcApi) << reply->request().url().path() << error.status << error.code << error.message;
+        if (guard && failed)
+            failed(error);
+        if (error.isAuthentication() && !token.isEmpty() && token == m_token)
+            Q_EMIT authenticationLost(error.message);
+    });
+}
+
 bool ApiClient::readAnswer(QNetworkReply *reply, QJsonObject *answer, RequestError *error)
 {
     error->status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

@@ -31,6 +31,10 @@ public:
     void get(const QString &path, const QUrlQuery &query, QObject *context, Ok ok, Failed failed);
     void post(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed);
     void put(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed);
+    // A file's bytes (GET /api/chat/media/{id}) and its type; failures as for JSON routes. The transfer
+    // timeout counts from the last bytes received, so a large file on a slow link is not cut off.
+    using Bytes = std::function<void(const QByteArray &bytes, const QString &mimeType)>;
+    void getBytes(const QString &path, QObject *context, Bytes ok, Failed failed);
 
     // The routes the console uses.
     void login(const QString &username, const QString &password, QObject *context, Ok ok, Failed failed);

@@ -2,6 +2,7 @@
 
 #include "ConsoleLogging.h"
 #include "ConversationListModel.h"
+#include "MediaLoader.h"
 #include "MessageModel.h"
 #include "UnassignedModel.h"
 #include "WireProtocol.h"
@@ -16,6 +17,7 @@ constexpr int pageSize = 100;
 ConsoleSession::ConsoleSession(ApiClient *api, ConversationListModel *conversations, QObject *parent)
     : QObject(parent)
     , m_api(api)
+    , m_media(new MediaLoader(api, this))
     , m_conversations(conversations)
 {
     connect(&m_stream, &EventStream::eventReceived, this, &ConsoleSession::onEvent);
@@ -49,6 +51,7 @@ void ConsoleSession::start(const QString &agentName)
 void ConsoleSession::stop()
 {
     m_stream.stop();
+    m_media->clear();
     m_loaded = false;
     m_loading = false;
     m_threadLoading = false;

@@ -8,6 +8,7 @@
 #include <QTimer>
 
 class ConversationListModel;
+class MediaLoader;
 class MessageModel;
 class UnassignedModel;
 
@@ -26,6 +27,8 @@ public:
     void stop();
     QString agentName() const { return m_agentName; }
     EventStream *stream() { return &m_stream; }
+    // The files messages carry: thumbnails and whole files, read with this session's credentials.
+    MediaLoader *media() const { return m_media; }
     bool snapshotLoaded() const { return m_loaded; }
 
     // The conversation whose thread `messages` shows (0: none).
@@ -136,6 +139,7 @@ private:
     void loadEscalations();
 
     ApiClient *m_api;
+    MediaLoader *m_media;
     ConversationListModel *m_conversations;
     EventStream m_stream;
     QString m_agentName;

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QLocale>
 
+#include <cmath>
+
 MessageModel::MessageModel(QObject *parent)
     : QAbstractListModel(parent)
 {}
@@ -102,6 +104,32 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
                QLatin1String("unconfirmed");
     case MessageRole:
         return r.json;
+    case MediaRole:
+        return r.json.value(QStringLiteral("media")).toObject();
+    case MediaIdRole: {
+        const QJsonObject media = r.json.value(QStringLiteral("media")).toObject();
+        return media.value(QStringLiteral("status")).toString() == QLatin1String("stored")
+                   ? media.value(QStringLiteral("id")).toInteger()
+                   : qint64(0);
+    }
+    case MediaLabelRole:
+        return mediaLabel(r.json);
+    case EditedRole:
+        return r.json.value(QStringLiteral("edits")).toInt() > 0 &&
+               r.json.value(QStringLiteral("revoked_at")).isNull();
+    case RevokedRole:
+        return !r.json.value(QStringLiteral("revoked_at")).toString().isEmpty();
+    case ReactionsRole: {
+        QStringList emoji;
+        const QJsonArray reactions = r.json.value(QStringLiteral("reactions")).toArray();
+        for (const QJsonValue &v : reactions)
+            emoji << v.toObject().value(QStringLiteral("emoji")).toString();
+        return emoji.join(QLatin1Char(' '));
+    }
+    case LocationRole:
+        return r.json.value(QStringLiteral("location")).toObject();
+    case ContactsRole:
+        return r.json.value(QStringLiteral("contacts")).toArray();
     case Qt::AccessibleTextRole:
         return tr("%1 at %2: %3")
             .arg(data(index, AuthorRole).toString(),
@@ -128,7 +156,15 @@ QHash<int, QByteArray> MessageModel::roleNames() const
                   {DayLabelRole, "dayLabel"},
                   {ShowAuthorRole, "showAuthor"},
                   {UnconfirmedRole, "unconfirmed"},
-                  {MessageRole, "message"}});
+                  {MessageRole, "message"},
+                  {MediaRole, "media"},
+                  {MediaIdRole, "mediaId"},
+                  {MediaLabelRole, "mediaLabel"},
+                  {EditedRole, "edited"},
+                  {RevokedRole, "revoked"},
+                  {ReactionsRole, "reactions"},
+                  {LocationRole, "location"},
+                  {ContactsRole, "contacts"}});
     return names;
 }
 
@@ -266,8 +302,14 @@ void MessageModel::neighboursChanged(int row)
 
 QString MessageModel::displayText(const QJsonObject &message)
 {
+    if (!message.value(QStringLiteral("revoked_at")).toString().isEmpty())
+        return tr("Deleted by the sender");
     const QString text = message.value(QStringLiteral("message")).toString();
     const QString kind = message.value(QStringLiteral("kind")).toString();
+    // A file's bubble shows the file itself; the words are its caption.
+    const QJsonObject media = message.value(QStringLiteral("media")).toObject();
+    if (!media.isEmpty())
+        return media.value(QStringLiteral("caption")).toString();
     if (kind == QLatin1String("button") || kind == QLatin1String("interactive")) {
         // The alert's quick reply: its payload when WhatsApp sent no title.
         const QString title =
@@ -285,6 +327,7 @@ QString MessageModel::displayText(const QJsonObject &message)
         {QStringLiteral("[sticker]"), QT_TR_NOOP("[sticker]")},
         {QStringLiteral("[location]"), QT_TR_NOOP("[location]")},
         {QStringLiteral("[contacts]"), QT_TR_NOOP("[contacts]")},
+        {QStringLiteral("[contact]"), QT_TR_NOOP("[contact]")},
         {QStringLiteral("[reaction]"), QT_TR_NOOP("[reaction]")},
         {QStringLiteral("[reaction removed]"), QT_TR_NOOP("[reaction removed]")},
         {QStringLiteral("[unsupported]"), QT_TR_NOOP("[unsupported]")},
@@ -297,4 +340,87 @@ QString MessageModel::displayText(const QJsonObject &message)
                 return tr(source) + text.mid(tag.size());
     }
     return text;
+}
+
+QString MessageModel::mediaLabel(const QJsonObject &message)
+{
+    if (!message.value(QStringLiteral("revoked_at")).toString().isEmpty())
+        return {};
+    const QJsonObject location = message.value(QStringLiteral("location")).toObject();
+    if (!location.isEmpty())
+        return mapUrl(location).isEmpty() ? QString() : tr("Open the map");
+    const QJsonArray contacts = message.value(QStringLiteral("contacts")).toArray();
+    if (!contacts.isEmpty())
+        return tr("Copy the contact details");
+    const QJsonObject media = message.value(QStringLiteral("media")).toObject();
+    if (media.isEmpty())
+        return {};
+    const QString type = media.value(QStringLiteral("type")).toString();
+    QString what;
+    if (type == QLatin1String("image"))
+        what = tr("Photo");
+    else if (type == QLatin1String("sticker"))
+        what = tr("Sticker");
+    else if (type == QLatin1String("audio"))
+        what = media.value(QStringLiteral("voice")).toBool() ? tr("Voice message") : tr("Audio");
+    else if (type == QLatin1String("video"))
+        what = tr("Video");
+    else
+        what = tr("Document");
+    const QString status = media.value(QStringLiteral("status")).toString();
+    if (status == QLatin1String("waiting"))
+        return tr("%1: fetching it from WhatsApp…").arg(what);
+    if (status != QLatin1String("stored")) {
+        const QString reason =
+            media.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+        return reason.isEmpty() ? tr("%1: not available").arg(what)
+                                : tr("%1 not available: %2").arg(what, reason);
+    }
+    QString details = media.value(QStringLiteral("filename")).toString();
+    const qint64 size = media.value(QStringLiteral("size")).toInteger();
+    if (size > 0) {
+        const QString sized = QLocale().formattedDataSize(size, 1, QLocale::DataSizeTraditionalFormat);
+        details = details.isEmpty() ? sized : tr("%1 · %2").arg(details, sized);
+    }
+    return details.isEmpty() ? what : tr("%1 %2").arg(what, details);
+}
+
+QUrl MessageModel::mapUrl(const QJsonObject &location)
+{
+    const QJsonValue lat = location.value(QStringLiteral("latitude"));
+    const QJsonValue lon = location.value(QStringLiteral("longitude"));
+    if (!lat.isDouble() || !lon.isDouble() || std::abs(lat.toDouble()) > 90 || std::abs(lon.toDouble()) > 180)
+        return {};
+    const QString la = QString::number(lat.toDouble(), 'f', 6);
+    const QString lo = QString::number(lon.toDouble(), 'f', 6);
+    return QUrl(QStringLiteral("https://www.openstreetmap.org/?mlat=%1&mlon=%2#map=18/%1/%2").arg(la, lo));
+}
+
+QString MessageModel::contactsText(const QJsonArray &contacts)
+{
+    QStringList lines;
+    for (const QJsonValue &v : contacts) {
+        const QJsonObject card = v.toObject();
+        QStringList parts{card.value(QStringLiteral("name")).toString()};
+        const QJsonArray phones = card.value(QStringLiteral("phones")).toArray();
+        for (const QJsonValue &p : phones)
+            parts << p.toObject().value(QStringLiteral("phone")).toString();
+        const QString organization = card.value(QStringLiteral("organization")).toString();
+        if (!organization.isEmpty())
+            parts << QStringLiteral("(%1)").arg(organization);
+        parts.removeAll(QString());
+        lines << parts.join(QLatin1Char(' '));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+void MessageModel::mediaChanged(qint64 mediaId)
+{
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows.at(i)
+                .json.value(QStringLiteral("media"))
+                .toObject()
+                .value(QStringLiteral("id"))
+                .toInteger() == mediaId)
+            Q_EMIT dataChanged(index(i), index(i), {MediaIdRole});
 }

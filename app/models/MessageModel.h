@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
+#include <QUrl>
 
 // One conversation's thread, oldest first, as bubbles. The model decides what the delegate shows: day
 // separators, when the author line appears, pending and failed states. A message the agent just sent is
@@ -28,6 +29,14 @@ public:
         UnconfirmedRole,                  // bool: failed for want of an answer; it may have been sent
         MessageRole,                      // the whole JSON object
         DisplayTextRole,                  // what the bubble shows: tags in the agent's language, taps named
+        MediaRole,      // QJsonObject: the file it carries (API.md, "media"); empty when none
+        MediaIdRole,    // qint64: the file's id once it is kept, else 0
+        MediaLabelRole, // the file, place or contact in words ("Voice message", "Open map")
+        EditedRole,     // bool: the sender edited it
+        RevokedRole,    // bool: the sender deleted it
+        ReactionsRole,  // QString: the reactions on it ("👍 ❤️"), empty when none
+        LocationRole,   // QJsonObject: a location's latitude, longitude, name, address
+        ContactsRole,   // QJsonArray: a contacts message's cards
     };
     Q_ENUM(Role)
 
@@ -57,6 +66,15 @@ public:
     // The text a person reads for a stored message: "[image] caption" with the tag translated, a
     // quick-reply tap as "Tapped “Talk to an agent”" rather than its payload.
     static QString displayText(const QJsonObject &message);
+    // What the file, place or contact line of a bubble says: "Photo", "Voice message", "Document
+    // report.pdf · 734 bytes", "Fetching the photo…", the reason a file is not kept; empty when none.
+    static QString mediaLabel(const QJsonObject &message);
+    // OpenStreetMap at a location message's place; empty when it has no coordinates.
+    static QUrl mapUrl(const QJsonObject &location);
+    // A contacts message's cards as text to copy: one line per card, name and numbers.
+    static QString contactsText(const QJsonArray &contacts);
+    // Rows showing the file with this id are repainted (its thumbnail arrived).
+    void mediaChanged(qint64 mediaId);
 
 private:
     struct Row {

@@ -1,29 +1,41 @@
 #include "ChatPanel.h"
 
 #include "AgentPicker.h"
+#include "AudioPlayer.h"
 #include "Composer.h"
 #include "ConsoleSession.h"
 #include "ConsoleSettings.h"
 #include "ConversationDelegate.h"
 #include "ConversationListModel.h"
+#include "ImageViewer.h"
 #include "IncidentCardPanel.h"
+#include "MediaLoader.h"
 #include "MessageDelegate.h"
 #include "MessageModel.h"
 #include "WireTime.h"
 
+#include <QAction>
+#include <QClipboard>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -31,6 +43,8 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_messages(new MessageModel(this))
+    , m_player(new AudioPlayer(this))
+    , m_openUrl([](const QUrl &url) { QDesktopServices::openUrl(url); })
     , m_view(new QListView(this))
     , m_composer(new Composer(this))
     , m_title(new QLabel(this))
@@ -80,7 +94,24 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     m_toLabel->hide();
     m_view->setAccessibleName(tr("Messages"));
     m_view->setModel(m_messages);
-    m_view->setItemDelegate(new MessageDelegate(m_view));
+    auto *delegate = new MessageDelegate(m_view);
+    delegate->setMediaLoader(m_session->media());
+    delegate->setAudioPlayer(m_player);
+    m_view->setItemDelegate(delegate);
+    connect(delegate, &MessageDelegate::mediaActivated, this,
+            [this](const QModelIndex &index) { activateMedia(index); });
+    connect(m_session->media(), &MediaLoader::thumbnailReady, m_messages, &MessageModel::mediaChanged);
+    connect(m_player, &AudioPlayer::changed, m_messages, &MessageModel::mediaChanged);
+    connect(m_player, &AudioPlayer::failed, this, &ChatPanel::problem);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        QMenu menu;
+        const QList<QAction *> actions = mediaActions(m_view->indexAt(at), &menu);
+        if (actions.isEmpty())
+            return;
+        menu.addActions(actions);
+        menu.exec(m_view->viewport()->mapToGlobal(at));
+    });
     m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_view->setSelectionMode(QAbstractItemView::NoSelection);
     m_view->setResizeMode(QListView::Adjust);
@@ -161,8 +192,11 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
                     }
                 }
             });
-    // A failed bubble is retried by activating it (double-click or Enter).
+    // A failed bubble is retried by activating it (double-click or Enter); a file, place or contact does
+    // what clicking it does.
     connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
+        if (activateMedia(index))
+            return;
         if (index.data(MessageModel::StatusRole).toString() == QLatin1String("failed") &&
             index.data(MessageModel::OutboundRole).toBool())
             m_session->retry(index.data(MessageModel::ClientMessageIdRole).toString());
@@ -209,6 +243,171 @@ void ChatPanel::setBackVisible(bool visible)
 QString ChatPanel::draftScope() const
 {
     return m_session->serverUrl();
+}
+
+ChatPanel::~ChatPanel() = default;
+
+namespace {
+
+// The name a file is offered under: the sender's, else one made from its type.
+QString fileNameOf(const QJsonObject &media)
+{
+    QString name = media.value(QStringLiteral("filename")).toString();
+    name.replace(QLatin1Char('/'), QLatin1Char('_')).replace(QLatin1Char('\\'), QLatin1Char('_'));
+    if (!name.isEmpty() && name != QLatin1String(".") && name != QLatin1String(".."))
+        return name;
+    const QString mime = media.value(QStringLiteral("mime_type")).toString();
+    const QString suffix = mime == QLatin1String("image/jpeg")        ? QStringLiteral("jpg")
+                           : mime == QLatin1String("image/png")       ? QStringLiteral("png")
+                           : mime == QLatin1String("image/webp")      ? QStringLiteral("webp")
+                           : mime == QLatin1String("audio/ogg")       ? QStringLiteral("ogg")
+                           : mime == QLatin1String("video/mp4")       ? QStringLiteral("mp4")
+                           : mime == QLatin1String("application/pdf") ? QStringLiteral("pdf")
+                           : mime == QLatin1String("text/plain")      ? QStringLiteral("txt")
+                                                                      : QStringLiteral("bin");
+    return QStringLiteral("%1-%2.%3")
+        .arg(media.value(QStringLiteral("type")).toString())
+        .arg(media.value(QStringLiteral("id")).toInteger())
+        .arg(suffix);
+}
+
+} // namespace
+
+bool ChatPanel::activateMedia(const QModelIndex &index)
+{
+    using M = MessageModel;
+    if (!index.isValid() || index.data(M::RevokedRole).toBool())
+        return false;
+    const QJsonObject location = index.data(M::LocationRole).toJsonObject();
+    if (!location.isEmpty()) {
+        const QUrl map = MessageModel::mapUrl(location);
+        if (map.isEmpty())
+            return false;
+        m_openUrl(map);
+        return true;
+    }
+    const QJsonArray contacts = index.data(M::ContactsRole).toJsonArray();
+    if (!contacts.isEmpty()) {
+        QGuiApplication::clipboard()->setText(MessageModel::contactsText(contacts));
+        Q_EMIT notice(tr("Contact details copied"));
+        return true;
+    }
+    const QJsonObject media = index.data(M::MediaRole).toJsonObject();
+    if (media.isEmpty())
+        return false;
+    const qint64 id = index.data(M::MediaIdRole).toLongLong();
+    if (id <= 0) {
+        Q_EMIT problem(index.data(M::MediaLabelRole).toString());
+        return true;
+    }
+    const QString type = media.value(QStringLiteral("type")).toString();
+    if (type == QLatin1String("image") || type == QLatin1String("sticker")) {
+        auto *viewer = new ImageViewer(m_session->media(), id, index.data(M::AuthorRole).toString(),
+                                       fileNameOf(media), window());
+        viewer->setAttribute(Qt::WA_DeleteOnClose);
+        viewer->setObjectName(QStringLiteral("imageViewer"));
+        viewer->show();
+        return true;
+    }
+    if (type == QLatin1String("audio")) {
+        if (m_player->mediaId() == id) {
+            m_player->toggle();
+            return true;
+        }
+        const QString mime = media.value(QStringLiteral("mime_type")).toString();
+        m_session->media()->fetch(
+            id, this,
+            [this, id, mime](const QByteArray &bytes, const QString &) { m_player->play(id, bytes, mime); },
+            [this](const RequestError &error) {
+                Q_EMIT problem(tr("The recording was not loaded: %1").arg(error.message));
+            });
+        return true;
+    }
+    // Videos and documents: open with the desktop's application, or save.
+    QMenu menu(this);
+    const QList<QAction *> actions = mediaActions(index, &menu);
+    menu.addActions(actions);
+    menu.exec(m_view->viewport()->mapToGlobal(m_view->visualRect(index).center()));
+    return true;
+}
+
+QList<QAction *> ChatPanel::mediaActions(const QModelIndex &index, QObject *parent)
+{
+    using M = MessageModel;
+    QList<QAction *> out;
+    if (!index.isValid() || index.data(M::RevokedRole).toBool())
+        return out;
+    const QPersistentModelIndex at(index);
+    const auto add = [&](const QString &text, std::function<void()> act) {
+        auto *a = new QAction(text, parent);
+        connect(a, &QAction::triggered, this, [act] { act(); });
+        out << a;
+    };
+    const QJsonObject location = index.data(M::LocationRole).toJsonObject();
+    if (!MessageModel::mapUrl(location).isEmpty())
+        add(tr("Open the map"), [this, location] { m_openUrl(MessageModel::mapUrl(location)); });
+    const QJsonArray contacts = index.data(M::ContactsRole).toJsonArray();
+    if (!contacts.isEmpty())
+        add(tr("Copy the contact details"), [this, at] { activateMedia(at); });
+    const QJsonObject media = index.data(M::MediaRole).toJsonObject();
+    const qint64 id = index.data(M::MediaIdRole).toLongLong();
+    if (id <= 0)
+        return out;
+    const QString type = media.value(QStringLiteral("type")).toString();
+    const QString name = fileNameOf(media);
+    if (type == QLatin1String("image") || type == QLatin1String("sticker"))
+        add(tr("View the photo"), [this, at] { activateMedia(at); });
+    else if (type == QLatin1String("audio"))
+        add(m_player->mediaId() == id && m_player->isPlaying() ? tr("Pause") : tr("Play"),
+            [this, at] { activateMedia(at); });
+    else
+        add(tr("Open"), [this, id, name] { openFile(id, name); });
+    add(tr("Save as…"), [this, id, name] { saveFile(id, name); });
+    return out;
+}
+
+void ChatPanel::openFile(qint64 mediaId, const QString &fileName)
+{
+    if (!m_openedFiles)
+        m_openedFiles = std::make_unique<QTemporaryDir>();
+    const QString path = m_openedFiles->filePath(QStringLiteral("%1-%2").arg(mediaId).arg(fileName));
+    m_session->media()->fetch(
+        mediaId, this,
+        [this, path](const QByteArray &bytes, const QString &) {
+            QSaveFile file(path);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+                Q_EMIT problem(tr("The file was not opened: %1").arg(file.errorString()));
+                return;
+            }
+            m_openUrl(QUrl::fromLocalFile(path));
+        },
+        [this](const RequestError &error) {
+            Q_EMIT problem(tr("The file was not opened: %1").arg(error.message));
+        });
+}
+
+void ChatPanel::saveFile(qint64 mediaId, const QString &fileName, const QString &path)
+{
+    QString target = path;
+    if (target.isEmpty())
+        target = QFileDialog::getSaveFileName(
+            this, tr("Save the file"),
+            QStandardPaths::writableLocation(QStandardPaths::DownloadLocation) + QLatin1Char('/') + fileName);
+    if (target.isEmpty())
+        return;
+    m_session->media()->fetch(
+        mediaId, this,
+        [this, target](const QByteArray &bytes, const QString &) {
+            QSaveFile file(target);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+                Q_EMIT problem(tr("The file was not saved: %1").arg(file.errorString()));
+                return;
+            }
+            Q_EMIT notice(tr("Saved to %1").arg(target));
+        },
+        [this](const RequestError &error) {
+            Q_EMIT problem(tr("The file was not saved: %1").arg(error.message));
+        });
 }
 
 void ChatPanel::open(int ticketId)

@@ -1,9 +1,17 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QUrl>
 #include <QWidget>
 
+#include <functional>
+#include <memory>
+
+class AudioPlayer;
 class Composer;
+class QAction;
+class QModelIndex;
+class QTemporaryDir;
 class IncidentCardPanel;
 class QComboBox;
 class ConsoleSettings;
@@ -19,6 +27,7 @@ class ChatPanel : public QWidget {
     Q_OBJECT
 public:
     explicit ChatPanel(ConsoleSession *session, QWidget *parent = nullptr);
+    ~ChatPanel() override;
 
     void open(int ticketId);
     int ticketId() const { return m_ticket; }
@@ -42,10 +51,25 @@ public:
     // Asks for the agent (from those online) and assigns; `username` given skips the question (tests).
     void assign(const QString &username = QString());
     MessageModel *messages() const { return m_messages; }
+    AudioPlayer *audioPlayer() const { return m_player; }
+    // What a message's file, place or contact does when activated (clicked, Enter, double-click): a photo
+    // opens in the viewer, a recording plays or pauses, a video or document is offered to open or save, a
+    // place opens on the map, a contact card is copied. Returns false when the message has none.
+    bool activateMedia(const QModelIndex &index);
+    // The actions of a message's file, place or contact, as the context menu offers them.
+    QList<QAction *> mediaActions(const QModelIndex &index, QObject *parent);
+    // How links and files are handed to the desktop (QDesktopServices by default; tests record them).
+    void setUrlOpener(std::function<void(const QUrl &)> opener) { m_openUrl = std::move(opener); }
+    // Opens the file with the desktop's application for it (written to a private temporary folder), or
+    // saves it where the agent says.
+    void openFile(qint64 mediaId, const QString &fileName);
+    void saveFile(qint64 mediaId, const QString &fileName, const QString &path = QString());
 
 Q_SIGNALS:
     void backRequested();
     void problem(const QString &text);
+    // Something done that the agent should see (a contact copied, a file saved).
+    void notice(const QString &text);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -60,6 +84,9 @@ private:
 
     ConsoleSession *m_session;
     MessageModel *m_messages;
+    AudioPlayer *m_player;
+    std::function<void(const QUrl &)> m_openUrl;
+    std::unique_ptr<QTemporaryDir> m_openedFiles;
     QListView *m_view;
     Composer *m_composer;
     QLabel *m_title;

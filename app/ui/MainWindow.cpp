@@ -237,6 +237,8 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
     });
     connect(m_chat, &ChatPanel::problem, this,
             [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+    connect(m_chat, &ChatPanel::notice, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 5000); });
     connect(m_session, &ConsoleSession::actionFailed, this,
             [this](const QString &what, const RequestError &e) {
                 statusBar()->showMessage(tr("%1 failed: %2").arg(what, e.message), 15000);

@@ -1,9 +1,14 @@
 #include "MessageDelegate.h"
 
+#include "AudioPlayer.h"
+#include "MediaLoader.h"
 #include "MessageModel.h"
 
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLocale>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QTextLayout>
 
@@ -70,12 +75,33 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         l.author = QRect(option.rect.left() + pad, y, width - 2 * pad, line);
         y += line;
     }
-    QTextLayout text(index.data(M::DisplayTextRole).toString(), option.font);
+    // The file first: a picture's thumbnail, or a line saying what it is.
+    l.mediaText = mediaText(index);
+    QSize media;
+    const QString mediaType =
+        index.data(M::MediaRole).toJsonObject().value(QStringLiteral("type")).toString();
+    if (index.data(M::MediaIdRole).toLongLong() > 0 && !index.data(M::RevokedRole).toBool() &&
+        (mediaType == QLatin1String("image") || mediaType == QLatin1String("sticker")) &&
+        (!m_loader || m_loader->problem(index.data(M::MediaIdRole).toLongLong()).isEmpty())) {
+        l.picture = true;
+        media = pictureSize(index);
+    } else if (!l.mediaText.isEmpty()) {
+        QTextLayout label(l.mediaText, option.font);
+        int labelWidth = 0;
+        const int labelHeight = layoutText(label, maxBubble - 4 * pad, &labelWidth);
+        media = QSize(labelWidth + 2 * pad, labelHeight + pad);
+    }
+    const QString shown = index.data(M::DisplayTextRole).toString();
+    QTextLayout text(shown, option.font);
     int textWidth = 0;
-    const int textHeight = std::max(line, layoutText(text, maxBubble - 2 * pad, &textWidth));
+    const int textHeight = shown.isEmpty() && media.isValid()
+                               ? 0
+                               : std::max(line, layoutText(text, maxBubble - 2 * pad, &textWidth));
     const QString time =
         QLocale().toString(index.data(M::TimeRole).toDateTime().toLocalTime().time(), QLocale::ShortFormat);
     l.footerText = time;
+    if (index.data(M::EditedRole).toBool())
+        l.footerText += QStringLiteral("  ") + tr("edited");
     if (outbound)
         l.footerText += QStringLiteral("  ") + (index.data(M::UnconfirmedRole).toBool()
                                                     ? tr("not confirmed: activate to send again")
@@ -86,13 +112,80 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     QTextLayout footer(l.footerText, option.font);
     int footerWidth = 0;
     const int footerHeight = layoutText(footer, maxBubble - 2 * pad, &footerWidth);
-    const int bubbleWidth = std::min(std::max(textWidth, footerWidth), maxBubble - 2 * pad) + 2 * pad;
-    const int bubbleHeight = textHeight + footerHeight + 2 * pad;
+    const int mediaHeight = media.isValid() ? media.height() + pad / 2 : 0;
+    const int bubbleWidth =
+        std::min(std::max({textWidth, footerWidth, media.width()}), maxBubble - 2 * pad) + 2 * pad;
+    const int bubbleHeight = mediaHeight + textHeight + footerHeight + 2 * pad;
     const int x = outbound ? option.rect.right() - pad - bubbleWidth : option.rect.left() + pad;
     l.bubble = QRect(x, y, bubbleWidth, bubbleHeight);
-    l.text = QRect(x + pad, y + pad, bubbleWidth - 2 * pad, textHeight);
-    l.footer = QRect(x + pad, y + pad + textHeight, bubbleWidth - 2 * pad, footerHeight);
+    if (media.isValid())
+        l.media = QRect(x + pad, y + pad, std::min(media.width(), bubbleWidth - 2 * pad), media.height());
+    l.text = QRect(x + pad, y + pad + mediaHeight, bubbleWidth - 2 * pad, textHeight);
+    l.footer = QRect(x + pad, y + pad + mediaHeight + textHeight, bubbleWidth - 2 * pad, footerHeight);
+    const QString reactions = index.data(M::ReactionsRole).toString();
+    if (!reactions.isEmpty()) {
+        const int w = fm.horizontalAdvance(reactions) + 2 * pad;
+        l.reactions = QRect(outbound ? l.bubble.right() - w : l.bubble.left() + pad,
+                            l.bubble.bottom() - pad / 2, w, line + pad / 2);
+    }
     return l;
+}
+
+QSize MessageDelegate::pictureSize(const QModelIndex &index) const
+{
+    using M = MessageModel;
+    const qint64 media = index.data(M::MediaIdRole).toLongLong();
+    if (m_loader) {
+        const QImage thumbnail = m_loader->cached(media);
+        if (!thumbnail.isNull())
+            return thumbnail.size()
+                .scaled(MediaLoader::thumbnailSide, MediaLoader::thumbnailSide, Qt::KeepAspectRatio)
+                .boundedTo(thumbnail.size());
+    }
+    const bool sticker = index.data(M::MediaRole).toJsonObject().value(QStringLiteral("type")).toString() ==
+                         QLatin1String("sticker");
+    return sticker ? QSize(128, 128) : QSize(MediaLoader::thumbnailSide, MediaLoader::thumbnailSide * 3 / 4);
+}
+
+QString MessageDelegate::mediaText(const QModelIndex &index) const
+{
+    using M = MessageModel;
+    QString text = index.data(M::MediaLabelRole).toString();
+    if (text.isEmpty())
+        return text;
+    const QJsonObject media = index.data(M::MediaRole).toJsonObject();
+    const qint64 id = index.data(M::MediaIdRole).toLongLong();
+    const QString type = media.value(QStringLiteral("type")).toString();
+    if (id > 0 && type == QLatin1String("audio")) {
+        const bool current = m_player && m_player->mediaId() == id;
+        return (current && m_player->isPlaying() ? QStringLiteral("⏸  ") : QStringLiteral("▶  ")) + text +
+               (current ? QStringLiteral("  ") + m_player->progressText() : QString());
+    }
+    if (id > 0 && m_loader && !m_loader->problem(id).isEmpty())
+        return text + QStringLiteral("\n") + m_loader->problem(id);
+    if (id > 0 && (type == QLatin1String("video") || type == QLatin1String("document")))
+        return text + QStringLiteral("  ") + tr("(activate to open or save)");
+    return text;
+}
+
+QRect MessageDelegate::mediaRect(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const Layout l = cachedLayout(option, index);
+    return l.media.isValid() ? l.media.translated(option.rect.topLeft()) : QRect();
+}
+
+bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
+                                  const QStyleOptionViewItem &option, const QModelIndex &index)
+{
+    if (event->type() == QEvent::MouseButtonRelease) {
+        const auto *mouse = static_cast<QMouseEvent *>(event);
+        if (mouse->button() == Qt::LeftButton &&
+            mediaRect(option, index).contains(mouse->position().toPoint())) {
+            Q_EMIT mediaActivated(index);
+            return true;
+        }
+    }
+    return QStyledItemDelegate::editorEvent(event, model, option, index);
 }
 
 MessageDelegate::Layout MessageDelegate::cachedLayout(const QStyleOptionViewItem &option,
@@ -100,14 +193,20 @@ MessageDelegate::Layout MessageDelegate::cachedLayout(const QStyleOptionViewItem
 {
     using M = MessageModel;
     const qint64 id = index.data(M::MessageIdRole).toLongLong();
-    const QString key = QStringLiteral("%1|%2|%3|%4|%5|%6|%7")
+    // What changes a bubble's shape: its words, its file's line or picture size, an edit, reactions.
+    const QSize picture = index.data(M::MediaIdRole).toLongLong() > 0 ? pictureSize(index) : QSize();
+    const size_t content = qHashMulti(0, index.data(M::DisplayTextRole).toString(), mediaText(index),
+                                      index.data(M::ReactionsRole).toString(),
+                                      index.data(M::EditedRole).toBool(), picture.width(), picture.height());
+    const QString key = QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8")
                             .arg(id > 0 ? QString::number(id) : index.data(M::ClientMessageIdRole).toString())
                             .arg(option.rect.width())
                             .arg(index.data(M::ShowDayRole).toBool())
                             .arg(index.data(M::ShowAuthorRole).toBool())
                             .arg(index.data(M::StatusRole).toString())
                             .arg(option.font.key())
-                            .arg(index.data(M::ErrorRole).toString().size());
+                            .arg(index.data(M::ErrorRole).toString().size())
+                            .arg(content);
     if (const auto found = m_layouts.constFind(key); found != m_layouts.cend())
         return *found;
     QStyleOptionViewItem atOrigin = option;
@@ -122,7 +221,8 @@ MessageDelegate::Layout MessageDelegate::cachedLayout(const QStyleOptionViewItem
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const Layout l = cachedLayout(option, index);
-    return {option.rect.width() > 0 ? option.rect.width() : 600, l.bubble.bottom() + 1 + pad};
+    const int bottom = l.reactions.isValid() ? l.reactions.bottom() : l.bubble.bottom();
+    return {option.rect.width() > 0 ? option.rect.width() : 600, bottom + 1 + pad};
 }
 
 void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
@@ -131,7 +231,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     using M = MessageModel;
     Layout l = cachedLayout(option, index);
     const QPoint at = option.rect.topLeft();
-    for (QRect *r : {&l.day, &l.author, &l.bubble, &l.text, &l.footer})
+    for (QRect *r : {&l.day, &l.author, &l.bubble, &l.media, &l.text, &l.footer, &l.reactions})
         if (r->isValid())
             r->translate(at);
     const QPalette &pal = option.palette;
@@ -156,13 +256,48 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->setPen(failed ? QColor(0xd3, 0x2f, 0x2f) : pal.color(QPalette::Mid));
     painter->setBrush(fill);
     painter->drawRoundedRect(l.bubble, 8, 8);
-    QTextLayout text(index.data(M::DisplayTextRole).toString(), option.font);
+    if (l.picture) {
+        const QImage thumbnail =
+            m_loader ? m_loader->thumbnail(index.data(M::MediaIdRole).toLongLong()) : QImage();
+        if (thumbnail.isNull()) {
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(pal.color(QPalette::Mid).lighter(130));
+            painter->drawRoundedRect(l.media, 4, 4);
+            painter->setPen(pal.color(QPalette::PlaceholderText));
+            painter->drawText(l.media, Qt::AlignCenter | Qt::TextWordWrap, tr("Loading the picture…"));
+        } else {
+            painter->drawImage(l.media, thumbnail);
+        }
+    } else if (l.media.isValid()) {
+        painter->setPen(pal.color(QPalette::Mid));
+        painter->setBrush(pal.color(QPalette::Base));
+        painter->drawRoundedRect(l.media, 4, 4);
+        QTextLayout label(l.mediaText, option.font);
+        layoutText(label, l.media.width() - 2 * pad);
+        // A line that does something when activated reads as a link; a file not kept says why, plainly.
+        const bool actionable = index.data(M::MediaIdRole).toLongLong() > 0 ||
+                                !index.data(M::LocationRole).toJsonObject().isEmpty() ||
+                                !index.data(M::ContactsRole).toJsonArray().isEmpty();
+        painter->setPen(actionable ? pal.color(QPalette::Link) : pal.color(QPalette::Text));
+        label.draw(painter, l.media.topLeft() + QPoint(pad, pad / 2));
+    }
+    QFont textFont = option.font;
+    const bool revoked = index.data(M::RevokedRole).toBool();
+    textFont.setItalic(revoked);
+    QTextLayout text(index.data(M::DisplayTextRole).toString(), textFont);
     layoutText(text, l.text.width());
-    painter->setPen(pal.color(QPalette::Text));
+    painter->setPen(revoked ? pal.color(QPalette::PlaceholderText) : pal.color(QPalette::Text));
     text.draw(painter, l.text.topLeft());
     QTextLayout footer(l.footerText, option.font);
     layoutText(footer, l.footer.width());
     painter->setPen(failed ? QColor(0xd3, 0x2f, 0x2f) : pal.color(QPalette::PlaceholderText));
     footer.draw(painter, l.footer.topLeft());
+    if (l.reactions.isValid()) {
+        painter->setPen(pal.color(QPalette::Mid));
+        painter->setBrush(pal.color(QPalette::Base));
+        painter->drawRoundedRect(l.reactions, l.reactions.height() / 2.0, l.reactions.height() / 2.0);
+        painter->setPen(pal.color(QPalette::Text));
+        painter->drawText(l.reactions, Qt::AlignCenter, index.data(M::ReactionsRole).toString());
+    }
     painter->restore();
 }

@@ -7,6 +7,7 @@ packages=(
     cmake ninja-build g++ pkg-config git
     qt6-base-dev qt6-multimedia-dev qt6-websockets-dev qt6-httpserver-dev libqt6sql6-psql qt6-l10n-tools qt6-tools-dev
     libsodium-dev libpq-dev qtkeychain-qt6-dev libboost-dev
+    libgstreamer1.0-dev gstreamer1.0-plugins-base qt6-image-formats-plugins
     clang-14 libfuzzer-14-dev libclang-rt-14-dev
     postgresql postgresql-client
     clang-format xvfb xauth dbus-bin librsvg2-bin curl openssl lintian nginx

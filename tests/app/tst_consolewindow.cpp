@@ -1,12 +1,15 @@
 #include "Alarm.h"
 #include "ApiClient.h"
+#include "AudioPlayer.h"
 #include "ChatPanel.h"
 #include "Composer.h"
 #include "ConsoleSession.h"
 #include "ConversationListModel.h"
 #include "FakeNotificationServer.h"
+#include "ImageViewer.h"
 #include "IncidentCardPanel.h"
 #include "MainWindow.h"
+#include "MediaLoader.h"
 #include "MessageModel.h"
 #include "Notifier.h"
 #include "RequestsDialog.h"
@@ -18,10 +21,14 @@
 #include "db/Db.h"
 
 #include <QAction>
+#include <QBuffer>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDBusConnectionInterface>
 #include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QImageWriter>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -29,6 +36,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableWidget>
@@ -890,6 +898,178 @@ private Q_SLOTS:
                       {t.first})
                 .toString(),
             QStringLiteral("closed: Released both passengers at 03:12; door lock replaced."));
+    }
+
+    // Pictures are decoded off the GUI thread, only as JPEG, PNG or WebP, and a file that claims more
+    // pixels than it could hold (a decompression bomb) is refused before anything is decoded.
+    void picturesAreDecodedSafely()
+    {
+        QImage photo(640, 480, QImage::Format_RGB32);
+        photo.fill(Qt::darkGreen);
+        for (const char *format : {"jpeg", "png", "webp"}) {
+            QByteArray bytes;
+            QBuffer buffer(&bytes);
+            buffer.open(QIODevice::WriteOnly);
+            QVERIFY2(QImageWriter(&buffer, format).write(photo), format);
+            const MediaLoader::Decoded thumb = MediaLoader::decode(bytes, MediaLoader::thumbnailSide);
+            QVERIFY2(!thumb.image.isNull(), qPrintable(thumb.error));
+            QCOMPARE(thumb.image.size(), QSize(240, 180));
+            QCOMPARE(MediaLoader::decode(bytes, 0).image.size(), QSize(640, 480));
+        }
+        // A PNG whose header (with a valid checksum) claims 100,000 x 100,000 pixels.
+        const auto crc32 = [](const QByteArray &data) {
+            quint32 c = 0xFFFFFFFFu;
+            for (const char byte : data) {
+                c ^= quint8(byte);
+                for (int k = 0; k < 8; ++k)
+                    c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+            return c ^ 0xFFFFFFFFu;
+        };
+        const QByteArray ihdr("IHDR\0\x01\x86\xA0\0\x01\x86\xA0\x08\x02\0\0\0", 17);
+        const quint32 crc = crc32(ihdr);
+        QByteArray bomb("\x89PNG\r\n\x1A\n\0\0\0\x0D", 12);
+        bomb += ihdr;
+        bomb += char(crc >> 24);
+        bomb += char(crc >> 16);
+        bomb += char(crc >> 8);
+        bomb += char(crc);
+        // The image data starts: enough for the header to be believed.
+        const QByteArray idat = QByteArray("IDAT", 4) + QByteArray(64, '\x78');
+        bomb += QByteArray("\0\0\0\x40", 4) + idat;
+        const quint32 idatCrc = crc32(idat);
+        for (int shift = 24; shift >= 0; shift -= 8)
+            bomb += char(idatCrc >> shift);
+        const MediaLoader::Decoded refused = MediaLoader::decode(bomb, MediaLoader::thumbnailSide);
+        QVERIFY(refused.image.isNull());
+        QVERIFY2(refused.error.contains(QLatin1String("100000")), qPrintable(refused.error));
+        // Not a picture format the console shows, and not a picture at all.
+        QByteArray gif;
+        QBuffer gifBuffer(&gif);
+        gifBuffer.open(QIODevice::WriteOnly);
+        QVERIFY(QImageWriter(&gifBuffer, "bmp").write(photo));
+        QVERIFY(!MediaLoader::decode(gif, 240).error.isEmpty());
+        QVERIFY(!MediaLoader::decode("%PDF-1.4 not a picture", 240).error.isEmpty());
+        // A JPEG cut short shows an error or what arrived, and never crashes.
+        QByteArray jpeg;
+        QBuffer jpegBuffer(&jpeg);
+        jpegBuffer.open(QIODevice::WriteOnly);
+        QVERIFY(QImageWriter(&jpegBuffer, "jpeg").write(photo));
+        MediaLoader::decode(jpeg.left(200), 240);
+    }
+
+    // What technicians send shows in the chat and does what the agent expects: the photo as a thumbnail
+    // that opens full size, the place on the map, the contact copied, the document saved, an edit marked,
+    // a deletion shown as such, a reaction on its message.
+    void filesPlacesAndContactsInTheChat()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        db.execOnce(
+            QStringLiteral("INSERT INTO chat_messages (ticket_id, to_number, message, direction, "
+                           "agent_name, read_by_agent, status, wa_message_id) VALUES (?, '27820000001', "
+                           "'Help is on the way', 'outbound', 'Thandi', true, 'read', "
+                           "'wamid.OUT.CHAT.0001')"),
+            {ticket});
+        Config config = TestServer::defaultConfig();
+        config.mediaPollMs = 100;
+        TestServer server(params, config);
+        for (const char *name : {"text_plain", "image", "document", "location", "contacts_card", "reaction",
+                                 "edit_text", "audio_voice"})
+            VERIFY_STATUS(server.postWebhook(Seed::whatsappFixture(QLatin1String(name))), 200);
+        Console console(server);
+        console.window.openConversation(ticket);
+        MessageModel *messages = console.window.chat()->messages();
+        const auto row = [messages](const QString &wamid) {
+            for (int r = 0; r < messages->rowCount(); ++r)
+                if (messages->index(r, 0)
+                        .data(MessageModel::MessageRole)
+                        .toJsonObject()
+                        .value(QLatin1String("wa_message_id")) == wamid)
+                    return messages->index(r, 0);
+            return QModelIndex();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            row(QStringLiteral("wamid.IN.0009")).data(MessageModel::MediaIdRole).toLongLong() > 0, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            row(QStringLiteral("wamid.IN.0010")).data(MessageModel::MediaIdRole).toLongLong() > 0, 15000);
+        ChatPanel *chat = console.window.chat();
+        MediaLoader *loader = console.session.media();
+
+        // The photo: a thumbnail as the bubble is painted, then the viewer.
+        const QModelIndex photo = row(QStringLiteral("wamid.IN.0009"));
+        const qint64 photoId = photo.data(MessageModel::MediaIdRole).toLongLong();
+        chat->thread()->scrollTo(photo);
+        loader->thumbnail(photoId);
+        QTRY_VERIFY_WITH_TIMEOUT(!loader->cached(photoId).isNull(), 15000);
+        QVERIFY(loader->cached(photoId).width() <= MediaLoader::thumbnailSide);
+        QCOMPARE(photo.data(MessageModel::DisplayTextRole).toString(),
+                 QStringLiteral("Controller error display"));
+        QVERIFY(chat->activateMedia(photo));
+        auto *viewer = console.window.findChild<ImageViewer *>(QStringLiteral("imageViewer"));
+        QVERIFY(viewer);
+        QTRY_VERIFY_WITH_TIMEOUT(!viewer->image().isNull(), 15000);
+        QCOMPARE(viewer->image().size(), QSize(640, 480));
+        viewer->setZoom(2.0);
+        QCOMPARE(viewer->zoom(), 2.0);
+        viewer->close();
+
+        // The place opens on OpenStreetMap; the contact card is copied.
+        QList<QUrl> opened;
+        chat->setUrlOpener([&opened](const QUrl &url) { opened << url; });
+        QVERIFY(chat->activateMedia(row(QStringLiteral("wamid.IN.0012"))));
+        QCOMPARE(opened.size(), 1);
+        QCOMPARE(opened.first().host(), QStringLiteral("www.openstreetmap.org"));
+        QVERIFY(opened.first().query().contains(QLatin1String("mlat=-26.107600&mlon=28.056700")));
+        QVERIFY(chat->activateMedia(row(QStringLiteral("wamid.IN.0103"))));
+        QCOMPARE(QGuiApplication::clipboard()->text(),
+                 QStringLiteral("Johan Pretorius +27 82 000 0099 (Lift Controls SA)"));
+
+        // The document: saved as the server keeps it, and opened through the desktop.
+        const QModelIndex document = row(QStringLiteral("wamid.IN.0010"));
+        QVERIFY(document.data(MessageModel::MediaLabelRole)
+                    .toString()
+                    .contains(QLatin1String("service-report.pdf")));
+        QTemporaryDir dir;
+        const QString saved = dir.filePath(QStringLiteral("report.pdf"));
+        chat->saveFile(document.data(MessageModel::MediaIdRole).toLongLong(), QStringLiteral("report.pdf"),
+                       saved);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(saved), 15000);
+        QFile pdf(saved);
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QVERIFY(pdf.readAll().startsWith("%PDF-"));
+        chat->openFile(document.data(MessageModel::MediaIdRole).toLongLong(), QStringLiteral("report.pdf"));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 2, 15000);
+        QVERIFY(opened.last().isLocalFile());
+        QVERIFY(QFile::exists(opened.last().toLocalFile()));
+
+        // The voice note plays where this computer can play it, and says why not where it cannot.
+        const QModelIndex voice = row(QStringLiteral("wamid.IN.0011"));
+        QTRY_VERIFY_WITH_TIMEOUT(voice.data(MessageModel::MediaIdRole).toLongLong() > 0, 15000);
+        QSignalSpy cannotPlay(chat->audioPlayer(), &AudioPlayer::failed);
+        QVERIFY(chat->activateMedia(voice));
+        QTRY_VERIFY_WITH_TIMEOUT(chat->audioPlayer()->mediaId() ==
+                                         voice.data(MessageModel::MediaIdRole).toLongLong() ||
+                                     cannotPlay.count() > 0,
+                                 15000);
+        if (cannotPlay.count() > 0)
+            qInfo().noquote() << "voice note:" << cannotPlay.first().first().toString();
+
+        // The edit, the reaction, then the deletion.
+        QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("wamid.IN.0002")).data(MessageModel::EditedRole).toBool(),
+                                 15000);
+        QCOMPARE(row(QStringLiteral("wamid.IN.0002")).data(MessageModel::DisplayTextRole).toString(),
+                 QStringLiteral("Correction: the car is stuck between floors 4 and 5"));
+        QCOMPARE(row(QStringLiteral("wamid.OUT.CHAT.0001")).data(MessageModel::ReactionsRole).toString(),
+                 QString::fromUtf8("\xF0\x9F\x91\x8D"));
+        VERIFY_STATUS(server.postWebhook(Seed::whatsappFixture(QStringLiteral("revoke"))), 200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            row(QStringLiteral("wamid.IN.0002")).data(MessageModel::RevokedRole).toBool(), 15000);
+        QCOMPARE(row(QStringLiteral("wamid.IN.0002")).data(MessageModel::DisplayTextRole).toString(),
+                 QStringLiteral("Deleted by the sender"));
+        QVERIFY(!row(QStringLiteral("wamid.IN.0002")).data(MessageModel::EditedRole).toBool());
     }
 
     void shiftEnterStartsANewLine()

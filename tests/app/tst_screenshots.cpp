@@ -8,6 +8,7 @@
 #include "ConsoleSession.h"
 #include "ConversationListModel.h"
 #include "MainWindow.h"
+#include "MediaLoader.h"
 #include "MessageModel.h"
 #include "Seed.h"
 #include "TestCluster.h"
@@ -186,6 +187,87 @@ private Q_SLOTS:
         serverOwner.reset();
         QTRY_VERIFY_WITH_TIMEOUT(window.offlineBanner()->isVisible(), 15000);
         QVERIFY(shoot(window, QStringLiteral("offline-banner")));
+    }
+
+    // Each kind of bubble a technician's message can make: a photo, a sticker, a voice note, a video, a
+    // document, a place, a contact card, an edited message, a deleted one, a reaction, and a file WhatsApp
+    // refused to give.
+    void everyKindOfBubble()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db, QStringLiteral("27710000001"));
+        db.execOnce(QStringLiteral("INSERT INTO chat_messages (ticket_id, to_number, message, direction, "
+                                   "agent_name, read_by_agent, status, wa_message_id, created_at) VALUES (?, "
+                                   "'27820000001', 'Can you send a photo of the controller?', 'outbound', "
+                                   "'Thandi Mokoena', true, 'read', 'wamid.OUT.CHAT.0001', now() - interval "
+                                   "'10 minutes')"),
+                    {ticket});
+        Config config = TestServer::defaultConfig();
+        config.mediaPollMs = 100;
+        TestServer server(params, config);
+        for (const char *name : {"reaction", "image", "sticker", "audio_voice", "video", "document",
+                                 "location", "contacts_card", "text_plain", "edit_text"})
+            QCOMPARE(server.postWebhook(Seed::whatsappFixture(QLatin1String(name))).status, 200);
+        // A second photo, which WhatsApp no longer had.
+        QByteArray gone = Seed::whatsappFixture(QStringLiteral("image"));
+        gone.replace("wamid.IN.0009", "wamid.IN.GONE").replace("Controller error display", "Machine room");
+        QCOMPARE(server.postWebhook(gone).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_attachments WHERE status = 'stored'"))
+                .toInt(),
+            6, 15000);
+        db.execOnce(QStringLiteral(
+            "UPDATE chat_attachments SET status = 'failed', media_id = NULL, stored_at = NULL, error_code = "
+            "'media_gone', error_message = 'WhatsApp no longer has this file: files can be fetched for about "
+            "7 "
+            "days after they were sent' WHERE wa_message_id = 'wamid.IN.GONE'"));
+
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena")));
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        MainWindow window(&api, &session, &conversations);
+        window.resize(1366, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        session.start(QStringLiteral("Thandi Mokoena"));
+        QTRY_COMPARE_WITH_TIMEOUT(conversations.rowCount(), 1, 15000);
+        window.openConversation(ticket);
+        MessageModel *messages = window.chat()->messages();
+        QTRY_VERIFY_WITH_TIMEOUT(messages->rowCount() >= 10, 15000);
+        // The thumbnails arrive as the bubbles are painted.
+        for (int pass = 0; pass < 2; ++pass) {
+            window.chat()->thread()->scrollToTop();
+            QTest::qWait(300);
+            window.chat()->thread()->scrollToBottom();
+            QTest::qWait(300);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int r = 0; r < messages->rowCount(); ++r) {
+                    const QModelIndex i = messages->index(r, 0);
+                    const QString type = i.data(MessageModel::MediaRole)
+                                             .toJsonObject()
+                                             .value(QLatin1String("type"))
+                                             .toString();
+                    const qint64 id = i.data(MessageModel::MediaIdRole).toLongLong();
+                    if (id > 0 && (type == QLatin1String("image") || type == QLatin1String("sticker")) &&
+                        session.media()->cached(id).isNull()) {
+                        session.media()->thumbnail(id);
+                        return false;
+                    }
+                }
+                return true;
+            }(),
+            15000);
+        QTest::qWait(300);
+        window.chat()->thread()->scrollToTop();
+        QVERIFY(shoot(window, QStringLiteral("bubbles-top")));
+        window.chat()->thread()->scrollToBottom();
+        QVERIFY(shoot(window, QStringLiteral("bubbles-bottom")));
     }
 };
 

@@ -6,9 +6,34 @@
 #include "db/Events.h"
 #include "domain/Principal.h"
 
+#include <QDateTime>
 #include <QFile>
+#include <QRegularExpression>
 
 namespace Seed {
+
+QByteArray whatsappFixture(const QString &name)
+{
+    QFile f(dataFile(QStringLiteral("whatsapp/%1.json").arg(name)));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("Cannot read tests/data/whatsapp/%s.json", qPrintable(name));
+    static const QRegularExpression re(QStringLiteral("\"timestamp\":\"(\\d+)\""));
+    const QString text = QString::fromUtf8(f.readAll());
+    qint64 newest = 0;
+    for (auto it = re.globalMatch(text); it.hasNext();)
+        newest = std::max(newest, it.next().captured(1).toLongLong());
+    const qint64 shift = QDateTime::currentSecsSinceEpoch() - newest;
+    QString out;
+    qsizetype last = 0;
+    for (auto it = re.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        out += text.mid(last, m.capturedStart() - last);
+        out += QStringLiteral("\"timestamp\":\"%1\"").arg(m.captured(1).toLongLong() + shift);
+        last = m.capturedEnd();
+    }
+    out += text.mid(last);
+    return out.toUtf8();
+}
 
 QString dataFile(const QString &name)
 {

@@ -23,5 +23,8 @@ void agentRequested(Db &db, int ticketId);
 void bulkMessages(Db &db, int ticketId, int n);
 
 QString dataFile(const QString &name);
+// tests/data/whatsapp/<name>.json with every timestamp moved so that the newest is now (their spacing
+// kept): a body WhatsApp could post at this moment.
+QByteArray whatsappFixture(const QString &name);
 
 } // namespace Seed

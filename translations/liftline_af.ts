@@ -340,6 +340,42 @@
         <source>Saved to %1</source>
         <translation>Gestoor in %1</translation>
     </message>
+    <message>
+        <source>Attach…</source>
+        <translation>Heg aan…</translation>
+    </message>
+    <message>
+        <source>Send a photo or a document</source>
+        <translation>Stuur ’n foto of ’n dokument</translation>
+    </message>
+    <message>
+        <source>Send a photo, a recording, a video or a document, with the reply box&apos;s text as its caption. Files can also be dropped on the chat, or a picture pasted.</source>
+        <translation>Stuur ’n foto, ’n opname, ’n video of ’n dokument, met die antwoordblok se teks as onderskrif. Lêers kan ook op die gesprek gelos word, of ’n prent geplak word.</translation>
+    </message>
+    <message>
+        <source>Send a file</source>
+        <translation>Stuur ’n lêer</translation>
+    </message>
+    <message>
+        <source>Photos, recordings, videos and documents (*.jpg *.jpeg *.png *.webp *.ogg *.opus *.mp3 *.m4a *.aac *.amr *.mp4 *.3gp *.pdf *.txt *.doc *.docx *.xls *.xlsx *.ppt *.pptx);;All files (*)</source>
+        <translation>Foto’s, opnames, video’s en dokumente (*.jpg *.jpeg *.png *.webp *.ogg *.opus *.mp3 *.m4a *.aac *.amr *.mp4 *.3gp *.pdf *.txt *.doc *.docx *.xls *.xlsx *.ppt *.pptx);;Alle lêers (*)</translation>
+    </message>
+    <message>
+        <source>Open a conversation whose 24-hour window is open to send a file.</source>
+        <translation>Maak ’n gesprek oop waarvan die 24-uur-venster oop is om ’n lêer te stuur.</translation>
+    </message>
+    <message>
+        <source>%1 is %2; WhatsApp takes files of at most 100 MB.</source>
+        <translation>%1 is %2; WhatsApp aanvaar lêers van hoogstens 100 MB.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>%1 kan nie gelees word nie: %2</translation>
+    </message>
+    <message>
+        <source>Open a conversation whose 24-hour window is open to send a picture.</source>
+        <translation>Maak ’n gesprek oop waarvan die 24-uur-venster oop is om ’n prent te stuur.</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -389,6 +425,14 @@
     <message>
         <source>Changing your status</source>
         <translation>Jou status verander</translation>
+    </message>
+    <message>
+        <source>Not sent: %1 Activate the message to send it again.</source>
+        <translation>Nie gestuur nie: %1 Aktiveer die boodskap om dit weer te stuur.</translation>
+    </message>
+    <message>
+        <source>Sending a file on %1</source>
+        <translation>Stuur ’n lêer op %1</translation>
     </message>
 </context>
 <context>
@@ -1097,6 +1141,14 @@
     <message>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1: sending…</source>
+        <translation>%1: word gestuur…</translation>
+    </message>
+    <message>
+        <source>%1 %2: sending…</source>
+        <translation>%1 %2: word gestuur…</translation>
     </message>
 </context>
 <context>

@@ -340,6 +340,42 @@
         <source>Saved to %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Attach…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send a photo or a document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send a photo, a recording, a video or a document, with the reply box&apos;s text as its caption. Files can also be dropped on the chat, or a picture pasted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photos, recordings, videos and documents (*.jpg *.jpeg *.png *.webp *.ogg *.opus *.mp3 *.m4a *.aac *.amr *.mp4 *.3gp *.pdf *.txt *.doc *.docx *.xls *.xlsx *.ppt *.pptx);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a conversation whose 24-hour window is open to send a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is %2; WhatsApp takes files of at most 100 MB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a conversation whose 24-hour window is open to send a picture.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -388,6 +424,14 @@
     </message>
     <message>
         <source>Changing your status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent: %1 Activate the message to send it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending a file on %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1096,6 +1140,14 @@
     </message>
     <message>
         <source>%1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2: sending…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -87,6 +87,17 @@ void ApiClient::getBytes(const QString &path, QObject *context, Bytes ok, Failed
     });
 }
 
+void ApiClient::postBytes(const QString &path, const QUrlQuery &query, const QByteArray &bytes,
+                          const QString &mimeType, QObject *context, Ok ok, Failed failed)
+{
+    QNetworkRequest request(url(path, query));
+    request.setTransferTimeout(m_timeoutMs);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, mimeType.toUtf8());
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token);
+    finish(m_network->post(request, bytes), context, ok, failed);
+}
+
 bool ApiClient::readAnswer(QNetworkReply *reply, QJsonObject *answer, RequestError *error)
 {
     error->status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

@@ -35,6 +35,9 @@ public:
     // timeout counts from the last bytes received, so a large file on a slow link is not cut off.
     using Bytes = std::function<void(const QByteArray &bytes, const QString &mimeType)>;
     void getBytes(const QString &path, QObject *context, Bytes ok, Failed failed);
+    // A file as the body (POST /api/chat/{id}/media), its fields in the query; the answer as JSON.
+    void postBytes(const QString &path, const QUrlQuery &query, const QByteArray &bytes,
+                   const QString &mimeType, QObject *context, Ok ok, Failed failed);
 
     // The routes the console uses.
     void login(const QString &username, const QString &password, QObject *context, Ok ok, Failed failed);

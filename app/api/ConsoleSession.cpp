@@ -8,6 +8,8 @@
 #include "WireProtocol.h"
 
 #include <QPointer>
+#include <QUrl>
+#include <QUrlQuery>
 #include <QUuid>
 
 namespace {
@@ -494,8 +496,65 @@ void ConsoleSession::sendWithId(int ticket, const QString &text, const QString &
         });
 }
 
+QString ConsoleSession::sendFile(const QByteArray &bytes, const QString &mimeType, const QString &fileName,
+                                 const QString &caption)
+{
+    const QString id = newClientMessageId();
+    sendFileWithId({m_openTicket, bytes, mimeType, fileName, caption.trimmed(), m_recipient}, id);
+    return id;
+}
+
+void ConsoleSession::sendFileWithId(const PendingFile &file, const QString &id)
+{
+    m_pendingFiles.insert(id, file);
+    if (m_messages && file.ticketId == m_openTicket)
+        m_messages->addPendingFile(file.caption, id, m_agentName, file.mimeType, file.fileName,
+                                   file.bytes.size());
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("client_message_id"), id);
+    if (!file.caption.isEmpty())
+        query.addQueryItem(QStringLiteral("caption"),
+                           QString::fromLatin1(QUrl::toPercentEncoding(file.caption)));
+    if (!file.fileName.isEmpty())
+        query.addQueryItem(QStringLiteral("filename"),
+                           QString::fromLatin1(QUrl::toPercentEncoding(file.fileName)));
+    if (!file.to.isEmpty())
+        query.addQueryItem(QStringLiteral("to"), file.to);
+    QPointer<MessageModel> messages(m_messages);
+    const int ticket = file.ticketId;
+    m_api->postBytes(
+        QStringLiteral("/api/chat/%1/media").arg(ticket), query, file.bytes, file.mimeType, this,
+        [this, messages, ticket, id](const QJsonObject &answer) {
+            m_pendingFiles.remove(id);
+            if (messages && ticket == m_openTicket)
+                messages->upsert(answer.value(QStringLiteral("chat_message")).toObject());
+        },
+        [this, messages, ticket, id](const RequestError &e) {
+            if (messages && ticket == m_openTicket)
+                messages->markFailed(
+                    id,
+                    e.isNetwork() ? tr("Not sent: %1 Activate the message to send it again.").arg(e.message)
+                                  : e.message,
+                    e.isNetwork());
+            else
+                Q_EMIT actionFailed(tr("Sending a file on %1")
+                                        .arg(m_conversations->conversation(ticket)
+                                                 .value(QStringLiteral("ticket_reference"))
+                                                 .toString()),
+                                    e);
+        });
+}
+
 void ConsoleSession::retry(const QString &clientMessageId)
 {
+    if (m_pendingFiles.contains(clientMessageId)) {
+        const PendingFile file = m_pendingFiles.take(clientMessageId);
+        const int row = m_messages ? m_messages->rowOfClientId(clientMessageId) : -1;
+        const bool unconfirmed =
+            row >= 0 && m_messages->index(row).data(MessageModel::UnconfirmedRole).toBool();
+        sendFileWithId(file, unconfirmed ? clientMessageId : newClientMessageId());
+        return;
+    }
     QString text = m_pendingText.value(clientMessageId);
     if (text.isEmpty() && m_messages) {
         const int row = m_messages->rowOfClientId(clientMessageId);

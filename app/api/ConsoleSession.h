@@ -100,6 +100,10 @@ public:
     // got no answer (the connection was down) is sent again with the same id once the event stream is
     // back, which the server stores at most once.
     QString send(const QString &text);
+    // Sends a file with its caption on the open conversation, as a pending bubble first; returns the client
+    // message id. The bytes are kept until the server answers, for a retry.
+    QString sendFile(const QByteArray &bytes, const QString &mimeType, const QString &fileName,
+                     const QString &caption);
     // The participant the next send() goes to; empty: the server's default (the last one who wrote).
     void setRecipient(const QString &number) { m_recipient = number; }
     QString recipient() const { return m_recipient; }
@@ -160,6 +164,16 @@ private:
     quint64 m_threadLoad = 0; // the page load whose answer counts; earlier ones are ignored
     QList<std::pair<qint64, QJsonObject>> m_threadEvents;
     QHash<QString, QString> m_pendingText; // client message id -> text, for a retry
+    struct PendingFile {
+        int ticketId = 0;
+        QByteArray bytes;
+        QString mimeType;
+        QString fileName;
+        QString caption;
+        QString to;
+    };
+    QHash<QString, PendingFile> m_pendingFiles; // client message id -> a file not yet stored, for a retry
+    void sendFileWithId(const PendingFile &file, const QString &clientMessageId);
     struct Unsent {
         int ticketId = 0;
         QString text;

@@ -69,6 +69,11 @@ QImage MediaLoader::thumbnail(qint64 mediaId)
         return {};
     if (const QImage *found = m_thumbnails.object(mediaId))
         return *found;
+    if (const auto retry = m_retryAfter.constFind(mediaId);
+        retry != m_retryAfter.cend() && *retry <= QDateTime::currentDateTimeUtc()) {
+        m_retryAfter.remove(mediaId);
+        m_problems.remove(mediaId);
+    }
     if (m_problems.contains(mediaId) || m_busy.contains(mediaId))
         return {};
     m_waiting.removeOne(mediaId);
@@ -110,15 +115,17 @@ void MediaLoader::pump()
             [this, id, generation](const RequestError &error) {
                 --m_downloads;
                 if (generation == m_generation)
-                    done(id, Decoded{{}, error.message});
+                    done(id, Decoded{{}, error.message}, error.isNetwork() || error.status >= 500);
                 pump();
             });
     }
 }
 
-void MediaLoader::done(qint64 mediaId, const Decoded &result)
+void MediaLoader::done(qint64 mediaId, const Decoded &result, bool passing)
 {
     m_busy.remove(mediaId);
+    if (passing)
+        m_retryAfter.insert(mediaId, QDateTime::currentDateTimeUtc().addSecs(30));
     if (result.image.isNull())
         m_problems.insert(mediaId, result.error);
     else
@@ -154,6 +161,7 @@ void MediaLoader::clear()
     ++m_generation;
     m_thumbnails.clear();
     m_problems.clear();
+    m_retryAfter.clear();
     m_waiting.clear();
     m_busy.clear();
 }

@@ -3,6 +3,7 @@
 #include "ApiClient.h"
 
 #include <QCache>
+#include <QDateTime>
 #include <QHash>
 #include <QImage>
 #include <QObject>
@@ -53,12 +54,14 @@ Q_SIGNALS:
 
 private:
     void pump();
-    void done(qint64 mediaId, const Decoded &result);
+    void done(qint64 mediaId, const Decoded &result, bool passing = false);
 
     ApiClient *m_api;
     QThreadPool m_decoders;
     QCache<qint64, QImage> m_thumbnails; // cost: kilobytes
     QHash<qint64, QString> m_problems;
+    // Failures that may pass (the network, the server's own trouble): asked again after a while.
+    QHash<qint64, QDateTime> m_retryAfter;
     QList<qint64> m_waiting; // the latest asked for last, taken first
     QSet<qint64> m_busy;     // downloading or decoding
     int m_downloads = 0;

@@ -11,9 +11,19 @@ MessageModel::MessageModel(QObject *parent)
     : QAbstractListModel(parent)
 {}
 
+namespace {
+// Every version of every row has its own number: the delegate's layout cache is keyed by it.
+quint64 nextRevision()
+{
+    static quint64 revisions = 0;
+    return ++revisions;
+}
+} // namespace
+
 MessageModel::Row MessageModel::makeRow(const QJsonObject &json)
 {
     Row r;
+    r.revision = nextRevision();
     r.json = json;
     r.id = json.value(QStringLiteral("id")).toInteger();
     r.time = WireTime::parse(json.value(QStringLiteral("wa_timestamp")).toString());
@@ -104,6 +114,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
                QLatin1String("unconfirmed");
     case MessageRole:
         return r.json;
+    case RevisionRole:
+        return r.revision;
     case MediaRole:
         return r.json.value(QStringLiteral("media")).toObject();
     case MediaIdRole: {
@@ -278,6 +290,41 @@ void MessageModel::addPending(const QString &text, const QString &clientMessageI
     upsert(json);
 }
 
+void MessageModel::addPendingFile(const QString &caption, const QString &clientMessageId,
+                                  const QString &author, const QString &mimeType, const QString &fileName,
+                                  qint64 size)
+{
+    const QString type = mimeType == QLatin1String("image/jpeg") || mimeType == QLatin1String("image/png")
+                             ? QStringLiteral("image")
+                         : mimeType == QLatin1String("image/webp")      ? QStringLiteral("sticker")
+                         : mimeType.startsWith(QLatin1String("audio/")) ? QStringLiteral("audio")
+                         : mimeType.startsWith(QLatin1String("video/")) ? QStringLiteral("video")
+                                                                        : QStringLiteral("document");
+    QJsonObject json{
+        {QStringLiteral("id"), 0},
+        {QStringLiteral("message"), caption},
+        {QStringLiteral("direction"), QStringLiteral("outbound")},
+        {QStringLiteral("agent_name"), author},
+        {QStringLiteral("status"), QStringLiteral("pending")},
+        {QStringLiteral("kind"), type == QLatin1String("sticker") ? QStringLiteral("image") : type},
+        {QStringLiteral("client_message_id"), clientMessageId},
+        {QStringLiteral("created_at"), WireTime::format(QDateTime::currentDateTimeUtc())},
+        {QStringLiteral("error"), QJsonValue::Null},
+        {QStringLiteral("media"), QJsonObject{{QStringLiteral("id"), 0},
+                                              {QStringLiteral("type"), type},
+                                              {QStringLiteral("status"), QStringLiteral("uploading")},
+                                              {QStringLiteral("mime_type"), mimeType},
+                                              {QStringLiteral("filename"), fileName},
+                                              {QStringLiteral("caption"), caption},
+                                              {QStringLiteral("size"), size}}}};
+    if (const int row = rowOfClientId(clientMessageId); row >= 0 && m_rows.at(row).id == 0) {
+        m_rows[row] = makeRow(json);
+        Q_EMIT dataChanged(index(row), index(row));
+        return;
+    }
+    upsert(json);
+}
+
 void MessageModel::markFailed(const QString &clientMessageId, const QString &reason, bool unconfirmed)
 {
     const int row = rowOfClientId(clientMessageId);
@@ -291,6 +338,7 @@ void MessageModel::markFailed(const QString &clientMessageId, const QString &rea
     json.insert(QStringLiteral("error"),
                 QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), reason}});
     m_rows[row].json = json;
+    m_rows[row].revision = nextRevision();
     Q_EMIT dataChanged(index(row), index(row));
 }
 
@@ -309,7 +357,9 @@ QString MessageModel::displayText(const QJsonObject &message)
     // A file's bubble shows the file itself; the words are its caption.
     const QJsonObject media = message.value(QStringLiteral("media")).toObject();
     if (!media.isEmpty())
-        return media.value(QStringLiteral("caption")).toString();
+        return message.value(QStringLiteral("edits")).toInt() > 0
+                   ? text // the caption as last edited
+                   : media.value(QStringLiteral("caption")).toString();
     if (kind == QLatin1String("button") || kind == QLatin1String("interactive")) {
         // The alert's quick reply: its payload when WhatsApp sent no title.
         const QString title =
@@ -368,6 +418,10 @@ QString MessageModel::mediaLabel(const QJsonObject &message)
     else
         what = tr("Document");
     const QString status = media.value(QStringLiteral("status")).toString();
+    if (status == QLatin1String("uploading")) {
+        const QString name = media.value(QStringLiteral("filename")).toString();
+        return name.isEmpty() ? tr("%1: sending…").arg(what) : tr("%1 %2: sending…").arg(what, name);
+    }
     if (status == QLatin1String("waiting"))
         return tr("%1: fetching it from WhatsApp…").arg(what);
     if (status != QLatin1String("stored")) {

@@ -37,6 +37,7 @@ public:
         ReactionsRole,  // QString: the reactions on it ("👍 ❤️"), empty when none
         LocationRole,   // QJsonObject: a location's latitude, longitude, name, address
         ContactsRole,   // QJsonArray: a contacts message's cards
+        RevisionRole,   // quint64: changes whenever the row's content does
     };
     Q_ENUM(Role)
 
@@ -59,6 +60,9 @@ public:
     void upsert(const QJsonObject &message);
     // The agent's message before the server has it.
     void addPending(const QString &text, const QString &clientMessageId, const QString &author);
+    // The agent's file before the server has it: its bubble says it is being sent.
+    void addPendingFile(const QString &caption, const QString &clientMessageId, const QString &author,
+                        const QString &mimeType, const QString &fileName, qint64 size);
     // The send was refused: the pending row shows why and offers a retry.
     // unconfirmed: no answer came (network, timeout); the message may have gone.
     void markFailed(const QString &clientMessageId, const QString &reason, bool unconfirmed = false);
@@ -82,6 +86,7 @@ private:
         qint64 id = 0;
         QDateTime time;
         QDateTime localDay;
+        quint64 revision = 0;
     };
     static Row makeRow(const QJsonObject &json);
     bool showDay(int row) const;

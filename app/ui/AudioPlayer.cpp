@@ -112,14 +112,18 @@ void AudioPlayer::play(qint64 mediaId, const QByteArray &bytes, const QString &m
                            : mimeType.contains(QLatin1String("amr"))  ? QStringLiteral("amr")
                            : mimeType.contains(QLatin1String("aac"))  ? QStringLiteral("aac")
                                                                       : QStringLiteral("m4a");
-    QFile file(m_dir.filePath(QStringLiteral("audio-%1.%2").arg(mediaId).arg(suffix)));
-    if (!file.exists()) {
-        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) {
-            Q_EMIT failed(tr("The recording cannot be played: %1").arg(file.errorString()));
-            return;
-        }
-        file.close();
+    // A new file each time: ids are per server, and a half-written file is never played again.
+    static int played = 0;
+    QFile file(m_dir.filePath(QStringLiteral("audio-%1-%2.%3").arg(mediaId).arg(++played).arg(suffix)));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) {
+        Q_EMIT failed(tr("The recording cannot be played: %1").arg(file.errorString()));
+        file.remove();
+        return;
     }
+    file.close();
+    if (!m_playing.isEmpty())
+        QFile::remove(m_playing);
+    m_playing = file.fileName();
     m_player->setSource(QUrl::fromLocalFile(file.fileName()));
     m_player->play();
     Q_EMIT changed(mediaId);

@@ -42,5 +42,6 @@ private:
     QMediaPlayer *m_player = nullptr;
     QAudioOutput *m_output = nullptr;
     QTemporaryDir m_dir;
+    QString m_playing; // the file the player has
     qint64 m_mediaId = 0;
 };

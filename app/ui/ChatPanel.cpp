@@ -15,20 +15,29 @@
 #include "WireTime.h"
 
 #include <QAction>
+#include <QBuffer>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QJsonArray>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListView>
+#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QMimeDatabase>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
@@ -55,6 +64,7 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     , m_closedNote(new QLabel(this))
     , m_back(new QPushButton(tr("Back"), this))
     , m_send(new QPushButton(tr("Send"), this))
+    , m_attach(new QPushButton(tr("Attach…"), this))
     , m_acknowledge(new QPushButton(tr("Acknowledge"), this))
     , m_resolve(new QPushButton(tr("Resolve…"), this))
     , m_template(new QPushButton(tr("Invite back"), this))
@@ -78,6 +88,25 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     m_closedNote->setStyleSheet(QStringLiteral("color: #9a5b00;"));
     m_back->setAccessibleName(tr("Back to the conversation list"));
     m_send->setAccessibleName(tr("Send the reply"));
+    m_attach->setAccessibleName(tr("Send a photo or a document"));
+    m_attach->setToolTip(
+        tr("Send a photo, a recording, a video or a document, with the reply box's text as its "
+           "caption. Files can also be dropped on the chat, or a picture pasted."));
+    connect(m_attach, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Send a file"), QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+            tr("Photos, recordings, videos and documents (*.jpg *.jpeg *.png *.webp *.ogg *.opus *.mp3 *.m4a "
+               "*.aac "
+               "*.amr *.mp4 *.3gp *.pdf *.txt *.doc *.docx *.xls *.xlsx *.ppt *.pptx);;All files (*)"));
+        if (!path.isEmpty())
+            sendFile(path);
+    });
+    connect(m_composer, &Composer::imagePasted, this, [this](const QImage &image) { sendImage(image); });
+    connect(m_composer, &Composer::filesPasted, this, [this](const QList<QUrl> &files) {
+        for (const QUrl &file : files)
+            sendFile(file.toLocalFile());
+    });
+    setAcceptDrops(true);
     m_acknowledge->setAccessibleName(tr("Acknowledge the agent request"));
     m_resolve->setAccessibleName(tr("Resolve the ticket with a note"));
     m_template->setAccessibleName(tr("Send the re-engagement template"));
@@ -141,6 +170,7 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     bottom->addLayout(compose, 1);
     auto *side = new QVBoxLayout;
     side->addWidget(m_send);
+    side->addWidget(m_attach);
     side->addWidget(m_counter);
     side->addStretch();
     bottom->addLayout(side);
@@ -250,28 +280,69 @@ ChatPanel::~ChatPanel() = default;
 namespace {
 
 // The name a file is offered under: the sender's, else one made from its type.
+// The file extension for a type the server checked the content to be; empty for a type the console does not
+// hand to the desktop (a plain zip, an unknown container).
+QString suffixFor(const QString &mime)
+{
+    static const QHash<QString, QString> suffixes{
+        {QStringLiteral("image/jpeg"), QStringLiteral("jpg")},
+        {QStringLiteral("image/png"), QStringLiteral("png")},
+        {QStringLiteral("image/webp"), QStringLiteral("webp")},
+        {QStringLiteral("audio/ogg"), QStringLiteral("ogg")},
+        {QStringLiteral("audio/mpeg"), QStringLiteral("mp3")},
+        {QStringLiteral("audio/aac"), QStringLiteral("aac")},
+        {QStringLiteral("audio/amr"), QStringLiteral("amr")},
+        {QStringLiteral("audio/mp4"), QStringLiteral("m4a")},
+        {QStringLiteral("video/mp4"), QStringLiteral("mp4")},
+        {QStringLiteral("video/3gpp"), QStringLiteral("3gp")},
+        {QStringLiteral("application/pdf"), QStringLiteral("pdf")},
+        {QStringLiteral("text/plain"), QStringLiteral("txt")},
+        {QStringLiteral("application/msword"), QStringLiteral("doc")},
+        {QStringLiteral("application/vnd.ms-excel"), QStringLiteral("xls")},
+        {QStringLiteral("application/vnd.ms-powerpoint"), QStringLiteral("ppt")},
+        {QStringLiteral("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+         QStringLiteral("docx")},
+        {QStringLiteral("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+         QStringLiteral("xlsx")},
+        {QStringLiteral("application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+         QStringLiteral("pptx")},
+    };
+    return suffixes.value(mime);
+}
+
+// The name a file is offered and written under: the sender's name (never a path), with the extension of
+// the type its content was checked to be. A sender's "reset.html" that is plain text becomes
+// "reset.html.txt", so that the desktop opens it as text, not in a browser.
 QString fileNameOf(const QJsonObject &media)
 {
-    QString name = media.value(QStringLiteral("filename")).toString();
+    QString name = media.value(QStringLiteral("filename")).toString().trimmed();
     name.replace(QLatin1Char('/'), QLatin1Char('_')).replace(QLatin1Char('\\'), QLatin1Char('_'));
-    if (!name.isEmpty() && name != QLatin1String(".") && name != QLatin1String(".."))
-        return name;
-    const QString mime = media.value(QStringLiteral("mime_type")).toString();
-    const QString suffix = mime == QLatin1String("image/jpeg")        ? QStringLiteral("jpg")
-                           : mime == QLatin1String("image/png")       ? QStringLiteral("png")
-                           : mime == QLatin1String("image/webp")      ? QStringLiteral("webp")
-                           : mime == QLatin1String("audio/ogg")       ? QStringLiteral("ogg")
-                           : mime == QLatin1String("video/mp4")       ? QStringLiteral("mp4")
-                           : mime == QLatin1String("application/pdf") ? QStringLiteral("pdf")
-                           : mime == QLatin1String("text/plain")      ? QStringLiteral("txt")
-                                                                      : QStringLiteral("bin");
-    return QStringLiteral("%1-%2.%3")
-        .arg(media.value(QStringLiteral("type")).toString())
-        .arg(media.value(QStringLiteral("id")).toInteger())
-        .arg(suffix);
+    while (name.startsWith(QLatin1Char('.')))
+        name.remove(0, 1);
+    if (name.isEmpty())
+        name = QStringLiteral("%1-%2")
+                   .arg(media.value(QStringLiteral("type")).toString())
+                   .arg(media.value(QStringLiteral("id")).toInteger());
+    QString suffix = suffixFor(media.value(QStringLiteral("mime_type")).toString());
+    if (suffix.isEmpty())
+        suffix = QStringLiteral("bin");
+    if (!name.endsWith(QLatin1Char('.') + suffix, Qt::CaseInsensitive))
+        name += QLatin1Char('.') + suffix;
+    return name;
+}
+
+// Whether the desktop may be asked to open the file: only types whose applications show them.
+bool openable(const QJsonObject &media)
+{
+    return !suffixFor(media.value(QStringLiteral("mime_type")).toString()).isEmpty();
 }
 
 } // namespace
+
+QString ChatPanel::fileNameFor(const QJsonObject &media)
+{
+    return fileNameOf(media);
+}
 
 bool ChatPanel::activateMedia(const QModelIndex &index)
 {
@@ -360,10 +431,85 @@ QList<QAction *> ChatPanel::mediaActions(const QModelIndex &index, QObject *pare
     else if (type == QLatin1String("audio"))
         add(m_player->mediaId() == id && m_player->isPlaying() ? tr("Pause") : tr("Play"),
             [this, at] { activateMedia(at); });
-    else
+    else if (openable(media))
         add(tr("Open"), [this, id, name] { openFile(id, name); });
     add(tr("Save as…"), [this, id, name] { saveFile(id, name); });
     return out;
+}
+
+bool ChatPanel::sendFile(const QString &path)
+{
+    if (m_ticket <= 0 || !m_composer->isEnabled()) {
+        Q_EMIT problem(tr("Open a conversation whose 24-hour window is open to send a file."));
+        return false;
+    }
+    QFile file(path);
+    const QFileInfo info(path);
+    // WhatsApp's largest file is a 100 MB document; the server checks each kind's own limit.
+    if (info.size() > 100LL * 1024 * 1024) {
+        Q_EMIT problem(tr("%1 is %2; WhatsApp takes files of at most 100 MB.")
+                           .arg(info.fileName(), QLocale().formattedDataSize(info.size())));
+        return false;
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
+        Q_EMIT problem(tr("%1 cannot be read: %2").arg(info.fileName(), file.errorString()));
+        return false;
+    }
+    const QByteArray bytes = file.readAll();
+    const QString mime = QMimeDatabase().mimeTypeForFileNameAndData(path, bytes.left(4096)).name();
+    m_session->sendFile(bytes, mime, info.fileName(), m_composer->toPlainText());
+    m_composer->clear();
+    return true;
+}
+
+bool ChatPanel::sendImage(const QImage &image)
+{
+    if (image.isNull())
+        return false;
+    if (m_ticket <= 0 || !m_composer->isEnabled()) {
+        Q_EMIT problem(tr("Open a conversation whose 24-hour window is open to send a picture."));
+        return false;
+    }
+    // PNG keeps a screenshot sharp; a photo too large for it goes as JPEG (WhatsApp's limit is 5 MB).
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    QString mime = QStringLiteral("image/png");
+    QString name = QStringLiteral("pasted-picture.png");
+    if (bytes.size() > 4 * 1024 * 1024) {
+        bytes.clear();
+        buffer.seek(0);
+        image.save(&buffer, "JPEG", 85);
+        mime = QStringLiteral("image/jpeg");
+        name = QStringLiteral("pasted-picture.jpg");
+    }
+    m_session->sendFile(bytes, mime, name, m_composer->toPlainText());
+    m_composer->clear();
+    return true;
+}
+
+void ChatPanel::dragEnterEvent(QDragEnterEvent *event)
+{
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile()) {
+            event->acceptProposedAction();
+            return;
+        }
+    if (event->mimeData()->hasImage())
+        event->acceptProposedAction();
+}
+
+void ChatPanel::dropEvent(QDropEvent *event)
+{
+    bool any = false;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            any |= sendFile(url.toLocalFile());
+    if (!any && event->mimeData()->hasImage())
+        any = sendImage(qvariant_cast<QImage>(event->mimeData()->imageData()));
+    if (any)
+        event->acceptProposedAction();
 }
 
 void ChatPanel::openFile(qint64 mediaId, const QString &fileName)
@@ -580,6 +726,7 @@ void ChatPanel::refreshHeader()
     m_assign->setVisible(has && open && m_session->canAssign());
     m_composer->setEnabled(has && windowOpen);
     m_send->setEnabled(has && windowOpen);
+    m_attach->setEnabled(has && windowOpen);
     m_closedNote->setText(tr("This ticket is resolved. A reply still reaches the technician, who may be on "
                              "another job by now; you are asked before it goes."));
     m_closedNote->setVisible(has && !open && windowOpen);

@@ -64,6 +64,15 @@ public:
     // saves it where the agent says.
     void openFile(qint64 mediaId, const QString &fileName);
     void saveFile(qint64 mediaId, const QString &fileName, const QString &path = QString());
+    // Sends a file from disk (the Attach button, a drop, a paste of files) or a pasted picture, with the
+    // reply box's text as its caption. Refused here, with the reason, when it cannot go: too large for
+    // WhatsApp, not readable, or no conversation open. Returns whether it was handed to the session.
+    bool sendFile(const QString &path);
+    // The name a received file is opened and saved under: the sender's (never a path), with the extension
+    // of the type its content was checked to be.
+    static QString fileNameFor(const QJsonObject &media);
+    bool sendImage(const QImage &image);
+    QPushButton *attachButton() const { return m_attach; }
 
 Q_SIGNALS:
     void backRequested();
@@ -73,6 +82,8 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void refreshHeader();
@@ -99,6 +110,7 @@ private:
     int m_confirmedClosedSend = 0; // the closed ticket the agent agreed to write on anyway
     QPushButton *m_back;
     QPushButton *m_send;
+    QPushButton *m_attach;
     QPushButton *m_acknowledge;
     QPushButton *m_resolve;
     QPushButton *m_template;

@@ -1,5 +1,9 @@
 #include "Composer.h"
 
+#include <QImage>
+#include <QMimeData>
+#include <QUrl>
+
 #include <QKeyEvent>
 
 Composer::Composer(QWidget *parent)
@@ -32,4 +36,26 @@ void Composer::keyPressEvent(QKeyEvent *event)
         }
     }
     QPlainTextEdit::keyPressEvent(event);
+}
+
+bool Composer::canInsertFromMimeData(const QMimeData *source) const
+{
+    return source->hasImage() || source->hasUrls() || QPlainTextEdit::canInsertFromMimeData(source);
+}
+
+void Composer::insertFromMimeData(const QMimeData *source)
+{
+    QList<QUrl> files;
+    for (const QUrl &url : source->urls())
+        if (url.isLocalFile())
+            files << url;
+    if (!files.isEmpty()) {
+        Q_EMIT filesPasted(files);
+        return;
+    }
+    if (source->hasImage() && !source->hasText()) {
+        Q_EMIT imagePasted(qvariant_cast<QImage>(source->imageData()));
+        return;
+    }
+    QPlainTextEdit::insertFromMimeData(source);
 }

@@ -16,9 +16,15 @@ public:
 
 Q_SIGNALS:
     void sendRequested();
+    // A picture was pasted (a screenshot, a copied image): it is sent as a file, not as text.
+    void imagePasted(const QImage &image);
+    // Files were pasted (copied in a file manager).
+    void filesPasted(const QList<QUrl> &files);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    bool canInsertFromMimeData(const QMimeData *source) const override;
+    void insertFromMimeData(const QMimeData *source) override;
 
 private:
     bool m_ctrlEnterSends = false;

@@ -13,6 +13,8 @@
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 ImageViewer::ImageViewer(MediaLoader *loader, qint64 mediaId, const QString &title, const QString &fileName,
                          QWidget *parent)
     : QDialog(parent)
@@ -85,7 +87,9 @@ void ImageViewer::setZoom(double zoom)
     if (m_image.isNull())
         return;
     m_fitted = false;
-    m_zoom = std::clamp(zoom, 0.05, 8.0);
+    // At most 8x, and never a scaled copy over 40 megapixels: a large photo zoomed in would take gigabytes.
+    const double pixels = double(m_image.width()) * m_image.height();
+    m_zoom = std::clamp(zoom, 0.05, std::min(8.0, std::sqrt(40e6 / std::max(1.0, pixels))));
     const QSize size = (QSizeF(m_image.size()) * m_zoom).toSize().expandedTo({1, 1});
     m_picture->setPixmap(
         QPixmap::fromImage(m_image.scaled(size, Qt::KeepAspectRatio, Qt::SmoothTransformation)));

@@ -193,12 +193,20 @@ MessageDelegate::Layout MessageDelegate::cachedLayout(const QStyleOptionViewItem
 {
     using M = MessageModel;
     const qint64 id = index.data(M::MessageIdRole).toLongLong();
-    // What changes a bubble's shape: its words, its file's line or picture size, an edit, reactions.
-    const QSize picture = index.data(M::MediaIdRole).toLongLong() > 0 ? pictureSize(index) : QSize();
-    const size_t content = qHashMulti(0, index.data(M::DisplayTextRole).toString(), mediaText(index),
-                                      index.data(M::ReactionsRole).toString(),
-                                      index.data(M::EditedRole).toBool(), picture.width(), picture.height());
-    const QString key = QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8")
+    // What changes a bubble's shape: the row's content (its revision), the picture's size once its
+    // thumbnail is there, a recording's progress while it plays. Cheap to work out: the view asks for
+    // every row's size when one changes.
+    const qint64 media = index.data(M::MediaIdRole).toLongLong();
+    QString extra;
+    if (media > 0 && m_loader) {
+        const QImage thumbnail = m_loader->cached(media);
+        extra = thumbnail.isNull()
+                    ? (m_loader->problem(media).isEmpty() ? QStringLiteral("-") : QStringLiteral("!"))
+                    : QStringLiteral("%1x%2").arg(thumbnail.width()).arg(thumbnail.height());
+        if (m_player && m_player->mediaId() == media)
+            extra += QLatin1Char('|') + m_player->progressText() + (m_player->isPlaying() ? u'>' : u'=');
+    }
+    const QString key = QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8|%9")
                             .arg(id > 0 ? QString::number(id) : index.data(M::ClientMessageIdRole).toString())
                             .arg(option.rect.width())
                             .arg(index.data(M::ShowDayRole).toBool())
@@ -206,7 +214,8 @@ MessageDelegate::Layout MessageDelegate::cachedLayout(const QStyleOptionViewItem
                             .arg(index.data(M::StatusRole).toString())
                             .arg(option.font.key())
                             .arg(index.data(M::ErrorRole).toString().size())
-                            .arg(content);
+                            .arg(index.data(M::RevisionRole).toULongLong())
+                            .arg(extra);
     if (const auto found = m_layouts.constFind(key); found != m_layouts.cend())
         return *found;
     QStyleOptionViewItem atOrigin = option;

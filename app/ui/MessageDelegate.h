@@ -52,4 +52,5 @@ private:
     mutable QHash<QString, Layout> m_layouts;
     QPointer<MediaLoader> m_loader;
     QPointer<AudioPlayer> m_player;
+    bool m_swallowRelease = false;
 };

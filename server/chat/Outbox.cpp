@@ -3,6 +3,8 @@
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "db/Events.h"
+#include "db/MediaStore.h"
+#include "domain/Media.h"
 #include "domain/Principal.h"
 
 #include "ChatStore.h"
@@ -131,6 +133,33 @@ QString checkedText(const QString &rawText, const QString &clientMessageId)
     return text;
 }
 
+// The message stored before with this client_message_id on the ticket (duplicate set), when there is one;
+// the same id used for another text is refused.
+static Prepared storedBefore(Db &db, int ticketId, const QString &clientMessageId, const QString &text)
+{
+    Prepared p;
+    if (clientMessageId.isEmpty())
+        return p;
+    QSqlQuery &q = db.exec(
+        QStringLiteral("SELECT id, message FROM chat_messages WHERE ticket_id = ? AND client_message_id = ?"),
+        {ticketId, clientMessageId});
+    if (!q.next()) {
+        q.finish();
+        return p;
+    }
+    p.duplicate = true;
+    p.messageId = q.value(0).toLongLong();
+    const bool same = q.value(1).toString() == text;
+    q.finish();
+    if (!same)
+        throw DomainError(DomainError::Kind::Conflict, QStringLiteral("duplicate_client_message_id"),
+                          QStringLiteral("client_message_id '%1' was already used on this ticket for another "
+                                         "message: give each new message its own id")
+                              .arg(clientMessageId));
+    p.messageJson = ChatStore::message(db, p.messageId);
+    return p;
+}
+
 Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &clientMessageId,
                  const QString &agentName, const Principal &who, const QString &remote, const QString &to)
 {
@@ -139,28 +168,8 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
 
     auto attempt = [&] {
         return db.transaction([&] {
-            if (!clientMessageId.isEmpty()) {
-                QSqlQuery &q = db.exec(QStringLiteral("SELECT id, message FROM chat_messages "
-                                                      "WHERE ticket_id = ? AND client_message_id = ?"),
-                                       {ticketId, clientMessageId});
-                if (q.next()) {
-                    Prepared p;
-                    p.duplicate = true;
-                    p.messageId = q.value(0).toLongLong();
-                    const bool same = q.value(1).toString() == text;
-                    q.finish();
-                    if (!same)
-                        throw DomainError(
-                            DomainError::Kind::Conflict, QStringLiteral("duplicate_client_message_id"),
-                            QStringLiteral(
-                                "client_message_id '%1' was already used on this ticket for another "
-                                "text: give each new message its own id")
-                                .arg(clientMessageId));
-                    p.messageJson = ChatStore::message(db, p.messageId);
-                    return p;
-                }
-                q.finish();
-            }
+            if (Prepared p = storedBefore(db, ticketId, clientMessageId, text); p.duplicate)
+                return p;
             const Recipient recipient = lockRecipient(db, ticketId, wantedTo);
             const QString to = recipient.to;
             const bool windowOpen = recipient.windowOpen;
@@ -196,6 +205,108 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
                 db, who, QStringLiteral("message.sent"), ticketId,
                 {{QStringLiteral("message_id"), p.messageId}, {QStringLiteral("agent_name"), agentName}},
                 remote);
+            return p;
+        });
+    };
+    const Prepared prepared = storedOnce(clientMessageId, attempt);
+    if (!prepared.duplicate)
+        Events::sequence(db);
+    return prepared;
+}
+
+Prepared prepareMedia(Db &db, int ticketId, const MediaUpload &upload, const QString &clientMessageId,
+                      const QString &agentName, const Principal &who, const QString &remote,
+                      const QString &wantedTo)
+{
+    const QString caption = upload.caption.trimmed();
+    checkedText(caption.isEmpty() ? QStringLiteral("-") : caption, clientMessageId); // the id's checks
+    if (caption.toUcs4().size() > maxCaptionLength)
+        throw DomainError(
+            DomainError::Kind::Invalid, QStringLiteral("caption_too_long"),
+            QStringLiteral("The caption has %1 characters; WhatsApp takes at most %2. Shorten it")
+                .arg(caption.toUcs4().size())
+                .arg(maxCaptionLength));
+    // A name to show and save under, never a path.
+    QString filename = upload.filename.trimmed();
+    filename.replace(QLatin1Char('/'), QLatin1Char('_')).replace(QLatin1Char('\\'), QLatin1Char('_'));
+    for (const QChar c : std::as_const(filename))
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_filename"),
+                              QStringLiteral("The file name holds control characters: rename the file"));
+    if (filename.size() > 200 || filename == QLatin1String(".") || filename == QLatin1String(".."))
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_filename"),
+                          QStringLiteral("The file name must be a name of at most 200 characters"));
+    if (upload.content.isEmpty())
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("media_empty"),
+                          QStringLiteral("The file is empty: choose the file again"));
+    const QString kind = Media::kindFor(Media::sniff(upload.content.left(64 * 1024)));
+    const Media::Verdict verdict = Media::check(kind, upload.content, upload.declaredMime);
+    if (!verdict.ok)
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("media_") + verdict.code,
+                          verdict.message + QStringLiteral(": it was not sent"));
+    const QString messageKind = kind == QLatin1String("sticker") ? QStringLiteral("image") : kind;
+    QString detail = caption;
+    if (!filename.isEmpty() && kind == QLatin1String("document"))
+        detail = detail.isEmpty() ? filename : QStringLiteral("%1 (%2)").arg(detail, filename);
+    const QString text =
+        detail.isEmpty() ? QStringLiteral("[%1]").arg(kind) : QStringLiteral("[%1] %2").arg(kind, detail);
+
+    auto attempt = [&] {
+        return db.transaction([&] {
+            if (Prepared p = storedBefore(db, ticketId, clientMessageId, text); p.duplicate)
+                return p;
+            const Recipient recipient = lockRecipient(db, ticketId, wantedTo);
+            if (recipient.to.isEmpty())
+                throw DomainError(
+                    DomainError::Kind::NotPossible, QStringLiteral("no_recipient"),
+                    QStringLiteral("No technician has written on this ticket yet, so there is "
+                                   "nobody to send the file to. Wait for the technician's message"));
+            if (!recipient.windowOpen)
+                throw DomainError(
+                    DomainError::Kind::Conflict, QStringLiteral("window_closed"),
+                    QStringLiteral("The technician last wrote more than 24 hours ago, so WhatsApp "
+                                   "only allows a template now, not a file: send the "
+                                   "re-engagement template and wait for their reply"));
+            const qint64 media = MediaStore::put(db, upload.content, verdict.mimeType);
+            const QVariant noInt(QMetaType::fromType<int>());
+            QSqlQuery &ins = db.exec(
+                QStringLiteral(
+                    "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, "
+                    "agent_name, read_by_agent, kind, status, agent_id, sent_by, client_message_id) "
+                    "VALUES (?, NULL, ?, ?, 'outbound', ?, true, ?, 'pending', ?, ?, ?) RETURNING id"),
+                {ticketId, recipient.to, text, agentName, messageKind,
+                 who.agentId > 0 ? QVariant(who.agentId) : noInt, who.actorKind(),
+                 clientMessageId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                           : QVariant(clientMessageId)});
+            ins.next();
+            Prepared p;
+            p.messageId = ins.value(0).toLongLong();
+            ins.finish();
+            const QVariant noText(QMetaType::fromType<QString>());
+            db.exec(QStringLiteral(
+                        "INSERT INTO chat_attachments (message_id, direction, media_type, declared_mime, "
+                        "filename, caption, status, media_id, stored_at) VALUES (?, 'outbound', ?, ?, ?, "
+                        "?, 'stored', ?, now())"),
+                    {p.messageId, kind, verdict.mimeType, filename.isEmpty() ? noText : QVariant(filename),
+                     caption.isEmpty() ? noText : QVariant(caption), media});
+            // The message was announced before its file was recorded: once more, with it.
+            db.exec(
+                QStringLiteral("SELECT chat_emit('message.updated', m.ticket_id, chat_message_to_json(m)) "
+                               "FROM chat_messages m WHERE m.id = ?"),
+                {p.messageId});
+            p.to = recipient.to;
+            p.text = caption;
+            p.mediaKind = kind;
+            p.media = upload.content;
+            p.mediaMime = verdict.mimeType;
+            p.filename = filename;
+            p.messageJson = ChatStore::message(db, p.messageId);
+            AuditLog::record(db, who, QStringLiteral("message.sent"), ticketId,
+                             {{QStringLiteral("message_id"), p.messageId},
+                              {QStringLiteral("agent_name"), agentName},
+                              {QStringLiteral("media_type"), kind},
+                              {QStringLiteral("bytes"), qint64(upload.content.size())}},
+                             remote);
             return p;
         });
     };
@@ -297,6 +408,12 @@ OutboundMessage outboundOf(const Prepared &prepared)
     if (!prepared.templateBody.isEmpty()) {
         out.type = QStringLiteral("template");
         out.templateBody = prepared.templateBody;
+    }
+    if (!prepared.mediaKind.isEmpty()) {
+        out.type = prepared.mediaKind;
+        out.media = prepared.media;
+        out.mediaMime = prepared.mediaMime;
+        out.filename = prepared.filename;
     }
     return out;
 }

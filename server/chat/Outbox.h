@@ -25,6 +25,11 @@ struct Prepared {
     QString to;
     QString text;
     QByteArray messageJson;
+    // A file: its kind (image, sticker, audio, video, document), bytes, checked type and name.
+    QString mediaKind;
+    QByteArray media;
+    QString mediaMime;
+    QString filename;
 };
 
 // Whether `number` wrote within the last 24 hours (WhatsApp's time): free-form messages may reach it.
@@ -48,6 +53,21 @@ QString checkedText(const QString &rawText, const QString &clientMessageId);
 Prepared prepare(Db &db, int ticketId, const QString &text, const QString &clientMessageId,
                  const QString &agentName, const Principal &who, const QString &remote,
                  const QString &to = QString());
+// A file an agent sends, with its caption: as prepare() for the recipient, the window and the
+// client_message_id, and the file is checked (Media::check: WhatsApp's limits, its type from its content),
+// kept (MediaStore, once by content) and recorded as the message's attachment, all in one transaction with
+// the pending message. Throws DomainError as prepare() does, and media_empty, media_too_large,
+// media_type_not_allowed, media_type_mismatch, caption_too_long, invalid_filename.
+struct MediaUpload {
+    QByteArray content;
+    QString declaredMime; // the request's Content-Type
+    QString filename;
+    QString caption;
+};
+static constexpr int maxCaptionLength = 1024; // WhatsApp's limit for a caption, in code points
+Prepared prepareMedia(Db &db, int ticketId, const MediaUpload &upload, const QString &clientMessageId,
+                      const QString &agentName, const Principal &who, const QString &remote,
+                      const QString &to = QString());
 // The re-engagement template (to `to`, or as prepare() chooses) for a technician whose window has closed,
 // with the ticket reference as its parameter, stored as pending. Throws DomainError (no_recipient,
 // window_open, template_not_configured).

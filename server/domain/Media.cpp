@@ -223,6 +223,19 @@ Verdict check(const QString &kind, const QByteArray &content, const QString &dec
     return v;
 }
 
+QString kindFor(const QString &sniffedMime)
+{
+    if (sniffedMime == QLatin1String("image/jpeg") || sniffedMime == QLatin1String("image/png"))
+        return QStringLiteral("image");
+    if (sniffedMime == QLatin1String("image/webp"))
+        return QStringLiteral("sticker");
+    if (sniffedMime.startsWith(QLatin1String("audio/")))
+        return QStringLiteral("audio");
+    if (sniffedMime.startsWith(QLatin1String("video/")))
+        return QStringLiteral("video");
+    return QStringLiteral("document");
+}
+
 QString humanSize(qint64 bytes)
 {
     if (bytes >= MB)

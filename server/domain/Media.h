@@ -35,6 +35,10 @@ struct Verdict {
 // and, when the sender declared a type, of that type's family (a PDF declared as an image is refused).
 Verdict check(const QString &kind, const QByteArray &content, const QString &declaredMime);
 
+// The kind a file an agent sends goes as, from its content's type: a picture (JPEG, PNG) as image, WebP as
+// sticker, audio as audio, MP4 and 3GP as video, anything else as document.
+QString kindFor(const QString &sniffedMime);
+
 // "1.2 MB", "512 KB", "900 bytes": for messages people read.
 QString humanSize(qint64 bytes);
 

@@ -11,6 +11,11 @@ struct OutboundMessage {
     QString type = QStringLiteral("text");
     QString text;
     QJsonObject templateBody; // for type "template": WhatsApp's template object
+    // For type image, sticker, audio, video or document: the file (text is its caption), uploaded to
+    // WhatsApp before the message is sent.
+    QByteArray media;
+    QString mediaMime;
+    QString filename;
 };
 
 struct SendResult {

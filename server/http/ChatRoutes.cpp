@@ -115,8 +115,9 @@ QByteArray completeStored(Db &db, const Outbox::Prepared &prepared, const SendRe
 
 // A reply's way out, whatever it is: checked and stored as pending (prepare), handed to the transport, then
 // stored as sent or failed. The answer waits for WhatsApp's, so the agent sees the outcome.
+// With fromQuery, the fields are the query's (the body is a file, for POST .../media).
 void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool bodyRequired, Check check,
-             Prepare prepare)
+             Prepare prepare, bool fromQuery = false)
 {
     struct Step {
         HttpResponse immediate;
@@ -126,12 +127,19 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
     QPointer<ApiContext> context(&ctx);
     ctx.pool()->run<Step>(
         &ctx,
-        [request, auth = ctx.auth(), bodyRequired, check, prepare](Db &db) {
+        [request, auth = ctx.auth(), bodyRequired, check, prepare, fromQuery](Db &db) {
             Step step;
             step.immediate = ApiContext::guarded(db, [&](Db &db) {
                 const Principal who = auth->authenticate(db, ApiContext::token(request));
                 check(db);
-                const QJsonObject body = ApiContext::jsonBody(request, !bodyRequired);
+                QJsonObject body;
+                if (fromQuery) {
+                    const auto items = request.query.queryItems(QUrl::FullyDecoded);
+                    for (const auto &[name, value] : items)
+                        body.insert(name, value);
+                } else {
+                    body = ApiContext::jsonBody(request, !bodyRequired);
+                }
                 // With an agent's session the account's name is recorded, whatever the body says.
                 QString agentName =
                     who.kind == Principal::Kind::Agent
@@ -243,6 +251,37 @@ void installSending(HttpServer &server, ApiContext &ctx)
                                            ApiContext::stringField(body, QStringLiteral("to")));
                 });
         });
+
+    // A file with its caption: the body is the file, its Content-Type the file's type; caption, filename,
+    // client_message_id and to are query parameters.
+    const QString mediaPath = QStringLiteral("/api/chat/{ticketId}/media");
+    server.route("POST", mediaPath, [&ctx](const HttpRequest &request, ReplyPtr reply) {
+        if (ctx.transport()->name() == QLatin1String("bridge")) {
+            reply->send(
+                HttpResponse::error(422, QStringLiteral("media_unavailable"),
+                                    QStringLiteral("Files cannot be sent through this connection (the "
+                                                   "WhatsApp bridge): describe it in words, or send it by "
+                                                   "e-mail")));
+            return;
+        }
+        deliver(
+            ctx, request, reply, false, ticketCheck(request),
+            [request](Db &db, const Principal &who, const QJsonObject &fields, const QString &agentName) {
+                Outbox::MediaUpload upload;
+                upload.content = request.body;
+                upload.declaredMime = QString::fromLatin1(request.header("content-type"));
+                upload.filename = fields.value(QStringLiteral("filename")).toString();
+                upload.caption = fields.value(QStringLiteral("caption")).toString();
+                return Outbox::prepareMedia(db, ApiContext::ticketId(request), upload,
+                                            fields.value(QStringLiteral("client_message_id")).toString(),
+                                            agentName, who, request.remote,
+                                            fields.value(QStringLiteral("to")).toString());
+            },
+            true);
+    });
+    // WhatsApp's largest file (a 100 MB document), and time for it on a slow link.
+    server.setBodyLimit(mediaPath, 100 * 1024 * 1024 + 1024);
+    server.setBodyTimeout(mediaPath, 300000);
 
     server.route(
         "POST", QStringLiteral("/api/chat/{ticketId}/send-template"),

@@ -166,10 +166,15 @@ public:
         out.reserve(256 + (head ? 0 : response.body.size()));
         out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) +
                "\r\nContent-Type: " + response.contentType +
-               "\r\nContent-Length: " + QByteArray::number(response.body.size()) +
-               "\r\nCache-Control: no-store\r\n";
-        for (const auto &[key, value] : response.headers)
+               "\r\nContent-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+        // Nothing is kept by caches unless the route says otherwise (files: private, by their ETag).
+        bool cacheControl = false;
+        for (const auto &[key, value] : response.headers) {
             out += key + ": " + value + "\r\n";
+            cacheControl |= key.compare("Cache-Control", Qt::CaseInsensitive) == 0;
+        }
+        if (!cacheControl)
+            out += "Cache-Control: no-store\r\n";
         if (close)
             out += "Connection: close\r\n";
         else if (m_version == 10)
@@ -227,7 +232,8 @@ private:
                 m_socket->skip(used);
                 if (m_parser.state() == RequestParser::State::Body) {
                     m_phase = Phase::Body;
-                    m_timer.start(m_server->m_limits.bodyTimeoutMs);
+                    m_bodyTimeoutMs = m_server->bodyTimeoutFor(r.method, r.target);
+                    m_timer.start(m_bodyTimeoutMs);
                     if (r.expectContinue)
                         m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
                     continue;
@@ -312,11 +318,11 @@ private:
                 closeNow();
                 return;
             }
-            refuse(408, m_phase == Phase::Body
-                            ? QStringLiteral("The body did not arrive within %1 s")
-                                  .arg(m_server->m_limits.bodyTimeoutMs / 1000.0)
-                            : QStringLiteral("The request line and headers did not arrive within %1 s")
-                                  .arg(m_server->m_limits.headerTimeoutMs / 1000.0));
+            refuse(408,
+                   m_phase == Phase::Body
+                       ? QStringLiteral("The body did not arrive within %1 s").arg(m_bodyTimeoutMs / 1000.0)
+                       : QStringLiteral("The request line and headers did not arrive within %1 s")
+                             .arg(m_server->m_limits.headerTimeoutMs / 1000.0));
             return;
         case Phase::Handling:
             return;
@@ -330,7 +336,8 @@ private:
     void closeAfterWrite()
     {
         m_phase = Phase::Closing;
-        m_timer.start(lingerMs);
+        // A large answer (a file) still being written gets the idle time between progress, not the linger.
+        m_timer.start(m_socket->bytesToWrite() > 0 ? m_server->m_limits.idleTimeoutMs : lingerMs);
         if (m_socket->bytesToWrite() == 0)
             linger();
     }
@@ -360,10 +367,18 @@ private:
         if (!m_socket)
             return;
         if (m_phase == Phase::Closing) {
-            if (m_socket->bytesToWrite() == 0)
+            if (m_socket->bytesToWrite() == 0) {
+                m_timer.start(lingerMs);
                 linger();
+            } else {
+                m_timer.start(m_server->m_limits.idleTimeoutMs);
+            }
             return;
         }
+        // An answer still being written (a large file to a slow client) is progress: the idle time
+        // counts from the last bytes the client took, not from when the answer was queued.
+        if (m_phase == Phase::Idle && m_socket->bytesToWrite() > 0)
+            m_timer.start(m_server->m_limits.idleTimeoutMs);
         if (m_phase == Phase::Idle && m_socket->bytesToWrite() <= maxUnsentBytes / 2 &&
             m_socket->bytesAvailable() > 0)
             process();
@@ -402,6 +417,7 @@ private:
     QPointer<QTcpSocket> m_socket;
     RequestParser m_parser;
     QTimer m_timer;
+    int m_bodyTimeoutMs = 0; // the current request's (its route's, or the default)
     QHostAddress m_peer;
     QString m_remote; // the connection's peer, for the log
     Phase m_phase = Phase::Idle;
@@ -449,8 +465,10 @@ void HttpServer::route(const QByteArray &method, const QString &pattern, Handler
 {
     Route r{method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler)};
     for (const Route &other : std::as_const(m_routes))
-        if (other.pattern == pattern)
+        if (other.pattern == pattern) {
             r.bodyLimit = other.bodyLimit;
+            r.bodyTimeoutMs = other.bodyTimeoutMs;
+        }
     m_routes.append(std::move(r));
 }
 
@@ -459,6 +477,13 @@ void HttpServer::setBodyLimit(const QString &pattern, qint64 bytes)
     for (Route &r : m_routes)
         if (r.pattern == pattern)
             r.bodyLimit = bytes;
+}
+
+void HttpServer::setBodyTimeout(const QString &pattern, int ms)
+{
+    for (Route &r : m_routes)
+        if (r.pattern == pattern)
+            r.bodyTimeoutMs = ms;
 }
 
 void HttpServer::setWebSocketPath(const QString &path)
@@ -585,6 +610,19 @@ qint64 HttpServer::bodyLimitFor(const QByteArray &method, const QByteArray &targ
         if (route.bodyLimit >= 0 && route.method == method && matches(route.segments, segments, nullptr))
             return route.bodyLimit;
     return m_limits.maxBodyBytes;
+}
+
+int HttpServer::bodyTimeoutFor(const QByteArray &method, const QByteArray &target) const
+{
+    QString path;
+    QUrlQuery query;
+    if (!splitTarget(target, &path, &query))
+        return m_limits.bodyTimeoutMs;
+    const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (const Route &route : m_routes)
+        if (route.bodyTimeoutMs >= 0 && route.method == method && matches(route.segments, segments, nullptr))
+            return route.bodyTimeoutMs;
+    return m_limits.bodyTimeoutMs;
 }
 
 bool HttpServer::isWebSocketUpgrade(const QByteArray &method, const QString &path,

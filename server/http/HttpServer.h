@@ -72,6 +72,8 @@ public:
     void route(const QByteArray &method, const QString &pattern, Handler handler);
     // The body limit of every route with this pattern, instead of Limits::maxBodyBytes.
     void setBodyLimit(const QString &pattern, qint64 bytes);
+    // The time the body of every route with this pattern may take, instead of Limits::bodyTimeoutMs.
+    void setBodyTimeout(const QString &pattern, int ms);
     // Proxies whose X-Forwarded-For names the client (HttpRequest::remote); none by default.
     void setTrustedProxies(const TrustedProxies &proxies) { m_proxies = proxies; }
     const TrustedProxies &trustedProxies() const { return m_proxies; }
@@ -106,10 +108,12 @@ private:
         QStringList segments;
         Handler handler;
         qint64 bodyLimit = -1;
+        int bodyTimeoutMs = -1;
     };
     void accept(qintptr descriptor);
     void acceptFailed();
     qint64 bodyLimitFor(const QByteArray &method, const QByteArray &target) const;
+    int bodyTimeoutFor(const QByteArray &method, const QByteArray &target) const;
     bool isWebSocketUpgrade(const QByteArray &method, const QString &path, const QByteArray &upgrade) const;
     void handOver(QTcpSocket *socket);
     // A whole request from a connection: routed, and answered through the Reply.

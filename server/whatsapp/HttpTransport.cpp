@@ -3,6 +3,7 @@
 #include "base/Logging.h"
 
 #include <QDeadlineTimer>
+#include <QHttpMultiPart>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkReply>
@@ -14,7 +15,7 @@ HttpTransport::HttpTransport(const Settings &settings, QObject *parent)
     , m_settings(settings)
 {}
 
-QNetworkRequest HttpTransport::request() const
+QNetworkRequest HttpTransport::request(const QString &endpoint) const
 {
     QUrl url = m_settings.baseUrl;
     QString path = url.path();
@@ -23,7 +24,7 @@ QNetworkRequest HttpTransport::request() const
     if (m_settings.kind == Kind::Bridge) {
         url.setPath(path + QStringLiteral("/v1/send"));
     } else {
-        url.setPath(path + QLatin1Char('/') + m_settings.phoneNumberId + QStringLiteral("/messages"));
+        url.setPath(path + QLatin1Char('/') + m_settings.phoneNumberId + QLatin1Char('/') + endpoint);
     }
     QNetworkRequest r(url);
     r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -38,10 +39,19 @@ QNetworkRequest HttpTransport::request() const
 QByteArray HttpTransport::payload(const OutboundMessage &m) const
 {
     QJsonObject body{{QStringLiteral("to"), m.to}, {QStringLiteral("type"), m.type}};
-    if (m.type == QLatin1String("template"))
+    if (m.type == QLatin1String("template")) {
         body.insert(QStringLiteral("template"), m.templateBody);
-    else
+    } else if (!m.media.isEmpty()) {
+        // The id the upload gave is in templateBody's "media_id" (set by upload()).
+        QJsonObject media{{QStringLiteral("id"), m.templateBody.value(QStringLiteral("media_id"))}};
+        if (!m.text.isEmpty() && m.type != QLatin1String("sticker") && m.type != QLatin1String("audio"))
+            media.insert(QStringLiteral("caption"), m.text);
+        if (m.type == QLatin1String("document") && !m.filename.isEmpty())
+            media.insert(QStringLiteral("filename"), m.filename);
+        body.insert(m.type, media);
+    } else {
         body.insert(QStringLiteral("text"), QJsonObject{{QStringLiteral("body"), m.text}});
+    }
     if (m_settings.kind == Kind::Graph)
         body.insert(QStringLiteral("messaging_product"), QStringLiteral("whatsapp"));
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
@@ -134,7 +144,84 @@ SendResult HttpTransport::interpret(Kind kind, int status, const QByteArray &bod
 
 void HttpTransport::send(const OutboundMessage &message, std::function<void(SendResult)> done)
 {
+    if (!message.media.isEmpty()) {
+        if (m_settings.kind == Kind::Bridge) {
+            SendResult r;
+            r.errorCode = QStringLiteral("media_unavailable");
+            r.errorMessage =
+                QStringLiteral("Files cannot be sent through this connection (the WhatsApp bridge): "
+                               "describe it in words, or send it by e-mail");
+            QTimer::singleShot(0, this, [done = std::move(done), r] { done(r); });
+            return;
+        }
+        // A file takes longer than a text: the time allowed grows with its size (1 s per 100 KB).
+        upload(message, std::move(done),
+               QDateTime::currentMSecsSinceEpoch() + m_settings.timeoutMs + message.media.size() / 100);
+        return;
+    }
     attempt(message, std::move(done), QDateTime::currentMSecsSinceEpoch() + m_settings.timeoutMs, 1);
+}
+
+void HttpTransport::upload(const OutboundMessage &message, std::function<void(SendResult)> done,
+                           qint64 deadlineMs)
+{
+    auto *parts = new QHttpMultiPart(QHttpMultiPart::FormDataType);
+    const auto field = [parts](const QByteArray &name, const QByteArray &value) {
+        QHttpPart part;
+        part.setHeader(QNetworkRequest::ContentDispositionHeader, "form-data; name=\"" + name + '"');
+        part.setBody(value);
+        parts->append(part);
+    };
+    field("messaging_product", "whatsapp");
+    field("type", message.mediaMime.toUtf8());
+    QHttpPart file;
+    QByteArray name = message.filename.toUtf8();
+    name.replace('"', '_').replace('\r', '_').replace('\n', '_');
+    if (name.isEmpty())
+        name = "file";
+    file.setHeader(QNetworkRequest::ContentDispositionHeader,
+                   QByteArray("form-data; name=\"file\"; filename=\"") + name + '"');
+    file.setHeader(QNetworkRequest::ContentTypeHeader, message.mediaMime.toUtf8());
+    file.setBody(message.media);
+    parts->append(file);
+    QNetworkRequest r = request(QStringLiteral("media"));
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QVariant());
+    r.setTransferTimeout(int(std::max<qint64>(1000, deadlineMs - QDateTime::currentMSecsSinceEpoch())));
+    QNetworkReply *reply = m_nam.post(r, parts);
+    parts->setParent(reply);
+    QPointer<HttpTransport> self(this);
+    connect(reply, &QNetworkReply::finished, this, [self, reply, message, done, deadlineMs] {
+        reply->deleteLater();
+        if (!self)
+            return;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->readAll();
+        const QString id = QJsonDocument::fromJson(body).object().value(QStringLiteral("id")).toString();
+        if (status >= 200 && status < 300 && !id.isEmpty()) {
+            OutboundMessage named = message;
+            named.templateBody = {{QStringLiteral("media_id"), id}};
+            self->attempt(named, done, deadlineMs, 1);
+            return;
+        }
+        SendResult result;
+        if (status == 0) {
+            result.errorCode = QStringLiteral("unreachable");
+            result.errorMessage =
+                QStringLiteral("The file could not be uploaded to WhatsApp (%1); it was not sent")
+                    .arg(reply->errorString());
+        } else {
+            bool ignored = false;
+            result = interpret(self->m_settings.kind, status, body, &ignored);
+            if (result.ok || result.errorCode.isEmpty())
+                result.errorCode = QStringLiteral("unexpected_answer");
+            result.ok = false;
+            result.errorMessage =
+                QStringLiteral("WhatsApp did not take the file: %1").arg(result.errorMessage);
+        }
+        qCWarning(lcSend) << self->name() << "upload for message" << message.messageId
+                          << "failed:" << result.errorCode;
+        done(result);
+    });
 }
 
 void HttpTransport::attempt(const OutboundMessage &message, std::function<void(SendResult)> done,

@@ -37,7 +37,10 @@ public:
 private:
     void attempt(const OutboundMessage &message, std::function<void(SendResult)> done, qint64 deadlineMs,
                  int tries);
-    QNetworkRequest request() const;
+    // Graph: POST /{phone-number-id}/media (multipart: messaging_product, type, file), then the message
+    // naming the id WhatsApp gave.
+    void upload(const OutboundMessage &message, std::function<void(SendResult)> done, qint64 deadlineMs);
+    QNetworkRequest request(const QString &endpoint = QStringLiteral("messages")) const;
     QByteArray payload(const OutboundMessage &message) const;
 
     Settings m_settings;

@@ -110,10 +110,11 @@ void MediaFetcher::fetch(const Due &due)
             [due, record, content, mime](Db &db) {
                 try {
                     return db.transaction([&] {
-                        // Still ours and still waiting (an admin may have changed it meanwhile).
-                        if (!db.scalar(QStringLiteral("SELECT status = 'waiting' FROM chat_attachments WHERE "
-                                                      "id = ? FOR UPDATE"),
-                                       {due.id})
+                        // Still ours (no other server took it after our lease ran out: attempts is what we
+                        // claimed) and still waiting (an admin may have changed it meanwhile).
+                        if (!db.scalar(QStringLiteral("SELECT status = 'waiting' AND attempts = ? FROM "
+                                                      "chat_attachments WHERE id = ? FOR UPDATE"),
+                                       {due.attempts, due.id})
                                  .toBool())
                             return false;
                         switch (record.outcome) {

@@ -121,8 +121,13 @@ void GraphMediaSource::askUrl(const std::shared_ptr<Job> &job)
                                                       "will be fetched again")
                                            .arg(status),
                                        true));
+        // The token goes with the download: only over HTTPS (or to Graph's own host, as configured), and
+        // never on to another host by a redirect.
         const QUrl address(root.value(QStringLiteral("url")).toString());
-        if (!address.isValid() || !address.scheme().startsWith(QLatin1String("http")))
+        const bool sameHost = address.scheme() == m_settings.baseUrl.scheme() &&
+                              address.host() == m_settings.baseUrl.host() &&
+                              address.port() == m_settings.baseUrl.port();
+        if (!address.isValid() || (address.scheme() != QLatin1String("https") && !sameHost))
             return finish(job,
                           failure(QStringLiteral("unexpected_answer"),
                                   QStringLiteral("WhatsApp's answer gave no address for the file; it will "
@@ -140,6 +145,7 @@ void GraphMediaSource::download(const std::shared_ptr<Job> &job, const QUrl &url
 {
     QNetworkRequest r(url);
     r.setRawHeader("Authorization", "Bearer " + m_settings.token.toUtf8());
+    r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
     QNetworkReply *reply = m_nam.get(r);
     job->current = reply;
     job->received.clear();

@@ -28,10 +28,10 @@ LANGUAGE sql STABLE AS $$
         'revoked_at', liftline_iso(s.revoked_at),
         'reactions', coalesce(s.reactions, '[]'::json),
         'media', CASE WHEN u.kind IN ('image', 'sticker', 'audio', 'video', 'document') AND s.revoked_at IS NULL
-                      THEN chat_attachment_json(u.wa_message_id, NULL) END,
+                      THEN (SELECT f.media FROM chat_attachments_of(u.kind, u.wa_message_id, NULL) f) END,
         'location', CASE WHEN u.kind = 'location' AND s.revoked_at IS NULL THEN chat_location_json(u.raw) END,
         'contacts', CASE WHEN u.kind IN ('contacts', 'unsupported') AND u.raw ->> 'type' = 'contacts'
                           AND s.revoked_at IS NULL THEN chat_contacts_json(u.raw) END)
       FROM (SELECT 1) one
-      LEFT JOIN LATERAL chat_message_state(u.wa_message_id, u.from_number, NULL) s ON true
+      LEFT JOIN LATERAL chat_message_changes_of(u.wa_message_id, u.from_number, NULL) s ON true
 $$;

@@ -36,19 +36,38 @@ BEGIN
                 CASE WHEN p_kind = 'revoke' THEN NULL ELSE coalesce(p_text, '') END,
                 CASE WHEN p_kind = 'edit' THEN p_raw #>> '{edit,message,type}' END,
                 p_wa_timestamp, p_raw, p_inbox_id);
-        SELECT m.* INTO target FROM chat_messages m WHERE m.wa_message_id = p_context_id;
+        -- The message's row is locked while its new state is announced, so that a status or a read
+        -- announced at the same moment is numbered before or after this, never computed beside it. One
+        -- being attached meanwhile is found on its ticket.
+        SELECT m.* INTO target FROM chat_messages m WHERE m.wa_message_id = p_context_id FOR NO KEY UPDATE;
+        IF target.id IS NULL THEN
+            SELECT u.* INTO item FROM chat_unassigned u WHERE u.wa_message_id = p_context_id FOR NO KEY UPDATE;
+            IF item.attached_at IS NOT NULL THEN
+                SELECT m.* INTO target FROM chat_messages m
+                 WHERE m.wa_message_id = p_context_id FOR NO KEY UPDATE;
+            END IF;
+        END IF;
         IF target.id IS NOT NULL
            AND coalesce((p_kind = 'reaction' AND p_from IN (target.from_number, target.to_number))
                         OR (p_kind <> 'reaction' AND target.direction = 'inbound' AND target.from_number = p_from),
                         false) THEN
             PERFORM chat_emit('message.updated', target.ticket_id, chat_message_to_json(target));
+            -- The conversation list shows the latest message: an edit or a deletion of it shows there too.
+            IF p_kind IN ('edit', 'revoke') THEN
+                UPDATE chat_ticket_summary
+                   SET last_message_preview = CASE WHEN p_kind = 'revoke' THEN '[deleted by the sender]'
+                                                   WHEN btrim(coalesce(p_text, '')) = '' THEN '[' || target.kind || ']'
+                                                   ELSE left(p_text, 140) END
+                 WHERE chat_ticket_summary.ticket_id = target.ticket_id AND last_message_id = target.id;
+                IF FOUND THEN
+                    PERFORM chat_conversation_changed(target.ticket_id);
+                END IF;
+            END IF;
             outcome := 'changed';
             ticket_id := target.ticket_id;
             RETURN;
         END IF;
-        SELECT u.* INTO item FROM chat_unassigned u
-         WHERE u.wa_message_id = p_context_id AND u.attached_at IS NULL;
-        IF item.id IS NOT NULL AND item.from_number = p_from THEN
+        IF target.id IS NULL AND item.id IS NOT NULL AND item.attached_at IS NULL AND item.from_number = p_from THEN
             PERFORM chat_emit('unassigned.updated', NULL, chat_unassigned_to_json(item));
             outcome := 'changed';
             unassigned_id := item.id;

@@ -19,6 +19,7 @@
 #include "UnassignedDialog.h"
 #include "UnassignedModel.h"
 #include "db/Db.h"
+#include "whatsapp/SandboxTransport.h"
 
 #include <QAction>
 #include <QBuffer>
@@ -955,7 +956,8 @@ private Q_SLOTS:
         QBuffer jpegBuffer(&jpeg);
         jpegBuffer.open(QIODevice::WriteOnly);
         QVERIFY(QImageWriter(&jpegBuffer, "jpeg").write(photo));
-        MediaLoader::decode(jpeg.left(200), 240);
+        const MediaLoader::Decoded cut = MediaLoader::decode(jpeg.left(200), 240);
+        QVERIFY2(cut.image.isNull() ? !cut.error.isEmpty() : cut.image.width() <= 240, qPrintable(cut.error));
     }
 
     // What technicians send shows in the chat and does what the agent expects: the photo as a thumbnail
@@ -1001,8 +1003,12 @@ private Q_SLOTS:
         // The photo: a thumbnail as the bubble is painted, then the viewer.
         const QModelIndex photo = row(QStringLiteral("wamid.IN.0009"));
         const qint64 photoId = photo.data(MessageModel::MediaIdRole).toLongLong();
+        // Painting the bubble asks for its thumbnail (forgotten first: the window may have painted it
+        // already).
+        loader->clear();
+        QVERIFY(loader->cached(photoId).isNull());
         chat->thread()->scrollTo(photo);
-        loader->thumbnail(photoId);
+        chat->thread()->viewport()->grab();
         QTRY_VERIFY_WITH_TIMEOUT(!loader->cached(photoId).isNull(), 15000);
         QVERIFY(loader->cached(photoId).width() <= MediaLoader::thumbnailSide);
         QCOMPARE(photo.data(MessageModel::DisplayTextRole).toString(),
@@ -1026,6 +1032,20 @@ private Q_SLOTS:
         QVERIFY(chat->activateMedia(row(QStringLiteral("wamid.IN.0103"))));
         QCOMPARE(QGuiApplication::clipboard()->text(),
                  QStringLiteral("Johan Pretorius +27 82 000 0099 (Lift Controls SA)"));
+
+        // A received file is opened and saved under a name that is never a path, with the extension of what
+        // its content is: a sender's "reset.html" that is plain text does not open in a browser.
+        const auto named = [](const char *filename, const char *mime) {
+            return ChatPanel::fileNameFor({{QStringLiteral("filename"), QLatin1String(filename)},
+                                           {QStringLiteral("mime_type"), QLatin1String(mime)},
+                                           {QStringLiteral("type"), QStringLiteral("document")},
+                                           {QStringLiteral("id"), 7}});
+        };
+        QCOMPARE(named("reset.html", "text/plain"), QStringLiteral("reset.html.txt"));
+        QCOMPARE(named("../../.bashrc", "text/plain"), QStringLiteral("_.._.bashrc.txt"));
+        QCOMPARE(named("Report.PDF", "application/pdf"), QStringLiteral("Report.PDF"));
+        QCOMPARE(named("", "application/pdf"), QStringLiteral("document-7.pdf"));
+        QCOMPARE(named("tool.jar", "application/zip"), QStringLiteral("tool.jar.bin"));
 
         // The document: saved as the server keeps it, and opened through the desktop.
         const QModelIndex document = row(QStringLiteral("wamid.IN.0010"));
@@ -1056,6 +1076,36 @@ private Q_SLOTS:
                                  15000);
         if (cannotPlay.count() > 0)
             qInfo().noquote() << "voice note:" << cannotPlay.first().first().toString();
+
+        // The agent sends a photo from disk with the reply box's text as its caption, then pastes a picture.
+        QImage shot(320, 200, QImage::Format_RGB32);
+        shot.fill(Qt::darkBlue);
+        const QString photoPath = dir.filePath(QStringLiteral("reset-steps.png"));
+        QVERIFY(shot.save(photoPath, "PNG"));
+        QFile photoFile(photoPath);
+        QVERIFY(photoFile.open(QIODevice::ReadOnly));
+        const QByteArray photoBytes = photoFile.readAll();
+        chat->composer()->setPlainText(QStringLiteral("Reset steps"));
+        QVERIFY(chat->sendFile(photoPath));
+        QVERIFY(chat->composer()->toPlainText().isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(server.app().sandbox()->sent().size(), 1, 15000);
+        QCOMPARE(server.app().sandbox()->sent().first().type, QStringLiteral("image"));
+        QCOMPARE(server.app().sandbox()->sent().first().media, photoBytes);
+        QCOMPARE(server.app().sandbox()->sent().first().text, QStringLiteral("Reset steps"));
+        const auto sentRow = [messages](const QString &caption) {
+            for (int r = 0; r < messages->rowCount(); ++r) {
+                const QModelIndex i = messages->index(r, 0);
+                if (i.data(MessageModel::OutboundRole).toBool() &&
+                    i.data(MessageModel::DisplayTextRole).toString() == caption)
+                    return i;
+            }
+            return QModelIndex();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            sentRow(QStringLiteral("Reset steps")).data(MessageModel::MediaIdRole).toLongLong() > 0, 15000);
+        QVERIFY(chat->sendImage(shot));
+        QTRY_COMPARE_WITH_TIMEOUT(server.app().sandbox()->sent().size(), 2, 15000);
+        QCOMPARE(server.app().sandbox()->sent().last().mediaMime, QStringLiteral("image/png"));
 
         // The edit, the reaction, then the deletion.
         QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("wamid.IN.0002")).data(MessageModel::EditedRole).toBool(),

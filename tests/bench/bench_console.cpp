@@ -2,7 +2,9 @@
 // liftline-server (its own process, on a generated PostgreSQL). Measures, in this process running the
 // console's own window offscreen: the time from start to the conversation list painted, resident memory
 // with the list and the whole thread loaded, and the time to repaint one screen of the thread while
-// scrolling through it.
+// scrolling through it. With --images, that many messages of the thread are photos (each its own JPEG,
+// kept as the server keeps files): the thumbnails load as the thread is scrolled, and the memory and the
+// repaint are measured again with all of them shown.
 
 #include "ApiClient.h"
 #include "BenchSupport.h"
@@ -11,15 +13,20 @@
 #include "ConsoleSettings.h"
 #include "ConversationListModel.h"
 #include "MainWindow.h"
+#include "MediaLoader.h"
 #include "MessageModel.h"
 #include "db/Db.h"
+#include "db/MediaStore.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QListView>
+#include <QPainter>
 #include <QScrollBar>
+#include <QSqlQuery>
 #include <QTextStream>
 
 namespace {
@@ -89,11 +96,14 @@ int main(int argc, char *argv[])
          {QStringLiteral("thread"), QStringLiteral("Messages in the long thread."), QStringLiteral("N"),
           QStringLiteral("10000")},
          {QStringLiteral("screens"), QStringLiteral("Screens of the thread repainted while scrolling."),
-          QStringLiteral("N"), QStringLiteral("200")}});
+          QStringLiteral("N"), QStringLiteral("200")},
+         {QStringLiteral("images"), QStringLiteral("Photos among the thread's messages."),
+          QStringLiteral("N"), QStringLiteral("500")}});
     parser.process(app);
     const int conversations = parser.value(QStringLiteral("conversations")).toInt();
     const int thread = parser.value(QStringLiteral("thread")).toInt();
     const int screens = parser.value(QStringLiteral("screens")).toInt();
+    const int images = parser.value(QStringLiteral("images")).toInt();
 
     Bench::Cluster cluster;
     if (!cluster.start())
@@ -103,6 +113,37 @@ int main(int argc, char *argv[])
         Db db(cluster.params(), QStringLiteral("bench"));
         bigTicket = Bench::generateChat(db, conversations, conversations, conversations,
                                         thread + 3 * conversations, thread);
+        // Photos spread over the thread, each a different 1280x960 JPEG (about what a phone sends, smaller).
+        QList<qint64> ids;
+        QSqlQuery q = db.execOnce(
+            QStringLiteral("SELECT id FROM chat_messages WHERE ticket_id = ? ORDER BY id"), {bigTicket});
+        while (q.next())
+            ids << q.value(0).toLongLong();
+        const int count = int(std::min<qsizetype>(images, ids.size()));
+        for (int i = 0; i < count; ++i) {
+            const qint64 id = ids.at(qsizetype(i) * ids.size() / count);
+            QImage photo(1280, 960, QImage::Format_RGB32);
+            photo.fill(QColor::fromHsv((i * 37) % 360, 120, 200));
+            QPainter painter(&photo);
+            painter.fillRect(200 + (i % 7) * 60, 200 + (i % 5) * 50, 500, 300,
+                             QColor::fromHsv((i * 91) % 360, 200, 80));
+            painter.end();
+            QByteArray jpeg;
+            QBuffer buffer(&jpeg);
+            buffer.open(QIODevice::WriteOnly);
+            photo.save(&buffer, "JPEG", 80);
+            const qint64 media = MediaStore::put(db, jpeg, QStringLiteral("image/jpeg"));
+            db.execOnce(
+                QStringLiteral("UPDATE chat_messages SET kind = 'image', message = '[image] photo ' || ?, "
+                               "wa_message_id = coalesce(wa_message_id, 'wamid.BENCH.' || id) WHERE id = ?"),
+                {i, id});
+            db.execOnce(
+                QStringLiteral("INSERT INTO chat_attachments (wa_message_id, message_id, direction, "
+                               "media_type, status, media_id, stored_at, declared_mime, caption) SELECT "
+                               "wa_message_id, id, direction, 'image', 'stored', ?, now(), 'image/jpeg', "
+                               "'photo ' || ? FROM chat_messages WHERE id = ?"),
+                {media, i, id});
+        }
     }
     const QByteArray adminToken = "bench-admin-token-0123456789";
     QProcess server;
@@ -169,6 +210,52 @@ int main(int argc, char *argv[])
         QCoreApplication::processEvents();
     }
 
+    // The photos: every screen scrolled through from the top, each waiting for its thumbnails; then the
+    // memory with all of them in, and a second pass repainted with the thumbnails there.
+    std::vector<double> photoRepaints;
+    double photosMs = 0;
+    double photosRss = threadRss;
+    int thumbnails = 0;
+    if (images > 0) {
+        MediaLoader *loader = session.media();
+        const auto visibleWaiting = [&] {
+            int waiting = 0;
+            const QRect shown = view->viewport()->rect();
+            for (QModelIndex i = view->indexAt(shown.topLeft());
+                 i.isValid() && view->visualRect(i).top() < shown.bottom(); i = i.siblingAtRow(i.row() + 1)) {
+                const qint64 media = i.data(MessageModel::MediaIdRole).toLongLong();
+                if (media > 0 && loader->cached(media).isNull() && loader->problem(media).isEmpty())
+                    ++waiting;
+            }
+            return waiting;
+        };
+        QElapsedTimer photos;
+        photos.start();
+        bar->setValue(bar->minimum());
+        while (true) {
+            view->viewport()->repaint();
+            waitUntil([&] { return visibleWaiting() == 0; }, 10000);
+            if (bar->value() >= bar->maximum())
+                break;
+            bar->setValue(bar->value() + view->viewport()->height());
+        }
+        photosMs = double(photos.nsecsElapsed()) / 1e6;
+        QCoreApplication::processEvents();
+        photosRss = residentMb();
+        for (int r = 0; r < messages->rowCount(); ++r) {
+            const qint64 media = messages->index(r, 0).data(MessageModel::MediaIdRole).toLongLong();
+            thumbnails += media > 0 && !loader->cached(media).isNull() ? 1 : 0;
+        }
+        for (int i = 0; i < screens && bar->value() > bar->minimum(); ++i) {
+            bar->setValue(bar->value() - view->viewport()->height());
+            QElapsedTimer t;
+            t.start();
+            view->viewport()->repaint();
+            photoRepaints.push_back(double(t.nsecsElapsed()) / 1e6);
+            QCoreApplication::processEvents();
+        }
+    }
+
     out << QStringLiteral(
                "Console with %1 open conversations and a %2-message thread (1366x768, offscreen):\n")
                .arg(list.rowCount())
@@ -191,6 +278,19 @@ int main(int argc, char *argv[])
                .arg(Bench::percentile(repaints, 0.99), 0, 'f', 2)
                .arg(Bench::percentile(repaints, 1.0), 0, 'f', 2)
                .arg(repaints.size());
+    if (images > 0)
+        out << QStringLiteral(
+                   "  %1 photos: scrolled through top to bottom with every thumbnail loaded in %2 s; %3 "
+                   "thumbnails in memory (the cache keeps about 48 MB); resident memory %4 MB; repaint "
+                   "of one screen p50 %5 ms, p99 %6 ms, max %7 ms (%8 screens)\n")
+                   .arg(images)
+                   .arg(photosMs / 1000.0, 0, 'f', 1)
+                   .arg(thumbnails)
+                   .arg(photosRss, 0, 'f', 1)
+                   .arg(Bench::percentile(photoRepaints, 0.5), 0, 'f', 2)
+                   .arg(Bench::percentile(photoRepaints, 0.99), 0, 'f', 2)
+                   .arg(Bench::percentile(photoRepaints, 1.0), 0, 'f', 2)
+                   .arg(photoRepaints.size());
     out.flush();
     server.terminate();
     server.waitForFinished(30000);

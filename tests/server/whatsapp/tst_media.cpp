@@ -7,6 +7,7 @@
 #include "db/MediaStore.h"
 #include "domain/Media.h"
 #include "http/MediaRoutes.h"
+#include "whatsapp/SandboxTransport.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -119,6 +120,7 @@ public:
     struct Asked {
         QByteArray path;
         QByteArray authorization;
+        QByteArray body;
     };
 
     FakeGraph()
@@ -169,12 +171,19 @@ private:
         if (end < 0)
             return;
         const QList<QByteArray> lines = buffer.left(end).split('\n');
-        buffer.clear();
         Asked a;
         a.path = lines.value(0).split(' ').value(1);
-        for (qsizetype i = 1; i < lines.size(); ++i)
+        qsizetype bodyLength = 0;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
             if (lines.at(i).toLower().startsWith("authorization:"))
                 a.authorization = lines.at(i).mid(14).trimmed();
+            if (lines.at(i).toLower().startsWith("content-length:"))
+                bodyLength = lines.at(i).mid(15).trimmed().toLongLong();
+        }
+        if (buffer.size() < end + 4 + bodyLength)
+            return; // the body is still coming
+        a.body = buffer.mid(end + 4, bodyLength);
+        buffer.clear();
         asked.append(a);
         QList<Answer> &queue = m_answers[a.path];
         const Answer answer = queue.isEmpty()     ? Answer{404, R"({"error":{"code":100}})"}
@@ -819,7 +828,20 @@ private Q_SLOTS:
                          e.value(QLatin1String("edits")).toInt() == 1;
         QVERIFY(announced);
 
+        // The conversation list shows the latest message as edited.
+        const auto preview = [&] {
+            return f.db
+                .scalar(QStringLiteral(
+                            "SELECT last_message_preview FROM chat_ticket_summary WHERE ticket_id = ?"),
+                        {f.ticket})
+                .toString();
+        };
+        QCOMPARE(preview(), QStringLiteral("Correction: the car is stuck between floors 4 and 5"));
         DELIVERED(f, fixture(QStringLiteral("revoke")));
+        QCOMPARE(preview(), QStringLiteral("[deleted by the sender]"));
+        QVERIFY(f.count(QStringLiteral(
+                    "SELECT count(*) FROM chat_events WHERE event = 'conversation.updated' AND "
+                    "data->>'last_message_preview' = '[deleted by the sender]'")) >= 1);
         m = f.apiMessage(QStringLiteral("wamid.IN.0002"));
         QCOMPARE(m.value(QLatin1String("message")).toString(), QString());
         QVERIFY(!m.value(QLatin1String("revoked_at")).isNull());
@@ -948,6 +970,161 @@ private Q_SLOTS:
             f.apiMessage(QStringLiteral("wamid.IN.0212")).value(QLatin1String("location")).toObject();
         QVERIFY(odd.value(QLatin1String("latitude")).isNull());
         QCOMPARE(odd.value(QLatin1String("longitude")).toDouble(), 28.0567);
+    }
+
+    // An agent sends a photo with a caption: checked, kept like a technician's, uploaded, sent, and its
+    // bubble follows WhatsApp's statuses. The same request again sends nothing more.
+    void agentSendsAPhoto()
+    {
+        Config config = sandboxConfig();
+        config.sandboxStatuses = true;
+        Fixture f(config);
+        Seed::technicianWrote(f.db, f.ticket, sipho, QStringLiteral("please send the reset steps"), 5);
+        Events::sequence(f.db);
+        const QByteArray picture = sample(QStringLiteral("photo.jpg"));
+        const QString path =
+            QStringLiteral("/api/chat/%1/media?caption=%2&client_message_id=photo-1")
+                .arg(f.ticket)
+                .arg(QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("Reset: hold R for 5 s"))));
+        const HttpResult sent =
+            f.server->http().post(path, picture, HttpClient::bearer(f.agentToken), "image/jpeg");
+        VERIFY_STATUS(sent, 200);
+        const QJsonObject message = sent.json.value(QLatin1String("chat_message")).toObject();
+        QCOMPARE(message.value(QLatin1String("kind")).toString(), QStringLiteral("image"));
+        QCOMPARE(message.value(QLatin1String("direction")).toString(), QStringLiteral("outbound"));
+        QCOMPARE(message.value(QLatin1String("to_number")).toString(), sipho);
+        QCOMPARE(message.value(QLatin1String("message")).toString(),
+                 QStringLiteral("[image] Reset: hold R for 5 s"));
+        const QJsonObject media = message.value(QLatin1String("media")).toObject();
+        QCOMPARE(media.value(QLatin1String("status")).toString(), QStringLiteral("stored"));
+        QCOMPARE(media.value(QLatin1String("caption")).toString(), QStringLiteral("Reset: hold R for 5 s"));
+        QCOMPARE(media.value(QLatin1String("size")).toInteger(), picture.size());
+        QCOMPARE(f.get(media.value(QLatin1String("url")).toString()).body, picture);
+        // It reached WhatsApp (the sandbox) as an image with its caption.
+        const QList<OutboundMessage> out = f.server->app().sandbox()->sent();
+        QCOMPARE(out.size(), 1);
+        QCOMPARE(out.first().type, QStringLiteral("image"));
+        QCOMPARE(out.first().media, picture);
+        QCOMPARE(out.first().mediaMime, QStringLiteral("image/jpeg"));
+        QCOMPARE(out.first().text, QStringLiteral("Reset: hold R for 5 s"));
+        QCOMPARE(out.first().to, sipho);
+        // pending -> sent -> delivered -> read, as WhatsApp reports them.
+        const qint64 id = message.value(QLatin1String("id")).toInteger();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            f.db.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {id}).toString(),
+            QStringLiteral("read"), 15000);
+        QVERIFY(f.count(QStringLiteral(
+                    "SELECT count(*) FROM chat_events WHERE event = 'message.updated' AND "
+                    "data->>'status' = 'pending' AND data->'media'->>'status' = 'stored'")) >= 1);
+        // A retry of the same request: the same message, nothing sent again.
+        const HttpResult again =
+            f.server->http().post(path, picture, HttpClient::bearer(f.agentToken), "image/jpeg");
+        VERIFY_STATUS(again, 200);
+        QCOMPARE(
+            again.json.value(QLatin1String("chat_message")).toObject().value(QLatin1String("id")).toInteger(),
+            id);
+        QCOMPARE(f.server->app().sandbox()->sent().size(), 1);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_media")), 1);
+    }
+
+    // What WhatsApp would refuse is refused before it is stored, with the reason.
+    void agentFilesThatCannotGo()
+    {
+        Fixture f(sandboxConfig());
+        const auto post = [&](int ticket, const QByteArray &body, const QByteArray &type,
+                              const QString &query = {}) {
+            return f.server->http().post(QStringLiteral("/api/chat/%1/media%2").arg(ticket).arg(query), body,
+                                         HttpClient::bearer(f.agentToken), type);
+        };
+        // Nobody wrote yet: nobody to send it to.
+        VERIFY_ERROR(post(f.ticket, png(), "image/png"), 422, "no_recipient");
+        Seed::technicianWrote(f.db, f.ticket, sipho, QStringLiteral("hello"), 5);
+        Events::sequence(f.db);
+        VERIFY_ERROR(post(f.ticket, png() + QByteArray(5 * 1024 * 1024, 'x'), "image/png"), 400,
+                     "media_too_large");
+        VERIFY_ERROR(post(f.ticket, QByteArray("GIF89a......"), "image/gif"), 400, "media_type_not_allowed");
+        VERIFY_ERROR(post(f.ticket, png(), "application/pdf"), 400, "media_type_mismatch");
+        VERIFY_ERROR(post(f.ticket, QByteArray(), "image/png"), 400, "media_empty");
+        VERIFY_ERROR(
+            post(f.ticket, png(), "image/png", QStringLiteral("?caption=") + QString(1100, QLatin1Char('a'))),
+            400, "caption_too_long");
+        // The window closed 25 hours ago: only a template may go.
+        const int old = Seed::openTicket(f.db, QStringLiteral("27710000002"));
+        Seed::technicianWrote(f.db, old, anna, QStringLiteral("earlier"), 25 * 60);
+        Events::sequence(f.db);
+        VERIFY_ERROR(post(old, png(), "image/png"), 409, "window_closed");
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE direction = 'outbound'")),
+                 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_media")), 0);
+        QCOMPARE(f.server->app().sandbox()->sent().size(), 0);
+        // A document keeps its name, which can never be a path.
+        const HttpResult doc = post(f.ticket, sample(QStringLiteral("report.pdf")), "application/pdf",
+                                    QStringLiteral("?filename=..%2Fetc%2Freset.pdf"));
+        VERIFY_STATUS(doc, 200);
+        QCOMPARE(doc.json.value(QLatin1String("chat_message"))
+                     .toObject()
+                     .value(QLatin1String("media"))
+                     .toObject()
+                     .value(QLatin1String("filename"))
+                     .toString(),
+                 QStringLiteral(".._etc_reset.pdf"));
+    }
+
+    // Graph: the file is uploaded (multipart, with the token), then sent by the id WhatsApp gave.
+    void graphUploadsThenSends()
+    {
+        FakeGraph graph;
+        graph.on("/v21.0/100000000000001/media", {200, R"({"id":"upload-77"})"});
+        graph.on("/v21.0/100000000000001/messages", {200, R"({"messages":[{"id":"wamid.OUT.MEDIA.1"}]})"});
+        Fixture f(graphConfig(graph));
+        Seed::technicianWrote(f.db, f.ticket, sipho, QStringLiteral("hello"), 5);
+        Events::sequence(f.db);
+        const QByteArray pdf = sample(QStringLiteral("report.pdf"));
+        const HttpResult sent = f.server->http().post(
+            QStringLiteral("/api/chat/%1/media?filename=reset.pdf&caption=Steps").arg(f.ticket), pdf,
+            HttpClient::bearer(f.agentToken), "application/pdf");
+        VERIFY_STATUS(sent, 200);
+        QCOMPARE(sent.json.value(QLatin1String("chat_message"))
+                     .toObject()
+                     .value(QLatin1String("wa_message_id"))
+                     .toString(),
+                 QStringLiteral("wamid.OUT.MEDIA.1"));
+        QCOMPARE(graph.count("/v21.0/100000000000001/media"), 1);
+        QByteArray upload;
+        QJsonObject message;
+        for (const FakeGraph::Asked &a : std::as_const(graph.asked)) {
+            QCOMPARE(a.authorization, QByteArray("Bearer graph-token-123"));
+            if (a.path.endsWith("/media"))
+                upload = a.body;
+            else
+                message = QJsonDocument::fromJson(a.body).object();
+        }
+        QVERIFY(upload.contains("name=\"messaging_product\""));
+        QVERIFY(upload.contains("application/pdf"));
+        QVERIFY(upload.contains(pdf));
+        QCOMPARE(message.value(QLatin1String("type")).toString(), QStringLiteral("document"));
+        const QJsonObject document = message.value(QLatin1String("document")).toObject();
+        QCOMPARE(document.value(QLatin1String("id")).toString(), QStringLiteral("upload-77"));
+        QCOMPARE(document.value(QLatin1String("filename")).toString(), QStringLiteral("reset.pdf"));
+        QCOMPARE(document.value(QLatin1String("caption")).toString(), QStringLiteral("Steps"));
+        QCOMPARE(message.value(QLatin1String("to")).toString(), sipho);
+    }
+
+    // The bridge carries no files: said at once, nothing stored.
+    void bridgeCannotSendFiles()
+    {
+        Config c = TestServer::defaultConfig();
+        c.transport = QStringLiteral("bridge");
+        c.bridgeBaseUrl = QStringLiteral("http://127.0.0.1:9");
+        c.bridgeApiKey = QStringLiteral("key");
+        c.whatsappAppSecret = QStringLiteral("test-app-secret");
+        Fixture f(c);
+        Seed::technicianWrote(f.db, f.ticket, sipho, QStringLiteral("hello"), 5);
+        VERIFY_ERROR(f.server->http().post(QStringLiteral("/api/chat/%1/media").arg(f.ticket), png(),
+                                           HttpClient::bearer(f.agentToken), "image/png"),
+                     422, "media_unavailable");
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE direction = 'outbound'")),
+                 0);
     }
 
     // Storage used, for monitoring.

@@ -1,10 +1,10 @@
 -- What later messages changed in a message (chat_message_changes): its latest edit, when its sender deleted
 -- it, and the reactions on it (each person's latest; an empty emoji took theirs away). Only the sender may
 -- edit or delete their message; a reaction counts from either side of it. No row when nothing changed it,
--- which costs one index probe.
-CREATE OR REPLACE FUNCTION chat_message_state(p_wa_id text, p_from text, p_to text,
-    OUT edited_text text, OUT edited_at timestamptz, OUT edits integer, OUT revoked_at timestamptz,
-    OUT reactions json)
+-- which costs one index probe. A table function, so that PostgreSQL inlines it where it is joined (it is
+-- used for every message of a thread).
+CREATE OR REPLACE FUNCTION chat_message_changes_of(p_wa_id text, p_from text, p_to text)
+RETURNS TABLE (edited_text text, edited_at timestamptz, edits integer, revoked_at timestamptz, reactions json)
 LANGUAGE sql STABLE AS $$
     SELECT
         (SELECT c.body FROM chat_message_changes c
@@ -25,5 +25,8 @@ LANGUAGE sql STABLE AS $$
                     AND (c.from_number = p_from OR c.from_number = p_to)
                   ORDER BY c.from_number, c.wa_timestamp DESC NULLS LAST, c.id DESC) r
           WHERE coalesce(r.body, '') <> '')
-     WHERE EXISTS (SELECT 1 FROM chat_message_changes c WHERE c.target_wa_id = p_wa_id)
+     WHERE p_wa_id IS NOT NULL AND EXISTS (SELECT 1 FROM chat_message_changes c WHERE c.target_wa_id = p_wa_id)
+    -- Kept a subquery of its own (not pulled up into the caller's): its row is then only computed when a
+    -- change exists, and what it returns stays plain columns, so that chat_message_json is inlined.
+    OFFSET 0
 $$;

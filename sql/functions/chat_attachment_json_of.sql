@@ -1,6 +1,7 @@
--- A message's file as the API shows it. url is where a console reads the bytes (with its credentials),
--- only once they are kept; error says why they are not, in words for the agent.
-CREATE OR REPLACE FUNCTION chat_attachment_to_json(a chat_attachments) RETURNS json
+-- A message's file as the API shows it: the attachment and, once kept, its content's facts. url is where a
+-- console reads the bytes (with its credentials); error says why they are not (yet) kept, in words for the
+-- agent. An expression only, so that PostgreSQL inlines it in the thread's query.
+CREATE OR REPLACE FUNCTION chat_attachment_json_of(a chat_attachments, cm chat_media) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', a.id,
@@ -16,5 +17,4 @@ LANGUAGE sql STABLE AS $$
         'stored_at', liftline_iso(a.stored_at),
         'error', CASE WHEN a.error_code IS NULL AND a.error_message IS NULL THEN NULL
                       ELSE json_build_object('code', a.error_code, 'message', a.error_message) END)
-      FROM (SELECT 1) one LEFT JOIN chat_media cm ON cm.id = a.media_id
 $$;

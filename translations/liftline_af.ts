@@ -1671,6 +1671,14 @@
         <source>Not sent: %1</source>
         <translation>Nie gestuur nie: %1</translation>
     </message>
+    <message>
+        <source>View the photo</source>
+        <translation>Bekyk die foto</translation>
+    </message>
+    <message>
+        <source>View the selected message&apos;s photo</source>
+        <translation>Bekyk die gekose boodskap se foto</translation>
+    </message>
 </context>
 <context>
     <name>UnassignedModel</name>
@@ -1685,6 +1693,14 @@
     <message>
         <source>Asks for an agent! </source>
         <translation>Vra vir &apos;n agent! </translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 (edited)</source>
+        <translation>%1 (gewysig)</translation>
     </message>
 </context>
 <context>

@@ -1671,6 +1671,14 @@
         <source>Not sent: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>View the photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View the selected message&apos;s photo</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>UnassignedModel</name>
@@ -1684,6 +1692,14 @@
     </message>
     <message>
         <source>Asks for an agent! </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (edited)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

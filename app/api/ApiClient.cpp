@@ -91,7 +91,8 @@ void ApiClient::postBytes(const QString &path, const QUrlQuery &query, const QBy
                           const QString &mimeType, QObject *context, Ok ok, Failed failed)
 {
     QNetworkRequest request(url(path, query));
-    request.setTransferTimeout(m_timeoutMs);
+    // The server answers once WhatsApp has taken the file, which for a large one takes minutes.
+    request.setTransferTimeout(std::max(m_timeoutMs, 300000));
     request.setHeader(QNetworkRequest::ContentTypeHeader, mimeType.toUtf8());
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);

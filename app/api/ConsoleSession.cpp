@@ -530,6 +530,10 @@ void ConsoleSession::sendFileWithId(const PendingFile &file, const QString &id)
                 messages->upsert(answer.value(QStringLiteral("chat_message")).toObject());
         },
         [this, messages, ticket, id](const RequestError &e) {
+            // A file refused for good is not kept: the agent attaches it again. One that got no answer is
+            // kept for a retry with the same id, which the server sends at most once.
+            if (!e.isNetwork() && e.status != 502 && e.status != 504)
+                m_pendingFiles.remove(id);
             if (messages && ticket == m_openTicket)
                 messages->markFailed(
                     id,

@@ -1,5 +1,7 @@
 #include "UnassignedModel.h"
 
+#include "MessageModel.h"
+
 #include "WireTime.h"
 
 #include <QColor>
@@ -46,7 +48,7 @@ QVariant UnassignedModel::data(const QModelIndex &index, int role) const
     case WaitingRole:
         return isWaiting(o);
     case TextRole:
-        return s("message");
+        return describe(o);
     case ReceivedAtRole:
         return at;
     case ItemRole:
@@ -56,8 +58,7 @@ QVariant UnassignedModel::data(const QModelIndex &index, int role) const
         return (isWaiting(o) ? tr("Asks for an agent! ") : QString()) +
                tr("%1, %2: %3")
                    .arg(data(index, FromRole).toString(),
-                        QLocale().toString(at.toLocalTime(), QLocale::ShortFormat),
-                        s("message").simplified());
+                        QLocale().toString(at.toLocalTime(), QLocale::ShortFormat), describe(o).simplified());
     case Qt::ForegroundRole:
         if (isWaiting(o))
             return QColor(0xb0, 0x1c, 0x1c);
@@ -65,6 +66,18 @@ QVariant UnassignedModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+QString UnassignedModel::describe(const QJsonObject &item)
+{
+    // As a bubble shows it: "Deleted by the sender", a file's kind and caption, the text as last edited.
+    QString text = MessageModel::displayText(item);
+    const QString media = MessageModel::mediaLabel(item);
+    if (!media.isEmpty())
+        text = text.isEmpty() ? media : tr("%1 · %2").arg(media, text);
+    if (item.value(QStringLiteral("edits")).toInt() > 0 && item.value(QStringLiteral("revoked_at")).isNull())
+        text = tr("%1 (edited)").arg(text);
+    return text;
 }
 
 QHash<int, QByteArray> UnassignedModel::roleNames() const

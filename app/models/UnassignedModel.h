@@ -9,6 +9,9 @@
 class UnassignedModel : public QAbstractListModel {
     Q_OBJECT
 public:
+    // An item's words as the list shows them: its text (as last edited), or "Deleted by the sender", with
+    // what file it carries.
+    static QString describe(const QJsonObject &item);
     enum Role {
         UnassignedIdRole = Qt::UserRole + 1, // qint64
         FromRole,                            // the sender: profile name and number

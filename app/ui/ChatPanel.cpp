@@ -316,9 +316,14 @@ QString suffixFor(const QString &mime)
 QString fileNameOf(const QJsonObject &media)
 {
     QString name = media.value(QStringLiteral("filename")).toString().trimmed();
-    name.replace(QLatin1Char('/'), QLatin1Char('_')).replace(QLatin1Char('\\'), QLatin1Char('_'));
+    // Never a path, nor a name some desktops refuse or read as something else (":" is an NTFS stream).
+    for (QChar &c : name)
+        if (QStringLiteral("/\\:*?\"<>|").contains(c) || c.category() == QChar::Other_Control)
+            c = QLatin1Char('_');
     while (name.startsWith(QLatin1Char('.')))
         name.remove(0, 1);
+    if (name.size() > 120)
+        name = name.left(60) + QStringLiteral("…") + name.right(59);
     if (name.isEmpty())
         name = QStringLiteral("%1-%2")
                    .arg(media.value(QStringLiteral("type")).toString())
@@ -368,6 +373,10 @@ bool ChatPanel::activateMedia(const QModelIndex &index)
         return false;
     const qint64 id = index.data(M::MediaIdRole).toLongLong();
     if (id <= 0) {
+        // The agent's own file that did not go: activating it sends it again (the caller's retry).
+        if (index.data(M::OutboundRole).toBool() &&
+            index.data(M::StatusRole).toString() == QLatin1String("failed"))
+            return false;
         Q_EMIT problem(index.data(M::MediaLabelRole).toString());
         return true;
     }

@@ -177,11 +177,16 @@ QRect MessageDelegate::mediaRect(const QStyleOptionViewItem &option, const QMode
 bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
                                   const QStyleOptionViewItem &option, const QModelIndex &index)
 {
-    if (event->type() == QEvent::MouseButtonRelease) {
+    if (event->type() == QEvent::MouseButtonRelease || event->type() == QEvent::MouseButtonDblClick) {
         const auto *mouse = static_cast<QMouseEvent *>(event);
         if (mouse->button() == Qt::LeftButton &&
             mediaRect(option, index).contains(mouse->position().toPoint())) {
-            Q_EMIT mediaActivated(index);
+            // A double-click is one activation: the first release did it; the double-click and the
+            // release after it are eaten (the view would otherwise activate the row once more).
+            if (event->type() == QEvent::MouseButtonDblClick)
+                m_swallowRelease = true;
+            else if (!std::exchange(m_swallowRelease, false))
+                Q_EMIT mediaActivated(index);
             return true;
         }
     }

@@ -1,5 +1,8 @@
 #include "UnassignedDialog.h"
 
+#include "ChatPanel.h"
+#include "ImageViewer.h"
+
 #include "ConsoleSession.h"
 #include "ConversationListModel.h"
 #include "UnassignedModel.h"
@@ -36,6 +39,7 @@ UnassignedDialog::UnassignedDialog(ConsoleSession *session, UnassignedModel *una
     , m_thread(new QPlainTextEdit(this))
     , m_replyText(new QLineEdit(this))
     , m_reply(new QPushButton(tr("Reply"), this))
+    , m_viewPhoto(new QPushButton(tr("View the photo"), this))
 {
     setWindowTitle(tr("Unassigned messages"));
     m_list->setModel(unassigned);
@@ -52,6 +56,24 @@ UnassignedDialog::UnassignedDialog(ConsoleSession *session, UnassignedModel *una
     row->addWidget(m_ticket, 1);
     row->addWidget(m_attach);
     row->addWidget(m_acknowledge);
+    // A stranger's photo of the lift is seen before anyone knows which ticket it belongs to.
+    row->addWidget(m_viewPhoto);
+    m_viewPhoto->setAccessibleName(tr("View the selected message's photo"));
+    connect(m_viewPhoto, &QPushButton::clicked, this, [this] {
+        const QJsonObject media = m_list->currentIndex()
+                                      .data(UnassignedModel::ItemRole)
+                                      .toJsonObject()
+                                      .value(QStringLiteral("media"))
+                                      .toObject();
+        if (media.value(QStringLiteral("status")).toString() != QLatin1String("stored"))
+            return;
+        auto *viewer = new ImageViewer(m_session->media(), media.value(QStringLiteral("id")).toInteger(),
+                                       m_list->currentIndex().data(UnassignedModel::FromRole).toString(),
+                                       ChatPanel::fileNameFor(media), this);
+        viewer->setAttribute(Qt::WA_DeleteOnClose);
+        viewer->setObjectName(QStringLiteral("imageViewer"));
+        viewer->show();
+    });
     // A message about a lift with no open ticket gets one: the agent finds the lift by name or number.
     m_liftSearch->setPlaceholderText(tr("Find the lift: building, site or SIM number"));
     m_liftSearch->setAccessibleName(tr("Find the lift to open a ticket on"));
@@ -125,6 +147,13 @@ void UnassignedDialog::updateButtons()
     m_openTicket->setEnabled(m_list->currentIndex().isValid() && m_lift->currentIndex() >= 0 &&
                              m_lift->currentData(OpenTicketRole).toInt() == 0);
     m_acknowledge->setEnabled(m_list->currentIndex().data(UnassignedModel::WaitingRole).toBool());
+    const QJsonObject item = m_list->currentIndex().data(UnassignedModel::ItemRole).toJsonObject();
+    const QJsonObject media = item.value(QStringLiteral("media")).toObject();
+    const QString type = media.value(QStringLiteral("type")).toString();
+    m_viewPhoto->setVisible(!media.isEmpty() &&
+                            (type == QLatin1String("image") || type == QLatin1String("sticker")));
+    m_viewPhoto->setEnabled(media.value(QStringLiteral("status")).toString() == QLatin1String("stored") &&
+                            item.value(QStringLiteral("revoked_at")).isNull());
 }
 
 void UnassignedDialog::acknowledge()

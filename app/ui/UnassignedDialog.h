@@ -33,6 +33,7 @@ public:
     QPlainTextEdit *thread() const { return m_thread; }
     QLineEdit *replyText() const { return m_replyText; }
     QPushButton *replyButton() const { return m_reply; }
+    QPushButton *viewPhotoButton() const { return m_viewPhoto; }
 
 Q_SIGNALS:
     // A ticket was opened for a message: the agent goes on in its conversation.
@@ -65,6 +66,7 @@ private:
     QPlainTextEdit *m_thread;
     QLineEdit *m_replyText;
     QPushButton *m_reply;
+    QPushButton *m_viewPhoto;
     QString m_threadNumber; // whose thread m_thread shows
     quint64 m_threadLoad = 0;
     QString m_replyId; // the client id of a reply not yet confirmed, kept for a retry of the same text

@@ -300,7 +300,10 @@ int failAbandonedSends(Db &db, int maxAgeSeconds)
             "UPDATE chat_messages SET status = 'failed', error_code = 'outcome_unknown', "
             "error_message = 'The server stopped while sending this message, so it may or may not have "
             "reached the technician. Ask them before sending it again.', updated_at = now() "
-            "WHERE status = 'pending' AND created_at < now() - make_interval(secs => ?)"),
+            "WHERE status = 'pending' AND created_at < now() - make_interval(secs => ?) "
+            // A file is uploaded before it is sent, which may take many minutes on a slow link.
+            "AND (kind NOT IN ('image', 'audio', 'video', 'document') OR created_at < now() - interval '30 "
+            "minutes')"),
         {maxAgeSeconds});
     int n = q.numRowsAffected();
     q.finish();

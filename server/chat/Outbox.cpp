@@ -255,6 +255,9 @@ Prepared prepareMedia(Db &db, int ticketId, const MediaUpload &upload, const QSt
         return db.transaction([&] {
             if (Prepared p = storedBefore(db, ticketId, clientMessageId, text); p.duplicate)
                 return p;
+            // The file first: writing up to 100 MB must not hold the ticket's row, which every message on
+            // it waits for.
+            const qint64 media = MediaStore::put(db, upload.content, verdict.mimeType);
             const Recipient recipient = lockRecipient(db, ticketId, wantedTo);
             if (recipient.to.isEmpty())
                 throw DomainError(
@@ -267,7 +270,6 @@ Prepared prepareMedia(Db &db, int ticketId, const MediaUpload &upload, const QSt
                     QStringLiteral("The technician last wrote more than 24 hours ago, so WhatsApp "
                                    "only allows a template now, not a file: send the "
                                    "re-engagement template and wait for their reply"));
-            const qint64 media = MediaStore::put(db, upload.content, verdict.mimeType);
             const QVariant noInt(QMetaType::fromType<int>());
             QSqlQuery &ins = db.exec(
                 QStringLiteral(

@@ -39,6 +39,9 @@ BEGIN
         -- The message's row is locked while its new state is announced, so that a status or a read
         -- announced at the same moment is numbered before or after this, never computed beside it. One
         -- being attached meanwhile is found on its ticket.
+        -- In the order every writer keeps: the ticket's row first, then the message's.
+        PERFORM 1 FROM tickets t WHERE t.id = (SELECT m.ticket_id FROM chat_messages m
+                                                WHERE m.wa_message_id = p_context_id) FOR NO KEY UPDATE;
         SELECT m.* INTO target FROM chat_messages m WHERE m.wa_message_id = p_context_id FOR NO KEY UPDATE;
         IF target.id IS NULL THEN
             SELECT u.* INTO item FROM chat_unassigned u WHERE u.wa_message_id = p_context_id FOR NO KEY UPDATE;

@@ -1107,6 +1107,41 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(server.app().sandbox()->sent().size(), 2, 15000);
         QCOMPARE(server.app().sandbox()->sent().last().mediaMime, QStringLiteral("image/png"));
 
+        // A stranger's photo of the lift is seen in the unassigned list before it is on any ticket.
+        QByteArray strangerPhoto = Seed::whatsappFixture(QStringLiteral("image"));
+        strangerPhoto.replace("wamid.IN.0009", "wamid.STRANGER.PHOTO")
+            .replace("\"from\":\"27820000001\"", "\"from\":\"27829990002\"")
+            .replace("\"wa_id\":\"27820000001\"", "\"wa_id\":\"27829990002\"");
+        VERIFY_STATUS(server.postWebhook(strangerPhoto), 200);
+        UnassignedModel *unassigned = console.window.unassigned();
+        QTRY_VERIFY_WITH_TIMEOUT(unassigned->rowCount() == 1 &&
+                                     unassigned->index(0)
+                                             .data(UnassignedModel::ItemRole)
+                                             .toJsonObject()
+                                             .value(QLatin1String("media"))
+                                             .toObject()
+                                             .value(QLatin1String("status"))
+                                             .toString() == QLatin1String("stored"),
+                                 15000);
+        const QString described = unassigned->index(0).data(UnassignedModel::TextRole).toString();
+        QVERIFY2(described.startsWith(QLatin1String("Photo ")) &&
+                     described.endsWith(QString::fromUtf8(" \xC2\xB7 Controller error display")),
+                 qPrintable(described));
+        for (QAction *action : console.window.findChildren<QAction *>())
+            if (action->text() == QStringLiteral("&Unassigned messages…"))
+                action->trigger();
+        auto *strangers = console.window.findChild<UnassignedDialog *>();
+        QVERIFY(strangers);
+        strangers->findChild<QListView *>()->setCurrentIndex(unassigned->index(0));
+        QVERIFY(strangers->viewPhotoButton()->isVisible());
+        QVERIFY(strangers->viewPhotoButton()->isEnabled());
+        strangers->viewPhotoButton()->click();
+        auto *strangerViewer = strangers->findChild<ImageViewer *>(QStringLiteral("imageViewer"));
+        QVERIFY(strangerViewer);
+        QTRY_VERIFY_WITH_TIMEOUT(!strangerViewer->image().isNull(), 15000);
+        strangerViewer->close();
+        strangers->close();
+
         // The edit, the reaction, then the deletion.
         QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("wamid.IN.0002")).data(MessageModel::EditedRole).toBool(),
                                  15000);

@@ -135,6 +135,24 @@ QString checkedText(const QString &rawText, const QString &clientMessageId)
 
 // The message stored before with this client_message_id on the ticket (duplicate set), when there is one;
 // the same id used for another text is refused.
+// A person's reply stored as pending (an outbound row their actions are recorded on); returns its id.
+static qint64 insertReply(Db &db, int ticketId, const QString &to, const QString &text, const QString &kind,
+                          const QString &agentName, const Principal &who, const QString &clientMessageId)
+{
+    const QVariant noInt(QMetaType::fromType<int>());
+    QSqlQuery &ins = db.exec(
+        QStringLiteral("INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, "
+                       "agent_name, read_by_agent, kind, status, agent_id, sent_by, client_message_id) "
+                       "VALUES (?, NULL, ?, ?, 'outbound', ?, true, ?, 'pending', ?, ?, ?) RETURNING id"),
+        {ticketId, to, text, agentName, kind, who.agentId > 0 ? QVariant(who.agentId) : noInt,
+         who.actorKind(),
+         clientMessageId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(clientMessageId)});
+    ins.next();
+    const qint64 id = ins.value(0).toLongLong();
+    ins.finish();
+    return id;
+}
+
 static Prepared storedBefore(Db &db, int ticketId, const QString &clientMessageId, const QString &text)
 {
     Prepared p;
@@ -185,20 +203,9 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
                     QStringLiteral("The technician last wrote more than 24 hours ago, so WhatsApp only "
                                    "allows a template now: send the re-engagement template and wait for "
                                    "their reply"));
-            const QVariant noInt(QMetaType::fromType<int>());
-            QSqlQuery &ins = db.exec(
-                QStringLiteral(
-                    "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, "
-                    "agent_name, read_by_agent, kind, status, agent_id, sent_by, client_message_id) "
-                    "VALUES (?, NULL, ?, ?, 'outbound', ?, true, 'text', 'pending', ?, ?, ?) RETURNING id"),
-                {ticketId, to, text, agentName, who.agentId > 0 ? QVariant(who.agentId) : noInt,
-                 who.actorKind(),
-                 clientMessageId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
-                                           : QVariant(clientMessageId)});
-            ins.next();
             Prepared p;
-            p.messageId = ins.value(0).toLongLong();
-            ins.finish();
+            p.messageId =
+                insertReply(db, ticketId, to, text, QStringLiteral("text"), agentName, who, clientMessageId);
             p.to = to;
             p.text = text;
             AuditLog::record(
@@ -270,20 +277,9 @@ Prepared prepareMedia(Db &db, int ticketId, const MediaUpload &upload, const QSt
                     QStringLiteral("The technician last wrote more than 24 hours ago, so WhatsApp "
                                    "only allows a template now, not a file: send the "
                                    "re-engagement template and wait for their reply"));
-            const QVariant noInt(QMetaType::fromType<int>());
-            QSqlQuery &ins = db.exec(
-                QStringLiteral(
-                    "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, "
-                    "agent_name, read_by_agent, kind, status, agent_id, sent_by, client_message_id) "
-                    "VALUES (?, NULL, ?, ?, 'outbound', ?, true, ?, 'pending', ?, ?, ?) RETURNING id"),
-                {ticketId, recipient.to, text, agentName, messageKind,
-                 who.agentId > 0 ? QVariant(who.agentId) : noInt, who.actorKind(),
-                 clientMessageId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
-                                           : QVariant(clientMessageId)});
-            ins.next();
             Prepared p;
-            p.messageId = ins.value(0).toLongLong();
-            ins.finish();
+            p.messageId =
+                insertReply(db, ticketId, recipient.to, text, messageKind, agentName, who, clientMessageId);
             const QVariant noText(QMetaType::fromType<QString>());
             db.exec(QStringLiteral(
                         "INSERT INTO chat_attachments (message_id, direction, media_type, declared_mime, "

@@ -16,6 +16,7 @@ struct OutboundMessage {
     QByteArray media;
     QString mediaMime;
     QString filename;
+    QString uploadedId; // WhatsApp's id for the file once uploaded (Graph), which the message names
 };
 
 struct SendResult {

@@ -42,8 +42,7 @@ QByteArray HttpTransport::payload(const OutboundMessage &m) const
     if (m.type == QLatin1String("template")) {
         body.insert(QStringLiteral("template"), m.templateBody);
     } else if (!m.media.isEmpty()) {
-        // The id the upload gave is in templateBody's "media_id" (set by upload()).
-        QJsonObject media{{QStringLiteral("id"), m.templateBody.value(QStringLiteral("media_id"))}};
+        QJsonObject media{{QStringLiteral("id"), m.uploadedId}};
         if (!m.text.isEmpty() && m.type != QLatin1String("sticker") && m.type != QLatin1String("audio"))
             media.insert(QStringLiteral("caption"), m.text);
         if (m.type == QLatin1String("document") && !m.filename.isEmpty())
@@ -199,7 +198,7 @@ void HttpTransport::upload(const OutboundMessage &message, std::function<void(Se
         const QString id = QJsonDocument::fromJson(body).object().value(QStringLiteral("id")).toString();
         if (status >= 200 && status < 300 && !id.isEmpty()) {
             OutboundMessage named = message;
-            named.templateBody = {{QStringLiteral("media_id"), id}};
+            named.uploadedId = id;
             self->attempt(named, done, deadlineMs, 1);
             return;
         }

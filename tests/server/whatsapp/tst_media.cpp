@@ -16,7 +16,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
-#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -36,38 +35,9 @@ const QString anna = QStringLiteral("27820000002");
 const QString stranger = QStringLiteral("27829999999");
 const QString jamesHouse = QStringLiteral("27710000001");
 
-QByteArray rawFixture(const QString &name)
-{
-    QFile f(Seed::dataFile(QStringLiteral("whatsapp/%1.json").arg(name)));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("Cannot read tests/data/whatsapp/%s.json", qPrintable(name));
-    return f.readAll();
-}
-
-// The body with every timestamp moved to now (keeping their spacing), so that windows are open.
-QByteArray fresh(const QByteArray &body)
-{
-    static const QRegularExpression re(QStringLiteral("\"timestamp\":\"(\\d+)\""));
-    QString text = QString::fromUtf8(body);
-    qint64 max = 0;
-    for (auto it = re.globalMatch(text); it.hasNext();)
-        max = std::max(max, it.next().captured(1).toLongLong());
-    const qint64 shift = QDateTime::currentSecsSinceEpoch() - max;
-    QString out;
-    qsizetype last = 0;
-    for (auto it = re.globalMatch(text); it.hasNext();) {
-        const QRegularExpressionMatch m = it.next();
-        out += text.mid(last, m.capturedStart() - last);
-        out += QStringLiteral("\"timestamp\":\"%1\"").arg(m.captured(1).toLongLong() + shift);
-        last = m.capturedEnd();
-    }
-    out += text.mid(last);
-    return out.toUtf8();
-}
-
 QByteArray fixture(const QString &name)
 {
-    return fresh(rawFixture(name));
+    return Seed::whatsappFixture(name);
 }
 
 QByteArray replaced(QByteArray body, const QByteArray &from, const QByteArray &to)

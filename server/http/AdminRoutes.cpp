@@ -148,6 +148,7 @@ void installRegistryAndTickets(HttpServer &server, ApiContext &ctx)
         });
     // The registry is the one large upload of the API.
     server.setBodyLimit(QStringLiteral("/api/admin/registry"), RegistryImport::maxBytes);
+    server.setAdmission(QStringLiteral("/api/admin/registry"), ctx.credentialsFirst(&Auth::requireAdmin));
 
     adminRoute(server, ctx, "GET", QStringLiteral("/api/admin/webhook/problems"),
                [](Db &db, const Principal &, const HttpRequest &request) {

@@ -111,6 +111,33 @@ void ApiContext::authenticate(const HttpRequest &request, ReplyPtr reply,
         });
 }
 
+HttpServer::Admission ApiContext::credentialsFirst(std::function<void(const Principal &)> check)
+{
+    return [this, check](const HttpRequest &head, HttpServer::Decide decide) {
+        const Auth *auth = m_auth;
+        std::atomic<bool> *down = &m_dbDown;
+        m_pool->run<std::optional<HttpResponse>>(
+            this,
+            [head, auth, check, down](Db &db) -> std::optional<HttpResponse> {
+                bool ok = false;
+                HttpResponse refusal = guarded(
+                    db,
+                    [&](Db &db) {
+                        const Principal principal = auth->authenticate(db, token(head));
+                        if (check)
+                            check(principal);
+                        ok = true;
+                        return HttpResponse();
+                    },
+                    down);
+                if (ok)
+                    return std::nullopt;
+                return refusal;
+            },
+            [decide](std::optional<HttpResponse> refusal) { decide(std::move(refusal)); });
+    };
+}
+
 QByteArray ApiContext::token(const HttpRequest &request)
 {
     return Auth::presentedToken(request.header("authorization"), request.header("x-admin-token"),

@@ -39,6 +39,11 @@ public:
                       std::function<void(const Principal &)> check,
                       std::function<void(const Principal &)> then);
 
+    // An admission check (HttpServer::setAdmission) that lets a body come only with valid credentials
+    // (and `check` passed on the principal): a large upload is read only for someone who may make it.
+    // The route authenticates again when it runs.
+    HttpServer::Admission credentialsFirst(std::function<void(const Principal &)> check = {});
+
     // Hands a message stored as pending to the transport and stores what became of it; `sent`, if given,
     // hears the transport's answer. Nobody waits for the stored status: the consoles see it through the
     // event stream, and a send a stopped server abandoned is marked failed by the sweep

@@ -282,6 +282,8 @@ void installSending(HttpServer &server, ApiContext &ctx)
     // WhatsApp's largest file (a 100 MB document), and time for it on a slow link.
     server.setBodyLimit(mediaPath, 100 * 1024 * 1024 + 1024);
     server.setBodyTimeout(mediaPath, 300000);
+    // Up to 100 MB is read only from a client with credentials.
+    server.setAdmission(mediaPath, ctx.credentialsFirst());
 
     server.route(
         "POST", QStringLiteral("/api/chat/{ticketId}/send-template"),

@@ -25,6 +25,10 @@ constexpr qint64 maxUnsentBytes = 1 << 20;
 // (so the kernel does not reset the connection before the client has read the answer), and how much.
 constexpr int lingerMs = 2000;
 constexpr qint64 lingerBytes = 1 << 20;
+// While an answer is written, the least a client must take in each idle timeout to keep the connection.
+constexpr qint64 minProgressBytes = 64 * 1024;
+// The most of a streamed body asked for at once (and so held in memory per connection, twice at most).
+constexpr qint64 streamPieceBytes = 1 << 20;
 
 QByteArray reasonPhrase(int status)
 {
@@ -162,11 +166,12 @@ public:
         if (m_phase != Phase::Handling || !m_socket)
             return;
         const bool close = m_closeAfter || !m_keepAlive;
+        const qint64 more = response.more ? std::max<qint64>(0, response.moreBytes) : 0;
         QByteArray out;
         out.reserve(256 + (head ? 0 : response.body.size()));
         out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) +
                "\r\nContent-Type: " + response.contentType +
-               "\r\nContent-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+               "\r\nContent-Length: " + QByteArray::number(response.body.size() + more) + "\r\n";
         // Nothing is kept by caches unless the route says otherwise (files: private, by their ETag).
         bool cacheControl = false;
         for (const auto &[key, value] : response.headers) {
@@ -182,7 +187,27 @@ public:
         out += "\r\n";
         if (!head)
             out += response.body;
+        m_progress = 0;
         m_socket->write(out);
+        if (!head && more > 0) {
+            // The rest comes piece by piece as the client takes what is written.
+            m_phase = Phase::Streaming;
+            m_stream = response.more;
+            m_streamLeft = more;
+            m_streamClose = close;
+            m_timer.start(m_server->m_limits.idleTimeoutMs);
+            pullMore();
+            return;
+        }
+        answered(close);
+    }
+
+private:
+    enum class Phase { Idle, Header, Checking, Body, Handling, Streaming, Closing };
+
+    // The answer is written (or queued whole): the connection closes, or waits for the next request.
+    void answered(bool close)
+    {
         if (close) {
             closeAfterWrite();
             return;
@@ -193,8 +218,42 @@ public:
         QTimer::singleShot(0, this, &HttpConnection::process); // a pipelined request may be waiting
     }
 
-private:
-    enum class Phase { Idle, Header, Body, Handling, Closing };
+    // Asks the answer's stream for its next piece once most of what was written has been taken.
+    void pullMore()
+    {
+        if (m_phase != Phase::Streaming || m_pulling || !m_socket || m_streamLeft <= 0 ||
+            m_socket->bytesToWrite() > streamPieceBytes / 2)
+            return;
+        m_pulling = true;
+        const quint64 answer = m_served;
+        m_stream->pull(std::min(m_streamLeft, streamPieceBytes),
+                       [self = QPointer<HttpConnection>(this), answer](QByteArray piece, bool failed) {
+                           if (self && self->m_served == answer)
+                               self->pulled(piece, failed);
+                       });
+    }
+
+    void pulled(const QByteArray &piece, bool failed)
+    {
+        m_pulling = false;
+        if (m_phase != Phase::Streaming || !m_socket)
+            return;
+        if (failed || piece.isEmpty() || piece.size() > m_streamLeft) {
+            // The head promised more than can be sent: only closing tells the client it is short.
+            qCWarning(lcHttp) << "an answer to" << m_remote << "was cut short with" << m_streamLeft
+                              << "bytes unsent: its body could not be read";
+            closeNow();
+            return;
+        }
+        m_socket->write(piece);
+        m_streamLeft -= piece.size();
+        if (m_streamLeft > 0) {
+            pullMore();
+            return;
+        }
+        m_stream.reset();
+        answered(m_streamClose);
+    }
 
     void process()
     {
@@ -231,11 +290,12 @@ private:
                 }
                 m_socket->skip(used);
                 if (m_parser.state() == RequestParser::State::Body) {
-                    m_phase = Phase::Body;
                     m_bodyTimeoutMs = m_server->bodyTimeoutFor(r.method, r.target);
-                    m_timer.start(m_bodyTimeoutMs);
-                    if (r.expectContinue)
-                        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                    if (const HttpServer::Route *route = m_server->admissionFor(r.method, r.target)) {
+                        check(*route);
+                        return;
+                    }
+                    startBody();
                     continue;
                 }
             } else {
@@ -257,6 +317,70 @@ private:
         }
     }
 
+    void startBody()
+    {
+        m_phase = Phase::Body;
+        m_timer.start(m_bodyTimeoutMs);
+        if (m_parser.request().expectContinue)
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    }
+
+    // The route decides from the header whether its body may come; nothing is read meanwhile (the kernel's
+    // window holds the client back).
+    void check(const HttpServer::Route &route)
+    {
+        m_phase = Phase::Checking;
+        m_timer.start(m_server->m_limits.headerTimeoutMs);
+        HttpRequest head;
+        if (!requestOf(m_parser.request(), &head)) {
+            refuse(400, QStringLiteral("The request target must be a path such as /healthz"));
+            return;
+        }
+        const quint64 request = m_served;
+        const QString label = QString::fromLatin1(route.method) + QLatin1Char(' ') + route.pattern;
+        route.admission(head, [self = QPointer<HttpConnection>(this), request,
+                               label](std::optional<HttpResponse> refusal) {
+            if (!self || self->m_phase != Phase::Checking || self->m_served != request)
+                return; // gone, or timed out meanwhile
+            if (!refusal) {
+                self->startBody();
+                self->process();
+                return;
+            }
+            // Refused before its body: answered now, and what the client still sends of the body (up to
+            // the route's limit, within its body time) is dropped before the connection closes, so that
+            // a client that does not wait for 100-continue still reads the refusal.
+            self->m_server->recordAnswer(label, refusal->status, 0);
+            qCInfo(lcHttp).noquote() << "request from" << self->m_remote << "refused before its body with"
+                                     << refusal->status;
+            self->m_lingerBytes = std::max(lingerBytes, self->m_parser.bodyLimit());
+            self->m_lingerMs = std::max(lingerMs, self->m_bodyTimeoutMs);
+            self->m_phase = Phase::Handling;
+            self->m_closeAfter = true;
+            self->m_timer.stop();
+            refusal->more.reset();
+            self->respond(*refusal, false);
+        });
+    }
+
+    // The parts of a parsed request a handler sees (no body); false when the target is not a path.
+    bool requestOf(const ParsedRequest &r, HttpRequest *request) const
+    {
+        request->method = r.method;
+        if (!splitTarget(r.target, &request->path, &request->query))
+            return false;
+        for (const auto &[name, value] : r.headers) {
+            // A header sent more than once is one list (RFC 9110 5.3): X-Forwarded-For from two proxies.
+            auto it = request->headers.find(name);
+            if (it == request->headers.end())
+                request->headers.insert(name, value);
+            else
+                *it += ", " + value;
+        }
+        request->remote = m_server->m_proxies.clientAddress(m_peer, request->header("x-forwarded-for"));
+        return true;
+    }
+
     void dispatch()
     {
         m_timer.stop();
@@ -266,8 +390,7 @@ private:
         m_keepAlive = r.keepAlive;
         m_version = r.version;
         HttpRequest request;
-        request.method = r.method;
-        if (!splitTarget(r.target, &request.path, &request.query)) {
+        if (!requestOf(r, &request)) {
             m_closeAfter = true;
             m_server->recordAnswer(QStringLiteral("ANY (bad target)"), 400, 0);
             respond(HttpResponse::error(400, QStringLiteral("bad_request"),
@@ -276,15 +399,6 @@ private:
             return;
         }
         request.body = r.body;
-        for (const auto &[name, value] : r.headers) {
-            // A header sent more than once is one list (RFC 9110 5.3): X-Forwarded-For from two proxies.
-            auto it = request.headers.find(name);
-            if (it == request.headers.end())
-                request.headers.insert(name, value);
-            else
-                *it += ", " + value;
-        }
-        request.remote = m_server->m_proxies.clientAddress(m_peer, request.header("x-forwarded-for"));
         m_server->dispatch(this, std::move(request));
     }
 
@@ -324,7 +438,23 @@ private:
                        : QStringLiteral("The request line and headers did not arrive within %1 s")
                              .arg(m_server->m_limits.headerTimeoutMs / 1000.0));
             return;
+        case Phase::Checking:
+            m_timer.stop();
+            m_phase = Phase::Handling;
+            m_closeAfter = true;
+            m_server->recordAnswer(QStringLiteral("ANY (unchecked request)"), 503, 0);
+            respond(HttpResponse::error(503, QStringLiteral("busy"),
+                                        QStringLiteral("The request could not be checked in time: try again "
+                                                       "in a few seconds")),
+                    false);
+            return;
         case Phase::Handling:
+            return;
+        case Phase::Streaming:
+            qCInfo(lcHttp) << "connection from" << m_remote << "closed: it took less than"
+                           << minProgressBytes / 1024 << "KiB of its answer in"
+                           << m_server->m_limits.idleTimeoutMs / 1000.0 << "s";
+            closeNow();
             return;
         case Phase::Closing:
             m_socket->abort();
@@ -337,7 +467,7 @@ private:
     {
         m_phase = Phase::Closing;
         // A large answer (a file) still being written gets the idle time between progress, not the linger.
-        m_timer.start(m_socket->bytesToWrite() > 0 ? m_server->m_limits.idleTimeoutMs : lingerMs);
+        m_timer.start(m_socket->bytesToWrite() > 0 ? m_server->m_limits.idleTimeoutMs : m_lingerMs);
         if (m_socket->bytesToWrite() == 0)
             linger();
     }
@@ -354,7 +484,7 @@ private:
         disconnect(m_socket, &QTcpSocket::readyRead, this, nullptr);
         connect(m_socket, &QTcpSocket::readyRead, this, [this] {
             m_discarded += m_socket->skip(m_socket->bytesAvailable());
-            if (m_discarded > lingerBytes) {
+            if (m_discarded > m_lingerBytes) {
                 m_socket->abort();
                 gone();
             }
@@ -362,22 +492,33 @@ private:
         m_discarded += m_socket->skip(m_socket->bytesAvailable());
     }
 
-    void written()
+    void written(qint64 bytes)
     {
         if (!m_socket)
             return;
+        // While an answer is written (a large file to a slow client), the idle time counts from the
+        // client's last real progress: each minProgressBytes it takes, and the end of the answer.
+        m_progress += bytes;
+        const bool drained = m_socket->bytesToWrite() == 0;
+        const bool progressed = m_progress >= minProgressBytes || drained;
+        if (progressed)
+            m_progress = 0;
         if (m_phase == Phase::Closing) {
-            if (m_socket->bytesToWrite() == 0) {
-                m_timer.start(lingerMs);
+            if (drained) {
+                m_timer.start(m_lingerMs);
                 linger();
-            } else {
+            } else if (progressed) {
                 m_timer.start(m_server->m_limits.idleTimeoutMs);
             }
             return;
         }
-        // An answer still being written (a large file to a slow client) is progress: the idle time
-        // counts from the last bytes the client took, not from when the answer was queued.
-        if (m_phase == Phase::Idle && m_socket->bytesToWrite() > 0)
+        if (m_phase == Phase::Streaming) {
+            if (progressed)
+                m_timer.start(m_server->m_limits.idleTimeoutMs);
+            pullMore();
+            return;
+        }
+        if (m_phase == Phase::Idle && progressed)
             m_timer.start(m_server->m_limits.idleTimeoutMs);
         if (m_phase == Phase::Idle && m_socket->bytesToWrite() <= maxUnsentBytes / 2 &&
             m_socket->bytesAvailable() > 0)
@@ -418,6 +559,13 @@ private:
     RequestParser m_parser;
     QTimer m_timer;
     int m_bodyTimeoutMs = 0; // the current request's (its route's, or the default)
+    int m_lingerMs = lingerMs;
+    qint64 m_lingerBytes = lingerBytes;
+    qint64 m_progress = 0;                // bytes the client took since its idle time last started again
+    std::shared_ptr<BodyStream> m_stream; // the rest of the answer being written
+    qint64 m_streamLeft = 0;
+    bool m_streamClose = false;
+    bool m_pulling = false;
     QHostAddress m_peer;
     QString m_remote; // the connection's peer, for the log
     Phase m_phase = Phase::Idle;
@@ -463,11 +611,13 @@ HttpServer::~HttpServer() = default;
 
 void HttpServer::route(const QByteArray &method, const QString &pattern, Handler handler)
 {
-    Route r{method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler)};
+    Route r{method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler), -1,
+            -1,     {}};
     for (const Route &other : std::as_const(m_routes))
         if (other.pattern == pattern) {
             r.bodyLimit = other.bodyLimit;
             r.bodyTimeoutMs = other.bodyTimeoutMs;
+            r.admission = other.admission;
         }
     m_routes.append(std::move(r));
 }
@@ -484,6 +634,13 @@ void HttpServer::setBodyTimeout(const QString &pattern, int ms)
     for (Route &r : m_routes)
         if (r.pattern == pattern)
             r.bodyTimeoutMs = ms;
+}
+
+void HttpServer::setAdmission(const QString &pattern, Admission admission)
+{
+    for (Route &r : m_routes)
+        if (r.pattern == pattern)
+            r.admission = admission;
 }
 
 void HttpServer::setWebSocketPath(const QString &path)
@@ -623,6 +780,19 @@ int HttpServer::bodyTimeoutFor(const QByteArray &method, const QByteArray &targe
         if (route.bodyTimeoutMs >= 0 && route.method == method && matches(route.segments, segments, nullptr))
             return route.bodyTimeoutMs;
     return m_limits.bodyTimeoutMs;
+}
+
+const HttpServer::Route *HttpServer::admissionFor(const QByteArray &method, const QByteArray &target) const
+{
+    QString path;
+    QUrlQuery query;
+    if (!splitTarget(target, &path, &query))
+        return nullptr;
+    const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (const Route &route : m_routes)
+        if (route.admission && route.method == method && matches(route.segments, segments, nullptr))
+            return &route;
+    return nullptr;
 }
 
 bool HttpServer::isWebSocketUpgrade(const QByteArray &method, const QString &path,

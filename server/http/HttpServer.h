@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class HttpConnection;
 class HttpServer;
@@ -44,11 +45,15 @@ using ReplyPtr = std::shared_ptr<Reply>;
 //
 // Per connection: the request line and headers within headerTimeoutMs (431 past maxHeaderBytes), the
 // body within bodyTimeoutMs (413 past its route's limit, as soon as Content-Length or a chunk says so),
-// at most idleTimeoutMs between keep-alive requests. One request is handled at a time, so pipelined
-// requests are answered in order, and nothing more is read while a request is being handled. HEAD is
-// answered as GET without the body. Only GET on the WebSocket path with "Upgrade: websocket" is handed to
-// the WebSocket server; an Upgrade header anywhere else is ignored. At most maxConnections are open at
-// once (fewer if the descriptor limit is lower); more are closed as soon as they are accepted.
+// at most idleTimeoutMs between keep-alive requests, and while an answer is written the client must take
+// at least 64 KiB in each idleTimeoutMs (a reader that takes a byte a minute is closed). A route with an
+// admission check (setAdmission: credentials, say) has it decided from the request's header before any of
+// the body is read, so a large body is accepted only from a client the route would answer. One request is
+// handled at a time, so pipelined requests are answered in order, and nothing more is read while a request is
+// being handled. HEAD is answered as GET without the body. Only GET on the WebSocket path with "Upgrade:
+// websocket" is handed to the WebSocket server; an Upgrade header anywhere else is ignored. At most
+// maxConnections are open at once (fewer if the descriptor limit is lower); more are closed as soon as they
+// are accepted.
 class HttpServer : public QObject {
     Q_OBJECT
 public:
@@ -61,6 +66,11 @@ public:
         int maxConnections = 10000;
     };
     using Handler = std::function<void(const HttpRequest &, ReplyPtr)>;
+    // Called on the server's thread with the request's header (no body yet); must call decide() once, on
+    // the server's thread: with nothing to read the body and run the route, or with the refusal to answer
+    // instead (the body is then read and dropped, up to the route's limit, and the connection closed).
+    using Decide = std::function<void(std::optional<HttpResponse> refusal)>;
+    using Admission = std::function<void(const HttpRequest &head, Decide decide)>;
 
     explicit HttpServer(Limits limits, QObject *parent = nullptr);
     explicit HttpServer(QObject *parent = nullptr)
@@ -74,6 +84,8 @@ public:
     void setBodyLimit(const QString &pattern, qint64 bytes);
     // The time the body of every route with this pattern may take, instead of Limits::bodyTimeoutMs.
     void setBodyTimeout(const QString &pattern, int ms);
+    // The check of every route with this pattern that runs before its body is read (see Admission).
+    void setAdmission(const QString &pattern, Admission admission);
     // Proxies whose X-Forwarded-For names the client (HttpRequest::remote); none by default.
     void setTrustedProxies(const TrustedProxies &proxies) { m_proxies = proxies; }
     const TrustedProxies &trustedProxies() const { return m_proxies; }
@@ -109,11 +121,14 @@ private:
         Handler handler;
         qint64 bodyLimit = -1;
         int bodyTimeoutMs = -1;
+        Admission admission;
     };
     void accept(qintptr descriptor);
     void acceptFailed();
     qint64 bodyLimitFor(const QByteArray &method, const QByteArray &target) const;
     int bodyTimeoutFor(const QByteArray &method, const QByteArray &target) const;
+    // The route with an admission check that this request goes to, if any.
+    const Route *admissionFor(const QByteArray &method, const QByteArray &target) const;
     bool isWebSocketUpgrade(const QByteArray &method, const QString &path, const QByteArray &upgrade) const;
     void handOver(QTcpSocket *socket);
     // A whole request from a connection: routed, and answered through the Reply.

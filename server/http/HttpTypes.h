@@ -9,6 +9,8 @@
 #include <QList>
 #include <QString>
 #include <QUrlQuery>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 
 // What a handler needs of a request: a plain copy, safe to hand to a database thread.
@@ -24,11 +26,26 @@ struct HttpRequest {
     QByteArray header(const QByteArray &lowerCaseName) const { return headers.value(lowerCaseName); }
 };
 
+// The rest of an answer's body, made while the client takes what came before it (a file read from the
+// database piece by piece), so that a large answer never sits whole in memory. The server calls pull() on its
+// own thread, one call at a time, when the client has taken most of what was written; pull() answers once, on
+// the server's thread, with the next bytes (at most maxBytes, at least one), or with failed = true, which
+// ends the connection (the client sees an answer shorter than its Content-Length).
+class BodyStream {
+public:
+    using Deliver = std::function<void(QByteArray piece, bool failed)>;
+    virtual ~BodyStream() = default;
+    virtual void pull(qint64 maxBytes, Deliver deliver) = 0;
+};
+
 struct HttpResponse {
     int status = 200;
     QByteArray contentType = "application/json";
     QByteArray body;
     QList<std::pair<QByteArray, QByteArray>> headers;
+    // When set, moreBytes more bytes follow `body`, pulled from `more` (Content-Length counts both).
+    std::shared_ptr<BodyStream> more;
+    qint64 moreBytes = 0;
 
     static HttpResponse json(const QJsonObject &object, int status = 200);
     // {"ok":true, <fields...>} where rawFields are already JSON (built by PostgreSQL, say).

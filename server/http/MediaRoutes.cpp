@@ -3,7 +3,9 @@
 #include "ApiContext.h"
 #include "HttpServer.h"
 #include "auth/Auth.h"
+#include "base/Logging.h"
 #include "db/Db.h"
+#include "db/DbPool.h"
 #include "db/MediaStore.h"
 
 #include <QSqlQuery>
@@ -57,6 +59,49 @@ Range parseRange(const QByteArray &header, qint64 size, qint64 *first, qint64 *l
 
 namespace {
 
+// A file's bytes read while the client takes them: what is in memory per answer is the piece being
+// written and the one being read, never the file.
+constexpr qint64 pieceBytes = 1 << 20;
+
+class MediaStream : public BodyStream {
+public:
+    MediaStream(DbPool *pool, QObject *context, MediaStore::Content content, qint64 next, qint64 last)
+        : m_pool(pool)
+        , m_context(context)
+        , m_content(std::move(content))
+        , m_next(next)
+        , m_last(last)
+    {}
+
+    void pull(qint64 maxBytes, Deliver deliver) override
+    {
+        const qint64 from = m_next;
+        const qint64 to = std::min(m_last, from + std::max<qint64>(1, maxBytes) - 1);
+        m_next = to + 1;
+        m_pool->run<QByteArray>(
+            m_context,
+            [content = m_content, from, to](Db &db) {
+                try {
+                    return db.retryingStaleConnection(
+                        [&] { return MediaStore::read(db, content, from, to); });
+                } catch (const std::exception &e) {
+                    qCWarning(lcMedia) << "reading file" << content.mediaId << "failed:" << e.what();
+                    return QByteArray();
+                }
+            },
+            [deliver = std::move(deliver), expected = to - from + 1](QByteArray piece) {
+                deliver(piece, piece.size() != expected);
+            });
+    }
+
+private:
+    DbPool *m_pool;
+    QObject *m_context;
+    MediaStore::Content m_content;
+    qint64 m_next;
+    qint64 m_last;
+};
+
 qint64 pathId(const HttpRequest &request, const QString &name, const QString &what)
 {
     const QString text = request.pathArgs.value(name);
@@ -86,7 +131,7 @@ QByteArray disposition(bool inlineShown, const QString &filename)
 
 void serveMedia(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
 {
-    ctx.authed(request, reply, [request](Db &db, const Principal &who) {
+    ctx.authed(request, reply, [request, pool = ctx.pool(), context = &ctx](Db &db, const Principal &who) {
         const qint64 id = pathId(request, QStringLiteral("id"), QStringLiteral("a media"));
         QSqlQuery &q = db.exec(
             QStringLiteral(
@@ -157,8 +202,14 @@ void serveMedia(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
             first = 0;
             last = content.size - 1;
         }
-        r.body = MediaStore::read(db, content, first, last);
-        if (r.body.size() != last - first + 1)
+        // The first piece now (all of a photo or a voice note), the rest as the client takes it.
+        const qint64 firstPieceLast = std::min(last, first + pieceBytes - 1);
+        r.body = MediaStore::read(db, content, first, firstPieceLast);
+        if (firstPieceLast < last) {
+            r.more = std::make_shared<MediaStream>(pool, context, content, firstPieceLast + 1, last);
+            r.moreBytes = last - firstPieceLast;
+        }
+        if (r.body.size() != firstPieceLast - first + 1)
             throw ApiError(
                 500, QStringLiteral("media_incomplete"),
                 QStringLiteral("File %1 is not whole in the database: tell an administrator").arg(id));

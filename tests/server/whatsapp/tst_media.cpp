@@ -11,6 +11,7 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -289,6 +290,88 @@ Config sandboxConfig()
     Config c = TestServer::defaultConfig();
     c.mediaPollMs = 100;
     return c;
+}
+
+// One request on a raw connection: the header as sent, then whatever the server answers within the time.
+class RawClient {
+public:
+    explicit RawClient(quint16 port, int receiveBuffer = 0)
+    {
+        if (receiveBuffer > 0)
+            m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, receiveBuffer);
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        m_socket.waitForConnected(5000);
+    }
+    void send(const QByteArray &bytes)
+    {
+        m_socket.write(bytes);
+        m_socket.flush();
+    }
+    // Waits until `done` holds for what arrived (or the peer closes, or the time is up).
+    QByteArray readUntil(const std::function<bool(const QByteArray &)> &done, int timeoutMs = 10000)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        while (!deadline.hasExpired()) {
+            m_received += m_socket.readAll();
+            if (done(m_received) || m_socket.state() != QAbstractSocket::ConnectedState)
+                break;
+            QTest::qWait(2);
+        }
+        m_received += m_socket.readAll();
+        return m_received;
+    }
+    // The next whole answer: its header, then Content-Length bytes (none when `head`); taken off what
+    // arrived, so the next call reads the next answer.
+    QByteArray answer(bool head = false, int timeoutMs = 20000)
+    {
+        const auto size = [head](const QByteArray &r) -> qint64 {
+            const qsizetype end = r.indexOf("\r\n\r\n");
+            return end < 0 ? -1 : end + 4 + (head ? 0 : std::max<qint64>(0, contentLength(r.left(end + 4))));
+        };
+        readUntil([&](const QByteArray &r) { return size(r) >= 0 && r.size() >= size(r); }, timeoutMs);
+        const qint64 total = size(m_received);
+        if (total < 0 || m_received.size() < total)
+            return std::exchange(m_received, {});
+        const QByteArray one = m_received.left(total);
+        m_received.remove(0, total);
+        return one;
+    }
+    QTcpSocket &socket() { return m_socket; }
+
+    static int status(const QByteArray &answer)
+    {
+        return answer.startsWith("HTTP/1.1 ") ? answer.mid(9, 3).toInt() : 0;
+    }
+    static qint64 contentLength(const QByteArray &answer)
+    {
+        const qsizetype at = answer.toLower().indexOf("\r\ncontent-length:");
+        return at < 0 ? -1
+                      : answer.mid(at + 17, answer.indexOf('\r', at + 2) - at - 17).trimmed().toLongLong();
+    }
+    static QByteArray body(const QByteArray &answer)
+    {
+        const qsizetype end = answer.indexOf("\r\n\r\n");
+        return end < 0 ? QByteArray() : answer.mid(end + 4);
+    }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_received;
+};
+
+// A PDF as large as asked (WhatsApp allows documents up to 100 MB), its bytes all different.
+QByteArray largePdf(qint64 size)
+{
+    QByteArray pdf = sample(QStringLiteral("report.pdf"));
+    pdf.reserve(size);
+    quint32 x = 2463534242u;
+    while (pdf.size() < size) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        pdf.append(char(x & 0xff));
+    }
+    return pdf;
 }
 
 } // namespace
@@ -1098,6 +1181,131 @@ private Q_SLOTS:
     }
 
     // Storage used, for monitoring.
+    // ------------------------------------------------------------------------------- large files on the wire
+
+    // Up to 100 MB may come to the upload route, so its body is read only once the credentials are
+    // checked: anyone else is answered from the header, before any of the body arrives.
+    void uploadBodyIsReadOnlyWithCredentials()
+    {
+        Fixture f(sandboxConfig());
+        const quint16 port = f.server->app().port();
+        const QByteArray head = "POST /api/chat/" + QByteArray::number(f.ticket) +
+                                "/media?filename=big.pdf HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                "application/pdf\r\nContent-Length: 50000000\r\n";
+        // No credentials, asking whether to go on: refused, never invited.
+        RawClient asking(port);
+        asking.send(head + "Expect: 100-continue\r\n\r\n");
+        QByteArray answer = asking.answer();
+        QCOMPARE(RawClient::status(answer), 401);
+        QVERIFY2(!answer.contains("100 Continue"), answer.constData());
+        // A token that is no token, and the body not sent: the refusal comes anyway.
+        RawClient forged(port);
+        forged.send(head + "Authorization: Bearer not-a-session\r\n\r\n");
+        answer = forged.answer(false, 5000);
+        QCOMPARE(RawClient::status(answer), 401);
+        QVERIFY2(RawClient::body(answer).contains("\"ok\":false"), answer.constData());
+        // A client that sends its body without waiting still reads the refusal, sent before its body.
+        RawClient eager(port);
+        eager.send(head.left(head.indexOf("Content-Length")) + "Content-Length: 3000000\r\n\r\n");
+        eager.send(QByteArray(3000000, 'x'));
+        QCOMPARE(RawClient::status(eager.answer()), 401);
+        // An agent is invited to send the body.
+        RawClient agent(port);
+        agent.send(head + "Authorization: Bearer " + f.agentToken + "\r\nExpect: 100-continue\r\n\r\n");
+        answer = agent.readUntil([](const QByteArray &r) { return r.contains("\r\n\r\n"); }, 5000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 100 Continue\r\n"), answer.constData());
+        // The registry upload is an administrator's: an agent is refused before the body.
+        RawClient registry(port);
+        registry.send("POST /api/admin/registry HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+                      "Content-Length: 10000000\r\nExpect: 100-continue\r\nAuthorization: Bearer " +
+                      f.agentToken + "\r\n\r\n");
+        QCOMPARE(RawClient::status(registry.answer()), 403);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_media")), 0);
+    }
+
+    // A large file goes out piece by piece as the client takes it, whole and in ranges across pieces.
+    void largeFilesAreServedWhole()
+    {
+        Fixture f(sandboxConfig());
+        Seed::technicianWrote(f.db, f.ticket, sipho, QStringLiteral("send the wiring diagram"), 5);
+        Events::sequence(f.db);
+        const QByteArray pdf = largePdf(24 * 1024 * 1024 + 12345);
+        const HttpResult sent =
+            f.server->http().post(QStringLiteral("/api/chat/%1/media?filename=wiring.pdf").arg(f.ticket), pdf,
+                                  HttpClient::bearer(f.agentToken), "application/pdf");
+        VERIFY_STATUS(sent, 200);
+        const QString url = sent.json.value(QLatin1String("chat_message"))
+                                .toObject()
+                                .value(QLatin1String("media"))
+                                .toObject()
+                                .value(QLatin1String("url"))
+                                .toString();
+        QVERIFY(!url.isEmpty());
+        const auto request = [&](const QByteArray &method, const QByteArray &extra) {
+            return method + ' ' + url.toUtf8() + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                   f.agentToken + "\r\n" + extra + "\r\n";
+        };
+        RawClient client(f.server->app().port());
+        client.send(request("GET", {}));
+        QByteArray answer = client.answer();
+        QCOMPARE(RawClient::status(answer), 200);
+        QCOMPARE(RawClient::contentLength(answer), pdf.size());
+        QVERIFY(RawClient::body(answer) == pdf);
+        // The same connection goes on: a range that starts in one piece and ends three pieces later.
+        RawClient ranged(f.server->app().port());
+        ranged.send(request("GET", "Range: bytes=1000000-3500000\r\n"));
+        answer = ranged.answer();
+        QCOMPARE(RawClient::status(answer), 206);
+        QVERIFY(RawClient::body(answer) == pdf.mid(1000000, 2500001));
+        ranged.send(request("HEAD", {}));
+        answer = ranged.answer(true);
+        QCOMPARE(RawClient::status(answer), 200);
+        QCOMPARE(RawClient::contentLength(answer), pdf.size());
+        ranged.send(request("GET", "Range: bytes=-10\r\n"));
+        answer = ranged.answer();
+        QCOMPARE(RawClient::status(answer), 206);
+        QCOMPARE(RawClient::body(answer), pdf.right(10));
+    }
+
+    // A client that takes its answer a trickle at a time does not keep its connection (and the file).
+    void slowReaderIsClosed()
+    {
+        Config config = sandboxConfig();
+        config.httpIdleTimeoutMs = 1000;
+        Fixture f(config);
+        Seed::technicianWrote(f.db, f.ticket, sipho, QStringLiteral("send the wiring diagram"), 5);
+        Events::sequence(f.db);
+        const QByteArray pdf = largePdf(16 * 1024 * 1024);
+        const HttpResult sent =
+            f.server->http().post(QStringLiteral("/api/chat/%1/media?filename=wiring.pdf").arg(f.ticket), pdf,
+                                  HttpClient::bearer(f.agentToken), "application/pdf");
+        VERIFY_STATUS(sent, 200);
+        const QByteArray url = sent.json.value(QLatin1String("chat_message"))
+                                   .toObject()
+                                   .value(QLatin1String("media"))
+                                   .toObject()
+                                   .value(QLatin1String("url"))
+                                   .toString()
+                                   .toUtf8();
+        RawClient slow(f.server->app().port(), 4096);
+        slow.socket().setReadBufferSize(2048);
+        slow.send("GET " + url + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + f.agentToken +
+                  "\r\n\r\n");
+        // About 40 KB a second for 6 s: always some progress, less than 64 KiB per idle second.
+        qint64 taken = 0;
+        QDeadlineTimer deadline(6000);
+        while (!deadline.hasExpired() && slow.socket().state() == QAbstractSocket::ConnectedState) {
+            taken += slow.socket().read(2048).size();
+            QTest::qWait(50);
+        }
+        // Then everything left, as fast as it comes: the server has closed, so the file is short.
+        slow.socket().setReadBufferSize(0);
+        taken += slow.readUntil([](const QByteArray &) { return false; }, 5000).size();
+        QVERIFY2(slow.socket().state() != QAbstractSocket::ConnectedState,
+                 qPrintable(QStringLiteral("still connected after taking %1 bytes").arg(taken)));
+        QVERIFY2(taken < pdf.size(), qPrintable(QString::number(taken)));
+    }
+
     void metricsShowMediaStorage()
     {
         Fixture f(sandboxConfig());

@@ -331,8 +331,9 @@ QString help()
         "  report [--from TIME] [--to TIME] [--format csv|json] [--output FILE]\n"
         "                                      the response figures of the requests of a period (default\n"
         "                                      the last 24 hours), one line per request\n"
-        "  webhook-problems                    webhook items set aside or stored altered, and bodies that\n"
-        "                                      could not be read, newest first\n"
+        "  webhook-problems                    webhook items set aside or stored altered, bodies that\n"
+        "                                      could not be read, and edits or deletions of a message that\n"
+        "                                      is not here, newest first\n"
         "  media                               the files kept in the database (photos, voice notes,\n"
         "                                      documents...) and those not kept, with the reasons\n"
         "  backup FILE                         write the database to FILE (pg_dump's custom format)\n"
@@ -401,7 +402,8 @@ int webhookProblems(Db &db)
     const QJsonObject all = QJsonDocument::fromJson(InboundProcessor::problems(db, 100)).object();
     const QJsonArray items = all.value(QStringLiteral("items")).toArray();
     const QJsonArray bodies = all.value(QStringLiteral("bodies")).toArray();
-    if (items.isEmpty() && bodies.isEmpty()) {
+    const QJsonArray unmatched = all.value(QStringLiteral("unmatched_changes")).toArray();
+    if (items.isEmpty() && bodies.isEmpty() && unmatched.isEmpty()) {
         out() << "No webhook problems: every item of every body was stored as received.\n";
         return 0;
     }
@@ -424,6 +426,19 @@ int webhookProblems(Db &db)
               << (b.value(QStringLiteral("waiting")).toBool() ? "to be tried again" : "done") << ", "
               << b.value(QStringLiteral("attempts")).toInteger() << " attempts)\n    "
               << b.value(QStringLiteral("error")).toString() << '\n';
+    }
+    if (!unmatched.isEmpty())
+        out() << "Edits and deletions of a message that is not here (kept; shown on it if it arrives):\n";
+    for (const QJsonValue &v : unmatched) {
+        const QJsonObject c = v.toObject();
+        out() << c.value(QStringLiteral("created_at")).toString() << "  "
+              << c.value(QStringLiteral("change")).toString() << ' '
+              << c.value(QStringLiteral("wa_message_id")).toString() << " from "
+              << c.value(QStringLiteral("from_number")).toString() << " of "
+              << c.value(QStringLiteral("target_wa_id")).toString();
+        if (c.value(QStringLiteral("change")).toString() == QLatin1String("edit"))
+            out() << "\n    " << c.value(QStringLiteral("text")).toString();
+        out() << '\n';
     }
     return 0;
 }

@@ -376,6 +376,10 @@
         <source>Open a conversation whose 24-hour window is open to send a picture.</source>
         <translation>Maak ’n gesprek oop waarvan die 24-uur-venster oop is om ’n prent te stuur.</translation>
     </message>
+    <message>
+        <source>History of this message…</source>
+        <translation>Geskiedenis van hierdie boodskap…</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -998,6 +1002,88 @@
     <message>
         <source>Loading the picture…</source>
         <translation>Laai die prent…</translation>
+    </message>
+</context>
+<context>
+    <name>MessageHistoryDialog</name>
+    <message>
+        <source>Reading the message&apos;s record…</source>
+        <translation>Lees die boodskap se rekord…</translation>
+    </message>
+    <message>
+        <source>History of message %1</source>
+        <translation>Geskiedenis van boodskap %1</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ontvang</translation>
+    </message>
+    <message>
+        <source>WhatsApp&apos;s time</source>
+        <translation>WhatsApp se tyd</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Wat</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Van</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Teks</translation>
+    </message>
+    <message>
+        <source>Shown</source>
+        <translation>Gewys</translation>
+    </message>
+    <message>
+        <source>The message as first stored, then each change in the order it came</source>
+        <translation>Die boodskap soos eerste gestoor, dan elke verandering in die volgorde waarin dit gekom het</translation>
+    </message>
+    <message>
+        <source>The record could not be read: %1</source>
+        <translation>Die rekord kon nie gelees word nie: %1</translation>
+    </message>
+    <message>
+        <source>As first stored</source>
+        <translation>Soos eerste gestoor</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>Gewysig</translation>
+    </message>
+    <message>
+        <source>Deleted by the sender</source>
+        <translation>Deur die sender geskrap</translation>
+    </message>
+    <message>
+        <source>Reaction taken away</source>
+        <translation>Reaksie teruggetrek</translation>
+    </message>
+    <message>
+        <source>Reaction</source>
+        <translation>Reaksie</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no: not the sender</source>
+        <translation>nee: nie die sender nie</translation>
+    </message>
+    <message>
+        <source>File: %1, %2, %3 bytes, SHA-256 %4</source>
+        <translation>Lêer: %1, %2, %3 grepe, SHA-256 %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>Message %1 on ticket %2, WhatsApp id %3. %n change(s) since it was stored; none rewrote it.</source>
+        <translation>
+            <numerusform>Boodskap %1 op kaartjie %2, WhatsApp-id %3. %n verandering sedert dit gestoor is; geen het dit oorgeskryf nie.</numerusform>
+            <numerusform>Boodskap %1 op kaartjie %2, WhatsApp-id %3. %n veranderinge sedert dit gestoor is; geen het dit oorgeskryf nie.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -376,6 +376,10 @@
         <source>Open a conversation whose 24-hour window is open to send a picture.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>History of this message…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -998,6 +1002,88 @@
     <message>
         <source>Loading the picture…</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MessageHistoryDialog</name>
+    <message>
+        <source>Reading the message&apos;s record…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History of message %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WhatsApp&apos;s time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The message as first stored, then each change in the order it came</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The record could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As first stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted by the sender</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reaction taken away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reaction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no: not the sender</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File: %1, %2, %3 bytes, SHA-256 %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Message %1 on ticket %2, WhatsApp id %3. %n change(s) since it was stored; none rewrote it.</source>
+        <translation>
+            <numerusform>Message %1 on ticket %2, WhatsApp id %3. %n change since it was stored; none rewrote it.</numerusform>
+            <numerusform>Message %1 on ticket %2, WhatsApp id %3. %n changes since it was stored; none rewrote it.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -221,6 +221,12 @@ void ConsoleSession::participants(int ticketId, QObject *context, ApiClient::Ok 
                std::move(failed));
 }
 
+void ConsoleSession::messageHistory(qint64 messageId, QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    m_api->get(QStringLiteral("/api/chat/messages/%1/history").arg(messageId), {}, context, std::move(ok),
+               std::move(failed));
+}
+
 void ConsoleSession::findLifts(const QString &text, QObject *context, ApiClient::Ok ok, Failed failed)
 {
     QUrlQuery query;

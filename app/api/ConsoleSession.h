@@ -64,6 +64,7 @@ public:
     // known. Supervisors (and admins) assign conversations and are the ones the ladder's supervisors step
     // is for.
     QString role() const { return m_role; }
+    bool isAdmin() const { return m_role == QLatin1String("admin") || m_admin; }
     bool canAssign() const
     {
         return m_role == QLatin1String("supervisor") || m_role == QLatin1String("admin") || m_admin;
@@ -80,6 +81,8 @@ public:
     void saveIncident(int ticketId, int version, const QJsonObject &fields, QObject *context,
                       ApiClient::Ok ok, Failed failed);
     void participants(int ticketId, QObject *context, ApiClient::Ok ok, Failed failed);
+    // A message as first stored with every edit, deletion and reaction since (administrators only).
+    void messageHistory(qint64 messageId, QObject *context, ApiClient::Ok ok, Failed failed);
     // Lifts by name or SIM number, and opening a ticket on one for an unassigned message.
     void findLifts(const QString &query, QObject *context, ApiClient::Ok ok, Failed failed);
     void openTicket(qint64 unassignedId, const QString &liftMsisdn, QObject *context, ApiClient::Ok ok,

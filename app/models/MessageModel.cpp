@@ -431,12 +431,29 @@ QString MessageModel::mediaLabel(const QJsonObject &message)
                                 : tr("%1 not available: %2").arg(what, reason);
     }
     QString details = media.value(QStringLiteral("filename")).toString();
+    // How long it plays, when the server could read it from the file (a video is not fetched to show it).
+    const QJsonValue duration = media.value(QStringLiteral("duration_ms"));
+    if (duration.isDouble() && duration.toDouble() >= 0) {
+        const QString length = clockText(qint64(duration.toDouble()));
+        details = details.isEmpty() ? length : tr("%1 · %2").arg(details, length);
+    }
     const qint64 size = media.value(QStringLiteral("size")).toInteger();
     if (size > 0) {
         const QString sized = QLocale().formattedDataSize(size, 1, QLocale::DataSizeTraditionalFormat);
         details = details.isEmpty() ? sized : tr("%1 · %2").arg(details, sized);
     }
     return details.isEmpty() ? what : tr("%1 %2").arg(what, details);
+}
+
+QString MessageModel::clockText(qint64 ms)
+{
+    const qint64 s = std::max<qint64>(0, ms) / 1000;
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
 QUrl MessageModel::mapUrl(const QJsonObject &location)

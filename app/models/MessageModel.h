@@ -75,6 +75,8 @@ public:
     static QString mediaLabel(const QJsonObject &message);
     // OpenStreetMap at a location message's place; empty when it has no coordinates.
     static QUrl mapUrl(const QJsonObject &location);
+    // A length or position as a clock: "0:07", "12:30", "1:02:03".
+    static QString clockText(qint64 ms);
     // A contacts message's cards as text to copy: one line per card, name and numbers.
     static QString contactsText(const QJsonArray &contacts);
     // Rows showing the file with this id are repainted (its thumbnail arrived).

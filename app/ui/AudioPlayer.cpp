@@ -1,5 +1,7 @@
 #include "AudioPlayer.h"
 
+#include "MessageModel.h"
+
 #include <QAudioOutput>
 #include <QFile>
 #include <QMediaFormat>
@@ -162,8 +164,7 @@ qint64 AudioPlayer::durationMs() const
 
 QString AudioPlayer::clock(qint64 ms)
 {
-    const qint64 s = std::max<qint64>(0, ms) / 1000;
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return MessageModel::clockText(ms);
 }
 
 QString AudioPlayer::progressText() const

@@ -11,6 +11,7 @@
 #include "IncidentCardPanel.h"
 #include "MediaLoader.h"
 #include "MessageDelegate.h"
+#include "MessageHistoryDialog.h"
 #include "MessageModel.h"
 #include "WireTime.h"
 
@@ -135,7 +136,7 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
         QMenu menu;
-        const QList<QAction *> actions = mediaActions(m_view->indexAt(at), &menu);
+        const QList<QAction *> actions = messageActions(m_view->indexAt(at), &menu);
         if (actions.isEmpty())
             return;
         menu.addActions(actions);
@@ -446,6 +447,50 @@ QList<QAction *> ChatPanel::mediaActions(const QModelIndex &index, QObject *pare
     return out;
 }
 
+QList<QAction *> ChatPanel::messageActions(const QModelIndex &index, QObject *parent)
+{
+    QList<QAction *> out = mediaActions(index, parent);
+    const qint64 id = index.data(MessageModel::MessageIdRole).toLongLong();
+    if (id > 0 && m_session->isAdmin()) {
+        auto *history = new QAction(tr("History of this message…"), parent);
+        connect(history, &QAction::triggered, this, [this, id] { showHistory(id); });
+        out << history;
+    }
+    return out;
+}
+
+MessageHistoryDialog *ChatPanel::showHistory(qint64 messageId)
+{
+    auto *dialog = new MessageHistoryDialog(m_session, messageId, window());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("messageHistory"));
+    dialog->show();
+    return dialog;
+}
+
+// A resolved ticket is written on only once the agent says so (once per ticket): the technician may be
+// on another job, and a late reply or file belongs on a new ticket more often than not.
+bool ChatPanel::isResolved() const
+{
+    return m_ticket > 0 && m_conversation.value(QStringLiteral("status")).toString() != QLatin1String("open");
+}
+
+bool ChatPanel::confirmSendOnResolved()
+{
+    if (!isResolved() || m_confirmedClosedSend == m_ticket)
+        return true;
+    const QString title = tr("Reply on a resolved ticket?");
+    const QString question =
+        tr("%1 is resolved. Send this reply to the technician anyway?").arg(m_title->text());
+    const bool yes = m_confirm
+                         ? m_confirm(title, question)
+                         : QMessageBox::question(this, title, question, QMessageBox::Yes | QMessageBox::No,
+                                                 QMessageBox::No) == QMessageBox::Yes;
+    if (yes)
+        m_confirmedClosedSend = m_ticket;
+    return yes;
+}
+
 bool ChatPanel::sendFile(const QString &path)
 {
     if (m_ticket <= 0 || !m_composer->isEnabled()) {
@@ -464,6 +509,8 @@ bool ChatPanel::sendFile(const QString &path)
         Q_EMIT problem(tr("%1 cannot be read: %2").arg(info.fileName(), file.errorString()));
         return false;
     }
+    if (!confirmSendOnResolved())
+        return false;
     const QByteArray bytes = file.readAll();
     const QString mime = QMimeDatabase().mimeTypeForFileNameAndData(path, bytes.left(4096)).name();
     m_session->sendFile(bytes, mime, info.fileName(), m_composer->toPlainText());
@@ -479,6 +526,8 @@ bool ChatPanel::sendImage(const QImage &image)
         Q_EMIT problem(tr("Open a conversation whose 24-hour window is open to send a picture."));
         return false;
     }
+    if (!confirmSendOnResolved())
+        return false;
     // PNG keeps a screenshot sharp; a photo too large for it goes as JPEG (WhatsApp's limit is 5 MB).
     QByteArray bytes;
     QBuffer buffer(&bytes);
@@ -763,16 +812,8 @@ void ChatPanel::send()
                 .arg(Composer::maxLength));
         return;
     }
-    const bool closed = m_conversation.value(QStringLiteral("status")).toString() != QLatin1String("open");
-    if (closed && m_confirmedClosedSend != m_ticket) {
-        const auto answer = QMessageBox::question(
-            this, tr("Reply on a resolved ticket?"),
-            tr("%1 is resolved. Send this reply to the technician anyway?").arg(m_title->text()),
-            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-        if (answer != QMessageBox::Yes)
-            return;
-        m_confirmedClosedSend = m_ticket;
-    }
+    if (!confirmSendOnResolved())
+        return;
     m_stickToBottom = true;
     m_session->send(text);
     m_composer->clear();

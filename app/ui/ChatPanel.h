@@ -17,6 +17,7 @@ class QComboBox;
 class ConsoleSettings;
 class ConsoleSession;
 class MessageModel;
+class MessageHistoryDialog;
 class QLabel;
 class QListView;
 class QPushButton;
@@ -31,6 +32,8 @@ public:
 
     void open(int ticketId);
     int ticketId() const { return m_ticket; }
+    // Whether the open conversation's ticket is resolved: a reply or a file then goes only once confirmed.
+    bool isResolved() const;
     // Where drafts are kept (per server and conversation); without it they live only while open.
     void setSettings(ConsoleSettings *settings) { m_settings = settings; }
     // The request's owner and clock as the header shows them ("Thandi has it · 0:42"); empty when none.
@@ -58,8 +61,17 @@ public:
     bool activateMedia(const QModelIndex &index);
     // The actions of a message's file, place or contact, as the context menu offers them.
     QList<QAction *> mediaActions(const QModelIndex &index, QObject *parent);
+    // The context menu's actions for a message: its file's, place's or contact's, and for administrators
+    // the message's history (every version, the compliance record).
+    QList<QAction *> messageActions(const QModelIndex &index, QObject *parent);
+    MessageHistoryDialog *showHistory(qint64 messageId);
     // How links and files are handed to the desktop (QDesktopServices by default; tests record them).
     void setUrlOpener(std::function<void(const QUrl &)> opener) { m_openUrl = std::move(opener); }
+    // Asks the agent a yes/no question (a message box; tests answer it themselves).
+    void setConfirmer(std::function<bool(const QString &title, const QString &question)> confirm)
+    {
+        m_confirm = std::move(confirm);
+    }
     // Opens the file with the desktop's application for it (written to a private temporary folder), or
     // saves it where the agent says.
     void openFile(qint64 mediaId, const QString &fileName);
@@ -88,6 +100,7 @@ protected:
 private:
     void refreshHeader();
     void send();
+    bool confirmSendOnResolved();
     void resolve();
     void updateCounter();
     void loadParticipants();
@@ -108,6 +121,7 @@ private:
     QLabel *m_closedNote;
     ConsoleSettings *m_settings = nullptr;
     int m_confirmedClosedSend = 0; // the closed ticket the agent agreed to write on anyway
+    std::function<bool(const QString &, const QString &)> m_confirm;
     QPushButton *m_back;
     QPushButton *m_send;
     QPushButton *m_attach;

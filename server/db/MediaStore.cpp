@@ -1,5 +1,7 @@
 #include "MediaStore.h"
 
+#include "domain/Media.h"
+
 #include "Db.h"
 
 #include <QCryptographicHash>
@@ -10,11 +12,14 @@ namespace MediaStore {
 qint64 put(Db &db, const QByteArray &content, const QString &mimeType)
 {
     const QByteArray sha = QCryptographicHash::hash(content, QCryptographicHash::Sha256);
+    const qint64 duration = Media::durationMs(mimeType, content);
     const auto store = [&]() -> qint64 {
         QSqlQuery &q =
-            db.exec(QStringLiteral("INSERT INTO chat_media (sha256, mime_type, size_bytes, chunk_bytes) "
-                                   "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id"),
-                    {sha, mimeType, qint64(content.size()), chunkBytes});
+            db.exec(QStringLiteral("INSERT INTO chat_media (sha256, mime_type, size_bytes, chunk_bytes, "
+                                   "duration_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING "
+                                   "RETURNING id"),
+                    {sha, mimeType, qint64(content.size()), chunkBytes,
+                     duration >= 0 ? QVariant(duration) : QVariant(QMetaType(QMetaType::LongLong))});
         if (!q.next()) {
             q.finish();
             return db.scalar(QStringLiteral("SELECT id FROM chat_media WHERE sha256 = ?"), {sha})

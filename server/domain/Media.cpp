@@ -241,6 +241,107 @@ QString kindFor(const QString &sniffedMime)
     return QStringLiteral("document");
 }
 
+namespace {
+
+quint64 bigEndian(const QByteArray &data, qsizetype at, int bytes)
+{
+    quint64 v = 0;
+    for (int i = 0; i < bytes; ++i)
+        v = (v << 8) | static_cast<unsigned char>(data.at(at + i));
+    return v;
+}
+
+quint64 littleEndian(const QByteArray &data, qsizetype at, int bytes)
+{
+    quint64 v = 0;
+    for (int i = bytes - 1; i >= 0; --i)
+        v = (v << 8) | static_cast<unsigned char>(data.at(at + i));
+    return v;
+}
+
+constexpr qint64 longestMs = 24LL * 3600 * 1000;
+
+qint64 plausible(quint64 units, quint64 perSecond)
+{
+    if (perSecond == 0 || units / perSecond >= quint64(longestMs / 1000))
+        return -1;
+    return qint64(units * 1000 / perSecond);
+}
+
+// The movie header ('mvhd' inside 'moov'): its time scale and duration. Boxes are walked by their sizes,
+// each checked against the bytes present.
+qint64 mp4DurationMs(const QByteArray &d)
+{
+    const auto findBox = [&d](qsizetype from, qsizetype end, const char *type, qsizetype *bodyAt,
+                              qsizetype *bodyEnd) {
+        qsizetype at = from;
+        while (at + 8 <= end) {
+            quint64 size = bigEndian(d, at, 4);
+            qsizetype header = 8;
+            if (size == 1) {
+                if (at + 16 > end)
+                    return false;
+                size = bigEndian(d, at + 8, 8);
+                header = 16;
+            } else if (size == 0) {
+                size = quint64(end - at);
+            }
+            if (size < quint64(header) || size > quint64(end - at))
+                return false;
+            if (std::memcmp(d.constData() + at + 4, type, 4) == 0) {
+                *bodyAt = at + header;
+                *bodyEnd = at + qsizetype(size);
+                return true;
+            }
+            at += qsizetype(size);
+        }
+        return false;
+    };
+    qsizetype moov = 0, moovEnd = 0, mvhd = 0, mvhdEnd = 0;
+    if (!findBox(0, d.size(), "moov", &moov, &moovEnd) || !findBox(moov, moovEnd, "mvhd", &mvhd, &mvhdEnd))
+        return -1;
+    const int version = mvhdEnd - mvhd >= 1 ? static_cast<unsigned char>(d.at(mvhd)) : -1;
+    if (version == 0 && mvhdEnd - mvhd >= 20)
+        return plausible(bigEndian(d, mvhd + 16, 4), bigEndian(d, mvhd + 12, 4));
+    if (version == 1 && mvhdEnd - mvhd >= 32)
+        return plausible(bigEndian(d, mvhd + 24, 8), bigEndian(d, mvhd + 20, 4));
+    return -1;
+}
+
+// Ogg: the granule position of the last page, in samples of the stream's rate (Opus: always 48 kHz, less
+// the encoder's pre-skip; Vorbis: the rate in its identification header).
+qint64 oggDurationMs(const QByteArray &d)
+{
+    const qsizetype last = d.lastIndexOf("OggS");
+    if (last < 0 || last + 14 > d.size())
+        return -1;
+    const quint64 granule = littleEndian(d, last + 6, 8);
+    if (granule == ~quint64(0))
+        return -1;
+    const qsizetype opus = d.indexOf("OpusHead");
+    if (opus >= 0 && opus < 512 && opus + 12 <= d.size()) {
+        const quint64 preSkip = littleEndian(d, opus + 10, 2);
+        return granule < preSkip ? 0 : plausible(granule - preSkip, 48000);
+    }
+    const qsizetype vorbis = d.indexOf("\x01vorbis");
+    if (vorbis >= 0 && vorbis < 512 && vorbis + 16 <= d.size())
+        return plausible(granule, littleEndian(d, vorbis + 12, 4));
+    return -1;
+}
+
+} // namespace
+
+qint64 durationMs(const QString &mimeType, const QByteArray &content)
+{
+    const QString type = essence(mimeType);
+    if (type == QLatin1String("video/mp4") || type == QLatin1String("video/3gpp") ||
+        type == QLatin1String("audio/mp4") || type == QLatin1String("audio/3gpp"))
+        return mp4DurationMs(content);
+    if (type == QLatin1String("audio/ogg"))
+        return oggDurationMs(content);
+    return -1;
+}
+
 QString humanSize(qint64 bytes)
 {
     if (bytes >= MB)

@@ -39,6 +39,11 @@ Verdict check(const QString &kind, const QByteArray &content, const QString &dec
 // sticker, audio as audio, MP4 and 3GP as video, anything else as document.
 QString kindFor(const QString &sniffedMime);
 
+// How long a recording plays, in milliseconds, read from its container: MP4/3GP (the movie header), Ogg
+// Opus and Ogg Vorbis (the last page's position); -1 when the content says nothing usable (another format,
+// cut short, or a length over a day). Never trusts a size field beyond the bytes present.
+qint64 durationMs(const QString &mimeType, const QByteArray &content);
+
 // "1.2 MB", "512 KB", "900 bytes": for messages people read.
 QString humanSize(qint64 bytes);
 

@@ -315,8 +315,20 @@ QByteArray problems(Db &db, int limit)
                     "  SELECT id, received_at, authenticated, attempts, processed_at, "
                     "         processed_at IS NULL AS waiting, error, octet_length(body) AS bytes "
                     "    FROM whatsapp_inbox WHERE error IS NOT NULL "
-                    "   ORDER BY id DESC LIMIT ?) y))::text"),
-                {limit, limit})
+                    "   ORDER BY id DESC LIMIT ?) y), "
+                    // Kept in chat_message_changes, and shown on their message if it arrives
+                    // (whatsapp_receive); one stored as a message of its own is seen already.
+                    "'unmatched_changes', (SELECT coalesce(json_agg(z ORDER BY z.id DESC), '[]') FROM ("
+                    "  SELECT c.id, c.wa_message_id, c.target_wa_id, c.change, c.from_number, "
+                    "         c.body AS text, c.wa_timestamp, c.created_at, c.inbox_id "
+                    "    FROM chat_message_changes c "
+                    "   WHERE c.change IN ('edit', 'revoke') AND c.target_wa_id <> '' "
+                    "     AND NOT EXISTS (SELECT 1 FROM chat_messages m "
+                    "                      WHERE m.wa_message_id IN (c.target_wa_id, c.wa_message_id)) "
+                    "     AND NOT EXISTS (SELECT 1 FROM chat_unassigned u "
+                    "                      WHERE u.wa_message_id IN (c.target_wa_id, c.wa_message_id)) "
+                    "   ORDER BY c.id DESC LIMIT ?) z))::text"),
+                {limit, limit, limit})
         .toString()
         .toUtf8();
 }

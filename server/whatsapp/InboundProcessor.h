@@ -25,8 +25,9 @@ void rejectUnreadable(Db &db, qint64 inboxId, const QString &reason);
 // status is stored on its own: one PostgreSQL refuses is set aside in whatsapp_inbox_items with the reason,
 // and the others are stored; U+0000 in a text is stored as U+FFFD, and the item recorded as altered.
 bool process(Db &db, qint64 inboxId, const Settings &settings);
-// What admins are shown (JSON text): the newest `limit` items set aside or altered, and the newest bodies
-// with an error (not JSON, items set aside, or failing as a whole), waiting or set aside.
+// What admins are shown (JSON text): the newest `limit` items set aside or altered, the newest bodies
+// with an error (not JSON, items set aside, or failing as a whole), waiting or set aside, and the newest
+// edits and deletions that no agent sees because the message they name is not stored (yet).
 QByteArray problems(Db &db, int limit);
 // Processes up to `limit` bodies still waiting (after a crash, or while another instance was busy) that
 // arrived at least `minAgeSeconds` ago: younger ones are normally already queued for processing.

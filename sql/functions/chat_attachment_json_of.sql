@@ -11,6 +11,7 @@ LANGUAGE sql STABLE AS $$
         'mime_type', coalesce(cm.mime_type, lower(btrim(split_part(a.declared_mime, ';', 1)))),
         'size', cm.size_bytes,
         'sha256', encode(cm.sha256, 'hex'),
+        'duration_ms', cm.duration_ms,
         'filename', a.filename,
         'caption', a.caption,
         'url', CASE WHEN a.status = 'stored' THEN '/api/chat/media/' || a.id END,

@@ -1,6 +1,8 @@
 -- Returns what became of the message: 'duplicate' (its WhatsApp id was claimed before), 'ticket' with
--- the ticket's id, 'unassigned' with the chat_unassigned row's id, or 'changed' when it is an edit, a
--- deletion or a reaction applied to an earlier message (with that message's ticket or unassigned id).
+-- the ticket's id, 'unassigned' with the chat_unassigned row's id, 'changed' when it is an edit, a
+-- deletion or a reaction applied to an earlier message (with that message's ticket or unassigned id), or
+-- 'kept' when it is an edit or a deletion of a message not stored (yet): only its chat_message_changes row
+-- is kept, and the message shows it from its first announcement if it arrives.
 -- Every event it causes is emitted here, in the same transaction.
 -- For an edit, a deletion or a reaction, p_context_id names the message it changes and p_text is the new
 -- text or the emoji.
@@ -17,6 +19,7 @@ DECLARE
     item chat_unassigned;
     target chat_messages;
     media_type text;
+    waited boolean := false;
 BEGIN
     -- The one place that decides "seen before", also for two copies of a body processed at once.
     INSERT INTO whatsapp_inbound_ids (wa_message_id, inbox_id) VALUES (p_wa_message_id, p_inbox_id)
@@ -28,7 +31,11 @@ BEGIN
 
     -- An edit, a deletion or a reaction is kept as a row of its own, and shown on the message it names when
     -- that message is here and the writer may change it: only its sender edits or deletes it; a reaction
-    -- comes from either side. Otherwise it is stored as a message below, so that the agent still sees it.
+    -- comes from either side. WhatsApp may deliver an edit or a deletion before its message: it is then
+    -- kept only as that row, which chat_message_changes_of applies when the message arrives (an admin finds
+    -- one whose message never arrives among the webhook problems). Anything else (one that may not change
+    -- the message it names, a reaction to a message not here, an edit naming none) is stored as a message
+    -- below, so that the agent still sees it.
     IF p_kind IN ('edit', 'revoke', 'reaction') THEN
         INSERT INTO chat_message_changes (wa_message_id, target_wa_id, change, from_number, body, kind,
                                           wa_timestamp, raw, inbox_id)
@@ -36,20 +43,31 @@ BEGIN
                 CASE WHEN p_kind = 'revoke' THEN NULL ELSE coalesce(p_text, '') END,
                 CASE WHEN p_kind = 'edit' THEN p_raw #>> '{edit,message,type}' END,
                 p_wa_timestamp, p_raw, p_inbox_id);
-        -- The message's row is locked while its new state is announced, so that a status or a read
-        -- announced at the same moment is numbered before or after this, never computed beside it. One
-        -- being attached meanwhile is found on its ticket.
-        -- In the order every writer keeps: the ticket's row first, then the message's.
-        PERFORM 1 FROM tickets t WHERE t.id = (SELECT m.ticket_id FROM chat_messages m
-                                                WHERE m.wa_message_id = p_context_id) FOR NO KEY UPDATE;
-        SELECT m.* INTO target FROM chat_messages m WHERE m.wa_message_id = p_context_id FOR NO KEY UPDATE;
-        IF target.id IS NULL THEN
-            SELECT u.* INTO item FROM chat_unassigned u WHERE u.wa_message_id = p_context_id FOR NO KEY UPDATE;
-            IF item.attached_at IS NOT NULL THEN
-                SELECT m.* INTO target FROM chat_messages m
-                 WHERE m.wa_message_id = p_context_id FOR NO KEY UPDATE;
+        LOOP
+            -- The message's row is locked while its new state is announced, so that a status or a read
+            -- announced at the same moment is numbered before or after this, never computed beside it. One
+            -- being attached meanwhile is found on its ticket.
+            -- In the order every writer keeps: the ticket's row first, then the message's.
+            PERFORM 1 FROM tickets t WHERE t.id = (SELECT m.ticket_id FROM chat_messages m
+                                                    WHERE m.wa_message_id = p_context_id) FOR NO KEY UPDATE;
+            SELECT m.* INTO target FROM chat_messages m WHERE m.wa_message_id = p_context_id FOR NO KEY UPDATE;
+            IF target.id IS NULL THEN
+                SELECT u.* INTO item FROM chat_unassigned u WHERE u.wa_message_id = p_context_id
+                   FOR NO KEY UPDATE;
+                IF item.attached_at IS NOT NULL THEN
+                    SELECT m.* INTO target FROM chat_messages m
+                     WHERE m.wa_message_id = p_context_id FOR NO KEY UPDATE;
+                END IF;
             END IF;
-        END IF;
+            EXIT WHEN target.id IS NOT NULL OR item.id IS NOT NULL OR waited OR p_kind = 'reaction'
+                      OR p_context_id IS NULL;
+            -- Not here: it may be being stored by another transaction at this moment, which holds this
+            -- lock from before its insert to its commit (below). Looked for again once that is committed;
+            -- otherwise this change is committed before that insert reads the changes, so that either way
+            -- the message is announced with it.
+            PERFORM pg_advisory_xact_lock(hashtext('liftline.inbound_message'), hashtext(p_context_id));
+            waited := true;
+        END LOOP;
         IF target.id IS NOT NULL
            AND coalesce((p_kind = 'reaction' AND p_from IN (target.from_number, target.to_number))
                         OR (p_kind <> 'reaction' AND target.direction = 'inbound' AND target.from_number = p_from),
@@ -57,10 +75,7 @@ BEGIN
             PERFORM chat_emit('message.updated', target.ticket_id, chat_message_to_json(target));
             -- The conversation list shows the latest message: an edit or a deletion of it shows there too.
             IF p_kind IN ('edit', 'revoke') THEN
-                UPDATE chat_ticket_summary
-                   SET last_message_preview = CASE WHEN p_kind = 'revoke' THEN '[deleted by the sender]'
-                                                   WHEN btrim(coalesce(p_text, '')) = '' THEN '[' || target.kind || ']'
-                                                   ELSE left(p_text, 140) END
+                UPDATE chat_ticket_summary SET last_message_preview = chat_message_preview(target)
                  WHERE chat_ticket_summary.ticket_id = target.ticket_id AND last_message_id = target.id;
                 IF FOUND THEN
                     PERFORM chat_conversation_changed(target.ticket_id);
@@ -74,6 +89,10 @@ BEGIN
             PERFORM chat_emit('unassigned.updated', NULL, chat_unassigned_to_json(item));
             outcome := 'changed';
             unassigned_id := item.id;
+            RETURN;
+        END IF;
+        IF target.id IS NULL AND item.id IS NULL AND p_kind IN ('edit', 'revoke') AND p_context_id IS NOT NULL THEN
+            outcome := 'kept';
             RETURN;
         END IF;
         p_text := CASE p_kind WHEN 'edit' THEN '[edit] ' || coalesce(p_text, '')
@@ -117,7 +136,11 @@ BEGIN
         END IF;
     END IF;
 
+    -- An edit or a deletion of this message that comes at the same moment waits for this lock (above), so
+    -- that the message's first announcement, and the list's preview, show it (chat_message_changes_of):
+    -- taken where the message's row would be locked, after the ticket's.
     IF ticket_id IS NULL THEN
+        PERFORM pg_advisory_xact_lock(hashtext('liftline.inbound_message'), hashtext(p_wa_message_id));
         PERFORM whatsapp_renew_window(p_from, p_wa_timestamp);
         INSERT INTO chat_unassigned (wa_message_id, from_number, profile_name, user_id, message, kind,
                                      wa_timestamp, context_wa_id, media_id, raw, inbox_id,
@@ -149,6 +172,7 @@ BEGIN
     IF contact IS NOT NULL THEN
         UPDATE tickets SET responded_by = contact WHERE id = ticket_id AND responded_by IS NULL;
     END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('liftline.inbound_message'), hashtext(p_wa_message_id));
     INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, kind, status,
                                wa_message_id, wa_timestamp, context_wa_id, media_id, raw, inbox_id)
     VALUES (ticket_id, p_from, NULL, p_text, 'inbound', p_kind, 'received', p_wa_message_id, p_wa_timestamp,

@@ -44,6 +44,27 @@ class TestConsoleModels : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // A recording's length shows in its bubble before anything is fetched; other files have none.
+    void recordingsShowTheirLength()
+    {
+        const auto label = [](const QString &type, const QJsonValue &duration) {
+            QJsonObject media{{QStringLiteral("type"), type},
+                              {QStringLiteral("status"), QStringLiteral("stored")},
+                              {QStringLiteral("size"), 2048}};
+            if (!duration.isUndefined())
+                media.insert(QStringLiteral("duration_ms"), duration);
+            return MessageModel::mediaLabel({{QStringLiteral("media"), media}});
+        };
+        QVERIFY2(label(QStringLiteral("video"), 83400).startsWith(QStringLiteral("Video 1:23 · ")),
+                 qPrintable(label(QStringLiteral("video"), 83400)));
+        QVERIFY(label(QStringLiteral("audio"), 4000).contains(QLatin1String("0:04")));
+        QVERIFY(label(QStringLiteral("video"), 3723000).contains(QLatin1String("1:02:03")));
+        QVERIFY(!label(QStringLiteral("video"), QJsonValue::Null).contains(QLatin1Char(':')));
+        QVERIFY(!label(QStringLiteral("document"), QJsonValue()).contains(QLatin1Char(':')));
+        QCOMPARE(MessageModel::clockText(59999), QStringLiteral("0:59"));
+        QCOMPARE(MessageModel::clockText(-5), QStringLiteral("0:00"));
+    }
+
     // A bare host means https://; http:// only as written, and to another machine only once confirmed.
     void serverAddresses()
     {

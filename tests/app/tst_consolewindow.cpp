@@ -10,6 +10,7 @@
 #include "IncidentCardPanel.h"
 #include "MainWindow.h"
 #include "MediaLoader.h"
+#include "MessageHistoryDialog.h"
 #include "MessageModel.h"
 #include "Notifier.h"
 #include "RequestsDialog.h"
@@ -44,6 +45,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QTreeWidget>
 
 namespace {
 
@@ -960,6 +962,58 @@ private Q_SLOTS:
         QVERIFY2(cut.image.isNull() ? !cut.error.isEmpty() : cut.image.width() <= 240, qPrintable(cut.error));
     }
 
+    // An administrator opens a message's record from its context menu: the text as first stored, then the
+    // edit with both its times. Agents have no such entry.
+    void adminsReadAMessagesHistory()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        TestServer server(params);
+        for (const char *name : {"text_plain", "edit_text"})
+            VERIFY_STATUS(server.postWebhook(Seed::whatsappFixture(QLatin1String(name))), 200);
+        const auto editedRow = [](MessageModel *messages) {
+            for (int r = 0; r < messages->rowCount(); ++r)
+                if (messages->index(r, 0).data(MessageModel::EditedRole).toBool())
+                    return messages->index(r, 0);
+            return QModelIndex();
+        };
+        {
+            Console agent(server);
+            agent.window.openConversation(ticket);
+            QTRY_VERIFY_WITH_TIMEOUT(editedRow(agent.window.chat()->messages()).isValid(), 15000);
+            QObject owner;
+            for (QAction *a :
+                 agent.window.chat()->messageActions(editedRow(agent.window.chat()->messages()), &owner))
+                QVERIFY2(!a->text().contains(QLatin1String("History")), qPrintable(a->text()));
+        }
+        Console admin(server, server.signIn(QStringLiteral("zanele"), QStringLiteral("Zanele"),
+                                            QStringLiteral("admin")));
+        admin.window.openConversation(ticket);
+        ChatPanel *chat = admin.window.chat();
+        QTRY_VERIFY_WITH_TIMEOUT(editedRow(chat->messages()).isValid() && admin.session.isAdmin(), 15000);
+        QObject owner;
+        QAction *history = nullptr;
+        for (QAction *a : chat->messageActions(editedRow(chat->messages()), &owner))
+            if (a->text().contains(QLatin1String("History")))
+                history = a;
+        QVERIFY(history);
+        history->trigger();
+        auto *dialog = admin.window.findChild<MessageHistoryDialog *>(QStringLiteral("messageHistory"));
+        QVERIFY(dialog);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->entries()->topLevelItemCount(), 2, 15000);
+        QVERIFY(dialog->problem().isEmpty());
+        const QTreeWidgetItem *first = dialog->entries()->topLevelItem(0);
+        const QTreeWidgetItem *edit = dialog->entries()->topLevelItem(1);
+        QCOMPARE(first->text(4), QStringLiteral("Doors are closed, two passengers inside"));
+        QCOMPARE(edit->text(4), QStringLiteral("Correction: the car is stuck between floors 4 and 5"));
+        QCOMPARE(edit->text(2), QStringLiteral("Edited"));
+        QCOMPARE(edit->text(3), QStringLiteral("27820000001"));
+        QVERIFY(!edit->text(0).isEmpty() && !edit->text(1).isEmpty());
+        dialog->close();
+    }
+
     // What technicians send shows in the chat and does what the agent expects: the photo as a thumbnail
     // that opens full size, the place on the map, the contact copied, the document saved, an edit marked,
     // a deletion shown as such, a reaction on its message.
@@ -1068,6 +1122,9 @@ private Q_SLOTS:
         // The voice note plays where this computer can play it, and says why not where it cannot.
         const QModelIndex voice = row(QStringLiteral("wamid.IN.0011"));
         QTRY_VERIFY_WITH_TIMEOUT(voice.data(MessageModel::MediaIdRole).toLongLong() > 0, 15000);
+        // Its length shows before it is played (read by the server from the file).
+        QVERIFY2(voice.data(MessageModel::MediaLabelRole).toString().contains(QLatin1String("0:04")),
+                 qPrintable(voice.data(MessageModel::MediaLabelRole).toString()));
         QSignalSpy cannotPlay(chat->audioPlayer(), &AudioPlayer::failed);
         QVERIFY(chat->activateMedia(voice));
         QTRY_VERIFY_WITH_TIMEOUT(chat->audioPlayer()->mediaId() ==
@@ -1106,6 +1163,29 @@ private Q_SLOTS:
         QVERIFY(chat->sendImage(shot));
         QTRY_COMPARE_WITH_TIMEOUT(server.app().sandbox()->sent().size(), 2, 15000);
         QCOMPARE(server.app().sandbox()->sent().last().mediaMime, QStringLiteral("image/png"));
+
+        // Once the ticket is resolved, a file goes only after the agent says so, as a typed reply does.
+        VERIFY_STATUS(
+            server.http().postJson(QStringLiteral("/api/chat/%1/resolve").arg(ticket),
+                                   QJsonObject{{QStringLiteral("note"), QStringLiteral("Released")}},
+                                   TestServer::admin()),
+            200);
+        QTRY_VERIFY_WITH_TIMEOUT(chat->isResolved(), 15000);
+        QStringList asked;
+        bool agree = false;
+        chat->setConfirmer([&](const QString &title, const QString &) {
+            asked << title;
+            return agree;
+        });
+        QVERIFY(!chat->sendFile(photoPath));
+        QVERIFY(!chat->sendImage(shot));
+        QCOMPARE(asked.size(), 2);
+        QVERIFY(asked.first().contains(QLatin1String("resolved")));
+        agree = true;
+        QVERIFY(chat->sendImage(shot));
+        QVERIFY(chat->sendFile(photoPath)); // asked once per ticket
+        QCOMPARE(asked.size(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(server.app().sandbox()->sent().size(), 4, 15000);
 
         // A stranger's photo of the lift is seen in the unassigned list before it is on any ticket.
         QByteArray strangerPhoto = Seed::whatsappFixture(QStringLiteral("image"));

@@ -484,6 +484,46 @@ private Q_SLOTS:
         QTest::newRow("huge number: whole")
             << QByteArray("bytes=99999999999999999999-") << whole << qint64(0) << qint64(0);
     }
+    // A recording's length is read from its container, and nothing in a forged one is trusted.
+    void recordingLengthIsReadFromTheFile()
+    {
+        QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), sample(QStringLiteral("clip.mp4"))), 3000);
+        QCOMPARE(
+            Media::durationMs(QStringLiteral("audio/ogg; codecs=opus"), sample(QStringLiteral("voice.ogg"))),
+            4000);
+        QCOMPARE(Media::durationMs(QStringLiteral("image/jpeg"), sample(QStringLiteral("photo.jpg"))), -1);
+        // A version 1 movie header (64-bit times), 90 s at a time scale of 600.
+        const auto box = [](const char *type, const QByteArray &body) {
+            QByteArray b(4, '\0');
+            qToBigEndian<quint32>(quint32(8 + body.size()), b.data());
+            return b + QByteArray(type, 4) + body;
+        };
+        QByteArray mvhd1(32, '\0');
+        mvhd1[0] = 1;
+        qToBigEndian<quint32>(600, mvhd1.data() + 20);
+        qToBigEndian<quint64>(90 * 600, mvhd1.data() + 24);
+        const QByteArray ftyp = box("ftyp", "isom\0\0\0\0isom");
+        QCOMPARE(Media::durationMs(QStringLiteral("video/3gpp"), ftyp + box("moov", box("mvhd", mvhd1))),
+                 90000);
+        // A box that claims more bytes than there are, a zero time scale, a length of years, no moov.
+        QByteArray lying = ftyp + box("moov", box("mvhd", mvhd1));
+        qToBigEndian<quint32>(0x7fffffff, lying.data() + ftyp.size());
+        QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), lying), -1);
+        QByteArray noScale = mvhd1;
+        qToBigEndian<quint32>(0, noScale.data() + 20);
+        QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), ftyp + box("moov", box("mvhd", noScale))),
+                 -1);
+        QByteArray years = mvhd1;
+        qToBigEndian<quint64>(quint64(600) * 3600 * 24 * 400, years.data() + 24);
+        QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), ftyp + box("moov", box("mvhd", years))), -1);
+        QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), ftyp + box("mdat", QByteArray(64, 'x'))), -1);
+        QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), sample(QStringLiteral("clip.mp4")).left(60)),
+                 -1);
+        // Ogg cut before its last page's position.
+        const QByteArray ogg = sample(QStringLiteral("voice.ogg"));
+        QCOMPARE(Media::durationMs(QStringLiteral("audio/ogg"), ogg.left(ogg.lastIndexOf("OggS") + 10)), -1);
+    }
+
     void rangeHeader()
     {
         QFETCH(QByteArray, header);
@@ -508,31 +548,32 @@ private Q_SLOTS:
         QTest::addColumn<QString>("type");
         QTest::addColumn<QString>("mime");
         QTest::addColumn<bool>("voice");
+        QTest::addColumn<int>("durationMs"); // -1: none
         QTest::newRow("photo") << "image"
                                << "wamid.IN.0009"
                                << "photo.jpg"
                                << "image"
-                               << "image/jpeg" << false;
+                               << "image/jpeg" << false << -1;
         QTest::newRow("sticker") << "sticker"
                                  << "wamid.IN.0104"
                                  << "sticker.webp"
                                  << "sticker"
-                                 << "image/webp" << false;
+                                 << "image/webp" << false << -1;
         QTest::newRow("voice note") << "audio_voice"
                                     << "wamid.IN.0011"
                                     << "voice.ogg"
                                     << "audio"
-                                    << "audio/ogg" << true;
+                                    << "audio/ogg" << true << 4000;
         QTest::newRow("video") << "video"
                                << "wamid.IN.0105"
                                << "clip.mp4"
                                << "video"
-                               << "video/mp4" << false;
+                               << "video/mp4" << false << 3000;
         QTest::newRow("document") << "document"
                                   << "wamid.IN.0010"
                                   << "report.pdf"
                                   << "document"
-                                  << "application/pdf" << false;
+                                  << "application/pdf" << false << -1;
     }
     void sandboxFilesAreFetchedKeptAndServed()
     {
@@ -542,6 +583,7 @@ private Q_SLOTS:
         QFETCH(QString, type);
         QFETCH(QString, mime);
         QFETCH(bool, voice);
+        QFETCH(int, durationMs);
         Fixture f(sandboxConfig());
         DELIVERED(f, ::fixture(fixture));
         QTRY_COMPARE_WITH_TIMEOUT(f.attachmentStatus(wamid), QStringLiteral("stored"), 15000);
@@ -561,6 +603,10 @@ private Q_SLOTS:
         QCOMPARE(media.value(QLatin1String("status")).toString(), QStringLiteral("stored"));
         QCOMPARE(media.value(QLatin1String("type")).toString(), type);
         QCOMPARE(media.value(QLatin1String("mime_type")).toString(), mime);
+        if (durationMs < 0)
+            QVERIFY(media.value(QLatin1String("duration_ms")).isNull());
+        else
+            QCOMPARE(media.value(QLatin1String("duration_ms")).toInteger(), durationMs);
         QCOMPARE(media.value(QLatin1String("voice")).toBool(), voice);
         QCOMPARE(media.value(QLatin1String("size")).toInteger(), expected.size());
         QCOMPARE(media.value(QLatin1String("sha256")).toString(),
@@ -951,12 +997,22 @@ private Q_SLOTS:
                  QStringLiteral("Doors are closed, two passengers inside"));
         QCOMPARE(f.apiMessage(QStringLiteral("wamid.IN.0101")).value(QLatin1String("message")).toString(),
                  QStringLiteral("[edit] Correction: the car is stuck between floors 4 and 5"));
-        // An edit of a message from before this server: kept as a message of its own.
+        // An edit of a message that is not here (from before this server, or still to come): kept for the
+        // record and for its message, not shown as a message of its own, and listed for admins.
         DELIVERED(f,
                   replaced(replaced(fixture(QStringLiteral("edit_text")), "wamid.IN.0101", "wamid.IN.0201"),
                            "wamid.IN.0002", "wamid.IN.UNKNOWN"));
-        QCOMPARE(f.apiMessage(QStringLiteral("wamid.IN.0201")).value(QLatin1String("kind")).toString(),
-                 QStringLiteral("edit"));
+        QVERIFY(f.apiMessage(QStringLiteral("wamid.IN.0201")).isEmpty());
+        QCOMPARE(f.count(QStringLiteral(
+                     "SELECT count(*) FROM chat_messages WHERE wa_message_id = 'wamid.IN.0201'")),
+                 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_message_changes WHERE wa_message_id = "
+                                        "'wamid.IN.0201' AND target_wa_id = 'wamid.IN.UNKNOWN'")),
+                 1);
+        const HttpResult problems =
+            f.server->http().get(QStringLiteral("/api/admin/webhook/problems"), TestServer::admin());
+        VERIFY_STATUS(problems, 200);
+        QVERIFY2(problems.body.contains("wamid.IN.UNKNOWN"), problems.body.left(400).constData());
     }
 
     // A reaction shows on the message it names; taking it away removes it.

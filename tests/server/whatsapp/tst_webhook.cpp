@@ -3,9 +3,11 @@
 #include "ServerProcess.h"
 #include "TestCluster.h"
 #include "TestServer.h"
+#include "chat/ChatStore.h"
 #include "chat/Outbox.h"
 #include "db/Db.h"
 #include "db/Events.h"
+#include "whatsapp/InboundProcessor.h"
 #include "whatsapp/SandboxTransport.h"
 
 #include <QDateTime>
@@ -20,7 +22,9 @@
 #include <QRegularExpression>
 #include <QTest>
 #include <algorithm>
+#include <functional>
 #include <memory>
+#include <thread>
 
 // GET and POST /webhooks/whatsapp (issue 3, "Inbound"; WHATSAPP.md; ARCHITECTURE.md "Inbound message",
 // "Routing", "Status update") over real HTTP against the real embedded PostgreSQL. Every body comes from
@@ -1498,6 +1502,210 @@ private Q_SLOTS:
         QCOMPARE(c.value(QLatin1String("agent_requested")), QJsonValue(true));
     }
 
+    // ---------------------------------------------------------------- edits and deletions before their
+    // message
+
+    // WhatsApp may deliver an edit or a deletion before the message it changes. It is kept as a change only
+    // (nothing shows on its own), and the message shows edited or deleted from its first announcement:
+    // once, on the message, the conversation list's preview included.
+    void changeBeforeItsMessageShowsOnceOnIt()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        const QString edited = QStringLiteral("Correction: the car is stuck between floors 4 and 5");
+        DELIVER(f, fixture(QStringLiteral("edit_text")));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_message_changes WHERE wa_message_id = "
+                                        "'wamid.IN.0101' AND target_wa_id = 'wamid.IN.0002'")),
+                 1);
+        QCOMPARE(f.events(QStringLiteral("message.created")).size(), 0);
+        QCOMPARE(f.events(QStringLiteral("unassigned.created")).size(), 0);
+
+        // The original arrives: one message, edited, announced as such.
+        DELIVER(f, fixture(QStringLiteral("text_plain"), 30));
+        QCOMPARE(f.inboundCount(ticket), 1);
+        const qint64 id = f.message(QStringLiteral("wamid.IN.0002")).value(QLatin1String("id")).toInteger();
+        const auto created = [&](const QString &wamid) {
+            QList<QJsonObject> out;
+            for (const Event &e : f.events(QStringLiteral("message.created")))
+                if (e.data.value(QLatin1String("wa_message_id")).toString() == wamid)
+                    out.append(e.data);
+            return out;
+        };
+        QList<QJsonObject> announced = created(QStringLiteral("wamid.IN.0002"));
+        QCOMPARE(announced.size(), 1);
+        QCOMPARE(announced.first().value(QLatin1String("message")).toString(), edited);
+        QCOMPARE(announced.first().value(QLatin1String("edits")).toInt(), 1);
+        const auto preview = [&] {
+            return f
+                .scalar(QStringLiteral(
+                            "SELECT last_message_preview FROM chat_ticket_summary WHERE ticket_id = ?"),
+                        {ticket})
+                .toString();
+        };
+        const auto conversationPreview = [&] {
+            const QList<Event> updated = f.events(QStringLiteral("conversation.updated"));
+            return updated.isEmpty()
+                       ? QString()
+                       : updated.last().data.value(QLatin1String("last_message_preview")).toString();
+        };
+        QCOMPARE(preview(), edited);
+        QCOMPARE(conversationPreview(), edited);
+        const HttpResult thread =
+            f.http().get(QStringLiteral("/api/chat/%1/messages").arg(ticket), TestServer::admin());
+        VERIFY_STATUS(thread, 200);
+        const QJsonArray messages = thread.json.value(QLatin1String("messages")).toArray();
+        QCOMPARE(messages.size(), 1);
+        QCOMPARE(messages.first().toObject().value(QLatin1String("message")).toString(), edited);
+        QCOMPARE(messages.first().toObject().value(QLatin1String("edits")).toInt(), 1);
+        // The admin's record holds the change, on the message.
+        const HttpResult history =
+            f.http().get(QStringLiteral("/api/chat/messages/%1/history").arg(id), TestServer::admin());
+        VERIFY_STATUS(history, 200);
+        const QJsonArray changes =
+            history.json.value(QLatin1String("history")).toObject().value(QLatin1String("changes")).toArray();
+        QCOMPARE(changes.size(), 1);
+        QVERIFY(changes.first().toObject().value(QLatin1String("applies")).toBool());
+
+        // A deletion first, then its message: deleted from the start.
+        DELIVER(f, replaced(replaced(fixture(QStringLiteral("revoke")), "wamid.IN.0102", "wamid.IN.0302"),
+                            "wamid.IN.0002", "wamid.IN.0301"));
+        QCOMPARE(f.inboundCount(ticket), 1);
+        DELIVER(f,
+                textMessage(sipho, QStringLiteral("wamid.IN.0301"), QStringLiteral("wrong lift, sorry"), 10));
+        QCOMPARE(f.inboundCount(ticket), 2);
+        announced = created(QStringLiteral("wamid.IN.0301"));
+        QCOMPARE(announced.size(), 1);
+        QCOMPARE(announced.first().value(QLatin1String("message")).toString(), QString());
+        QVERIFY(!announced.first().value(QLatin1String("revoked_at")).isNull());
+        QCOMPARE(preview(), QStringLiteral("[deleted by the sender]"));
+        QCOMPARE(conversationPreview(), QStringLiteral("[deleted by the sender]"));
+        // A recount (a move, a bulk load) gives the same preview.
+        f.db.execOnce(QStringLiteral("SELECT chat_refresh_summary(?)"), {ticket});
+        QCOMPARE(preview(), QStringLiteral("[deleted by the sender]"));
+
+        // A number with no ticket: the item is listed edited from the start.
+        DELIVER(f, replaced(replaced(replaced(replaced(fixture(QStringLiteral("edit_text")), "wamid.IN.0101",
+                                                       "wamid.IN.0402"),
+                                              "wamid.IN.0002", "wamid.IN.0401"),
+                                     "\"from\":\"27820000001\"", "\"from\":\"" + stranger.toUtf8() + '"'),
+                            "\"wa_id\":\"27820000001\"", "\"wa_id\":\"" + stranger.toUtf8() + '"'));
+        DELIVER(f, textMessage(stranger, QStringLiteral("wamid.IN.0401"), QStringLiteral("hello?"), 10));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 1);
+        const QList<Event> items = f.events(QStringLiteral("unassigned.created"));
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.first().data.value(QLatin1String("message")).toString(), edited);
+        QCOMPARE(items.first().data.value(QLatin1String("edits")).toInt(), 1);
+        EXPECT_EVENTS_NUMBERED(f);
+    }
+
+    // The message and its edit stored at the same moment by two transactions: whichever commits first, the
+    // other sees it, so the message is announced edited (by its own arrival, or by the edit).
+    void changeRacingItsMessageIsNotLost_data()
+    {
+        QTest::addColumn<bool>("editFirst");
+        QTest::newRow("edit first") << true;
+        QTest::newRow("message first") << false;
+    }
+
+    void changeRacingItsMessageIsNotLost()
+    {
+        QFETCH(bool, editFirst);
+        Fixture f(TestServer::defaultConfig(), false);
+        const int ticket = Seed::openTicket(f.db);
+        const auto receive = [](Db &db, const QString &wamid, const QString &kind, const QString &text,
+                                const QVariant &context, const QString &raw) {
+            db.exec(QStringLiteral("SELECT whatsapp_receive(NULL, ?, '27820000001', 'Sipho', NULL, ?, ?, "
+                                   "now(), ?, NULL, ?::jsonb, false, 6)"),
+                    {wamid, text, kind, context, raw})
+                .finish();
+        };
+        const std::function<void(Db &)> original = [&](Db &db) {
+            receive(db, QStringLiteral("wamid.RACE.1"), QStringLiteral("text"), QStringLiteral("first words"),
+                    nullText, QStringLiteral("{}"));
+        };
+        const std::function<void(Db &)> edit = [&](Db &db) {
+            receive(db, QStringLiteral("wamid.RACE.2"), QStringLiteral("edit"),
+                    QStringLiteral("second words"), QStringLiteral("wamid.RACE.1"),
+                    QStringLiteral(R"({"edit": {"message": {"type": "text"}}})"));
+        };
+        Db first(f.params, QStringLiteral("first"));
+        first.begin();
+        (editFirst ? edit : original)(first);
+        // The other one, while the first is not committed yet.
+        QString failure;
+        std::thread other([&] {
+            try {
+                Db second(f.params, QStringLiteral("second"));
+                (editFirst ? original : edit)(second);
+            } catch (const DbError &e) {
+                failure = e.message();
+            }
+        });
+        // It waits for the first (or, before the fix, does not wait at all): give it the time to get there.
+        QTest::qWait(1000);
+        first.commit();
+        other.join();
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+
+        QCOMPARE(f.inboundCount(ticket), 1);
+        QString shown;
+        for (const QString &event : {QStringLiteral("message.created"), QStringLiteral("message.updated")})
+            for (const Event &e : f.events(event))
+                if (e.data.value(QLatin1String("wa_message_id")).toString() == QLatin1String("wamid.RACE.1"))
+                    shown = e.data.value(QLatin1String("message")).toString();
+        QCOMPARE(shown, QStringLiteral("second words"));
+        QCOMPARE(f.scalar(QStringLiteral("SELECT last_message_preview FROM chat_ticket_summary WHERE "
+                                         "ticket_id = ?"),
+                          {ticket})
+                     .toString(),
+                 QStringLiteral("second words"));
+    }
+
+    // An edit or deletion whose message never arrives (sent before this server, or lost) shows to no agent;
+    // it stays in chat_message_changes, and admins see it among the webhook problems.
+    void changeWhoseMessageNeverArrivesIsListedForAdmins()
+    {
+        Fixture f;
+        Seed::openTicket(f.db);
+        DELIVER(f, replaced(fixture(QStringLiteral("edit_text")), "wamid.IN.0002", "wamid.IN.UNKNOWN"));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_unassigned")), 0);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_message_changes")), 1);
+
+        const QJsonObject problems = QJsonDocument::fromJson(InboundProcessor::problems(f.db, 10)).object();
+        const QJsonArray unmatched = problems.value(QLatin1String("unmatched_changes")).toArray();
+        QCOMPARE(unmatched.size(), 1);
+        const QJsonObject c = unmatched.first().toObject();
+        QCOMPARE(c.value(QLatin1String("wa_message_id")).toString(), QStringLiteral("wamid.IN.0101"));
+        QCOMPARE(c.value(QLatin1String("target_wa_id")).toString(), QStringLiteral("wamid.IN.UNKNOWN"));
+        QCOMPARE(c.value(QLatin1String("change")).toString(), QStringLiteral("edit"));
+        QCOMPARE(c.value(QLatin1String("from_number")).toString(), sipho);
+        QCOMPARE(c.value(QLatin1String("text")).toString(),
+                 QStringLiteral("Correction: the car is stuck between floors 4 and 5"));
+
+        QProcess cli;
+        cli.setProcessEnvironment(databaseEnvironment(f.params));
+        cli.start(QStringLiteral(LIFTLINE_SERVER_BIN), {QStringLiteral("webhook-problems")});
+        QVERIFY(cli.waitForFinished(60000));
+        const QString printed = QString::fromUtf8(cli.readAllStandardOutput());
+        QCOMPARE(cli.exitCode(), 0);
+        QVERIFY2(printed.contains(QLatin1String("wamid.IN.0101")) &&
+                     printed.contains(QLatin1String("wamid.IN.UNKNOWN")),
+                 qPrintable(printed));
+
+        // Once its message is here, it is no longer listed.
+        DELIVER(f,
+                textMessage(sipho, QStringLiteral("wamid.IN.UNKNOWN"), QStringLiteral("late after all"), 10));
+        QCOMPARE(QJsonDocument::fromJson(InboundProcessor::problems(f.db, 10))
+                     .object()
+                     .value(QLatin1String("unmatched_changes"))
+                     .toArray()
+                     .size(),
+                 0);
+    }
+
     // ---------------------------------------------------------------- delivery statuses
 
     void statusesForwardOnly()
@@ -1657,6 +1865,119 @@ private Q_SLOTS:
         QCOMPARE(f.status(QStringLiteral("wamid.OUT.CHAT.0001")), QStringLiteral("read"));
         QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE applied_at IS NULL")),
                  0);
+    }
+
+    // A send that we marked failed ourselves (the sweep of sends a stopped server abandoned, or a transport
+    // timeout) may still have reached WhatsApp: its delivered or read wins, the earlier failure is kept in
+    // the audit trail, and the consoles hear of it. A failure WhatsApp itself reported stays.
+    void deliveredAfterOurOwnFailureWins()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        Seed::technicianWrote(f.db, ticket);
+        const auto failedBySweep = [&](const QString &wamid, bool parked) {
+            const qint64 id = f.addOutbound(ticket, nullText, QStringLiteral("pending"), sipho, 10);
+            ChatStore::failAbandonedSends(f.db, 60);
+            QCOMPARE(f.scalar(QStringLiteral("SELECT error_code FROM chat_messages WHERE id = ? AND status = "
+                                             "'failed'"),
+                              {id})
+                         .toString(),
+                     QStringLiteral("outcome_unknown"));
+            if (parked)
+                DELIVER(f, statusBody(wamid, QStringLiteral("delivered")));
+            // The send finishes after all: the id is stored, the message stays failed until WhatsApp says
+            // more.
+            Outbox::complete(f.db, id, SendResult{true, wamid, {}, {}});
+        };
+        const auto updated = [&](const QString &wamid, const QString &status) {
+            int n = 0;
+            for (const Event &e : f.events(QStringLiteral("message.updated")))
+                n += e.data.value(QLatin1String("wa_message_id")).toString() == wamid &&
+                     e.data.value(QLatin1String("status")).toString() == status &&
+                     e.data.value(QLatin1String("error")).isNull();
+            return n;
+        };
+
+        failedBySweep(QStringLiteral("wamid.OUT.LATE.1"), false);
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.LATE.1")), QStringLiteral("failed"));
+        DELIVER(f, statusBody(QStringLiteral("wamid.OUT.LATE.1"), QStringLiteral("delivered")));
+        QJsonObject m = f.message(QStringLiteral("wamid.OUT.LATE.1"));
+        QCOMPARE(m.value(QLatin1String("status")).toString(), QStringLiteral("delivered"));
+        QVERIFY(m.value(QLatin1String("error_code")).isNull());
+        QVERIFY(m.value(QLatin1String("error_message")).isNull());
+        QCOMPARE(updated(QStringLiteral("wamid.OUT.LATE.1"), QStringLiteral("delivered")), 1);
+        // The record shows both: WhatsApp's status, and our failure with its reason.
+        const QJsonObject audit = f.rowJson(
+            QStringLiteral("SELECT row_to_json(a)::text FROM audit_log a WHERE action = "
+                           "'message.delivered_after_failure' AND (details ->> 'message_id')::bigint = ?"),
+            {m.value(QLatin1String("id")).toInteger()});
+        QCOMPARE(audit.value(QLatin1String("ticket_id")).toInt(), ticket);
+        QCOMPARE(audit.value(QLatin1String("actor_kind")).toString(), QStringLiteral("system"));
+        const QJsonObject details = audit.value(QLatin1String("details")).toObject();
+        QCOMPARE(details.value(QLatin1String("status")).toString(), QStringLiteral("delivered"));
+        QCOMPARE(details.value(QLatin1String("failed_error_code")).toString(),
+                 QStringLiteral("outcome_unknown"));
+        QVERIFY(details.value(QLatin1String("failed_error_message"))
+                    .toString()
+                    .startsWith(QLatin1String("The server stopped while sending")));
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM whatsapp_statuses WHERE wa_message_id = "
+                                   "'wamid.OUT.LATE.1' AND status = 'delivered' AND applied_at IS NOT NULL")),
+            1);
+        // Forward only from there.
+        DELIVER(f, statusBody(QStringLiteral("wamid.OUT.LATE.1"), QStringLiteral("sent")));
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.LATE.1")), QStringLiteral("delivered"));
+        DELIVER(f, statusBody(QStringLiteral("wamid.OUT.LATE.1"), QStringLiteral("read")));
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.LATE.1")), QStringLiteral("read"));
+
+        // The status came before the send finished: applied when the id is stored.
+        failedBySweep(QStringLiteral("wamid.OUT.LATE.2"), true);
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.LATE.2")), QStringLiteral("delivered"));
+        QCOMPARE(updated(QStringLiteral("wamid.OUT.LATE.2"), QStringLiteral("delivered")), 1);
+
+        // Our failure, then a read straight away (a sent alone does not undo a failure).
+        failedBySweep(QStringLiteral("wamid.OUT.LATE.3"), false);
+        DELIVER(f, statusBody(QStringLiteral("wamid.OUT.LATE.3"), QStringLiteral("sent")));
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.LATE.3")), QStringLiteral("failed"));
+        DELIVER(f, statusBody(QStringLiteral("wamid.OUT.LATE.3"), QStringLiteral("played")));
+        QCOMPARE(f.status(QStringLiteral("wamid.OUT.LATE.3")), QStringLiteral("read"));
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = "
+                                        "'message.delivered_after_failure'")),
+                 3);
+
+        // WhatsApp's own failure stays: neither an older sent nor a later delivered undoes it.
+        f.addOutbound(ticket, QStringLiteral("wamid.OUT.CHAT.0002"), QStringLiteral("sent"), anna);
+        DELIVER(f, fixture(QStringLiteral("status_failed_131047")));
+        DELIVER(f, statusBody(QStringLiteral("wamid.OUT.CHAT.0002"), QStringLiteral("sent"), 600));
+        DELIVER(f, statusBody(QStringLiteral("wamid.OUT.CHAT.0002"), QStringLiteral("delivered")));
+        m = f.message(QStringLiteral("wamid.OUT.CHAT.0002"));
+        QCOMPARE(m.value(QLatin1String("status")).toString(), QStringLiteral("failed"));
+        QCOMPARE(m.value(QLatin1String("error_code")).toString(), QStringLiteral("131047"));
+
+        // A reply to a number with no ticket, likewise.
+        DELIVER(f, textMessage(stranger, QStringLiteral("wamid.IN.S1"), QStringLiteral("hello?"), 60));
+        f.db.execOnce(
+            QStringLiteral(
+                "INSERT INTO chat_direct_messages (unassigned_id, to_number, message, status, "
+                "wa_message_id, error_code, error_message, agent_name, sent_by) SELECT id, ?, 'On our "
+                "way', 'failed', 'wamid.OUT.DIRECT.1', 'outcome_unknown', 'The server stopped', "
+                "'Alice Agent', 'agent' FROM chat_unassigned WHERE wa_message_id = 'wamid.IN.S1'"),
+            {stranger});
+        DELIVER(f, statusBody(QStringLiteral("wamid.OUT.DIRECT.1"), QStringLiteral("read")));
+        const QJsonObject direct =
+            f.rowJson(QStringLiteral("SELECT row_to_json(d)::text FROM chat_direct_messages d WHERE "
+                                     "wa_message_id = 'wamid.OUT.DIRECT.1'"));
+        QCOMPARE(direct.value(QLatin1String("status")).toString(), QStringLiteral("read"));
+        QVERIFY(direct.value(QLatin1String("error_code")).isNull());
+        int replied = 0;
+        for (const Event &e : f.events(QStringLiteral("unassigned.replied")))
+            replied += e.data.value(QLatin1String("status")).toString() == QLatin1String("read");
+        QCOMPARE(replied, 1);
+        QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = "
+                                        "'message.delivered_after_failure' AND ticket_id IS NULL AND "
+                                        "details ->> 'failed_error_code' = 'outcome_unknown'")),
+                 1);
+        EXPECT_EVENTS_NUMBERED(f);
     }
 
     // ---------------------------------------------------------------- crash between storing and processing

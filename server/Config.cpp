@@ -70,6 +70,7 @@ const IntSetting intSettings[] = {
     {"LIFTLINE_HTTP_BODY_TIMEOUT_SECONDS", &Config::httpBodyTimeoutMs, 1, 3600, 1000},
     {"LIFTLINE_HTTP_IDLE_TIMEOUT_SECONDS", &Config::httpIdleTimeoutMs, 1, 3600, 1000},
     {"LIFTLINE_HTTP_MAX_CONNECTIONS", &Config::httpMaxConnections, 16, 1000000, 1},
+    {"LIFTLINE_HTTP_MAX_BUFFERED_BODIES_MB", &Config::httpMaxBufferedBodiesMb, 16, 1 << 20, 1},
     {"LIFTLINE_ESCALATION_POLL_MS", &Config::escalationPollMs, 20, 5000, 1},
     {"LIFTLINE_MEDIA_TIMEOUT_SECONDS", &Config::mediaTimeoutMs, 5, 3600, 1000},
     {"LIFTLINE_MEDIA_CONCURRENCY", &Config::mediaConcurrency, 1, 64, 1},
@@ -549,6 +550,8 @@ QString Config::environmentHelp()
         "127.0.0.1,::1)\n"
         "  LIFTLINE_HTTP_MAX_CONNECTIONS   open connections at most, event streams included (default 10000;\n"
         "                          never more than the descriptor limit less 256)\n"
+        "  LIFTLINE_HTTP_MAX_BUFFERED_BODIES_MB   large bodies (files, the registry) at once, in all (default\n"
+        "                          512); one more is answered 503 before it is read\n"
         "  ADMIN_TOKEN             token with full rights (at least 16 characters, else ignored)\n"
         "  AI_ASSISTANT_TOKEN      token for the AI assistant (at least 16 characters, else ignored)\n"
         "  WHATSAPP_APP_SECRET     signs Meta's webhooks (X-Hub-Signature-256)\n"

@@ -40,6 +40,9 @@ struct Config {
     int httpBodyTimeoutMs = 30000;
     int httpIdleTimeoutMs = 75000;
     int httpMaxConnections = 10000;
+    // LIFTLINE_HTTP_MAX_BUFFERED_BODIES_MB: large bodies (over httpMaxBodyBytes: files, the registry)
+    // received or being handled at once, in all
+    int httpMaxBufferedBodiesMb = 512;
     // LIFTLINE_TRUSTED_PROXIES: addresses and ranges whose X-Forwarded-For is believed (see TrustedProxies)
     QString trustedProxies;
     bool demo = false;           // --demo

@@ -211,6 +211,7 @@ void ServerApp::makeHttp(const TrustedProxies &proxies)
     limits.bodyTimeoutMs = m_config.httpBodyTimeoutMs;
     limits.idleTimeoutMs = m_config.httpIdleTimeoutMs;
     limits.maxConnections = m_config.httpMaxConnections;
+    limits.maxBufferedBodyBytes = qint64(m_config.httpMaxBufferedBodiesMb) << 20;
     m_http = std::make_unique<HttpServer>(limits);
     m_http->setTrustedProxies(proxies);
     ChatRoutes::install(*m_http, *m_context);

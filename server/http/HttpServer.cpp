@@ -165,6 +165,7 @@ public:
     {
         if (m_phase != Phase::Handling || !m_socket)
             return;
+        releaseBody();
         const bool close = m_closeAfter || !m_keepAlive;
         const qint64 more = response.more ? std::max<qint64>(0, response.moreBytes) : 0;
         QByteArray out;
@@ -295,7 +296,8 @@ private:
                         check(*route);
                         return;
                     }
-                    startBody();
+                    if (!startBody())
+                        return;
                     continue;
                 }
             } else {
@@ -317,12 +319,65 @@ private:
         }
     }
 
-    void startBody()
+    // The body may come: within its time, and within the server's room for large bodies. False when it
+    // was refused instead (answered, the connection closing).
+    bool startBody()
     {
+        if (!reserveBody()) {
+            ++m_server->m_bodiesRefused;
+            HttpResponse busy = HttpResponse::error(
+                503, QStringLiteral("busy"),
+                QStringLiteral(
+                    "The server is receiving too many large files at once: try again in a minute"));
+            busy.headers.append({QByteArray("Retry-After"), QByteArray("30")});
+            refuseBeforeBody(QStringLiteral("ANY (no room for the body)"), busy);
+            return false;
+        }
         m_phase = Phase::Body;
         m_timer.start(m_bodyTimeoutMs);
         if (m_parser.request().expectContinue)
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        return true;
+    }
+
+    // A body larger than the ordinary limit holds the bytes it announces (a chunked one its route's limit)
+    // of the server's room for large bodies until its request is answered or the connection goes.
+    bool reserveBody()
+    {
+        const ParsedRequest &r = m_parser.request();
+        bool known = false;
+        const qint64 announced = r.header("content-length").trimmed().toLongLong(&known);
+        const qint64 wanted = known ? announced : m_parser.bodyLimit();
+        if (wanted <= m_server->m_limits.maxBodyBytes)
+            return true;
+        if (m_server->m_bufferedBodies + wanted > m_server->m_limits.maxBufferedBodyBytes)
+            return false;
+        m_server->m_bufferedBodies += wanted;
+        m_reserved = wanted;
+        return true;
+    }
+
+    void releaseBody()
+    {
+        m_server->m_bufferedBodies -= m_reserved;
+        m_reserved = 0;
+    }
+
+    // Refused before its body: answered now, and what the client still sends of the body (up to the
+    // route's limit, within its body time) is dropped before the connection closes, so that a client
+    // that does not wait for 100-continue still reads the refusal.
+    void refuseBeforeBody(const QString &label, HttpResponse refusal)
+    {
+        m_server->recordAnswer(label, refusal.status, 0);
+        qCInfo(lcHttp).noquote() << "request from" << m_remote << "refused before its body with"
+                                 << refusal.status;
+        m_lingerBytes = std::max(lingerBytes, m_parser.bodyLimit());
+        m_lingerMs = std::max(lingerMs, m_bodyTimeoutMs);
+        m_phase = Phase::Handling;
+        m_closeAfter = true;
+        m_timer.stop();
+        refusal.more.reset();
+        respond(refusal, false);
     }
 
     // The route decides from the header whether its body may come; nothing is read meanwhile (the kernel's
@@ -343,23 +398,11 @@ private:
             if (!self || self->m_phase != Phase::Checking || self->m_served != request)
                 return; // gone, or timed out meanwhile
             if (!refusal) {
-                self->startBody();
-                self->process();
+                if (self->startBody())
+                    self->process();
                 return;
             }
-            // Refused before its body: answered now, and what the client still sends of the body (up to
-            // the route's limit, within its body time) is dropped before the connection closes, so that
-            // a client that does not wait for 100-continue still reads the refusal.
-            self->m_server->recordAnswer(label, refusal->status, 0);
-            qCInfo(lcHttp).noquote() << "request from" << self->m_remote << "refused before its body with"
-                                     << refusal->status;
-            self->m_lingerBytes = std::max(lingerBytes, self->m_parser.bodyLimit());
-            self->m_lingerMs = std::max(lingerMs, self->m_bodyTimeoutMs);
-            self->m_phase = Phase::Handling;
-            self->m_closeAfter = true;
-            self->m_timer.stop();
-            refusal->more.reset();
-            self->respond(*refusal, false);
+            self->refuseBeforeBody(label, std::move(*refusal));
         });
     }
 
@@ -539,6 +582,7 @@ private:
         m_finished = true;
         m_timer.stop();
         m_phase = Phase::Closing;
+        releaseBody();
         deleteLater(); // the socket (our child) goes with us
     }
 
@@ -566,6 +610,7 @@ private:
     qint64 m_streamLeft = 0;
     bool m_streamClose = false;
     bool m_pulling = false;
+    qint64 m_reserved = 0; // of the server's room for large bodies (reserveBody)
     QHostAddress m_peer;
     QString m_remote; // the connection's peer, for the log
     Phase m_phase = Phase::Idle;
@@ -908,6 +953,11 @@ QByteArray HttpServer::metricsText() const
                   m_connectionLimit);
     out += metric("liftline_http_connections_refused_total", Type::Counter,
                   "Connections closed at once: the limit was reached.", qint64(m_refused));
+    out += metric("liftline_http_buffered_body_bytes", Type::Gauge,
+                  "Bytes of large bodies (files, the registry) being received or handled now.",
+                  m_bufferedBodies);
+    out += metric("liftline_http_bodies_refused_total", Type::Counter,
+                  "Large bodies answered 503: the room for them was taken.", qint64(m_bodiesRefused));
     out += metric("liftline_http_accept_errors_total", Type::Counter,
                   "Times accepting failed (out of descriptors, say).", qint64(m_acceptErrors));
     for (const auto &source : m_metricSources)

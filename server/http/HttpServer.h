@@ -64,6 +64,10 @@ public:
         int bodyTimeoutMs = 30000;
         int idleTimeoutMs = 75000;
         int maxConnections = 10000;
+        // Bodies larger than maxBodyBytes (a file, the registry) being received or handled at once, in
+        // all, counted by what each announces (a chunked one by its route's limit); one past it is
+        // answered 503 before it is read.
+        qint64 maxBufferedBodyBytes = qint64(512) << 20;
     };
     using Handler = std::function<void(const HttpRequest &, ReplyPtr)>;
     // Called on the server's thread with the request's header (no body yet); must call decide() once, on
@@ -144,6 +148,8 @@ private:
     int m_connections = 0;
     int m_connectionLimit = 0;
     quint64 m_refused = 0;
+    qint64 m_bufferedBodies = 0; // bytes reserved by large bodies now (Limits::maxBufferedBodyBytes)
+    quint64 m_bodiesRefused = 0;
     quint64 m_acceptErrors = 0;
     QElapsedTimer m_lastRefusalLog;
     struct Counter {

@@ -1170,6 +1170,44 @@ private Q_SLOTS:
         QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_media")), 0);
     }
 
+    // Large bodies share a room of their own (LIFTLINE_HTTP_MAX_BUFFERED_BODIES_MB): one that does not fit
+    // is answered 503 before it is read, and the room is free again once an upload is answered.
+    void largeBodiesShareTheirRoom()
+    {
+        Config config = sandboxConfig();
+        config.httpMaxBufferedBodiesMb = 16;
+        Fixture f(config);
+        Seed::technicianWrote(f.db, f.ticket, sipho, QStringLiteral("send the wiring diagram"), 5);
+        Events::sequence(f.db);
+        const quint16 port = f.server->app().port();
+        const QByteArray pdf = largePdf(10 * 1024 * 1024);
+        const QByteArray head = "POST /api/chat/" + QByteArray::number(f.ticket) +
+                                "/media?filename=wiring.pdf HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                "application/pdf\r\nAuthorization: Bearer " +
+                                f.agentToken + "\r\nContent-Length: " + QByteArray::number(pdf.size()) +
+                                "\r\nExpect: 100-continue\r\n\r\n";
+        const auto invited = [](RawClient &c) {
+            return c.readUntil([](const QByteArray &r) { return r.contains("\r\n\r\n"); }, 5000);
+        };
+        RawClient first(port);
+        first.send(head);
+        QVERIFY(invited(first).startsWith("HTTP/1.1 100 Continue\r\n"));
+        first.answer(); // the 100 itself
+        RawClient second(port);
+        second.send(head);
+        const QByteArray busy = second.answer();
+        QCOMPARE(RawClient::status(busy), 503);
+        QVERIFY2(busy.contains("Retry-After: 30") && busy.contains("\"busy\""), busy.constData());
+        first.send(pdf);
+        QCOMPARE(RawClient::status(first.answer()), 200);
+        RawClient third(port);
+        third.send(head);
+        QVERIFY(invited(third).startsWith("HTTP/1.1 100 Continue\r\n"));
+        QVERIFY(f.server->http()
+                    .get(QStringLiteral("/metrics"))
+                    .body.contains("liftline_http_bodies_refused_total 1"));
+    }
+
     // A large file goes out piece by piece as the client takes it, whole and in ranges across pieces.
     void largeFilesAreServedWhole()
     {

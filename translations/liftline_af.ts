@@ -1085,6 +1085,10 @@
             <numerusform>Boodskap %1 op kaartjie %2, WhatsApp-id %3. %n veranderinge sedert dit gestoor is; geen het dit oorgeskryf nie.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>to %1</source>
+        <translation>aan %1</translation>
+    </message>
 </context>
 <context>
     <name>MessageModel</name>

@@ -1085,6 +1085,10 @@
             <numerusform>Message %1 on ticket %2, WhatsApp id %3. %n changes since it was stored; none rewrote it.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MessageModel</name>

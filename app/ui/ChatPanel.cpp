@@ -472,7 +472,9 @@ MessageHistoryDialog *ChatPanel::showHistory(qint64 messageId)
 // on another job, and a late reply or file belongs on a new ticket more often than not.
 bool ChatPanel::isResolved() const
 {
-    return m_ticket > 0 && m_conversation.value(QStringLiteral("status")).toString() != QLatin1String("open");
+    // Not known until the conversation has loaded: not resolved meanwhile.
+    const QString status = m_conversation.value(QStringLiteral("status")).toString();
+    return m_ticket > 0 && !status.isEmpty() && status != QLatin1String("open");
 }
 
 bool ChatPanel::confirmSendOnResolved()
@@ -560,14 +562,25 @@ void ChatPanel::dragEnterEvent(QDragEnterEvent *event)
 
 void ChatPanel::dropEvent(QDropEvent *event)
 {
-    bool any = false;
+    QStringList files;
     for (const QUrl &url : event->mimeData()->urls())
         if (url.isLocalFile())
-            any |= sendFile(url.toLocalFile());
-    if (!any && event->mimeData()->hasImage())
-        any = sendImage(qvariant_cast<QImage>(event->mimeData()->imageData()));
-    if (any)
-        event->acceptProposedAction();
+            files << url.toLocalFile();
+    QImage image;
+    if (files.isEmpty() && event->mimeData()->hasImage())
+        image = qvariant_cast<QImage>(event->mimeData()->imageData());
+    if (files.isEmpty() && image.isNull())
+        return;
+    event->acceptProposedAction();
+    // Sent once the drop has ended (a question may be asked), and asked once for all its files.
+    QTimer::singleShot(0, this, [this, files, image] {
+        if (!confirmSendOnResolved())
+            return;
+        for (const QString &file : files)
+            sendFile(file);
+        if (!image.isNull())
+            sendImage(image);
+    });
 }
 
 void ChatPanel::openFile(qint64 mediaId, const QString &fileName)

@@ -69,7 +69,9 @@ void MessageHistoryDialog::display(const QJsonObject &answer)
     };
     add({when(message.value(QStringLiteral("created_at"))),
          when(message.value(QStringLiteral("wa_timestamp"))), tr("As first stored"),
-         message.value(inbound ? QStringLiteral("from_number") : QStringLiteral("to_number")).toString(),
+         // An agent's reply names the number it went to.
+         inbound ? message.value(QStringLiteral("from_number")).toString()
+                 : tr("to %1").arg(message.value(QStringLiteral("to_number")).toString()),
          message.value(QStringLiteral("stored_text")).toString(), QString()});
     const QJsonArray changes = history.value(QStringLiteral("changes")).toArray();
     for (const QJsonValue &v : changes) {

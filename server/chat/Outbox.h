@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <functional>
+#include <memory>
 
 class Db;
 struct Principal;
@@ -30,6 +31,9 @@ struct Prepared {
     QByteArray media;
     QString mediaMime;
     QString filename;
+    // Kept until the transport has answered: the request's share of the server's room for large bodies
+    // (HttpRequest::hold), which the file's bytes take until then.
+    std::shared_ptr<const void> hold;
 };
 
 // Whether `number` wrote within the last 24 hours (WhatsApp's time): free-form messages may reach it.

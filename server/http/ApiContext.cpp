@@ -229,7 +229,7 @@ void ApiContext::sendStored(const Outbox::Prepared &prepared, std::function<void
 {
     const OutboundMessage out = Outbox::outboundOf(prepared);
     QPointer<ApiContext> context(this);
-    m_transport->send(out, [context, id = out.messageId, direct = prepared.direct,
+    m_transport->send(out, [context, id = out.messageId, direct = prepared.direct, hold = prepared.hold,
                             sent = std::move(sent)](const SendResult &result) {
         if (!context)
             return;

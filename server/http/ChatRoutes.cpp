@@ -272,10 +272,12 @@ void installSending(HttpServer &server, ApiContext &ctx)
                 upload.declaredMime = QString::fromLatin1(request.header("content-type"));
                 upload.filename = fields.value(QStringLiteral("filename")).toString();
                 upload.caption = fields.value(QStringLiteral("caption")).toString();
-                return Outbox::prepareMedia(db, ApiContext::ticketId(request), upload,
-                                            fields.value(QStringLiteral("client_message_id")).toString(),
-                                            agentName, who, request.remote,
-                                            fields.value(QStringLiteral("to")).toString());
+                Outbox::Prepared prepared = Outbox::prepareMedia(
+                    db, ApiContext::ticketId(request), upload,
+                    fields.value(QStringLiteral("client_message_id")).toString(), agentName, who,
+                    request.remote, fields.value(QStringLiteral("to")).toString());
+                prepared.hold = request.hold;
+                return prepared;
             },
             true);
     });

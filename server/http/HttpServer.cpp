@@ -16,6 +16,14 @@
 
 namespace {
 
+// A large body's share of the server's room for them, given back when the last holder of the body drops it
+// (on whichever thread).
+struct BodyRoom {
+    std::shared_ptr<std::atomic<qint64>> used;
+    qint64 bytes = 0;
+    ~BodyRoom() { used->fetch_sub(bytes); }
+};
+
 // Descriptors kept back from the connection limit: database connections, logs, the embedded cluster's
 // pipes, files a request opens.
 constexpr rlim_t descriptorReserve = 256;
@@ -323,7 +331,17 @@ private:
     // was refused instead (answered, the connection closing).
     bool startBody()
     {
-        if (!reserveBody()) {
+        const qint64 wanted = bodyWanted();
+        if (wanted > m_server->m_limits.maxBufferedBodyBytes) {
+            refuseBeforeBody(
+                QStringLiteral("ANY (body larger than the room)"),
+                HttpResponse::error(413, QStringLiteral("body_too_large"),
+                                    QStringLiteral("This server takes bodies of at most %1 MiB "
+                                                   "at once (LIFTLINE_HTTP_MAX_BUFFERED_BODIES_MB)")
+                                        .arg(m_server->m_limits.maxBufferedBodyBytes >> 20)));
+            return false;
+        }
+        if (!reserveBody(wanted)) {
             ++m_server->m_bodiesRefused;
             HttpResponse busy = HttpResponse::error(
                 503, QStringLiteral("busy"),
@@ -340,28 +358,33 @@ private:
         return true;
     }
 
-    // A body larger than the ordinary limit holds the bytes it announces (a chunked one its route's limit)
-    // of the server's room for large bodies until its request is answered or the connection goes.
-    bool reserveBody()
+    // What the body announces (Content-Length), or its route's limit when it is chunked.
+    qint64 bodyWanted() const
     {
-        const ParsedRequest &r = m_parser.request();
         bool known = false;
-        const qint64 announced = r.header("content-length").trimmed().toLongLong(&known);
-        const qint64 wanted = known ? announced : m_parser.bodyLimit();
+        const qint64 announced = m_parser.request().header("content-length").trimmed().toLongLong(&known);
+        return known ? announced : m_parser.bodyLimit();
+    }
+
+    // A body larger than the ordinary limit holds what it announces of the server's room for large bodies
+    // until its request is answered (this connection's share) and every copy a handler made of it is gone
+    // (HttpRequest::hold: a file being sent on to WhatsApp, say).
+    bool reserveBody(qint64 wanted)
+    {
         if (wanted <= m_server->m_limits.maxBodyBytes)
             return true;
-        if (m_server->m_bufferedBodies + wanted > m_server->m_limits.maxBufferedBodyBytes)
+        const auto &used = m_server->m_bufferedBodies;
+        if (used->load() + wanted > m_server->m_limits.maxBufferedBodyBytes)
             return false;
-        m_server->m_bufferedBodies += wanted;
-        m_reserved = wanted;
+        used->fetch_add(wanted);
+        auto room = std::make_shared<BodyRoom>();
+        room->used = used;
+        room->bytes = wanted;
+        m_hold = std::move(room);
         return true;
     }
 
-    void releaseBody()
-    {
-        m_server->m_bufferedBodies -= m_reserved;
-        m_reserved = 0;
-    }
+    void releaseBody() { m_hold.reset(); }
 
     // Refused before its body: answered now, and what the client still sends of the body (up to the
     // route's limit, within its body time) is dropped before the connection closes, so that a client
@@ -371,8 +394,12 @@ private:
         m_server->recordAnswer(label, refusal.status, 0);
         qCInfo(lcHttp).noquote() << "request from" << m_remote << "refused before its body with"
                                  << refusal.status;
-        m_lingerBytes = std::max(lingerBytes, m_parser.bodyLimit());
-        m_lingerMs = std::max(lingerMs, m_bodyTimeoutMs);
+        // A client that asked whether to send its body has not sent it; one that did not is given the time
+        // (at most a minute) and the bytes it announced to finish, and reads the refusal after.
+        if (!m_parser.request().expectContinue) {
+            m_lingerBytes = std::max(lingerBytes, std::min(bodyWanted(), m_parser.bodyLimit()));
+            m_lingerMs = std::clamp(m_bodyTimeoutMs, lingerMs, 60000);
+        }
         m_phase = Phase::Handling;
         m_closeAfter = true;
         m_timer.stop();
@@ -442,6 +469,7 @@ private:
             return;
         }
         request.body = r.body;
+        request.hold = m_hold;
         m_server->dispatch(this, std::move(request));
     }
 
@@ -482,14 +510,11 @@ private:
                              .arg(m_server->m_limits.headerTimeoutMs / 1000.0));
             return;
         case Phase::Checking:
-            m_timer.stop();
-            m_phase = Phase::Handling;
-            m_closeAfter = true;
-            m_server->recordAnswer(QStringLiteral("ANY (unchecked request)"), 503, 0);
-            respond(HttpResponse::error(503, QStringLiteral("busy"),
-                                        QStringLiteral("The request could not be checked in time: try again "
-                                                       "in a few seconds")),
-                    false);
+            refuseBeforeBody(
+                QStringLiteral("ANY (unchecked request)"),
+                HttpResponse::error(503, QStringLiteral("busy"),
+                                    QStringLiteral("The request could not be checked in time: try "
+                                                   "again in a few seconds")));
             return;
         case Phase::Handling:
             return;
@@ -610,7 +635,7 @@ private:
     qint64 m_streamLeft = 0;
     bool m_streamClose = false;
     bool m_pulling = false;
-    qint64 m_reserved = 0; // of the server's room for large bodies (reserveBody)
+    std::shared_ptr<const void> m_hold; // this request's share of the room for large bodies (reserveBody)
     QHostAddress m_peer;
     QString m_remote; // the connection's peer, for the log
     Phase m_phase = Phase::Idle;
@@ -955,7 +980,7 @@ QByteArray HttpServer::metricsText() const
                   "Connections closed at once: the limit was reached.", qint64(m_refused));
     out += metric("liftline_http_buffered_body_bytes", Type::Gauge,
                   "Bytes of large bodies (files, the registry) being received or handled now.",
-                  m_bufferedBodies);
+                  m_bufferedBodies->load());
     out += metric("liftline_http_bodies_refused_total", Type::Counter,
                   "Large bodies answered 503: the room for them was taken.", qint64(m_bodiesRefused));
     out += metric("liftline_http_accept_errors_total", Type::Counter,

@@ -8,6 +8,7 @@
 #include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -148,7 +149,9 @@ private:
     int m_connections = 0;
     int m_connectionLimit = 0;
     quint64 m_refused = 0;
-    qint64 m_bufferedBodies = 0; // bytes reserved by large bodies now (Limits::maxBufferedBodyBytes)
+    // Bytes reserved by large bodies now (Limits::maxBufferedBodyBytes); released by whichever thread
+    // drops the body's last holder (HttpRequest::hold).
+    std::shared_ptr<std::atomic<qint64>> m_bufferedBodies = std::make_shared<std::atomic<qint64>>(0);
     quint64 m_bodiesRefused = 0;
     quint64 m_acceptErrors = 0;
     QElapsedTimer m_lastRefusalLog;

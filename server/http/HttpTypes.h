@@ -22,6 +22,9 @@ struct HttpRequest {
     QHash<QByteArray, QByteArray> headers; // names in lower case
     QString remote;
     QHash<QString, QString> pathArgs; // {name} segments of the route
+    // While any copy of the request (or whatever a handler hands it to) keeps this, the room its large
+    // body takes among the server's buffered bodies stays reserved (HttpServer::Limits).
+    std::shared_ptr<const void> hold;
 
     QByteArray header(const QByteArray &lowerCaseName) const { return headers.value(lowerCaseName); }
 };

@@ -101,6 +101,12 @@ BEGIN
                                         ELSE '[reaction] ' || p_text END END;
     END IF;
 
+    -- An edit or a deletion of this message that comes at the same moment waits for this lock (above), so
+    -- that the message's first announcement, and the list's preview, show it (chat_message_changes_of).
+    -- Taken before the ticket's row, as the edit takes it before the ticket's (a body of several items
+    -- holds both till its end: the same order keeps two such bodies from deadlocking).
+    PERFORM pg_advisory_xact_lock(hashtext('liftline.inbound_message'), hashtext(p_wa_message_id));
+
     -- A file is fetched after the webhook's answer (MediaFetcher): its attachment is waiting from now on, and
     -- the message's first announcement already shows it.
     IF p_media_id IS NOT NULL AND p_kind IN ('image', 'audio', 'video', 'document') THEN
@@ -136,11 +142,7 @@ BEGIN
         END IF;
     END IF;
 
-    -- An edit or a deletion of this message that comes at the same moment waits for this lock (above), so
-    -- that the message's first announcement, and the list's preview, show it (chat_message_changes_of):
-    -- taken where the message's row would be locked, after the ticket's.
     IF ticket_id IS NULL THEN
-        PERFORM pg_advisory_xact_lock(hashtext('liftline.inbound_message'), hashtext(p_wa_message_id));
         PERFORM whatsapp_renew_window(p_from, p_wa_timestamp);
         INSERT INTO chat_unassigned (wa_message_id, from_number, profile_name, user_id, message, kind,
                                      wa_timestamp, context_wa_id, media_id, raw, inbox_id,
@@ -172,7 +174,6 @@ BEGIN
     IF contact IS NOT NULL THEN
         UPDATE tickets SET responded_by = contact WHERE id = ticket_id AND responded_by IS NULL;
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtext('liftline.inbound_message'), hashtext(p_wa_message_id));
     INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, kind, status,
                                wa_message_id, wa_timestamp, context_wa_id, media_id, raw, inbox_id)
     VALUES (ticket_id, p_from, NULL, p_text, 'inbound', p_kind, 'received', p_wa_message_id, p_wa_timestamp,

@@ -301,18 +301,26 @@ qint64 mp4DurationMs(const QByteArray &d)
     if (!findBox(0, d.size(), "moov", &moov, &moovEnd) || !findBox(moov, moovEnd, "mvhd", &mvhd, &mvhdEnd))
         return -1;
     const int version = mvhdEnd - mvhd >= 1 ? static_cast<unsigned char>(d.at(mvhd)) : -1;
-    if (version == 0 && mvhdEnd - mvhd >= 20)
-        return plausible(bigEndian(d, mvhd + 16, 4), bigEndian(d, mvhd + 12, 4));
-    if (version == 1 && mvhdEnd - mvhd >= 32)
-        return plausible(bigEndian(d, mvhd + 24, 8), bigEndian(d, mvhd + 20, 4));
-    return -1;
+    quint64 duration = 0, scale = 0;
+    if (version == 0 && mvhdEnd - mvhd >= 20) {
+        duration = bigEndian(d, mvhd + 16, 4);
+        scale = bigEndian(d, mvhd + 12, 4);
+    } else if (version == 1 && mvhdEnd - mvhd >= 32) {
+        duration = bigEndian(d, mvhd + 24, 8);
+        scale = bigEndian(d, mvhd + 20, 4);
+    }
+    // A fragmented file (or a recording still being written) says 0 here: its length is not known.
+    return duration == 0 ? -1 : plausible(duration, scale);
 }
 
 // Ogg: the granule position of the last page, in samples of the stream's rate (Opus: always 48 kHz, less
 // the encoder's pre-skip; Vorbis: the rate in its identification header).
 qint64 oggDurationMs(const QByteArray &d)
 {
-    const qsizetype last = d.lastIndexOf("OggS");
+    // The last page header: its capture pattern and version 0 (the pattern alone may occur in the audio).
+    qsizetype last = d.lastIndexOf("OggS");
+    while (last >= 0 && last + 4 < d.size() && d.at(last + 4) != 0)
+        last = last > 0 ? d.lastIndexOf("OggS", last - 1) : -1;
     if (last < 0 || last + 14 > d.size())
         return -1;
     const quint64 granule = littleEndian(d, last + 6, 8);

@@ -14,6 +14,7 @@ seeds_for() {
     case "$1" in
     webhook_body) echo "$root/tests/data/whatsapp" ;;
     registry_csv) echo "$work/registry-seeds" ;;
+    media_file) echo "$root/resources/sandbox-media" ;;
     *) echo "$root/tests/fuzz/seeds/$1" ;;
     esac
 }
@@ -23,7 +24,7 @@ cp "$root"/tests/data/registry*.csv "$work/registry-seeds/"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 status=0
-for target in http_request webhook_body api_json registry_csv stream_message; do
+for target in http_request webhook_body api_json registry_csv stream_message media_file; do
     corpus="$work/corpus/$target"
     artifacts="$work/artifacts/$target/"
     mkdir -p "$corpus" "$artifacts"

@@ -416,10 +416,20 @@ private Q_SLOTS:
         qToBigEndian<quint64>(quint64(600) * 3600 * 24 * 400, years.data() + 24);
         QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), ftyp + box("moov", box("mvhd", years))), -1);
         QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), ftyp + box("mdat", QByteArray(64, 'x'))), -1);
+        QByteArray fragmented = mvhd1;
+        qToBigEndian<quint64>(0, fragmented.data() + 24);
+        QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), ftyp + box("moov", box("mvhd", fragmented))),
+                 -1);
         QCOMPARE(Media::durationMs(QStringLiteral("video/mp4"), sample(QStringLiteral("clip.mp4")).left(60)),
                  -1);
-        // Ogg cut before its last page's position.
         const QByteArray ogg = sample(QStringLiteral("voice.ogg"));
+        // "OggS" inside the audio of the last page is not taken for a page; nor one at the very start.
+        QCOMPARE(Media::durationMs(QStringLiteral("audio/ogg"), ogg + QByteArray("OggS\x05junkjunkjunk", 17)),
+                 4000);
+        QCOMPARE(
+            Media::durationMs(QStringLiteral("audio/ogg"), QByteArray("OggS\x01", 5) + QByteArray(20, 'x')),
+            -1);
+        // Ogg cut before its last page's position.
         QCOMPARE(Media::durationMs(QStringLiteral("audio/ogg"), ogg.left(ogg.lastIndexOf("OggS") + 10)), -1);
     }
 

@@ -22,6 +22,7 @@
 #include "http/AuthRoutes.h"
 #include "http/ChatRoutes.h"
 #include "http/EscalationRoutes.h"
+#include "http/HistoryRoutes.h"
 #include "http/HttpServer.h"
 #include "http/MediaRoutes.h"
 #include "http/OpsRoutes.h"
@@ -219,6 +220,7 @@ void ServerApp::makeHttp(const TrustedProxies &proxies)
     AdminRoutes::install(*m_http, *m_context);
     EscalationRoutes::install(*m_http, *m_context);
     MediaRoutes::install(*m_http, *m_context);
+    HistoryRoutes::install(*m_http, *m_context);
     OpsRoutes::install(*m_http, *m_context);
 }
 

@@ -112,6 +112,12 @@ int main(int argc, char *argv[])
         Migrator::migrate(db);
         Bench::generateChat(db, value("lifts"), value("tickets"), value("open"), value("messages"),
                             value("thread"));
+        // For the history search: a word said in about 100 messages across the transcript.
+        db.execOnce(QStringLiteral("SET session_replication_role = replica"));
+        db.execOnce(QStringLiteral("UPDATE chat_messages SET message = message || ' zebracode' WHERE id IN "
+                                   "(SELECT id FROM chat_messages ORDER BY random() LIMIT 100)"));
+        db.execOnce(QStringLiteral("SET session_replication_role = DEFAULT"));
+        db.execOnce(QStringLiteral("ANALYZE"));
     }
     const int bigTicket = [&] {
         Db db(pg.params(), QStringLiteral("bench-ticket"));
@@ -170,6 +176,37 @@ int main(int argc, char *argv[])
             QStringLiteral("/api/chat/%1/messages?limit=500").arg(bigTicket), std::max(5, iterations / 3));
     measure(QStringLiteral("GET /api/chat/{10k thread}/messages (all)"),
             QStringLiteral("/api/chat/%1/messages").arg(bigTicket), std::max(5, iterations / 10));
+
+    {
+        // The incident history: a word said in about 100 messages, and a lift with about 50 incidents.
+        Db db(pg.params(), QStringLiteral("bench-history"));
+        const QString lift =
+            db.scalar(QStringLiteral("SELECT l.msisdn FROM lifts l JOIN tickets t ON t.lift_id = "
+                                     "l.id GROUP BY l.msisdn ORDER BY abs(count(*) - 50), "
+                                     "l.msisdn LIMIT 1"))
+                .toString();
+        const int liftIncidents =
+            db.scalar(QStringLiteral("SELECT count(*) FROM tickets t JOIN lifts l ON l.id = t.lift_id WHERE "
+                                     "l.msisdn = ?"),
+                      {lift})
+                .toInt();
+        const int wordMessages =
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages WHERE message LIKE '%zebracode%'"))
+                .toInt();
+        out << QStringLiteral("History search (%1 messages with the word, %2 incidents on the lift):\n")
+                   .arg(wordMessages)
+                   .arg(liftIncidents);
+        measure(QStringLiteral("GET /api/chat/history?q=zebracode"),
+                QStringLiteral("/api/chat/history?q=zebracode"), iterations);
+        measure(QStringLiteral("GET /api/chat/history?q=doors (said in every message)"),
+                QStringLiteral("/api/chat/history?q=doors"), std::max(5, iterations / 10));
+        measure(QStringLiteral("GET /api/chat/history?lift=..."),
+                QStringLiteral("/api/chat/history?lift=%1").arg(lift), iterations);
+        measure(QStringLiteral("GET /api/chat/history?lift=...&limit=100"),
+                QStringLiteral("/api/chat/history?lift=%1&limit=100").arg(lift), iterations);
+        measure(QStringLiteral("GET /api/chat/history?site=Site 7&from=...&to=..."),
+                QStringLiteral("/api/chat/history?site=Site%207&from=2020-01-01&to=2030-12-31"), iterations);
+    }
 
     {
         Db db(pg.params(), QStringLiteral("bench-sql"));

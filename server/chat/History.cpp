@@ -1,20 +1,16 @@
 #include "History.h"
 
 #include "db/Db.h"
+#include "db/DbError.h"
 #include "domain/DomainError.h"
 
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QVariant>
 
 namespace History {
 
 namespace {
-
-QVariant textOrNull(const QString &s)
-{
-    const QString t = s.trimmed();
-    return t.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(t);
-}
 
 QVariant timeOrNull(const QDateTime &t)
 {
@@ -32,36 +28,75 @@ QString likeEscaped(const QString &s)
     return out;
 }
 
-} // namespace
-
-Page search(Db &db, const Query &q)
+// A number as written ("+27 82 000 0003"): its digits, which is how numbers are stored.
+QString digitsOf(const QString &s)
 {
-    if (q.limit < 1 || q.limit > maxLimit)
-        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_limit"),
-                          QStringLiteral("limit must be 1 to %1").arg(maxLimit));
-    if (q.text.size() > maxTextLength)
-        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_history_query"),
-                          QStringLiteral("Search for at most %1 characters of text").arg(maxTextLength));
-    if (!q.status.isEmpty() && q.status != QLatin1String("open") && q.status != QLatin1String("resolved"))
-        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_history_query"),
-                          QStringLiteral("status must be open or resolved, not '%1'").arg(q.status.left(40)));
-    if (q.from.isValid() && q.to.isValid() && q.to <= q.from)
-        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_history_query"),
-                          QStringLiteral("'to' must be after 'from'"));
+    QString out;
+    for (const QChar c : s)
+        if (c.isDigit())
+            out += c;
+    return out;
+}
+
+bool looksLikeNumber(const QString &s)
+{
+    static const QRegularExpression number(QStringLiteral("^\\+?[0-9][0-9 ()-]{5,}$"));
+    return number.match(s.trimmed()).hasMatch();
+}
+
+DomainError invalid(const QString &message)
+{
+    return DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_history_query"), message);
+}
+
+// The words to search for, as websearch_to_tsquery reads them: runs of dashes (a pasted separator line)
+// are no operators, and a query has at most maxWords words (each '-' a word), which keeps PostgreSQL's
+// query parser within its limits.
+QString searchText(const QString &text)
+{
+    static const QRegularExpression dashes(QStringLiteral("-{2,}|!+"));
+    QString out = text;
+    out.replace(dashes, QStringLiteral(" "));
+    if (out.split(QLatin1Char(' '), Qt::SkipEmptyParts).size() > maxWords)
+        throw invalid(QStringLiteral("Search for at most %1 words").arg(maxWords));
+    return out.trimmed();
+}
+
+Page run(Db &db, const Query &q)
+{
     // With text: a word said in few messages is found through the full-text index first (every match,
     // counted per ticket); one said in many (more than commonMatches) is looked for ticket by ticket from the
-    // newest, which stops as soon as a page is full. An empty query (only punctuation, say) matches nothing.
-    const QVariant text = textOrNull(q.text);
+    // most recent, which stops as soon as a page is full. Words only left out ("-doors") would match nearly
+    // everything: refused. Only punctuation: nothing to search for, nothing found.
+    QVariant text;
     bool common = false;
-    if (!text.isNull()) {
-        common =
-            db.scalar(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM chat_messages WHERE "
-                                     "to_tsvector('simple', message) @@ websearch_to_tsquery('simple', ?) "
-                                     "LIMIT ?) x"),
-                      {text, commonMatches + 1})
-                .toInt() > commonMatches;
+    if (!q.text.trimmed().isEmpty()) {
+        text = searchText(q.text);
+        QSqlQuery &probe = db.exec(
+            QStringLiteral(
+                "SELECT querytree(websearch_to_tsquery('simple', ?)), (SELECT count(*) FROM (SELECT 1 "
+                "FROM chat_messages WHERE to_tsvector('simple', message) @@ "
+                "websearch_to_tsquery('simple', ?) LIMIT ?) x) "
+                "WHERE querytree(websearch_to_tsquery('simple', ?)) NOT IN ('', 'T')"),
+            {text, text, commonMatches + 1, text});
+        if (!probe.next()) {
+            probe.finish();
+            const QString tree =
+                db.scalar(QStringLiteral("SELECT querytree(websearch_to_tsquery('simple', ?))"), {text})
+                    .toString();
+            if (tree == QLatin1String("T"))
+                throw invalid(QStringLiteral("Search for at least one word: words with '-' in front are only "
+                                             "left out"));
+            return {QByteArrayLiteral("[]"), 0};
+        }
+        common = probe.value(1).toInt() > commonMatches;
+        probe.finish();
     }
-    const QVariant tech = textOrNull(q.technician);
+    if (q.before > 0 &&
+        db.scalar(QStringLiteral("SELECT count(*) FROM tickets WHERE id = ?"), {q.before}).toInt() == 0)
+        throw DomainError(
+            DomainError::Kind::Invalid, QStringLiteral("invalid_before"),
+            QStringLiteral("There is no ticket %1: pass the next_before of the previous page").arg(q.before));
     // The query holds only the conditions asked for, each bound in the order its text is added.
     QStringList hits;
     QStringList conditions;
@@ -84,7 +119,7 @@ Page search(Db &db, const Query &q)
     }
     if (!q.lift.trimmed().isEmpty()) {
         conditions << QStringLiteral("l.msisdn = ?");
-        binds << q.lift.trimmed();
+        binds << (looksLikeNumber(q.lift) ? digitsOf(q.lift) : q.lift.trimmed());
     }
     if (!q.site.trimmed().isEmpty()) {
         conditions << QStringLiteral(
@@ -95,16 +130,22 @@ Page search(Db &db, const Query &q)
         conditions << QStringLiteral("t.ticket_reference ILIKE ? || '%'");
         binds << likeEscaped(q.reference);
     }
-    if (!tech.isNull()) {
-        conditions << QStringLiteral(
-            "(c.display_name ILIKE '%' || ? || '%' OR c.primary_msisdn = ? OR EXISTS (SELECT 1 FROM "
-            "chat_messages mm WHERE mm.ticket_id = t.id AND mm.direction = 'inbound' AND mm.from_number = "
-            "?))");
-        binds << likeEscaped(q.technician) << tech << tech;
+    if (!q.technician.trimmed().isEmpty()) {
+        if (looksLikeNumber(q.technician)) {
+            // Who responded, or anyone who wrote on the ticket from that number.
+            conditions << QStringLiteral(
+                "(c.primary_msisdn = ? OR EXISTS (SELECT 1 FROM chat_messages mm WHERE "
+                "mm.ticket_id = t.id AND mm.direction = 'inbound' AND mm.from_number = ?))");
+            binds << digitsOf(q.technician) << digitsOf(q.technician);
+        } else {
+            conditions << QStringLiteral("c.display_name ILIKE '%' || ? || '%'");
+            binds << likeEscaped(q.technician);
+        }
     }
     if (!q.status.isEmpty()) {
-        conditions << QStringLiteral("t.status = ?");
-        binds << q.status;
+        // A resolved ticket is 'closed' in the database (the original system's word).
+        conditions << (q.status == QLatin1String("open") ? QStringLiteral("t.status = 'open'")
+                                                         : QStringLiteral("t.status <> 'open'"));
     }
     if (q.from.isValid()) {
         conditions << QStringLiteral("t.created_at >= ?::timestamptz");
@@ -121,17 +162,17 @@ Page search(Db &db, const Query &q)
         binds << q.before;
     }
     binds << q.limit + 1;
-    // For a common word, the matches are counted (and the latest found) for the page's incidents only.
-    QString matches = QStringLiteral("f.matches");
-    QString latest = QStringLiteral("f.latest");
+    // For a common word, the matches are counted (and the latest found) for the page's incidents only, in
+    // one pass over each.
+    QString counted = QStringLiteral("SELECT f.matches AS n, f.latest AS latest");
+    outerBinds << q.limit;
     if (common) {
-        matches = QStringLiteral("(SELECT count(*) FROM chat_messages mc WHERE mc.ticket_id = f.id AND %1)")
+        counted = QStringLiteral("SELECT count(*) AS n, max(mc.id) AS latest FROM chat_messages mc WHERE "
+                                 "mc.ticket_id = f.id AND %1")
                       .arg(matchesText.arg(QLatin1String("mc")));
-        latest = QStringLiteral("(SELECT max(mc.id) FROM chat_messages mc WHERE mc.ticket_id = f.id AND %1)")
-                     .arg(matchesText.arg(QLatin1String("mc")));
-        outerBinds << text << text;
+        outerBinds << text;
     }
-    outerBinds << q.limit << q.limit << q.limit;
+    outerBinds << q.limit << q.limit;
     const QString sql =
         QStringLiteral(
             "WITH hits AS MATERIALIZED (%1), "
@@ -145,21 +186,23 @@ Page search(Db &db, const Query &q)
             "   WHERE %2 "
             "   ORDER BY t.created_at DESC, t.id DESC LIMIT ?) "
             "SELECT coalesce((SELECT json_agg(json_build_object("
-            "      'ticket_id', f.id, 'ticket_reference', f.ticket_reference, 'status', f.status, "
+            "      'ticket_id', f.id, 'ticket_reference', f.ticket_reference, "
+            "      'status', CASE WHEN f.status = 'open' THEN 'open' ELSE 'closed' END, "
             "      'created_at', liftline_iso(f.created_at), 'resolved_at', liftline_iso(f.resolved_at), "
             "      'lift', json_build_object('msisdn', f.msisdn, 'site_name', f.site_name, 'building', "
             "f.building), "
             "      'technician', CASE WHEN f.display_name IS NULL AND f.primary_msisdn IS NULL THEN NULL "
             "                         ELSE json_build_object('name', f.display_name, 'number', "
-            "f.primary_msisdn) "
-            "END, "
+            "f.primary_msisdn) END, "
             "      'message_count', coalesce(s.message_count, 0), "
-            "      'matches', %3, "
+            "      'matches', cm.n, "
             "      'match', (SELECT json_build_object('message_id', m.id, 'text', left(m.message, 300), "
             "                                         'created_at', liftline_iso(m.created_at)) "
-            "                  FROM chat_messages m WHERE m.id = %4)) ORDER BY f.created_at DESC, f.id DESC) "
+            "                  FROM chat_messages m WHERE m.id = cm.latest)) ORDER BY f.created_at DESC, "
+            "f.id DESC) "
             "    FROM (SELECT * FROM found ORDER BY created_at DESC, id DESC LIMIT ?) f "
-            "    LEFT JOIN chat_ticket_summary s ON s.ticket_id = f.id), '[]'::json)::text, "
+            "    LEFT JOIN chat_ticket_summary s ON s.ticket_id = f.id "
+            "    LEFT JOIN LATERAL (%3) cm ON true), '[]'::json)::text, "
             "  CASE WHEN (SELECT count(*) FROM found) > ? "
             "       THEN (SELECT id FROM found ORDER BY created_at DESC, id DESC OFFSET ? - 1 LIMIT 1) END")
             .arg(hits.isEmpty()
@@ -167,7 +210,7 @@ Page search(Db &db, const Query &q)
                                       "NULL::bigint AS latest WHERE false")
                      : hits.first(),
                  conditions.isEmpty() ? QStringLiteral("true") : conditions.join(QLatin1String(" AND ")),
-                 matches, latest);
+                 counted);
     QSqlQuery &r = db.exec(sql, hitBinds + binds + outerBinds);
     Page page;
     if (r.next()) {
@@ -176,6 +219,43 @@ Page search(Db &db, const Query &q)
     }
     r.finish();
     return page;
+}
+
+} // namespace
+
+Page search(Db &db, const Query &q)
+{
+    if (q.limit < 1 || q.limit > maxLimit)
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_limit"),
+                          QStringLiteral("limit must be 1 to %1").arg(maxLimit));
+    if (q.text.size() > maxTextLength)
+        throw invalid(QStringLiteral("Search for at most %1 characters of text").arg(maxTextLength));
+    const QString status = q.status == QLatin1String("resolved") ? QStringLiteral("closed") : q.status;
+    if (!status.isEmpty() && status != QLatin1String("open") && status != QLatin1String("closed"))
+        throw invalid(
+            QStringLiteral("status must be open or closed (resolved), not '%1'").arg(q.status.left(40)));
+    if (q.from.isValid() && q.to.isValid() && q.to <= q.from)
+        throw invalid(QStringLiteral("'to' must be after 'from'"));
+    for (const QString *field : {&q.text, &q.lift, &q.site, &q.technician, &q.reference})
+        if (field->contains(QChar(0)))
+            throw invalid(QStringLiteral("The search may not contain NUL characters"));
+    Query query = q;
+    query.status = status;
+    // A search is one statement among the agents' requests: it may take a few seconds, never the pool.
+    try {
+        return db.transaction([&] {
+            db.execOnce(QStringLiteral("SET LOCAL statement_timeout = '%1ms'").arg(timeoutMs));
+            return run(db, query);
+        });
+    } catch (const DbError &e) {
+        if (e.sqlState() == QLatin1String("57014"))
+            throw DomainError(
+                DomainError::Kind::NotPossible, QStringLiteral("search_too_broad"),
+                QStringLiteral("The search took too long: add a lift, a site, dates or more words"));
+        if (e.sqlState().startsWith(QLatin1String("54")))
+            throw invalid(QStringLiteral("The search is too complicated: use fewer words and operators"));
+        throw;
+    }
 }
 
 } // namespace History

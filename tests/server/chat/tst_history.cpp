@@ -48,7 +48,7 @@ struct Fixture {
                         {QString::fromLatin1(opened), ticket});
         if (resolved)
             db.execOnce(
-                QStringLiteral("UPDATE tickets SET status = 'resolved', resolved_at = now() WHERE id = ?"),
+                QStringLiteral("UPDATE tickets SET status = 'closed', resolved_at = now() WHERE id = ?"),
                 {ticket});
         return ticket;
     }
@@ -166,6 +166,17 @@ private Q_SLOTS:
         QCOMPARE(f.found({{QStringLiteral("status"), QStringLiteral("resolved")},
                           {QStringLiteral("q"), QStringLiteral("e42")}}),
                  QList<int>{f.jamesMarch});
+        QCOMPARE(f.found({{QStringLiteral("status"), QStringLiteral("closed")}}),
+                 (QList<int>{f.marula, f.jamesMarch}));
+        QCOMPARE(f.found({{QStringLiteral("status"), QStringLiteral("open")}}),
+                 (QList<int>{f.jamesNow, f.blockC}));
+        // Numbers as people write them; a technician who wrote without being the one who responded.
+        QCOMPARE(f.found({{QStringLiteral("lift"), QStringLiteral("+27 71 000 0002")}}),
+                 QList<int>{f.marula});
+        Seed::technicianWrote(f.db, f.blockC, QStringLiteral("27820000002"),
+                              QStringLiteral("I am on site too"), 1);
+        QCOMPARE(f.found({{QStringLiteral("technician"), QStringLiteral("+27 82 000 0002")}}),
+                 (QList<int>{f.blockC, f.marula}));
     }
 
     void pagesAndRefusals()
@@ -196,8 +207,21 @@ private Q_SLOTS:
         VERIFY_ERROR(f.search({{QStringLiteral("from"), QStringLiteral("2026-03-20")},
                                {QStringLiteral("to"), QStringLiteral("2026-03-01")}}),
                      400, "invalid_history_query");
-        VERIFY_ERROR(f.search({{QStringLiteral("status"), QStringLiteral("closed")}}), 400,
+        VERIFY_ERROR(f.search({{QStringLiteral("status"), QStringLiteral("finished")}}), 400,
                      "invalid_history_query");
+        // A page after a ticket that is not there is a mistake, not the end.
+        VERIFY_ERROR(f.search({{QStringLiteral("before"), QStringLiteral("999999")}}), 400, "invalid_before");
+        // What PostgreSQL cannot take is refused, never a 500.
+        VERIFY_ERROR(f.search({{QStringLiteral("q"), QStringLiteral("fault") + QChar(0)}}), 400,
+                     "invalid_history_query");
+        VERIFY_ERROR(f.search({{QStringLiteral("site"), QString(QChar(0))}}), 400, "invalid_history_query");
+        VERIFY_ERROR(f.search({{QStringLiteral("q"), QStringLiteral("-doors")}}), 400,
+                     "invalid_history_query");
+        VERIFY_ERROR(
+            f.search({{QStringLiteral("q"), QStringLiteral("- ").repeated(40) + QStringLiteral("a")}}), 400,
+            "invalid_history_query");
+        VERIFY_STATUS(
+            f.search({{QStringLiteral("q"), QString(60, QLatin1Char('-')) + QStringLiteral(" e42")}}), 200);
         VERIFY_ERROR(f.search({{QStringLiteral("q"), QString(201, QLatin1Char('a'))}}), 400,
                      "invalid_history_query");
         VERIFY_ERROR(f.server->http().get(QStringLiteral("/api/chat/history")), 401, "unauthorized");

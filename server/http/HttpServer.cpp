@@ -826,33 +826,8 @@ static bool matches(const QStringList &pattern, const QStringList &segments,
     return true;
 }
 
-qint64 HttpServer::bodyLimitFor(const QByteArray &method, const QByteArray &target) const
-{
-    QString path;
-    QUrlQuery query;
-    if (!splitTarget(target, &path, &query))
-        return m_limits.maxBodyBytes;
-    const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    for (const Route &route : m_routes)
-        if (route.bodyLimit >= 0 && route.method == method && matches(route.segments, segments, nullptr))
-            return route.bodyLimit;
-    return m_limits.maxBodyBytes;
-}
-
-int HttpServer::bodyTimeoutFor(const QByteArray &method, const QByteArray &target) const
-{
-    QString path;
-    QUrlQuery query;
-    if (!splitTarget(target, &path, &query))
-        return m_limits.bodyTimeoutMs;
-    const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    for (const Route &route : m_routes)
-        if (route.bodyTimeoutMs >= 0 && route.method == method && matches(route.segments, segments, nullptr))
-            return route.bodyTimeoutMs;
-    return m_limits.bodyTimeoutMs;
-}
-
-const HttpServer::Route *HttpServer::admissionFor(const QByteArray &method, const QByteArray &target) const
+const HttpServer::Route *HttpServer::routeWith(const QByteArray &method, const QByteArray &target,
+                                               bool (*has)(const Route &)) const
 {
     QString path;
     QUrlQuery query;
@@ -860,9 +835,26 @@ const HttpServer::Route *HttpServer::admissionFor(const QByteArray &method, cons
         return nullptr;
     const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     for (const Route &route : m_routes)
-        if (route.admission && route.method == method && matches(route.segments, segments, nullptr))
+        if (has(route) && route.method == method && matches(route.segments, segments, nullptr))
             return &route;
     return nullptr;
+}
+
+qint64 HttpServer::bodyLimitFor(const QByteArray &method, const QByteArray &target) const
+{
+    const Route *route = routeWith(method, target, [](const Route &r) { return r.bodyLimit >= 0; });
+    return route ? route->bodyLimit : m_limits.maxBodyBytes;
+}
+
+int HttpServer::bodyTimeoutFor(const QByteArray &method, const QByteArray &target) const
+{
+    const Route *route = routeWith(method, target, [](const Route &r) { return r.bodyTimeoutMs >= 0; });
+    return route ? route->bodyTimeoutMs : m_limits.bodyTimeoutMs;
+}
+
+const HttpServer::Route *HttpServer::admissionFor(const QByteArray &method, const QByteArray &target) const
+{
+    return routeWith(method, target, [](const Route &r) { return bool(r.admission); });
 }
 
 bool HttpServer::isWebSocketUpgrade(const QByteArray &method, const QString &path,

@@ -130,6 +130,10 @@ private:
     };
     void accept(qintptr descriptor);
     void acceptFailed();
+    // The first route for this method and target that has what `has` looks for (a body limit of its own, a
+    // body timeout, an admission check); null when none has.
+    const Route *routeWith(const QByteArray &method, const QByteArray &target,
+                           bool (*has)(const Route &)) const;
     qint64 bodyLimitFor(const QByteArray &method, const QByteArray &target) const;
     int bodyTimeoutFor(const QByteArray &method, const QByteArray &target) const;
     // The route with an admission check that this request goes to, if any.

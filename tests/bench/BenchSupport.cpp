@@ -11,6 +11,7 @@
 #include "http/WebhookRoutes.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QRegularExpression>
 #include <QTextStream>
 #include <algorithm>
@@ -102,6 +103,17 @@ quint16 startServer(QProcess &server, const Cluster &cluster, const QByteArray &
             return quint16(m.captured(1).toUInt());
     }
     QTextStream(stderr) << "liftline-server did not start\n";
+    return 0;
+}
+
+qint64 residentKiB(qint64 pid)
+{
+    QFile status(pid > 0 ? QStringLiteral("/proc/%1/status").arg(pid) : QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
     return 0;
 }
 

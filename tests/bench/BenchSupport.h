@@ -47,6 +47,8 @@ QByteArray webhookRequest(const QByteArray &payload, const QByteArray &secret);
 // open, `messages` messages of which `thread` on the newest ticket. Loaded in bulk (triggers off, summaries
 // rebuilt after); returns the long thread's ticket id.
 int generateChat(Db &db, int lifts, int tickets, int open, int messages, int thread);
+// The resident memory of process `pid` (this process when 0), in KiB, from /proc; 0 when unknown.
+qint64 residentKiB(qint64 pid = 0);
 // The q-quantile (0..1) of v.
 double percentile(std::vector<double> v, double q);
 

@@ -22,7 +22,6 @@
 #include <QBuffer>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QListView>
 #include <QPainter>
 #include <QScrollBar>
@@ -35,13 +34,7 @@ QTextStream out(stdout);
 
 double residentMb()
 {
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    return 0;
+    return double(Bench::residentKiB()) / 1024.0;
 }
 
 // Runs the event loop until done() or the time is up.

@@ -16,7 +16,6 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QMessageAuthenticationCode>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -82,17 +81,6 @@ private:
     std::atomic<quint16> m_port{0};
 };
 
-qint64 residentKiB(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    return 0;
-}
-
 // Serves one stored file of `megabytes` to 4 clients at once while the server's resident memory is sampled.
 bool serveLarge(QTextStream &out, Db &db, quint16 port, qint64 pid, const QByteArray &adminToken,
                 int megabytes)
@@ -106,7 +94,7 @@ bool serveLarge(QTextStream &out, Db &db, quint16 port, qint64 pid, const QByteA
                                  "'inbound', 'document', 'stored', ?, now(), 'large.pdf') RETURNING id"),
                   {mediaId})
             .toLongLong();
-    const qint64 before = residentKiB(pid);
+    const qint64 before = Bench::residentKiB(pid);
     QNetworkAccessManager nam;
     QList<QNetworkReply *> replies;
     QList<qint64> received(4, 0);
@@ -124,7 +112,7 @@ bool serveLarge(QTextStream &out, Db &db, quint16 port, qint64 pid, const QByteA
     qint64 peak = before;
     while (!std::all_of(replies.cbegin(), replies.cend(), [](QNetworkReply *r) { return r->isFinished(); })) {
         QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-        peak = std::max(peak, residentKiB(pid));
+        peak = std::max(peak, Bench::residentKiB(pid));
     }
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
     bool whole = true;

@@ -12,17 +12,22 @@
 
 namespace Seed {
 
-QByteArray whatsappFixture(const QString &name)
+QByteArray rawWhatsappFixture(const QString &name)
 {
     QFile f(dataFile(QStringLiteral("whatsapp/%1.json").arg(name)));
     if (!f.open(QIODevice::ReadOnly))
         qFatal("Cannot read tests/data/whatsapp/%s.json", qPrintable(name));
+    return f.readAll();
+}
+
+QByteArray freshen(const QByteArray &body, qint64 secondsAgo, qint64 *newest)
+{
     static const QRegularExpression re(QStringLiteral("\"timestamp\":\"(\\d+)\""));
-    const QString text = QString::fromUtf8(f.readAll());
-    qint64 newest = 0;
+    const QString text = QString::fromUtf8(body);
+    qint64 max = 0;
     for (auto it = re.globalMatch(text); it.hasNext();)
-        newest = std::max(newest, it.next().captured(1).toLongLong());
-    const qint64 shift = QDateTime::currentSecsSinceEpoch() - newest;
+        max = std::max(max, it.next().captured(1).toLongLong());
+    const qint64 shift = QDateTime::currentSecsSinceEpoch() - secondsAgo - max;
     QString out;
     qsizetype last = 0;
     for (auto it = re.globalMatch(text); it.hasNext();) {
@@ -32,7 +37,14 @@ QByteArray whatsappFixture(const QString &name)
         last = m.capturedEnd();
     }
     out += text.mid(last);
+    if (newest)
+        *newest = max + shift;
     return out.toUtf8();
+}
+
+QByteArray whatsappFixture(const QString &name)
+{
+    return freshen(rawWhatsappFixture(name));
 }
 
 QString dataFile(const QString &name)

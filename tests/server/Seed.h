@@ -23,8 +23,12 @@ void agentRequested(Db &db, int ticketId);
 void bulkMessages(Db &db, int ticketId, int n);
 
 QString dataFile(const QString &name);
-// tests/data/whatsapp/<name>.json with every timestamp moved so that the newest is now (their spacing
-// kept): a body WhatsApp could post at this moment.
+// tests/data/whatsapp/<name>.json as it is, old timestamps and all.
+QByteArray rawWhatsappFixture(const QString &name);
+// Gives every "timestamp" of a body a fresh value, keeping their order and spacing: the newest becomes
+// `secondsAgo` seconds before now (*newest receives it). Nothing else of the bytes changes.
+QByteArray freshen(const QByteArray &body, qint64 secondsAgo = 0, qint64 *newest = nullptr);
+// rawWhatsappFixture() freshened: a body WhatsApp could post at this moment.
 QByteArray whatsappFixture(const QString &name);
 
 } // namespace Seed

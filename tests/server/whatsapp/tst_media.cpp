@@ -102,6 +102,23 @@ struct Fixture {
                                    {{"X-Hub-Signature-256", signature}});
     }
     int count(const QString &sql, const QVariantList &binds = {}) { return db.scalar(sql, binds).toInt(); }
+    // The agent sends `pdf` as wiring.pdf on the ticket.
+    HttpResult sendDocument(const QByteArray &pdf)
+    {
+        return server->http().post(QStringLiteral("/api/chat/%1/media?filename=wiring.pdf").arg(ticket), pdf,
+                                   HttpClient::bearer(agentToken), "application/pdf");
+    }
+    // Where the sent file is read.
+    static QByteArray mediaUrl(const HttpResult &sent)
+    {
+        return sent.json.value(QLatin1String("chat_message"))
+            .toObject()
+            .value(QLatin1String("media"))
+            .toObject()
+            .value(QLatin1String("url"))
+            .toString()
+            .toUtf8();
+    }
     bool processed()
     {
         return count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE processed_at IS NULL")) == 0;
@@ -1246,20 +1263,13 @@ private Q_SLOTS:
         Seed::technicianWrote(f.db, f.ticket, sipho, QStringLiteral("send the wiring diagram"), 5);
         Events::sequence(f.db);
         const QByteArray pdf = largePdf(24 * 1024 * 1024 + 12345);
-        const HttpResult sent =
-            f.server->http().post(QStringLiteral("/api/chat/%1/media?filename=wiring.pdf").arg(f.ticket), pdf,
-                                  HttpClient::bearer(f.agentToken), "application/pdf");
+        const HttpResult sent = f.sendDocument(pdf);
         VERIFY_STATUS(sent, 200);
-        const QString url = sent.json.value(QLatin1String("chat_message"))
-                                .toObject()
-                                .value(QLatin1String("media"))
-                                .toObject()
-                                .value(QLatin1String("url"))
-                                .toString();
+        const QByteArray url = Fixture::mediaUrl(sent);
         QVERIFY(!url.isEmpty());
         const auto request = [&](const QByteArray &method, const QByteArray &extra) {
-            return method + ' ' + url.toUtf8() + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                   f.agentToken + "\r\n" + extra + "\r\n";
+            return method + ' ' + url + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + f.agentToken +
+                   "\r\n" + extra + "\r\n";
         };
         RawClient client(f.server->app().port());
         client.send(request("GET", {}));
@@ -1292,17 +1302,9 @@ private Q_SLOTS:
         Seed::technicianWrote(f.db, f.ticket, sipho, QStringLiteral("send the wiring diagram"), 5);
         Events::sequence(f.db);
         const QByteArray pdf = largePdf(16 * 1024 * 1024);
-        const HttpResult sent =
-            f.server->http().post(QStringLiteral("/api/chat/%1/media?filename=wiring.pdf").arg(f.ticket), pdf,
-                                  HttpClient::bearer(f.agentToken), "application/pdf");
+        const HttpResult sent = f.sendDocument(pdf);
         VERIFY_STATUS(sent, 200);
-        const QByteArray url = sent.json.value(QLatin1String("chat_message"))
-                                   .toObject()
-                                   .value(QLatin1String("media"))
-                                   .toObject()
-                                   .value(QLatin1String("url"))
-                                   .toString()
-                                   .toUtf8();
+        const QByteArray url = Fixture::mediaUrl(sent);
         RawClient slow(f.server->app().port());
         slow.socket().setReadBufferSize(2048);
         slow.send("GET " + url + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + f.agentToken +

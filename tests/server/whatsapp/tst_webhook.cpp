@@ -41,51 +41,32 @@ const QString jamesHouse = QStringLiteral("27710000001");
 const QString marulaTower = QStringLiteral("27710000002");
 const QString blockC = QStringLiteral("27710000003");
 
-qint64 nowSeconds()
-{
-    return QDateTime::currentSecsSinceEpoch();
-}
-
 QString wireTime(qint64 seconds)
 {
     return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-QByteArray rawFixture(const QString &name)
-{
-    QFile f(Seed::dataFile(QStringLiteral("whatsapp/%1.json").arg(name)));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("Cannot read tests/data/whatsapp/%s.json", qPrintable(name));
-    return f.readAll();
-}
-
-// Gives every "timestamp" of a body a fresh value, keeping their order and spacing: the newest becomes
-// `secondsAgo` seconds before now (*newest receives it). Nothing else of the bytes changes.
-QByteArray freshen(const QByteArray &body, qint64 secondsAgo = 0, qint64 *newest = nullptr)
-{
-    static const QRegularExpression re(QStringLiteral("\"timestamp\":\"(\\d+)\""));
-    const QString text = QString::fromUtf8(body);
-    qint64 max = 0;
-    for (auto it = re.globalMatch(text); it.hasNext();)
-        max = std::max(max, it.next().captured(1).toLongLong());
-    const qint64 shift = nowSeconds() - secondsAgo - max;
-    QString out;
-    qsizetype last = 0;
-    for (auto it = re.globalMatch(text); it.hasNext();) {
-        const QRegularExpressionMatch m = it.next();
-        out += text.mid(last, m.capturedStart() - last);
-        out += QStringLiteral("\"timestamp\":\"%1\"").arg(m.captured(1).toLongLong() + shift);
-        last = m.capturedEnd();
-    }
-    out += text.mid(last);
-    if (newest)
-        *newest = max + shift;
-    return out.toUtf8();
-}
-
 QByteArray fixture(const QString &name, qint64 secondsAgo = 0, qint64 *newest = nullptr)
 {
-    return freshen(rawFixture(name), secondsAgo, newest);
+    return Seed::freshen(Seed::rawWhatsappFixture(name), secondsAgo, newest);
+}
+
+// `liftline-server webhook-problems` on the test database: what it printed and how it ended.
+struct CliRun {
+    bool finished = false;
+    int exitCode = -1;
+    QString printed;
+};
+CliRun webhookProblems(const DbParams &params)
+{
+    QProcess cli;
+    cli.setProcessEnvironment(databaseEnvironment(params));
+    cli.start(QStringLiteral(LIFTLINE_SERVER_BIN), {QStringLiteral("webhook-problems")});
+    CliRun run;
+    run.finished = cli.waitForFinished(60000);
+    run.printed = QString::fromUtf8(cli.readAllStandardOutput());
+    run.exitCode = cli.exitCode();
+    return run;
 }
 
 QByteArray replaced(QByteArray body, const QByteArray &from, const QByteArray &to)
@@ -430,7 +411,8 @@ private Q_SLOTS:
         Fixture f;
         Seed::openTicket(f.db);
         const QByteArray body = fixture(QStringLiteral("text_agent_request"));
-        const QByteArray otherBytes = rawFixture(QStringLiteral("text_agent_request")); // old timestamps
+        const QByteArray otherBytes =
+            Seed::rawWhatsappFixture(QStringLiteral("text_agent_request")); // old timestamps
         QVERIFY(body != otherBytes);
         const QByteArray right = signatureOf(body, f.secret());
         QVERIFY(!f.secret().isEmpty());
@@ -639,12 +621,10 @@ private Q_SLOTS:
                  0);
 
         // The command line shows it too.
-        QProcess cli;
-        cli.setProcessEnvironment(databaseEnvironment(f.params));
-        cli.start(QStringLiteral(LIFTLINE_SERVER_BIN), {QStringLiteral("webhook-problems")});
-        QVERIFY(cli.waitForFinished(60000));
-        const QString printed = QString::fromUtf8(cli.readAllStandardOutput());
-        QCOMPARE(cli.exitCode(), 0);
+        const CliRun cli = webhookProblems(f.params);
+        QVERIFY(cli.finished);
+        const QString &printed = cli.printed;
+        QCOMPARE(cli.exitCode, 0);
         QVERIFY2(printed.contains(QLatin1String("SET ASIDE")) &&
                      printed.contains(QLatin1String("wamid.FAR.1")),
                  qPrintable(printed));
@@ -1685,12 +1665,10 @@ private Q_SLOTS:
         QCOMPARE(c.value(QLatin1String("text")).toString(),
                  QStringLiteral("Correction: the car is stuck between floors 4 and 5"));
 
-        QProcess cli;
-        cli.setProcessEnvironment(databaseEnvironment(f.params));
-        cli.start(QStringLiteral(LIFTLINE_SERVER_BIN), {QStringLiteral("webhook-problems")});
-        QVERIFY(cli.waitForFinished(60000));
-        const QString printed = QString::fromUtf8(cli.readAllStandardOutput());
-        QCOMPARE(cli.exitCode(), 0);
+        const CliRun cli = webhookProblems(f.params);
+        QVERIFY(cli.finished);
+        const QString &printed = cli.printed;
+        QCOMPARE(cli.exitCode, 0);
         QVERIFY2(printed.contains(QLatin1String("wamid.IN.0101")) &&
                      printed.contains(QLatin1String("wamid.IN.UNKNOWN")),
                  qPrintable(printed));

@@ -26,9 +26,29 @@ CREATE TRIGGER chat_messages_fill_in BEFORE INSERT ON chat_messages
 
 -- Liftline stores every inbound message with its WhatsApp id; a row without one was written by another
 -- system when it received the message, so its time stands for WhatsApp's.
+--
+-- The window's renewal stores every listed conversation of the number (chat_window_changed), and the
+-- statement's trigger then stores the message's own. Their rows are locked here first, all in ticket
+-- order, as every other writer takes them: in two orders (the number's tickets, then the message's), two
+-- such messages, or one and a batch of the upgrade, could each hold what the other waits for.
+-- A conversation not stored yet (until 014 has stored them all) is stored in its turn: two inserts of
+-- new rows in two orders wait on each other as well.
 CREATE OR REPLACE FUNCTION chat_messages_other_inbound() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    id integer;
 BEGIN
+    FOR id IN SELECT NEW.ticket_id WHERE NEW.ticket_id IS NOT NULL
+              UNION
+              SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.responded_by
+               WHERE c.primary_msisdn = NEW.from_number
+                 AND (t.status = 'open' OR t.resolved_at > now() - interval '1 hour')
+              ORDER BY 1 LOOP
+        PERFORM 1 FROM chat_conversation_cache c WHERE c.ticket_id = id FOR UPDATE;
+        IF NOT FOUND THEN
+            PERFORM chat_conversation_refresh(id);
+        END IF;
+    END LOOP;
     PERFORM whatsapp_renew_window(NEW.from_number, coalesce(NEW.created_at, now()));
     RETURN NULL;
 END

@@ -9,13 +9,55 @@
 CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_responded_by_idx ON tickets (responded_by);
 
 -- Liftline's own rows carry WhatsApp's time; the original add-on's only the time it stored them.
-INSERT INTO chat_windows AS w (number, last_inbound_at)
-SELECT from_number, max(coalesce(wa_timestamp, created_at))
-  FROM chat_messages
- WHERE direction = 'inbound' AND from_number IS NOT NULL AND coalesce(wa_timestamp, created_at) IS NOT NULL
- GROUP BY from_number
-ON CONFLICT (number) DO UPDATE SET last_inbound_at = EXCLUDED.last_inbound_at, updated_at = now()
- WHERE w.last_inbound_at < EXCLUDED.last_inbound_at;
+-- A window's trigger stores the conversations that show its number. Each batch of numbers first locks
+-- those conversations in ticket order, then writes the windows, as a message does (summary, the
+-- conversations in ticket order, then its number's window), waiting at most 100 ms for each lock; a batch
+-- that would wait longer gives way and is tried again, so the original server's insert is never the one
+-- a deadlock breaks.
+DO $$
+DECLARE
+    numbers text[];
+    batch text[];
+    i integer := 1;
+    gave_way integer := 0;
+BEGIN
+    SELECT coalesce(array_agg(DISTINCT from_number ORDER BY from_number), '{}') INTO numbers
+      FROM chat_messages WHERE direction = 'inbound' AND from_number IS NOT NULL;
+    WHILE i <= cardinality(numbers) LOOP
+        batch := numbers[i:i + 499];
+        BEGIN
+        PERFORM set_config('lock_timeout', '100ms', true);
+        PERFORM 1 FROM chat_conversation_cache
+         WHERE ticket_id = ANY (ARRAY(
+                   SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.responded_by
+                    WHERE c.primary_msisdn = ANY (batch)
+                      AND (t.status = 'open' OR t.resolved_at > now() - interval '1 hour')))
+         ORDER BY ticket_id FOR UPDATE;
+        INSERT INTO chat_windows AS w (number, last_inbound_at)
+        SELECT from_number, max(coalesce(wa_timestamp, created_at))
+          FROM chat_messages
+         WHERE direction = 'inbound' AND from_number = ANY (batch)
+           AND coalesce(wa_timestamp, created_at) IS NOT NULL
+         GROUP BY from_number
+         ORDER BY from_number
+        ON CONFLICT (number) DO UPDATE SET last_inbound_at = EXCLUDED.last_inbound_at, updated_at = now()
+         WHERE w.last_inbound_at < EXCLUDED.last_inbound_at;
+        gave_way := 0;
+        EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
+            gave_way := gave_way + 1;
+        END;
+        IF gave_way = 0 THEN
+            i := i + 500;
+        ELSIF gave_way > 600 THEN
+            RAISE EXCEPTION 'gave way 600 times in a row to other writers on the windows of % numbers',
+                cardinality(batch) USING ERRCODE = 'lock_not_available';
+        ELSE
+            PERFORM pg_sleep(least(1.0, 0.02 * gave_way));
+        END IF;
+        COMMIT;
+    END LOOP;
+END
+$$;
 
 -- liftline:step no-transaction: requests the original add-on raised on the tickets agents see, dated, and taken by the first reply after them
 -- The add-on set agent_requested and never cleared it, and recorded no time. On an open ticket (or one
@@ -24,18 +66,29 @@ ON CONFLICT (number) DO UPDATE SET last_inbound_at = EXCLUDED.last_inbound_at, u
 -- it (the add-on's rule), else the ticket's opening. The first reply after it took the request, as a
 -- reply does in Liftline; one nobody answered on an open ticket is still waiting, and alerts. Older
 -- tickets keep the flag without a time: when it was raised is not known, and nobody waits on it.
+--
+-- Each batch first locks its tickets, then their stored conversations, each in ticket order (the order
+-- every writer takes them), waiting at most 100 ms for each; the update's trigger then stores each
+-- conversation without waiting. A batch that would wait longer gives way (a message the original server
+-- stores can hold one conversation while it waits for another, in another order) and is tried again: the
+-- original server's write is never the one a deadlock breaks.
 DO $$
 DECLARE
     flagged integer[];
     batch integer[];
     i integer := 1;
+    gave_way integer := 0;
 BEGIN
     SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO flagged
       FROM tickets
      WHERE agent_requested AND agent_requested_at IS NULL
        AND (status = 'open' OR resolved_at > now() - interval '1 hour');
     WHILE i <= cardinality(flagged) LOOP
-        batch := flagged[i:i + 999];
+        batch := flagged[i:i + 199];
+        BEGIN
+        PERFORM set_config('lock_timeout', '100ms', true);
+        PERFORM 1 FROM tickets WHERE id = ANY (batch) ORDER BY id FOR NO KEY UPDATE;
+        PERFORM 1 FROM chat_conversation_cache WHERE ticket_id = ANY (batch) ORDER BY ticket_id FOR UPDATE;
         WITH logged AS (
             SELECT e.ticket_id, max(e.created_at) AS at FROM event_log e
              WHERE e.event_type = 'agent_requested' AND e.ticket_id = ANY (batch)
@@ -62,7 +115,18 @@ BEGIN
                acknowledged_by_actor = CASE WHEN a.reply_at IS NOT NULL THEN 'original_system' END
           FROM answered a
          WHERE t.id = a.id AND t.agent_requested_at IS NULL;
-        i := i + 1000;
+        gave_way := 0;
+        EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
+            gave_way := gave_way + 1;
+        END;
+        IF gave_way = 0 THEN
+            i := i + 200;
+        ELSIF gave_way > 600 THEN
+            RAISE EXCEPTION 'gave way 600 times in a row to other writers on tickets %..%', batch[1],
+                batch[cardinality(batch)] USING ERRCODE = 'lock_not_available';
+        ELSE
+            PERFORM pg_sleep(least(1.0, 0.02 * gave_way));
+        END IF;
         COMMIT;
     END LOOP;
 END

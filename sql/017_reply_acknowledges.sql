@@ -176,14 +176,31 @@ $$;
 -- The first reply after each request on an open ticket (or one closed within the hour), as 014 found the
 -- acknowledging one. Stored conversations are recomputed in ticket order, as every writer locks them; the
 -- listed ones are announced to the consoles.
+--
+-- Each batch first locks the tickets it may update, then its stored conversations, each in ticket order
+-- (the order every writer takes them), waiting at most 100 ms for each. A batch that would wait longer
+-- gives way and is tried again: a message the original server stores can hold one conversation while it
+-- waits for another (its number's other tickets first, its own last), and it is never the one a deadlock
+-- breaks. Before this, the update stored conversations in the order it found the tickets, and 2 of 4
+-- upgrades under the original server's writes failed one of them.
 DO $$
 DECLARE
     done integer := 0;
     last integer;
     stored record;
+    gave_way integer := 0;
 BEGIN
     SELECT coalesce(max(ticket_id), 0) INTO last FROM chat_conversation_cache;
     WHILE done < last LOOP
+        BEGIN
+        PERFORM set_config('lock_timeout', '100ms', true);
+        PERFORM 1 FROM tickets t
+         WHERE t.id > done AND t.id <= done + 500
+           AND t.agent_requested AND t.agent_requested_at IS NOT NULL AND t.agent_replied_at IS NULL
+           AND (t.status = 'open' OR t.resolved_at > now() - interval '1 hour')
+         ORDER BY t.id FOR NO KEY UPDATE;
+        PERFORM 1 FROM chat_conversation_cache c WHERE c.ticket_id > done AND c.ticket_id <= done + 500
+         ORDER BY c.ticket_id FOR UPDATE;
         UPDATE tickets t
            SET agent_replied_at = (SELECT min(m.created_at) FROM chat_messages m
                                     WHERE m.ticket_id = t.id AND m.direction = 'outbound'
@@ -201,7 +218,18 @@ BEGIN
                 PERFORM chat_conversation_refresh(stored.ticket_id);
             END IF;
         END LOOP;
-        done := done + 500;
+        gave_way := 0;
+        EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
+            gave_way := gave_way + 1;
+        END;
+        IF gave_way = 0 THEN
+            done := done + 500;
+        ELSIF gave_way > 600 THEN
+            RAISE EXCEPTION 'gave way 600 times in a row to other writers on tickets %..%', done + 1, done + 500
+                USING ERRCODE = 'lock_not_available';
+        ELSE
+            PERFORM pg_sleep(least(1.0, 0.02 * gave_way));
+        END IF;
         COMMIT;
     END LOOP;
 END

@@ -40,9 +40,14 @@ bool isShippedEarlierText(int version, const QString &checksum)
         {11, QStringLiteral("006497eaeb6a7a7f98f83c974f113299be322fb3b93d7488552e330fb6ff7f4b")},
         {12, QStringLiteral("c73a0741a3fdd72f9f976fa3ad75c19feba4e0955e07d026cc7d5a456d181f7d")},
         {13, QStringLiteral("c049f6b12d9f7e904b075ab389279c15df63e086cb4debfb046a64b96c8f899b")},
+        // 013 before the original add-on's messages locked their conversations in ticket order, and 014
+        // and 017 before their batches gave way to the original server's writes.
+        {13, QStringLiteral("6412f359377bd44412a757864a1f636ee2c4d3f12a44d125bed448b0ae5ddc57")},
+        {14, QStringLiteral("59b58f251760d5696aeea5fba104825ccbc7c904c730d139fba0422acd2d0502")},
         {17, QStringLiteral("694e4182041cbb9cd642b8384f61cb416fb9e2554f391c0c19ee75c27ee3785f")},
         {17, QStringLiteral("877547eb6a02ee62103d6ed9e45bd25be5457f8757444b2f4cefa25348259824")},
         {17, QStringLiteral("e0db3a76b0367c3468f7e9ed78c4a24d54600f7c4dbae30459b83ae0e507bdc9")},
+        {17, QStringLiteral("7666f25970f6a4baf0a39a005b9cfe93bcc4abb452ccd478dd7d9430160a531d")},
     };
     return earlier.contains(version, checksum);
 }

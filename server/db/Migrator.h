@@ -54,9 +54,12 @@ public:
 
     struct Options {
         // How long a transactional step may wait for one lock before it gives way and is tried again.
-        int lockTimeoutMs = 2000;
+        // Under PostgreSQL's deadlock_timeout (1 s unless the site changed it): when a step and a live
+        // writer (the original server) each wait for the other, the step gives way before PostgreSQL
+        // looks for the cycle and fails the writer's statement.
+        int lockTimeoutMs = 500;
         // How many times a transactional step that gave way is tried again, one second apart.
-        int lockRetries = 60;
+        int lockRetries = 120;
         // Told what is being applied, for the log or the terminal.
         std::function<void(const QString &)> progress;
     };

@@ -128,8 +128,9 @@ BEGIN
 
     ticket_id := whatsapp_route(p_from, p_context_id, contact, received, p_window_hours);
     -- Locks in the order every writer of a ticket keeps (ChatStore::lockTicket): the ticket's row, its
-    -- counters and stored conversation (the message's insert), then the number's window (whose trigger
-    -- recomputes the conversations that show it). An agent's reply, or the original server's insert, on the
+    -- counters, the stored conversations of the ticket and of the number's other tickets (all in ticket
+    -- order: chat_lock_number_conversations), then the number's window (whose trigger recomputes the
+    -- conversations that show it). An agent's reply, or the original server's insert, on the
     -- same ticket at the same moment then queues instead of deadlocking. A ticket resolved between the
     -- routing and the lock does not take the message: it is routed again.
     IF ticket_id IS NOT NULL THEN
@@ -174,6 +175,8 @@ BEGIN
     IF contact IS NOT NULL THEN
         UPDATE tickets SET responded_by = contact WHERE id = ticket_id AND responded_by IS NULL;
     END IF;
+    PERFORM 1 FROM chat_ticket_summary s WHERE s.ticket_id = whatsapp_receive.ticket_id FOR UPDATE;
+    PERFORM chat_lock_number_conversations(ticket_id, p_from);
     INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, kind, status,
                                wa_message_id, wa_timestamp, context_wa_id, media_id, raw, inbox_id)
     VALUES (ticket_id, p_from, NULL, p_text, 'inbound', p_kind, 'received', p_wa_message_id, p_wa_timestamp,

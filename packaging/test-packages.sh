@@ -105,6 +105,12 @@ for _ in $(seq 1 40); do
 done
 [ -n "$found" ] || fail "the message did not come back from /api/chat/unassigned"
 
+echo "== the installed server signs exports: its key made on first use, the service's own, mode 0600"
+signing="$(curl -fsS "$url/api/chat/signing-key" || true)"
+grep -q '"algorithm":"ed25519"' <<<"$signing" || fail "GET /api/chat/signing-key answered: $signing"
+[ "$(stat -c '%U %a' /var/lib/liftline/signing.key 2>/dev/null)" = "liftline 600" ] ||
+    fail "the signing key is not /var/lib/liftline/signing.key, the service's, mode 600: $(ls -l /var/lib/liftline/ 2>&1)"
+
 echo "== the shipped nginx site in front of it (Debian's nginx, a self-signed certificate made here)"
 edge="$(mktemp -d)"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=liftline.test" \

@@ -4,6 +4,8 @@
 #include "PhoneNumber.h"
 #include "auth/AgentStore.h"
 #include "auth/PasswordHasher.h"
+#include "auth/SigningKey.h"
+#include "chat/IncidentExport.h"
 #include "chat/RegistryImport.h"
 #include "chat/Tickets.h"
 #include "db/DatabaseTarget.h"
@@ -288,7 +290,8 @@ bool isSubcommand(const QString &word)
         QStringLiteral("serve"),      QStringLiteral("simulate"),        QStringLiteral("migrate"),
         QStringLiteral("agent"),      QStringLiteral("import-registry"), QStringLiteral("ticket"),
         QStringLiteral("backup"),     QStringLiteral("restore"),         QStringLiteral("webhook-problems"),
-        QStringLiteral("escalation"), QStringLiteral("oncall"),          QStringLiteral("report")};
+        QStringLiteral("escalation"), QStringLiteral("oncall"),          QStringLiteral("report"),
+        QStringLiteral("export"),     QStringLiteral("verify-export"),   QStringLiteral("signing-key")};
     return words.contains(word);
 }
 
@@ -331,6 +334,14 @@ QString help()
         "  report [--from TIME] [--to TIME] [--format csv|json] [--output FILE]\n"
         "                                      the response figures of the requests of a period (default\n"
         "                                      the last 24 hours), one line per request\n"
+        "  export --ticket ID --output FILE [--format json]\n"
+        "                                      one incident's record, signed: FILE, FILE.sha256 and\n"
+        "                                      FILE.sig (recorded in the audit log)\n"
+        "  verify-export FILE [--public-key KEY]\n"
+        "                                      check an export against FILE.sig: unchanged, and signed by\n"
+        "                                      the key named there (or KEY); needs no database\n"
+        "  signing-key                         the public key that checks this server's exports, and its\n"
+        "                                      fingerprint (the key is made on first use)\n"
         "  webhook-problems                    webhook items set aside or stored altered, bodies that\n"
         "                                      could not be read, and edits or deletions of a message that\n"
         "                                      is not here, newest first\n"
@@ -657,6 +668,87 @@ int report(Db &db, const QCommandLineParser &parser)
     return 0;
 }
 
+// Writes bytes to path through a temporary file, or says why not.
+bool writeWhole(const QString &path, const QByteArray &bytes, QString *error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        *error = QStringLiteral("Could not write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+int exportIncident(Db &db, const QCommandLineParser &parser, const Config &config, const Principal &who)
+{
+    bool ok = false;
+    const int ticket = parser.value(QStringLiteral("ticket")).toInt(&ok);
+    if (!ok || ticket <= 0 || !parser.isSet(QStringLiteral("output")))
+        return usage(QStringLiteral("use: export --ticket ID --output FILE [--format json]"));
+    if (parser.isSet(QStringLiteral("format")) &&
+        parser.value(QStringLiteral("format")) != QLatin1String("json"))
+        return usage(QStringLiteral("--format is json (the PDF comes later)"));
+    QString error;
+    const SigningKey key = SigningKey::loadOrCreate(config.signingKeyPath(), &error);
+    if (!key.isValid())
+        return failed(error);
+    IncidentExport::recordKey(db, key);
+    const IncidentExport::Export e = IncidentExport::json(db, ticket, who, key);
+    const QString output = parser.value(QStringLiteral("output"));
+    IncidentExport::Export named = e;
+    named.fileName = QFileInfo(output).fileName();
+    if (!writeWhole(output, e.document, &error) ||
+        !writeWhole(output + QLatin1String(".sha256"), IncidentExport::checksumFile(named), &error) ||
+        !writeWhole(output + QLatin1String(".sig"), IncidentExport::signatureFile(named), &error))
+        return failed(error);
+    out() << "Wrote " << output << " (" << e.document.size() << " bytes, SHA-256 " << e.sha256Hex << "), "
+          << output << ".sha256 and " << output << ".sig, signed by the key " << e.fingerprint << '\n';
+    return 0;
+}
+
+// Needs no database: whoever holds an export checks it with the signature file beside it.
+int verifyExport(const QStringList &positional, const QCommandLineParser &parser)
+{
+    if (positional.size() != 2)
+        return usage(QStringLiteral("use: verify-export FILE [--public-key KEY]"));
+    const QString path = positional.at(1);
+    QFile document(path);
+    QFile signature(path + QLatin1String(".sig"));
+    if (!document.open(QIODevice::ReadOnly))
+        return failed(QStringLiteral("Cannot read %1: %2").arg(path, document.errorString()));
+    if (!signature.open(QIODevice::ReadOnly))
+        return failed(QStringLiteral("Cannot read the signature %1: %2 (it is written beside the export)")
+                          .arg(signature.fileName(), signature.errorString()));
+    QByteArray trusted;
+    if (parser.isSet(QStringLiteral("public-key"))) {
+        const auto decoded = QByteArray::fromBase64Encoding(
+            parser.value(QStringLiteral("public-key")).toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded || decoded.decoded.size() != 32)
+            return usage(QStringLiteral("--public-key is the 32-byte public key in base64, as GET "
+                                        "/api/chat/signing-key and 'liftline-server signing-key' give it"));
+        trusted = decoded.decoded;
+    }
+    const IncidentExport::Verification v =
+        IncidentExport::verify(document.readAll(), signature.read(64 * 1024), trusted);
+    if (!v.ok)
+        return failed(QStringLiteral("%1 does not verify. %2").arg(path, v.message));
+    out() << path << ": " << v.message << '\n';
+    return 0;
+}
+
+int signingKey(const Config &config)
+{
+    QString error;
+    const SigningKey key = SigningKey::loadOrCreate(config.signingKeyPath(), &error);
+    if (!key.isValid())
+        return failed(error);
+    out() << "Algorithm:   ed25519\n"
+          << "Public key:  " << key.publicKeyBase64() << '\n'
+          << "Fingerprint: " << key.fingerprint() << '\n'
+          << "Key file:    " << config.signingKeyPath() << " (keep it, and a copy of it, secret)\n";
+    return 0;
+}
+
 // The commands that work on the database through a connection, after the migrations.
 int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &parser, const Config &config)
 {
@@ -690,6 +782,8 @@ int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &
         return oncall(db, positional, parser, who);
     if (command == QLatin1String("report"))
         return report(db, parser);
+    if (command == QLatin1String("export"))
+        return exportIncident(db, parser, config, who);
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 
@@ -698,6 +792,10 @@ int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &
 int run(const QStringList &positional, const QCommandLineParser &parser, const Config &config)
 {
     const QString command = positional.value(0);
+    if (command == QLatin1String("verify-export"))
+        return verifyExport(positional, parser);
+    if (command == QLatin1String("signing-key"))
+        return signingKey(config);
     DatabaseTarget target;
     QString error;
     if (!target.open(config.database(), &error))

@@ -1,7 +1,9 @@
 #include "Config.h"
 
 #include "auth/Auth.h"
+#include "auth/SigningKey.h"
 #include "base/TrustedProxies.h"
+#include "db/EmbeddedPostgres.h"
 #include "escalation/EscalationStore.h"
 
 #include <QCommandLineParser>
@@ -20,6 +22,7 @@ struct Setting {
 const Setting stringSettings[] = {
     {"DATABASE_URL", &Config::databaseUrl},
     {"LIFTLINE_DATA_DIR", &Config::dataDir},
+    {"LIFTLINE_SIGNING_KEY_FILE", &Config::signingKeyFile},
     {"LIFTLINE_PG_ACCOUNT", &Config::pgAccount},
     {"LIFTLINE_PG_SOCKET_DIR", &Config::pgSocketDir},
     {"ADMIN_TOKEN", &Config::adminToken},
@@ -455,6 +458,13 @@ DatabaseTarget::Options Config::database() const
     return options;
 }
 
+QString Config::signingKeyPath() const
+{
+    if (!signingKeyFile.isEmpty())
+        return signingKeyFile;
+    return SigningKey::defaultPath(dataDir.isEmpty() ? EmbeddedPostgres::defaultDataDir() : dataDir);
+}
+
 QString Config::effectiveTransport() const
 {
     if (!transport.isEmpty())
@@ -491,6 +501,8 @@ QString Config::environmentHelp()
         "over the file):\n"
         "  DATABASE_URL            postgres://USER:PASSWORD@HOST:PORT/DB; unset: run an embedded PostgreSQL\n"
         "  LIFTLINE_DATA_DIR       the embedded PostgreSQL's data folder (as --data-dir)\n"
+        "  LIFTLINE_SIGNING_KEY_FILE  the key that signs incident exports (default: signing.key beside\n"
+        "                          the data folder; made on first use, mode 0600)\n"
         "  LIFTLINE_PG_ACCOUNT     as root, the account that runs the embedded PostgreSQL (as --pg-account)\n"
         "  LIFTLINE_PG_BINDIR      the PostgreSQL bin folder to use (default: the newest installed)\n"
         "  LIFTLINE_PG_SOCKET_DIR  the embedded PostgreSQL's socket folder (default: a new one in /tmp); "

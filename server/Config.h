@@ -15,8 +15,10 @@ struct Config {
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;
 
-    QString databaseUrl;      // DATABASE_URL; empty: the embedded cluster
-    QString dataDir;          // --data-dir / LIFTLINE_DATA_DIR: the embedded cluster's folder
+    QString databaseUrl; // DATABASE_URL; empty: the embedded cluster
+    QString dataDir;     // --data-dir / LIFTLINE_DATA_DIR: the embedded cluster's folder
+    // LIFTLINE_SIGNING_KEY_FILE: the key that signs incident exports (empty: signingKeyPath()'s default)
+    QString signingKeyFile;
     QString pgAccount;        // --pg-account / LIFTLINE_PG_ACCOUNT: as root, who runs the embedded cluster
     QString pgSocketDir;      // LIFTLINE_PG_SOCKET_DIR: the embedded cluster's socket folder (empty: in /tmp)
     int dbThreads = 4;        // --db-threads / LIFTLINE_DB_THREADS
@@ -127,4 +129,7 @@ struct Config {
     // Where the database is: DATABASE_URL, or the embedded cluster (durable: the server and its subcommands
     // keep their data).
     DatabaseTarget::Options database() const;
+
+    // The signing key's file: signingKeyFile, else signing.key beside the embedded cluster's folder.
+    QString signingKeyPath() const;
 };

@@ -2,6 +2,7 @@
 
 #include "auth/Auth.h"
 #include "auth/PasswordHasher.h"
+#include "auth/SigningKey.h"
 #include "base/Logging.h"
 #include "chat/ChatStore.h"
 #include "chat/Demo.h"
@@ -22,6 +23,7 @@
 #include "http/AuthRoutes.h"
 #include "http/ChatRoutes.h"
 #include "http/EscalationRoutes.h"
+#include "http/ExportRoutes.h"
 #include "http/HistoryRoutes.h"
 #include "http/HttpServer.h"
 #include "http/MediaRoutes.h"
@@ -221,7 +223,26 @@ void ServerApp::makeHttp(const TrustedProxies &proxies)
     EscalationRoutes::install(*m_http, *m_context);
     MediaRoutes::install(*m_http, *m_context);
     HistoryRoutes::install(*m_http, *m_context);
+    ExportRoutes::install(*m_http, *m_context,
+                          [this](QString *error) -> const SigningKey & { return signingKey(error); });
     OpsRoutes::install(*m_http, *m_context);
+}
+
+const SigningKey &ServerApp::signingKey(QString *error)
+{
+    std::lock_guard lock(m_signingKeyMutex);
+    if (!m_signingKey) {
+        SigningKey key = SigningKey::loadOrCreate(m_config.signingKeyPath(), error);
+        if (!key.isValid()) {
+            qCWarning(lcServer).noquote() << *error;
+            static const SigningKey none;
+            return none;
+        }
+        qCInfo(lcServer).noquote() << "Signing exports with the key" << key.fingerprint() << "in"
+                                   << m_config.signingKeyPath();
+        m_signingKey = std::make_unique<const SigningKey>(std::move(key));
+    }
+    return *m_signingKey;
 }
 
 // The event stream: the hub on this thread, the listener on its own, from the newest event on.

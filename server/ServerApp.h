@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 class ApiContext;
 class Callouts;
@@ -25,6 +26,7 @@ class MediaSource;
 class MessageTransport;
 class SandboxTransport;
 class Sequencer;
+class SigningKey;
 class EventListener;
 class StreamHub;
 class TrustedProxies;
@@ -72,6 +74,9 @@ private:
     void makeEscalation();
     void makeMedia();
     void replyNobodyAvailable(const QJsonObject &facts, std::function<void(SendResult)> done);
+    // The key that signs exports, read or made on first use (from any thread); an invalid one, with
+    // *error set, while it cannot be.
+    const SigningKey &signingKey(QString *error);
 
     Config m_config;
     DatabaseTarget m_database;
@@ -98,4 +103,6 @@ private:
     std::atomic<bool> m_maintenanceQueued{false};
     QString m_demoPassword;
     QByteArray m_webhookSecret;
+    std::mutex m_signingKeyMutex;
+    std::unique_ptr<const SigningKey> m_signingKey; // set once, never replaced
 };

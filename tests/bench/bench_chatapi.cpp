@@ -129,6 +129,8 @@ int main(int argc, char *argv[])
     const DbParams p = pg.params();
     env.insert(QStringLiteral("DATABASE_URL"), p.toUrl());
     env.insert(QStringLiteral("ADMIN_TOKEN"), QStringLiteral("bench-admin-token-0123456789"));
+    QTemporaryDir keys; // the export's signing key, made on first use
+    env.insert(QStringLiteral("LIFTLINE_SIGNING_KEY_FILE"), keys.path() + QStringLiteral("/signing.key"));
     server.setProcessEnvironment(env);
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     server.start(QStringLiteral(LIFTLINE_SERVER_BIN),
@@ -176,6 +178,8 @@ int main(int argc, char *argv[])
             QStringLiteral("/api/chat/%1/messages?limit=500").arg(bigTicket), std::max(5, iterations / 3));
     measure(QStringLiteral("GET /api/chat/{10k thread}/messages (all)"),
             QStringLiteral("/api/chat/%1/messages").arg(bigTicket), std::max(5, iterations / 10));
+    measure(QStringLiteral("GET /api/chat/{10k thread}/export (signed JSON)"),
+            QStringLiteral("/api/chat/%1/export").arg(bigTicket), std::max(5, iterations / 10));
 
     {
         // The incident history: a word said in about 100 messages, and a lift with about 50 incidents.

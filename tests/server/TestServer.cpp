@@ -1,5 +1,7 @@
 #include "TestServer.h"
 
+#include <QTemporaryDir>
+
 #include "auth/AgentStore.h"
 #include "auth/PasswordHasher.h"
 #include "db/Db.h"
@@ -40,6 +42,9 @@ Config TestServer::defaultConfig()
     // tst_escalation turns the reply on.
     c.noAgentReply.clear();
     c.noAgentReplyAf.clear();
+    // Exports are signed with a key of this test program's own, never one in the home folder.
+    static QTemporaryDir keys;
+    c.signingKeyFile = keys.path() + QStringLiteral("/signing.key");
     return c;
 }
 

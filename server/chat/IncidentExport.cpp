@@ -1,0 +1,135 @@
+#include "IncidentExport.h"
+
+#include "auth/SigningKey.h"
+#include "db/AuditLog.h"
+#include "db/Db.h"
+#include "domain/DomainError.h"
+#include "domain/Principal.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSqlQuery>
+
+namespace IncidentExport {
+
+void requireExporter(const Principal &who)
+{
+    if (who.isAdmin() || (who.kind == Principal::Kind::Agent && who.role == QLatin1String("supervisor")))
+        return;
+    throw DomainError(DomainError::Kind::Forbidden, QStringLiteral("export_not_allowed"),
+                      QStringLiteral("Exporting an incident is for supervisors and admins; ask one of them, "
+                                     "or an admin to give your account the supervisor role"));
+}
+
+Export json(Db &db, int ticketId, const Principal &who, const SigningKey &key)
+{
+    requireExporter(who);
+    Export e;
+    e.publicKey = key.publicKey();
+    e.fingerprint = key.fingerprint();
+    db.transaction([&] {
+        QSqlQuery &q = db.exec(
+            QStringLiteral(
+                "SELECT jsonb_build_object('format', 'liftline.incident-export/1', 'exported_at', now(), "
+                "'exported_by', ?::text, 'signing_key', jsonb_build_object('algorithm', 'ed25519', "
+                "'fingerprint', ?::text, 'public_key', ?::text)) || d, t.ticket_reference "
+                "FROM incident_export_json(?) d, tickets t WHERE t.id = ? AND d IS NOT NULL"),
+            {who.actorName().isEmpty() ? who.actorKind() : who.actorName(), e.fingerprint,
+             key.publicKeyBase64(), ticketId, ticketId});
+        if (!q.next())
+            throw DomainError(DomainError::Kind::NotFound, QStringLiteral("ticket_not_found"),
+                              QStringLiteral("There is no ticket %1").arg(ticketId));
+        e.document = q.value(0).toString().toUtf8() + '\n';
+        QString reference = q.value(1).toString();
+        q.finish();
+        reference.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
+        e.fileName = QStringLiteral("incident-%1.json")
+                         .arg(reference.isEmpty() ? QString::number(ticketId) : reference.left(80));
+        e.sha256Hex = QCryptographicHash::hash(e.document, QCryptographicHash::Sha256).toHex();
+        e.signature = key.sign(e.document);
+        AuditLog::record(db, who, QStringLiteral("ticket.exported"), ticketId,
+                         {{QStringLiteral("format"), QStringLiteral("json")},
+                          {QStringLiteral("sha256"), QString::fromLatin1(e.sha256Hex)},
+                          {QStringLiteral("bytes"), double(e.document.size())},
+                          {QStringLiteral("signing_key"), e.fingerprint}});
+    });
+    return e;
+}
+
+void recordKey(Db &db, const SigningKey &key)
+{
+    db.exec(QStringLiteral("INSERT INTO signing_keys (fingerprint, public_key) VALUES (?, ?) "
+                           "ON CONFLICT DO NOTHING"),
+            {key.fingerprint(), key.publicKeyBase64()});
+}
+
+QByteArray signatureFile(const Export &e)
+{
+    const QJsonObject o{{QStringLiteral("algorithm"), QStringLiteral("ed25519")},
+                        {QStringLiteral("file"), e.fileName},
+                        {QStringLiteral("sha256"), QString::fromLatin1(e.sha256Hex)},
+                        {QStringLiteral("signature"), QString::fromLatin1(e.signature.toBase64())},
+                        {QStringLiteral("public_key"), QString::fromLatin1(e.publicKey.toBase64())},
+                        {QStringLiteral("fingerprint"), e.fingerprint}};
+    return QJsonDocument(o).toJson(QJsonDocument::Indented);
+}
+
+QByteArray checksumFile(const Export &e)
+{
+    return e.sha256Hex + "  " + e.fileName.toUtf8() + '\n';
+}
+
+Verification verify(const QByteArray &document, const QByteArray &signatureFile,
+                    const QByteArray &trustedPublicKey)
+{
+    Verification v;
+    QJsonParseError parseError{};
+    const QJsonObject o = QJsonDocument::fromJson(signatureFile, &parseError).object();
+    const auto base64 = [&o](const char *name) {
+        const auto d = QByteArray::fromBase64Encoding(o.value(QLatin1String(name)).toString().toLatin1(),
+                                                      QByteArray::AbortOnBase64DecodingErrors);
+        return d ? d.decoded : QByteArray();
+    };
+    const QByteArray publicKey = base64("public_key");
+    const QByteArray signature = base64("signature");
+    if (parseError.error != QJsonParseError::NoError ||
+        o.value(QLatin1String("algorithm")).toString() != QLatin1String("ed25519") ||
+        publicKey.size() != 32 || signature.size() != 64) {
+        v.message = QStringLiteral("The signature file is not a Liftline export signature (a JSON object "
+                                   "with algorithm ed25519, signature and public_key in base64)");
+        return v;
+    }
+    v.fingerprint = SigningKey::fingerprintOf(publicKey);
+    const QByteArray sha = QCryptographicHash::hash(document, QCryptographicHash::Sha256).toHex();
+    if (o.value(QLatin1String("sha256")).toString().toLatin1() != sha) {
+        v.message = QStringLiteral("The file's SHA-256 is %1, not the %2 it was signed with: the file was "
+                                   "changed after it was exported, or it is another file")
+                        .arg(QString::fromLatin1(sha), o.value(QLatin1String("sha256")).toString().left(64));
+        return v;
+    }
+    if (!SigningKey::verify(publicKey, document, signature)) {
+        v.message = QStringLiteral("The signature does not match the file and the key %1: the file or its "
+                                   "signature was changed")
+                        .arg(v.fingerprint);
+        return v;
+    }
+    if (!trustedPublicKey.isEmpty() && trustedPublicKey != publicKey) {
+        v.message = QStringLiteral("The file is intact and signed, but by the key %1, not by the key %2 you "
+                                   "trust")
+                        .arg(v.fingerprint, SigningKey::fingerprintOf(trustedPublicKey));
+        return v;
+    }
+    v.ok = true;
+    v.message =
+        trustedPublicKey.isEmpty()
+            ? QStringLiteral("The file is intact and signed by the key %1. Compare that fingerprint "
+                             "with the one the server publishes (GET /api/chat/signing-key, or "
+                             "'liftline-server signing-key'), or pass --public-key")
+                  .arg(v.fingerprint)
+            : QStringLiteral("The file is intact and signed by the trusted key %1").arg(v.fingerprint);
+    return v;
+}
+
+} // namespace IncidentExport

@@ -1,0 +1,54 @@
+-- One ticket's record for an incident export (IncidentExport): the lift and site, the ticket, the
+-- technicians, every message with both times (WhatsApp's and received), its author, its delivery statuses
+-- with their times and errors, its edits, deletions and reactions (each as first stored) and its file;
+-- the agent requests with their response figures, the escalation steps and call-outs, every version of
+-- the incident card, and every audited action on the ticket. Rows are given with all their columns as
+-- stored (to_jsonb), less the raw webhook bodies and the files' bytes, so that nothing is summarised
+-- away. NULL when the ticket does not exist.
+CREATE OR REPLACE FUNCTION incident_export_json(p_ticket_id integer) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'ticket', to_jsonb(t),
+        'lift', to_jsonb(l),
+        'technicians', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'contact_id', c.id, 'name', c.display_name, 'number', c.primary_msisdn,
+                       'relation', lc.relation, 'responded', c.id = t.responded_by)
+                       ORDER BY c.id = t.responded_by DESC, c.display_name, c.id), '[]'::jsonb)
+              FROM contacts c LEFT JOIN lift_contacts lc ON lc.contact_id = c.id AND lc.lift_id = t.lift_id
+             WHERE lc.lift_id IS NOT NULL OR c.id = t.responded_by),
+        'messages', (
+            SELECT coalesce(jsonb_agg(to_jsonb(m) - 'raw' || jsonb_build_object(
+                       'statuses', (SELECT coalesce(jsonb_agg(to_jsonb(s) - 'raw' ORDER BY s.received_at, s.status),
+                                                    '[]'::jsonb)
+                                      FROM whatsapp_statuses s WHERE s.wa_message_id = m.wa_message_id),
+                       'changes', (SELECT coalesce(jsonb_agg(to_jsonb(x) - 'raw' ORDER BY x.id), '[]'::jsonb)
+                                     FROM chat_message_changes x WHERE x.target_wa_id = m.wa_message_id),
+                       'attachment', (SELECT to_jsonb(a) || jsonb_build_object(
+                                                 'media_sha256', encode(md.sha256, 'hex'),
+                                                 'media_mime_type', md.mime_type,
+                                                 'media_size_bytes', md.size_bytes)
+                                        FROM chat_attachments a LEFT JOIN chat_media md ON md.id = a.media_id
+                                       WHERE a.message_id = m.id))
+                       ORDER BY m.id), '[]'::jsonb)
+              FROM chat_messages m WHERE m.ticket_id = t.id),
+        'requests', (
+            SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object(
+                       'escalation_steps', (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.step), '[]'::jsonb)
+                                              FROM escalation_log e WHERE e.request_id = r.id),
+                       'callouts', (SELECT coalesce(jsonb_agg(to_jsonb(o) ORDER BY o.id), '[]'::jsonb)
+                                      FROM escalation_callouts o WHERE o.request_id = r.id))
+                       ORDER BY r.id), '[]'::jsonb)
+              FROM agent_requests r WHERE r.ticket_id = t.id),
+        'incident_card_versions', (
+            SELECT coalesce(jsonb_agg(to_jsonb(ic) ORDER BY ic.version), '[]'::jsonb)
+              FROM incident_cards ic WHERE ic.ticket_id = t.id),
+        'actions', (
+            SELECT coalesce(jsonb_agg(to_jsonb(au) ORDER BY au.id), '[]'::jsonb)
+              FROM audit_log au WHERE au.ticket_id = t.id),
+        'host_events', (
+            SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]'::jsonb)
+              FROM event_log ev WHERE ev.ticket_id = t.id))
+      FROM tickets t LEFT JOIN lifts l ON l.id = t.lift_id
+     WHERE t.id = p_ticket_id
+$$;

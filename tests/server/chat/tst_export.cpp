@@ -1,0 +1,291 @@
+// Incident exports (issue 17): one ticket's record as signed JSON, over the API and the command line, and
+// checked without the database. Real PostgreSQL, real HTTP over loopback, the real liftline-server
+// binary for the command line.
+#include "HttpClient.h"
+#include "Seed.h"
+#include "ServerProcess.h"
+#include "TestCluster.h"
+#include "TestServer.h"
+#include "auth/SigningKey.h"
+#include "chat/IncidentExport.h"
+#include "db/Db.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+
+namespace {
+
+struct Fixture {
+    Fixture()
+        : params(TestCluster::instance().createDatabase())
+        , db(params, QStringLiteral("tst-export"))
+    {
+        Seed::registry(db);
+        ticket = Seed::openTicket(db);
+        inbound = Seed::technicianWrote(db, ticket, QStringLiteral("27820000001"),
+                                        QStringLiteral("Agent, two people stuck on floor 3"), 3);
+        db.execOnce(QStringLiteral("UPDATE chat_messages SET wa_message_id = 'wamid.EXPORT.IN' WHERE id = ?"),
+                    {inbound});
+        // A reply with its delivery statuses, and the technician's later edit of the first message.
+        db.execOnce(QStringLiteral(
+                        "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, "
+                        "agent_name, status, wa_message_id) VALUES (?, 'agent', '27820000001', "
+                        "'We are on our way', 'outbound', 'Thandi', 'delivered', 'wamid.EXPORT.OUT')"),
+                    {ticket});
+        db.execOnce(QStringLiteral(
+            "INSERT INTO whatsapp_statuses (wa_message_id, status, wa_timestamp, raw, applied_at) VALUES "
+            "('wamid.EXPORT.OUT', 'sent', now(), '{}', now()), "
+            "('wamid.EXPORT.OUT', 'delivered', now(), '{}', now())"));
+        db.execOnce(QStringLiteral(
+            "INSERT INTO chat_message_changes (wa_message_id, target_wa_id, change, from_number, body, raw) "
+            "VALUES ('wamid.EXPORT.EDIT', 'wamid.EXPORT.IN', 'edit', '27820000001', "
+            "'Agent, three people stuck on floor 3', '{}')"));
+        server = std::make_unique<TestServer>(params);
+        supervisor = server->signIn(QStringLiteral("nomsa"), QStringLiteral("Nomsa Dube"),
+                                    QStringLiteral("supervisor"));
+    }
+
+    HttpResult exportOf(int id, const QByteArray &token, const QString &query = {})
+    {
+        return server->http().get(QStringLiteral("/api/chat/%1/export%2").arg(id).arg(query),
+                                  HttpClient::bearer(token));
+    }
+
+    DbParams params;
+    Db db;
+    int ticket = 0;
+    qint64 inbound = 0;
+    std::unique_ptr<TestServer> server;
+    QByteArray supervisor;
+};
+
+QByteArray header(const HttpResult &r, const char *name)
+{
+    return r.header(QByteArray(name));
+}
+
+} // namespace
+
+class TestExport : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { TestCluster::instance(); }
+
+    void supervisorExportsSignedRecord()
+    {
+        Fixture f;
+        const HttpResult r = f.exportOf(f.ticket, f.supervisor, QStringLiteral("?format=json"));
+        QCOMPARE(r.status, 200);
+        // The checksum and the signature travel with the bytes, and check with the published key.
+        const QByteArray sha = QCryptographicHash::hash(r.body, QCryptographicHash::Sha256).toHex();
+        QCOMPARE(header(r, "X-Liftline-Sha256"), sha);
+        const HttpResult key = f.server->http().get(QStringLiteral("/api/chat/signing-key"));
+        QCOMPARE(key.status, 200);
+        const QByteArray publicKey =
+            QByteArray::fromBase64(key.json.value(QLatin1String("public_key")).toString().toLatin1());
+        QCOMPARE(publicKey.size(), 32);
+        QCOMPARE(header(r, "X-Liftline-Signing-Key"),
+                 key.json.value(QLatin1String("fingerprint")).toString().toUtf8());
+        const QByteArray signature = QByteArray::fromBase64(header(r, "X-Liftline-Signature"));
+        QVERIFY(SigningKey::verify(publicKey, r.body, signature));
+        QVERIFY(header(r, "Content-Disposition").contains("incident-"));
+
+        // What the record holds: the ticket, the lift, the technician, both messages with both times, the
+        // reply's statuses, the edit as first stored, and the agent actions.
+        const QJsonObject doc = QJsonDocument::fromJson(r.body).object();
+        QCOMPARE(doc.value(QLatin1String("format")).toString(), QStringLiteral("liftline.incident-export/1"));
+        QCOMPARE(doc.value(QLatin1String("ticket")).toObject().value(QLatin1String("id")).toInt(), f.ticket);
+        QCOMPARE(doc.value(QLatin1String("lift")).toObject().value(QLatin1String("msisdn")).toString(),
+                 QStringLiteral("27710000001"));
+        QVERIFY(!doc.value(QLatin1String("technicians")).toArray().isEmpty());
+        const QJsonArray messages = doc.value(QLatin1String("messages")).toArray();
+        QCOMPARE(messages.size(), 2);
+        const QJsonObject first = messages.at(0).toObject();
+        QCOMPARE(first.value(QLatin1String("message")).toString(),
+                 QStringLiteral("Agent, two people stuck on floor 3"));
+        QVERIFY(first.contains(QLatin1String("created_at")) && first.contains(QLatin1String("wa_timestamp")));
+        QVERIFY(!first.contains(QLatin1String("raw")));
+        const QJsonArray changes = first.value(QLatin1String("changes")).toArray();
+        QCOMPARE(changes.size(), 1);
+        QCOMPARE(changes.at(0).toObject().value(QLatin1String("body")).toString(),
+                 QStringLiteral("Agent, three people stuck on floor 3"));
+        const QJsonArray statuses = messages.at(1).toObject().value(QLatin1String("statuses")).toArray();
+        QCOMPARE(statuses.size(), 2);
+        QCOMPARE(
+            doc.value(QLatin1String("signing_key")).toObject().value(QLatin1String("fingerprint")).toString(),
+            key.json.value(QLatin1String("fingerprint")).toString());
+
+        // Every export is recorded, with what was handed out; and the key is on record.
+        QCOMPARE(f.db.scalar(QStringLiteral("SELECT details->>'sha256' FROM audit_log WHERE action = "
+                                            "'ticket.exported' AND ticket_id = ? ORDER BY id DESC LIMIT 1"),
+                             {f.ticket})
+                     .toString()
+                     .toLatin1(),
+                 sha);
+        QCOMPARE(f.db.scalar(QStringLiteral("SELECT count(*) FROM signing_keys WHERE public_key = ?"),
+                             {key.json.value(QLatin1String("public_key")).toString()})
+                     .toInt(),
+                 1);
+    }
+
+    void onlySupervisorsAndAdminsExport()
+    {
+        Fixture f;
+        const QByteArray agent = f.server->signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Nkosi"));
+        HttpResult r = f.exportOf(f.ticket, agent);
+        QCOMPARE(r.status, 403);
+        QCOMPARE(r.json.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString(),
+                 QStringLiteral("export_not_allowed"));
+        r = f.server->http().get(QStringLiteral("/api/chat/%1/export").arg(f.ticket));
+        QCOMPARE(r.status, 401);
+        r = f.server->http().get(QStringLiteral("/api/chat/%1/export").arg(f.ticket), TestServer::admin());
+        QCOMPARE(r.status, 200);
+        r = f.exportOf(f.ticket + 1000, f.supervisor);
+        QCOMPARE(r.status, 404);
+        r = f.exportOf(f.ticket, f.supervisor, QStringLiteral("?format=xml"));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.json.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString(),
+                 QStringLiteral("invalid_format"));
+        // Refusals are not recorded as exports.
+        QCOMPARE(
+            f.db.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'ticket.exported'"))
+                .toInt(),
+            1);
+    }
+
+    // A changed byte, a changed signature, another key: each is named.
+    void tamperingIsFound()
+    {
+        QTemporaryDir dir;
+        QString error;
+        const SigningKey key = SigningKey::loadOrCreate(dir.path() + QStringLiteral("/k"), &error);
+        QVERIFY2(key.isValid(), qPrintable(error));
+        IncidentExport::Export e;
+        e.document = QByteArrayLiteral("{\"ticket\": {\"id\": 7}}\n");
+        e.sha256Hex = QCryptographicHash::hash(e.document, QCryptographicHash::Sha256).toHex();
+        e.signature = key.sign(e.document);
+        e.publicKey = key.publicKey();
+        e.fingerprint = key.fingerprint();
+        e.fileName = QStringLiteral("incident-7.json");
+        const QByteArray sig = IncidentExport::signatureFile(e);
+        QVERIFY(IncidentExport::verify(e.document, sig).ok);
+        QVERIFY(IncidentExport::verify(e.document, sig, key.publicKey()).ok);
+
+        QByteArray changed = e.document;
+        changed.replace("7", "8");
+        IncidentExport::Verification v = IncidentExport::verify(changed, sig);
+        QVERIFY(!v.ok);
+        QVERIFY2(v.message.contains(QLatin1String("changed after it was exported")), qPrintable(v.message));
+
+        // The checksum rewritten to match the change: the signature still gives it away.
+        QJsonObject o = QJsonDocument::fromJson(sig).object();
+        o.insert(QStringLiteral("sha256"),
+                 QString::fromLatin1(QCryptographicHash::hash(changed, QCryptographicHash::Sha256).toHex()));
+        v = IncidentExport::verify(changed, QJsonDocument(o).toJson());
+        QVERIFY(!v.ok);
+        QVERIFY2(v.message.contains(QLatin1String("signature does not match")), qPrintable(v.message));
+
+        const SigningKey other = SigningKey::loadOrCreate(dir.path() + QStringLiteral("/other"), &error);
+        v = IncidentExport::verify(e.document, sig, other.publicKey());
+        QVERIFY(!v.ok);
+        QVERIFY2(v.message.contains(QLatin1String("not by the key")), qPrintable(v.message));
+
+        QVERIFY(!IncidentExport::verify(e.document, "not json").ok);
+    }
+
+    void keyFileIsPrivateAndKept()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.path() + QStringLiteral("/sub/signing.key");
+        QString error;
+        const SigningKey made = SigningKey::loadOrCreate(path, &error);
+        QVERIFY2(made.isValid(), qPrintable(error));
+        struct stat st {};
+        QCOMPARE(::stat(QFile::encodeName(path).constData(), &st), 0);
+        QCOMPARE(int(st.st_mode & 0777), 0600);
+        const SigningKey again = SigningKey::loadOrCreate(path, &error);
+        QCOMPARE(again.publicKey(), made.publicKey());
+        QCOMPARE(made.fingerprint().size(), 39); // eight groups of four hex digits
+
+        QFile::setPermissions(path,
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup);
+        QVERIFY(!SigningKey::load(path, &error).isValid());
+        QVERIFY2(error.contains(QLatin1String("chmod 600")), qPrintable(error));
+
+        QFile::remove(path);
+        QFile broken(path);
+        QVERIFY(broken.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                            QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        broken.write("not a key\n");
+        broken.close();
+        QVERIFY(!SigningKey::loadOrCreate(path, &error).isValid());
+        QVERIFY2(error.contains(QLatin1String("not a Liftline signing key")), qPrintable(error));
+    }
+
+    // The command line: export writes the file and its two companions; verify-export needs no database
+    // and fails on a changed file; sha256sum agrees with the checksum file.
+    void commandLineExportAndVerify()
+    {
+        Fixture f;
+        QTemporaryDir dir;
+        QProcessEnvironment env = databaseEnvironment(f.params);
+        env.insert(QStringLiteral("LIFTLINE_SIGNING_KEY_FILE"), dir.path() + QStringLiteral("/cli.key"));
+        const QString file = dir.path() + QStringLiteral("/incident.json");
+        CliResult r = runCli({},
+                             {QStringLiteral("export"), QStringLiteral("--ticket"), QString::number(f.ticket),
+                              QStringLiteral("--output"), file},
+                             env);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY(QFile::exists(file + QStringLiteral(".sig")) &&
+                QFile::exists(file + QStringLiteral(".sha256")));
+
+        r = runCli({}, {QStringLiteral("signing-key")}, env);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QString publicKey =
+            r.out.section(QStringLiteral("Public key:"), 1).section(QLatin1Char('\n'), 0, 0).trimmed();
+        QCOMPARE(QByteArray::fromBase64(publicKey.toLatin1()).size(), 32);
+
+        // Without a database: only the file and its signature.
+        QProcessEnvironment bare = serverEnvironment();
+        bare.insert(QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://nobody@127.0.0.1:1/none"));
+        r = runCli({}, {QStringLiteral("verify-export"), file, QStringLiteral("--public-key"), publicKey},
+                   bare);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.out.contains(QLatin1String("intact and signed by the trusted key")),
+                 qPrintable(r.describe()));
+
+        QProcess sha;
+        sha.setWorkingDirectory(dir.path());
+        sha.start(QStringLiteral("sha256sum"),
+                  {QStringLiteral("-c"), QStringLiteral("incident.json.sha256")});
+        QVERIFY(sha.waitForFinished(10000));
+        QCOMPARE(sha.exitCode(), 0);
+
+        QFile doc(file);
+        QVERIFY(doc.open(QIODevice::ReadWrite));
+        QByteArray bytes = doc.readAll();
+        bytes.replace("two people", "one person");
+        doc.seek(0);
+        doc.write(bytes);
+        doc.resize(bytes.size());
+        doc.close();
+        r = runCli({}, {QStringLiteral("verify-export"), file}, bare);
+        QVERIFY2(r.exitCode != 0, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains(QLatin1String("does not verify")), qPrintable(r.describe()));
+        QCOMPARE(
+            f.db.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'ticket.exported' AND "
+                                       "actor_kind = 'cli'"))
+                .toInt(),
+            1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExport)
+#include "tst_export.moc"

@@ -339,7 +339,8 @@ QString help()
         "                                      FILE.sig (recorded in the audit log)\n"
         "  verify-export FILE [--public-key KEY]\n"
         "                                      check an export against FILE.sig: unchanged, and signed by\n"
-        "                                      the key named there (or KEY); needs no database\n"
+        "                                      KEY (exit 2 without KEY: the signer is not checked); needs\n"
+        "                                      no database\n"
         "  signing-key                         the public key that checks this server's exports, and its\n"
         "                                      fingerprint (the key is made on first use)\n"
         "  webhook-problems                    webhook items set aside or stored altered, bodies that\n"
@@ -730,6 +731,10 @@ int verifyExport(const QStringList &positional, const QCommandLineParser &parser
     }
     const IncidentExport::Verification v =
         IncidentExport::verify(document.readAll(), signature.read(64 * 1024), trusted);
+    if (v.intactButSignerUnchecked) {
+        QTextStream(stderr) << path << ": " << v.message << '\n';
+        return 2;
+    }
     if (!v.ok)
         return failed(QStringLiteral("%1 does not verify. %2").arg(path, v.message));
     out() << path << ": " << v.message << '\n';

@@ -10,7 +10,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_responded_by_idx ON tickets (res
 
 -- Liftline's own rows carry WhatsApp's time; the original add-on's only the time it stored them.
 -- A window's trigger stores the conversations that show its number. Each batch of numbers first locks
--- those conversations in ticket order, then writes the windows, as a message does (summary, the
+-- those conversations in ticket order (storing the ones not stored yet, in their turn), then writes the windows, as a message does (summary, the
 -- conversations in ticket order, then its number's window), waiting at most 100 ms for each lock; a batch
 -- that would wait longer gives way and is tried again, so the original server's insert is never the one
 -- a deadlock breaks.
@@ -19,6 +19,7 @@ DECLARE
     numbers text[];
     batch text[];
     i integer := 1;
+    tid integer;
     gave_way integer := 0;
 BEGIN
     SELECT coalesce(array_agg(DISTINCT from_number ORDER BY from_number), '{}') INTO numbers
@@ -27,12 +28,15 @@ BEGIN
         batch := numbers[i:i + 499];
         BEGIN
         PERFORM set_config('lock_timeout', '100ms', true);
-        PERFORM 1 FROM chat_conversation_cache
-         WHERE ticket_id = ANY (ARRAY(
-                   SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.responded_by
+        FOR tid IN SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.responded_by
                     WHERE c.primary_msisdn = ANY (batch)
-                      AND (t.status = 'open' OR t.resolved_at > now() - interval '1 hour')))
-         ORDER BY ticket_id FOR UPDATE;
+                      AND (t.status = 'open' OR t.resolved_at > now() - interval '1 hour')
+                    ORDER BY t.id LOOP
+            PERFORM 1 FROM chat_conversation_cache WHERE ticket_id = tid FOR UPDATE;
+            IF NOT FOUND THEN
+                PERFORM chat_conversation_refresh(tid);
+            END IF;
+        END LOOP;
         INSERT INTO chat_windows AS w (number, last_inbound_at)
         SELECT from_number, max(coalesce(wa_timestamp, created_at))
           FROM chat_messages
@@ -67,8 +71,8 @@ $$;
 -- reply does in Liftline; one nobody answered on an open ticket is still waiting, and alerts. Older
 -- tickets keep the flag without a time: when it was raised is not known, and nobody waits on it.
 --
--- Each batch first locks its tickets, then their stored conversations, each in ticket order (the order
--- every writer takes them), waiting at most 100 ms for each; the update's trigger then stores each
+-- Each batch first locks its tickets, then their stored conversations (storing the ones not stored yet),
+-- each in ticket order (the order every writer takes them), waiting at most 100 ms for each; the update's trigger then stores each
 -- conversation without waiting. A batch that would wait longer gives way (a message the original server
 -- stores can hold one conversation while it waits for another, in another order) and is tried again: the
 -- original server's write is never the one a deadlock breaks.
@@ -77,6 +81,7 @@ DECLARE
     flagged integer[];
     batch integer[];
     i integer := 1;
+    tid integer;
     gave_way integer := 0;
 BEGIN
     SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO flagged
@@ -88,7 +93,12 @@ BEGIN
         BEGIN
         PERFORM set_config('lock_timeout', '100ms', true);
         PERFORM 1 FROM tickets WHERE id = ANY (batch) ORDER BY id FOR NO KEY UPDATE;
-        PERFORM 1 FROM chat_conversation_cache WHERE ticket_id = ANY (batch) ORDER BY ticket_id FOR UPDATE;
+        FOREACH tid IN ARRAY batch LOOP
+            PERFORM 1 FROM chat_conversation_cache WHERE ticket_id = tid FOR UPDATE;
+            IF NOT FOUND THEN
+                PERFORM chat_conversation_refresh(tid);
+            END IF;
+        END LOOP;
         WITH logged AS (
             SELECT e.ticket_id, max(e.created_at) AS at FROM event_log e
              WHERE e.event_type = 'agent_requested' AND e.ticket_id = ANY (batch)

@@ -7,6 +7,9 @@
 
 #include <sodium.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,29 +98,33 @@ SigningKey SigningKey::loadOrCreate(const QString &path, QString *error)
     const QByteArray text =
         header + '\n' + QByteArray(reinterpret_cast<const char *>(seed), sizeof seed).toBase64() + '\n';
     sodium_memzero(seed, sizeof seed);
-    // Written 0600 from its first byte, to a new file renamed into place: a crash leaves no half key.
-    const QString partial = path + QLatin1String(".new");
+    // Written 0600 from its first byte to a file of this process's own, given to the folder's owner
+    // when root makes it (a command run as root beside the service: the service's account must read
+    // it), then linked into place: link() never replaces a key another process made meanwhile, and a
+    // crash leaves no half key.
+    const QString partial = path + QStringLiteral(".new.%1").arg(::getpid());
     QFile::remove(partial);
     QFile file(partial);
+    struct stat folderStat {};
+    const bool giveAway = ::geteuid() == 0 &&
+                          ::stat(QFile::encodeName(folder).constData(), &folderStat) == 0 &&
+                          folderStat.st_uid != 0;
     if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
                    QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
-        file.write(text) != text.size() || !file.flush() || ::fsync(file.handle()) != 0) {
+        file.write(text) != text.size() || !file.flush() ||
+        (giveAway && ::fchown(file.handle(), folderStat.st_uid, folderStat.st_gid) != 0) ||
+        ::fsync(file.handle()) != 0) {
         *error = QStringLiteral("Cannot create the signing key %1: %2").arg(path, file.errorString());
         file.remove();
         return {};
     }
     file.close();
-    if (::rename(QFile::encodeName(partial).constData(), QFile::encodeName(path).constData()) != 0) {
-        *error = QStringLiteral("Cannot create the signing key %1: renaming %2 failed").arg(path, partial);
-        QFile::remove(partial);
-        return {};
-    }
-    // Made by root beside the service (a command run as root): the folder's owner, the service's
-    // account, must be able to read it.
-    struct stat st {};
-    if (::geteuid() == 0 && ::stat(QFile::encodeName(folder).constData(), &st) == 0 && st.st_uid != 0 &&
-        ::chown(QFile::encodeName(path).constData(), st.st_uid, st.st_gid) != 0) {
-        *error = QStringLiteral("Cannot give the signing key %1 to the folder's owner").arg(path);
+    const int linked = ::link(QFile::encodeName(partial).constData(), QFile::encodeName(path).constData());
+    const int linkError = errno;
+    QFile::remove(partial);
+    if (linked != 0 && linkError != EEXIST) {
+        *error = QStringLiteral("Cannot create the signing key %1: %2")
+                     .arg(path, QString::fromLocal8Bit(::strerror(linkError)));
         return {};
     }
     return load(path, error);

@@ -12,8 +12,9 @@
 // public key is served at GET /api/chat/signing-key and printed by `liftline-server signing-key`.
 class SigningKey {
 public:
-    // Reads the key from path, or creates it there (mode 0600, folder 0700) when the file does not
-    // exist. Returns an invalid key and sets *error (a sentence saying what to do) when neither works.
+    // Reads the key from path, or creates it there (mode 0600; the folder is made if missing) when the
+    // file does not exist. Returns an invalid key and sets *error (a sentence saying what to do) when neither
+    // works.
     static SigningKey loadOrCreate(const QString &path, QString *error);
     // Reads an existing key; never creates one.
     static SigningKey load(const QString &path, QString *error);

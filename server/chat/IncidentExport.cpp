@@ -121,14 +121,18 @@ Verification verify(const QByteArray &document, const QByteArray &signatureFile,
                         .arg(v.fingerprint, SigningKey::fingerprintOf(trustedPublicKey));
         return v;
     }
+    if (trustedPublicKey.isEmpty()) {
+        // Anyone can sign a changed file with a key of their own and write its signature file: without
+        // the key the reader trusts, the signer is not known.
+        v.intactButSignerUnchecked = true;
+        v.message = QStringLiteral("The file matches its signature by the key %1, but that key was not "
+                                   "checked: pass the public key the server publishes (GET "
+                                   "/api/chat/signing-key, or 'liftline-server signing-key') as --public-key")
+                        .arg(v.fingerprint);
+        return v;
+    }
     v.ok = true;
-    v.message =
-        trustedPublicKey.isEmpty()
-            ? QStringLiteral("The file is intact and signed by the key %1. Compare that fingerprint "
-                             "with the one the server publishes (GET /api/chat/signing-key, or "
-                             "'liftline-server signing-key'), or pass --public-key")
-                  .arg(v.fingerprint)
-            : QStringLiteral("The file is intact and signed by the trusted key %1").arg(v.fingerprint);
+    v.message = QStringLiteral("The file is intact and signed by the trusted key %1").arg(v.fingerprint);
     return v;
 }
 

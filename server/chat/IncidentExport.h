@@ -40,12 +40,13 @@ QByteArray signatureFile(const Export &e);
 QByteArray checksumFile(const Export &e);
 
 struct Verification {
-    bool ok = false;
-    QString fingerprint; // of the key that signed, when the signature file could be read
-    QString message;     // what was checked, or what does not match
+    bool ok = false;                       // intact, and signed by the trusted key
+    bool intactButSignerUnchecked = false; // intact and signed, but no trusted key was given
+    QString fingerprint;                   // of the key that signed, when the signature file could be read
+    QString message;                       // what was checked, or what does not match
 };
-// Checks document against its signature file: the SHA-256, then the signature with the public key the
-// file names; with trustedPublicKey (32 bytes), also that it is that key.
+// Checks document against its signature file: the SHA-256, the signature with the public key the file
+// names, and that it is trustedPublicKey (32 bytes); ok only when all three hold.
 Verification verify(const QByteArray &document, const QByteArray &signatureFile,
                     const QByteArray &trustedPublicKey = {});
 

@@ -16,8 +16,8 @@ const SigningKey &requireKey(const KeySource &source)
     QString error;
     const SigningKey &key = source(&error);
     if (!key.isValid())
-        throw ApiError(503, QStringLiteral("signing_key_unavailable"),
-                       QStringLiteral("The server cannot sign exports: %1").arg(error));
+        throw ApiError(503, QStringLiteral("signing_key_unavailable"), // the reason is in the server's log
+                       QStringLiteral("The server cannot read or make its signing key; its log says why"));
     return key;
 }
 

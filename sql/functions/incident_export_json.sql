@@ -3,8 +3,8 @@
 -- with their times and errors, its edits, deletions and reactions (each as first stored) and its file;
 -- the agent requests with their response figures, the escalation steps and call-outs, every version of
 -- the incident card, and every audited action on the ticket. Rows are given with all their columns as
--- stored (to_jsonb), less the raw webhook bodies and the files' bytes, so that nothing is summarised
--- away. NULL when the ticket does not exist.
+-- stored (to_jsonb), less the raw webhook bodies, the files' bytes and the staff's network addresses
+-- (audit_log.remote), so that nothing is summarised away. NULL when the ticket does not exist.
 CREATE OR REPLACE FUNCTION incident_export_json(p_ticket_id integer) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
@@ -29,7 +29,8 @@ LANGUAGE sql STABLE AS $$
                                                  'media_mime_type', md.mime_type,
                                                  'media_size_bytes', md.size_bytes)
                                         FROM chat_attachments a LEFT JOIN chat_media md ON md.id = a.media_id
-                                       WHERE a.message_id = m.id))
+                                       WHERE a.message_id = m.id OR a.wa_message_id = m.wa_message_id
+                                       ORDER BY a.id LIMIT 1))
                        ORDER BY m.id), '[]'::jsonb)
               FROM chat_messages m WHERE m.ticket_id = t.id),
         'requests', (
@@ -44,7 +45,7 @@ LANGUAGE sql STABLE AS $$
             SELECT coalesce(jsonb_agg(to_jsonb(ic) ORDER BY ic.version), '[]'::jsonb)
               FROM incident_cards ic WHERE ic.ticket_id = t.id),
         'actions', (
-            SELECT coalesce(jsonb_agg(to_jsonb(au) ORDER BY au.id), '[]'::jsonb)
+            SELECT coalesce(jsonb_agg(to_jsonb(au) - 'remote' ORDER BY au.id), '[]'::jsonb)
               FROM audit_log au WHERE au.ticket_id = t.id),
         'host_events', (
             SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]'::jsonb)

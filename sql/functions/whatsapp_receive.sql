@@ -175,6 +175,8 @@ BEGIN
     IF contact IS NOT NULL THEN
         UPDATE tickets SET responded_by = contact WHERE id = ticket_id AND responded_by IS NULL;
     END IF;
+    -- The summary row made first if missing (a ticket's first message): an absent row locks nothing.
+    INSERT INTO chat_ticket_summary (ticket_id) VALUES (whatsapp_receive.ticket_id) ON CONFLICT DO NOTHING;
     PERFORM 1 FROM chat_ticket_summary s WHERE s.ticket_id = whatsapp_receive.ticket_id FOR UPDATE;
     PERFORM chat_lock_number_conversations(ticket_id, p_from);
     INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, kind, status,

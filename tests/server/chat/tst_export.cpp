@@ -175,12 +175,15 @@ private Q_SLOTS:
         e.fingerprint = key.fingerprint();
         e.fileName = QStringLiteral("incident-7.json");
         const QByteArray sig = IncidentExport::signatureFile(e);
-        QVERIFY(IncidentExport::verify(e.document, sig).ok);
+        // Intact and signed, but by a key nobody named: not a pass (anyone can sign with a key of their own).
+        const IncidentExport::Verification unchecked = IncidentExport::verify(e.document, sig);
+        QVERIFY(!unchecked.ok && unchecked.intactButSignerUnchecked);
+        QVERIFY2(unchecked.message.contains(QLatin1String("--public-key")), qPrintable(unchecked.message));
         QVERIFY(IncidentExport::verify(e.document, sig, key.publicKey()).ok);
 
         QByteArray changed = e.document;
         changed.replace("7", "8");
-        IncidentExport::Verification v = IncidentExport::verify(changed, sig);
+        IncidentExport::Verification v = IncidentExport::verify(changed, sig, key.publicKey());
         QVERIFY(!v.ok);
         QVERIFY2(v.message.contains(QLatin1String("changed after it was exported")), qPrintable(v.message));
 
@@ -188,7 +191,7 @@ private Q_SLOTS:
         QJsonObject o = QJsonDocument::fromJson(sig).object();
         o.insert(QStringLiteral("sha256"),
                  QString::fromLatin1(QCryptographicHash::hash(changed, QCryptographicHash::Sha256).toHex()));
-        v = IncidentExport::verify(changed, QJsonDocument(o).toJson());
+        v = IncidentExport::verify(changed, QJsonDocument(o).toJson(), key.publicKey());
         QVERIFY(!v.ok);
         QVERIFY2(v.message.contains(QLatin1String("signature does not match")), qPrintable(v.message));
 
@@ -260,6 +263,10 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(r.out.contains(QLatin1String("intact and signed by the trusted key")),
                  qPrintable(r.describe()));
+
+        // Without the trusted key the signer is not known: not a pass.
+        r = runCli({}, {QStringLiteral("verify-export"), file}, bare);
+        QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("--public-key")), qPrintable(r.describe()));
 
         QProcess sha;
         sha.setWorkingDirectory(dir.path());

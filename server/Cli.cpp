@@ -8,6 +8,7 @@
 #include "chat/IncidentExport.h"
 #include "chat/RegistryImport.h"
 #include "chat/Tickets.h"
+#include "db/AuditChain.h"
 #include "db/DatabaseTarget.h"
 #include "db/Db.h"
 #include "db/MediaStore.h"
@@ -22,6 +23,7 @@
 
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
@@ -291,7 +293,8 @@ bool isSubcommand(const QString &word)
         QStringLiteral("agent"),      QStringLiteral("import-registry"), QStringLiteral("ticket"),
         QStringLiteral("backup"),     QStringLiteral("restore"),         QStringLiteral("webhook-problems"),
         QStringLiteral("escalation"), QStringLiteral("oncall"),          QStringLiteral("report"),
-        QStringLiteral("export"),     QStringLiteral("verify-export"),   QStringLiteral("signing-key")};
+        QStringLiteral("export"),     QStringLiteral("verify-export"),   QStringLiteral("signing-key"),
+        QStringLiteral("verify")};
     return words.contains(word);
 }
 
@@ -341,6 +344,9 @@ QString help()
         "                                      check an export against FILE.sig: unchanged, and signed by\n"
         "                                      KEY (exit 2 without KEY: the signer is not checked); needs\n"
         "                                      no database\n"
+        "  verify                              walk the audit chain over the compliance record and name\n"
+        "                                      the first entry that does not match (exit 1), or say it "
+        "holds\n"
         "  signing-key                         the public key that checks this server's exports, and its\n"
         "                                      fingerprint (the key is made on first use)\n"
         "  webhook-problems                    webhook items set aside or stored altered, bodies that\n"
@@ -754,6 +760,25 @@ int signingKey(const Config &config)
     return 0;
 }
 
+int verifyChain(Db &db)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const AuditChain::Report r =
+        AuditChain::verify(db, [](const QString &text) { QTextStream(stderr) << text << '\n'; });
+    const double seconds = double(timer.elapsed()) / 1000.0;
+    if (!r.ok)
+        return failed(QStringLiteral("The audit chain does not hold: %1. Checked %2 entries in %3 s.")
+                          .arg(r.problem)
+                          .arg(r.entries)
+                          .arg(seconds, 0, 'f', 1));
+    out() << "The audit chain holds: " << r.entries << " entries, each row as first stored, in "
+          << QString::number(seconds, 'f', 1) << " s. Head: " << r.head << '\n';
+    if (r.pending > 0)
+        out() << r.pending << " fact(s) were still waiting to be chained by another instance\n";
+    return 0;
+}
+
 // The commands that work on the database through a connection, after the migrations.
 int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &parser, const Config &config)
 {
@@ -789,6 +814,8 @@ int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &
         return report(db, parser);
     if (command == QLatin1String("export"))
         return exportIncident(db, parser, config, who);
+    if (command == QLatin1String("verify"))
+        return verifyChain(db);
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 

@@ -8,6 +8,7 @@
 #include "chat/Demo.h"
 #include "chat/Outbox.h"
 #include "chat/Unassigned.h"
+#include "db/AuditChain.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "db/Events.h"
@@ -228,6 +229,27 @@ void ServerApp::makeHttp(const TrustedProxies &proxies)
     OpsRoutes::install(*m_http, *m_context);
 }
 
+// The audit chain's sequencer, on a background thread once a second, at most one run at a time here
+// (and across instances: audit_chain_advance gives way to one already at it). Writers never wait for it.
+void ServerApp::chainAuditEntries()
+{
+    if (m_chainQueued.exchange(true))
+        return;
+    std::atomic<bool> *queued = &m_chainQueued; // outlives the pool's jobs
+    m_pool->postBackground([queued](Db &db) {
+        const std::unique_ptr<std::atomic<bool>, void (*)(std::atomic<bool> *)> done(
+            queued, [](std::atomic<bool> *q) { q->store(false); });
+        try {
+            QElapsedTimer timer;
+            timer.start();
+            while (AuditChain::advance(db, 20000) == 20000 && timer.elapsed() < 5000) {
+            }
+        } catch (const DbError &e) {
+            qCWarning(lcDb).noquote() << "Chaining the audit entries failed:" << e.message();
+        }
+    });
+}
+
 const SigningKey &ServerApp::signingKey(QString *error)
 {
     std::lock_guard lock(m_signingKeyMutex);
@@ -437,6 +459,7 @@ InboundProcessor::Settings ServerApp::processingSettings() const
 void ServerApp::maintain()
 {
     ++m_ticks;
+    chainAuditEntries();
     const bool sweep = (m_ticks % 30) == 0;
     const bool inbox = (m_ticks % 5) == 0;
     const bool figures = (m_ticks % 10) == 1; // from the first tick on

@@ -77,6 +77,7 @@ private:
     // The key that signs exports, read or made on first use (from any thread); an invalid one, with
     // *error set, while it cannot be.
     const SigningKey &signingKey(QString *error);
+    void chainAuditEntries();
 
     Config m_config;
     DatabaseTarget m_database;
@@ -101,6 +102,7 @@ private:
     QTimer m_maintenance;
     int m_ticks = 0;
     std::atomic<bool> m_maintenanceQueued{false};
+    std::atomic<bool> m_chainQueued{false};
     QString m_demoPassword;
     QByteArray m_webhookSecret;
     std::mutex m_signingKeyMutex;

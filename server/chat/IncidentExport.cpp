@@ -1,6 +1,7 @@
 #include "IncidentExport.h"
 
 #include "auth/SigningKey.h"
+#include "db/AuditChain.h"
 #include "db/AuditLog.h"
 #include "db/Db.h"
 #include "domain/DomainError.h"
@@ -29,6 +30,9 @@ Export json(Db &db, int ticketId, const Principal &who, const SigningKey &key)
     Export e;
     e.publicKey = key.publicKey();
     e.fingerprint = key.fingerprint();
+    // What was written until now is chained first, so that the export names its entries.
+    while (AuditChain::advance(db) > 0) {
+    }
     db.transaction([&] {
         QSqlQuery &q = db.exec(
             QStringLiteral(

@@ -2,7 +2,7 @@
 -- technicians, every message with both times (WhatsApp's and received), its author, its delivery statuses
 -- with their times and errors, its edits, deletions and reactions (each as first stored) and its file;
 -- the agent requests with their response figures, the escalation steps and call-outs, every version of
--- the incident card, and every audited action on the ticket. Rows are given with all their columns as
+-- the incident card, every audited action on the ticket, and the audit chain's entries that cover them. Rows are given with all their columns as
 -- stored (to_jsonb), less the raw webhook bodies, the files' bytes and the staff's network addresses
 -- (audit_log.remote), so that nothing is summarised away. NULL when the ticket does not exist.
 CREATE OR REPLACE FUNCTION incident_export_json(p_ticket_id integer) RETURNS jsonb
@@ -49,7 +49,40 @@ LANGUAGE sql STABLE AS $$
               FROM audit_log au WHERE au.ticket_id = t.id),
         'host_events', (
             SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]'::jsonb)
-              FROM event_log ev WHERE ev.ticket_id = t.id))
+              FROM event_log ev WHERE ev.ticket_id = t.id),
+        -- The audit chain's entries for what the export holds, and the chain's head when it was made:
+        -- `liftline-server verify` on the database checks that those rows are still as first stored.
+        'audit_chain', jsonb_build_object(
+            'head', (SELECT jsonb_build_object('seq', c.seq, 'hash', encode(c.hash, 'hex'))
+                       FROM audit_chain c ORDER BY c.seq DESC LIMIT 1),
+            'entries', (
+                SELECT coalesce(jsonb_agg(jsonb_build_object('seq', c.seq, 'kind', c.kind, 'ref', c.ref,
+                                                             'hash', encode(c.hash, 'hex')) ORDER BY c.seq),
+                                '[]'::jsonb)
+                  FROM audit_chain c
+                  JOIN (SELECT 'message' AS kind, m.id::text AS ref FROM chat_messages m WHERE m.ticket_id = t.id
+                        UNION ALL
+                        SELECT 'message_whatsapp_id', m.id::text FROM chat_messages m
+                         WHERE m.ticket_id = t.id AND m.wa_message_id IS NOT NULL
+                        UNION ALL
+                        SELECT 'delivery_status', s.wa_message_id || '/' || s.status
+                          FROM chat_messages m JOIN whatsapp_statuses s ON s.wa_message_id = m.wa_message_id
+                         WHERE m.ticket_id = t.id
+                        UNION ALL
+                        SELECT 'message_change', x.id::text
+                          FROM chat_messages m JOIN chat_message_changes x ON x.target_wa_id = m.wa_message_id
+                         WHERE m.ticket_id = t.id
+                        UNION ALL
+                        SELECT 'action', au.id::text FROM audit_log au WHERE au.ticket_id = t.id
+                        UNION ALL
+                        SELECT 'incident_card', ic.ticket_id || '/' || ic.version FROM incident_cards ic
+                         WHERE ic.ticket_id = t.id
+                        UNION ALL
+                        SELECT 'agent_request', r.id::text FROM agent_requests r WHERE r.ticket_id = t.id
+                        UNION ALL
+                        SELECT 'escalation_step', e.request_id || '/' || e.step
+                          FROM agent_requests r JOIN escalation_log e ON e.request_id = r.id
+                         WHERE r.ticket_id = t.id) covered ON covered.kind = c.kind AND covered.ref = c.ref)))
       FROM tickets t LEFT JOIN lifts l ON l.id = t.lift_id
      WHERE t.id = p_ticket_id
 $$;

@@ -31,8 +31,9 @@ struct Fixture {
         ticket = Seed::openTicket(db);
         inbound = Seed::technicianWrote(db, ticket, QStringLiteral("27820000001"),
                                         QStringLiteral("Agent, two people stuck on floor 3"), 3);
-        db.execOnce(QStringLiteral("UPDATE chat_messages SET wa_message_id = 'wamid.EXPORT.IN' WHERE id = ?"),
-                    {inbound});
+        inboundWaId =
+            db.scalar(QStringLiteral("SELECT wa_message_id FROM chat_messages WHERE id = ?"), {inbound})
+                .toString();
         // A reply with its delivery statuses, and the technician's later edit of the first message.
         db.execOnce(QStringLiteral(
                         "INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, "
@@ -43,10 +44,12 @@ struct Fixture {
             "INSERT INTO whatsapp_statuses (wa_message_id, status, wa_timestamp, raw, applied_at) VALUES "
             "('wamid.EXPORT.OUT', 'sent', now(), '{}', now()), "
             "('wamid.EXPORT.OUT', 'delivered', now(), '{}', now())"));
-        db.execOnce(QStringLiteral(
-            "INSERT INTO chat_message_changes (wa_message_id, target_wa_id, change, from_number, body, raw) "
-            "VALUES ('wamid.EXPORT.EDIT', 'wamid.EXPORT.IN', 'edit', '27820000001', "
-            "'Agent, three people stuck on floor 3', '{}')"));
+        db.execOnce(QStringLiteral("INSERT INTO chat_message_changes (wa_message_id, target_wa_id, change, "
+                                   "from_number, body, raw) "
+                                   "VALUES ('wamid.EXPORT.EDIT', ?, 'edit', '27820000001', 'Agent, three "
+                                   "people stuck on floor 3', "
+                                   "'{}')"),
+                    {inboundWaId});
         server = std::make_unique<TestServer>(params);
         supervisor = server->signIn(QStringLiteral("nomsa"), QStringLiteral("Nomsa Dube"),
                                     QStringLiteral("supervisor"));
@@ -62,6 +65,7 @@ struct Fixture {
     Db db;
     int ticket = 0;
     qint64 inbound = 0;
+    QString inboundWaId;
     std::unique_ptr<TestServer> server;
     QByteArray supervisor;
 };
@@ -121,6 +125,15 @@ private Q_SLOTS:
         QCOMPARE(
             doc.value(QLatin1String("signing_key")).toObject().value(QLatin1String("fingerprint")).toString(),
             key.json.value(QLatin1String("fingerprint")).toString());
+
+        // The audit chain's entries for both messages are named, with the chain's head.
+        const QJsonObject chain = doc.value(QLatin1String("audit_chain")).toObject();
+        QVERIFY(chain.value(QLatin1String("head")).toObject().value(QLatin1String("seq")).toInt() > 0);
+        int messageEntries = 0;
+        for (const QJsonValue &v : chain.value(QLatin1String("entries")).toArray())
+            messageEntries +=
+                v.toObject().value(QLatin1String("kind")).toString() == QLatin1String("message");
+        QCOMPARE(messageEntries, 2);
 
         // Every export is recorded, with what was handed out; and the key is on record.
         QCOMPARE(f.db.scalar(QStringLiteral("SELECT details->>'sha256' FROM audit_log WHERE action = "

@@ -1,0 +1,13 @@
+-- AFTER INSERT (or UPDATE) trigger of a covered table: the row's fact waits in audit_pending for the
+-- chain's sequencer (audit_chain_advance), which hashes it into the chain after commit. Writers only
+-- insert here, so none queues behind another on the chain. TG_ARGV[0] is the kind (audit_covered).
+CREATE OR REPLACE FUNCTION audit_append() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    r jsonb := to_jsonb(NEW);
+BEGIN
+    INSERT INTO audit_pending (kind, ref, content_hash)
+    VALUES (TG_ARGV[0], audit_ref(TG_ARGV[0], r), audit_hash(audit_content(TG_ARGV[0], r)));
+    RETURN NULL;
+END
+$$;

@@ -1,0 +1,235 @@
+// The audit chain over the compliance record (issue 17): every fact appended and chained after commit,
+// covered columns refused, and `verify` naming the first entry that does not match when a row or the
+// chain is changed behind the server's back with psql. Real PostgreSQL, the real liftline-server binary.
+#include "OriginalSystem.h"
+#include "Seed.h"
+#include "ServerProcess.h"
+#include "TestCluster.h"
+#include "db/AuditChain.h"
+#include "db/Db.h"
+#include "db/DbError.h"
+#include "db/Migrator.h"
+
+#include <QProcess>
+#include <QSqlQuery>
+#include <QTest>
+
+namespace {
+
+// Runs SQL through psql as a person with the database's password would, with the triggers off
+// (session_replication_role = replica): what the chain is there to catch.
+void behindTheServersBack(const DbParams &params, const QString &sql)
+{
+    QProcess psql;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PGPASSWORD"), params.password);
+    psql.setProcessEnvironment(env);
+    psql.start(QStringLiteral("/usr/lib/postgresql/15/bin/psql"),
+               {QStringLiteral("-X"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
+                QStringLiteral("-h"), params.host, QStringLiteral("-p"), QString::number(params.port),
+                QStringLiteral("-U"), params.user, QStringLiteral("-d"), params.database,
+                QStringLiteral("-c"), QStringLiteral("SET session_replication_role = replica; ") + sql});
+    QVERIFY(psql.waitForFinished(30000));
+    QVERIFY2(psql.exitCode() == 0, psql.readAllStandardError().constData());
+}
+
+struct Record {
+    explicit Record(const DbParams &p)
+        : params(p)
+        , db(p, QStringLiteral("tst-auditchain"))
+    {
+        Seed::registry(db);
+        ticket = Seed::openTicket(db);
+        inbound = Seed::technicianWrote(db, ticket, QStringLiteral("27820000001"),
+                                        QStringLiteral("Agent, two people stuck"), 2);
+        reply = db.scalar(QStringLiteral("INSERT INTO chat_messages (ticket_id, from_number, to_number, "
+                                         "message, direction, agent_name, status) VALUES (?, 'agent', "
+                                         "'27820000001', 'On our way', 'outbound', 'Thandi', 'pending') "
+                                         "RETURNING id"),
+                          {ticket})
+                    .toLongLong();
+        // The reply is sent: its WhatsApp id is set once, and its statuses arrive.
+        db.execOnce(
+            QStringLiteral("UPDATE chat_messages SET wa_message_id = 'wamid.CHAIN.OUT', status = 'sent' "
+                           "WHERE id = ?"),
+            {reply});
+        db.execOnce(QStringLiteral("INSERT INTO whatsapp_statuses (wa_message_id, status, wa_timestamp, raw) "
+                                   "VALUES ('wamid.CHAIN.OUT', 'delivered', now(), '{\"s\": 1}')"));
+        db.execOnce(QStringLiteral("INSERT INTO audit_log (actor_kind, actor_name, action, ticket_id) VALUES "
+                                   "('cli', 'cli', 'ticket.acknowledged', ?)"),
+                    {ticket});
+    }
+    qint64 seqOf(const QString &kind, const QString &ref)
+    {
+        return db
+            .scalar(QStringLiteral("SELECT seq FROM audit_chain WHERE kind = ? AND ref = ?"), {kind, ref})
+            .toLongLong();
+    }
+    DbParams params;
+    Db db;
+    int ticket = 0;
+    qint64 inbound = 0;
+    qint64 reply = 0;
+};
+
+QString refusal(Db &db, const QString &sql)
+{
+    try {
+        db.execOnce(sql);
+    } catch (const DbError &e) {
+        return e.message();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestAuditChain : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { TestCluster::instance(); }
+
+    void everyFactIsChainedAfterCommit()
+    {
+        Record r(TestCluster::instance().createDatabase());
+        const qint64 waiting = r.db.scalar(QStringLiteral("SELECT count(*) FROM audit_pending")).toLongLong();
+        QVERIFY(waiting >= 6); // two messages, the reply's WhatsApp id, a status, an action, the ticket's...
+        QCOMPARE(AuditChain::advance(r.db, 1000), int(waiting));
+        QCOMPARE(AuditChain::advance(r.db, 1000), 0);
+        QVERIFY(r.seqOf(QStringLiteral("message"), QString::number(r.inbound)) > 0);
+        QVERIFY(r.seqOf(QStringLiteral("message_whatsapp_id"), QString::number(r.reply)) > 0);
+        QVERIFY(r.seqOf(QStringLiteral("delivery_status"), QStringLiteral("wamid.CHAIN.OUT/delivered")) > 0);
+        // The chain's hashes are computed the same way in PostgreSQL and here.
+        QSqlQuery &q =
+            r.db.exec(QStringLiteral("SELECT kind, ref, audit_time(recorded_at), content_hash, hash "
+                                     "FROM audit_chain WHERE seq = 1"));
+        QVERIFY(q.next());
+        QCOMPARE(AuditChain::entryHash(QByteArray(32, '\0'), 1, q.value(0).toString(), q.value(1).toString(),
+                                       q.value(2).toString(), q.value(3).toByteArray()),
+                 q.value(4).toByteArray());
+        q.finish();
+        const AuditChain::Report report = AuditChain::verify(r.db);
+        QVERIFY2(report.ok, qPrintable(report.problem));
+        QCOMPARE(report.entries, waiting);
+    }
+
+    void theRecordIsOnlyAppendedTo()
+    {
+        Record r(TestCluster::instance().createDatabase());
+        const QString id = QString::number(r.inbound);
+        QVERIFY(refusal(r.db, QStringLiteral("UPDATE chat_messages SET message = 'changed' WHERE id = ") + id)
+                    .contains(QLatin1String("part of the compliance record")));
+        QVERIFY(refusal(r.db, QStringLiteral("UPDATE chat_messages SET created_at = now() WHERE id = ") + id)
+                    .contains(QLatin1String("refused")));
+        QVERIFY(!refusal(r.db, QStringLiteral("DELETE FROM chat_messages WHERE id = ") + id).isEmpty());
+        QVERIFY(!refusal(r.db, QStringLiteral("TRUNCATE chat_messages CASCADE")).isEmpty());
+        QVERIFY(
+            !refusal(r.db, QStringLiteral("UPDATE chat_messages SET wa_message_id = 'other' WHERE id = ") +
+                               QString::number(r.reply))
+                 .isEmpty());
+        QVERIFY(!refusal(r.db, QStringLiteral("UPDATE audit_log SET actor_name = 'someone else'")).isEmpty());
+        QVERIFY(!refusal(r.db, QStringLiteral("DELETE FROM whatsapp_statuses")).isEmpty());
+        AuditChain::advance(r.db);
+        QVERIFY(!refusal(r.db, QStringLiteral("UPDATE audit_chain SET ref = '0'")).isEmpty());
+        QVERIFY(!refusal(r.db, QStringLiteral("DELETE FROM audit_chain")).isEmpty());
+        // State that later facts explain still changes: a status, the read mark.
+        QCOMPARE(
+            refusal(r.db, QStringLiteral("UPDATE chat_messages SET status = 'read', read_by_agent = true, "
+                                         "updated_at = now() WHERE id = ") +
+                              id),
+            QString());
+        QVERIFY(AuditChain::verify(r.db).ok);
+    }
+
+    // Each change made with psql and the triggers off is named by the entry it breaks.
+    void verifyNamesWhatWasChangedBehindTheServersBack()
+    {
+        {
+            Record r(TestCluster::instance().createDatabase());
+            AuditChain::advance(r.db);
+            behindTheServersBack(r.params,
+                                 QStringLiteral("UPDATE chat_messages SET message = 'Nobody is stuck' "
+                                                "WHERE id = %1")
+                                     .arg(r.inbound));
+            const AuditChain::Report report = AuditChain::verify(r.db);
+            QVERIFY(!report.ok);
+            QCOMPARE(report.firstBadSeq, r.seqOf(QStringLiteral("message"), QString::number(r.inbound)));
+            QVERIFY2(report.problem.contains(QLatin1String("differs from what was first stored")),
+                     qPrintable(report.problem));
+
+            // The command line says the same, and fails.
+            const CliResult cli = runCli({}, {QStringLiteral("verify")}, databaseEnvironment(r.params));
+            QVERIFY2(cli.exitCode == 1, qPrintable(cli.describe()));
+            QVERIFY2(cli.err.contains(
+                         QStringLiteral("entry %1 (message %2)").arg(report.firstBadSeq).arg(r.inbound)),
+                     qPrintable(cli.describe()));
+        }
+        {
+            Record r(TestCluster::instance().createDatabase());
+            AuditChain::advance(r.db);
+            behindTheServersBack(r.params, QStringLiteral("DELETE FROM whatsapp_statuses"));
+            const AuditChain::Report report = AuditChain::verify(r.db);
+            QCOMPARE(report.firstBadSeq,
+                     r.seqOf(QStringLiteral("delivery_status"), QStringLiteral("wamid.CHAIN.OUT/delivered")));
+            QVERIFY2(report.problem.contains(QLatin1String("is gone")), qPrintable(report.problem));
+        }
+        {
+            Record r(TestCluster::instance().createDatabase());
+            AuditChain::advance(r.db);
+            behindTheServersBack(r.params,
+                                 QStringLiteral("UPDATE audit_chain SET recorded_at = recorded_at - "
+                                                "interval '1 day' WHERE seq = 3"));
+            const AuditChain::Report report = AuditChain::verify(r.db);
+            QCOMPARE(report.firstBadSeq, 3);
+            QVERIFY2(report.problem.contains(QLatin1String("the chain was changed here")),
+                     qPrintable(report.problem));
+        }
+        {
+            Record r(TestCluster::instance().createDatabase());
+            AuditChain::advance(r.db);
+            behindTheServersBack(r.params, QStringLiteral("DELETE FROM audit_chain WHERE seq = 2"));
+            const AuditChain::Report report = AuditChain::verify(r.db);
+            QCOMPARE(report.firstBadSeq, 2);
+            QVERIFY2(report.problem.contains(QLatin1String("entry 2 is missing")),
+                     qPrintable(report.problem));
+        }
+        {
+            Record r(TestCluster::instance().createDatabase());
+            AuditChain::advance(r.db);
+            behindTheServersBack(r.params,
+                                 QStringLiteral("INSERT INTO chat_messages (ticket_id, from_number, "
+                                                "message, direction) VALUES (%1, '27820000001', "
+                                                "'planted', 'inbound')")
+                                     .arg(r.ticket));
+            const AuditChain::Report report = AuditChain::verify(r.db);
+            QVERIFY(!report.ok);
+            QVERIFY2(report.problem.contains(QLatin1String("is in no entry of the chain")),
+                     qPrintable(report.problem));
+        }
+    }
+
+    // A database of the original system: its year of rows is chained by the upgrade, and holds.
+    void theOriginalSystemsRowsAreChainedByTheUpgrade()
+    {
+        Db db(TestCluster::instance().createEmptyDatabase(), QStringLiteral("t"));
+        OriginalSystem::createSchema(db);
+        OriginalSystem::Scale scale;
+        scale.tickets = 100;
+        scale.messages = 1500;
+        OriginalSystem::fill(db, scale);
+        Migrator::migrate(db);
+        const qint64 messages = db.scalar(QStringLiteral("SELECT count(*) FROM chat_messages")).toLongLong();
+        const AuditChain::Report report = AuditChain::verify(db);
+        QVERIFY2(report.ok, qPrintable(report.problem));
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM audit_chain WHERE kind = 'message'")).toLongLong(),
+            messages);
+        // The original server's own writes after the upgrade are chained like Liftline's.
+        OriginalSystem::addonStoresInbound(db, 1, QStringLiteral("27820000001"), QStringLiteral("after"));
+        OriginalSystem::addonMarksRead(db, 1);
+        QVERIFY(AuditChain::verify(db).ok);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAuditChain)
+#include "tst_auditchain.moc"

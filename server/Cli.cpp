@@ -5,6 +5,7 @@
 #include "auth/AgentStore.h"
 #include "auth/PasswordHasher.h"
 #include "auth/SigningKey.h"
+#include "chat/ChainHead.h"
 #include "chat/IncidentExport.h"
 #include "chat/RegistryImport.h"
 #include "chat/Tickets.h"
@@ -294,7 +295,7 @@ bool isSubcommand(const QString &word)
         QStringLiteral("backup"),     QStringLiteral("restore"),         QStringLiteral("webhook-problems"),
         QStringLiteral("escalation"), QStringLiteral("oncall"),          QStringLiteral("report"),
         QStringLiteral("export"),     QStringLiteral("verify-export"),   QStringLiteral("signing-key"),
-        QStringLiteral("verify")};
+        QStringLiteral("verify"),     QStringLiteral("chain-head")};
     return words.contains(word);
 }
 
@@ -347,6 +348,8 @@ QString help()
         "  verify                              walk the audit chain over the compliance record and name\n"
         "                                      the first entry that does not match (exit 1), or say it "
         "holds\n"
+        "  chain-head                          sign the audit chain's head now and print it (the server\n"
+        "                                      signs one a day and logs it): keep the line outside\n"
         "  signing-key                         the public key that checks this server's exports, and its\n"
         "                                      fingerprint (the key is made on first use)\n"
         "  webhook-problems                    webhook items set aside or stored altered, bodies that\n"
@@ -764,18 +767,40 @@ int verifyChain(Db &db)
 {
     QElapsedTimer timer;
     timer.start();
-    const AuditChain::Report r =
+    AuditChain::Report r =
         AuditChain::verify(db, [](const QString &text) { QTextStream(stderr) << text << '\n'; });
+    int heads = 0;
+    if (r.ok) {
+        QTextStream(stderr) << "Checking the signed heads\n";
+        const QString problem = ChainHead::verifyHeads(db, &heads);
+        if (!problem.isEmpty()) {
+            r.ok = false;
+            r.problem = problem;
+        }
+    }
     const double seconds = double(timer.elapsed()) / 1000.0;
     if (!r.ok)
         return failed(QStringLiteral("The audit chain does not hold: %1. Checked %2 entries in %3 s.")
                           .arg(r.problem)
                           .arg(r.entries)
                           .arg(seconds, 0, 'f', 1));
-    out() << "The audit chain holds: " << r.entries << " entries, each row as first stored, in "
-          << QString::number(seconds, 'f', 1) << " s. Head: " << r.head << '\n';
+    out() << "The audit chain holds: " << r.entries << " entries, each row as first stored, and " << heads
+          << " signed head(s), in " << QString::number(seconds, 'f', 1) << " s. Head: " << r.head << '\n';
     if (r.pending > 0)
         out() << r.pending << " fact(s) were still waiting to be chained by another instance\n";
+    return 0;
+}
+
+int chainHead(Db &db, const Config &config)
+{
+    QString error;
+    const SigningKey key = SigningKey::loadOrCreate(config.signingKeyPath(), &error);
+    if (!key.isValid())
+        return failed(error);
+    const ChainHead::Head h = ChainHead::sign(db, key);
+    if (h.seq == 0)
+        return failed(QStringLiteral("The audit chain is empty: there is no head to sign yet"));
+    out() << h.line() << '\n';
     return 0;
 }
 
@@ -816,6 +841,8 @@ int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &
         return exportIncident(db, parser, config, who);
     if (command == QLatin1String("verify"))
         return verifyChain(db);
+    if (command == QLatin1String("chain-head"))
+        return chainHead(db, config);
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 

@@ -4,6 +4,7 @@
 #include "auth/PasswordHasher.h"
 #include "auth/SigningKey.h"
 #include "base/Logging.h"
+#include "chat/ChainHead.h"
 #include "chat/ChatStore.h"
 #include "chat/Demo.h"
 #include "chat/Outbox.h"
@@ -236,16 +237,28 @@ void ServerApp::chainAuditEntries()
     if (m_chainQueued.exchange(true))
         return;
     std::atomic<bool> *queued = &m_chainQueued; // outlives the pool's jobs
-    m_pool->postBackground([queued](Db &db) {
+    // Once a minute: a head signed if none was in the last 24 hours (ChainHead::signDaily).
+    const bool head = (m_ticks % 60) == 2;
+    m_pool->postBackground([this, queued, head](Db &db) {
         const std::unique_ptr<std::atomic<bool>, void (*)(std::atomic<bool> *)> done(
             queued, [](std::atomic<bool> *q) { q->store(false); });
         try {
             QElapsedTimer timer;
             timer.start();
-            while (AuditChain::advance(db, 20000) == 20000 && timer.elapsed() < 5000) {
+            while (AuditChain::advance(db, 20000) == 20000 && timer.elapsed() < 1000) {
+            }
+            if (head) {
+                QString error;
+                const SigningKey &key = signingKey(&error); // the pool finishes before `this` goes
+                if (key.isValid()) {
+                    const ChainHead::Head signed_ = ChainHead::signDaily(db, key);
+                    if (signed_.seq > 0)
+                        qCInfo(lcServer).noquote() << signed_.line();
+                }
             }
         } catch (const DbError &e) {
-            qCWarning(lcDb).noquote() << "Chaining the audit entries failed:" << e.message();
+            // The database going away is reported by the maintenance and /readyz; this tries again.
+            qCDebug(lcDb).noquote() << "Chaining the audit entries failed:" << e.message();
         }
     });
 }
@@ -459,7 +472,13 @@ InboundProcessor::Settings ServerApp::processingSettings() const
 void ServerApp::maintain()
 {
     ++m_ticks;
+    maintainOnce();
+    // After the maintenance's own decisions, which look at the background queue's depth.
     chainAuditEntries();
+}
+
+void ServerApp::maintainOnce()
+{
     const bool sweep = (m_ticks % 30) == 0;
     const bool inbox = (m_ticks % 5) == 0;
     const bool figures = (m_ticks % 10) == 1; // from the first tick on

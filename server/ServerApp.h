@@ -64,6 +64,7 @@ public:
 
 private:
     void maintain();
+    void maintainOnce();
     InboundProcessor::Settings processingSettings() const;
     bool prepareDatabase(QString *error);
     static QByteArray sandboxSecret(Db &db);

@@ -8,6 +8,8 @@
 -- `liftline-server verify` walks the chain and names the first entry that does not match.
 
 -- liftline:step transaction: the chain, what waits for it, the covered columns, and the triggers that append and refuse
+-- A kind's columns never change once shipped: entries are checked against the row as the kind reads it
+-- now. More columns, or another table, are a new kind (and its triggers), never an edited row here.
 CREATE TABLE IF NOT EXISTS audit_covered (
     kind          text PRIMARY KEY,
     table_name    text NOT NULL,
@@ -38,7 +40,7 @@ ON CONFLICT (kind) DO NOTHING;
 
 CREATE TABLE IF NOT EXISTS audit_pending (
     id            bigserial PRIMARY KEY,
-    kind          text NOT NULL REFERENCES audit_covered (kind),
+    kind          text NOT NULL, -- an audit_covered kind (no foreign key: writers would share-lock it)
     ref           text NOT NULL,
     content_hash  bytea NOT NULL CHECK (octet_length(content_hash) = 32),
     created_at    timestamptz NOT NULL DEFAULT clock_timestamp()
@@ -55,6 +57,18 @@ CREATE TABLE IF NOT EXISTS audit_chain (
     hash          bytea NOT NULL CHECK (octet_length(hash) = 32)
 );
 CREATE INDEX IF NOT EXISTS audit_chain_ref_idx ON audit_chain (kind, ref);
+
+-- The chain's head, signed with the server's key once a day (and by `liftline-server chain-head`), and
+-- written to the log: someone outside the database holding a head catches a chain rewritten after it,
+-- and `verify` checks the chain against every head recorded here.
+CREATE TABLE IF NOT EXISTS audit_heads (
+    id           bigserial PRIMARY KEY,
+    seq          bigint NOT NULL,
+    hash         bytea NOT NULL CHECK (octet_length(hash) = 32),
+    signed_at    timestamptz NOT NULL DEFAULT now(),
+    fingerprint  text NOT NULL,
+    signature    bytea NOT NULL CHECK (octet_length(signature) = 64)
+);
 
 -- The functions the triggers and the first fill use (their live text is in sql/functions/).
 -- A time as the audit chain hashes it: UTC with microseconds, whatever the session's time zone.
@@ -92,8 +106,9 @@ $$;
 -- AFTER INSERT (or UPDATE) trigger of a covered table: the row's fact waits in audit_pending for the
 -- chain's sequencer (audit_chain_advance), which hashes it into the chain after commit. Writers only
 -- insert here, so none queues behind another on the chain. TG_ARGV[0] is the kind (audit_covered).
+-- bytea is written as hex whatever the writer's session says (to_jsonb follows bytea_output).
 CREATE OR REPLACE FUNCTION audit_append() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET bytea_output = 'hex' AS $$
 DECLARE
     r jsonb := to_jsonb(NEW);
 BEGIN
@@ -190,12 +205,13 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['chat_message_changes', 'audit_log', 'incident_cards', 'escalation_log', 'audit_chain'] LOOP
+    FOREACH t IN ARRAY ARRAY['chat_message_changes', 'audit_log', 'incident_cards', 'escalation_log', 'audit_chain',
+                             'audit_heads'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS audit_refused ON %I', t);
         EXECUTE format('CREATE TRIGGER audit_refused BEFORE UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION audit_refuse()', t);
     END LOOP;
     FOREACH t IN ARRAY ARRAY['chat_messages', 'whatsapp_statuses', 'chat_message_changes', 'audit_log', 'incident_cards',
-                             'escalation_log', 'agent_requests', 'chat_media', 'audit_chain'] LOOP
+                             'escalation_log', 'agent_requests', 'chat_media', 'audit_chain', 'audit_heads'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS audit_refused_delete ON %I', t);
         EXECUTE format('CREATE TRIGGER audit_refused_delete BEFORE DELETE ON %I FOR EACH ROW EXECUTE FUNCTION audit_refuse()', t);
         EXECUTE format('DROP TRIGGER IF EXISTS audit_refused_truncate ON %I', t);
@@ -205,7 +221,7 @@ END
 $$;
 
 -- liftline:step no-transaction: the rows stored before the chain, each kind in key order, 20,000 at a time
--- liftline:cost message=0.00003 ticket=0.00001
+-- liftline:cost message=0.0001 ticket=0.00001
 -- A row written after the triggers above already waits in audit_pending and is skipped here. Chained
 -- afterwards by the running server's sequencer, oldest first.
 DO $$
@@ -213,8 +229,8 @@ DECLARE
     c record;
     done bigint;
     last bigint;
-    added integer;
 BEGIN
+    PERFORM set_config('bytea_output', 'hex', false);
     FOR c IN SELECT * FROM audit_covered ORDER BY CASE kind WHEN 'message' THEN 0 WHEN 'message_whatsapp_id' THEN 1
                                                             WHEN 'delivery_status' THEN 2 ELSE 3 END, kind LOOP
         IF c.key_columns = '{id}' THEN

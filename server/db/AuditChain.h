@@ -15,6 +15,10 @@ namespace AuditChain {
 // Chains up to `most` waiting facts, oldest first; returns how many (0 when another instance is at it).
 int advance(Db &db, int most = 20000);
 
+// Waits for the sequencer's lock (another run finishes first), then chains what waits, up to
+// `most` facts; returns how many. For what must see every fact written so far: exports, verify.
+qint64 catchUp(Db &db, qint64 most = 200000);
+
 // One entry's hash, as audit_entry_hash (sql/functions/) computes it: SHA-256 over the previous hash,
 // "seq|kind|ref|recordedAt|" in UTF-8 (recordedAt as audit_time writes it), and the content's hash.
 QByteArray entryHash(const QByteArray &previous, qint64 seq, const QString &kind, const QString &ref,

@@ -1,8 +1,9 @@
 -- AFTER INSERT (or UPDATE) trigger of a covered table: the row's fact waits in audit_pending for the
 -- chain's sequencer (audit_chain_advance), which hashes it into the chain after commit. Writers only
 -- insert here, so none queues behind another on the chain. TG_ARGV[0] is the kind (audit_covered).
+-- bytea is written as hex whatever the writer's session says (to_jsonb follows bytea_output).
 CREATE OR REPLACE FUNCTION audit_append() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET bytea_output = 'hex' AS $$
 DECLARE
     r jsonb := to_jsonb(NEW);
 BEGIN

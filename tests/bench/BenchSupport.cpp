@@ -1,5 +1,7 @@
 #include "BenchSupport.h"
 
+#include <QTemporaryDir>
+
 #include "whatsapp/WebhookBody.h"
 
 #include <QElapsedTimer>
@@ -87,6 +89,10 @@ quint16 startServer(QProcess &server, const Cluster &cluster, const QByteArray &
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("DATABASE_URL"), cluster.params().toUrl());
+    // The signing key (exports, the chain's daily head): the benchmark's own, never the machine's.
+    static QTemporaryDir keys;
+    environment.insert(QStringLiteral("LIFTLINE_SIGNING_KEY_FILE"),
+                       keys.path() + QStringLiteral("/signing.key"));
     environment.insert(QStringLiteral("WHATSAPP_APP_SECRET"), QString::fromLatin1(secret));
     for (const auto &[name, value] : extra)
         environment.insert(name, value);

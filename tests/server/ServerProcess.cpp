@@ -1,5 +1,7 @@
 #include "ServerProcess.h"
 
+#include <QTemporaryDir>
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -67,6 +69,10 @@ QProcessEnvironment serverEnvironment()
     for (const char *name : {"DATABASE_URL", "PORT", "LIFTLINE_DATA_DIR", "LIFTLINE_PG_BINDIR",
                              "LIFTLINE_PG_ACCOUNT", "ADMIN_TOKEN", "AI_ASSISTANT_TOKEN"})
         env.remove(QString::fromLatin1(name));
+    // The key that signs exports and the chain's daily head: this test program's own, never one beside a
+    // data folder in /tmp or in the home folder.
+    static QTemporaryDir keys;
+    env.insert(QStringLiteral("LIFTLINE_SIGNING_KEY_FILE"), keys.path() + QStringLiteral("/signing.key"));
     return env;
 }
 

@@ -5,13 +5,18 @@
 #include "Seed.h"
 #include "ServerProcess.h"
 #include "TestCluster.h"
+#include "auth/SigningKey.h"
+#include "chat/ChainHead.h"
 #include "db/AuditChain.h"
 #include "db/Db.h"
 #include "db/DbError.h"
+#include "db/EmbeddedPostgres.h"
+#include "db/MediaStore.h"
 #include "db/Migrator.h"
 
 #include <QProcess>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -24,7 +29,10 @@ void behindTheServersBack(const DbParams &params, const QString &sql)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("PGPASSWORD"), params.password);
     psql.setProcessEnvironment(env);
-    psql.start(QStringLiteral("/usr/lib/postgresql/15/bin/psql"),
+    QString error;
+    const QString binDir = EmbeddedPostgres::findBinDir(&error);
+    QVERIFY2(!binDir.isEmpty(), qPrintable(error));
+    psql.start(binDir + QStringLiteral("/psql"),
                {QStringLiteral("-X"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
                 QStringLiteral("-h"), params.host, QStringLiteral("-p"), QString::number(params.port),
                 QStringLiteral("-U"), params.user, QStringLiteral("-d"), params.database,
@@ -92,6 +100,10 @@ private Q_SLOTS:
     void everyFactIsChainedAfterCommit()
     {
         Record r(TestCluster::instance().createDatabase());
+        // A file kept by a session that writes bytea as 'escape': its checksum is chained as hex all the
+        // same.
+        r.db.execOnce(QStringLiteral("SET bytea_output = 'escape'"));
+        MediaStore::put(r.db, QByteArray(5000, 'x'), QStringLiteral("application/pdf"));
         const qint64 waiting = r.db.scalar(QStringLiteral("SELECT count(*) FROM audit_pending")).toLongLong();
         QVERIFY(waiting >= 6); // two messages, the reply's WhatsApp id, a status, an action, the ticket's...
         QCOMPARE(AuditChain::advance(r.db, 1000), int(waiting));
@@ -205,6 +217,63 @@ private Q_SLOTS:
             QVERIFY(!report.ok);
             QVERIFY2(report.problem.contains(QLatin1String("is in no entry of the chain")),
                      qPrintable(report.problem));
+        }
+    }
+
+    // Someone with the database's password changes a message and rewrites every later entry so that the
+    // chain holds again: only a head signed before (and kept outside) catches it; and a chain cut short.
+    void signedHeadsCatchARewrittenChain()
+    {
+        QTemporaryDir dir;
+        QString error;
+        const SigningKey key = SigningKey::loadOrCreate(dir.path() + QStringLiteral("/k"), &error);
+        QVERIFY2(key.isValid(), qPrintable(error));
+        {
+            Record r(TestCluster::instance().createDatabase());
+            const ChainHead::Head head = ChainHead::sign(r.db, key);
+            QVERIFY(head.seq > 3);
+            QVERIFY(head.line().contains(key.fingerprint()));
+            int checked = 0;
+            QCOMPARE(ChainHead::verifyHeads(r.db, &checked), QString());
+            QCOMPARE(checked, 1);
+            const qint64 seq = r.seqOf(QStringLiteral("message"), QString::number(r.inbound));
+            behindTheServersBack(
+                r.params,
+                QStringLiteral(
+                    "UPDATE chat_messages SET message = 'Nobody is stuck' WHERE id = %1; "
+                    "UPDATE audit_chain c SET content_hash = audit_hash(audit_content('message', "
+                    "to_jsonb(m))) "
+                    "FROM chat_messages m WHERE c.kind = 'message' AND c.ref = m.id::text AND m.id = %1; "
+                    "DO $$ DECLARE e record; previous bytea; BEGIN "
+                    "SELECT hash INTO previous FROM audit_chain WHERE seq = %2 - 1; "
+                    "FOR e IN SELECT * FROM audit_chain WHERE seq >= %2 ORDER BY seq LOOP "
+                    "previous := audit_entry_hash(coalesce(previous, decode(repeat('00', 32), 'hex')), "
+                    "e.seq, "
+                    "e.kind, e.ref, e.recorded_at, e.content_hash); "
+                    "UPDATE audit_chain SET hash = previous WHERE seq = e.seq; END LOOP; END $$;")
+                    .arg(r.inbound)
+                    .arg(seq));
+            QVERIFY2(AuditChain::verify(r.db).ok,
+                     "a rewritten chain holds on its own: the heads are the anchor");
+            const QString problem = ChainHead::verifyHeads(r.db);
+            QVERIFY2(problem.contains(QLatin1String("the chain was rewritten")), qPrintable(problem));
+
+            // The command line fails on it too.
+            QProcessEnvironment env = databaseEnvironment(r.params);
+            const CliResult cli = runCli({}, {QStringLiteral("verify")}, env);
+            QVERIFY2(cli.exitCode == 1 && cli.err.contains(QLatin1String("rewritten")),
+                     qPrintable(cli.describe()));
+        }
+        {
+            Record r(TestCluster::instance().createDatabase());
+            const ChainHead::Head head = ChainHead::sign(r.db, key);
+            behindTheServersBack(r.params, QStringLiteral("DELETE FROM audit_chain WHERE seq > 2"));
+            QString problem = ChainHead::verifyHeads(r.db);
+            QVERIFY2(problem.contains(QLatin1String("cut short")), qPrintable(problem));
+            behindTheServersBack(r.params, QStringLiteral("UPDATE audit_heads SET seq = 2"));
+            problem = ChainHead::verifyHeads(r.db);
+            QVERIFY2(problem.contains(QLatin1String("does not match its signature")), qPrintable(problem));
+            QVERIFY(head.seq > 2);
         }
     }
 

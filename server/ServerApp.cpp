@@ -1,15 +1,15 @@
 #include "ServerApp.h"
 
+#include "AuditSequencer.h"
+
 #include "auth/Auth.h"
 #include "auth/PasswordHasher.h"
 #include "auth/SigningKey.h"
 #include "base/Logging.h"
-#include "chat/ChainHead.h"
 #include "chat/ChatStore.h"
 #include "chat/Demo.h"
 #include "chat/Outbox.h"
 #include "chat/Unassigned.h"
-#include "db/AuditChain.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
 #include "db/Events.h"
@@ -53,7 +53,8 @@ ServerApp::ServerApp(const Config &config, QObject *parent)
 ServerApp::~ServerApp()
 {
     m_maintenance.stop();
-    m_mediaSource.reset(); // its answers still due go to the fetcher
+    m_auditSequencer.reset(); // signs with this object's key
+    m_mediaSource.reset();    // its answers still due go to the fetcher
     m_mediaFetcher.reset();
     m_escalator.reset();
     m_callouts.reset(); // sends through the transport
@@ -102,6 +103,8 @@ bool ServerApp::start(QString *error)
     if (m_config.sandboxStatuses && m_transport == m_sandbox.get())
         m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
                                     m_config.webhookAuthToken.toUtf8());
+    m_auditSequencer = std::make_unique<AuditSequencer>(
+        m_params, [this](QString *error) -> const SigningKey & { return signingKey(error); });
     connect(&m_maintenance, &QTimer::timeout, this, &ServerApp::maintain);
     m_maintenance.start(1000);
     return true;
@@ -228,39 +231,6 @@ void ServerApp::makeHttp(const TrustedProxies &proxies)
     ExportRoutes::install(*m_http, *m_context,
                           [this](QString *error) -> const SigningKey & { return signingKey(error); });
     OpsRoutes::install(*m_http, *m_context);
-}
-
-// The audit chain's sequencer, on a background thread once a second, at most one run at a time here
-// (and across instances: audit_chain_advance gives way to one already at it). Writers never wait for it.
-void ServerApp::chainAuditEntries()
-{
-    if (m_chainQueued.exchange(true))
-        return;
-    std::atomic<bool> *queued = &m_chainQueued; // outlives the pool's jobs
-    // Once a minute: a head signed if none was in the last 24 hours (ChainHead::signDaily).
-    const bool head = (m_ticks % 60) == 2;
-    m_pool->postBackground([this, queued, head](Db &db) {
-        const std::unique_ptr<std::atomic<bool>, void (*)(std::atomic<bool> *)> done(
-            queued, [](std::atomic<bool> *q) { q->store(false); });
-        try {
-            QElapsedTimer timer;
-            timer.start();
-            while (AuditChain::advance(db, 20000) == 20000 && timer.elapsed() < 1000) {
-            }
-            if (head) {
-                QString error;
-                const SigningKey &key = signingKey(&error); // the pool finishes before `this` goes
-                if (key.isValid()) {
-                    const ChainHead::Head signed_ = ChainHead::signDaily(db, key);
-                    if (signed_.seq > 0)
-                        qCInfo(lcServer).noquote() << signed_.line();
-                }
-            }
-        } catch (const DbError &e) {
-            // The database going away is reported by the maintenance and /readyz; this tries again.
-            qCDebug(lcDb).noquote() << "Chaining the audit entries failed:" << e.message();
-        }
-    });
 }
 
 const SigningKey &ServerApp::signingKey(QString *error)
@@ -472,13 +442,6 @@ InboundProcessor::Settings ServerApp::processingSettings() const
 void ServerApp::maintain()
 {
     ++m_ticks;
-    maintainOnce();
-    // After the maintenance's own decisions, which look at the background queue's depth.
-    chainAuditEntries();
-}
-
-void ServerApp::maintainOnce()
-{
     const bool sweep = (m_ticks % 30) == 0;
     const bool inbox = (m_ticks % 5) == 0;
     const bool figures = (m_ticks % 10) == 1; // from the first tick on

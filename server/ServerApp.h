@@ -14,6 +14,7 @@
 #include <mutex>
 
 class ApiContext;
+class AuditSequencer;
 class Callouts;
 class Escalator;
 class Auth;
@@ -64,7 +65,6 @@ public:
 
 private:
     void maintain();
-    void maintainOnce();
     InboundProcessor::Settings processingSettings() const;
     bool prepareDatabase(QString *error);
     static QByteArray sandboxSecret(Db &db);
@@ -78,7 +78,6 @@ private:
     // The key that signs exports, read or made on first use (from any thread); an invalid one, with
     // *error set, while it cannot be.
     const SigningKey &signingKey(QString *error);
-    void chainAuditEntries();
 
     Config m_config;
     DatabaseTarget m_database;
@@ -101,9 +100,9 @@ private:
     std::unique_ptr<MediaFetcher> m_mediaFetcher;
     std::unique_ptr<MediaSource> m_mediaSource; // destroyed before the fetcher its answers go to
     QTimer m_maintenance;
+    std::unique_ptr<AuditSequencer> m_auditSequencer;
     int m_ticks = 0;
     std::atomic<bool> m_maintenanceQueued{false};
-    std::atomic<bool> m_chainQueued{false};
     QString m_demoPassword;
     QByteArray m_webhookSecret;
     std::mutex m_signingKeyMutex;

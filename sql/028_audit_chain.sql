@@ -1,8 +1,9 @@
 -- The tamper-evident record (issue 17; docs/ARCHITECTURE.md, "The audit chain"). Every fact of the
 -- compliance record, as first stored, is hashed into one chain: each message (its content, author,
 -- numbers and times), each delivery status, each edit, deletion and reaction, each audited action, each
--- version of the incident card, each escalation step, each agent request, each kept file's checksum, and
--- the WhatsApp id an agent's reply got when it was sent. A later change is a fact of its own, appended.
+-- version of the incident card, each escalation step, each agent request, each kept file's checksum and
+-- attachment, each message from a number with no ticket and each direct reply to one, and the WhatsApp id
+-- an agent's reply got when it was sent. A later change is a fact of its own, appended.
 -- Writers only insert into audit_pending; one sequencer (audit_chain_advance) chains the facts after
 -- commit. The database refuses updates of the covered columns and deletes of covered rows.
 -- `liftline-server verify` walks the chain and names the first entry that does not match.
@@ -15,27 +16,40 @@ CREATE TABLE IF NOT EXISTS audit_covered (
     table_name    text NOT NULL,
     key_columns   text[] NOT NULL,
     columns       text[] NOT NULL,
-    time_columns  text[] NOT NULL DEFAULT '{}'
+    time_columns  text[] NOT NULL DEFAULT '{}',
+    -- For a kind appended when a column is first set (a reply's WhatsApp id): that column; such a kind
+    -- covers only the rows where it is set.
+    set_column    text
 );
-INSERT INTO audit_covered (kind, table_name, key_columns, columns, time_columns) VALUES
+INSERT INTO audit_covered (kind, table_name, key_columns, columns, time_columns, set_column) VALUES
     ('message', 'chat_messages', '{id}',
      '{id,ticket_id,direction,from_number,to_number,message,kind,agent_name,agent_id,sent_by,client_message_id,context_wa_id,media_id,created_at,wa_timestamp}',
-     '{created_at,wa_timestamp}'),
-    ('message_whatsapp_id', 'chat_messages', '{id}', '{id,wa_message_id}', '{}'),
+     '{created_at,wa_timestamp}', NULL),
+    ('message_whatsapp_id', 'chat_messages', '{id}', '{id,wa_message_id}', '{}', 'wa_message_id'),
     ('delivery_status', 'whatsapp_statuses', '{wa_message_id,status}',
-     '{wa_message_id,status,wa_timestamp,recipient_id,errors,raw,received_at}', '{wa_timestamp,received_at}'),
+     '{wa_message_id,status,wa_timestamp,recipient_id,errors,raw,received_at}', '{wa_timestamp,received_at}', NULL),
     ('message_change', 'chat_message_changes', '{id}',
      '{id,wa_message_id,target_wa_id,change,from_number,body,kind,wa_timestamp,raw,created_at}',
-     '{wa_timestamp,created_at}'),
-    ('action', 'audit_log', '{id}', '{id,at,actor_kind,agent_id,actor_name,action,ticket_id,details,remote}', '{at}'),
+     '{wa_timestamp,created_at}', NULL),
+    ('action', 'audit_log', '{id}', '{id,at,actor_kind,agent_id,actor_name,action,ticket_id,details,remote}', '{at}', NULL),
     ('incident_card', 'incident_cards', '{ticket_id,version}',
      '{ticket_id,version,people_trapped,injuries,position,services,released_at,notes,edited_by,edited_by_actor,edited_at}',
-     '{released_at,edited_at}'),
+     '{released_at,edited_at}', NULL),
     ('escalation_step', 'escalation_log', '{request_id,step}',
-     '{request_id,step,action,level,due_at,taken_at,instance_id,recipients}', '{due_at,taken_at}'),
+     '{request_id,step,action,level,due_at,taken_at,instance_id,recipients}', '{due_at,taken_at}', NULL),
     ('agent_request', 'agent_requests', '{id}', '{id,key,unassigned_id,from_number,text,requested_at}',
-     '{requested_at}'),
-    ('file', 'chat_media', '{id}', '{id,sha256,mime_type,size_bytes,created_at}', '{created_at}')
+     '{requested_at}', NULL),
+    ('file', 'chat_media', '{id}', '{id,sha256,mime_type,size_bytes,created_at}', '{created_at}', NULL),
+    ('attachment', 'chat_attachments', '{id}',
+     '{id,wa_message_id,message_id,direction,media_type,voice,wa_media_id,declared_mime,declared_sha256,filename,caption,created_at}',
+     '{created_at}', NULL),
+    ('attachment_file', 'chat_attachments', '{id}', '{id,media_id}', '{}', 'media_id'),
+    ('unassigned_message', 'chat_unassigned', '{id}',
+     '{id,wa_message_id,from_number,profile_name,user_id,message,kind,wa_timestamp,context_wa_id,media_id,raw,created_at}',
+     '{wa_timestamp,created_at}', NULL),
+    ('direct_reply', 'chat_direct_messages', '{id}',
+     '{id,unassigned_id,to_number,message,agent_name,agent_id,sent_by,client_message_id,created_at}', '{created_at}', NULL),
+    ('direct_reply_whatsapp_id', 'chat_direct_messages', '{id}', '{id,wa_message_id}', '{}', 'wa_message_id')
 ON CONFLICT (kind) DO NOTHING;
 
 CREATE TABLE IF NOT EXISTS audit_pending (
@@ -163,6 +177,29 @@ CREATE TRIGGER audit_appended AFTER INSERT ON agent_requests
 DROP TRIGGER IF EXISTS audit_appended ON chat_media;
 CREATE TRIGGER audit_appended AFTER INSERT ON chat_media
     FOR EACH ROW EXECUTE FUNCTION audit_append('file');
+DROP TRIGGER IF EXISTS audit_appended ON chat_attachments;
+CREATE TRIGGER audit_appended AFTER INSERT ON chat_attachments
+    FOR EACH ROW EXECUTE FUNCTION audit_append('attachment');
+DROP TRIGGER IF EXISTS audit_appended_file ON chat_attachments;
+CREATE TRIGGER audit_appended_file AFTER INSERT ON chat_attachments
+    FOR EACH ROW WHEN (NEW.media_id IS NOT NULL) EXECUTE FUNCTION audit_append('attachment_file');
+DROP TRIGGER IF EXISTS audit_appended_stored ON chat_attachments;
+CREATE TRIGGER audit_appended_stored AFTER UPDATE OF media_id ON chat_attachments
+    FOR EACH ROW WHEN (OLD.media_id IS NULL AND NEW.media_id IS NOT NULL)
+    EXECUTE FUNCTION audit_append('attachment_file');
+DROP TRIGGER IF EXISTS audit_appended ON chat_unassigned;
+CREATE TRIGGER audit_appended AFTER INSERT ON chat_unassigned
+    FOR EACH ROW EXECUTE FUNCTION audit_append('unassigned_message');
+DROP TRIGGER IF EXISTS audit_appended ON chat_direct_messages;
+CREATE TRIGGER audit_appended AFTER INSERT ON chat_direct_messages
+    FOR EACH ROW EXECUTE FUNCTION audit_append('direct_reply');
+DROP TRIGGER IF EXISTS audit_appended_whatsapp_id ON chat_direct_messages;
+CREATE TRIGGER audit_appended_whatsapp_id AFTER INSERT ON chat_direct_messages
+    FOR EACH ROW WHEN (NEW.wa_message_id IS NOT NULL) EXECUTE FUNCTION audit_append('direct_reply_whatsapp_id');
+DROP TRIGGER IF EXISTS audit_appended_sent ON chat_direct_messages;
+CREATE TRIGGER audit_appended_sent AFTER UPDATE OF wa_message_id ON chat_direct_messages
+    FOR EACH ROW WHEN (OLD.wa_message_id IS NULL AND NEW.wa_message_id IS NOT NULL)
+    EXECUTE FUNCTION audit_append('direct_reply_whatsapp_id');
 
 -- Refused: a change of a covered column (the others, such as a message's status or its read mark, are
 -- state that later facts explain), and every delete and truncate of a covered table and of the chain.
@@ -201,6 +238,39 @@ CREATE TRIGGER audit_refused BEFORE UPDATE ON chat_media
                        OR OLD.mime_type IS DISTINCT FROM NEW.mime_type OR OLD.size_bytes IS DISTINCT FROM NEW.size_bytes
                        OR OLD.created_at IS DISTINCT FROM NEW.created_at)
     EXECUTE FUNCTION audit_refuse();
+DROP TRIGGER IF EXISTS audit_refused ON chat_attachments;
+CREATE TRIGGER audit_refused BEFORE UPDATE ON chat_attachments
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.wa_message_id IS DISTINCT FROM NEW.wa_message_id
+                       OR OLD.message_id IS DISTINCT FROM NEW.message_id OR OLD.direction IS DISTINCT FROM NEW.direction
+                       OR OLD.media_type IS DISTINCT FROM NEW.media_type OR OLD.voice IS DISTINCT FROM NEW.voice
+                       OR OLD.wa_media_id IS DISTINCT FROM NEW.wa_media_id
+                       OR OLD.declared_mime IS DISTINCT FROM NEW.declared_mime
+                       OR OLD.declared_sha256 IS DISTINCT FROM NEW.declared_sha256
+                       OR OLD.filename IS DISTINCT FROM NEW.filename OR OLD.caption IS DISTINCT FROM NEW.caption
+                       OR OLD.created_at IS DISTINCT FROM NEW.created_at
+                       OR (OLD.media_id IS NOT NULL AND OLD.media_id IS DISTINCT FROM NEW.media_id))
+    EXECUTE FUNCTION audit_refuse();
+DROP TRIGGER IF EXISTS audit_refused ON chat_unassigned;
+CREATE TRIGGER audit_refused BEFORE UPDATE ON chat_unassigned
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.wa_message_id IS DISTINCT FROM NEW.wa_message_id
+                       OR OLD.from_number IS DISTINCT FROM NEW.from_number
+                       OR OLD.profile_name IS DISTINCT FROM NEW.profile_name OR OLD.user_id IS DISTINCT FROM NEW.user_id
+                       OR OLD.message IS DISTINCT FROM NEW.message OR OLD.kind IS DISTINCT FROM NEW.kind
+                       OR OLD.wa_timestamp IS DISTINCT FROM NEW.wa_timestamp
+                       OR OLD.context_wa_id IS DISTINCT FROM NEW.context_wa_id
+                       OR OLD.media_id IS DISTINCT FROM NEW.media_id OR OLD.raw IS DISTINCT FROM NEW.raw
+                       OR OLD.created_at IS DISTINCT FROM NEW.created_at)
+    EXECUTE FUNCTION audit_refuse();
+DROP TRIGGER IF EXISTS audit_refused ON chat_direct_messages;
+CREATE TRIGGER audit_refused BEFORE UPDATE ON chat_direct_messages
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.unassigned_id IS DISTINCT FROM NEW.unassigned_id
+                       OR OLD.to_number IS DISTINCT FROM NEW.to_number OR OLD.message IS DISTINCT FROM NEW.message
+                       OR OLD.agent_name IS DISTINCT FROM NEW.agent_name OR OLD.agent_id IS DISTINCT FROM NEW.agent_id
+                       OR OLD.sent_by IS DISTINCT FROM NEW.sent_by
+                       OR OLD.client_message_id IS DISTINCT FROM NEW.client_message_id
+                       OR OLD.created_at IS DISTINCT FROM NEW.created_at
+                       OR (OLD.wa_message_id IS NOT NULL AND OLD.wa_message_id IS DISTINCT FROM NEW.wa_message_id))
+    EXECUTE FUNCTION audit_refuse();
 DO $$
 DECLARE
     t text;
@@ -211,7 +281,8 @@ BEGIN
         EXECUTE format('CREATE TRIGGER audit_refused BEFORE UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION audit_refuse()', t);
     END LOOP;
     FOREACH t IN ARRAY ARRAY['chat_messages', 'whatsapp_statuses', 'chat_message_changes', 'audit_log', 'incident_cards',
-                             'escalation_log', 'agent_requests', 'chat_media', 'audit_chain', 'audit_heads'] LOOP
+                             'escalation_log', 'agent_requests', 'chat_media', 'chat_attachments', 'chat_unassigned',
+                             'chat_direct_messages', 'audit_chain', 'audit_heads'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS audit_refused_delete ON %I', t);
         EXECUTE format('CREATE TRIGGER audit_refused_delete BEFORE DELETE ON %I FOR EACH ROW EXECUTE FUNCTION audit_refuse()', t);
         EXECUTE format('DROP TRIGGER IF EXISTS audit_refused_truncate ON %I', t);
@@ -246,7 +317,7 @@ BEGIN
                     ' WHERE NOT EXISTS (SELECT 1 FROM audit_pending p WHERE p.kind = $1 AND p.ref = r.ref) '
                     '   AND NOT EXISTS (SELECT 1 FROM audit_chain a WHERE a.kind = $1 AND a.ref = r.ref)',
                     c.table_name,
-                    CASE WHEN c.kind = 'message_whatsapp_id' THEN 'AND t.wa_message_id IS NOT NULL' ELSE '' END)
+                    CASE WHEN c.set_column IS NOT NULL THEN format('AND t.%I IS NOT NULL', c.set_column) ELSE '' END)
                 USING c.kind, done;
                 done := done + 20000;
                 COMMIT;

@@ -156,17 +156,20 @@ Report verify(Db &db, const std::function<void(const QString &)> &progress)
 
     // 2. Every covered row against its entry.
     Finding first;
-    QSqlQuery &kinds = db.exec(QStringLiteral("SELECT kind, table_name FROM audit_covered ORDER BY kind"));
-    QList<std::pair<QString, QString>> covered;
+    // A kind appended when a column is first set covers only the rows where it is (set_column).
+    QSqlQuery &kinds = db.exec(QStringLiteral(
+        "SELECT kind, table_name, CASE WHEN set_column IS NOT NULL THEN format('WHERE t.%I IS NOT NULL', "
+        "set_column) ELSE '' END FROM audit_covered ORDER BY kind"));
+    struct Covered {
+        QString kind, table, condition;
+    };
+    QList<Covered> covered;
     while (kinds.next())
-        covered.append({kinds.value(0).toString(), kinds.value(1).toString()});
+        covered.append({kinds.value(0).toString(), kinds.value(1).toString(), kinds.value(2).toString()});
     kinds.finish();
-    for (const auto &[kind, table] : std::as_const(covered)) {
+    for (const auto &[kind, table, condition] : std::as_const(covered)) {
         tell(QStringLiteral("Checking %1 (%2) against the chain").arg(table, kind));
-        const Finding f = checkRows(db, kind, table,
-                                    kind == QLatin1String("message_whatsapp_id")
-                                        ? QStringLiteral("WHERE t.wa_message_id IS NOT NULL")
-                                        : QString());
+        const Finding f = checkRows(db, kind, table, condition);
         if (f.seq < first.seq)
             first = f;
     }

@@ -73,6 +73,12 @@ LANGUAGE sql STABLE AS $$
                           FROM chat_messages m JOIN chat_message_changes x ON x.target_wa_id = m.wa_message_id
                          WHERE m.ticket_id = t.id
                         UNION ALL
+                        SELECT k.kind, CASE WHEN k.kind = 'file' THEN a.media_id::text ELSE a.id::text END
+                          FROM chat_messages m
+                          JOIN chat_attachments a ON a.message_id = m.id OR a.wa_message_id = m.wa_message_id
+                          CROSS JOIN (VALUES ('attachment'), ('attachment_file'), ('file')) AS k(kind)
+                         WHERE m.ticket_id = t.id AND (k.kind = 'attachment' OR a.media_id IS NOT NULL)
+                        UNION ALL
                         SELECT 'action', au.id::text FROM audit_log au WHERE au.ticket_id = t.id
                         UNION ALL
                         SELECT 'incident_card', ic.ticket_id || '/' || ic.version FROM incident_cards ic

@@ -148,6 +148,20 @@ private Q_SLOTS:
                  1);
     }
 
+    // The running server chains what is written by itself, within seconds, and signs the chain's head
+    // once (none was signed in the last 24 hours), with the key exports are signed with.
+    void serverChainsAndSignsTheHead()
+    {
+        Fixture f;
+        QTRY_COMPARE_WITH_TIMEOUT(f.db.scalar(QStringLiteral("SELECT count(*) FROM audit_pending")).toInt(),
+                                  0, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.db.scalar(QStringLiteral("SELECT count(*) FROM audit_heads")).toInt(), 1,
+                                  20000);
+        const HttpResult key = f.server->http().get(QStringLiteral("/api/chat/signing-key"));
+        QCOMPARE(f.db.scalar(QStringLiteral("SELECT fingerprint FROM audit_heads")).toString(),
+                 key.json.value(QLatin1String("fingerprint")).toString());
+    }
+
     void onlySupervisorsAndAdminsExport()
     {
         Fixture f;

@@ -66,6 +66,28 @@ struct Record {
         db.execOnce(QStringLiteral("INSERT INTO audit_log (actor_kind, actor_name, action, ticket_id) VALUES "
                                    "('cli', 'cli', 'ticket.acknowledged', ?)"),
                     {ticket});
+        // A number with no ticket writes, is answered, and a photo of it is fetched later.
+        unassigned =
+            db.scalar(QStringLiteral("INSERT INTO chat_unassigned (wa_message_id, from_number, message, "
+                                     "kind, raw) VALUES ('wamid.CHAIN.STRANGER', '27829999999', "
+                                     "'people stuck in lift 2', 'image', '{}') RETURNING id"))
+                .toLongLong();
+        db.execOnce(QStringLiteral("INSERT INTO chat_direct_messages (unassigned_id, to_number, message, "
+                                   "agent_name, sent_by) VALUES (?, '27829999999', 'Which building?', "
+                                   "'Thandi', 'agent')"),
+                    {unassigned});
+        db.execOnce(QStringLiteral("UPDATE chat_direct_messages SET wa_message_id = 'wamid.CHAIN.DIRECT', "
+                                   "status = 'sent' WHERE unassigned_id = ?"),
+                    {unassigned});
+        attachment =
+            db.scalar(QStringLiteral("INSERT INTO chat_attachments (wa_message_id, direction, media_type, "
+                                     "wa_media_id) VALUES ('wamid.CHAIN.STRANGER', 'inbound', 'image', "
+                                     "'media-1') RETURNING id"))
+                .toLongLong();
+        const qint64 media = MediaStore::put(db, QByteArray(3000, 'j'), QStringLiteral("image/jpeg"));
+        db.execOnce(
+            QStringLiteral("UPDATE chat_attachments SET media_id = ?, status = 'stored' WHERE id = ?"),
+            {media, attachment});
     }
     qint64 seqOf(const QString &kind, const QString &ref)
     {
@@ -78,6 +100,8 @@ struct Record {
     int ticket = 0;
     qint64 inbound = 0;
     qint64 reply = 0;
+    qint64 unassigned = 0;
+    qint64 attachment = 0;
 };
 
 QString refusal(Db &db, const QString &sql)
@@ -111,6 +135,12 @@ private Q_SLOTS:
         QVERIFY(r.seqOf(QStringLiteral("message"), QString::number(r.inbound)) > 0);
         QVERIFY(r.seqOf(QStringLiteral("message_whatsapp_id"), QString::number(r.reply)) > 0);
         QVERIFY(r.seqOf(QStringLiteral("delivery_status"), QStringLiteral("wamid.CHAIN.OUT/delivered")) > 0);
+        QVERIFY(r.seqOf(QStringLiteral("unassigned_message"), QString::number(r.unassigned)) > 0);
+        QCOMPARE(r.db.scalar(QStringLiteral("SELECT count(*) FROM audit_chain WHERE kind IN ('direct_reply', "
+                                            "'direct_reply_whatsapp_id')"))
+                     .toInt(),
+                 2);
+        QVERIFY(r.seqOf(QStringLiteral("attachment_file"), QString::number(r.attachment)) > 0);
         // The chain's hashes are computed the same way in PostgreSQL and here.
         QSqlQuery &q =
             r.db.exec(QStringLiteral("SELECT kind, ref, audit_time(recorded_at), content_hash, hash "
@@ -141,6 +171,14 @@ private Q_SLOTS:
                  .isEmpty());
         QVERIFY(!refusal(r.db, QStringLiteral("UPDATE audit_log SET actor_name = 'someone else'")).isEmpty());
         QVERIFY(!refusal(r.db, QStringLiteral("DELETE FROM whatsapp_statuses")).isEmpty());
+        QVERIFY(!refusal(r.db, QStringLiteral("UPDATE chat_unassigned SET message = 'nothing'")).isEmpty());
+        QVERIFY(!refusal(r.db, QStringLiteral("UPDATE chat_attachments SET media_id = NULL")).isEmpty());
+        QVERIFY(
+            !refusal(r.db, QStringLiteral("UPDATE chat_direct_messages SET wa_message_id = 'x'")).isEmpty());
+        // The attach and the acknowledgement of a stranger's message are state: they still change.
+        QCOMPARE(refusal(r.db, QStringLiteral("UPDATE chat_unassigned SET acknowledged_at = now(), "
+                                              "acknowledged_by = 'Thandi'")),
+                 QString());
         AuditChain::advance(r.db);
         QVERIFY(!refusal(r.db, QStringLiteral("UPDATE audit_chain SET ref = '0'")).isEmpty());
         QVERIFY(!refusal(r.db, QStringLiteral("DELETE FROM audit_chain")).isEmpty());

@@ -1,0 +1,64 @@
+#include "AuditSequencer.h"
+
+#include "auth/SigningKey.h"
+#include "base/Logging.h"
+#include "chat/ChainHead.h"
+#include "db/AuditChain.h"
+#include "db/Db.h"
+#include "db/DbError.h"
+
+#include <QElapsedTimer>
+
+#include <memory>
+
+AuditSequencer::AuditSequencer(const DbParams &params, KeySource key, int intervalMs)
+    : m_params(params)
+    , m_key(std::move(key))
+    , m_intervalMs(intervalMs)
+    , m_thread([this] { run(); })
+{}
+
+AuditSequencer::~AuditSequencer()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
+}
+
+void AuditSequencer::run()
+{
+    std::unique_ptr<Db> db; // opened, used and closed on this thread
+    const auto stopping = [this] {
+        std::lock_guard lock(m_mutex);
+        return m_stop;
+    };
+    for (int tick = 0; !stopping(); ++tick) {
+        try {
+            if (!db)
+                db = std::make_unique<Db>(m_params, QStringLiteral("liftline-audit-chain"));
+            QElapsedTimer timer;
+            timer.start();
+            while (AuditChain::advance(*db, 20000) == 20000 && timer.elapsed() < 5000 && !stopping()) {
+            }
+            if (tick % 60 == 2) {
+                QString error;
+                const SigningKey &key = m_key(&error);
+                if (key.isValid()) {
+                    const ChainHead::Head head = ChainHead::signDaily(*db, key);
+                    if (head.seq > 0)
+                        qCInfo(lcServer).noquote() << head.line();
+                }
+            }
+        } catch (const DbError &e) {
+            // The database going away is reported by the maintenance and /readyz; the next tick tries
+            // again on a new connection.
+            qCDebug(lcDb).noquote() << "Chaining the audit entries failed:" << e.message();
+            db.reset();
+        }
+        std::unique_lock lock(m_mutex);
+        m_wake.wait_for(lock, std::chrono::milliseconds(m_intervalMs), [this] { return m_stop; });
+    }
+}

@@ -9,6 +9,7 @@
 
 #include <QElapsedTimer>
 
+#include <atomic>
 #include <memory>
 
 AuditSequencer::AuditSequencer(const DbParams &params, KeySource key, int intervalMs)
@@ -37,8 +38,11 @@ void AuditSequencer::run()
     };
     for (int tick = 0; !stopping(); ++tick) {
         try {
+            // A connection name of its own: two servers in one process (the tests) each run one.
+            static std::atomic<int> sequencers{0};
             if (!db)
-                db = std::make_unique<Db>(m_params, QStringLiteral("liftline-audit-chain"));
+                db = std::make_unique<Db>(m_params,
+                                          QStringLiteral("liftline-audit-chain-%1").arg(++sequencers));
             QElapsedTimer timer;
             timer.start();
             while (AuditChain::advance(*db, 20000) == 20000 && timer.elapsed() < 5000 && !stopping()) {

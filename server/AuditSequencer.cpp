@@ -32,6 +32,7 @@ AuditSequencer::~AuditSequencer()
 void AuditSequencer::run()
 {
     std::unique_ptr<Db> db; // opened, used and closed on this thread
+    QElapsedTimer warnedRecently;
     const auto stopping = [this] {
         std::lock_guard lock(m_mutex);
         return m_stop;
@@ -57,9 +58,20 @@ void AuditSequencer::run()
                 }
             }
         } catch (const DbError &e) {
-            // The database going away is reported by the maintenance and /readyz; the next tick tries
-            // again on a new connection.
-            qCDebug(lcDb).noquote() << "Chaining the audit entries failed:" << e.message();
+            if (e.kind() == DbError::Kind::Unavailable) {
+                // Reported by the maintenance and /readyz; the next tick tries a new connection.
+                qCDebug(lcDb).noquote() << "Chaining the audit entries: no database:" << e.message();
+                db.reset();
+            } else if (!warnedRecently.isValid() || warnedRecently.elapsed() > 60000) {
+                // A statement that keeps failing stops the chain: said once a minute, not hidden.
+                qCWarning(lcDb).noquote() << "Chaining the audit entries failed (facts wait in audit_pending "
+                                             "until it works):"
+                                          << e.message();
+                warnedRecently.start();
+            }
+        } catch (const std::exception &e) {
+            // Anything else (out of memory in a batch) must not end the server from this thread.
+            qCCritical(lcDb).noquote() << "Chaining the audit entries failed:" << e.what();
             db.reset();
         }
         std::unique_lock lock(m_mutex);

@@ -60,7 +60,7 @@ LANGUAGE sql STABLE AS $$
                                                              'hash', encode(c.hash, 'hex')) ORDER BY c.seq),
                                 '[]'::jsonb)
                   FROM audit_chain c
-                  JOIN (SELECT 'message' AS kind, m.id::text AS ref FROM chat_messages m WHERE m.ticket_id = t.id
+                  JOIN (SELECT DISTINCT * FROM (SELECT 'message' AS kind, m.id::text AS ref FROM chat_messages m WHERE m.ticket_id = t.id
                         UNION ALL
                         SELECT 'message_whatsapp_id', m.id::text FROM chat_messages m
                          WHERE m.ticket_id = t.id AND m.wa_message_id IS NOT NULL
@@ -88,7 +88,17 @@ LANGUAGE sql STABLE AS $$
                         UNION ALL
                         SELECT 'escalation_step', e.request_id || '/' || e.step
                           FROM agent_requests r JOIN escalation_log e ON e.request_id = r.id
-                         WHERE r.ticket_id = t.id) covered ON covered.kind = c.kind AND covered.ref = c.ref)))
+                         WHERE r.ticket_id = t.id
+                        UNION ALL
+                        -- Messages from a number with no ticket, moved onto this one, and the replies to them.
+                        SELECT 'unassigned_message', u.id::text FROM chat_unassigned u WHERE u.attached_ticket_id = t.id
+                        UNION ALL
+                        SELECT k.kind, d.id::text
+                          FROM chat_direct_messages d
+                          CROSS JOIN (VALUES ('direct_reply'), ('direct_reply_whatsapp_id')) AS k(kind)
+                         WHERE d.attached_ticket_id = t.id
+                           AND (k.kind = 'direct_reply' OR d.wa_message_id IS NOT NULL)
+                        ) listed) covered ON covered.kind = c.kind AND covered.ref = c.ref)))
       FROM tickets t LEFT JOIN lifts l ON l.id = t.lift_id
      WHERE t.id = p_ticket_id
 $$;

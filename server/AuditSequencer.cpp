@@ -1,6 +1,5 @@
 #include "AuditSequencer.h"
 
-#include "auth/SigningKey.h"
 #include "base/Logging.h"
 #include "chat/ChainHead.h"
 #include "db/AuditChain.h"
@@ -12,7 +11,7 @@
 #include <atomic>
 #include <memory>
 
-AuditSequencer::AuditSequencer(const DbParams &params, KeySource key, int intervalMs)
+AuditSequencer::AuditSequencer(const DbParams &params, SigningKeySource key, int intervalMs)
     : m_params(params)
     , m_key(std::move(key))
     , m_intervalMs(intervalMs)

@@ -1,13 +1,11 @@
 #pragma once
 
+#include "auth/SigningKey.h"
 #include "db/DbParams.h"
 
 #include <condition_variable>
-#include <functional>
 #include <mutex>
 #include <thread>
-
-class SigningKey;
 
 // The audit chain's sequencer on a thread and a connection of its own: once a second it chains what
 // waits (AuditChain::advance, at most 5 s at a time), and once a minute it signs the chain's head if none
@@ -16,16 +14,14 @@ class SigningKey;
 // events for the consoles. Several instances may run one each; the database lets one chain at a time.
 class AuditSequencer {
 public:
-    using KeySource = std::function<const SigningKey &(QString *error)>;
-
-    AuditSequencer(const DbParams &params, KeySource key, int intervalMs = 1000);
+    AuditSequencer(const DbParams &params, SigningKeySource key, int intervalMs = 1000);
     ~AuditSequencer(); // stops the thread and waits for it
 
 private:
     void run();
 
     DbParams m_params;
-    KeySource m_key;
+    SigningKeySource m_key;
     int m_intervalMs;
     std::mutex m_mutex;
     std::condition_variable m_wake;

@@ -298,41 +298,33 @@ $$;
 DO $$
 DECLARE
     c record;
+    keyed boolean;
     done bigint;
     last bigint;
 BEGIN
     PERFORM set_config('bytea_output', 'hex', false);
     FOR c IN SELECT * FROM audit_covered ORDER BY CASE kind WHEN 'message' THEN 0 WHEN 'message_whatsapp_id' THEN 1
                                                             WHEN 'delivery_status' THEN 2 ELSE 3 END, kind LOOP
-        IF c.key_columns = '{id}' THEN
-            -- In id ranges, each committed on its own.
+        -- A kind keyed by id in ranges, each committed on its own; one keyed by two columns in one pass.
+        keyed := c.key_columns = '{id}';
+        last := 1;
+        IF keyed THEN
             EXECUTE format('SELECT coalesce(max(id), 0) FROM %I', c.table_name) INTO last;
-            done := 0;
-            WHILE done < last LOOP
-                EXECUTE format(
-                    'INSERT INTO audit_pending (kind, ref, content_hash, created_at) '
-                    'SELECT $1, r.ref, audit_hash(audit_content($1, r.j)), now() '
-                    '  FROM (SELECT audit_ref($1, to_jsonb(t)) AS ref, to_jsonb(t) AS j FROM %I t '
-                    '         WHERE t.id > $2 AND t.id <= $2 + 20000 %s ORDER BY t.id) r '
-                    ' WHERE NOT EXISTS (SELECT 1 FROM audit_pending p WHERE p.kind = $1 AND p.ref = r.ref) '
-                    '   AND NOT EXISTS (SELECT 1 FROM audit_chain a WHERE a.kind = $1 AND a.ref = r.ref)',
-                    c.table_name,
-                    CASE WHEN c.set_column IS NOT NULL THEN format('AND t.%I IS NOT NULL', c.set_column) ELSE '' END)
-                USING c.kind, done;
-                done := done + 20000;
-                COMMIT;
-            END LOOP;
-        ELSE
+        END IF;
+        done := 0;
+        WHILE done < last LOOP
             EXECUTE format(
                 'INSERT INTO audit_pending (kind, ref, content_hash, created_at) '
                 'SELECT $1, r.ref, audit_hash(audit_content($1, r.j)), now() '
-                '  FROM (SELECT audit_ref($1, to_jsonb(t)) AS ref, to_jsonb(t) AS j FROM %I t) r '
+                '  FROM (SELECT audit_ref($1, to_jsonb(t)) AS ref, to_jsonb(t) AS j FROM %I t WHERE %s %s) r '
                 ' WHERE NOT EXISTS (SELECT 1 FROM audit_pending p WHERE p.kind = $1 AND p.ref = r.ref) '
-                '   AND NOT EXISTS (SELECT 1 FROM audit_chain a WHERE a.kind = $1 AND a.ref = r.ref) '
-                ' ORDER BY r.ref', c.table_name)
-            USING c.kind;
+                '   AND NOT EXISTS (SELECT 1 FROM audit_chain a WHERE a.kind = $1 AND a.ref = r.ref)',
+                c.table_name, CASE WHEN keyed THEN 't.id > $2 AND t.id <= $2 + 20000' ELSE 'true' END,
+                CASE WHEN c.set_column IS NOT NULL THEN format('AND t.%I IS NOT NULL', c.set_column) ELSE '' END)
+            USING c.kind, done;
+            done := done + 20000;
             COMMIT;
-        END IF;
+        END LOOP;
     END LOOP;
 END
 $$;

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <functional>
+
 // The server's Ed25519 key (libsodium) that signs incident exports, so that whoever holds an export can
 // check that this server made it and that not a byte changed since, without access to the database.
 //
@@ -35,3 +37,7 @@ private:
     QByteArray m_public;
     QByteArray m_secret; // libsodium's 64-byte secret key (seed and public key)
 };
+
+// The server's key as its users get it: loaded (or made) on first use, from any thread; an invalid key,
+// with *error set, while it cannot be (ServerApp::signingKey).
+using SigningKeySource = std::function<const SigningKey &(QString *error)>;

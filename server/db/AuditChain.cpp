@@ -49,11 +49,10 @@ struct Finding {
 Finding checkRows(Db &db, const QString &kind, const QString &table, const QString &condition)
 {
     Finding f;
-    // The table's name comes from audit_covered, written by the migrations; quoted all the same.
-    const QString rows =
-        QStringLiteral("SELECT audit_ref(:kind, to_jsonb(t)) AS ref, "
-                       "audit_hash(audit_content(:kind, to_jsonb(t))) AS h FROM %1 t %2")
-            .arg(db.scalar(QStringLiteral("SELECT quote_ident(?)"), {table}).toString(), condition);
+    // `table` comes quoted from audit_covered (see verify), `condition` from its set_column.
+    const QString rows = QStringLiteral("SELECT audit_ref(:kind, to_jsonb(t)) AS ref, "
+                                        "audit_hash(audit_content(:kind, to_jsonb(t))) AS h FROM %1 t %2")
+                             .arg(table, condition);
     QSqlQuery &q =
         db.exec(QStringLiteral(
                     "SELECT c.seq, coalesce(c.ref, r.ref), CASE WHEN c.seq IS NULL THEN 'unchained' "
@@ -158,8 +157,8 @@ Report verify(Db &db, const std::function<void(const QString &)> &progress)
     Finding first;
     // A kind appended when a column is first set covers only the rows where it is (set_column).
     QSqlQuery &kinds = db.exec(QStringLiteral(
-        "SELECT kind, table_name, CASE WHEN set_column IS NOT NULL THEN format('WHERE t.%I IS NOT NULL', "
-        "set_column) ELSE '' END FROM audit_covered ORDER BY kind"));
+        "SELECT kind, quote_ident(table_name), CASE WHEN set_column IS NOT NULL THEN format('WHERE t.%I IS "
+        "NOT NULL', set_column) ELSE '' END FROM audit_covered ORDER BY kind"));
     struct Covered {
         QString kind, table, condition;
     };

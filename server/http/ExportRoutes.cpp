@@ -2,7 +2,6 @@
 
 #include "ApiContext.h"
 #include "HttpServer.h"
-#include "auth/SigningKey.h"
 #include "chat/IncidentExport.h"
 
 #include <QJsonObject>
@@ -11,7 +10,7 @@ namespace ExportRoutes {
 
 namespace {
 
-const SigningKey &requireKey(const KeySource &source)
+const SigningKey &requireKey(const SigningKeySource &source)
 {
     QString error;
     const SigningKey &key = source(&error);
@@ -23,7 +22,7 @@ const SigningKey &requireKey(const KeySource &source)
 
 } // namespace
 
-void install(HttpServer &server, ApiContext &ctx, KeySource source)
+void install(HttpServer &server, ApiContext &ctx, SigningKeySource source)
 {
     server.route("GET", QStringLiteral("/api/chat/{ticketId}/export"),
                  [&ctx, source](const HttpRequest &request, ReplyPtr reply) {

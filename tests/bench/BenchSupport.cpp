@@ -63,11 +63,12 @@ Cluster::Cluster()
 
 Cluster::~Cluster() = default;
 
-bool Cluster::start(const QStringList &settings)
+bool Cluster::start(const QStringList &settings, bool durable)
 {
     EmbeddedPostgres::Options options;
     options.dataDir = m_dir.filePath(QStringLiteral("pgdata"));
-    options.settings = settings; // durable: fsync on, as in production
+    options.settings = settings;
+    options.durable = durable;
     m_pg = std::make_unique<EmbeddedPostgres>(options);
     QString error;
     if (!m_pg->start(&error)) {

@@ -23,7 +23,8 @@ public:
     Cluster();
     ~Cluster();
     // `settings` as EmbeddedPostgres::Options takes them; false (and a line on stderr) when it did not start.
-    bool start(const QStringList &settings = {});
+    // `durable`: fsync on, as in production (off for benchmarks of reads and of bulk work, not of writes).
+    bool start(const QStringList &settings = {}, bool durable = true);
     DbParams params() const;
 
 private:

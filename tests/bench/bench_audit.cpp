@@ -6,19 +6,14 @@
 #include "BenchSupport.h"
 #include "db/AuditChain.h"
 #include "db/Db.h"
-#include "db/EmbeddedPostgres.h"
 #include "db/Migrator.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDir>
 #include <QElapsedTimer>
-#include <QTemporaryDir>
 #include <QTextStream>
 
 #include <algorithm>
-
-#include <sys/stat.h>
 
 int main(int argc, char *argv[])
 {
@@ -35,19 +30,10 @@ int main(int argc, char *argv[])
     parser.process(app);
     const auto value = [&](const char *name) { return parser.value(QString::fromLatin1(name)).toInt(); };
 
-    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/liftline-bench-XXXXXX"));
-    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
-    EmbeddedPostgres::Options options;
-    options.dataDir = dir.filePath(QStringLiteral("pgdata"));
-    options.durable = false;
-    EmbeddedPostgres pg(options);
-    QString error;
-    if (!pg.start(&error)) {
-        QTextStream(stderr) << error << '\n';
+    Bench::Cluster cluster;
+    if (!cluster.start({}, false))
         return 1;
-    }
-    Db db(pg.params(), QStringLiteral("bench-audit"));
-    Migrator::migrate(db);
+    Db db(cluster.params(), QStringLiteral("bench-audit"));
     QElapsedTimer timer;
     timer.start();
     Bench::generateChat(db, value("lifts"), value("tickets"), 50, value("messages"), 10000);

@@ -8,8 +8,6 @@
 #include "chat/ChatStore.h"
 #include "db/AuditChain.h"
 #include "db/Db.h"
-#include "db/EmbeddedPostgres.h"
-#include "db/Migrator.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -21,7 +19,6 @@
 #include <QThread>
 
 #include <algorithm>
-#include <sys/stat.h>
 
 namespace {
 
@@ -97,20 +94,11 @@ int main(int argc, char *argv[])
     auto value = [&](const char *name) { return parser.value(QString::fromLatin1(name)).toInt(); };
     const int iterations = value("iterations");
 
-    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/liftline-bench-XXXXXX"));
-    ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
-    EmbeddedPostgres::Options options;
-    options.dataDir = dir.filePath(QStringLiteral("pgdata"));
-    options.durable = false;
-    EmbeddedPostgres pg(options);
-    QString error;
-    if (!pg.start(&error)) {
-        QTextStream(stderr) << error << '\n';
+    Bench::Cluster pg;
+    if (!pg.start({}, false))
         return 1;
-    }
     {
         Db db(pg.params(), QStringLiteral("bench-setup"));
-        Migrator::migrate(db);
         Bench::generateChat(db, value("lifts"), value("tickets"), value("open"), value("messages"),
                             value("thread"));
         // For the history search: a word said in about 100 messages across the transcript.

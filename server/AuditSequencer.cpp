@@ -2,18 +2,23 @@
 
 #include "base/Logging.h"
 #include "chat/ChainHead.h"
+#include "chat/Retention.h"
 #include "db/AuditChain.h"
 #include "db/Db.h"
 #include "db/DbError.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QSysInfo>
 
 #include <atomic>
 #include <memory>
 
-AuditSequencer::AuditSequencer(const DbParams &params, SigningKeySource key, int intervalMs)
+AuditSequencer::AuditSequencer(const DbParams &params, SigningKeySource key, bool headsToWebhook,
+                               int intervalMs)
     : m_params(params)
     , m_key(std::move(key))
+    , m_headsToWebhook(headsToWebhook)
     , m_intervalMs(intervalMs)
     , m_thread([this] { run(); })
 {}
@@ -51,11 +56,18 @@ void AuditSequencer::run()
                 QString error;
                 const SigningKey &key = m_key(&error);
                 if (key.isValid()) {
-                    const ChainHead::Head head = ChainHead::signDaily(*db, key);
+                    const ChainHead::Head head = ChainHead::signDaily(*db, key, m_headsToWebhook);
                     if (head.seq > 0)
                         qCInfo(lcServer).noquote() << head.line();
                 }
             }
+            // The retention job, when an admin set a period: once a day across instances (Retention::due),
+            // looked at every 10 minutes. It removes only what the chain already holds (it catches up
+            // first), so it runs here, between two rounds of chaining.
+            if (tick % 600 == 30 && Retention::due(*db))
+                Retention::run(*db, QStringLiteral("schedule (%1, process %2)")
+                                        .arg(QSysInfo::machineHostName())
+                                        .arg(QCoreApplication::applicationPid()));
         } catch (const DbError &e) {
             if (e.kind() == DbError::Kind::Unavailable) {
                 // Reported by the maintenance and /readyz; the next tick tries a new connection.

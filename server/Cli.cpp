@@ -8,6 +8,7 @@
 #include "chat/ChainHead.h"
 #include "chat/IncidentExport.h"
 #include "chat/RegistryImport.h"
+#include "chat/Retention.h"
 #include "chat/Tickets.h"
 #include "db/AuditChain.h"
 #include "db/DatabaseTarget.h"
@@ -295,7 +296,8 @@ bool isSubcommand(const QString &word)
         QStringLiteral("backup"),     QStringLiteral("restore"),         QStringLiteral("webhook-problems"),
         QStringLiteral("escalation"), QStringLiteral("oncall"),          QStringLiteral("report"),
         QStringLiteral("export"),     QStringLiteral("verify-export"),   QStringLiteral("signing-key"),
-        QStringLiteral("verify"),     QStringLiteral("chain-head")};
+        QStringLiteral("verify"),     QStringLiteral("chain-head"),      QStringLiteral("retention"),
+        QStringLiteral("hold"),       QStringLiteral("holds"),           QStringLiteral("release-hold")};
     return words.contains(word);
 }
 
@@ -338,7 +340,7 @@ QString help()
         "  report [--from TIME] [--to TIME] [--format csv|json] [--output FILE]\n"
         "                                      the response figures of the requests of a period (default\n"
         "                                      the last 24 hours), one line per request\n"
-        "  export --ticket ID --output FILE [--format json]\n"
+        "  export --ticket ID --output FILE [--format pdf|json]\n"
         "                                      one incident's record, signed: FILE, FILE.sha256 and\n"
         "                                      FILE.sig (recorded in the audit log)\n"
         "  verify-export FILE [--public-key KEY]\n"
@@ -352,6 +354,15 @@ QString help()
         "                                      signs one a day and logs it): keep the line outside\n"
         "  signing-key                         the public key that checks this server's exports, and its\n"
         "                                      fingerprint (the key is made on first use)\n"
+        "  retention                           how long each kind of data is kept, the last runs of the\n"
+        "                                      retention job and the legal holds in force\n"
+        "  retention set KIND=DAYS|forever ... set periods (kinds: transcripts, media, raw_bodies, at\n"
+        "                                      least 8 days, audit_trail); recorded in the audit trail\n"
+        "  retention run                       run the retention job now (the server runs it once a day)\n"
+        "  hold --ticket ID | --lift NUMBER | --technician NUMBER --reason TEXT\n"
+        "                                      put a legal hold: nothing it covers is removed\n"
+        "  holds [--all]                       the legal holds in force (--all: released ones too)\n"
+        "  release-hold ID --reason TEXT       release a legal hold\n"
         "  webhook-problems                    webhook items set aside or stored altered, bodies that\n"
         "                                      could not be read, and edits or deletions of a message that\n"
         "                                      is not here, newest first\n"
@@ -694,17 +705,24 @@ int exportIncident(Db &db, const QCommandLineParser &parser, const Config &confi
     bool ok = false;
     const int ticket = parser.value(QStringLiteral("ticket")).toInt(&ok);
     if (!ok || ticket <= 0 || !parser.isSet(QStringLiteral("output")))
-        return usage(QStringLiteral("use: export --ticket ID --output FILE [--format json]"));
-    if (parser.isSet(QStringLiteral("format")) &&
-        parser.value(QStringLiteral("format")) != QLatin1String("json"))
-        return usage(QStringLiteral("--format is json (the PDF comes later)"));
+        return usage(QStringLiteral("use: export --ticket ID --output FILE [--format pdf|json]"));
+    // The format: --format, or else the output's extension (.pdf), or else JSON.
+    const QString output = parser.value(QStringLiteral("output"));
+    const QString format =
+        parser.isSet(QStringLiteral("format"))
+            ? parser.value(QStringLiteral("format"))
+            : (output.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive) ? QStringLiteral("pdf")
+                                                                           : QStringLiteral("json"));
+    if (format != QLatin1String("json") && format != QLatin1String("pdf"))
+        return usage(QStringLiteral("--format is pdf or json"));
     QString error;
     const SigningKey key = SigningKey::loadOrCreate(config.signingKeyPath(), &error);
     if (!key.isValid())
         return failed(error);
     IncidentExport::recordKey(db, key);
-    const IncidentExport::Export e = IncidentExport::json(db, ticket, who, key);
-    const QString output = parser.value(QStringLiteral("output"));
+    const IncidentExport::Export e = IncidentExport::make(
+        db, ticket, who, key,
+        format == QLatin1String("pdf") ? IncidentExport::Format::Pdf : IncidentExport::Format::Json);
     IncidentExport::Export named = e;
     named.fileName = QFileInfo(output).fileName();
     if (!writeWhole(output, e.document, &error) ||
@@ -804,6 +822,98 @@ int chainHead(Db &db, const Config &config)
     return 0;
 }
 
+QString daysText(const QJsonValue &days)
+{
+    return days.isNull() ? QStringLiteral("kept forever") : QStringLiteral("%1 days").arg(days.toInt());
+}
+
+int retention(Db &db, const QStringList &positional, const Principal &who)
+{
+    const QString sub = positional.value(1);
+    if (sub == QLatin1String("set")) {
+        QJsonObject changes;
+        for (const QString &item : positional.mid(2)) {
+            const QString kind = item.section(QLatin1Char('='), 0, 0);
+            const QString value = item.section(QLatin1Char('='), 1);
+            bool ok = false;
+            const int days = value.toInt(&ok);
+            if (!item.contains(QLatin1Char('=')) || (!ok && value != QLatin1String("forever")))
+                return usage(QStringLiteral("use: retention set KIND=DAYS|forever ..., such as "
+                                            "transcripts=2555 raw_bodies=30 (not '%1')")
+                                 .arg(item));
+            changes.insert(kind, ok ? QJsonValue(days) : QJsonValue());
+        }
+        Retention::setPolicies(db, changes, who);
+    } else if (sub == QLatin1String("run")) {
+        const Retention::Run r = Retention::run(db, QStringLiteral("command line (%1)").arg(who.actorName()),
+                                                [](const QString &step) { out() << step << '\n'; });
+        if (r.id == 0)
+            return failed(QStringLiteral("Not run: %1").arg(r.skipped));
+        out() << "Retention run " << r.id << " removed "
+              << QString::fromUtf8(QJsonDocument(r.removed).toJson(QJsonDocument::Compact)) << "; " << r.held
+              << " expired transcript(s) kept by a legal hold\n";
+        for (const QString &e : r.errors)
+            out() << "Not removed this time: " << e << '\n';
+        return r.errors.isEmpty() ? 0 : 1;
+    } else if (!sub.isEmpty()) {
+        return usage(QStringLiteral("use: retention [set KIND=DAYS|forever ... | run]"));
+    }
+    const QJsonObject periods = Retention::policies(db);
+    out() << "Kept:\n";
+    for (const QString &kind : Retention::kinds())
+        out() << "  " << kind.leftJustified(12) << ' ' << daysText(periods.value(kind)) << '\n';
+    const QJsonArray runs = Retention::runs(db, 5);
+    out() << (runs.isEmpty() ? "The retention job has not run.\n" : "Last runs:\n");
+    for (const QJsonValue &v : runs) {
+        const QJsonObject r = v.toObject();
+        out() << "  " << r.value(QStringLiteral("id")).toInteger() << ' '
+              << r.value(QStringLiteral("started_at")).toString() << ' '
+              << r.value(QStringLiteral("started_by")).toString() << ": removed "
+              << QString::fromUtf8(QJsonDocument(r.value(QStringLiteral("removed")).toObject())
+                                       .toJson(QJsonDocument::Compact))
+              << ", " << r.value(QStringLiteral("held")).toInt() << " held"
+              << (r.value(QStringLiteral("finished_at")).isNull() ? " (did not finish)" : "")
+              << (r.value(QStringLiteral("error")).isNull()
+                      ? QString()
+                      : QStringLiteral("; not removed: %1").arg(r.value(QStringLiteral("error")).toString()))
+              << '\n';
+    }
+    out() << Retention::holds(db).size() << " legal hold(s) in force ('holds' lists them)\n";
+    return 0;
+}
+
+void printHold(const QJsonObject &h)
+{
+    const QString scope = h.value(QStringLiteral("scope")).toString();
+    out() << h.value(QStringLiteral("id")).toInteger() << "  " << scope << ' '
+          << (scope == QLatin1String("ticket") ? QString::number(h.value(QStringLiteral("ticket_id")).toInt())
+                                               : h.value(QStringLiteral("number")).toString())
+          << "  set " << h.value(QStringLiteral("set_at")).toString() << " by "
+          << h.value(QStringLiteral("set_by")).toString() << ": "
+          << h.value(QStringLiteral("reason")).toString();
+    if (!h.value(QStringLiteral("released_at")).isNull())
+        out() << "  (released " << h.value(QStringLiteral("released_at")).toString() << " by "
+              << h.value(QStringLiteral("released_by")).toString() << ": "
+              << h.value(QStringLiteral("release_reason")).toString() << ')';
+    out() << '\n';
+}
+
+int hold(Db &db, const QCommandLineParser &parser, const Principal &who)
+{
+    QStringList scopes;
+    for (const char *s : {"ticket", "lift", "technician"})
+        if (parser.isSet(QLatin1String(s)))
+            scopes.append(QLatin1String(s));
+    if (scopes.size() != 1 || !parser.isSet(QStringLiteral("reason")))
+        return usage(
+            QStringLiteral("use: hold --ticket ID | --lift NUMBER | --technician NUMBER --reason TEXT"));
+    const QJsonObject h = Retention::addHold(db, scopes.first(), parser.value(scopes.first()),
+                                             parser.value(QStringLiteral("reason")), who);
+    out() << "Legal hold " << h.value(QStringLiteral("id")).toInteger() << " is in force:\n";
+    printHold(h);
+    return 0;
+}
+
 // The commands that work on the database through a connection, after the migrations.
 int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &parser, const Config &config)
 {
@@ -843,6 +953,26 @@ int onDatabase(Db &db, const QStringList &positional, const QCommandLineParser &
         return verifyChain(db);
     if (command == QLatin1String("chain-head"))
         return chainHead(db, config);
+    if (command == QLatin1String("retention"))
+        return retention(db, positional, who);
+    if (command == QLatin1String("hold"))
+        return hold(db, parser, who);
+    if (command == QLatin1String("holds")) {
+        const QJsonArray all = Retention::holds(db, parser.isSet(QStringLiteral("all")));
+        if (all.isEmpty())
+            out() << "No legal hold is in force.\n";
+        for (const QJsonValue &h : all)
+            printHold(h.toObject());
+        return 0;
+    }
+    if (command == QLatin1String("release-hold")) {
+        bool ok = false;
+        const qint64 id = positional.value(1).toLongLong(&ok);
+        if (!ok || !parser.isSet(QStringLiteral("reason")))
+            return usage(QStringLiteral("use: release-hold ID --reason TEXT"));
+        printHold(Retention::releaseHold(db, id, parser.value(QStringLiteral("reason")), who));
+        return 0;
+    }
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 

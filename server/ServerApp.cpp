@@ -30,6 +30,7 @@
 #include "http/HttpServer.h"
 #include "http/MediaRoutes.h"
 #include "http/OpsRoutes.h"
+#include "http/RetentionRoutes.h"
 #include "http/StreamRoutes.h"
 #include "http/WebhookRoutes.h"
 #include "realtime/EventListener.h"
@@ -104,7 +105,8 @@ bool ServerApp::start(QString *error)
         m_sandbox->reportStatusesTo(QUrl(url() + QStringLiteral("/webhooks/whatsapp")), m_webhookSecret,
                                     m_config.webhookAuthToken.toUtf8());
     m_auditSequencer = std::make_unique<AuditSequencer>(
-        m_params, [this](QString *error) -> const SigningKey & { return signingKey(error); });
+        m_params, [this](QString *error) -> const SigningKey & { return signingKey(error); },
+        !m_config.calloutWebhookUrl.isEmpty());
     connect(&m_maintenance, &QTimer::timeout, this, &ServerApp::maintain);
     m_maintenance.start(1000);
     return true;
@@ -228,6 +230,7 @@ void ServerApp::makeHttp(const TrustedProxies &proxies)
     EscalationRoutes::install(*m_http, *m_context);
     MediaRoutes::install(*m_http, *m_context);
     HistoryRoutes::install(*m_http, *m_context);
+    RetentionRoutes::install(*m_http, *m_context);
     ExportRoutes::install(*m_http, *m_context,
                           [this](QString *error) -> const SigningKey & { return signingKey(error); });
     OpsRoutes::install(*m_http, *m_context);

@@ -5,7 +5,7 @@
 #include "whatsapp/SandboxTransport.h"
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
+#include <QGuiApplication>
 #include <QSocketNotifier>
 #include <QTextStream>
 
@@ -66,7 +66,11 @@ int main(int argc, char *argv[])
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
 
-    QCoreApplication app(argc, argv);
+    // A QGuiApplication on the offscreen platform, whatever the environment says: the server shows no
+    // window, but draws the incident export's PDF (IncidentPdf), which needs the GUI library's fonts and
+    // paint engines. No display is used or needed.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("liftline-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIFTLINE_VERSION));
     qSetMessagePattern(
@@ -94,7 +98,7 @@ int main(int argc, char *argv[])
          QStringLiteral("FROM-UNTIL")},
         {QStringLiteral("time-zone"), QStringLiteral("oncall add: the zone of --hours (default UTC)."),
          QStringLiteral("ZONE")},
-        {QStringLiteral("lift"), QStringLiteral("ticket open: the lift SIM's number."),
+        {QStringLiteral("lift"), QStringLiteral("ticket open, hold: the lift SIM's number."),
          QStringLiteral("MSISDN")},
         {QStringLiteral("sms"), QStringLiteral("ticket open: the emergency SMS text."),
          QStringLiteral("TEXT")},
@@ -105,13 +109,20 @@ int main(int argc, char *argv[])
          QStringLiteral("NUMBER|TIME")},
         {QStringLiteral("to"), QStringLiteral("report: the period's end (default now)."),
          QStringLiteral("TIME")},
-        {QStringLiteral("format"), QStringLiteral("report: csv (default) or json. export: json."),
+        {QStringLiteral("format"),
+         QStringLiteral("report: csv (default) or json. export: pdf or json (default: from --output's "
+                        "extension, else json)."),
          QStringLiteral("FORMAT")},
         {QStringLiteral("output"),
          QStringLiteral("report: write to FILE instead of standard output. export: the file to write "
                         "(FILE.sha256 and FILE.sig beside it)."),
          QStringLiteral("FILE")},
-        {QStringLiteral("ticket"), QStringLiteral("export: the ticket's id."), QStringLiteral("ID")},
+        {QStringLiteral("ticket"), QStringLiteral("export, hold: the ticket's id."), QStringLiteral("ID")},
+        {QStringLiteral("technician"), QStringLiteral("hold: the technician's number."),
+         QStringLiteral("NUMBER")},
+        {QStringLiteral("reason"), QStringLiteral("hold, release-hold: why (the case, who asked)."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("all"), QStringLiteral("holds: released holds too.")},
         {QStringLiteral("public-key"),
          QStringLiteral("verify-export: the public key you trust (base64, from GET /api/chat/signing-key "
                         "or 'liftline-server signing-key')."),

@@ -11,6 +11,7 @@ packages=(
     clang-14 libfuzzer-14-dev libclang-rt-14-dev
     postgresql postgresql-client
     clang-format xvfb xauth dbus-bin librsvg2-bin curl openssl lintian nginx
+    fonts-dejavu-core poppler-utils
 )
 
 missing=()

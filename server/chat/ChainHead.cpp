@@ -1,5 +1,8 @@
 #include "ChainHead.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include "IncidentExport.h"
 #include "auth/SigningKey.h"
 #include "db/AuditChain.h"
@@ -64,7 +67,7 @@ Head sign(Db &db, const SigningKey &key)
     return h;
 }
 
-Head signDaily(Db &db, const SigningKey &key)
+Head signDaily(Db &db, const SigningKey &key, bool toWebhook)
 {
     const QString due =
         QStringLiteral("SELECT NOT EXISTS (SELECT 1 FROM audit_heads WHERE signed_at > now() - "
@@ -78,8 +81,24 @@ Head signDaily(Db &db, const SigningKey &key)
         // One instance signs; one that finds the lock taken leaves it to the other.
         if (db.scalar(QStringLiteral("SELECT pg_try_advisory_xact_lock(hashtext('liftline.audit_head'))"))
                 .toBool() &&
-            db.scalar(due).toBool())
+            db.scalar(due).toBool()) {
             h = signLast(db, key);
+            if (h.seq > 0 && toWebhook) {
+                const QJsonObject facts{
+                    {QStringLiteral("head"),
+                     QJsonObject{{QStringLiteral("seq"), h.seq},
+                                 {QStringLiteral("hash"), QString::fromLatin1(h.hash.toHex())},
+                                 {QStringLiteral("signed_at"), h.signedAt.toString(Qt::ISODateWithMs)},
+                                 {QStringLiteral("fingerprint"), h.fingerprint},
+                                 {QStringLiteral("public_key"), key.publicKeyBase64()},
+                                 {QStringLiteral("statement"), QString::fromUtf8(h.statement)},
+                                 {QStringLiteral("signature"), QString::fromLatin1(h.signature.toBase64())},
+                                 {QStringLiteral("line"), h.line()}}}};
+                db.exec(QStringLiteral("INSERT INTO escalation_callouts (channel, event, facts) VALUES "
+                                       "('webhook', 'chain_head', ?::jsonb)"),
+                        {QString::fromUtf8(QJsonDocument(facts).toJson(QJsonDocument::Compact))});
+            }
+        }
     });
     return h;
 }

@@ -29,7 +29,9 @@ struct Head {
 Head sign(Db &db, const SigningKey &key);
 
 // Signs one when none was signed in the last 24 hours (one instance at a time); returns it, or seq 0.
-Head signDaily(Db &db, const SigningKey &key);
+// With toWebhook, the head is also queued for the call-out webhook (escalation_callouts, event
+// 'chain_head'), in the same transaction, so that someone outside the server holds it.
+Head signDaily(Db &db, const SigningKey &key, bool toWebhook = false);
 
 // Every recorded head: its signature by the key recorded under its fingerprint (signing_keys), and the
 // chain still holding its hash at its number. Empty when all hold, else what does not.

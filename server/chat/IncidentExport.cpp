@@ -1,5 +1,6 @@
 #include "IncidentExport.h"
 
+#include "IncidentPdf.h"
 #include "auth/SigningKey.h"
 #include "db/AuditChain.h"
 #include "db/AuditLog.h"
@@ -26,13 +27,24 @@ void requireExporter(const Principal &who)
 
 Export json(Db &db, int ticketId, const Principal &who, const SigningKey &key)
 {
+    return make(db, ticketId, who, key, Format::Json);
+}
+
+Export make(Db &db, int ticketId, const Principal &who, const SigningKey &key, Format format)
+{
     requireExporter(who);
+    QString why;
+    if (format == Format::Pdf && !IncidentPdf::available(&why))
+        throw DomainError(DomainError::Kind::NotPossible, QStringLiteral("pdf_unavailable"),
+                          QStringLiteral("This server cannot draw PDFs (%1): export as JSON").arg(why));
     Export e;
     e.publicKey = key.publicKey();
     e.fingerprint = key.fingerprint();
     // What was written until now is chained first (after a run under way), so that the export names its
     // entries; a backlog past 200,000 facts (just after an upgrade) is left to the sequencer.
     AuditChain::catchUp(db);
+    QString reference;
+    // One snapshot of the record; the PDF is drawn from it afterwards, outside the transaction.
     db.transaction([&] {
         QSqlQuery &q = db.exec(
             QStringLiteral(
@@ -46,19 +58,31 @@ Export json(Db &db, int ticketId, const Principal &who, const SigningKey &key)
             throw DomainError(DomainError::Kind::NotFound, QStringLiteral("ticket_not_found"),
                               QStringLiteral("There is no ticket %1").arg(ticketId));
         e.document = q.value(0).toString().toUtf8() + '\n';
-        QString reference = q.value(1).toString();
+        reference = q.value(1).toString();
         q.finish();
-        reference.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
-        e.fileName = QStringLiteral("incident-%1.json")
-                         .arg(reference.isEmpty() ? QString::number(ticketId) : reference.left(80));
-        e.sha256Hex = QCryptographicHash::hash(e.document, QCryptographicHash::Sha256).toHex();
-        e.signature = key.sign(e.document);
-        AuditLog::record(db, who, QStringLiteral("ticket.exported"), ticketId,
-                         {{QStringLiteral("format"), QStringLiteral("json")},
-                          {QStringLiteral("sha256"), QString::fromLatin1(e.sha256Hex)},
-                          {QStringLiteral("bytes"), double(e.document.size())},
-                          {QStringLiteral("signing_key"), e.fingerprint}});
     });
+    reference.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
+    const QString base = QStringLiteral("incident-%1")
+                             .arg(reference.isEmpty() ? QString::number(ticketId) : reference.left(80));
+    QJsonObject details;
+    if (format == Format::Pdf) {
+        // The PDF is tied to the JSON it was drawn from: that document's SHA-256 is recorded with it.
+        details.insert(
+            QStringLiteral("record_sha256"),
+            QString::fromLatin1(QCryptographicHash::hash(e.document, QCryptographicHash::Sha256).toHex()));
+        e.document = IncidentPdf::render(QJsonDocument::fromJson(e.document).object());
+        e.fileName = base + QStringLiteral(".pdf");
+    } else {
+        e.fileName = base + QStringLiteral(".json");
+    }
+    e.sha256Hex = QCryptographicHash::hash(e.document, QCryptographicHash::Sha256).toHex();
+    e.signature = key.sign(e.document);
+    details.insert(QStringLiteral("format"),
+                   format == Format::Pdf ? QStringLiteral("pdf") : QStringLiteral("json"));
+    details.insert(QStringLiteral("sha256"), QString::fromLatin1(e.sha256Hex));
+    details.insert(QStringLiteral("bytes"), double(e.document.size()));
+    details.insert(QStringLiteral("signing_key"), e.fingerprint);
+    AuditLog::record(db, who, QStringLiteral("ticket.exported"), ticketId, details);
     return e;
 }
 

@@ -7,10 +7,10 @@ class Db;
 class SigningKey;
 struct Principal;
 
-// One incident's record as a file for machines (JSON), signed with the server's key (SigningKey): the
-// file's SHA-256 and an Ed25519 signature over its exact bytes travel beside it (FILE.sha256 in
-// sha256sum's format, FILE.sig), so an insurer can check it with the public key alone, without the
-// database. What the file holds: incident_export_json (sql/functions/).
+// One incident's record as a file for machines (JSON) or for people (PDF, IncidentPdf), signed with the
+// server's key (SigningKey): the file's SHA-256 and an Ed25519 signature over its exact bytes travel beside
+// it (FILE.sha256 in sha256sum's format, FILE.sig), so an insurer can check it with the public key alone,
+// without the database. What the file holds: incident_export_json (sql/functions/).
 namespace IncidentExport {
 
 struct Export {
@@ -19,15 +19,20 @@ struct Export {
     QByteArray signature; // 64 bytes
     QByteArray publicKey; // 32 bytes
     QString fingerprint;
-    QString fileName; // incident-<reference>.json
+    QString fileName; // incident-<reference>.json or .pdf
 };
 
 // Who may export (a role): admins and supervisors, the admin token and the command line. Throws
 // DomainError Forbidden for anyone else.
 void requireExporter(const Principal &who);
 
-// Builds and signs ticketId's export and records it in audit_log ('ticket.exported', with its SHA-256),
-// in one transaction. Throws DomainError NotFound for a ticket that does not exist.
+enum class Format { Json, Pdf };
+
+// Builds and signs ticketId's export and records it in audit_log ('ticket.exported', with its format,
+// SHA-256, size and key; a PDF also with the SHA-256 of the JSON record it was drawn from). Throws
+// DomainError: NotFound for a ticket that does not exist, NotPossible (pdf_unavailable) for a PDF in a
+// process without a QGuiApplication.
+Export make(Db &db, int ticketId, const Principal &who, const SigningKey &key, Format format);
 Export json(Db &db, int ticketId, const Principal &who, const SigningKey &key);
 
 // The public key in signing_keys (once per key), so that its fingerprint stays on record.

@@ -53,18 +53,19 @@ Finding checkRows(Db &db, const QString &kind, const QString &table, const QStri
     const QString rows = QStringLiteral("SELECT audit_ref(:kind, to_jsonb(t)) AS ref, "
                                         "audit_hash(audit_content(:kind, to_jsonb(t))) AS h FROM %1 t %2")
                              .arg(table, condition);
-    QSqlQuery &q =
-        db.exec(QStringLiteral(
-                    "SELECT c.seq, coalesce(c.ref, r.ref), CASE WHEN c.seq IS NULL THEN 'unchained' "
-                    "WHEN r.ref IS NULL THEN 'missing' ELSE 'changed' END "
-                    "FROM (SELECT seq, ref, content_hash FROM audit_chain WHERE kind = :kind) c "
-                    "FULL JOIN (%1) r ON r.ref = c.ref "
-                    "WHERE (c.seq IS NULL AND NOT EXISTS (SELECT 1 FROM audit_pending p WHERE p.kind = :kind "
-                    "AND p.ref = r.ref)) OR r.ref IS NULL OR r.h <> c.content_hash "
-                    "ORDER BY c.seq NULLS LAST LIMIT 1")
-                    .arg(rows)
-                    .replace(QLatin1String(":kind"), QLatin1String("?")),
-                {kind, kind, kind, kind});
+    QSqlQuery &q = db.exec(
+        QStringLiteral(
+            "SELECT c.seq, coalesce(c.ref, r.ref), CASE WHEN c.seq IS NULL THEN 'unchained' "
+            "WHEN r.ref IS NULL THEN 'missing' ELSE 'changed' END "
+            "FROM (SELECT seq, ref, content_hash FROM audit_chain a WHERE kind = :kind AND NOT EXISTS "
+            "(SELECT 1 FROM audit_removed x WHERE x.seq = a.seq)) c "
+            "FULL JOIN (%1) r ON r.ref = c.ref "
+            "WHERE (c.seq IS NULL AND NOT EXISTS (SELECT 1 FROM audit_pending p WHERE p.kind = :kind "
+            "AND p.ref = r.ref)) OR r.ref IS NULL OR r.h <> c.content_hash "
+            "ORDER BY c.seq NULLS LAST LIMIT 1")
+            .arg(rows)
+            .replace(QLatin1String(":kind"), QLatin1String("?")),
+        {kind, kind, kind, kind});
     if (!q.next())
         return f;
     const QString ref = q.value(1).toString();
@@ -172,6 +173,25 @@ Report verify(Db &db, const std::function<void(const QString &)> &progress)
         if (f.seq < first.seq)
             first = f;
     }
+    // 3. Each tombstone against the entries it says were removed: their count and their hashes' digest.
+    // An entry listed as removed without its tombstone agreeing hides a deletion.
+    tell(QStringLiteral("Checking the tombstones of removed data"));
+    QSqlQuery &tombs = db.exec(QStringLiteral(
+        "SELECT t.id, c.seq FROM audit_tombstones t JOIN audit_chain c ON c.kind = 'tombstone' AND c.ref = "
+        "t.id::text "
+        "LEFT JOIN LATERAL (SELECT count(*) AS n, sha256(coalesce(string_agg(e.hash, ''::bytea ORDER BY "
+        "e.seq), "
+        "''::bytea)) AS digest FROM audit_removed x JOIN audit_chain e ON e.seq = x.seq WHERE x.tombstone_id "
+        "= t.id) "
+        "r ON true WHERE r.n <> t.entry_count OR r.digest <> t.entries_digest ORDER BY c.seq LIMIT 1"));
+    if (tombs.next() && tombs.value(1).toLongLong() < first.seq) {
+        first.seq = tombs.value(1).toLongLong();
+        first.problem = QStringLiteral("entry %1 (tombstone %2): the entries listed as removed by it do not "
+                                       "match what it recorded: a removal was hidden or altered")
+                            .arg(first.seq)
+                            .arg(tombs.value(0).toLongLong());
+    }
+    tombs.finish();
     if (!first.problem.isEmpty()) {
         report.firstBadSeq = first.seq < std::numeric_limits<qint64>::max() - 1 ? first.seq : 0;
         report.problem = first.problem;

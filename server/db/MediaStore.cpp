@@ -20,13 +20,25 @@ qint64 put(Db &db, const QByteArray &content, const QString &mimeType)
                                    "RETURNING id"),
                     {sha, mimeType, qint64(content.size()), chunkBytes,
                      duration >= 0 ? QVariant(duration) : QVariant(QMetaType(QMetaType::LongLong))});
+        qint64 id = 0;
         if (!q.next()) {
             q.finish();
-            return db.scalar(QStringLiteral("SELECT id FROM chat_media WHERE sha256 = ?"), {sha})
-                .toLongLong();
+            // Kept already. A file whose bytes expired (retention) and that comes again gets them back.
+            QSqlQuery &known =
+                db.exec(QStringLiteral(
+                            "SELECT id, purged_at IS NOT NULL FROM chat_media WHERE sha256 = ? FOR UPDATE"),
+                        {sha});
+            known.next();
+            id = known.value(0).toLongLong();
+            const bool purged = known.value(1).toBool();
+            known.finish();
+            if (!purged)
+                return id;
+            db.exec(QStringLiteral("UPDATE chat_media SET purged_at = NULL WHERE id = ?"), {id});
+        } else {
+            id = q.value(0).toLongLong();
+            q.finish();
         }
-        const qint64 id = q.value(0).toLongLong();
-        q.finish();
         for (qsizetype at = 0, seq = 0; at < content.size(); at += chunkBytes, ++seq)
             db.exec(QStringLiteral("INSERT INTO chat_media_chunks (media_id, seq, data) VALUES (?, ?, ?)"),
                     {id, qint64(seq), content.mid(at, chunkBytes)});
@@ -39,7 +51,8 @@ Content describe(Db &db, qint64 mediaId)
 {
     Content c;
     QSqlQuery &q = db.exec(
-        QStringLiteral("SELECT id, mime_type, size_bytes, sha256, chunk_bytes FROM chat_media WHERE id = ?"),
+        QStringLiteral("SELECT id, mime_type, size_bytes, sha256, chunk_bytes, purged_at IS NOT NULL FROM "
+                       "chat_media WHERE id = ?"),
         {mediaId});
     if (q.next()) {
         c.mediaId = q.value(0).toLongLong();
@@ -47,6 +60,7 @@ Content describe(Db &db, qint64 mediaId)
         c.size = q.value(2).toLongLong();
         c.sha256 = q.value(3).toByteArray();
         c.chunkBytes = q.value(4).toInt();
+        c.purged = q.value(5).toBool();
     }
     q.finish();
     return c;

@@ -24,6 +24,7 @@ struct Content {
     qint64 size = 0;
     QByteArray sha256; // raw, 32 bytes
     int chunkBytes = 0;
+    bool purged = false; // its bytes expired (retention): only its record is left
 };
 // The kept file's facts; mediaId 0 when there is none with that id.
 Content describe(Db &db, qint64 mediaId);

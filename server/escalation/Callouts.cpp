@@ -92,6 +92,7 @@ QByteArray Callouts::webhookBody(const QJsonObject &facts, const QString &event,
     body.insert(QStringLiteral("event"),
                 event == QLatin1String("trigger")       ? QStringLiteral("request.escalated")
                 : event == QLatin1String("acknowledge") ? QStringLiteral("request.acknowledged")
+                : event == QLatin1String("chain_head")  ? QStringLiteral("audit.chain_head")
                                                         : QStringLiteral("request.resolved"));
     body.insert(QStringLiteral("delivery_id"), calloutId);
     body.insert(QStringLiteral("sent_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));

@@ -170,6 +170,10 @@ void serveMedia(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
                            problem.isEmpty() ? QStringLiteral("The file was not kept (%1)").arg(status)
                                              : problem);
         const MediaStore::Content content = MediaStore::describe(db, mediaId);
+        if (content.purged)
+            throw ApiError(410, QStringLiteral("media_expired"),
+                           QStringLiteral("This file's retention period has passed: its bytes were removed "
+                                          "(its checksum is kept in the record)"));
         const QByteArray etag = '"' + content.sha256.toHex() + '"';
         HttpResponse r;
         r.contentType = content.mimeType.toUtf8();

@@ -4,7 +4,8 @@
 -- the agent requests with their response figures, the escalation steps and call-outs, every version of
 -- the incident card, every audited action on the ticket, and the audit chain's entries that cover them. Rows are given with all their columns as
 -- stored (to_jsonb), less the raw webhook bodies, the files' bytes and the staff's network addresses
--- (audit_log.remote), so that nothing is summarised away. NULL when the ticket does not exist.
+-- (audit_log.remote), so that nothing is summarised away; and what retention removed of it, and the
+-- legal holds on it. NULL when the ticket does not exist.
 CREATE OR REPLACE FUNCTION incident_export_json(p_ticket_id integer) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
@@ -50,6 +51,19 @@ LANGUAGE sql STABLE AS $$
         'host_events', (
             SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.id), '[]'::jsonb)
               FROM event_log ev WHERE ev.ticket_id = t.id),
+        -- What the retention job removed of this ticket (each tombstone), and the legal holds that cover it.
+        'removals', (
+            SELECT coalesce(jsonb_agg(to_jsonb(tb) ORDER BY tb.id), '[]'::jsonb)
+              FROM audit_tombstones tb WHERE tb.ticket_id = t.id),
+        'legal_holds', (
+            SELECT coalesce(jsonb_agg(to_jsonb(h) ORDER BY h.id), '[]'::jsonb)
+              FROM legal_holds h
+             WHERE (h.scope = 'ticket' AND h.ticket_id = t.id)
+                OR (h.scope = 'lift' AND h.number = l.msisdn)
+                OR (h.scope = 'technician'
+                    AND (h.number IN (SELECT c.primary_msisdn FROM contacts c WHERE c.id = t.responded_by)
+                         OR EXISTS (SELECT 1 FROM chat_messages m WHERE m.ticket_id = t.id
+                                       AND h.number IN (m.from_number, m.to_number))))),
         -- The audit chain's entries for what the export holds, and the chain's head when it was made:
         -- `liftline-server verify` on the database checks that those rows are still as first stored.
         'audit_chain', jsonb_build_object(

@@ -11,7 +11,9 @@
 #include "db/Db.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -188,6 +190,94 @@ private Q_SLOTS:
     }
 
     // A changed byte, a changed signature, another key: each is named.
+    // The PDF, from the real server binary (a QGuiApplication on the offscreen platform) and from the
+    // command line: signed like the JSON, and read as a person would: its pages drawn to PNG with
+    // poppler's pdftoppm (kept in test-output/export-pdf) and its text read back with pdftotext.
+    void pdfForPeople()
+    {
+        Fixture f;
+        f.db.execOnce(
+            QStringLiteral("INSERT INTO incident_cards (ticket_id, version, people_trapped, injuries, "
+                           "edited_by, edited_by_actor) VALUES (?, 1, 2, 'None', 'Nomsa Dube', "
+                           "'agent:1')"),
+            {f.ticket});
+        QTemporaryDir dir;
+        QProcessEnvironment env = databaseEnvironment(f.params);
+        env.insert(QStringLiteral("LIFTLINE_SIGNING_KEY_FILE"), dir.path() + QStringLiteral("/server.key"));
+        env.insert(QStringLiteral("ADMIN_TOKEN"), QStringLiteral("pdf-admin-token-0123456789"));
+        ServerProcess server{QString()};
+        server.setEnvironment(env);
+        QVERIFY(server.start());
+        HttpClient http(server.url());
+        const HttpResult r = http.get(QStringLiteral("/api/chat/%1/export?format=pdf").arg(f.ticket),
+                                      HttpClient::bearer("pdf-admin-token-0123456789"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("Content-Type"), QByteArray("application/pdf"));
+        QVERIFY2(r.body.startsWith("%PDF-"), r.body.left(100).constData());
+        QVERIFY(r.header("Content-Disposition").contains(".pdf\""));
+        QCOMPARE(r.header("X-Liftline-Sha256"),
+                 QCryptographicHash::hash(r.body, QCryptographicHash::Sha256).toHex());
+        QVERIFY(server.stop());
+
+        // The command line: the format from the file's extension; verify-export checks it like the JSON.
+        const QString file = dir.path() + QStringLiteral("/incident.pdf");
+        CliResult cli = runCli({},
+                               {QStringLiteral("export"), QStringLiteral("--ticket"),
+                                QString::number(f.ticket), QStringLiteral("--output"), file},
+                               env);
+        QVERIFY2(cli.exitCode == 0, qPrintable(cli.describe()));
+        cli = runCli({}, {QStringLiteral("signing-key")}, env);
+        const QString publicKey =
+            cli.out.section(QStringLiteral("Public key:"), 1).section(QLatin1Char('\n'), 0, 0).trimmed();
+        cli = runCli({}, {QStringLiteral("verify-export"), file, QStringLiteral("--public-key"), publicKey},
+                     env);
+        QVERIFY2(cli.exitCode == 0, qPrintable(cli.describe()));
+        QCOMPARE(f.db.scalar(QStringLiteral(
+                                 "SELECT count(*) FROM audit_log WHERE action = 'ticket.exported' AND "
+                                 "details->>'format' = 'pdf' AND details->>'record_sha256' IS NOT NULL"))
+                     .toInt(),
+                 2);
+
+        // As a person reads it.
+        QProcess text;
+        text.start(QStringLiteral("pdftotext"), {QStringLiteral("-layout"), file, QStringLiteral("-")});
+        QVERIFY(text.waitForFinished(30000));
+        QCOMPARE(text.exitCode(), 0);
+        // NFKC: the ligatures the PDF draws ("ﬂ") read as the letters they join.
+        const QString words = QString::fromUtf8(text.readAllStandardOutput())
+                                  .normalized(QString::NormalizationForm_KC)
+                                  .simplified();
+        for (const char *expected :
+             {"Incident report", "Agent, two people stuck on floor 3", "three people stuck on floor 3",
+              "We are on our way", "delivered", "Thandi", "27710000001", "People trapped", "Audit chain",
+              "ticket.exported"})
+            QVERIFY2(
+                words.contains(QLatin1String(expected)),
+                qPrintable(
+                    QStringLiteral("'%1' not in: %2").arg(QLatin1String(expected), words.mid(900, 3000))));
+        const QString out = QStringLiteral(LIFTLINE_TEST_OUTPUT) + QStringLiteral("/export-pdf");
+        QDir(out).removeRecursively();
+        QVERIFY(QDir().mkpath(out));
+        QProcess pages;
+        pages.start(QStringLiteral("pdftoppm"), {QStringLiteral("-png"), QStringLiteral("-r"),
+                                                 QStringLiteral("80"), file, out + QStringLiteral("/page")});
+        QVERIFY(pages.waitForFinished(60000));
+        QVERIFY2(pages.exitCode() == 0, pages.readAllStandardError().constData());
+        const QStringList pngs = QDir(out).entryList({QStringLiteral("page*.png")}, QDir::Files, QDir::Name);
+        QVERIFY(!pngs.isEmpty());
+        // The first page has something on it: more than one colour, and dark text on most of its rows.
+        const QImage first(out + QLatin1Char('/') + pngs.first());
+        QVERIFY(!first.isNull());
+        int inked = 0;
+        for (int y = 0; y < first.height(); y += 4)
+            for (int x = 0; x < first.width(); x += 2)
+                if (qGray(first.pixel(x, y)) < 128) {
+                    ++inked;
+                    break;
+                }
+        QVERIFY2(inked > first.height() / 4 / 10, qPrintable(QStringLiteral("%1 rows with ink").arg(inked)));
+    }
+
     void tamperingIsFound()
     {
         QTemporaryDir dir;

@@ -3,6 +3,7 @@
 #include "StreamClient.h"
 #include "TestCluster.h"
 #include "TestServer.h"
+#include "auth/SigningKey.h"
 #include "db/Db.h"
 #include "escalation/Callouts.h"
 #include "escalation/EscalationStore.h"
@@ -37,10 +38,14 @@ public:
         for (const char *path : {"/pd", "/hook"})
             m_server.route(QLatin1String(path), QHttpServerRequest::Method::Post,
                            [this, path](const QHttpServerRequest &r) {
-                               received.append({QLatin1String(path), r.body(),
-                                                QJsonDocument::fromJson(r.body()).object(),
-                                                r.value("X-Liftline-Signature-256")});
-                               const int status = failures.isEmpty() ? 202 : failures.takeFirst();
+                               const QJsonObject json = QJsonDocument::fromJson(r.body()).object();
+                               // The audit chain's daily head goes to the same webhook, on a day of its
+                               // own: kept apart, so that the cases count only their requests' call-outs.
+                               const bool head =
+                                   json.value(QLatin1String("event")) == QLatin1String("audit.chain_head");
+                               received.append({head ? QStringLiteral("/hook#head") : QLatin1String(path),
+                                                r.body(), json, r.value("X-Liftline-Signature-256")});
+                               const int status = head || failures.isEmpty() ? 202 : failures.takeFirst();
                                return QHttpServerResponse(QByteArrayLiteral("application/json"),
                                                           QByteArrayLiteral("{\"status\":\"success\"}"),
                                                           QHttpServerResponse::StatusCode(status));
@@ -270,6 +275,36 @@ private Q_SLOTS:
     }
 
     // Nobody available: the consoles' step finds no one and the first on-call step follows at once.
+    // The audit chain's daily signed head reaches the call-out webhook, signed like the call-outs, with
+    // what checks it: the statement, its Ed25519 signature and the public key.
+    void theDailyChainHeadGoesToTheWebhook()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Seed::technicianWrote(db, ticket);
+        IncidentService service;
+        TestServer server(params, ladderConfig(service, QStringLiteral("0:consoles")));
+        QTRY_VERIFY_WITH_TIMEOUT(service.at(QStringLiteral("/hook#head")).size() == 1, 15000);
+        const IncidentService::Received r = service.at(QStringLiteral("/hook#head")).first();
+        QCOMPARE(r.signature, Callouts::signature(r.body, hookSecret));
+        const QJsonObject head = r.json.value(QLatin1String("head")).toObject();
+        QVERIFY(head.value(QLatin1String("seq")).toInteger() > 0);
+        QVERIFY(SigningKey::verify(
+            QByteArray::fromBase64(head.value(QLatin1String("public_key")).toString().toLatin1()),
+            head.value(QLatin1String("statement")).toString().toUtf8(),
+            QByteArray::fromBase64(head.value(QLatin1String("signature")).toString().toLatin1())));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM audit_heads")).toInt(), 1);
+        // Recorded as delivered once the receiver's answer is in.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT sent_at IS NOT NULL AND request_id IS NULL FROM "
+                                     "escalation_callouts WHERE event = 'chain_head'"))
+                .toBool(),
+            5000);
+        QCOMPARE(service.at(QStringLiteral("/hook")).size(), 0);
+    }
+
     void noAgentAvailableCallsOutAtOnce()
     {
         const DbParams params = TestCluster::instance().createDatabase();
@@ -643,11 +678,13 @@ private Q_SLOTS:
         QCOMPARE(
             db.scalar(QStringLiteral(
                           "SELECT count(*) FROM (SELECT request_id, step, count(*) FROM escalation_callouts "
-                          "WHERE channel = 'webhook' GROUP BY 1, 2 HAVING count(*) > 1) x"))
+                          "WHERE channel = 'webhook' AND event <> 'chain_head' GROUP BY 1, 2 HAVING count(*) "
+                          "> 1) x"))
                 .toInt(),
             0);
         QCOMPARE(
-            db.scalar(QStringLiteral("SELECT count(*) FROM escalation_callouts WHERE channel = 'webhook'"))
+            db.scalar(QStringLiteral("SELECT count(*) FROM escalation_callouts WHERE channel = 'webhook' AND "
+                                     "event <> 'chain_head'"))
                 .toInt(),
             15);
         QVERIFY(
@@ -697,11 +734,16 @@ private Q_SLOTS:
         TestServer server(params, config);
         db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
         QTRY_VERIFY_WITH_TIMEOUT(
-            db.scalar(QStringLiteral("SELECT count(*) FROM escalation_callouts WHERE NOT pending")).toInt() ==
-                1,
+            db.scalar(
+                  QStringLiteral("SELECT count(*) FROM escalation_callouts WHERE NOT pending AND event <> "
+                                 "'chain_head'"))
+                    .toInt() == 1,
             10000);
         QCOMPARE(service.at(QStringLiteral("/hook")).size(), 3);
-        QCOMPARE(db.scalar(QStringLiteral("SELECT attempts FROM escalation_callouts")).toInt(), 3);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT attempts FROM escalation_callouts WHERE event <> 'chain_head'"))
+                .toInt(),
+            3);
         QCOMPARE(service.at(QStringLiteral("/hook"))[0].body.size() > 0, true);
         QCOMPARE(service.at(QStringLiteral("/hook"))[2].json.value(QLatin1String("dedup_key")),
                  service.at(QStringLiteral("/hook"))[0].json.value(QLatin1String("dedup_key")));

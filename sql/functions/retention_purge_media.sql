@@ -1,0 +1,25 @@
+-- Drops, for the retention run p_run, the bytes of up to p_limit kept files first stored before p_before
+-- that no ticket under a legal hold (nor a held number's unattached message) carries. The file's record
+-- stays, with its checksum (a covered fact) and when its bytes were dropped (purged_at): consoles then
+-- say the file has expired. Returns how many files it purged.
+CREATE OR REPLACE FUNCTION retention_purge_media(p_run bigint, p_before timestamptz, p_limit integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    held integer[] := retention_held_tickets();
+    ids bigint[];
+BEGIN
+    SELECT coalesce(array_agg(f.id), '{}') INTO ids
+      FROM (SELECT cm.id FROM chat_media cm
+             WHERE cm.purged_at IS NULL AND cm.created_at < p_before
+               AND NOT EXISTS (SELECT 1 FROM chat_attachments a JOIN chat_messages m ON m.id = a.message_id
+                                WHERE a.media_id = cm.id AND m.ticket_id = ANY (held))
+               AND NOT EXISTS (SELECT 1 FROM chat_attachments a JOIN chat_unassigned u ON u.wa_message_id = a.wa_message_id
+                                 JOIN legal_holds h ON h.released_at IS NULL AND h.scope = 'technician' AND h.number = u.from_number
+                                WHERE a.media_id = cm.id)
+             ORDER BY cm.id LIMIT p_limit
+             FOR UPDATE OF cm SKIP LOCKED) f;
+    DELETE FROM chat_media_chunks WHERE media_id = ANY (ids);
+    UPDATE chat_media SET purged_at = now() WHERE id = ANY (ids);
+    RETURN cardinality(ids);
+END
+$$;

@@ -65,9 +65,11 @@ void AuditSequencer::run()
             // looked at every 10 minutes. It removes only what the chain already holds (it catches up
             // first), so it runs here, between two rounds of chaining.
             if (tick % 600 == 30 && Retention::due(*db))
-                Retention::run(*db, QStringLiteral("schedule (%1, process %2)")
-                                        .arg(QSysInfo::machineHostName())
-                                        .arg(QCoreApplication::applicationPid()));
+                Retention::run(*db,
+                               QStringLiteral("schedule (%1, process %2)")
+                                   .arg(QSysInfo::machineHostName())
+                                   .arg(QCoreApplication::applicationPid()),
+                               {}, stopping);
         } catch (const DbError &e) {
             if (e.kind() == DbError::Kind::Unavailable) {
                 // Reported by the maintenance and /readyz; the next tick tries a new connection.

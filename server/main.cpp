@@ -5,13 +5,17 @@
 #include "whatsapp/SandboxTransport.h"
 
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
 #include <QGuiApplication>
 #include <QSocketNotifier>
 #include <QTextStream>
 
+#include <cerrno>
 #include <csignal>
 #include <malloc.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -70,6 +74,18 @@ int main(int argc, char *argv[])
     // window, but draws the incident export's PDF (IncidentPdf), which needs the GUI library's fonts and
     // paint engines. No display is used or needed.
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Qt's GUI library looks for the session's runtime folder, which a service has none of: a private one
+    // of the server's own, rather than a warning in every start's log.
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        const QByteArray runtime =
+            QFile::encodeName(QDir::tempPath()) + "/liftline-runtime-" + QByteArray::number(getuid());
+        if (::mkdir(runtime.constData(), 0700) == 0 || errno == EEXIST) {
+            struct stat st {};
+            if (::lstat(runtime.constData(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
+                (st.st_mode & 077) == 0)
+                qputenv("XDG_RUNTIME_DIR", runtime);
+        }
+    }
     QGuiApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("liftline-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIFTLINE_VERSION));

@@ -76,9 +76,11 @@ Page run(Db &db, const Query &q)
             QStringLiteral(
                 "SELECT querytree(websearch_to_tsquery('simple', ?)), (SELECT count(*) FROM (SELECT 1 "
                 "FROM chat_messages WHERE to_tsvector('simple', message) @@ "
-                "websearch_to_tsquery('simple', ?) LIMIT ?) x) "
+                "websearch_to_tsquery('simple', ?) LIMIT ?) x) + (SELECT count(*) FROM (SELECT 1 FROM "
+                "chat_message_changes WHERE change = 'edit' AND to_tsvector('simple', body) @@ "
+                "websearch_to_tsquery('simple', ?) LIMIT ?) y) "
                 "WHERE querytree(websearch_to_tsquery('simple', ?)) NOT IN ('', 'T')"),
-            {text, text, commonMatches + 1, text});
+            {text, text, commonMatches + 1, text, commonMatches + 1, text});
         if (!probe.next()) {
             probe.finish();
             const QString tree =
@@ -101,21 +103,31 @@ Page run(Db &db, const Query &q)
     QStringList hits;
     QStringList conditions;
     QVariantList hitBinds, binds, outerBinds;
-    const QString matchesText =
-        QStringLiteral("to_tsvector('simple', %1.message) @@ websearch_to_tsquery('simple', ?)");
+    // A message matches by its text as first stored or by the text of one of its sender's edits (two binds).
+    const QString matchesText = QStringLiteral(
+        "(to_tsvector('simple', %1.message) @@ websearch_to_tsquery('simple', ?) OR EXISTS (SELECT 1 FROM "
+        "chat_message_changes x WHERE x.target_wa_id = %1.wa_message_id AND x.change = 'edit' AND "
+        "%1.direction = 'inbound' AND x.from_number = %1.from_number AND "
+        "to_tsvector('simple', x.body) @@ websearch_to_tsquery('simple', ?)))");
     if (!text.isNull() && !common) {
+        // Each side through its own full-text index.
         hits << QStringLiteral(
-                    "SELECT m.ticket_id, count(*) AS matches, max(m.id) AS latest FROM chat_messages m "
-                    "WHERE %1 GROUP BY m.ticket_id")
-                    .arg(matchesText.arg(QLatin1String("m")));
-        hitBinds << text;
+            "SELECT m.ticket_id, count(*) AS matches, max(m.id) AS latest FROM chat_messages m WHERE m.id IN "
+            "("
+            "SELECT mm.id FROM chat_messages mm WHERE to_tsvector('simple', mm.message) @@ "
+            "websearch_to_tsquery('simple', ?) UNION SELECT me.id FROM chat_message_changes x JOIN "
+            "chat_messages "
+            "me ON me.wa_message_id = x.target_wa_id AND me.direction = 'inbound' AND me.from_number = "
+            "x.from_number WHERE x.change = 'edit' AND to_tsvector('simple', x.body) "
+            "@@ websearch_to_tsquery('simple', ?)) GROUP BY m.ticket_id");
+        hitBinds << text << text;
         conditions << QStringLiteral("h.ticket_id IS NOT NULL");
     }
     if (common) {
         conditions << QStringLiteral(
                           "EXISTS (SELECT 1 FROM chat_messages mx WHERE mx.ticket_id = t.id AND %1)")
                           .arg(matchesText.arg(QLatin1String("mx")));
-        binds << text;
+        binds << text << text;
     }
     if (!q.lift.trimmed().isEmpty()) {
         conditions << QStringLiteral("l.msisdn = ?");
@@ -170,7 +182,7 @@ Page run(Db &db, const Query &q)
         counted = QStringLiteral("SELECT count(*) AS n, max(mc.id) AS latest FROM chat_messages mc WHERE "
                                  "mc.ticket_id = f.id AND %1")
                       .arg(matchesText.arg(QLatin1String("mc")));
-        outerBinds << text;
+        outerBinds << text << text;
     }
     outerBinds << q.limit << q.limit;
     const QString sql =

@@ -2,6 +2,7 @@
 
 #include <QBuffer>
 #include <QDateTime>
+#include <QFontDatabase>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -9,6 +10,9 @@
 #include <QPageSize>
 #include <QPdfWriter>
 #include <QTextDocument>
+#include <QThread>
+
+#include <memory>
 
 namespace IncidentPdf {
 
@@ -194,16 +198,36 @@ void transcript(Html &h, const QJsonArray &messages)
 
 } // namespace
 
+QByteArray renderHere(const QJsonObject &record);
+
 bool available(QString *why)
 {
-    if (qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
-        return true;
+    QString problem;
+    if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
+        problem = QStringLiteral("this process runs no QGuiApplication, which drawing a PDF needs");
+    else if (QFontDatabase::families().isEmpty())
+        // A PDF of empty boxes, signed, would be worse than none.
+        problem = QStringLiteral("no font is installed (the package depends on fonts-dejavu-core)");
     if (why)
-        *why = QStringLiteral("this process runs no QGuiApplication, which drawing a PDF needs");
-    return false;
+        *why = problem;
+    return problem.isEmpty();
 }
 
 QByteArray render(const QJsonObject &record)
+{
+    // QTextDocument lays out with timers, which need a thread with Qt's event dispatcher: the server's
+    // database threads are not Qt's, so the drawing runs on a QThread of its own, waited for.
+    if (!QThread::currentThread()->eventDispatcher()) {
+        QByteArray pdf;
+        std::unique_ptr<QThread> thread(QThread::create([&] { pdf = renderHere(record); }));
+        thread->start();
+        thread->wait();
+        return pdf;
+    }
+    return renderHere(record);
+}
+
+QByteArray renderHere(const QJsonObject &record)
 {
     const QJsonObject ticket = record.value(QStringLiteral("ticket")).toObject();
     const QJsonObject lift = record.value(QStringLiteral("lift")).toObject();

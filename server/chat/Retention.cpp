@@ -42,14 +42,16 @@ int minimumDays(const QString &kind)
     return kind == QLatin1String("raw_bodies") ? 8 : 1;
 }
 
-// Calls a batch function (retention_purge_media and its kind) until it does less than a batch.
-qint64 inBatches(Db &db, const QString &sql, const QVariantList &binds, int batch)
+// Calls a batch function (retention_purge_media and its kind) until it does less than a batch, or the
+// server is stopping.
+qint64 inBatches(Db &db, const QString &sql, const QVariantList &binds, int batch,
+                 const std::function<bool()> &stopping)
 {
     qint64 total = 0;
     for (;;) {
         const int n = db.transaction([&] { return db.scalar(sql, binds).toInt(); });
         total += n;
-        if (n < batch)
+        if (n < batch || (stopping && stopping()))
             return total;
     }
 }
@@ -112,11 +114,12 @@ bool due(Db &db)
         .scalar(
             QStringLiteral("SELECT EXISTS (SELECT 1 FROM retention_policies WHERE keep_days IS NOT NULL) "
                            "AND NOT EXISTS (SELECT 1 FROM retention_runs WHERE started_by LIKE 'schedule%' "
-                           "AND started_at > now() - interval '23 hours')"))
+                           "AND finished_at IS NOT NULL AND started_at > now() - interval '23 hours')"))
         .toBool();
 }
 
-Run run(Db &db, const QString &startedBy, const std::function<void(const QString &)> &progress)
+Run run(Db &db, const QString &startedBy, const std::function<void(const QString &)> &progress,
+        const std::function<bool()> &stopping)
 {
     const auto tell = [&](const QString &text) {
         if (progress)
@@ -152,71 +155,117 @@ Run run(Db &db, const QString &startedBy, const std::function<void(const QString
                .toLongLong();
     const auto cutoff = QStringLiteral("now() - make_interval(days => ?)");
 
-    qint64 tickets = 0, rows = 0;
+    const auto stopped = [&] { return stopping && stopping(); };
+    // Each phase on its own: one that fails (a statement, not the connection) is said in the run's record
+    // and the others still run. A lost connection ends the run; its record then says it did not finish.
+    const auto phase = [&](const QString &name, const std::function<void()> &work) {
+        if (stopped()) {
+            r.errors.append(QStringLiteral("%1: not run, the server was stopping").arg(name));
+            return;
+        }
+        try {
+            work();
+        } catch (const DbError &e) {
+            if (e.kind() == DbError::Kind::Unavailable)
+                throw;
+            r.errors.append(QStringLiteral("%1: %2").arg(name, e.message()));
+        }
+    };
+
     if (!daysOf("transcripts").isNull()) {
         const int days = daysOf("transcripts").toInt();
-        tell(QStringLiteral("Removing transcripts of tickets resolved more than %1 days ago").arg(days));
-        // Expired: resolved before the cutoff and still holding a transcript.
-        const QString expired =
-            QStringLiteral("SELECT t.id, t.id = ANY (retention_held_tickets()) FROM tickets t "
-                           "WHERE t.resolved_at < %1 AND (EXISTS (SELECT 1 FROM chat_messages m WHERE "
-                           "m.ticket_id = t.id) OR EXISTS (SELECT 1 FROM incident_cards i WHERE i.ticket_id "
-                           "= t.id) OR EXISTS (SELECT 1 FROM agent_requests q WHERE q.ticket_id = t.id) OR "
-                           "EXISTS (SELECT 1 FROM chat_unassigned u WHERE u.attached_ticket_id = t.id)) "
-                           "ORDER BY t.id")
-                .arg(cutoff);
-        QList<int> remove;
-        QSqlQuery q = db.execOnce(expired, {days});
-        while (q.next()) {
-            if (q.value(1).toBool())
-                ++r.held;
-            else
-                remove.append(q.value(0).toInt());
-        }
-        for (const int ticket : std::as_const(remove)) {
-            try {
-                rows += db.transaction([&] {
-                    return db
-                        .scalar(QStringLiteral("SELECT retention_remove_transcript(?, ?)"), {r.id, ticket})
-                        .toLongLong();
-                });
-                ++tickets;
-            } catch (const DbError &e) {
-                if (e.kind() == DbError::Kind::Unavailable)
-                    throw;
-                r.errors.append(QStringLiteral("ticket %1: %2").arg(ticket).arg(e.message()));
+        phase(QStringLiteral("transcripts"), [&] {
+            tell(QStringLiteral("Removing transcripts of tickets resolved more than %1 days ago").arg(days));
+            qint64 tickets = 0, rows = 0;
+            // Expired: resolved before the cutoff and still holding a transcript. The holds are read once.
+            const QString expired =
+                QStringLiteral(
+                    "WITH held AS (SELECT retention_held_tickets() AS ids) "
+                    "SELECT t.id, t.id = ANY (held.ids) FROM tickets t, held "
+                    "WHERE t.resolved_at < %1 AND t.status <> 'open' AND (EXISTS (SELECT 1 FROM "
+                    "chat_messages m WHERE m.ticket_id = t.id) OR EXISTS (SELECT 1 FROM incident_cards i "
+                    "WHERE i.ticket_id = t.id) OR EXISTS (SELECT 1 FROM agent_requests q WHERE "
+                    "q.ticket_id = t.id) OR EXISTS (SELECT 1 FROM chat_unassigned u WHERE "
+                    "u.attached_ticket_id = t.id)) ORDER BY t.id")
+                    .arg(cutoff);
+            QList<int> remove;
+            QSqlQuery q = db.execOnce(expired, {days});
+            while (q.next()) {
+                if (q.value(1).toBool())
+                    ++r.held;
+                else
+                    remove.append(q.value(0).toInt());
             }
-        }
-        r.removed.insert(QStringLiteral("transcripts"), tickets);
-        r.removed.insert(QStringLiteral("transcript_rows"), rows);
-        tell(QStringLiteral("Dropping the event stream's copies older than %1 days").arg(days));
-        r.removed.insert(QStringLiteral("events"),
-                         inBatches(db, QStringLiteral("SELECT retention_prune_events(%1, 10000)").arg(cutoff),
-                                   {days}, 10000));
+            for (const int ticket : std::as_const(remove)) {
+                if (stopped()) {
+                    r.errors.append(
+                        QStringLiteral("transcripts: stopped with %1 ticket(s) left for the next run")
+                            .arg(remove.size() - tickets));
+                    break;
+                }
+                try {
+                    rows += db.transaction([&] {
+                        return db
+                            .scalar(QStringLiteral("SELECT retention_remove_transcript(?, ?)"),
+                                    {r.id, ticket})
+                            .toLongLong();
+                    });
+                    ++tickets;
+                } catch (const DbError &e) {
+                    if (e.kind() == DbError::Kind::Unavailable)
+                        throw;
+                    r.errors.append(QStringLiteral("ticket %1: %2").arg(ticket).arg(e.message()));
+                }
+            }
+            r.removed.insert(QStringLiteral("transcripts"), tickets);
+            r.removed.insert(QStringLiteral("transcript_rows"), rows);
+        });
+        phase(QStringLiteral("unattached messages"), [&] {
+            tell(QStringLiteral("Removing messages from numbers with no ticket, older than %1 days")
+                     .arg(days));
+            r.removed.insert(
+                QStringLiteral("unattached_messages"),
+                inBatches(db, QStringLiteral("SELECT retention_remove_unattached(?, %1, 500)").arg(cutoff),
+                          {r.id, days}, 500, stopping));
+        });
+        phase(QStringLiteral("events"), [&] {
+            tell(QStringLiteral("Dropping the event stream's copies older than %1 days").arg(days));
+            r.removed.insert(QStringLiteral("events"),
+                             inBatches(db,
+                                       QStringLiteral("SELECT retention_prune_events(%1, 10000)").arg(cutoff),
+                                       {days}, 10000, stopping));
+        });
     }
-    if (!daysOf("media").isNull()) {
-        tell(QStringLiteral("Dropping the bytes of files older than %1 days").arg(daysOf("media").toInt()));
-        r.removed.insert(QStringLiteral("media"),
-                         inBatches(db, QStringLiteral("SELECT retention_purge_media(?, %1, 200)").arg(cutoff),
-                                   {r.id, daysOf("media").toInt()}, 200));
-    }
-    if (!daysOf("raw_bodies").isNull()) {
-        tell(QStringLiteral("Emptying webhook bodies older than %1 days").arg(daysOf("raw_bodies").toInt()));
-        r.removed.insert(QStringLiteral("raw_bodies"),
-                         inBatches(db, QStringLiteral("SELECT retention_purge_raw(?, %1, 2000)").arg(cutoff),
-                                   {r.id, qMax(8, daysOf("raw_bodies").toInt())}, 2000));
-    }
-    if (!daysOf("audit_trail").isNull()) {
-        tell(
-            QStringLiteral("Removing audited actions older than %1 days").arg(daysOf("audit_trail").toInt()));
-        // The actions' entries must be chained before they can be tombstoned: those written since the
-        // catch-up above wait for the next run.
-        AuditChain::catchUp(db, std::numeric_limits<qint64>::max());
-        r.removed.insert(
-            QStringLiteral("audit_trail"),
-            inBatches(db, QStringLiteral("SELECT retention_remove_audit_trail(?, %1, 5000)").arg(cutoff),
-                      {r.id, daysOf("audit_trail").toInt()}, 5000));
-    }
+    if (!daysOf("media").isNull())
+        phase(QStringLiteral("media"), [&] {
+            tell(QStringLiteral("Dropping the bytes of files older than %1 days")
+                     .arg(daysOf("media").toInt()));
+            r.removed.insert(QStringLiteral("media"),
+                             inBatches(db,
+                                       QStringLiteral("SELECT retention_purge_media(?, %1, 200)").arg(cutoff),
+                                       {r.id, daysOf("media").toInt()}, 200, stopping));
+        });
+    if (!daysOf("raw_bodies").isNull())
+        phase(QStringLiteral("raw_bodies"), [&] {
+            tell(QStringLiteral("Emptying webhook bodies older than %1 days")
+                     .arg(daysOf("raw_bodies").toInt()));
+            r.removed.insert(QStringLiteral("raw_bodies"),
+                             inBatches(db,
+                                       QStringLiteral("SELECT retention_purge_raw(?, %1, 2000)").arg(cutoff),
+                                       {r.id, qMax(8, daysOf("raw_bodies").toInt())}, 2000, stopping));
+        });
+    if (!daysOf("audit_trail").isNull())
+        phase(QStringLiteral("audit_trail"), [&] {
+            tell(QStringLiteral("Removing audited actions older than %1 days")
+                     .arg(daysOf("audit_trail").toInt()));
+            // The actions' entries must be chained before they can be tombstoned: those written since the
+            // catch-up above wait for the next run.
+            AuditChain::catchUp(db, std::numeric_limits<qint64>::max());
+            r.removed.insert(
+                QStringLiteral("audit_trail"),
+                inBatches(db, QStringLiteral("SELECT retention_remove_audit_trail(?, %1, 5000)").arg(cutoff),
+                          {r.id, daysOf("audit_trail").toInt()}, 5000, stopping));
+        });
 
     const QString removed = QString::fromUtf8(QJsonDocument(r.removed).toJson(QJsonDocument::Compact));
     db.transaction([&] {

@@ -38,9 +38,13 @@ struct Run {
 // Runs the job now: chains what waits, then removes what has expired, each transcript in its own
 // transaction. `startedBy` is recorded ("schedule (instance …)" or the admin). One run at a time across
 // instances (a session advisory lock, tried): the other returns with `skipped` set.
-Run run(Db &db, const QString &startedBy, const std::function<void(const QString &)> &progress = {});
+// `stopping`, when given, is asked between transcripts and batches: a server shutting down ends the run
+// early (recorded as such; the next run goes on).
+Run run(Db &db, const QString &startedBy, const std::function<void(const QString &)> &progress = {},
+        const std::function<bool()> &stopping = {});
 
-// Whether the scheduled run is due: some kind has a period and no run started in the last 23 hours.
+// Whether the scheduled run is due: some kind has a period and no scheduled run that finished started in
+// the last 23 hours (one cut short by a lost database is tried again 10 minutes later).
 bool due(Db &db);
 
 // The last runs, newest first, as the API shows them.

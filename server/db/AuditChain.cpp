@@ -173,17 +173,18 @@ Report verify(Db &db, const std::function<void(const QString &)> &progress)
         if (f.seq < first.seq)
             first = f;
     }
-    // 3. Each tombstone against the entries it says were removed: their count and their hashes' digest.
-    // An entry listed as removed without its tombstone agreeing hides a deletion.
+    // 3. Each tombstone against the entries it says were removed: their count, their hashes' digest, and
+    // that they came before it. An entry listed as removed without its tombstone agreeing hides a deletion.
     tell(QStringLiteral("Checking the tombstones of removed data"));
     QSqlQuery &tombs = db.exec(QStringLiteral(
         "SELECT t.id, c.seq FROM audit_tombstones t JOIN audit_chain c ON c.kind = 'tombstone' AND c.ref = "
         "t.id::text "
         "LEFT JOIN LATERAL (SELECT count(*) AS n, sha256(coalesce(string_agg(e.hash, ''::bytea ORDER BY "
-        "e.seq), "
-        "''::bytea)) AS digest FROM audit_removed x JOIN audit_chain e ON e.seq = x.seq WHERE x.tombstone_id "
-        "= t.id) "
-        "r ON true WHERE r.n <> t.entry_count OR r.digest <> t.entries_digest ORDER BY c.seq LIMIT 1"));
+        "e.seq), ''::bytea)) AS digest, max(e.seq) AS last FROM audit_removed x JOIN audit_chain e ON e.seq "
+        "= "
+        "x.seq WHERE x.tombstone_id = t.id) r ON true "
+        "WHERE r.n <> t.entry_count OR r.digest <> t.entries_digest OR r.last >= c.seq ORDER BY c.seq LIMIT "
+        "1"));
     if (tombs.next() && tombs.value(1).toLongLong() < first.seq) {
         first.seq = tombs.value(1).toLongLong();
         first.problem = QStringLiteral("entry %1 (tombstone %2): the entries listed as removed by it do not "

@@ -11,11 +11,16 @@ BEGIN
     SELECT coalesce(array_agg(f.id), '{}') INTO ids
       FROM (SELECT cm.id FROM chat_media cm
              WHERE cm.purged_at IS NULL AND cm.created_at < p_before
-               AND NOT EXISTS (SELECT 1 FROM chat_attachments a JOIN chat_messages m ON m.id = a.message_id
+               -- Kept once per checksum: a file that came again since is as new as its latest arrival.
+               AND NOT EXISTS (SELECT 1 FROM chat_attachments a WHERE a.media_id = cm.id AND a.created_at >= p_before)
+               AND NOT EXISTS (SELECT 1 FROM chat_attachments a JOIN chat_messages m
+                                   ON m.id = a.message_id OR m.wa_message_id = a.wa_message_id
                                 WHERE a.media_id = cm.id AND m.ticket_id = ANY (held))
                AND NOT EXISTS (SELECT 1 FROM chat_attachments a JOIN chat_unassigned u ON u.wa_message_id = a.wa_message_id
-                                 JOIN legal_holds h ON h.released_at IS NULL AND h.scope = 'technician' AND h.number = u.from_number
-                                WHERE a.media_id = cm.id)
+                                WHERE a.media_id = cm.id
+                                  AND (u.attached_ticket_id = ANY (held)
+                                       OR EXISTS (SELECT 1 FROM legal_holds h WHERE h.released_at IS NULL
+                                                     AND h.scope = 'technician' AND h.number = u.from_number)))
              ORDER BY cm.id LIMIT p_limit
              FOR UPDATE OF cm SKIP LOCKED) f;
     DELETE FROM chat_media_chunks WHERE media_id = ANY (ids);

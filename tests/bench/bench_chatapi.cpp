@@ -172,6 +172,22 @@ int main(int argc, char *argv[])
             QStringLiteral("/api/chat/%1/messages").arg(bigTicket), std::max(5, iterations / 10));
     measure(QStringLiteral("GET /api/chat/{10k thread}/export (signed JSON)"),
             QStringLiteral("/api/chat/%1/export").arg(bigTicket), std::max(5, iterations / 10));
+    measure(QStringLiteral("GET /api/chat/{10k thread}/export?format=pdf"),
+            QStringLiteral("/api/chat/%1/export?format=pdf").arg(bigTicket), std::max(3, iterations / 20));
+    {
+        // The PDF's pages, as poppler counts them (poppler-utils; skipped where pdfinfo is missing).
+        const HttpResult pdf =
+            http.get(QStringLiteral("/api/chat/%1/export?format=pdf").arg(bigTicket), auth);
+        QProcess info;
+        info.start(QStringLiteral("pdfinfo"), {QStringLiteral("-")});
+        info.write(pdf.body);
+        info.closeWriteChannel();
+        if (info.waitForFinished(60000) && info.exitCode() == 0) {
+            static const QRegularExpression pages(QStringLiteral("Pages:\\s+(\\d+)"));
+            out << "  the PDF: " << pages.match(QString::fromUtf8(info.readAllStandardOutput())).captured(1)
+                << " pages, " << pdf.body.size() / 1024 << " KiB\n";
+        }
+    }
 
     {
         // The incident history: a word said in about 100 messages, and a lift with about 50 incidents.

@@ -115,6 +115,45 @@ private Q_SLOTS:
         QCOMPARE(f.found({{QStringLiteral("q"), QStringLiteral("o'brien % _")}}), QList<int>{});
     }
 
+    // A message is found by its edits' text too (the sender's own later wording), each message once.
+    void byWhatAnEditSaid()
+    {
+        Fixture f;
+        const QString waId =
+            f.db.scalar(QStringLiteral("SELECT wa_message_id FROM chat_messages WHERE ticket_id = ? "
+                                       "AND direction = 'inbound'"),
+                        {f.marula})
+                .toString();
+        f.db.execOnce(
+            QStringLiteral("INSERT INTO chat_message_changes (wa_message_id, target_wa_id, change, "
+                           "from_number, body, raw) VALUES ('wamid.HIST.EDIT', ?, 'edit', "
+                           "'27820000002', 'Doors stuck, three people inside, fault E42', '{}'), "
+                           "('wamid.HIST.EDIT2', ?, 'edit', '27820000002', 'three people, fault E42 "
+                           "cleared', '{}')"),
+            {waId, waId});
+        QCOMPARE(f.found({{QStringLiteral("q"), QStringLiteral("three people")}}), QList<int>{f.marula});
+        QCOMPARE(f.found({{QStringLiteral("q"), QStringLiteral("E42")}}),
+                 (QList<int>{f.blockC, f.marula, f.jamesMarch}));
+        const QJsonArray found = f.search({{QStringLiteral("q"), QStringLiteral("E42")}})
+                                     .json.value(QLatin1String("incidents"))
+                                     .toArray();
+        QCOMPARE(found.at(1).toObject().value(QLatin1String("matches")).toInt(), 1);
+        // A reaction's or a deletion's text is no wording of the message.
+        f.db.execOnce(QStringLiteral("INSERT INTO chat_message_changes (wa_message_id, target_wa_id, change, "
+                                     "from_number, body, raw) VALUES ('wamid.HIST.REACT', ?, 'reaction', "
+                                     "'27820000002', 'zebra', '{}')"),
+                      {waId});
+        QCOMPARE(f.found({{QStringLiteral("q"), QStringLiteral("zebra")}}), QList<int>{});
+        // Found by messages on one ticket and by an edit on another, newest first.
+        Seed::bulkMessages(f.db, f.jamesNow, 200); // "message 1" ... "message 200"
+        f.db.execOnce(QStringLiteral("INSERT INTO chat_message_changes (wa_message_id, target_wa_id, change, "
+                                     "from_number, body, raw) VALUES ('wamid.HIST.EDIT3', ?, 'edit', "
+                                     "'27820000002', 'message about the doors', '{}')"),
+                      {waId});
+        const QList<int> common = f.found({{QStringLiteral("q"), QStringLiteral("message")}});
+        QCOMPARE(common, (QList<int>{f.jamesNow, f.marula}));
+    }
+
     // A word said in thousands of messages is looked for ticket by ticket from the newest (not counted
     // across the whole transcript first), and gives the same answer: every match counted, the latest shown.
     void commonWordsAreFoundToo()

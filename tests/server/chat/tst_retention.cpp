@@ -436,6 +436,126 @@ private Q_SLOTS:
         QCOMPARE(MediaStore::read(i.db, back, 0, back.size - 1), oldBytes);
     }
 
+    // A file kept by a held ticket's message (found by its WhatsApp id), and one that came again recently,
+    // keep their bytes.
+    void heldAndRecentFilesKeepTheirBytes()
+    {
+        Incident i(TestCluster::instance().createDatabase(), 400);
+        const auto oldFile = [&](char fill) {
+            const QByteArray bytes(4000, fill);
+            const qint64 id =
+                i.db.scalar(
+                        QStringLiteral("INSERT INTO chat_media (sha256, mime_type, size_bytes, chunk_bytes, "
+                                       "created_at) VALUES (sha256(?), 'image/png', 4000, 65536, now() - "
+                                       "interval '40 days') RETURNING id"),
+                        {bytes})
+                    .toLongLong();
+            i.db.execOnce(
+                QStringLiteral("INSERT INTO chat_media_chunks (media_id, seq, data) VALUES (?, 0, ?)"),
+                {id, bytes});
+            return id;
+        };
+        const qint64 onHeldTicket = oldFile('h');
+        const qint64 cameAgain = oldFile('n');
+        const qint64 expired = oldFile('e');
+        const QString inboundWa =
+            i.db.scalar(QStringLiteral("SELECT wa_message_id FROM chat_messages WHERE id = ?"), {i.inbound})
+                .toString();
+        i.db.execOnce(
+            QStringLiteral("INSERT INTO chat_attachments (wa_message_id, direction, media_type, wa_media_id, "
+                           "media_id, status) VALUES (?, 'inbound', 'image', 'm1', ?, 'stored'), "
+                           "('wamid.R.AGAIN', 'inbound', 'image', 'm2', ?, 'stored')"),
+            {inboundWa, onHeldTicket, cameAgain});
+        Retention::addHold(i.db, QStringLiteral("ticket"), QString::number(i.ticket), QStringLiteral("Claim"),
+                           admin());
+        setDays(i.db, QStringLiteral("media"), 30);
+        const Retention::Run r = Retention::run(i.db, QStringLiteral("test"));
+        QVERIFY2(r.errors.isEmpty(), qPrintable(r.errors.join(QLatin1Char('\n'))));
+        QVERIFY(!MediaStore::describe(i.db, onHeldTicket).purged);
+        QVERIFY(!MediaStore::describe(i.db, cameAgain).purged);
+        QVERIFY(MediaStore::describe(i.db, expired).purged);
+        QCOMPARE(r.removed.value(QStringLiteral("media")).toInt(), 1);
+    }
+
+    // A reply written to a stranger's message but moved onto another ticket belongs to that ticket: removing
+    // the ticket the stranger's message was attached to leaves both (the reply still refers to it).
+    void whatAnotherTicketHoldsStays()
+    {
+        Incident i(TestCluster::instance().createDatabase(), 400);
+        const int other = Seed::openTicket(i.db, QStringLiteral("27710000002"));
+        const qint64 reply =
+            i.db.scalar(
+                    QStringLiteral(
+                        "INSERT INTO chat_direct_messages (unassigned_id, to_number, message, agent_name, "
+                        "sent_by, attached_ticket_id) VALUES (?, '27829999999', 'Which building?', "
+                        "'Thandi', 'agent', ?) RETURNING id"),
+                    {i.unassigned, other})
+                .toLongLong();
+        AuditChain::catchUp(i.db);
+        setDays(i.db, QStringLiteral("transcripts"), 365);
+        const Retention::Run r = Retention::run(i.db, QStringLiteral("test"));
+        QVERIFY2(r.errors.isEmpty(), qPrintable(r.errors.join(QLatin1Char('\n'))));
+        QCOMPARE(r.removed.value(QStringLiteral("transcripts")).toInt(), 1);
+        QCOMPARE(i.messages(), 0);
+        QCOMPARE(
+            i.db.scalar(QStringLiteral("SELECT count(*) FROM chat_direct_messages WHERE id = ?"), {reply})
+                .toInt(),
+            1);
+        QCOMPARE(
+            i.db.scalar(QStringLiteral("SELECT count(*) FROM chat_unassigned WHERE id = ?"), {i.unassigned})
+                .toInt(),
+            1);
+        const AuditChain::Report report = AuditChain::verify(i.db);
+        QVERIFY2(report.ok, qPrintable(report.problem));
+    }
+
+    // Messages from numbers that never got a ticket expire with the transcripts' period, with their replies
+    // and requests; a held number's stay.
+    void unattachedMessagesExpireToo()
+    {
+        Db db(TestCluster::instance().createDatabase(), QStringLiteral("t"));
+        Seed::registry(db);
+        const auto stranger = [&](const QString &wa, const QString &number) {
+            const qint64 id =
+                db.scalar(QStringLiteral(
+                              "INSERT INTO chat_unassigned (wa_message_id, from_number, message, kind, raw, "
+                              "created_at) VALUES (?, ?, 'stuck in a lift', 'text', '{}', now() - interval "
+                              "'400 days') RETURNING id"),
+                          {wa, number})
+                    .toLongLong();
+            db.execOnce(
+                QStringLiteral("INSERT INTO chat_direct_messages (unassigned_id, to_number, message, "
+                               "agent_name, sent_by) VALUES (?, ?, 'Where are you?', 'Thandi', 'agent')"),
+                {id, number});
+            return id;
+        };
+        const qint64 gone = stranger(QStringLiteral("wamid.U.1"), QStringLiteral("27829999991"));
+        const qint64 held = stranger(QStringLiteral("wamid.U.2"), QStringLiteral("27829999992"));
+        const qint64 recent =
+            db.scalar(QStringLiteral("INSERT INTO chat_unassigned (wa_message_id, from_number, "
+                                     "message, kind, raw) VALUES ('wamid.U.3', '27829999993', 'hi', "
+                                     "'text', '{}') RETURNING id"))
+                .toLongLong();
+        Retention::addHold(db, QStringLiteral("technician"), QStringLiteral("27829999992"),
+                           QStringLiteral("Inquiry"), admin());
+        AuditChain::catchUp(db);
+        setDays(db, QStringLiteral("transcripts"), 365);
+        const Retention::Run r = Retention::run(db, QStringLiteral("test"));
+        QVERIFY2(r.errors.isEmpty(), qPrintable(r.errors.join(QLatin1Char('\n'))));
+        QCOMPARE(r.removed.value(QStringLiteral("unattached_messages")).toInt(), 1);
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT string_agg(id::text, ',' ORDER BY id) FROM chat_unassigned"))
+                .toString(),
+            QStringLiteral("%1,%2").arg(held).arg(recent));
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT count(*) FROM chat_direct_messages WHERE unassigned_id = ?"),
+                      {gone})
+                .toInt(),
+            0);
+        const AuditChain::Report report = AuditChain::verify(db);
+        QVERIFY2(report.ok, qPrintable(report.problem));
+    }
+
     void theAuditTrailExpiresWithATombstone()
     {
         Incident i(TestCluster::instance().createDatabase(), 1);

@@ -3,9 +3,11 @@
 // a legal hold on a ticket, a lift or a technician stops every removal of what it covers; media and raw
 // webhook bodies lose their bytes but keep their record; a removal hidden behind the server's back is
 // still reported by `verify`. Real PostgreSQL, the real liftline-server binary for the command line.
+#include "HttpClient.h"
 #include "Seed.h"
 #include "ServerProcess.h"
 #include "TestCluster.h"
+#include "TestServer.h"
 #include "chat/Retention.h"
 #include "db/AuditChain.h"
 #include "db/Db.h"
@@ -574,6 +576,67 @@ private Q_SLOTS:
             1);
         const AuditChain::Report report = AuditChain::verify(i.db);
         QVERIFY2(report.ok, qPrintable(report.problem));
+    }
+
+    // The API: admins only; periods checked; holds with their reasons; an expired file answers 410.
+    void theApi()
+    {
+        Incident i(TestCluster::instance().createDatabase(), 400);
+        TestServer server(i.params);
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Nkosi"));
+        HttpResult r = server.http().get(QStringLiteral("/api/admin/retention"), HttpClient::bearer(agent));
+        QCOMPARE(r.status, 403);
+        r = server.http().request(QByteArrayLiteral("PUT"), QStringLiteral("/api/admin/retention"),
+                                  QByteArrayLiteral(R"({"raw_bodies": 3})"), TestServer::admin(),
+                                  QByteArrayLiteral("application/json"));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.errorCode(), QStringLiteral("invalid_retention"));
+        r = server.http().request(QByteArrayLiteral("PUT"), QStringLiteral("/api/admin/retention"),
+                                  QByteArrayLiteral(R"({"transcripts": 365, "media": 30})"),
+                                  TestServer::admin(), QByteArrayLiteral("application/json"));
+        VERIFY_STATUS(r, 200);
+        QCOMPARE(r.json.value(QLatin1String("policies")).toObject().value(QLatin1String("media")).toInt(),
+                 30);
+        r = server.http().postJson(QStringLiteral("/api/admin/holds"),
+                                   {{QStringLiteral("scope"), QStringLiteral("lift")},
+                                    {QStringLiteral("number"), QStringLiteral("+27 71 000 0001")}},
+                                   TestServer::admin());
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("reason"), r.body.constData());
+        r = server.http().postJson(QStringLiteral("/api/admin/holds"),
+                                   {{QStringLiteral("scope"), QStringLiteral("lift")},
+                                    {QStringLiteral("number"), QStringLiteral("+27 71 000 0001")},
+                                    {QStringLiteral("reason"), QStringLiteral("Inspector's request")}},
+                                   TestServer::admin());
+        QCOMPARE(r.status, 201);
+        const qint64 hold =
+            r.json.value(QLatin1String("hold")).toObject().value(QLatin1String("id")).toInteger();
+        QCOMPARE(r.json.value(QLatin1String("hold")).toObject().value(QLatin1String("number")).toString(),
+                 QStringLiteral("27710000001"));
+        r = server.http().get(QStringLiteral("/api/admin/retention"), TestServer::admin());
+        VERIFY_STATUS(r, 200);
+        QCOMPARE(r.json.value(QLatin1String("holds")).toArray().size(), 1);
+        QCOMPARE(Retention::run(i.db, QStringLiteral("test")).held, 1);
+        r = server.http().postJson(QStringLiteral("/api/admin/holds/%1/release").arg(hold),
+                                   {{QStringLiteral("reason"), QStringLiteral("Inspection closed")}},
+                                   TestServer::admin());
+        VERIFY_STATUS(r, 200);
+        r = server.http().postJson(QStringLiteral("/api/admin/holds/%1/release").arg(hold),
+                                   {{QStringLiteral("reason"), QStringLiteral("again")}},
+                                   TestServer::admin());
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.errorCode(), QStringLiteral("hold_released"));
+
+        // A file whose bytes expired: its record is there, its bytes are not.
+        i.db.execOnce(QStringLiteral("UPDATE chat_media SET purged_at = now() WHERE id = ?"), {i.media});
+        i.db.execOnce(QStringLiteral("DELETE FROM chat_media_chunks WHERE media_id = ?"), {i.media});
+        const qint64 attachment =
+            i.db.scalar(QStringLiteral("SELECT id FROM chat_attachments WHERE media_id = ?"), {i.media})
+                .toLongLong();
+        r = server.http().get(QStringLiteral("/api/chat/media/%1").arg(attachment),
+                              HttpClient::bearer(agent));
+        QCOMPARE(r.status, 410);
+        QCOMPARE(r.errorCode(), QStringLiteral("media_expired"));
     }
 
     void theCommandLine()

@@ -111,6 +111,24 @@ grep -q '"algorithm":"ed25519"' <<<"$signing" || fail "GET /api/chat/signing-key
 [ "$(stat -c '%U %a' /var/lib/liftline/signing.key 2>/dev/null)" = "liftline 600" ] ||
     fail "the signing key is not /var/lib/liftline/signing.key, the service's, mode 600: $(ls -l /var/lib/liftline/ 2>&1)"
 
+echo "== the installed server draws an incident's PDF (its GUI library on the offscreen platform, its fonts)"
+registry="$(mktemp --suffix=.csv)"
+printf 'lift_msisdn,site_name,building,contact_name,contact_msisdn,contact_email,relation\n27710000099,Package Test Site,Block P,Pat Tester,27820000099,,technician\n' >"$registry"
+chmod 644 "$registry"
+/usr/bin/liftline-server --config /etc/liftline/server.conf import-registry "$registry" >/dev/null ||
+    fail "import-registry failed"
+opened="$(/usr/bin/liftline-server --config /etc/liftline/server.conf ticket open --lift 27710000099 || true)"
+ticket="$(grep -o 'Opened ticket [0-9]*' <<<"$opened" | grep -o '[0-9]*$' || true)"
+[ -n "$ticket" ] || fail "ticket open answered: $opened"
+pdf="$(mktemp --suffix=.pdf)"
+status="$(curl -sS -o "$pdf" -w '%{http_code}' -H "X-Admin-Token: $admin" "$url/api/chat/$ticket/export?format=pdf" || true)"
+[ "$status" = 200 ] || fail "GET /api/chat/$ticket/export?format=pdf answered $status: $(head -c 300 "$pdf")"
+[ "$(head -c 5 "$pdf")" = "%PDF-" ] || fail "the export is not a PDF: $(head -c 100 "$pdf")"
+if grep -q 'XDG_RUNTIME_DIR\|QBasicTimer\|QFont' "$log"; then
+    fail "the server's log has Qt warnings: $(grep 'XDG_RUNTIME_DIR\|QBasicTimer\|QFont' "$log" | head -3)"
+fi
+rm -f "$registry" "$pdf"
+
 echo "== the shipped nginx site in front of it (Debian's nginx, a self-signed certificate made here)"
 edge="$(mktemp -d)"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=liftline.test" \

@@ -25,6 +25,12 @@ BEGIN
 END
 $$;
 
+-- The tables in the order the webhook's writers lock them (a message's attachment row first), so that
+-- the step waits for them rather than crossing them; it gives way after the migrator's lock timeout.
+DROP TRIGGER IF EXISTS audit_appended_file ON chat_attachments;
+DROP TRIGGER IF EXISTS audit_appended ON chat_attachments;
+CREATE TRIGGER audit_appended AFTER INSERT ON chat_attachments
+    FOR EACH ROW EXECUTE FUNCTION audit_append('attachment', 'attachment_file');
 DROP TRIGGER IF EXISTS audit_appended_whatsapp_id ON chat_messages;
 DROP TRIGGER IF EXISTS audit_appended ON chat_messages;
 CREATE TRIGGER audit_appended AFTER INSERT ON chat_messages
@@ -33,7 +39,3 @@ DROP TRIGGER IF EXISTS audit_appended_whatsapp_id ON chat_direct_messages;
 DROP TRIGGER IF EXISTS audit_appended ON chat_direct_messages;
 CREATE TRIGGER audit_appended AFTER INSERT ON chat_direct_messages
     FOR EACH ROW EXECUTE FUNCTION audit_append('direct_reply', 'direct_reply_whatsapp_id');
-DROP TRIGGER IF EXISTS audit_appended_file ON chat_attachments;
-DROP TRIGGER IF EXISTS audit_appended ON chat_attachments;
-CREATE TRIGGER audit_appended AFTER INSERT ON chat_attachments
-    FOR EACH ROW EXECUTE FUNCTION audit_append('attachment', 'attachment_file');

@@ -380,6 +380,42 @@
         <source>History of this message…</source>
         <translation>Geskiedenis van hierdie boodskap…</translation>
     </message>
+    <message>
+        <source>Earlier incidents</source>
+        <translation>Vorige voorvalle</translation>
+    </message>
+    <message>
+        <source>Export incident…</source>
+        <translation>Voer voorval uit…</translation>
+    </message>
+    <message>
+        <source>Show the lift&apos;s and the technician&apos;s earlier incidents</source>
+        <translation>Wys die hysbak se en die tegnikus se vorige voorvalle</translation>
+    </message>
+    <message>
+        <source>Export the incident as a signed file</source>
+        <translation>Voer die voorval uit as ’n ondertekende lêer</translation>
+    </message>
+    <message>
+        <source>Saves the incident&apos;s record as the server signs it (JSON or PDF), with its SHA-256 and signature files beside it.</source>
+        <translation>Stoor die voorval se rekord soos die bediener dit onderteken (JSON of PDF), met sy SHA-256- en handtekeninglêers daarnaas.</translation>
+    </message>
+    <message>
+        <source>Earlier incidents (%1)</source>
+        <translation>Vorige voorvalle (%1)</translation>
+    </message>
+    <message>
+        <source>Exported to %1, with its .sha256 and .sig files.</source>
+        <translation>Uitgevoer na %1, met sy .sha256- en .sig-lêers.</translation>
+    </message>
+    <message>
+        <source>An export is under way: wait for it to finish.</source>
+        <translation>’n Uitvoer is aan die gang: wag totdat dit klaar is.</translation>
+    </message>
+    <message>
+        <source>Exporting %1…</source>
+        <translation>Voer %1 uit…</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -501,6 +537,105 @@
     </message>
 </context>
 <context>
+    <name>EarlierIncidentsPanel</name>
+    <message>
+        <source>The lift&apos;s earlier incidents</source>
+        <translation>Die hysbak se vorige voorvalle</translation>
+    </message>
+    <message>
+        <source>The technician&apos;s earlier incidents</source>
+        <translation>Die tegnikus se vorige voorvalle</translation>
+    </message>
+    <message>
+        <source>Double-click or Enter opens the incident read-only</source>
+        <translation>Dubbelklik of Enter maak die voorval oop om net te lees</translation>
+    </message>
+    <message>
+        <source>More in the history…</source>
+        <translation>Meer in die geskiedenis…</translation>
+    </message>
+    <message>
+        <source>Earlier at this lift</source>
+        <translation>Vroeër by hierdie hysbak</translation>
+    </message>
+    <message>
+        <source>Earlier at this lift (+%1)</source>
+        <translation>Vroeër by hierdie hysbak (+%1)</translation>
+    </message>
+    <message>
+        <source>Earlier with %1</source>
+        <translation>Vroeër met %1</translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation>%1 (+%2)</translation>
+    </message>
+    <message>
+        <source>Nobody has written on this ticket yet.</source>
+        <translation>Niemand het nog op hierdie kaartjie geskryf nie.</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>Lees…</translation>
+    </message>
+    <message>
+        <source>Not read: %1</source>
+        <translation>Nie gelees nie: %1</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>oop</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>opgelos</translation>
+    </message>
+    <message>
+        <source>resolved %1</source>
+        <translation>opgelos %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2
+opened %3 · %n message(s) · %4</source>
+        <translation>
+            <numerusform>%1 · %2
+geopen %3 · %n boodskap · %4</numerusform>
+            <numerusform>%1 · %2
+geopen %3 · %n boodskappe · %4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No earlier incident.</source>
+        <translation>Geen vorige voorval nie.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportFileDialog</name>
+    <message>
+        <source>Signed JSON, for machines and auditors (*.json)</source>
+        <translation>Ondertekende JSON, vir masjiene en ouditeure (*.json)</translation>
+    </message>
+    <message>
+        <source>PDF, for people to read (*.pdf)</source>
+        <translation>PDF, vir mense om te lees (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export incident %1</source>
+        <translation>Voer voorval %1 uit</translation>
+    </message>
+    <message>
+        <source>Replace the export?</source>
+        <translation>Vervang die uitvoer?</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 already exists in %2. Replace it with this export?</source>
+        <translation>
+            <numerusform>%1 bestaan reeds in %2. Vervang dit met hierdie uitvoer?</numerusform>
+            <numerusform>%1 bestaan reeds in %2. Vervang hulle met hierdie uitvoer?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FreedesktopNotifier</name>
     <message>
         <source>Open</source>
@@ -509,6 +644,230 @@
     <message>
         <source>Acknowledge</source>
         <translation>Erken</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>Opened from</source>
+        <translation>Geopen vanaf</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>tot</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Soek</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Maak skoon</translation>
+    </message>
+    <message>
+        <source>Older incidents</source>
+        <translation>Ouer voorvalle</translation>
+    </message>
+    <message>
+        <source>Open read-only</source>
+        <translation>Maak oop om te lees</translation>
+    </message>
+    <message>
+        <source>Incident history</source>
+        <translation>Voorvalgeskiedenis</translation>
+    </message>
+    <message>
+        <source>Words said, e.g. E42, &quot;two people&quot;, fault -again</source>
+        <translation>Woorde gesê, bv. E42, &quot;twee mense&quot;, fout -weer</translation>
+    </message>
+    <message>
+        <source>Words said in the incident</source>
+        <translation>Woorde wat in die voorval gesê is</translation>
+    </message>
+    <message>
+        <source>The lift&apos;s SIM number</source>
+        <translation>Die hysbak se SIM-nommer</translation>
+    </message>
+    <message>
+        <source>Part of the site&apos;s or building&apos;s name</source>
+        <translation>Deel van die perseel of gebou se naam</translation>
+    </message>
+    <message>
+        <source>Site or building</source>
+        <translation>Perseel of gebou</translation>
+    </message>
+    <message>
+        <source>Part of the name, or the number</source>
+        <translation>Deel van die naam, of die nommer</translation>
+    </message>
+    <message>
+        <source>Technician</source>
+        <translation>Tegnikus</translation>
+    </message>
+    <message>
+        <source>The start of the reference</source>
+        <translation>Die begin van die verwysing</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Verwysing</translation>
+    </message>
+    <message>
+        <source>Open or resolved</source>
+        <translation>Oop of opgelos</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Oop</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Opgelos</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Opened on or after this day</source>
+        <translation>Geopen op of ná hierdie dag</translation>
+    </message>
+    <message>
+        <source>Opened on or before this day</source>
+        <translation>Geopen op of voor hierdie dag</translation>
+    </message>
+    <message>
+        <source>&amp;Said:</source>
+        <translation>&amp;Gesê:</translation>
+    </message>
+    <message>
+        <source>&amp;Lift:</source>
+        <translation>&amp;Hysbak:</translation>
+    </message>
+    <message>
+        <source>S&amp;ite:</source>
+        <translation>P&amp;erseel:</translation>
+    </message>
+    <message>
+        <source>&amp;Technician:</source>
+        <translation>&amp;Tegnikus:</translation>
+    </message>
+    <message>
+        <source>Re&amp;ference:</source>
+        <translation>&amp;Verwysing:</translation>
+    </message>
+    <message>
+        <source>Stat&amp;us:</source>
+        <translation>Stat&amp;us:</translation>
+    </message>
+    <message>
+        <source>Incidents found</source>
+        <translation>Voorvalle gevind</translation>
+    </message>
+    <message>
+        <source>Search result</source>
+        <translation>Soekresultaat</translation>
+    </message>
+    <message>
+        <source>The next page: incidents opened before the last one listed</source>
+        <translation>Die volgende bladsy: voorvalle wat geopen is voor die laaste een gelys</translation>
+    </message>
+    <message>
+        <source>Search by any of the fields, or none to list the newest incidents.</source>
+        <translation>Soek volgens enige van die velde, of geen om die nuutste voorvalle te lys.</translation>
+    </message>
+    <message>
+        <source>Reading older incidents…</source>
+        <translation>Lees ouer voorvalle…</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Soek…</translation>
+    </message>
+    <message>
+        <source>No incident matches.</source>
+        <translation>Geen voorval pas nie.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n incident(s) listed, the most recently opened first.</source>
+        <translation>
+            <numerusform>%n voorval gelys, die mees onlangs geopende eerste.</numerusform>
+            <numerusform>%n voorvalle gelys, die mees onlangs geopende eerste.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Older ones match too: Older incidents lists them.</source>
+        <translation>Ouer voorvalle pas ook: Ouer voorvalle lys hulle.</translation>
+    </message>
+    <message>
+        <source>The search was not run: %1</source>
+        <translation>Die soektog is nie gedoen nie: %1</translation>
+    </message>
+    <message>
+        <source>The history could not be read: %1</source>
+        <translation>Die geskiedenis kon nie gelees word nie: %1</translation>
+    </message>
+    <message>
+        <source>e.g. +27 71 000 0001</source>
+        <translation>bv. +27 71 000 0001</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <source>Ticket %1</source>
+        <translation>Kaartjie %1</translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation>%1 (+%2)</translation>
+    </message>
+    <message>
+        <source>no technician wrote</source>
+        <translation>geen tegnikus het geskryf nie</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>oop</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>opgelos</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n matching)</source>
+        <translation>
+            <numerusform>%1 (%n pas)</numerusform>
+            <numerusform>%1 (%n pas)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Verwysing</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>Geopen</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Opgelos</translation>
+    </message>
+    <message>
+        <source>Lift</source>
+        <translation>Hysbak</translation>
+    </message>
+    <message>
+        <source>Technician</source>
+        <translation>Tegnikus</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Boodskappe</translation>
+    </message>
+    <message>
+        <source>What was said</source>
+        <translation>Wat gesê is</translation>
     </message>
 </context>
 <context>
@@ -663,6 +1022,207 @@
     <message>
         <source>The card was not saved: %1</source>
         <translation>Die kaart is nie gestoor nie: %1</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentExporter</name>
+    <message>
+        <source>Only supervisors and admins can export incidents; ask one of them to export this one.</source>
+        <translation>Slegs toesighouers en administrateurs kan voorvalle uitvoer; vra een van hulle om hierdie een uit te voer.</translation>
+    </message>
+    <message>
+        <source>The incident was not exported: %1</source>
+        <translation>Die voorval is nie uitgevoer nie: %1</translation>
+    </message>
+    <message>
+        <source>The server sent %1 rather than a %2 export. Nothing was saved.</source>
+        <translation>Die bediener het %1 gestuur eerder as ’n %2-uitvoer. Niks is gestoor nie.</translation>
+    </message>
+    <message>
+        <source>something untyped</source>
+        <translation>iets sonder ’n tipe</translation>
+    </message>
+    <message>
+        <source>The export came without its checksum, signature or key (X-Liftline-Sha256, X-Liftline-Signature, X-Liftline-Signing-Key). Nothing was saved.</source>
+        <translation>Die uitvoer het sonder sy kontrolesom, handtekening of sleutel gekom (X-Liftline-Sha256, X-Liftline-Signature, X-Liftline-Signing-Key). Niks is gestoor nie.</translation>
+    </message>
+    <message>
+        <source>The export arrived damaged: its SHA-256 is %1, but the server signed %2. Nothing was saved; export it again.</source>
+        <translation>Die uitvoer het beskadig aangekom: sy SHA-256 is %1, maar die bediener het %2 onderteken. Niks is gestoor nie; voer dit weer uit.</translation>
+    </message>
+    <message>
+        <source>The export was signed with the key %1, but the server publishes the key %2. Nothing was saved; export it again.</source>
+        <translation>Die uitvoer is met die sleutel %1 onderteken, maar die bediener publiseer die sleutel %2. Niks is gestoor nie; voer dit weer uit.</translation>
+    </message>
+    <message>
+        <source>(unreadable)</source>
+        <translation>(onleesbaar)</translation>
+    </message>
+    <message>
+        <source>The server&apos;s public key could not be read, and the signature file needs it: %1 Nothing was saved.</source>
+        <translation>Die bediener se publieke sleutel kon nie gelees word nie, en die handtekeninglêer het dit nodig: %1 Niks is gestoor nie.</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2. Nothing was saved.</source>
+        <translation>%1 kon nie geskryf word nie: %2. Niks is gestoor nie.</translation>
+    </message>
+    <message>
+        <source>This server does not make PDF exports. Export the signed JSON instead, or ask its administrator about PDF exports.</source>
+        <translation>Hierdie bediener maak nie PDF-uitvoere nie. Voer eerder die ondertekende JSON uit, of vra sy administrateur oor PDF-uitvoere.</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2. What was already in place was removed again (%3): nothing was saved.</source>
+        <translation>%1 kon nie geskryf word nie: %2. Wat reeds in plek was, is weer verwyder (%3): niks is gestoor nie.</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2. What was already in place could not all be removed again: delete %3 by hand, as it lacks its checksum or signature file.</source>
+        <translation>%1 kon nie geskryf word nie: %2. Wat reeds in plek was, kon nie alles weer verwyder word nie: skrap %3 self, want sy kontrolesom- of handtekeninglêer ontbreek.</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentView</name>
+    <message>
+        <source>Reading the incident…</source>
+        <translation>Lees die voorval…</translation>
+    </message>
+    <message>
+        <source>Export incident…</source>
+        <translation>Voer voorval uit…</translation>
+    </message>
+    <message>
+        <source>Incident (ticket %1), read-only</source>
+        <translation>Voorval (kaartjie %1), net om te lees</translation>
+    </message>
+    <message>
+        <source>Ticket %1</source>
+        <translation>Kaartjie %1</translation>
+    </message>
+    <message>
+        <source>Read-only: the incident&apos;s record as the server keeps it. Nothing here changes it; an open conversation is answered from the list.</source>
+        <translation>Net om te lees: die voorval se rekord soos die bediener dit hou. Niks hier verander dit nie; ’n oop gesprek word uit die lys beantwoord.</translation>
+    </message>
+    <message>
+        <source>What the view is doing</source>
+        <translation>Wat die aansig doen</translation>
+    </message>
+    <message>
+        <source>Messages of the incident</source>
+        <translation>Boodskappe van die voorval</translation>
+    </message>
+    <message>
+        <source>Export the incident as a signed file</source>
+        <translation>Voer die voorval uit as ’n ondertekende lêer</translation>
+    </message>
+    <message>
+        <source>Saves the incident&apos;s record as the server signs it (JSON or PDF), with its SHA-256 and signature files beside it.</source>
+        <translation>Stoor die voorval se rekord soos die bediener dit onderteken (JSON of PDF), met sy SHA-256- en handtekeninglêers daarnaas.</translation>
+    </message>
+    <message>
+        <source>Exported to %1, with its .sha256 and .sig files.</source>
+        <translation>Uitgevoer na %1, met sy .sha256- en .sig-lêers.</translation>
+    </message>
+    <message>
+        <source>Scroll up for older messages.</source>
+        <translation>Rol op vir ouer boodskappe.</translation>
+    </message>
+    <message>
+        <source>The incident could not be read: %1</source>
+        <translation>Die voorval kon nie gelees word nie: %1</translation>
+    </message>
+    <message>
+        <source>%1, read-only</source>
+        <translation>%1, net om te lees</translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation>%1 (+%2)</translation>
+    </message>
+    <message>
+        <source>opened %1</source>
+        <translation>geopen %1</translation>
+    </message>
+    <message>
+        <source>still open</source>
+        <translation>nog oop</translation>
+    </message>
+    <message>
+        <source>resolved %1</source>
+        <translation>opgelos %1</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>opgelos</translation>
+    </message>
+    <message>
+        <source>no technician wrote</source>
+        <translation>geen tegnikus het geskryf nie</translation>
+    </message>
+    <message>
+        <source>technician: %1</source>
+        <translation>tegnikus: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n boodskap</numerusform>
+            <numerusform>%n boodskappe</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Older messages could not be read: %1</source>
+        <translation>Ouer boodskappe kon nie gelees word nie: %1</translation>
+    </message>
+    <message>
+        <source>An export is under way: wait for it to finish.</source>
+        <translation>’n Uitvoer is aan die gang: wag totdat dit klaar is.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Voer uit…</translation>
+    </message>
+    <message>
+        <source>Contact details copied</source>
+        <translation>Kontakbesonderhede gekopieer</translation>
+    </message>
+    <message>
+        <source>The recording was not loaded: %1</source>
+        <translation>Die opname is nie gelaai nie: %1</translation>
+    </message>
+    <message>
+        <source>Open the map</source>
+        <translation>Maak die kaart oop</translation>
+    </message>
+    <message>
+        <source>Copy the contact details</source>
+        <translation>Kopieer die kontakbesonderhede</translation>
+    </message>
+    <message>
+        <source>View the photo</source>
+        <translation>Bekyk die foto</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Speel</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Stoor as…</translation>
+    </message>
+    <message>
+        <source>History of this message…</source>
+        <translation>Geskiedenis van hierdie boodskap…</translation>
+    </message>
+    <message>
+        <source>Save the file</source>
+        <translation>Stoor die lêer</translation>
+    </message>
+    <message>
+        <source>The file was not saved: %1</source>
+        <translation>Die lêer is nie gestoor nie: %1</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Gestoor in %1</translation>
     </message>
 </context>
 <context>
@@ -945,6 +1505,14 @@
     <message>
         <source>Open &amp;requests…</source>
         <translation>Oop &amp;versoeke…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Aansig</translation>
+    </message>
+    <message>
+        <source>Incident &amp;history…</source>
+        <translation>Voorval&amp;geskiedenis…</translation>
     </message>
 </context>
 <context>

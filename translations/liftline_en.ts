@@ -380,6 +380,42 @@
         <source>History of this message…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Earlier incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export incident…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the lift&apos;s and the technician&apos;s earlier incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the incident as a signed file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saves the incident&apos;s record as the server signs it (JSON or PDF), with its SHA-256 and signature files beside it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earlier incidents (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported to %1, with its .sha256 and .sig files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An export is under way: wait for it to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -501,6 +537,105 @@
     </message>
 </context>
 <context>
+    <name>EarlierIncidentsPanel</name>
+    <message>
+        <source>The lift&apos;s earlier incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The technician&apos;s earlier incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click or Enter opens the incident read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More in the history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earlier at this lift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earlier at this lift (+%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earlier with %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody has written on this ticket yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2
+opened %3 · %n message(s) · %4</source>
+        <translation>
+            <numerusform>%1 · %2
+opened %3 · %n message · %4</numerusform>
+            <numerusform>%1 · %2
+opened %3 · %n messages · %4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No earlier incident.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportFileDialog</name>
+    <message>
+        <source>Signed JSON, for machines and auditors (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF, for people to read (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export incident %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the export?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 already exists in %2. Replace it with this export?</source>
+        <translation>
+            <numerusform>%1 already exists in %2. Replace it with this export?</numerusform>
+            <numerusform>%1 already exist in %2. Replace them with this export?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FreedesktopNotifier</name>
     <message>
         <source>Open</source>
@@ -508,6 +643,230 @@
     </message>
     <message>
         <source>Acknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>Opened from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Older incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incident history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words said, e.g. E42, &quot;two people&quot;, fault -again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words said in the incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lift&apos;s SIM number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Part of the site&apos;s or building&apos;s name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Site or building</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Part of the name, or the number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Technician</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The start of the reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open or resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened on or after this day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened on or before this day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Said:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Lift:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;ite:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Technician:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;ference:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stat&amp;us:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incidents found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The next page: incidents opened before the last one listed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search by any of the fields, or none to list the newest incidents.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading older incidents…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No incident matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n incident(s) listed, the most recently opened first.</source>
+        <translation>
+            <numerusform>%n incident listed, the most recently opened first.</numerusform>
+            <numerusform>%n incidents listed, the most recently opened first.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Older ones match too: Older incidents lists them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The search was not run: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The history could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. +27 71 000 0001</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <source>Ticket %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no technician wrote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n matching)</source>
+        <translation>
+            <numerusform>%1 (%n matching)</numerusform>
+            <numerusform>%1 (%n matching)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Technician</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was said</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -662,6 +1021,207 @@
     </message>
     <message>
         <source>The card was not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IncidentExporter</name>
+    <message>
+        <source>Only supervisors and admins can export incidents; ask one of them to export this one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The incident was not exported: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server sent %1 rather than a %2 export. Nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>something untyped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export came without its checksum, signature or key (X-Liftline-Sha256, X-Liftline-Signature, X-Liftline-Signing-Key). Nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export arrived damaged: its SHA-256 is %1, but the server signed %2. Nothing was saved; export it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export was signed with the key %1, but the server publishes the key %2. Nothing was saved; export it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(unreadable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s public key could not be read, and the signature file needs it: %1 Nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2. Nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server does not make PDF exports. Export the signed JSON instead, or ask its administrator about PDF exports.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2. What was already in place was removed again (%3): nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2. What was already in place could not all be removed again: delete %3 by hand, as it lacks its checksum or signature file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IncidentView</name>
+    <message>
+        <source>Reading the incident…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export incident…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incident (ticket %1), read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read-only: the incident&apos;s record as the server keeps it. Nothing here changes it; an open conversation is answered from the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the view is doing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages of the incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the incident as a signed file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saves the incident&apos;s record as the server signs it (JSON or PDF), with its SHA-256 and signature files beside it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported to %1, with its .sha256 and .sig files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scroll up for older messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The incident could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (+%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>opened %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>still open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no technician wrote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>technician: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Older messages could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An export is under way: wait for it to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contact details copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording was not loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the contact details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View the photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History of this message…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file was not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -944,6 +1504,14 @@
     </message>
     <message>
         <source>Open &amp;requests…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incident &amp;history…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -7,6 +7,8 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
+#include <algorithm>
+
 ApiClient::ApiClient(QObject *parent)
     : QObject(parent)
     , m_network(new QNetworkAccessManager(this))
@@ -61,8 +63,20 @@ void ApiClient::put(const QString &path, const QJsonObject &body, QObject *conte
 
 void ApiClient::getBytes(const QString &path, QObject *context, Bytes ok, Failed failed)
 {
-    QNetworkRequest request(url(path));
-    request.setTransferTimeout(m_timeoutMs);
+    download(
+        path, {}, context,
+        [ok](const Download &d) {
+            if (ok)
+                ok(d.body, d.mimeType);
+        },
+        std::move(failed));
+}
+
+void ApiClient::download(const QString &path, const QUrlQuery &query, QObject *context, Downloaded ok,
+                         Failed failed, int timeoutMs)
+{
+    QNetworkRequest request(url(path, query));
+    request.setTransferTimeout(std::max(m_timeoutMs, timeoutMs));
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);
     QNetworkReply *reply = m_network->get(request);
@@ -72,8 +86,14 @@ void ApiClient::getBytes(const QString &path, QObject *context, Bytes ok, Failed
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 200) {
-            if (guard && ok)
-                ok(reply->readAll(), reply->header(QNetworkRequest::ContentTypeHeader).toString());
+            if (guard && ok) {
+                Download d;
+                d.body = reply->readAll();
+                d.mimeType = reply->header(QNetworkRequest::ContentTypeHeader).toString();
+                for (const QNetworkReply::RawHeaderPair &h : reply->rawHeaderPairs())
+                    d.headers.insert(h.first.toLower(), h.second);
+                ok(d);
+            }
             return;
         }
         QJsonObject answer;
@@ -102,10 +122,7 @@ void ApiClient::postBytes(const QString &path, const QUrlQuery &query, const QBy
 bool ApiClient::readAnswer(QNetworkReply *reply, QJsonObject *answer, RequestError *error)
 {
     error->status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray body = reply->readAll();
-    QJsonParseError parse;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parse);
-    if (error->status == 0) {
+    if (error->status == 0) { // no answer: nothing to read (an aborted reply is closed)
         const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError ||
                               reply->error() == QNetworkReply::TimeoutError;
         error->code = timedOut ? QStringLiteral("timeout") : QStringLiteral("network");
@@ -114,6 +131,8 @@ bool ApiClient::readAnswer(QNetworkReply *reply, QJsonObject *answer, RequestErr
                              : tr("The server cannot be reached (%1).").arg(reply->errorString());
         return false;
     }
+    QJsonParseError parse;
+    const QJsonDocument document = QJsonDocument::fromJson(reply->readAll(), &parse);
     if (parse.error != QJsonParseError::NoError || !document.isObject()) {
         error->code = QStringLiteral("bad_answer");
         error->message = tr("The server answered with something that is not Liftline's API (HTTP %1). Check "

@@ -2,6 +2,7 @@
 
 #include "RequestError.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -35,6 +36,20 @@ public:
     // timeout counts from the last bytes received, so a large file on a slow link is not cut off.
     using Bytes = std::function<void(const QByteArray &bytes, const QString &mimeType)>;
     void getBytes(const QString &path, QObject *context, Bytes ok, Failed failed);
+    // A body that is not the JSON envelope, with the answer's headers: a signed export carries its
+    // checksum and signature in headers beside the bytes. timeoutMs, when longer than the client's, is the
+    // wait for an answer that the server makes whole before its first byte (an export: exportTimeoutMs).
+    struct Download {
+        QByteArray body;
+        QString mimeType;
+        QHash<QByteArray, QByteArray> headers; // names in lower case
+        QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
+    };
+    using Downloaded = std::function<void(const Download &)>;
+    void download(const QString &path, const QUrlQuery &query, QObject *context, Downloaded ok, Failed failed,
+                  int timeoutMs = 0);
+    // The server draws a whole PDF (1-2 s for 10,000 messages, longer when busy) before it sends a byte.
+    static constexpr int exportTimeoutMs = 120000;
     // A file as the body (POST /api/chat/{id}/media), its fields in the query; the answer as JSON.
     void postBytes(const QString &path, const QUrlQuery &query, const QByteArray &bytes,
                    const QString &mimeType, QObject *context, Ok ok, Failed failed);

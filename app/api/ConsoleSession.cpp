@@ -265,6 +265,32 @@ void ConsoleSession::blockNumber(const QString &number, const QString &reason, Q
                 std::move(ok), std::move(failed));
 }
 
+void ConsoleSession::history(const HistoryQuery &query, QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    m_api->get(QStringLiteral("/api/chat/history"), query.toUrlQuery(), context, std::move(ok),
+               std::move(failed));
+}
+
+void ConsoleSession::readThread(int ticketId, int limit, qint64 before, QObject *context, ApiClient::Ok ok,
+                                Failed failed)
+{
+    m_api->messages(ticketId, limit, before, context, std::move(ok), std::move(failed));
+}
+
+void ConsoleSession::exportIncident(int ticketId, const QString &format, QObject *context,
+                                    ApiClient::Downloaded ok, Failed failed)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("format"), format);
+    m_api->download(QStringLiteral("/api/chat/%1/export").arg(ticketId), query, context, std::move(ok),
+                    std::move(failed), ApiClient::exportTimeoutMs);
+}
+
+void ConsoleSession::signingKey(QObject *context, ApiClient::Ok ok, Failed failed)
+{
+    m_api->get(QStringLiteral("/api/chat/signing-key"), {}, context, std::move(ok), std::move(failed));
+}
+
 void ConsoleSession::unassignedThread(qint64 unassignedId, QObject *context, ApiClient::Ok ok, Failed failed)
 {
     m_api->get(QStringLiteral("/api/chat/unassigned/%1/thread").arg(unassignedId), {}, context, std::move(ok),

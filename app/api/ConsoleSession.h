@@ -2,6 +2,7 @@
 
 #include "ApiClient.h"
 #include "EventStream.h"
+#include "HistoryQuery.h"
 
 #include <QJsonArray>
 #include <QObject>
@@ -69,6 +70,8 @@ public:
     {
         return m_role == QLatin1String("supervisor") || m_role == QLatin1String("admin") || m_admin;
     }
+    // Signed incident exports are for supervisors and admins (the server refuses agents).
+    bool canExport() const { return canAssign(); }
     // A supervisor gives a conversation to an agent (by username): it is theirs, as if they had taken it.
     void assign(int ticketId, const QString &username, QObject *context, Done done, Failed failed);
     // Reads for the widgets, answered with the server's JSON: the agents online (presence entries), the
@@ -97,6 +100,17 @@ public:
     void unassignedThread(qint64 unassignedId, QObject *context, ApiClient::Ok ok, Failed failed);
     void replyUnassigned(qint64 unassignedId, const QString &text, const QString &clientMessageId,
                          QObject *context, ApiClient::Ok ok, Failed failed);
+    // The incident history, a page at a time.
+    void history(const HistoryQuery &query, QObject *context, ApiClient::Ok ok, Failed failed);
+    // Any ticket's thread, open or resolved, without making it the open conversation: the newest `limit`
+    // messages before message id `before` (0: the newest), with the ticket (the read-only view).
+    void readThread(int ticketId, int limit, qint64 before, QObject *context, ApiClient::Ok ok,
+                    Failed failed);
+    // A ticket's signed export ("json" or "pdf"): its bytes and headers exactly as the server sent them.
+    void exportIncident(int ticketId, const QString &format, QObject *context, ApiClient::Downloaded ok,
+                        Failed failed);
+    // The public key that checks exports, and its fingerprint.
+    void signingKey(QObject *context, ApiClient::Ok ok, Failed failed);
     // The server this session talks to (drafts are kept per server).
     QString serverUrl() const { return m_api->baseUrl().toString(); }
     // Sends on the open conversation as a pending bubble first; returns the client message id. A send that

@@ -7,8 +7,11 @@
 #include "ConsoleSettings.h"
 #include "ConversationDelegate.h"
 #include "ConversationListModel.h"
+#include "EarlierIncidentsPanel.h"
+#include "ExportFileDialog.h"
 #include "ImageViewer.h"
 #include "IncidentCardPanel.h"
+#include "IncidentExporter.h"
 #include "MediaLoader.h"
 #include "MessageDelegate.h"
 #include "MessageHistoryDialog.h"
@@ -72,6 +75,10 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     , m_assign(new QPushButton(tr("Assign…"), this))
     , m_cardToggle(new QPushButton(tr("Incident card"), this))
     , m_card(new IncidentCardPanel(session, this))
+    , m_earlierToggle(new QPushButton(tr("Earlier incidents"), this))
+    , m_earlier(new EarlierIncidentsPanel(session, this))
+    , m_export(new QPushButton(tr("Export incident…"), this))
+    , m_exporter(new IncidentExporter(session, this))
     , m_to(new QComboBox(this))
     , m_toLabel(new QLabel(tr("To:"), this))
 {
@@ -118,6 +125,14 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     m_cardToggle->setAccessibleName(tr("Show the incident card"));
     m_cardToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_card->hide();
+    m_earlierToggle->setCheckable(true);
+    m_earlierToggle->setAccessibleName(tr("Show the lift's and the technician's earlier incidents"));
+    m_earlierToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_earlier->hide();
+    m_export->setAccessibleName(tr("Export the incident as a signed file"));
+    m_export->setToolTip(tr("Saves the incident's record as the server signs it (JSON or PDF), with its "
+                            "SHA-256 and signature files beside it."));
+    m_export->hide();
     m_to->setAccessibleName(tr("Who the reply goes to"));
     m_toLabel->setBuddy(m_to);
     m_to->hide();
@@ -161,6 +176,8 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     header->addWidget(m_template);
     header->addWidget(m_assign);
     header->addWidget(m_cardToggle);
+    header->addWidget(m_earlierToggle);
+    header->addWidget(m_export);
     auto *bottom = new QHBoxLayout;
     auto *compose = new QVBoxLayout;
     auto *toRow = new QHBoxLayout;
@@ -180,8 +197,10 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     auto *middle = new QSplitter(Qt::Horizontal, this);
     middle->addWidget(m_view);
     middle->addWidget(m_card);
+    middle->addWidget(m_earlier);
     middle->setStretchFactor(0, 3);
     middle->setStretchFactor(1, 2);
+    middle->setStretchFactor(2, 2);
     middle->setChildrenCollapsible(false);
     layout->addWidget(middle, 1);
     layout->addWidget(m_closedNote);
@@ -202,6 +221,22 @@ ChatPanel::ChatPanel(ConsoleSession *session, QWidget *parent)
     connect(m_assign, &QPushButton::clicked, this, [this] { assign(); });
     connect(m_cardToggle, &QPushButton::toggled, m_card, &QWidget::setVisible);
     connect(m_card, &IncidentCardPanel::problem, this, &ChatPanel::problem);
+    connect(m_earlierToggle, &QPushButton::toggled, m_earlier, &QWidget::setVisible);
+    connect(m_earlier, &EarlierIncidentsPanel::openRequested, this, &ChatPanel::incidentRequested);
+    connect(m_earlier, &EarlierIncidentsPanel::historyRequested, this, &ChatPanel::historyRequested);
+    connect(m_earlier, &EarlierIncidentsPanel::changed, this, [this] {
+        const int n = m_earlier->count();
+        m_earlierToggle->setText(n > 0 ? tr("Earlier incidents (%1)").arg(n) : tr("Earlier incidents"));
+    });
+    connect(m_export, &QPushButton::clicked, this, [this] { exportIncident(); });
+    connect(m_exporter, &IncidentExporter::finished, this, [this](const QString &path) {
+        m_export->setEnabled(true);
+        Q_EMIT notice(tr("Exported to %1, with its .sha256 and .sig files.").arg(path));
+    });
+    connect(m_exporter, &IncidentExporter::failed, this, [this](const QString &message) {
+        m_export->setEnabled(true);
+        Q_EMIT problem(message);
+    });
     connect(m_session, &ConsoleSession::incidentUpdated, m_card, &IncidentCardPanel::onUpdated);
     connect(m_session, &ConsoleSession::roleChanged, this, &ChatPanel::refreshHeader);
     connect(m_to, &QComboBox::currentIndexChanged, this, [this](int index) {
@@ -742,7 +777,31 @@ QString ChatPanel::ownerText() const
 void ChatPanel::setConversation(const QJsonObject &conversation)
 {
     m_conversation = conversation;
+    const auto s = [&conversation](const char *key) {
+        return conversation.value(QLatin1String(key)).toString();
+    };
+    // The panel reads again only for another conversation, lift or technician: not on every event.
+    m_earlier->setConversation(conversation.value(QStringLiteral("id")).toInt(), s("lift_msisdn"),
+                               s("contact_phone"), s("contact_name"));
     refreshHeader();
+}
+
+void ChatPanel::exportIncident(const QString &path)
+{
+    const int ticket = m_ticket;
+    if (ticket <= 0)
+        return;
+    IncidentExporter::Format format = IncidentExporter::formatOf(path);
+    const QString target =
+        path.isEmpty() ? ExportFileDialog::ask(this, m_title->text(), ticket, &format) : path;
+    if (target.isEmpty())
+        return;
+    if (!m_exporter->start(ticket, format, target)) {
+        Q_EMIT problem(tr("An export is under way: wait for it to finish."));
+        return;
+    }
+    m_export->setEnabled(false);
+    Q_EMIT notice(tr("Exporting %1…").arg(m_title->text()));
 }
 
 void ChatPanel::refreshHeader()
@@ -795,6 +854,7 @@ void ChatPanel::refreshHeader()
     m_resolve->setEnabled(has && open);
     m_template->setVisible(has && open && !windowOpen);
     m_assign->setVisible(has && open && m_session->canAssign());
+    m_export->setVisible(has && m_session->canExport());
     m_composer->setEnabled(has && windowOpen);
     m_send->setEnabled(has && windowOpen);
     m_attach->setEnabled(has && windowOpen);

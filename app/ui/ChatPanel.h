@@ -1,5 +1,7 @@
 #pragma once
 
+#include "HistoryQuery.h"
+
 #include <QJsonObject>
 #include <QUrl>
 #include <QWidget>
@@ -9,6 +11,8 @@
 
 class AudioPlayer;
 class Composer;
+class EarlierIncidentsPanel;
+class IncidentExporter;
 class QAction;
 class QModelIndex;
 class QTemporaryDir;
@@ -49,6 +53,14 @@ public:
     QPushButton *incidentToggle() const { return m_cardToggle; }
     // Shown to supervisors and admins: gives the conversation to an agent.
     QPushButton *assignButton() const { return m_assign; }
+    // The lift's and the technician's earlier incidents, beside the chat (Ctrl+E).
+    EarlierIncidentsPanel *earlierIncidents() const { return m_earlier; }
+    QPushButton *earlierToggle() const { return m_earlierToggle; }
+    // Shown to supervisors and admins: saves the conversation's signed export.
+    QPushButton *exportButton() const { return m_export; }
+    IncidentExporter *exporter() const { return m_exporter; }
+    // Asks where to save the export (JSON or PDF) unless `path` is given (tests; .pdf asks for the PDF).
+    void exportIncident(const QString &path = QString());
     // Who a reply goes to, shown when more than one person wrote on the ticket.
     QComboBox *recipientBox() const { return m_to; }
     // Asks for the agent (from those online) and assigns; `username` given skips the question (tests).
@@ -88,6 +100,9 @@ public:
 
 Q_SIGNALS:
     void backRequested();
+    // An earlier incident to read (read-only), and the history view with a search.
+    void incidentRequested(int ticketId);
+    void historyRequested(const HistoryQuery &query);
     void problem(const QString &text);
     // Something done that the agent should see (a contact copied, a file saved).
     void notice(const QString &text);
@@ -131,6 +146,10 @@ private:
     QPushButton *m_assign;
     QPushButton *m_cardToggle;
     IncidentCardPanel *m_card;
+    QPushButton *m_earlierToggle;
+    EarlierIncidentsPanel *m_earlier;
+    QPushButton *m_export;
+    IncidentExporter *m_exporter;
     QComboBox *m_to;
     QLabel *m_toLabel;
     QStringList m_participants; // their numbers, as the combo lists them

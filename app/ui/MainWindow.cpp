@@ -11,6 +11,8 @@
 #include "ConversationDelegate.h"
 #include "ConversationFilterModel.h"
 #include "ConversationListModel.h"
+#include "HistoryDialog.h"
+#include "IncidentView.h"
 #include "Notifier.h"
 #include "RequestsDialog.h"
 #include "SettingsDialog.h"
@@ -239,6 +241,12 @@ MainWindow::MainWindow(ApiClient *api, ConsoleSession *session, ConversationList
             [this](const QString &text) { statusBar()->showMessage(text, 15000); });
     connect(m_chat, &ChatPanel::notice, this,
             [this](const QString &text) { statusBar()->showMessage(text, 5000); });
+    connect(m_chat, &ChatPanel::incidentRequested, this, &MainWindow::openIncident);
+    connect(m_chat, &ChatPanel::historyRequested, this, &MainWindow::showHistory);
+    // Signed out (by the agent, or the server ending the session): the history and the incidents read with
+    // that session close before anyone signs in again.
+    connect(m_session, &ConsoleSession::signedOut, this, &MainWindow::closeSessionWindows);
+    connect(this, &MainWindow::signOutRequested, this, &MainWindow::closeSessionWindows);
     connect(m_session, &ConsoleSession::actionFailed, this,
             [this](const QString &what, const RequestError &e) {
                 statusBar()->showMessage(tr("%1 failed: %2").arg(what, e.message), 15000);
@@ -568,6 +576,56 @@ void MainWindow::buildMenus()
     console->addSeparator();
     console->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
     console->addAction(tr("&Quit"), QKeySequence::Quit, this, [this] { requestQuit(); });
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Incident &history…"), QKeySequence(Qt::CTRL | Qt::Key_H), this,
+                    [this] { showHistory(); });
+}
+
+HistoryDialog *MainWindow::historyDialog() const
+{
+    return m_historyDialog;
+}
+
+void MainWindow::showHistory(const HistoryQuery &query)
+{
+    if (!m_historyDialog) {
+        m_historyDialog = new HistoryDialog(m_session, this);
+        m_historyDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_historyDialog, &HistoryDialog::openRequested, this, &MainWindow::openIncident);
+    }
+    m_historyDialog->refreshDefaultDates(); // kept open since yesterday: today's dates
+    if (!query.isEmpty())
+        m_historyDialog->search(query);
+    m_historyDialog->show();
+    m_historyDialog->raise();
+    m_historyDialog->activateWindow();
+}
+
+IncidentView *MainWindow::openIncident(int ticketId)
+{
+    if (ticketId <= 0)
+        return nullptr;
+    m_incidents.removeIf([](const auto &entry) { return entry.value().isNull(); }); // closed ones
+    QPointer<IncidentView> &view = m_incidents[ticketId];
+    if (!view) {
+        // A window of its own, beside the history it came from and the chat.
+        view = new IncidentView(m_session, ticketId, this);
+        view->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    view->show();
+    view->raise();
+    view->activateWindow();
+    return view;
+}
+
+void MainWindow::closeSessionWindows()
+{
+    if (m_historyDialog)
+        m_historyDialog->close();
+    const QHash<int, QPointer<IncidentView>> incidents = std::exchange(m_incidents, {});
+    for (const QPointer<IncidentView> &view : incidents)
+        if (view)
+            view->close();
 }
 
 void MainWindow::showUnassigned(qint64 select)

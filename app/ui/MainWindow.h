@@ -1,5 +1,8 @@
 #pragma once
 
+#include "HistoryQuery.h"
+
+#include <QHash>
 #include <QJsonObject>
 #include <QMainWindow>
 #include <QPointer>
@@ -10,6 +13,8 @@ class Alarm;
 class ApiClient;
 class ChatPanel;
 class ConsoleSettings;
+class HistoryDialog;
+class IncidentView;
 class RequestsDialog;
 class UnassignedDialog;
 class UnassignedModel;
@@ -60,6 +65,14 @@ public:
     // Every open request with its ladder, owner and timeline (Console → Open requests).
     void showRequests();
     RequestsDialog *requestsDialog() const;
+    // The incident history (View → Incident history, Ctrl+H); a search given fills its fields and runs.
+    void showHistory(const HistoryQuery &query = {});
+    HistoryDialog *historyDialog() const;
+    // An incident's transcript, read-only (one window per ticket).
+    IncidentView *openIncident(int ticketId);
+    // Closes the history and every incident window: what they show is the signed-out user's (called when
+    // the session ends or the agent signs out).
+    void closeSessionWindows();
 
 Q_SIGNALS:
     void signOutRequested();
@@ -129,6 +142,8 @@ private:
     QSet<int> m_alerted; // the keys alertFor() raised that nobody has taken yet
     QPointer<UnassignedDialog> m_unassignedDialog;
     QPointer<RequestsDialog> m_requestsDialog;
+    QPointer<HistoryDialog> m_historyDialog;
+    QHash<int, QPointer<IncidentView>> m_incidents;
     bool m_narrow = false;
     bool m_quitting = false;
     bool m_syncingSelection = false;

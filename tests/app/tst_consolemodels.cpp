@@ -2,6 +2,7 @@
 #include "ConversationDelegate.h"
 #include "ConversationFilterModel.h"
 #include "ConversationListModel.h"
+#include "HistoryModel.h"
 #include "MessageModel.h"
 #include "ServerAddress.h"
 #include "SignInDialog.h"
@@ -44,6 +45,70 @@ class TestConsoleModels : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // The incident history's rows: what the agent reads in each column, a later page below the first, and
+    // the open conversation left out (the earlier incidents beside it).
+    void historyRowsReadAsAnAgentReadsThem()
+    {
+        const auto incident = [](int id, const char *reference, const char *status, const QJsonValue &match) {
+            return QJsonObject{
+                {QStringLiteral("ticket_id"), id},
+                {QStringLiteral("ticket_reference"), QLatin1String(reference)},
+                {QStringLiteral("status"), QLatin1String(status)},
+                {QStringLiteral("created_at"), QStringLiteral("2026-03-10T08:00:00.000Z")},
+                {QStringLiteral("resolved_at"), QLatin1String(status) == QLatin1String("open")
+                                                    ? QJsonValue(QJsonValue::Null)
+                                                    : QJsonValue(QStringLiteral("2026-03-10T09:30:00.000Z"))},
+                {QStringLiteral("lift"),
+                 QJsonObject{{QStringLiteral("msisdn"), QStringLiteral("27710000001")},
+                             {QStringLiteral("site_name"), QStringLiteral("Sandton Central")},
+                             {QStringLiteral("building"), QStringLiteral("James House")}}},
+                {QStringLiteral("technician"),
+                 QJsonObject{{QStringLiteral("name"), QStringLiteral("Sipho Dlamini")},
+                             {QStringLiteral("number"), QStringLiteral("27820000001")}}},
+                {QStringLiteral("message_count"), 4},
+                {QStringLiteral("matches"), match.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(2)},
+                {QStringLiteral("match"), match},
+            };
+        };
+        const QJsonObject said{{QStringLiteral("message_id"), 7},
+                               {QStringLiteral("text"), QStringLiteral("Fault E42\non floor 3")},
+                               {QStringLiteral("created_at"), QStringLiteral("2026-03-10T08:01:00.000Z")}};
+        HistoryModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setExcluded(3);
+        model.reset(
+            {incident(5, "JAMES-HOUSE-TKT5", "open", said), incident(3, "JAMES-HOUSE-TKT3", "closed", said)},
+            true);
+        QCOMPARE(model.rowCount(), 1); // ticket 3 is the open conversation
+        QCOMPARE(model.columnCount(), int(HistoryModel::ColumnCount));
+        const auto cell = [&model](int row, int column) {
+            return model.index(row, column).data().toString();
+        };
+        QCOMPARE(cell(0, HistoryModel::Reference), QStringLiteral("JAMES-HOUSE-TKT5"));
+        QCOMPARE(cell(0, HistoryModel::Resolved), QStringLiteral("open"));
+        QCOMPARE(cell(0, HistoryModel::Lift), QStringLiteral("Sandton Central, James House (+27710000001)"));
+        QCOMPARE(cell(0, HistoryModel::Technician), QStringLiteral("Sipho Dlamini (+27820000001)"));
+        QCOMPARE(cell(0, HistoryModel::Messages), QStringLiteral("4 (2 matching)"));
+        QCOMPARE(cell(0, HistoryModel::Said), QStringLiteral("Fault E42 on floor 3"));
+        QCOMPARE(model.index(0, 0).data(HistoryModel::OpenedAtRole).toDateTime(),
+                 QDateTime(QDate(2026, 3, 10), QTime(8, 0), Qt::UTC));
+        QVERIFY(model.index(0, 0).data(HistoryModel::OpenRole).toBool());
+
+        QJsonObject untitled = incident(2, "", "closed", QJsonValue(QJsonValue::Null));
+        untitled.insert(QStringLiteral("technician"), QJsonValue(QJsonValue::Null));
+        model.append({untitled});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(cell(1, HistoryModel::Reference), QStringLiteral("Ticket 2"));
+        QCOMPARE(cell(1, HistoryModel::Technician), QStringLiteral("no technician wrote"));
+        QVERIFY(cell(1, HistoryModel::Resolved) != QLatin1String("open"));
+        QCOMPARE(model.rowOfTicket(2), 1);
+
+        // Without words searched, neither the count of matches nor what was said.
+        model.reset({incident(9, "X", "open", QJsonValue(QJsonValue::Null))}, false);
+        QCOMPARE(cell(0, HistoryModel::Messages), QStringLiteral("4"));
+        QVERIFY(cell(0, HistoryModel::Said).isEmpty());
+    }
+
     // A recording's length shows in its bubble before anything is fetched; other files have none.
     void recordingsShowTheirLength()
     {

@@ -5,9 +5,15 @@
 #include "Composer.h"
 #include "ConsoleSession.h"
 #include "ConversationListModel.h"
+#include "EarlierIncidentsPanel.h"
+#include "ExportFileDialog.h"
 #include "FakeNotificationServer.h"
+#include "HistoryDialog.h"
+#include "HistoryModel.h"
 #include "ImageViewer.h"
 #include "IncidentCardPanel.h"
+#include "IncidentExporter.h"
+#include "IncidentView.h"
 #include "MainWindow.h"
 #include "MediaLoader.h"
 #include "MessageHistoryDialog.h"
@@ -19,29 +25,41 @@
 #include "TestServer.h"
 #include "UnassignedDialog.h"
 #include "UnassignedModel.h"
+#include "chat/IncidentExport.h"
 #include "db/Db.h"
 #include "whatsapp/SandboxTransport.h"
 
+#include <QAbstractItemModelTester>
 #include <QAction>
 #include <QBuffer>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QDBusConnectionInterface>
+#include <QDateEdit>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileDialog>
 #include <QGuiApplication>
 #include <QImageWriter>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTableWidget>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -99,6 +117,166 @@ struct Console {
     ConversationListModel conversations;
     ConsoleSession session{&api, &conversations};
     MainWindow window{&api, &session, &conversations};
+};
+
+// An incident as the history finds it: a ticket on the lift on which the technician wrote `text`, opened
+// `daysAgo` days ago, resolved the day it was opened when asked.
+int pastIncident(Db &db, const QString &lift, const QString &technician, const QString &text, int daysAgo,
+                 bool resolved)
+{
+    const int ticket = Seed::openTicket(db, lift);
+    Seed::technicianWrote(db, ticket, technician, text, 1);
+    if (daysAgo > 0)
+        db.execOnce(
+            QStringLiteral("UPDATE tickets SET created_at = now() - make_interval(days => ?) WHERE id = ?"),
+            {daysAgo, ticket});
+    if (resolved)
+        db.execOnce(
+            QStringLiteral("UPDATE tickets SET status = 'closed', resolved_at = created_at + interval "
+                           "'1 hour' WHERE id = ?"),
+            {ticket});
+    return ticket;
+}
+
+QString referenceOf(Db &db, int ticket)
+{
+    return db.scalar(QStringLiteral("SELECT ticket_reference FROM tickets WHERE id = ?"), {ticket})
+        .toString();
+}
+
+QList<int> ticketsIn(const HistoryModel *model)
+{
+    QList<int> out;
+    for (int r = 0; r < model->rowCount(); ++r)
+        out << model->index(r, 0).data(HistoryModel::TicketIdRole).toInt();
+    return out;
+}
+
+QList<int> ticketsIn(const QListWidget *list)
+{
+    QList<int> out;
+    for (int r = 0; r < list->count(); ++r)
+        if (const int t = list->item(r)->data(Qt::UserRole + 1).toInt(); t > 0)
+            out << t;
+    return out;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void triggerMenu(QWidget *window, const QString &text)
+{
+    for (QAction *action : window->findChildren<QAction *>())
+        if (action->text() == text)
+            action->trigger();
+}
+
+// The history reads the server has answered (liftline_http_requests_total for the route, every status).
+int historyReads(TestServer &server)
+{
+    const QByteArray metrics = server.http().get(QStringLiteral("/metrics")).body;
+    const QByteArray prefix = "liftline_http_requests_total{method=\"GET\",route=\"/api/chat/history\",";
+    int total = 0;
+    for (const QByteArray &line : metrics.split('\n'))
+        if (line.startsWith(prefix))
+            total += line.mid(line.lastIndexOf(' ') + 1).toInt();
+    return total;
+}
+
+// Files and folders in `path`, hidden ones too, by name.
+QStringList entriesOf(const QString &path)
+{
+    return QDir(path).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                                QDir::Name);
+}
+
+// Runs `act` on the next modal window of type T once it is up; gives up (closing whatever is modal, so
+// that nothing waits for ever) after about ten seconds, and says so in *gaveUp. Nothing runs once `scope`
+// is gone (the test that asked has ended, its variables with it).
+template<typename T>
+void whenModal(QObject *scope, std::function<void(T *)> act, bool *gaveUp, int tries = 200)
+{
+    QTimer::singleShot(50, scope, [scope, act, gaveUp, tries] {
+        auto *window = qobject_cast<T *>(QApplication::activeModalWidget());
+        if (window)
+            return act(window);
+        if (tries > 0)
+            return whenModal<T>(scope, act, gaveUp, tries - 1);
+        *gaveUp = true;
+        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget()))
+            dialog->reject();
+    });
+}
+
+// A file dialog's answer as the agent gives it: the type chosen (when given), the name typed, Save.
+void saveAs(QFileDialog *files, const QString &folder, const QString &name, const QString &filter = {})
+{
+    if (!filter.isEmpty())
+        files->selectNameFilter(filter);
+    files->setDirectory(folder);
+    auto *typed = files->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"));
+    QVERIFY(typed);
+    typed->setText(name);
+    static_cast<QDialog *>(files)->accept(); // QFileDialog::accept(), protected there
+}
+
+// Answers each request for one path with what it is given, after a pause, as a server could: headers and
+// body exactly as set (others: 404). On loopback, for what the real server never sends.
+class FixedAnswers : public QObject {
+public:
+    struct Answer {
+        int status = 200;
+        QByteArray body;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        int delayMs = 0;
+    };
+    FixedAnswers()
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+    }
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
+    void on(const QByteArray &path, const Answer &answer) { m_answers.insert(path, answer); }
+    QList<QByteArray> asked; // the request targets, path and query
+
+private:
+    void read(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        if (!buffer.contains("\r\n\r\n"))
+            return;
+        const QByteArray target = buffer.left(buffer.indexOf("\r\n")).split(' ').value(1);
+        m_buffers.remove(socket);
+        asked << target;
+        const Answer answer = m_answers.value(
+            target.split('?').value(0),
+            Answer{404,
+                   "{\"ok\":false,\"error\":{\"code\":\"not_found\",\"message\":\"No such route\"}}",
+                   {{"Content-Type", "application/json"}},
+                   0});
+        QTimer::singleShot(answer.delayMs, socket, [socket, answer] {
+            QByteArray out = "HTTP/1.1 " + QByteArray::number(answer.status) + " Answer\r\n";
+            for (const auto &[name, value] : answer.headers)
+                out += name + ": " + value + "\r\n";
+            out +=
+                "Content-Length: " + QByteArray::number(answer.body.size()) + "\r\nConnection: close\r\n\r\n";
+            socket->write(out + answer.body);
+            socket->disconnectFromHost();
+        });
+    }
+
+    QTcpServer m_server;
+    QHash<QByteArray, Answer> m_answers;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
 };
 
 } // namespace
@@ -1236,6 +1414,753 @@ private Q_SLOTS:
         QCOMPARE(row(QStringLiteral("wamid.IN.0002")).data(MessageModel::DisplayTextRole).toString(),
                  QStringLiteral("Deleted by the sender"));
         QVERIFY(!row(QStringLiteral("wamid.IN.0002")).data(MessageModel::EditedRole).toBool());
+    }
+
+    // View → Incident history: found by what was said and by the other fields, newest first, a page at a
+    // time; a refused search shows the server's own words and no rows.
+    void theHistoryFindsPagesAndShowsRefusals()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int march = pastIncident(db, QStringLiteral("27710000001"), QStringLiteral("27820000001"),
+                                       QStringLiteral("Controller shows fault E42 on floor 3"), 40, true);
+        const int marula = pastIncident(db, QStringLiteral("27710000002"), QStringLiteral("27820000002"),
+                                        QStringLiteral("Doors stuck, two people inside"), 30, true);
+        const int blockC = pastIncident(db, QStringLiteral("27710000003"), QStringLiteral("27820000003"),
+                                        QStringLiteral("fault e42 again, same as last time"), 0, false);
+        const int james = pastIncident(db, QStringLiteral("27710000001"), QStringLiteral("27820000001"),
+                                       QStringLiteral("All good now"), 0, false);
+        TestServer server(params);
+        Console console(server);
+        triggerMenu(&console.window, QStringLiteral("Incident &history…"));
+        HistoryDialog *history = console.window.historyDialog();
+        QVERIFY(history);
+        QVERIFY(history->isVisible());
+        HistoryModel *found = history->model();
+        QAbstractItemModelTester tester(found, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        // What was said, in any case, from Enter in the field.
+        history->textField()->setText(QStringLiteral("E42"));
+        QTest::keyClick(history->textField(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(ticketsIn(found), (QList<int>{blockC, march}), 10000);
+        const auto cell = [found](int row, int column) {
+            return found->index(row, column).data().toString();
+        };
+        QCOMPARE(cell(0, HistoryModel::Reference), referenceOf(db, blockC));
+        QCOMPARE(cell(0, HistoryModel::Said), QStringLiteral("fault e42 again, same as last time"));
+        QCOMPARE(cell(0, HistoryModel::Resolved), QStringLiteral("open"));
+        QVERIFY2(cell(0, HistoryModel::Lift).contains(QLatin1String("Block C")), qPrintable(cell(0, 3)));
+        QVERIFY2(cell(0, HistoryModel::Technician).contains(QLatin1String("Thabo Nkosi")),
+                 qPrintable(cell(0, 4)));
+        QCOMPARE(cell(1, HistoryModel::Said), QStringLiteral("Controller shows fault E42 on floor 3"));
+        QVERIFY(cell(1, HistoryModel::Resolved) != QLatin1String("open"));
+        QVERIFY(!cell(1, HistoryModel::Opened).isEmpty());
+        QVERIFY(!history->olderButton()->isEnabled());
+
+        // The lift as it is written on a sticker, with the status.
+        history->textField()->clear();
+        history->liftField()->setText(QStringLiteral("+27 71 000 0001"));
+        history->statusField()->setCurrentIndex(history->statusField()->findData(QStringLiteral("closed")));
+        history->searchButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(ticketsIn(found), QList<int>{march}, 10000);
+        QVERIFY(cell(0, HistoryModel::Said).isEmpty()); // no words searched: nothing to show there
+
+        // 'to' before 'from': refused by the server, whose message is shown.
+        history->liftField()->clear();
+        history->statusField()->setCurrentIndex(0);
+        history->fromCheck()->setChecked(true);
+        history->fromField()->setDate(QDate::currentDate());
+        history->toCheck()->setChecked(true);
+        history->toField()->setDate(QDate::currentDate().addDays(-3));
+        const HistoryQuery refused = history->query();
+        history->search();
+        QTRY_VERIFY_WITH_TIMEOUT(history->state()->text().startsWith(QLatin1String("The search was not run")),
+                                 10000);
+        const HttpResult direct = server.http().get(QStringLiteral("/api/chat/history?") +
+                                                        refused.toUrlQuery().toString(QUrl::FullyEncoded),
+                                                    TestServer::admin());
+        QCOMPARE(direct.status, 400);
+        const QString serverWords =
+            direct.json.value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString();
+        QVERIFY(!serverWords.isEmpty());
+        QVERIFY2(history->state()->text().contains(serverWords), qPrintable(history->state()->text()));
+        QCOMPARE(found->rowCount(), 0);
+
+        // The agent's days: yesterday and today hold the two opened today.
+        history->fromField()->setDate(QDate::currentDate().addDays(-1));
+        history->toField()->setDate(QDate::currentDate());
+        history->search();
+        QTRY_COMPARE_WITH_TIMEOUT(ticketsIn(found), (QList<int>{james, blockC}), 10000);
+        QVERIFY(!history->state()->text().startsWith(QLatin1String("The search was not run")));
+
+        // Everything, two at a time: Older incidents adds the next page below, until there is none.
+        history->fromCheck()->setChecked(false);
+        history->toCheck()->setChecked(false);
+        history->setPageSize(2);
+        history->search();
+        QTRY_VERIFY_WITH_TIMEOUT(!history->isSearching(), 10000);
+        QCOMPARE(ticketsIn(found), (QList<int>{james, blockC}));
+        QVERIFY(history->olderButton()->isEnabled());
+        history->olderButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(ticketsIn(found), (QList<int>{james, blockC, marula, march}), 10000);
+        QVERIFY(!history->olderButton()->isEnabled());
+    }
+
+    // A resolved incident from the history opens read-only: its messages, nothing that changes it. An
+    // agent is not offered the export, and is refused with words when asking anyway.
+    void aResolvedIncidentOpensReadOnly()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int old = pastIncident(db, QStringLiteral("27710000001"), QStringLiteral("27820000001"),
+                                     QStringLiteral("Agent, two people stuck on floor 3"), 40, false);
+        db.execOnce(QStringLiteral("INSERT INTO chat_messages (ticket_id, to_number, message, direction, "
+                                   "agent_name, read_by_agent, status) VALUES (?, '27820000001', 'Fire "
+                                   "brigade is on the way', 'outbound', 'Thandi', true, 'read')"),
+                    {old});
+        Seed::technicianWrote(db, old, QStringLiteral("27820000001"), QStringLiteral("Both out, all safe"),
+                              1);
+        db.execOnce(
+            QStringLiteral("UPDATE tickets SET status = 'closed', resolved_at = created_at + interval "
+                           "'1 hour' WHERE id = ?"),
+            {old});
+        TestServer server(params);
+        Console console(server);
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.role(), QStringLiteral("agent"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(console.session.snapshotLoaded(), 10000);
+        QCOMPARE(console.conversations.rowOf(old), -1); // long resolved: not in the list
+
+        console.window.showHistory();
+        HistoryDialog *history = console.window.historyDialog();
+        history->referenceField()->setText(referenceOf(db, old));
+        history->search();
+        QTRY_COMPARE_WITH_TIMEOUT(ticketsIn(history->model()), QList<int>{old}, 10000);
+        const QModelIndex row = history->model()->index(0, 0);
+        // A click selects it, a double-click opens it.
+        QTest::mouseClick(history->table()->viewport(), Qt::LeftButton, {},
+                          history->table()->visualRect(row).center());
+        QTest::mouseDClick(history->table()->viewport(), Qt::LeftButton, {},
+                           history->table()->visualRect(row).center());
+        IncidentView *view = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((view = console.window.findChild<IncidentView *>()) != nullptr, 5000);
+        QCOMPARE(view->ticketId(), old);
+        QVERIFY(view->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(view->messages()->rowCount(), 3, 10000);
+        QStringList texts;
+        for (int r = 0; r < view->messages()->rowCount(); ++r)
+            texts << view->messages()->index(r, 0).data(MessageModel::DisplayTextRole).toString();
+        QCOMPARE(texts, (QStringList{QStringLiteral("Agent, two people stuck on floor 3"),
+                                     QStringLiteral("Fire brigade is on the way"),
+                                     QStringLiteral("Both out, all safe")}));
+        QCOMPARE(view->title()->text(), referenceOf(db, old));
+        QVERIFY2(view->details()->text().contains(QLatin1String("resolved")),
+                 qPrintable(view->details()->text()));
+        QVERIFY2(view->details()->text().contains(QLatin1String("Sipho Dlamini")),
+                 qPrintable(view->details()->text()));
+        // Nothing to write in, nothing that acts on the ticket.
+        QVERIFY(view->findChildren<Composer *>().isEmpty());
+        QVERIFY(view->findChildren<QPlainTextEdit *>().isEmpty());
+        QVERIFY(view->findChildren<QLineEdit *>().isEmpty());
+        QStringList buttons;
+        for (QPushButton *b : view->findChildren<QPushButton *>())
+            if (b->isVisible())
+                buttons << b->text();
+        QCOMPARE(buttons, QStringList{QStringLiteral("Close")});
+        QVERIFY(!view->exportButton()->isVisible());
+        // Enter on a message is the thread's (a file, place or contact opens): Close is no default button.
+        view->thread()->setCurrentIndex(view->messages()->index(1, 0));
+        QTest::keyClick(view->thread(), Qt::Key_Return);
+        QTest::keyClick(view->thread(), Qt::Key_Enter, Qt::KeypadModifier);
+        QVERIFY(view->isVisible());
+        for (QPushButton *b : view->findChildren<QPushButton *>())
+            QVERIFY2(!b->isDefault() && !b->autoDefault(), qPrintable(b->text()));
+        // The same ticket again brings the same window forward.
+        QCOMPARE(console.window.openIncident(old), view);
+
+        // Asked anyway (a role changed on the server, an old menu): refused in words, nothing written.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("incident.json"));
+        QSignalSpy failed(view->exporter(), &IncidentExporter::failed);
+        view->exportIncident(path);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+        QVERIFY2(view->status()->text().contains(QLatin1String("Only supervisors and admins can export")),
+                 qPrintable(view->status()->text()));
+        for (const QString &file : {path, path + QStringLiteral(".sha256"), path + QStringLiteral(".sig")})
+            QVERIFY2(!QFile::exists(file), qPrintable(file));
+        QVERIFY(!view->exporter()->isBusy());
+    }
+
+    // A supervisor exports an incident from its read-only view and the open conversation from the chat:
+    // the file as the server sent it, its .sha256 for sha256sum and its .sig for verify-export, both as
+    // the server's command line writes them.
+    void aSupervisorExportsSignedFiles()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int old = pastIncident(db, QStringLiteral("27710000002"), QStringLiteral("27820000002"),
+                                     QStringLiteral("Doors stuck, two people inside"), 12, true);
+        const int open = Seed::openTicket(db);
+        Seed::technicianWrote(db, open, QStringLiteral("27820000001"), QStringLiteral("Agent, car stuck"), 1);
+        TestServer server(params);
+        Console console(server, server.signIn(QStringLiteral("maria"), QStringLiteral("Maria"),
+                                              QStringLiteral("supervisor")));
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.role(), QStringLiteral("supervisor"), 5000);
+        const HttpResult key = server.http().get(QStringLiteral("/api/chat/signing-key"), {});
+        QCOMPARE(key.status, 200);
+        const QByteArray publicKey =
+            QByteArray::fromBase64(key.json.value(QLatin1String("public_key")).toString().toLatin1());
+        QCOMPARE(publicKey.size(), 32);
+        QCOMPARE(IncidentExporter::fingerprintOf(publicKey),
+                 key.json.value(QLatin1String("fingerprint")).toString());
+
+        IncidentView *view = console.window.openIncident(old);
+        QTRY_VERIFY_WITH_TIMEOUT(view->exportButton()->isVisible(), 5000);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("marula.json"));
+        QSignalSpy finished(view->exporter(), &IncidentExporter::finished);
+        view->exportIncident(path);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+        const QByteArray document = readAll(path);
+        const QByteArray sha = QCryptographicHash::hash(document, QCryptographicHash::Sha256).toHex();
+        QCOMPARE(finished.first().at(1).toString(), QString::fromLatin1(sha));
+        // Saved byte for byte: the server recorded the SHA-256 of what it sent.
+        QCOMPARE(db.scalar(QStringLiteral("SELECT details ->> 'sha256' FROM audit_log WHERE action = "
+                                          "'ticket.exported' AND ticket_id = ? ORDER BY id DESC LIMIT 1"),
+                           {old})
+                     .toString()
+                     .toLatin1(),
+                 sha);
+        const QJsonObject exported = QJsonDocument::fromJson(document).object();
+        QCOMPARE(exported.value(QLatin1String("format")).toString(),
+                 QStringLiteral("liftline.incident-export/1"));
+        QCOMPARE(exported.value(QLatin1String("ticket")).toObject().value(QLatin1String("id")).toInt(), old);
+        QCOMPARE(readAll(path + QStringLiteral(".sha256")), sha + "  marula.json\n");
+        const QByteArray signatureFile = readAll(path + QStringLiteral(".sig"));
+        const QJsonObject sig = QJsonDocument::fromJson(signatureFile).object();
+        // Exactly what `liftline-server export` writes for the same export, and checked as it checks.
+        IncidentExport::Export same;
+        same.document = document;
+        same.sha256Hex = sha;
+        same.signature = QByteArray::fromBase64(sig.value(QLatin1String("signature")).toString().toLatin1());
+        same.publicKey = publicKey;
+        same.fingerprint = key.json.value(QLatin1String("fingerprint")).toString();
+        same.fileName = QStringLiteral("marula.json");
+        QCOMPARE(signatureFile, IncidentExport::signatureFile(same));
+        const IncidentExport::Verification verified =
+            IncidentExport::verify(document, signatureFile, publicKey);
+        QVERIFY2(verified.ok, qPrintable(verified.message));
+        QVERIFY2(view->status()->text().contains(path), qPrintable(view->status()->text()));
+        // A byte changed after saving no longer verifies: the signature is over the file itself.
+        QByteArray changed = document;
+        changed[changed.size() / 2] = changed[changed.size() / 2] == 'x' ? 'y' : 'x';
+        QVERIFY(!IncidentExport::verify(changed, signatureFile, publicKey).ok);
+
+        // The PDF (the server draws it: it runs a QGuiApplication), saved the same way: the bytes it sent,
+        // whose SHA-256 it recorded, with both files as its command line writes them.
+        const QString pdf = dir.filePath(QStringLiteral("marula.pdf"));
+        QSignalSpy failed(view->exporter(), &IncidentExporter::failed);
+        view->exportIncident(pdf);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2 || !failed.isEmpty(), 15000);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
+        const QByteArray drawn = readAll(pdf);
+        QVERIFY2(drawn.startsWith("%PDF-"), drawn.left(16).constData());
+        const QByteArray pdfSha = QCryptographicHash::hash(drawn, QCryptographicHash::Sha256).toHex();
+        QCOMPARE(finished.at(1).at(1).toString(), QString::fromLatin1(pdfSha));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT details ->> 'sha256' FROM audit_log WHERE action = "
+                                          "'ticket.exported' AND ticket_id = ? ORDER BY id DESC LIMIT 1"),
+                           {old})
+                     .toString()
+                     .toLatin1(),
+                 pdfSha);
+        QCOMPARE(readAll(pdf + QStringLiteral(".sha256")), pdfSha + "  marula.pdf\n");
+        const QByteArray pdfSignatureFile = readAll(pdf + QStringLiteral(".sig"));
+        IncidentExport::Export pdfExport;
+        pdfExport.document = drawn;
+        pdfExport.sha256Hex = pdfSha;
+        pdfExport.signature = QByteArray::fromBase64(QJsonDocument::fromJson(pdfSignatureFile)
+                                                         .object()
+                                                         .value(QLatin1String("signature"))
+                                                         .toString()
+                                                         .toLatin1());
+        pdfExport.publicKey = publicKey;
+        pdfExport.fingerprint = key.json.value(QLatin1String("fingerprint")).toString();
+        pdfExport.fileName = QStringLiteral("marula.pdf");
+        QCOMPARE(pdfSignatureFile, IncidentExport::signatureFile(pdfExport));
+        const IncidentExport::Verification pdfVerified =
+            IncidentExport::verify(drawn, pdfSignatureFile, publicKey);
+        QVERIFY2(pdfVerified.ok, qPrintable(pdfVerified.message));
+
+        // From the open conversation's chat.
+        QTRY_VERIFY_WITH_TIMEOUT(console.conversations.rowOf(open) >= 0, 10000);
+        console.window.openConversation(open);
+        ChatPanel *chat = console.window.chat();
+        QTRY_VERIFY_WITH_TIMEOUT(chat->exportButton()->isVisible(), 5000);
+        const QString current = dir.filePath(QStringLiteral("current.json"));
+        QSignalSpy chatFinished(chat->exporter(), &IncidentExporter::finished);
+        chat->exportIncident(current);
+        QTRY_COMPARE_WITH_TIMEOUT(chatFinished.count(), 1, 15000);
+        const QByteArray currentDocument = readAll(current);
+        QCOMPARE(QJsonDocument::fromJson(currentDocument)
+                     .object()
+                     .value(QLatin1String("ticket"))
+                     .toObject()
+                     .value(QLatin1String("id"))
+                     .toInt(),
+                 open);
+        QVERIFY(
+            IncidentExport::verify(currentDocument, readAll(current + QStringLiteral(".sig")), publicKey).ok);
+        QVERIFY2(console.window.statusBar()->currentMessage().contains(QLatin1String("Exported to")),
+                 qPrintable(console.window.statusBar()->currentMessage()));
+    }
+
+    // Beside the open chat, the lift's earlier incidents and the technician's, the open one left out,
+    // read once for the conversation (not again as its messages arrive), each opening read-only.
+    void earlierIncidentsBesideTheChat()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int sipho = pastIncident(db, QStringLiteral("27710000001"), QStringLiteral("27820000001"),
+                                       QStringLiteral("Doors will not close"), 40, true);
+        const int anna = pastIncident(db, QStringLiteral("27710000001"), QStringLiteral("27820000002"),
+                                      QStringLiteral("Stuck at floor 2"), 20, true);
+        const int elsewhere = pastIncident(db, QStringLiteral("27710000003"), QStringLiteral("27820000001"),
+                                           QStringLiteral("Block C controller fault"), 10, true);
+        pastIncident(db, QStringLiteral("27710000004"), QStringLiteral("27820000004"),
+                     QStringLiteral("Unrelated"), 5, true);
+        const int now = Seed::openTicket(db);
+        Seed::technicianWrote(db, now, QStringLiteral("27820000001"), QStringLiteral("Agent, stuck again"),
+                              1);
+        TestServer server(params);
+        Console console(server);
+        QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(console.conversations.rowOf(now) >= 0, 10000);
+        ChatPanel *chat = console.window.chat();
+        EarlierIncidentsPanel *earlier = chat->earlierIncidents();
+        QSignalSpy changed(earlier, &EarlierIncidentsPanel::changed);
+        console.window.openConversation(now);
+        QVERIFY(!earlier->isVisible());
+        chat->earlierToggle()->click();
+        QVERIFY(earlier->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(ticketsIn(earlier->liftList()), (QList<int>{anna, sipho}), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(ticketsIn(earlier->technicianList()), (QList<int>{elsewhere, sipho}),
+                                  10000);
+        QCOMPARE(earlier->count(), 3);
+        QCOMPARE(chat->earlierToggle()->text(), QStringLiteral("Earlier incidents (3)"));
+        QVERIFY2(earlier->liftList()->item(0)->text().startsWith(referenceOf(db, anna)),
+                 qPrintable(earlier->liftList()->item(0)->text()));
+        QVERIFY2(earlier->technicianList()->item(0)->text().contains(QLatin1String("Block C")),
+                 qPrintable(earlier->technicianList()->item(0)->text()));
+
+        // The technician writes again: the thread and the list follow, the earlier incidents are not read
+        // again. Once an event has changed the row, a read it started is either under way (isLoading) or
+        // answered (the server counted it, and the panel changed): no wait can miss one that comes late.
+        QTRY_VERIFY_WITH_TIMEOUT(!earlier->isLoading(), 5000);
+        const int reads = int(changed.count());
+        const int asked = historyReads(server);
+        QCOMPARE(asked, 2); // the lift's, the technician's
+        QCOMPARE(server
+                     .postWebhook(TestServer::technicianText(QStringLiteral("wamid.EARLIER.1"),
+                                                             QStringLiteral("Still waiting at floor 4")))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !statusOf(chat->messages(), QStringLiteral("Still waiting at floor 4")).isEmpty(), 15000);
+        const auto previewIs = [&console, now](const char *text) {
+            return console.conversations.conversation(now)
+                       .value(QLatin1String("last_message_preview"))
+                       .toString() == QLatin1String(text);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(previewIs("Still waiting at floor 4"), 10000);
+        QVERIFY(!earlier->isLoading());
+        QCOMPARE(historyReads(server), asked);
+        QCOMPARE(int(changed.count()), reads);
+        // What follows (the message read on the server, the list told so) and one more message after it: the
+        // last event seen, every one before it was handled, and none read the history.
+        QTRY_COMPARE_WITH_TIMEOUT(unreadOnServer(db, now), 0, 10000);
+        QCOMPARE(server
+                     .postWebhook(TestServer::technicianText(QStringLiteral("wamid.EARLIER.2"),
+                                                             QStringLiteral("Door opened, thanks")))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(previewIs("Door opened, thanks"), 15000);
+        QVERIFY(!earlier->isLoading());
+        QCOMPARE(historyReads(server), asked);
+        QCOMPARE(int(changed.count()), reads);
+
+        // Enter on one opens it read-only.
+        earlier->liftList()->setCurrentRow(1);
+        QTest::keyClick(earlier->liftList(), Qt::Key_Return);
+        IncidentView *view = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((view = console.window.findChild<IncidentView *>()) != nullptr, 5000);
+        QCOMPARE(view->ticketId(), sipho);
+        QTRY_COMPARE_WITH_TIMEOUT(view->messages()->rowCount(), 1, 10000);
+    }
+
+    // An export is its three files or nothing: a folder that cannot be written leaves nothing, and a file
+    // that cannot be put in place takes back the ones put in place before it. Over an earlier export, all
+    // three are replaced.
+    void anExportIsItsThreeFilesOrNothing()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int old = pastIncident(db, QStringLiteral("27710000002"), QStringLiteral("27820000002"),
+                                     QStringLiteral("Doors stuck, two people inside"), 12, true);
+        TestServer server(params);
+        Console console(server, server.signIn(QStringLiteral("maria"), QStringLiteral("Maria"),
+                                              QStringLiteral("supervisor")));
+        IncidentView *view = console.window.openIncident(old);
+        QTRY_VERIFY_WITH_TIMEOUT(view->exportButton()->isVisible(), 5000);
+        QSignalSpy finished(view->exporter(), &IncidentExporter::finished);
+        QSignalSpy failed(view->exporter(), &IncidentExporter::failed);
+        QTemporaryDir dir;
+
+        // A folder that cannot be written (tests run as root, who writes anywhere: its "folder" is a file).
+        QFile notAFolder(dir.filePath(QStringLiteral("not-a-folder")));
+        QVERIFY(notAFolder.open(QIODevice::WriteOnly));
+        notAFolder.close();
+        view->exportIncident(dir.filePath(QStringLiteral("not-a-folder/marula.json")));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 15000);
+        QVERIFY2(view->status()->text().contains(QLatin1String("could not be written")) &&
+                     view->status()->text().contains(QLatin1String("Nothing was saved")),
+                 qPrintable(view->status()->text()));
+        QCOMPARE(view->status()->text(), failed.at(0).at(0).toString());
+        QCOMPARE(entriesOf(dir.path()), QStringList{QStringLiteral("not-a-folder")});
+        QVERIFY(view->exportButton()->isEnabled());
+        QVERIFY(!view->exporter()->isBusy());
+
+        // The signature's place is taken by a folder: the export and its checksum, in place already, are
+        // removed again, and so is every temporary file.
+        const QString path = dir.filePath(QStringLiteral("marula.json"));
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("marula.json.sig")));
+        view->exportIncident(path);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 15000);
+        const QString refused = failed.at(1).at(0).toString();
+        QVERIFY2(refused.contains(path + QStringLiteral(".sig could not be written")), qPrintable(refused));
+        QVERIFY2(refused.contains(QLatin1String("removed again")) &&
+                     refused.contains(path + QStringLiteral(", ")) &&
+                     refused.contains(path + QStringLiteral(".sha256")),
+                 qPrintable(refused));
+        QCOMPARE(entriesOf(dir.path()),
+                 (QStringList{QStringLiteral("marula.json.sig"), QStringLiteral("not-a-folder")}));
+        QVERIFY(entriesOf(path + QStringLiteral(".sig")).isEmpty());
+        QCOMPARE(finished.count(), 0);
+
+        // The way clear: all three.
+        QVERIFY(QDir(dir.path()).rmdir(QStringLiteral("marula.json.sig")));
+        view->exportIncident(path);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+        QCOMPARE(entriesOf(dir.path()),
+                 (QStringList{QStringLiteral("marula.json"), QStringLiteral("marula.json.sha256"),
+                              QStringLiteral("marula.json.sig"), QStringLiteral("not-a-folder")}));
+        // Again over them (the agent said to replace them): the three new ones, nothing beside them.
+        const QByteArray first = readAll(path);
+        view->exportIncident(path);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 15000);
+        const QByteArray second = readAll(path);
+        QVERIFY(second != first); // exported_at differs
+        const QByteArray sha = QCryptographicHash::hash(second, QCryptographicHash::Sha256).toHex();
+        QCOMPARE(finished.at(1).at(1).toString(), QString::fromLatin1(sha));
+        QCOMPARE(readAll(path + QStringLiteral(".sha256")), sha + "  marula.json\n");
+        const HttpResult key = server.http().get(QStringLiteral("/api/chat/signing-key"), {});
+        const QByteArray publicKey =
+            QByteArray::fromBase64(key.json.value(QLatin1String("public_key")).toString().toLatin1());
+        QVERIFY(IncidentExport::verify(second, readAll(path + QStringLiteral(".sig")), publicKey).ok);
+        QCOMPARE(entriesOf(dir.path()).size(), 4);
+        QCOMPARE(failed.count(), 2);
+    }
+
+    // What the real server never sends: an export whose body is not the one its X-Liftline-Sha256 names is
+    // refused and nothing is saved; a server that cannot draw PDFs (pdf_unavailable), or one older than PDF
+    // exports (invalid_format), is explained. An export waits for the server longer than other requests do.
+    void aDamagedExportIsRefused()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int old = pastIncident(db, QStringLiteral("27710000002"), QStringLiteral("27820000002"),
+                                     QStringLiteral("Doors stuck, two people inside"), 12, true);
+        TestServer server(params);
+        const QByteArray token =
+            server.signIn(QStringLiteral("maria"), QStringLiteral("Maria"), QStringLiteral("supervisor"));
+        const HttpResult real = server.http().get(QStringLiteral("/api/chat/%1/export?format=json").arg(old),
+                                                  HttpClient::bearer(token));
+        QCOMPARE(real.status, 200);
+        const QByteArray realSha = real.header("X-Liftline-Sha256");
+        QCOMPARE(realSha, QCryptographicHash::hash(real.body, QCryptographicHash::Sha256).toHex());
+
+        // The real answer, but its header names another file's SHA-256; the answer comes after a second,
+        // five times what any other request of this client waits for.
+        const QByteArray otherSha =
+            QCryptographicHash::hash(real.body + "tampered", QCryptographicHash::Sha256).toHex();
+        FixedAnswers fake;
+        const QByteArray exportPath = QStringLiteral("/api/chat/%1/export").arg(old).toLatin1();
+        fake.on(exportPath, {200,
+                             real.body,
+                             {{"Content-Type", "application/json"},
+                              {"X-Liftline-Sha256", otherSha},
+                              {"X-Liftline-Signature", real.header("X-Liftline-Signature")},
+                              {"X-Liftline-Signing-Key", real.header("X-Liftline-Signing-Key")}},
+                             1000});
+        fake.on("/api/auth/me", {200, "{\"ok\":true}", {{"Content-Type", "application/json"}}, 1000});
+        ApiClient api;
+        api.setBaseUrl(fake.url());
+        api.setToken(token);
+        api.setTimeoutMs(200);
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        // Another request gives up on the same wait...
+        RequestError slow;
+        api.get(
+            QStringLiteral("/api/auth/me"), {}, this, [](const QJsonObject &) {},
+            [&slow](const RequestError &e) { slow = e; });
+        QTRY_COMPARE_WITH_TIMEOUT(slow.code, QStringLiteral("timeout"), 5000);
+
+        // ... the export waits for its answer, finds it damaged, and saves nothing.
+        IncidentExporter exporter(&session);
+        QSignalSpy finished(&exporter, &IncidentExporter::finished);
+        QSignalSpy failed(&exporter, &IncidentExporter::failed);
+        QTemporaryDir dir;
+        QVERIFY(
+            exporter.start(old, IncidentExporter::Format::Json, dir.filePath(QStringLiteral("marula.json"))));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+        const QString damaged = failed.at(0).at(0).toString();
+        QVERIFY2(damaged.contains(QLatin1String("arrived damaged")) &&
+                     damaged.contains(QString::fromLatin1(otherSha)) &&
+                     damaged.contains(QString::fromLatin1(realSha)) &&
+                     damaged.contains(QLatin1String("Nothing was saved")),
+                 qPrintable(damaged));
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(entriesOf(dir.path()).isEmpty());
+        QVERIFY(!exporter.isBusy());
+        // Refused on its checksum alone: the server was not even asked for its key.
+        QCOMPARE(fake.asked, (QList<QByteArray>{"/api/auth/me", exportPath + "?format=json"}));
+
+        // A PDF the server cannot draw, and a server that has never heard of PDF exports.
+        for (const auto &[status, code] :
+             {std::pair{422, "pdf_unavailable"}, std::pair{400, "invalid_format"}}) {
+            fake.on(
+                exportPath,
+                {status,
+                 QJsonDocument(QJsonObject{{QStringLiteral("ok"), false},
+                                           {QStringLiteral("error"),
+                                            QJsonObject{{QStringLiteral("code"), QLatin1String(code)},
+                                                        {QStringLiteral("message"),
+                                                         QStringLiteral("This server cannot draw PDFs "
+                                                                        "(no display): export as JSON")}}}})
+                     .toJson(QJsonDocument::Compact),
+                 {{"Content-Type", "application/json"}},
+                 0});
+            const qsizetype before = failed.count();
+            QVERIFY(exporter.start(old, IncidentExporter::Format::Pdf,
+                                   dir.filePath(QStringLiteral("marula.pdf"))));
+            QTRY_COMPARE_WITH_TIMEOUT(failed.count(), before + 1, 10000);
+            const QString why = failed.last().at(0).toString();
+            QVERIFY2(why.contains(QLatin1String("does not make PDF exports")) &&
+                         why.contains(QLatin1String("Export the signed JSON instead")),
+                     qPrintable(code + QStringLiteral(": ") + why));
+            QVERIFY(entriesOf(dir.path()).isEmpty());
+        }
+        QCOMPARE(finished.count(), 0);
+    }
+
+    // Export incident…: the type chosen gives the name its extension, and whatever of the file, its .sha256
+    // and its .sig is there already is asked about (No by default, which asks for another name).
+    void anExportAsksBeforeReplacingFiles()
+    {
+        QTemporaryDir dir;
+        QFile earlier(dir.filePath(QStringLiteral("report.pdf.sig")));
+        QVERIFY(earlier.open(QIODevice::WriteOnly));
+        earlier.write("an earlier export's signature\n");
+        earlier.close();
+        const QString pdfFilter = QStringLiteral("PDF, for people to read (*.pdf)");
+        QObject scope; // the questions' answers below run only while this test does
+        bool gaveUp = false;
+        QString question;
+        bool noByDefault = false;
+        QString offeredAgain;
+        // "report" typed with PDF chosen: report.pdf, whose .sig is there. No: the dialog again, at
+        // report.pdf; cancelled.
+        whenModal<QFileDialog>(
+            &scope,
+            [&](QFileDialog *files) {
+                whenModal<QMessageBox>(
+                    &scope,
+                    [&](QMessageBox *box) {
+                        question = box->text();
+                        noByDefault = box->defaultButton() == box->button(QMessageBox::No);
+                        whenModal<QFileDialog>(
+                            &scope,
+                            [&](QFileDialog *again) {
+                                offeredAgain = again->selectedFiles().value(0);
+                                again->reject();
+                            },
+                            &gaveUp);
+                        box->button(QMessageBox::No)->click();
+                    },
+                    &gaveUp);
+                saveAs(files, dir.path(), QStringLiteral("report"), pdfFilter);
+            },
+            &gaveUp);
+        IncidentExporter::Format format = IncidentExporter::Format::Json;
+        QCOMPARE(ExportFileDialog::ask(nullptr, QStringLiteral("MARULA-1"), 7, &format), QString());
+        QVERIFY(!gaveUp);
+        QVERIFY2(question.contains(QLatin1String("report.pdf.sig")) &&
+                     !question.contains(QLatin1String("sha256")),
+                 qPrintable(question));
+        QVERIFY(noByDefault);
+        QCOMPARE(offeredAgain, dir.filePath(QStringLiteral("report.pdf")));
+        QCOMPARE(readAll(earlier.fileName()), QByteArray("an earlier export's signature\n"));
+
+        // "report.json" typed with PDF chosen: report.pdf again. Yes: replaced (by the export that follows).
+        whenModal<QFileDialog>(
+            &scope,
+            [&](QFileDialog *files) {
+                whenModal<QMessageBox>(
+                    &scope, [&](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); }, &gaveUp);
+                saveAs(files, dir.path(), QStringLiteral("report.json"), pdfFilter);
+            },
+            &gaveUp);
+        QCOMPARE(ExportFileDialog::ask(nullptr, QStringLiteral("MARULA-1"), 7, &format),
+                 dir.filePath(QStringLiteral("report.pdf")));
+        QCOMPARE(format, IncidentExporter::Format::Pdf);
+        QVERIFY(!gaveUp);
+
+        // A name with nothing there, JSON chosen: no question.
+        whenModal<QFileDialog>(
+            &scope,
+            [&](QFileDialog *files) {
+                saveAs(files, dir.path(), QStringLiteral("fresh"),
+                       QStringLiteral("Signed JSON, for machines and auditors (*.json)"));
+            },
+            &gaveUp);
+        QCOMPARE(ExportFileDialog::ask(nullptr, QStringLiteral("MARULA-1"), 7, &format),
+                 dir.filePath(QStringLiteral("fresh.json")));
+        QCOMPARE(format, IncidentExporter::Format::Json);
+        QVERIFY(!gaveUp);
+        QVERIFY(QApplication::activeModalWidget() == nullptr);
+    }
+
+    // Signing out, or the session ending, closes the history and every incident window: they showed what
+    // the signed-out user could read.
+    void signingOutClosesTheHistoryAndIncidents()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int old = pastIncident(db, QStringLiteral("27710000001"), QStringLiteral("27820000001"),
+                                     QStringLiteral("Doors will not close"), 40, true);
+        const int other = pastIncident(db, QStringLiteral("27710000002"), QStringLiteral("27820000002"),
+                                       QStringLiteral("Stuck at floor 2"), 20, true);
+        TestServer server(params);
+        Console console(server);
+        for (const QString &how : {QStringLiteral("the menu"), QStringLiteral("the session ending")}) {
+            console.window.showHistory();
+            const QPointer<HistoryDialog> history = console.window.historyDialog();
+            const QPointer<IncidentView> first = console.window.openIncident(old);
+            const QPointer<IncidentView> second = console.window.openIncident(other);
+            QTRY_COMPARE_WITH_TIMEOUT(first->messages()->rowCount(), 1, 10000);
+            QVERIFY(history->isVisible() && first->isVisible() && second->isVisible());
+            if (how == QLatin1String("the menu"))
+                triggerMenu(&console.window, QStringLiteral("Sign &out"));
+            else
+                Q_EMIT console.session.signedOut(QStringLiteral("the session expired"));
+            QVERIFY2(!history->isVisible() && !first->isVisible() && !second->isVisible(), qPrintable(how));
+            QTRY_VERIFY_WITH_TIMEOUT(history.isNull() && first.isNull() && second.isNull(), 5000);
+            QVERIFY(!console.window.historyDialog());
+            QVERIFY(console.window.findChildren<IncidentView *>().isEmpty());
+        }
+        // Signed in again: a new window, read afresh.
+        IncidentView *again = console.window.openIncident(old);
+        QTRY_COMPARE_WITH_TIMEOUT(again->messages()->rowCount(), 1, 10000);
+    }
+
+    // The history's days (a month ago to today) follow the calendar while the agent has not set them: a
+    // dialog built yesterday and shown today offers today.
+    void theHistoryDaysFollowTheCalendar()
+    {
+        ApiClient api;
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        HistoryDialog history(&session);
+        const QDate today = QDate::currentDate();
+        QCOMPARE(history.fromField()->date(), today.addMonths(-1));
+        QCOMPARE(history.toField()->date(), today);
+        // Midnight passes with the dialog open; the agent had set the "to" day.
+        history.toField()->setDate(today.addDays(-3));
+        const QDate tomorrow = today.addDays(1);
+        history.refreshDefaultDates(tomorrow);
+        QCOMPARE(history.fromField()->date(), tomorrow.addMonths(-1));
+        QCOMPARE(history.toField()->date(), today.addDays(-3));
+        // Shown (today, as the test runs): the day not set follows again, the one set stays.
+        history.show();
+        QCOMPARE(history.fromField()->date(), today.addMonths(-1));
+        QCOMPARE(history.toField()->date(), today.addDays(-3));
+        // Ticking a day brings it up to date as well.
+        history.fromField()->setDate(today.addMonths(-1));
+        history.refreshDefaultDates(tomorrow);
+        history.fromCheck()->setChecked(true);
+        QCOMPARE(history.fromField()->date(), today.addMonths(-1));
+        QVERIFY(history.fromField()->isEnabled());
+    }
+
+    // A long thread (350 messages, four pages) in the read-only view: laid out in passes, each older page
+    // put above with the message read where it was, and an export's note kept while they come.
+    void aLongThreadKeepsItsPlaceAndTheExportNote()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = pastIncident(db, QStringLiteral("27710000001"), QStringLiteral("27820000001"),
+                                        QStringLiteral("The first words"), 3, true);
+        Seed::bulkMessages(db, ticket, 349);
+        TestServer server(params);
+        Console console(server, server.signIn(QStringLiteral("maria"), QStringLiteral("Maria"),
+                                              QStringLiteral("supervisor")));
+        IncidentView *view = console.window.openIncident(ticket);
+        QListView *thread = view->thread();
+        QCOMPARE(thread->layoutMode(), QListView::Batched);
+        QVERIFY(thread->batchSize() >= 100);
+        QTRY_COMPARE_WITH_TIMEOUT(view->messages()->rowCount(), 100, 10000);
+        QCOMPARE(view->status()->text(), QStringLiteral("Scroll up for older messages."));
+        QScrollBar *bar = thread->verticalScrollBar();
+        // The newest message at the bottom.
+        QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > 0 && bar->value() == bar->maximum() &&
+                                     thread->viewport()->updatesEnabled(),
+                                 5000);
+
+        QTRY_VERIFY_WITH_TIMEOUT(view->exportButton()->isVisible(), 5000);
+        QTemporaryDir dir;
+        QSignalSpy finished(view->exporter(), &IncidentExporter::finished);
+        view->exportIncident(dir.filePath(QStringLiteral("long.json")));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+        const QString exported = view->status()->text();
+        QVERIFY2(exported.startsWith(QLatin1String("Exported to")), qPrintable(exported));
+
+        // The agent scrolls to the top, page after page: each older page goes above, and the message at the
+        // top stays where it was.
+        for (const int rows : {200, 300, 350}) {
+            const qint64 reading =
+                view->messages()->index(0, 0).data(MessageModel::MessageIdRole).toLongLong();
+            const int added = rows - view->messages()->rowCount();
+            bar->setValue(0);
+            const int bottom = thread->visualRect(view->messages()->index(0, 0)).bottom();
+            QTRY_COMPARE_WITH_TIMEOUT(view->messages()->rowCount(), rows, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(thread->viewport()->updatesEnabled(), 5000);
+            const QModelIndex same = view->messages()->index(added, 0);
+            QCOMPARE(same.data(MessageModel::MessageIdRole).toLongLong(), reading);
+            QCOMPARE(thread->visualRect(same).bottom(), bottom);
+            QVERIFY(bar->value() > 0);
+            QCOMPARE(view->status()->text(), exported);
+        }
+        QVERIFY(!view->messages()->hasMore());
+        QCOMPARE(view->messages()->index(0, 0).data(MessageModel::DisplayTextRole).toString(),
+                 QStringLiteral("The first words"));
+        QCOMPARE(view->status()->text(), exported);
     }
 
     void shiftEnterStartsANewLine()

@@ -79,6 +79,10 @@ void Db::open()
     // libpq prints NOTICEs on stderr ("column already exists, skipping" from idempotent migrations).
     QSqlQuery quiet(m_db);
     quiet.exec(QStringLiteral("SET client_min_messages TO warning"));
+    // No JIT compilation: every statement here is short, and PostgreSQL's cost estimate for a whole thread
+    // (10,000 messages with their changes and files) passes jit_above_cost on a stock server, which then
+    // spent 864 ms of 1,181 ms compiling it (the original system's database, ../shared/bench).
+    quiet.exec(QStringLiteral("SET jit = off"));
     for (const auto &[name, value] : std::as_const(m_sessionSettings)) {
         quiet.prepare(QStringLiteral("SELECT set_config(?, ?, false)"));
         quiet.addBindValue(name);

@@ -1514,6 +1514,10 @@ geopen %3 · %n boodskappe · %4</numerusform>
         <source>Incident &amp;history…</source>
         <translation>Voorval&amp;geskiedenis…</translation>
     </message>
+    <message>
+        <source>%1 not taken after %2: no supervisor is at a console</source>
+        <translation>%1 ná %2 nie opgeneem nie: geen toesighouer is by &apos;n konsole nie</translation>
+    </message>
 </context>
 <context>
     <name>MediaLoader</name>
@@ -2044,6 +2048,14 @@ geopen %3 · %n boodskappe · %4</numerusform>
     <message>
         <source>Not blocked: %1</source>
         <translation>Nie geblokkeer nie: %1</translation>
+    </message>
+    <message>
+        <source>no supervisor at a console</source>
+        <translation>geen toesighouer by &apos;n konsole nie</translation>
+    </message>
+    <message>
+        <source>not at a console: %1</source>
+        <translation>nie by &apos;n konsole nie: %1</translation>
     </message>
 </context>
 <context>

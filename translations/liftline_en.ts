@@ -1514,6 +1514,10 @@ opened %3 · %n messages · %4</numerusform>
         <source>Incident &amp;history…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 not taken after %2: no supervisor is at a console</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MediaLoader</name>
@@ -2043,6 +2047,14 @@ opened %3 · %n messages · %4</numerusform>
     </message>
     <message>
         <source>Not blocked: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no supervisor at a console</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not at a console: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

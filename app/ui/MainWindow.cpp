@@ -23,6 +23,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QKeyEvent>
 #include <QLabel>
@@ -790,7 +791,10 @@ void MainWindow::showEscalation(int key, const QJsonObject &step, const QJsonObj
     const QJsonObject recipients = step.value(QStringLiteral("recipients")).toObject();
     QString text;
     if (action == QLatin1String("supervisors")) {
-        text = tr("%1 not taken after %2: escalated to the supervisors").arg(who, after);
+        if (recipients.value(QStringLiteral("supervisors")).toArray().isEmpty())
+            text = tr("%1 not taken after %2: no supervisor is at a console").arg(who, after);
+        else
+            text = tr("%1 not taken after %2: escalated to the supervisors").arg(who, after);
     } else if (recipients.contains(QStringLiteral("withheld"))) {
         text = tr("%1 not taken after %2: on-call staff not called (%3)")
                    .arg(who, after,

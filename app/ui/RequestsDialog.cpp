@@ -342,6 +342,10 @@ QString RequestsDialog::timelineText(const QJsonObject &r)
             reached << tr("no agent available");
         if (const QString s = names(to.value(QStringLiteral("supervisors"))); !s.isEmpty())
             reached << tr("supervisors: %1").arg(s);
+        else if (step.value(QStringLiteral("action")).toString() == QLatin1String("supervisors"))
+            reached << tr("no supervisor at a console");
+        if (const QString s = names(to.value(QStringLiteral("supervisors_not_connected"))); !s.isEmpty())
+            reached << tr("not at a console: %1").arg(s);
         if (const QString s = names(to.value(QStringLiteral("oncall"))); !s.isEmpty())
             reached << tr("on call: %1").arg(s);
         if (to.contains(QStringLiteral("withheld")))

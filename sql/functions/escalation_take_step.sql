@@ -31,9 +31,20 @@ BEGIN
         reply := jump AND (r.ticket_id IS NOT NULL OR r.unassigned_id IS NOT NULL) AND r.from_number IS NOT NULL
                  AND NOT EXISTS (SELECT 1 FROM blocked_numbers b WHERE b.number = r.from_number);
     ELSIF s.action = 'supervisors' THEN
-        recipients := recipients || jsonb_build_object('supervisors',
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.display_name) ORDER BY a.id), '[]')
-               FROM agents a WHERE a.role = 'supervisor' AND a.disabled_at IS NULL));
+        -- Reached: the supervisors with a console connected to a live instance, whatever their own status
+        -- (an escalation is theirs even when busy); their consoles alert on request.escalated. The others
+        -- are named apart, so that the record never says a supervisor was reached whom nothing reached.
+        recipients := recipients || (
+            SELECT jsonb_build_object(
+                       'supervisors', coalesce(jsonb_agg(x.who ORDER BY x.id) FILTER (WHERE x.connected), '[]'),
+                       'supervisors_not_connected',
+                       coalesce(jsonb_agg(x.who ORDER BY x.id) FILTER (WHERE NOT x.connected), '[]'))
+              FROM (SELECT a.id, jsonb_build_object('id', a.id, 'name', a.display_name) AS who,
+                           EXISTS (SELECT 1 FROM agent_presence p
+                                     JOIN server_instances i ON i.id = p.instance_id
+                                                            AND i.heartbeat_at > now() - liftline_instance_timeout()
+                                    WHERE p.agent_id = a.id) AS connected
+                      FROM agents a WHERE a.role = 'supervisor' AND a.disabled_at IS NULL) x);
     ELSE
         withheld := escalation_oncall_withheld(r);
         IF withheld IS NULL AND 'whatsapp' = ANY (p_channels) THEN

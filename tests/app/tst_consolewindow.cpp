@@ -523,11 +523,14 @@ private Q_SLOTS:
         config.escalationLadder = QStringLiteral("0:consoles,1:supervisors");
         TestServer server(params, config);
         server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi"));
+        server.signIn(QStringLiteral("pieter"), QStringLiteral("Pieter"), QStringLiteral("supervisor"));
         Console console(server, server.signIn(QStringLiteral("maria"), QStringLiteral("Maria"),
                                               QStringLiteral("supervisor")));
         MainWindow &window = console.window;
         QTRY_COMPARE_WITH_TIMEOUT(console.session.stream()->state(), EventStream::State::Live, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(console.session.role(), QStringLiteral("supervisor"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(db.scalar(QStringLiteral("SELECT count(*) FROM agent_presence")).toInt(), 1,
+                                  5000);
         QVERIFY(console.session.canAssign());
 
         QCOMPARE(server
@@ -551,8 +554,9 @@ private Q_SLOTS:
         const QString timeline = requests->timeline()->toPlainText();
         QVERIFY2(timeline.contains(QLatin1String("Request raised")), qPrintable(timeline));
         QVERIFY2(timeline.contains(QLatin1String("Step 1: the consoles")), qPrintable(timeline));
+        // Pieter signed in but has no console open: the record says he was not reached.
         QVERIFY2(timeline.contains(QStringLiteral("Step 2: the supervisors — agents available: Maria; "
-                                                  "supervisors: Maria")),
+                                                  "supervisors: Maria; not at a console: Pieter")),
                  qPrintable(timeline));
         QVERIFY(requests->assignButton()->isVisible());
         QCOMPARE(requests->table()->item(0, 4)->text(), QStringLiteral("nobody yet"));

@@ -153,11 +153,16 @@ private Q_SLOTS:
         TestServer server(
             params, ladderConfig(service, QStringLiteral("0:consoles,1:supervisors,2:oncall1,4:oncall2")));
         const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
-        server.signIn(QStringLiteral("sup"), QStringLiteral("Sam Supervisor"), QStringLiteral("supervisor"));
+        // One supervisor at a console, one signed in without one: only the first is reached.
+        const QByteArray supervisor = server.signIn(QStringLiteral("sup"), QStringLiteral("Sam Supervisor"),
+                                                    QStringLiteral("supervisor"));
+        server.signIn(QStringLiteral("sup2"), QStringLiteral("Nomsa Away"), QStringLiteral("supervisor"));
         StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
         QVERIFY(goLive(console));
+        StreamClient supervisorConsole(server.baseUrl(), HttpClient::bearer(supervisor));
+        QVERIFY(goLive(supervisorConsole));
         QTRY_VERIFY_WITH_TIMEOUT(
-            db.scalar(QStringLiteral("SELECT count(*) FROM agent_presence")).toInt() == 1, 5000);
+            db.scalar(QStringLiteral("SELECT count(*) FROM agent_presence")).toInt() == 2, 5000);
 
         VERIFY_STATUS(server.postWebhook(TestServer::technicianText(QStringLiteral("wamid.LADDER1"),
                                                                     QStringLiteral("agent please"))),
@@ -183,14 +188,16 @@ private Q_SLOTS:
             QVERIFY2(taken[i].lateSeconds >= 0 && taken[i].lateSeconds < 1.0,
                      qPrintable(QStringLiteral("step %1 was %2 s late").arg(i).arg(taken[i].lateSeconds)));
         }
-        QCOMPARE(taken[0].recipients.value(QLatin1String("agents")).toArray().size(), 1);
-        QCOMPARE(taken[1]
-                     .recipients.value(QLatin1String("supervisors"))
-                     .toArray()
-                     .first()
-                     .toObject()
-                     .value(QLatin1String("name")),
+        QCOMPARE(taken[0].recipients.value(QLatin1String("agents")).toArray().size(), 2);
+        const QJsonArray reached = taken[1].recipients.value(QLatin1String("supervisors")).toArray();
+        QCOMPARE(reached.size(), 1);
+        QCOMPARE(reached.first().toObject().value(QLatin1String("name")),
                  QJsonValue(QStringLiteral("Sam Supervisor")));
+        const QJsonArray notReached =
+            taken[1].recipients.value(QLatin1String("supervisors_not_connected")).toArray();
+        QCOMPARE(notReached.size(), 1);
+        QCOMPARE(notReached.first().toObject().value(QLatin1String("name")),
+                 QJsonValue(QStringLiteral("Nomsa Away")));
         QCOMPARE(taken[2].recipients.value(QLatin1String("oncall")).toArray().size(), 1);
         QVERIFY(db.scalar(QStringLiteral("SELECT next_step_at IS NULL AND acknowledged_at IS NOT NULL FROM "
                                          "agent_requests WHERE id = ?"),

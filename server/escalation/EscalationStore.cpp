@@ -357,6 +357,65 @@ void notEmergency(Db &db, qint64 id, const QString &rawReason, const Principal &
     });
 }
 
+void reopen(Db &db, qint64 id, const QString &rawReason, const Principal &who)
+{
+    const QString reason = requiredReason(rawReason);
+    db.transaction([&] {
+        QSqlQuery &q =
+            db.exec(QStringLiteral("SELECT ticket_id, unassigned_id FROM agent_requests WHERE id = ?"), {id});
+        if (!q.next())
+            throw DomainError(DomainError::Kind::NotFound, QStringLiteral("not_found"),
+                              QStringLiteral("There is no request %1").arg(id));
+        const QVariant ticket = q.value(0), unassigned = q.value(1);
+        q.finish();
+        // The ticket or message first, then the request: the order every writer of a ticket keeps.
+        const bool open =
+            ticket.isNull()
+                ? db.scalar(
+                        QStringLiteral("SELECT attached_ticket_id IS NULL FROM chat_unassigned WHERE id = ? "
+                                       "FOR UPDATE"),
+                        {unassigned})
+                      .toBool()
+                : db.scalar(
+                        QStringLiteral("SELECT status = 'open' FROM tickets WHERE id = ? FOR NO KEY UPDATE"),
+                        {ticket})
+                      .toBool();
+        QSqlQuery &r =
+            db.exec(QStringLiteral("SELECT a.closed_reason IS NOT DISTINCT FROM 'not_emergency', "
+                                   "EXISTS (SELECT 1 FROM agent_requests n WHERE n.id > a.id AND "
+                                   "(n.ticket_id = a.ticket_id OR n.unassigned_id = a.unassigned_id)) "
+                                   "FROM agent_requests a WHERE a.id = ? FOR UPDATE"),
+                    {id});
+        r.next();
+        const bool notEmergency = r.value(0).toBool(), superseded = r.value(1).toBool();
+        r.finish();
+        if (!notEmergency)
+            throw DomainError(
+                DomainError::Kind::Conflict, QStringLiteral("not_closed_as_not_emergency"),
+                QStringLiteral("Request %1 was not closed as not an emergency: there is nothing "
+                               "to reverse")
+                    .arg(id));
+        if (superseded)
+            throw DomainError(DomainError::Kind::Conflict, QStringLiteral("superseded"),
+                              QStringLiteral("A newer request was raised after request %1: that one is the "
+                                             "live one")
+                                  .arg(id));
+        if (!open)
+            throw DomainError(DomainError::Kind::Conflict, QStringLiteral("ticket_resolved"),
+                              ticket.isNull()
+                                  ? QStringLiteral("The message of request %1 is on a ticket now: raise the "
+                                                   "request on that ticket")
+                                        .arg(id)
+                                  : QStringLiteral("Ticket %1 is resolved: a request on it cannot wait again")
+                                        .arg(ticket.toInt()));
+        db.exec(QStringLiteral("SELECT escalation_reopened(?)"), {id});
+        AuditLog::record(db, who, QStringLiteral("request.reopened"), ticket.toInt(),
+                         {{QStringLiteral("request_id"), id},
+                          {QStringLiteral("reason"), reason},
+                          {QStringLiteral("was_closed_as"), QStringLiteral("not_emergency")}});
+    });
+}
+
 void block(Db &db, const QString &rawNumber, const QString &rawReason, const Principal &who)
 {
     const QString number = validNumber(rawNumber);

@@ -52,6 +52,11 @@ QJsonObject request(Db &db, qint64 id);
 // consoles stop alerting), the request closes (the ladder stops; incident services are told it is
 // resolved), audited with the reason. Throws DomainError (not_found, request_closed, reason_required).
 void notEmergency(Db &db, qint64 id, const QString &reason, const Principal &who);
+// An admin reverses an agent's "not an emergency": the request lives again as if nobody had taken it (its
+// ticket or message waits, every console alerts, the ladder goes on at once from the step after the last
+// one taken), audited with the reason (request.reopened). Throws DomainError (not_found, reason_required,
+// not_closed_as_not_emergency, ticket_resolved, superseded).
+void reopen(Db &db, qint64 id, const QString &reason, const Principal &who);
 
 // Numbers whose requests alert the consoles only: no supervisors' re-alert, no call-out, no automatic
 // reply. An agent blocks (with a reason), an admin unblocks; both audited. Throw DomainError

@@ -187,6 +187,18 @@ void install(HttpServer &server, ApiContext &ctx)
             });
         });
 
+    // An admin reverses an agent's "not an emergency".
+    AdminRoutes::adminRoute(
+        server, ctx, "POST", QStringLiteral("/api/admin/requests/{id}/reopen"),
+        [](Db &db, const Principal &who, const HttpRequest &request) {
+            const qint64 id = requestId(request);
+            EscalationStore::reopen(
+                db, id, ApiContext::stringField(ApiContext::jsonBody(request), QStringLiteral("reason")),
+                who);
+            return HttpResponse::json({{QStringLiteral("ok"), true},
+                                       {QStringLiteral("request"), EscalationStore::request(db, id)}});
+        });
+
     // Agents block a number; admins see and lift blocks.
     server.route("POST", QStringLiteral("/api/chat/blocked-numbers"),
                  [&ctx](const HttpRequest &request, ReplyPtr reply) {

@@ -540,6 +540,93 @@ private Q_SLOTS:
             QStringLiteral("testing the button"));
     }
 
+    // An agent's "not an emergency" was wrong: an admin reverses it. The request is live again: its
+    // ticket waits (every console alerts again), the ladder goes on at once from the next step, and the
+    // reversal is audited. Only an admin may, only a request closed as not an emergency, only on an open
+    // ticket.
+    void anAdminReversesNotAnEmergency()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        IncidentService service;
+        TestServer server(params,
+                          ladderConfig(service, QStringLiteral("0:consoles,3:supervisors,600:oncall1")));
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
+        QVERIFY(goLive(console)); // someone available: the ladder does not jump to on-call
+        QTRY_VERIFY_WITH_TIMEOUT(
+            db.scalar(QStringLiteral("SELECT count(*) FROM agent_presence")).toInt() == 1, 5000);
+        db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        const qint64 request = latestRequest(db);
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 1, 5000);
+        const QString reopen = QStringLiteral("/api/admin/requests/%1/reopen").arg(request);
+        const QJsonObject because{
+            {QStringLiteral("reason"), QStringLiteral("people were trapped after all")}};
+        VERIFY_ERROR(server.http().postJson(reopen, because, TestServer::admin()), 409,
+                     "not_closed_as_not_emergency");
+        VERIFY_STATUS(
+            server.http().postJson(QStringLiteral("/api/chat/requests/%1/not-emergency").arg(request),
+                                   {{QStringLiteral("reason"), QStringLiteral("looked like a test")}},
+                                   HttpClient::bearer(agent)),
+            200);
+        QVERIFY(!db.scalar(QStringLiteral("SELECT pending FROM chat_conversation_cache WHERE ticket_id = ?"),
+                           {ticket})
+                     .toBool());
+
+        VERIFY_ERROR(server.http().postJson(reopen, because, HttpClient::bearer(agent)), 403, "forbidden");
+        VERIFY_ERROR(server.http().postJson(reopen, QJsonObject(), TestServer::admin()), 400,
+                     "reason_required");
+        VERIFY_ERROR(server.http().postJson(QStringLiteral("/api/admin/requests/999999/reopen"), because,
+                                            TestServer::admin()),
+                     404, "not_found");
+        const HttpResult reopened = server.http().postJson(reopen, because, TestServer::admin());
+        VERIFY_STATUS(reopened, 200);
+        const QJsonObject answer = reopened.json.value(QLatin1String("request")).toObject();
+        QVERIFY(answer.value(QLatin1String("closed_at")).isNull());
+        QVERIFY(answer.value(QLatin1String("acknowledged_at")).isNull());
+
+        // Waiting again, and the ladder's next step comes at once, not 3 s after the request.
+        QVERIFY(db.scalar(QStringLiteral("SELECT pending FROM chat_conversation_cache WHERE ticket_id = ?"),
+                          {ticket})
+                    .toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 2, 2500);
+        QCOMPARE(steps(db, request).last().action, QStringLiteral("supervisors"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT details->>'reason' FROM audit_log WHERE action = "
+                                          "'request.reopened'"))
+                     .toString(),
+                 QStringLiteral("people were trapped after all"));
+        VERIFY_ERROR(server.http().postJson(reopen, because, TestServer::admin()), 409,
+                     "not_closed_as_not_emergency");
+
+        // An acknowledgement stops it again, as for any request.
+        VERIFY_STATUS(server.http().post(QStringLiteral("/api/chat/%1/acknowledge").arg(ticket), "{}",
+                                         HttpClient::bearer(agent)),
+                      200);
+        QVERIFY(db.scalar(QStringLiteral("SELECT next_step_at IS NULL AND acknowledged_at IS NOT NULL FROM "
+                                         "agent_requests WHERE id = ?"),
+                          {request})
+                    .toBool());
+
+        // A resolved ticket's request cannot live again.
+        db.exec(
+            QStringLiteral("UPDATE tickets SET agent_requested = false, acknowledged_at = NULL WHERE id = ?"),
+            {ticket});
+        db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        const qint64 second = latestRequest(db);
+        QVERIFY(second != request);
+        VERIFY_STATUS(
+            server.http().postJson(QStringLiteral("/api/chat/requests/%1/not-emergency").arg(second),
+                                   {{QStringLiteral("reason"), QStringLiteral("again a test")}},
+                                   HttpClient::bearer(agent)),
+            200);
+        db.exec(QStringLiteral("UPDATE tickets SET status = 'resolved' WHERE id = ?"), {ticket});
+        VERIFY_ERROR(server.http().postJson(QStringLiteral("/api/admin/requests/%1/reopen").arg(second),
+                                            because, TestServer::admin()),
+                     409, "ticket_resolved");
+    }
+
     // A number not in the registry writing "agent": its request escalates like any other, and the agent's
     // acknowledgement of the message stops it.
     void unknownNumberEscalates()

@@ -52,14 +52,12 @@ QString when(const QJsonValue &v)
     return t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" UTC");
 }
 
-// Seconds between two stored times, or empty.
-QString secondsBetween(const QJsonValue &from, const QJsonValue &to)
+// A duration the record gives in seconds, to a tenth; empty while the moment has not come (null).
+QString seconds(const QJsonValue &v)
 {
-    const QDateTime a = QDateTime::fromString(from.toString(), Qt::ISODateWithMs);
-    const QDateTime b = QDateTime::fromString(to.toString(), Qt::ISODateWithMs);
-    if (!a.isValid() || !b.isValid())
+    if (!v.isDouble())
         return {};
-    return QString::number(a.msecsTo(b) / 1000.0, 'f', 1) + QStringLiteral(" s");
+    return QString::number(v.toDouble(), 'f', 1) + QStringLiteral(" s");
 }
 
 // A JSON array of words (the services called) as a list; "none" when empty.
@@ -280,23 +278,24 @@ QByteArray renderHere(const QJsonObject &record)
         h.para(QStringLiteral("<i>No request for an agent was made on this ticket.</i>"));
     for (const QJsonValue &v : requests) {
         const QJsonObject r = v.toObject();
-        h.facts(
-            {{QStringLiteral("Request"), str(r.value(QStringLiteral("id")))},
-             {QStringLiteral("Requested"), when(r.value(QStringLiteral("requested_at")))},
-             {QStringLiteral("By"), r.value(QStringLiteral("from_number")).toString()},
-             {QStringLiteral("Text"), r.value(QStringLiteral("text")).toString()},
-             {QStringLiteral("Consoles alerted"), when(r.value(QStringLiteral("alerted_at")))},
-             {QStringLiteral("Acknowledged"), when(r.value(QStringLiteral("acknowledged_at")))},
-             {QStringLiteral("Acknowledged by"), r.value(QStringLiteral("acknowledged_by")).toString()},
-             {QStringLiteral("Time to acknowledge"),
-              secondsBetween(r.value(QStringLiteral("requested_at")),
-                             r.value(QStringLiteral("acknowledged_at")))},
-             {QStringLiteral("First reply"), when(r.value(QStringLiteral("replied_at")))},
-             {QStringLiteral("Time to first reply"),
-              secondsBetween(r.value(QStringLiteral("requested_at")), r.value(QStringLiteral("replied_at")))},
-             {QStringLiteral("Closed"), when(r.value(QStringLiteral("closed_at")))},
-             {QStringLiteral("Closed because"), r.value(QStringLiteral("closed_reason")).toString()},
-             {QStringLiteral("Repeated"), str(r.value(QStringLiteral("repeats")))}});
+        const QJsonObject response = r.value(QStringLiteral("response")).toObject();
+        h.facts({{QStringLiteral("Request"), str(r.value(QStringLiteral("id")))},
+                 {QStringLiteral("Message received"), when(response.value(QStringLiteral("received_at")))},
+                 {QStringLiteral("Requested"), when(r.value(QStringLiteral("requested_at")))},
+                 {QStringLiteral("By"), r.value(QStringLiteral("from_number")).toString()},
+                 {QStringLiteral("Text"), r.value(QStringLiteral("text")).toString()},
+                 {QStringLiteral("Consoles alerted"), when(r.value(QStringLiteral("alerted_at")))},
+                 {QStringLiteral("Time to alert"), seconds(response.value(QStringLiteral("time_to_alert")))},
+                 {QStringLiteral("Acknowledged"), when(r.value(QStringLiteral("acknowledged_at")))},
+                 {QStringLiteral("Acknowledged by"), r.value(QStringLiteral("acknowledged_by")).toString()},
+                 {QStringLiteral("Time to acknowledge"),
+                  seconds(response.value(QStringLiteral("time_to_acknowledge")))},
+                 {QStringLiteral("First reply"), when(r.value(QStringLiteral("replied_at")))},
+                 {QStringLiteral("Time to first reply"),
+                  seconds(response.value(QStringLiteral("time_to_first_reply")))},
+                 {QStringLiteral("Closed"), when(r.value(QStringLiteral("closed_at")))},
+                 {QStringLiteral("Closed because"), r.value(QStringLiteral("closed_reason")).toString()},
+                 {QStringLiteral("Repeated"), str(r.value(QStringLiteral("repeats")))}});
         QList<QStringList> steps;
         for (const QJsonValue &s : r.value(QStringLiteral("escalation_steps")).toArray()) {
             const QJsonObject st = s.toObject();

@@ -36,6 +36,17 @@ LANGUAGE sql STABLE AS $$
               FROM chat_messages m WHERE m.ticket_id = t.id),
         'requests', (
             SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object(
+                       -- The response figures as the response report computes them, in seconds (null until
+                       -- the moment came): from the technician's message reaching the server to the first
+                       -- console alerted, and from the request to its acknowledgement and first reply.
+                       'response', jsonb_build_object(
+                           'received_at', liftline_iso(coalesce(r.received_at, r.requested_at)),
+                           'time_to_alert', round(extract(epoch FROM r.alerted_at
+                                                  - coalesce(r.received_at, r.requested_at))::numeric, 3),
+                           'time_to_acknowledge',
+                           round(extract(epoch FROM r.acknowledged_at - r.requested_at)::numeric, 3),
+                           'time_to_first_reply',
+                           round(extract(epoch FROM r.replied_at - r.requested_at)::numeric, 3)),
                        'escalation_steps', (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.step), '[]'::jsonb)
                                               FROM escalation_log e WHERE e.request_id = r.id),
                        'callouts', (SELECT coalesce(jsonb_agg(to_jsonb(o) ORDER BY o.id), '[]'::jsonb)

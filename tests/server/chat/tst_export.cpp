@@ -201,6 +201,31 @@ private Q_SLOTS:
                            "edited_by, edited_by_actor) VALUES (?, 1, 2, 'None', 'Nomsa Dube', "
                            "'agent:1')"),
             {f.ticket});
+        // A request with its figures: the console alerted 0.4 s after the message reached the server, and
+        // an agent acknowledged 20 s after the request.
+        f.db.execOnce(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {f.ticket});
+        f.db.execOnce(
+            QStringLiteral("UPDATE agent_requests SET received_at = requested_at - interval '0.1 s', "
+                           "alerted_at = requested_at + interval '0.3 s' WHERE ticket_id = ?"),
+            {f.ticket});
+        f.db.execOnce(
+            QStringLiteral("UPDATE tickets SET acknowledged_at = agent_requested_at + interval '20 s', "
+                           "acknowledged_by = 'Thandi' WHERE id = ?"),
+            {f.ticket});
+        const HttpResult json = f.exportOf(f.ticket, f.supervisor, QStringLiteral("?format=json"));
+        QCOMPARE(json.status, 200);
+        const QJsonObject response = QJsonDocument::fromJson(json.body)
+                                         .object()
+                                         .value(QLatin1String("requests"))
+                                         .toArray()
+                                         .first()
+                                         .toObject()
+                                         .value(QLatin1String("response"))
+                                         .toObject();
+        QCOMPARE(response.value(QLatin1String("time_to_alert")).toDouble(), 0.4);
+        QCOMPARE(response.value(QLatin1String("time_to_acknowledge")).toDouble(), 20.0);
+        QVERIFY(response.value(QLatin1String("time_to_first_reply")).isNull());
+        QVERIFY(!response.value(QLatin1String("received_at")).toString().isEmpty());
         QTemporaryDir dir;
         QProcessEnvironment env = databaseEnvironment(f.params);
         env.insert(QStringLiteral("LIFTLINE_SIGNING_KEY_FILE"), dir.path() + QStringLiteral("/server.key"));
@@ -250,7 +275,7 @@ private Q_SLOTS:
         for (const char *expected :
              {"Incident report", "Agent, two people stuck on floor 3", "three people stuck on floor 3",
               "We are on our way", "delivered", "Thandi", "27710000001", "People trapped", "Audit chain",
-              "ticket.exported"})
+              "ticket.exported", "Message received", "Time to alert 0.4 s", "Time to acknowledge 20.0 s"})
             QVERIFY2(
                 words.contains(QLatin1String(expected)),
                 qPrintable(

@@ -803,8 +803,11 @@ int verifyChain(Db &db)
                           .arg(r.problem)
                           .arg(r.entries)
                           .arg(seconds, 0, 'f', 1));
-    out() << "The audit chain holds: " << r.entries << " entries, each row as first stored, and " << heads
-          << " signed head(s), in " << QString::number(seconds, 'f', 1) << " s. Head: " << r.head << '\n';
+    out() << "The audit chain holds: " << r.entries
+          << " entries, each row as first stored, every kept file's bytes against "
+             "its checksum, and "
+          << heads << " signed head(s), in " << QString::number(seconds, 'f', 1) << " s. Head: " << r.head
+          << '\n';
     if (r.pending > 0)
         out() << r.pending << " fact(s) were still waiting to be chained by another instance\n";
     return 0;

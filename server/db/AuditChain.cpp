@@ -40,6 +40,9 @@ QByteArray entryHash(const QByteArray &previous, qint64 seq, const QString &kind
 
 namespace {
 
+// Where a problem with a row that is in no entry of the chain sorts: after every entry's.
+constexpr qint64 unchainedSeq = std::numeric_limits<qint64>::max() - 1;
+
 struct Finding {
     qint64 seq = std::numeric_limits<qint64>::max();
     QString problem;
@@ -71,7 +74,7 @@ Finding checkRows(Db &db, const QString &kind, const QString &table, const QStri
     const QString ref = q.value(1).toString();
     const QString what = q.value(2).toString();
     if (what == QLatin1String("unchained")) {
-        f.seq = std::numeric_limits<qint64>::max() - 1;
+        f.seq = unchainedSeq;
         f.problem = QStringLiteral("%1 row %2 (%3) is in no entry of the chain: it was written while the "
                                    "chain's triggers were off, or its entry was removed")
                         .arg(table, ref, kind);
@@ -87,6 +90,125 @@ Finding checkRows(Db &db, const QString &kind, const QString &table, const QStri
     }
     q.finish();
     return f;
+}
+
+struct KeptFile {
+    qint64 id = 0;
+    QByteArray sha256;
+    qint64 size = 0;
+    qint64 seq = 0; // its entry (kind file), or unchainedSeq
+};
+
+// What is wrong with a kept file's bytes: its chunks in order (a few at a time) re-hashed against the
+// SHA-256 its row records, and their count and size against its own; empty when they match.
+QString bytesProblem(Db &db, const KeptFile &file)
+{
+    constexpr int chunksAtOnce = 8; // 2 MB of MediaStore's chunks
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    qint64 next = 0;
+    qint64 read = 0;
+    for (;;) {
+        QSqlQuery &q =
+            db.exec(QStringLiteral("SELECT seq, data FROM chat_media_chunks WHERE media_id = ? AND "
+                                   "seq >= ? ORDER BY seq LIMIT %1")
+                        .arg(chunksAtOnce),
+                    {file.id, next});
+        int rows = 0;
+        QString problem;
+        while (problem.isEmpty() && q.next()) {
+            ++rows;
+            if (q.value(0).toLongLong() != next) {
+                problem = QStringLiteral("chunk %1 of its bytes (chat_media_chunks) is missing").arg(next);
+                break;
+            }
+            const QByteArray data = q.value(1).toByteArray();
+            hash.addData(data);
+            read += data.size();
+            ++next;
+            if (read > file.size)
+                problem =
+                    QStringLiteral("its bytes (chat_media_chunks) run past the %1 bytes it records: chunks "
+                                   "were added")
+                        .arg(file.size);
+        }
+        q.finish();
+        if (!problem.isEmpty())
+            return problem;
+        if (rows < chunksAtOnce)
+            break;
+    }
+    if (read < file.size)
+        return QStringLiteral("chunk %1 of its bytes (chat_media_chunks) is missing: %2 of its %3 bytes are "
+                              "there")
+            .arg(next)
+            .arg(read)
+            .arg(file.size);
+    if (hash.result() != file.sha256)
+        return QStringLiteral("its bytes (chat_media_chunks) do not match the SHA-256 it records: they were "
+                              "changed");
+    return {};
+}
+
+// Every kept file's bytes (purged_at IS NULL: the retention job dropped the others) against its checksum,
+// the first problem by entry; a file whose entry comes at or after `before` could not be the first, and is
+// not read. Files are listed a batch at a time and read one at a time, a few chunks at once.
+Finding checkFileBytes(Db &db, qint64 before, const std::function<void(const QString &)> &tell)
+{
+    constexpr int filesAtOnce = 200;
+    Finding first;
+    first.seq = before;
+    qint64 after = 0;
+    qint64 files = 0;
+    qint64 bytes = 0;
+    qint64 toldAt = 0;
+    const auto told = [&] {
+        tell(QStringLiteral("%1 file(s) checked against their checksums (%2 MB)")
+                 .arg(files)
+                 .arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1));
+        toldAt = bytes;
+    };
+    for (;;) {
+        QList<KeptFile> batch;
+        QSqlQuery &q =
+            db.exec(QStringLiteral(
+                        "SELECT m.id, m.sha256, m.size_bytes, coalesce((SELECT min(c.seq) FROM audit_chain c "
+                        "WHERE c.kind = 'file' AND c.ref = m.id::text), ?) FROM chat_media m "
+                        "WHERE m.purged_at IS NULL AND m.id > ? ORDER BY m.id LIMIT %1")
+                        .arg(filesAtOnce),
+                    {unchainedSeq, after});
+        while (q.next())
+            batch.append({q.value(0).toLongLong(), q.value(1).toByteArray(), q.value(2).toLongLong(),
+                          q.value(3).toLongLong()});
+        q.finish();
+        for (const KeptFile &file : std::as_const(batch)) {
+            after = file.id;
+            if (file.seq >= first.seq)
+                continue;
+            const QString problem = bytesProblem(db, file);
+            ++files;
+            bytes += file.size;
+            // Purged by the retention job while it was read: its bytes are gone on purpose.
+            if (!problem.isEmpty() &&
+                db.scalar(QStringLiteral("SELECT purged_at IS NULL FROM chat_media WHERE id = ?"), {file.id})
+                    .toBool()) {
+                first.seq = file.seq;
+                first.problem =
+                    file.seq == unchainedSeq
+                        ? QStringLiteral("file %1 (chat_media, in no entry of the chain): %2")
+                              .arg(file.id)
+                              .arg(problem)
+                        : QStringLiteral("entry %1 (file %2): %3").arg(file.seq).arg(file.id).arg(problem);
+            }
+            if (bytes - toldAt >= 512 * 1024 * 1024)
+                told();
+        }
+        if (batch.size() < filesAtOnce)
+            break;
+    }
+    told();
+    if (first.problem.isEmpty())
+        first.seq = std::numeric_limits<qint64>::max();
+    return first;
 }
 
 } // namespace
@@ -193,8 +315,13 @@ Report verify(Db &db, const std::function<void(const QString &)> &progress)
                             .arg(tombs.value(0).toLongLong());
     }
     tombs.finish();
+    // 4. Every kept file's bytes against the checksum its row records: the chain covers the checksum, so
+    // the bytes are hashed again here.
+    tell(QStringLiteral("Checking the kept files' bytes against their checksums"));
+    if (const Finding f = checkFileBytes(db, first.seq, tell); f.seq < first.seq)
+        first = f;
     if (!first.problem.isEmpty()) {
-        report.firstBadSeq = first.seq < std::numeric_limits<qint64>::max() - 1 ? first.seq : 0;
+        report.firstBadSeq = first.seq < unchainedSeq ? first.seq : 0;
         report.problem = first.problem;
         return report;
     }

@@ -34,7 +34,8 @@ struct Report {
 };
 
 // Chains what waits, then checks every entry's number and hash in order, then every covered row
-// against its entry (changed, missing, or never chained). `progress` hears what is being checked.
+// against its entry (changed, missing, or never chained), each tombstone, and every kept file's bytes
+// against its checksum (read a few chunks at a time). `progress` hears what is being checked.
 Report verify(Db &db, const std::function<void(const QString &)> &progress = {});
 
 } // namespace AuditChain

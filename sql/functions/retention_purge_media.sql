@@ -1,13 +1,15 @@
 -- Drops, for the retention run p_run, the bytes of up to p_limit kept files first stored before p_before
 -- that no ticket under a legal hold (nor a held number's unattached message) carries. The file's record
 -- stays, with its checksum (a covered fact) and when its bytes were dropped (purged_at): consoles then
--- say the file has expired. Returns how many files it purged.
+-- say the file has expired. The chunks are deleted on the retention path (liftline.retention_run, which
+-- audit_refuse lets through for this transaction). Returns how many files it purged.
 CREATE OR REPLACE FUNCTION retention_purge_media(p_run bigint, p_before timestamptz, p_limit integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     held integer[] := retention_held_tickets();
     ids bigint[];
 BEGIN
+    PERFORM set_config('liftline.retention_run', p_run::text, true);
     SELECT coalesce(array_agg(f.id), '{}') INTO ids
       FROM (SELECT cm.id FROM chat_media cm
              WHERE cm.purged_at IS NULL AND cm.created_at < p_before

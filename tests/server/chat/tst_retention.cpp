@@ -628,8 +628,12 @@ private Q_SLOTS:
         QCOMPARE(r.errorCode(), QStringLiteral("hold_released"));
 
         // A file whose bytes expired: its record is there, its bytes are not.
-        i.db.execOnce(QStringLiteral("UPDATE chat_media SET purged_at = now() WHERE id = ?"), {i.media});
-        i.db.execOnce(QStringLiteral("DELETE FROM chat_media_chunks WHERE media_id = ?"), {i.media});
+        // (Made as the retention job does: only its path may delete a file's bytes.)
+        i.db.transaction([&] {
+            i.db.execOnce(QStringLiteral("SELECT set_config('liftline.retention_run', '1', true)"));
+            i.db.execOnce(QStringLiteral("DELETE FROM chat_media_chunks WHERE media_id = ?"), {i.media});
+            i.db.execOnce(QStringLiteral("UPDATE chat_media SET purged_at = now() WHERE id = ?"), {i.media});
+        });
         const qint64 attachment =
             i.db.scalar(QStringLiteral("SELECT id FROM chat_attachments WHERE media_id = ?"), {i.media})
                 .toLongLong();

@@ -84,7 +84,7 @@ struct Record {
                                      "wa_media_id) VALUES ('wamid.CHAIN.STRANGER', 'inbound', 'image', "
                                      "'media-1') RETURNING id"))
                 .toLongLong();
-        const qint64 media = MediaStore::put(db, QByteArray(3000, 'j'), QStringLiteral("image/jpeg"));
+        media = MediaStore::put(db, QByteArray(3000, 'j'), QStringLiteral("image/jpeg"));
         db.execOnce(
             QStringLiteral("UPDATE chat_attachments SET media_id = ?, status = 'stored' WHERE id = ?"),
             {media, attachment});
@@ -102,6 +102,7 @@ struct Record {
     qint64 reply = 0;
     qint64 unassigned = 0;
     qint64 attachment = 0;
+    qint64 media = 0;
 };
 
 QString refusal(Db &db, const QString &sql)
@@ -112,6 +113,17 @@ QString refusal(Db &db, const QString &sql)
         return e.message();
     }
     return {};
+}
+
+// Bytes that differ from chunk to chunk, as a photo's would.
+QByteArray fileOf(qsizetype size, quint32 seed)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (char &c : bytes) {
+        seed = seed * 1664525u + 1013904223u;
+        c = char(seed >> 24);
+    }
+    return bytes;
 }
 
 } // namespace
@@ -256,6 +268,143 @@ private Q_SLOTS:
             QVERIFY2(report.problem.contains(QLatin1String("is in no entry of the chain")),
                      qPrintable(report.problem));
         }
+    }
+
+    // A kept file's bytes (chat_media_chunks) are refused like the covered rows: no update, no delete
+    // outside the retention job's path, and no chunk inserted where the file has its bytes already.
+    void aFilesBytesAreOnlyAppendedTo()
+    {
+        Record r(TestCluster::instance().createDatabase());
+        const QString id = QString::number(r.media);
+        const QLatin1String record("part of the compliance record");
+        QString refused = refusal(
+            r.db, QStringLiteral("UPDATE chat_media_chunks SET data = 'planted' WHERE media_id = ") + id);
+        QVERIFY2(refused.contains(record), qPrintable(refused));
+        refused = refusal(r.db, QStringLiteral("DELETE FROM chat_media_chunks WHERE media_id = ") + id);
+        QVERIFY2(refused.contains(record), qPrintable(refused));
+        refused = refusal(r.db, QStringLiteral("TRUNCATE chat_media_chunks"));
+        QVERIFY2(refused.contains(record), qPrintable(refused));
+        refused =
+            refusal(r.db, QStringLiteral("INSERT INTO chat_media_chunks (media_id, seq, data) VALUES (%1, 0, "
+                                         "'planted') ON CONFLICT (media_id, seq) DO UPDATE SET data = "
+                                         "excluded.data")
+                              .arg(id));
+        QVERIFY2(refused.contains(record), qPrintable(refused));
+        refused = refusal(
+            r.db, QStringLiteral("INSERT INTO chat_media_chunks (media_id, seq, data) VALUES (%1, 1, 'more')")
+                      .arg(id));
+        QVERIFY2(refused.contains(record), qPrintable(refused));
+        const MediaStore::Content kept = MediaStore::describe(r.db, r.media);
+        QCOMPARE(MediaStore::read(r.db, kept, 0, kept.size - 1), QByteArray(3000, 'j'));
+
+        // The retention job's path drops them; nothing can be planted in their place; the same file sent
+        // again gets them back.
+        const int purged = r.db.transaction([&] {
+            return r.db
+                .scalar(QStringLiteral("SELECT retention_purge_media(1, now() + interval '1 day', 10)"))
+                .toInt();
+        });
+        QCOMPARE(purged, 1);
+        QVERIFY(MediaStore::describe(r.db, r.media).purged);
+        refused = refusal(
+            r.db, QStringLiteral("INSERT INTO chat_media_chunks (media_id, seq, data) VALUES (%1, 0, '%2')")
+                      .arg(id, QString(3000, u'p')));
+        QVERIFY2(refused.contains(record), qPrintable(refused));
+        QCOMPARE(MediaStore::put(r.db, QByteArray(3000, 'j'), QStringLiteral("image/jpeg")), r.media);
+        const MediaStore::Content back = MediaStore::describe(r.db, r.media);
+        QVERIFY(!back.purged);
+        QCOMPARE(MediaStore::read(r.db, back, 0, back.size - 1), QByteArray(3000, 'j'));
+        const AuditChain::Report report = AuditChain::verify(r.db);
+        QVERIFY2(report.ok, qPrintable(report.problem));
+    }
+
+    // A file's bytes changed, cut short or added to behind the server's back: verify re-hashes every kept
+    // file and names the file's entry.
+    void verifyNamesAFileWhoseBytesChanged()
+    {
+        {
+            Record r(TestCluster::instance().createDatabase());
+            // More chunks than verify reads at once; one byte range in the ninth replaced, its length kept.
+            const qint64 big = MediaStore::put(r.db, fileOf(9 * MediaStore::chunkBytes + 1000, 7),
+                                               QStringLiteral("application/pdf"));
+            AuditChain::advance(r.db);
+            behindTheServersBack(
+                r.params, QStringLiteral("UPDATE chat_media_chunks SET data = decode(repeat('00', 100), "
+                                         "'hex') || substr(data, 101) WHERE media_id = %1 AND seq = 8")
+                              .arg(big));
+            const AuditChain::Report report = AuditChain::verify(r.db);
+            QVERIFY(!report.ok);
+            QCOMPARE(report.firstBadSeq, r.seqOf(QStringLiteral("file"), QString::number(big)));
+            QVERIFY2(report.problem.contains(QStringLiteral("(file %1)").arg(big)),
+                     qPrintable(report.problem));
+            QVERIFY2(report.problem.contains(QLatin1String("do not match")), qPrintable(report.problem));
+
+            // The command line says the same, and fails.
+            const CliResult cli = runCli({}, {QStringLiteral("verify")}, databaseEnvironment(r.params));
+            QVERIFY2(cli.exitCode == 1, qPrintable(cli.describe()));
+            QVERIFY2(cli.err.contains(QStringLiteral("entry %1 (file %2)").arg(report.firstBadSeq).arg(big)),
+                     qPrintable(cli.describe()));
+        }
+        {
+            Record r(TestCluster::instance().createDatabase());
+            const qint64 big = MediaStore::put(r.db, fileOf(3 * MediaStore::chunkBytes, 11),
+                                               QStringLiteral("application/pdf"));
+            AuditChain::advance(r.db);
+            behindTheServersBack(
+                r.params,
+                QStringLiteral("DELETE FROM chat_media_chunks WHERE media_id = %1 AND seq = 1").arg(big));
+            const AuditChain::Report report = AuditChain::verify(r.db);
+            QVERIFY(!report.ok);
+            QCOMPARE(report.firstBadSeq, r.seqOf(QStringLiteral("file"), QString::number(big)));
+            QVERIFY2(report.problem.contains(QStringLiteral("(file %1)").arg(big)),
+                     qPrintable(report.problem));
+            QVERIFY2(report.problem.contains(QLatin1String("chunk 1")) &&
+                         report.problem.contains(QLatin1String("missing")),
+                     qPrintable(report.problem));
+        }
+        {
+            // Deleted with the retention job's setting, but not by the job: the file still says it has
+            // its bytes.
+            Record r(TestCluster::instance().createDatabase());
+            AuditChain::advance(r.db);
+            r.db.transaction([&] {
+                r.db.execOnce(QStringLiteral("SELECT set_config('liftline.retention_run', '1', true)"));
+                r.db.execOnce(QStringLiteral("DELETE FROM chat_media_chunks WHERE media_id = ?"), {r.media});
+            });
+            const AuditChain::Report report = AuditChain::verify(r.db);
+            QVERIFY(!report.ok);
+            QCOMPARE(report.firstBadSeq, r.seqOf(QStringLiteral("file"), QString::number(r.media)));
+            QVERIFY2(report.problem.contains(QLatin1String("missing")), qPrintable(report.problem));
+        }
+        {
+            // A chunk added after the file's end.
+            Record r(TestCluster::instance().createDatabase());
+            AuditChain::advance(r.db);
+            behindTheServersBack(
+                r.params,
+                QStringLiteral("INSERT INTO chat_media_chunks (media_id, seq, data) VALUES (%1, 1, 'more')")
+                    .arg(r.media));
+            const AuditChain::Report report = AuditChain::verify(r.db);
+            QVERIFY(!report.ok);
+            QCOMPARE(report.firstBadSeq, r.seqOf(QStringLiteral("file"), QString::number(r.media)));
+            QVERIFY2(report.problem.contains(QStringLiteral("(file %1)").arg(r.media)),
+                     qPrintable(report.problem));
+        }
+    }
+
+    // Kept files, one of several chunks and one sent twice, verify clean, and verify says it read them.
+    void keptFilesVerifyClean()
+    {
+        Record r(TestCluster::instance().createDatabase());
+        const QByteArray big = fileOf(9 * MediaStore::chunkBytes + 1000, 5);
+        const qint64 id = MediaStore::put(r.db, big, QStringLiteral("application/pdf"));
+        QCOMPARE(MediaStore::put(r.db, big, QStringLiteral("application/pdf")), id);
+        QStringList told;
+        const AuditChain::Report report =
+            AuditChain::verify(r.db, [&](const QString &text) { told << text; });
+        QVERIFY2(report.ok, qPrintable(report.problem));
+        QVERIFY2(told.join(u'\n').contains(QLatin1String("2 file(s) checked against their checksums")),
+                 qPrintable(told.join(u'\n')));
     }
 
     // Someone with the database's password changes a message and rewrites every later entry so that the

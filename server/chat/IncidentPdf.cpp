@@ -370,6 +370,30 @@ QByteArray renderHere(const QJsonObject &record)
                  QStringLiteral("Details")},
                 actions);
 
+    // Each change of the ticket's request, acknowledgement and resolution, and who wrote it.
+    const QJsonArray ticketChanges = record.value(QStringLiteral("ticket_changes")).toArray();
+    if (!ticketChanges.isEmpty()) {
+        h.heading(QStringLiteral("Changes of the ticket"));
+        QList<QStringList> rows;
+        for (const QJsonValue &v : ticketChanges) {
+            const QJsonObject c = v.toObject();
+            QStringList what;
+            const QJsonObject changes = c.value(QStringLiteral("changes")).toObject();
+            for (auto it = changes.begin(); it != changes.end(); ++it) {
+                const QJsonObject change = it.value().toObject();
+                what << (change.contains(QStringLiteral("to"))
+                             ? QStringLiteral("%1: %2 → %3")
+                                   .arg(it.key(), str(change.value(QStringLiteral("from"))),
+                                        str(change.value(QStringLiteral("to"))))
+                             : QStringLiteral("%1: %2").arg(it.key(), str(it.value())));
+            }
+            rows.append({when(c.value(QStringLiteral("changed_at"))),
+                         c.value(QStringLiteral("writer")).toString(),
+                         what.join(QStringLiteral("; ")).left(600)});
+        }
+        h.table({QStringLiteral("When"), QStringLiteral("Written by"), QStringLiteral("Changed")}, rows);
+    }
+
     const QJsonArray hostEvents = record.value(QStringLiteral("host_events")).toArray();
     if (!hostEvents.isEmpty()) {
         h.heading(QStringLiteral("Lift-alert system events"));

@@ -53,6 +53,10 @@ LANGUAGE sql STABLE AS $$
                                       FROM escalation_callouts o WHERE o.request_id = r.id))
                        ORDER BY r.id), '[]'::jsonb)
               FROM agent_requests r WHERE r.ticket_id = t.id),
+        -- Each change of the ticket's request, acknowledgement and resolution, whoever made it (sql/034).
+        'ticket_changes', (
+            SELECT coalesce(jsonb_agg(to_jsonb(tc) ORDER BY tc.id), '[]'::jsonb)
+              FROM ticket_changes tc WHERE tc.ticket_id = t.id),
         'incident_card_versions', (
             SELECT coalesce(jsonb_agg(to_jsonb(ic) ORDER BY ic.version), '[]'::jsonb)
               FROM incident_cards ic WHERE ic.ticket_id = t.id),
@@ -108,6 +112,8 @@ LANGUAGE sql STABLE AS $$
                         UNION ALL
                         SELECT 'incident_card', ic.ticket_id || '/' || ic.version FROM incident_cards ic
                          WHERE ic.ticket_id = t.id
+                        UNION ALL
+                        SELECT 'ticket_change', tc.id::text FROM ticket_changes tc WHERE tc.ticket_id = t.id
                         UNION ALL
                         SELECT 'agent_request', r.id::text FROM agent_requests r WHERE r.ticket_id = t.id
                         UNION ALL

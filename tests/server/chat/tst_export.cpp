@@ -8,7 +8,9 @@
 #include "TestServer.h"
 #include "auth/SigningKey.h"
 #include "chat/IncidentExport.h"
+#include "db/AuditChain.h"
 #include "db/Db.h"
+#include "db/DbError.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -301,6 +303,72 @@ private Q_SLOTS:
                     break;
                 }
         QVERIFY2(inked > first.height() / 4 / 10, qPrintable(QStringLiteral("%1 rows with ink").arg(inked)));
+    }
+
+    // The original add-on acknowledges by writing the ticket row itself. Each change of the ticket's
+    // request, acknowledgement and resolution, whoever writes it, is appended to ticket_changes: chained,
+    // refused to be changed, in the export with who wrote it, and found by verify when changed behind
+    // the database's back.
+    void ticketChangesAreChainedWhoeverWritesThem()
+    {
+        Fixture f;
+        f.db.execOnce(QStringLiteral("SET application_name = 'chat-addon'"));
+        f.db.execOnce(QStringLiteral("UPDATE tickets SET agent_requested = true, agent_requested_at = now() "
+                                     "WHERE id = ?"),
+                      {f.ticket});
+        f.db.execOnce(
+            QStringLiteral("UPDATE tickets SET acknowledged_at = now(), acknowledged_by = 'Old Page' "
+                           "WHERE id = ?"),
+            {f.ticket});
+        f.db.execOnce(QStringLiteral("UPDATE tickets SET sms_text = 'not followed' WHERE id = ?"),
+                      {f.ticket});
+        const QString role = f.db.scalar(QStringLiteral("SELECT session_user::text")).toString();
+        // The ticket's opening and the technician's first message came first, written by the fixture.
+        const int before = 2;
+        QCOMPARE(
+            f.db.scalar(QStringLiteral("SELECT count(*) FROM ticket_changes WHERE ticket_id = ?"), {f.ticket})
+                .toInt(),
+            before + 2);
+        QCOMPARE(f.db.scalar(QStringLiteral("SELECT (changes->>'lift_id')::int FROM ticket_changes WHERE "
+                                            "ticket_id = ? ORDER BY id LIMIT 1"),
+                             {f.ticket})
+                     .toInt(),
+                 f.db.scalar(QStringLiteral("SELECT lift_id FROM tickets WHERE id = ?"), {f.ticket}).toInt());
+        QCOMPARE(
+            f.db.scalar(QStringLiteral("SELECT changes->'acknowledged_by'->>'to' || ' by ' || writer FROM "
+                                       "ticket_changes WHERE ticket_id = ? ORDER BY id DESC LIMIT 1"),
+                        {f.ticket})
+                .toString(),
+            QStringLiteral("Old Page by %1 chat-addon").arg(role));
+        bool refused = false;
+        try {
+            f.db.execOnce(QStringLiteral("UPDATE ticket_changes SET writer = 'someone else'"));
+        } catch (const DbError &e) {
+            refused = e.message().contains(QLatin1String("compliance record"));
+        }
+        QVERIFY(refused);
+
+        const HttpResult r = f.exportOf(f.ticket, f.supervisor, QStringLiteral("?format=json"));
+        QCOMPARE(r.status, 200);
+        const QJsonObject doc = QJsonDocument::fromJson(r.body).object();
+        const QJsonArray changes = doc.value(QLatin1String("ticket_changes")).toArray();
+        QCOMPARE(changes.size(), before + 2);
+        QCOMPARE(changes.last().toObject().value(QLatin1String("writer")).toString(),
+                 role + QStringLiteral(" chat-addon"));
+        int chained = 0;
+        for (const QJsonValue &e :
+             doc.value(QLatin1String("audit_chain")).toObject().value(QLatin1String("entries")).toArray())
+            chained += e.toObject().value(QLatin1String("kind")).toString() == QLatin1String("ticket_change");
+        QCOMPARE(chained, before + 2);
+
+        QVERIFY(AuditChain::verify(f.db).ok);
+        f.db.execOnce(QStringLiteral("ALTER TABLE ticket_changes DISABLE TRIGGER audit_refused"));
+        f.db.execOnce(QStringLiteral("UPDATE ticket_changes SET writer = 'server' WHERE ticket_id = ?"),
+                      {f.ticket});
+        f.db.execOnce(QStringLiteral("ALTER TABLE ticket_changes ENABLE TRIGGER audit_refused"));
+        const AuditChain::Report report = AuditChain::verify(f.db);
+        QVERIFY(!report.ok);
+        QVERIFY2(report.problem.contains(QLatin1String("ticket_change")), qPrintable(report.problem));
     }
 
     void tamperingIsFound()

@@ -460,8 +460,7 @@ int webhookProblems(Db &db)
               << b.value(QStringLiteral("error")).toString() << '\n';
     }
     if (!unmatched.isEmpty())
-        out() << "Edits, deletions and reactions of a message that is not here (kept; shown on it if it "
-                 "arrives):\n";
+        out() << "Edits and deletions of a message that is not here (kept; shown on it if it arrives):\n";
     for (const QJsonValue &v : unmatched) {
         const QJsonObject c = v.toObject();
         out() << c.value(QStringLiteral("created_at")).toString() << "  "
@@ -469,7 +468,7 @@ int webhookProblems(Db &db)
               << c.value(QStringLiteral("wa_message_id")).toString() << " from "
               << c.value(QStringLiteral("from_number")).toString() << " of "
               << c.value(QStringLiteral("target_wa_id")).toString();
-        if (c.value(QStringLiteral("change")).toString() != QLatin1String("revoke"))
+        if (c.value(QStringLiteral("change")).toString() == QLatin1String("edit"))
             out() << "\n    " << c.value(QStringLiteral("text")).toString();
         out() << '\n';
     }

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS ticket_changes (
     ticket_id   integer NOT NULL,
     -- {"column": {"from": old, "to": new}, ...} of the columns that changed; at insert, their first values.
     changes     jsonb NOT NULL,
-    -- Who wrote it: 'server' (Liftline), else the database role and the client's application name.
+    -- Who wrote it: the database role and the client's application name (liftline-server for Liftline's).
     writer      text NOT NULL,
     changed_at  timestamptz NOT NULL DEFAULT clock_timestamp()
 );
@@ -42,7 +42,7 @@ CREATE TRIGGER audit_refused_truncate BEFORE TRUNCATE ON ticket_changes
 CREATE OR REPLACE FUNCTION ticket_change_recorded() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    followed CONSTANT text[] := ARRAY['status', 'resolved_at', 'responded_by', 'agent_requested',
+    followed CONSTANT text[] := ARRAY['status', 'resolved_at', 'resolved_by', 'responded_by', 'agent_requested',
                                       'agent_requested_at', 'acknowledged_at', 'acknowledged_by',
                                       'acknowledged_by_actor', 'closure_note', 'resolution_note'];
     n jsonb := to_jsonb(NEW);
@@ -59,9 +59,7 @@ BEGIN
     END IF;
     INSERT INTO ticket_changes (ticket_id, changes, writer)
     VALUES (NEW.id, changes,
-            CASE WHEN current_setting('liftline.writer', true) = 'server' THEN 'server'
-                 ELSE concat_ws(' ', session_user::text, nullif(current_setting('application_name', true), ''))
-            END);
+            concat_ws(' ', session_user::text, nullif(current_setting('application_name', true), '')));
     RETURN NULL;
 END
 $$;
@@ -74,6 +72,7 @@ CREATE TRIGGER ticket_recorded AFTER INSERT ON tickets
 DROP TRIGGER IF EXISTS ticket_recorded_change ON tickets;
 CREATE TRIGGER ticket_recorded_change AFTER UPDATE ON tickets
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.resolved_at IS DISTINCT FROM NEW.resolved_at
+                       OR OLD.resolved_by IS DISTINCT FROM NEW.resolved_by
                        OR OLD.responded_by IS DISTINCT FROM NEW.responded_by
                        OR OLD.agent_requested IS DISTINCT FROM NEW.agent_requested
                        OR OLD.agent_requested_at IS DISTINCT FROM NEW.agent_requested_at

@@ -403,8 +403,8 @@ void reopen(Db &db, qint64 id, const QString &rawReason, const Principal &who)
         if (!open)
             throw DomainError(DomainError::Kind::Conflict, QStringLiteral("ticket_resolved"),
                               ticket.isNull()
-                                  ? QStringLiteral("The message of request %1 is on a ticket now: raise the "
-                                                   "request on that ticket")
+                                  ? QStringLiteral("The message of request %1 was attached to a ticket just "
+                                                   "now: try again")
                                         .arg(id)
                                   : QStringLiteral("Ticket %1 is resolved: a request on it cannot wait again")
                                         .arg(ticket.toInt()));

@@ -322,7 +322,7 @@ QByteArray problems(Db &db, int limit)
                     "  SELECT c.id, c.wa_message_id, c.target_wa_id, c.change, c.from_number, "
                     "         c.body AS text, c.wa_timestamp, c.created_at, c.inbox_id "
                     "    FROM chat_message_changes c "
-                    "   WHERE c.change IN ('edit', 'revoke', 'reaction') AND c.target_wa_id <> '' "
+                    "   WHERE c.change IN ('edit', 'revoke') AND c.target_wa_id <> '' "
                     "     AND NOT EXISTS (SELECT 1 FROM chat_messages m "
                     "                      WHERE m.wa_message_id IN (c.target_wa_id, c.wa_message_id)) "
                     "     AND NOT EXISTS (SELECT 1 FROM chat_unassigned u "

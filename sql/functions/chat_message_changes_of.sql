@@ -1,5 +1,6 @@
 -- What later messages changed in a message (chat_message_changes): its latest edit, when its sender deleted
--- it, and the reactions on it (each person's latest; an empty emoji took theirs away). Only the sender may
+-- it, and the reactions on it (each person's latest; an empty emoji took theirs away; one stored as a
+-- message of its own because it came before this message is not counted again). Only the sender may
 -- edit or delete their message; a reaction counts from either side of it. No row when nothing changed it,
 -- which costs one index probe. A table function, so that PostgreSQL inlines it where it is joined (it is
 -- used for every message of a thread).
@@ -23,6 +24,10 @@ LANGUAGE sql STABLE AS $$
                    FROM chat_message_changes c
                   WHERE c.target_wa_id = p_wa_id AND c.change = 'reaction'
                     AND (c.from_number = p_from OR c.from_number = p_to)
+                    -- One that came before this message was shown as a message of its own ("[reaction]
+                    -- ..."): whatsapp_receive could not know the message would come. Not shown twice.
+                    AND NOT EXISTS (SELECT 1 FROM chat_messages x WHERE x.wa_message_id = c.wa_message_id)
+                    AND NOT EXISTS (SELECT 1 FROM chat_unassigned u WHERE u.wa_message_id = c.wa_message_id)
                   ORDER BY c.from_number, c.wa_timestamp DESC NULLS LAST, c.id DESC) r
           WHERE coalesce(r.body, '') <> '')
      WHERE p_wa_id IS NOT NULL AND EXISTS (SELECT 1 FROM chat_message_changes c WHERE c.target_wa_id = p_wa_id)

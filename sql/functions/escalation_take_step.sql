@@ -93,7 +93,12 @@ BEGIN
        SET next_step = later.position,
            next_step_at = CASE WHEN later.position IS NULL THEN NULL
                                WHEN jump THEN greatest(now(), r.requested_at)
-                               ELSE r.requested_at + make_interval(secs => later.after_seconds) END
+                               -- At its time after the request, and never closer to this step than the
+                               -- ladder puts it: after an admin reopened the request (escalation_reopened)
+                               -- this step was due late, and the rest keep their spacing from it.
+                               ELSE greatest(r.requested_at + make_interval(secs => later.after_seconds),
+                                             r.next_step_at + make_interval(secs => later.after_seconds
+                                                                                   - s.after_seconds)) END
      WHERE id = r.id;
 END
 $$;

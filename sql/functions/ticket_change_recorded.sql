@@ -4,7 +4,7 @@
 CREATE OR REPLACE FUNCTION ticket_change_recorded() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    followed CONSTANT text[] := ARRAY['status', 'resolved_at', 'responded_by', 'agent_requested',
+    followed CONSTANT text[] := ARRAY['status', 'resolved_at', 'resolved_by', 'responded_by', 'agent_requested',
                                       'agent_requested_at', 'acknowledged_at', 'acknowledged_by',
                                       'acknowledged_by_actor', 'closure_note', 'resolution_note'];
     n jsonb := to_jsonb(NEW);
@@ -21,9 +21,7 @@ BEGIN
     END IF;
     INSERT INTO ticket_changes (ticket_id, changes, writer)
     VALUES (NEW.id, changes,
-            CASE WHEN current_setting('liftline.writer', true) = 'server' THEN 'server'
-                 ELSE concat_ws(' ', session_user::text, nullif(current_setting('application_name', true), ''))
-            END);
+            concat_ws(' ', session_user::text, nullif(current_setting('application_name', true), '')));
     RETURN NULL;
 END
 $$;

@@ -1,8 +1,8 @@
 -- Returns what became of the message: 'duplicate' (its WhatsApp id was claimed before), 'ticket' with
 -- the ticket's id, 'unassigned' with the chat_unassigned row's id, 'changed' when it is an edit, a
 -- deletion or a reaction applied to an earlier message (with that message's ticket or unassigned id), or
--- 'kept' when it is an edit, a deletion or a reaction of a message not stored (yet): only its
--- chat_message_changes row is kept, and the message shows it from its first announcement if it arrives.
+-- 'kept' when it is an edit or a deletion of a message not stored (yet): only its chat_message_changes row
+-- is kept, and the message shows it from its first announcement if it arrives.
 -- Every event it causes is emitted here, in the same transaction.
 -- For an edit, a deletion or a reaction, p_context_id names the message it changes and p_text is the new
 -- text or the emoji.
@@ -31,12 +31,11 @@ BEGIN
 
     -- An edit, a deletion or a reaction is kept as a row of its own, and shown on the message it names when
     -- that message is here and the writer may change it: only its sender edits or deletes it; a reaction
-    -- comes from either side. WhatsApp may deliver an edit, a deletion or a reaction before its message (only
-    -- a technician's: ours are stored before they are sent): it is then kept only as that row, which
-    -- chat_message_changes_of applies when the message arrives, so that it shows once, on the message (an
-    -- admin finds one whose message never arrives among the webhook problems). Anything else (one that may
-    -- not change the message it names, one naming no message) is stored as a message below, so that the
-    -- agent still sees it.
+    -- comes from either side. WhatsApp may deliver an edit or a deletion before its message: it is then
+    -- kept only as that row, which chat_message_changes_of applies when the message arrives (an admin finds
+    -- one whose message never arrives among the webhook problems). Anything else (one that may not change
+    -- the message it names, a reaction to a message not here, an edit naming none) is stored as a message
+    -- below, so that the agent still sees it.
     IF p_kind IN ('edit', 'revoke', 'reaction') THEN
         INSERT INTO chat_message_changes (wa_message_id, target_wa_id, change, from_number, body, kind,
                                           wa_timestamp, raw, inbox_id)
@@ -60,7 +59,8 @@ BEGIN
                      WHERE m.wa_message_id = p_context_id FOR NO KEY UPDATE;
                 END IF;
             END IF;
-            EXIT WHEN target.id IS NOT NULL OR item.id IS NOT NULL OR waited OR p_context_id IS NULL;
+            EXIT WHEN target.id IS NOT NULL OR item.id IS NOT NULL OR waited OR p_kind = 'reaction'
+                      OR p_context_id IS NULL;
             -- Not here: it may be being stored by another transaction at this moment, which holds this
             -- lock from before its insert to its commit (below). Looked for again once that is committed;
             -- otherwise this change is committed before that insert reads the changes, so that either way
@@ -91,7 +91,7 @@ BEGIN
             unassigned_id := item.id;
             RETURN;
         END IF;
-        IF target.id IS NULL AND item.id IS NULL AND p_context_id IS NOT NULL THEN
+        IF target.id IS NULL AND item.id IS NULL AND p_kind IN ('edit', 'revoke') AND p_context_id IS NOT NULL THEN
             outcome := 'kept';
             RETURN;
         END IF;
@@ -101,9 +101,8 @@ BEGIN
                                         ELSE '[reaction] ' || p_text END END;
     END IF;
 
-    -- An edit, a deletion or a reaction of this message that comes at the same moment waits for this lock
-    -- (above), so that the message's first announcement, and the list's preview, show it
-    -- (chat_message_changes_of).
+    -- An edit or a deletion of this message that comes at the same moment waits for this lock (above), so
+    -- that the message's first announcement, and the list's preview, show it (chat_message_changes_of).
     -- Taken before the ticket's row, as the edit takes it before the ticket's (a body of several items
     -- holds both till its end: the same order keeps two such bodies from deadlocking).
     PERFORM pg_advisory_xact_lock(hashtext('liftline.inbound_message'), hashtext(p_wa_message_id));

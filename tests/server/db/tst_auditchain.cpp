@@ -285,10 +285,13 @@ private Q_SLOTS:
         refused = refusal(r.db, QStringLiteral("TRUNCATE chat_media_chunks"));
         QVERIFY2(refused.contains(record), qPrintable(refused));
         refused =
-            refusal(r.db, QStringLiteral("INSERT INTO chat_media_chunks (media_id, seq, data) VALUES (%1, 0, "
-                                         "'planted') ON CONFLICT (media_id, seq) DO UPDATE SET data = "
-                                         "excluded.data")
-                              .arg(id));
+            // (Of the slot's own length, so that the insert's check lets it through to the conflict.)
+            refusal(r.db,
+                    QStringLiteral("INSERT INTO chat_media_chunks (media_id, seq, data) VALUES (%1, 0, "
+                                   "(SELECT decode(repeat('00', least(m.chunk_bytes::bigint, "
+                                   "m.size_bytes)::integer), 'hex') FROM chat_media m WHERE m.id = %1)) "
+                                   "ON CONFLICT (media_id, seq) DO UPDATE SET data = excluded.data")
+                        .arg(id));
         QVERIFY2(refused.contains(record), qPrintable(refused));
         refused = refusal(
             r.db, QStringLiteral("INSERT INTO chat_media_chunks (media_id, seq, data) VALUES (%1, 1, 'more')")

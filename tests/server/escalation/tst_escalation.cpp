@@ -552,7 +552,7 @@ private Q_SLOTS:
         const int ticket = Seed::openTicket(db);
         IncidentService service;
         TestServer server(params,
-                          ladderConfig(service, QStringLiteral("0:consoles,3:supervisors,600:oncall1")));
+                          ladderConfig(service, QStringLiteral("0:consoles,30:supervisors,600:oncall1")));
         const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
         StreamClient console(server.baseUrl(), HttpClient::bearer(agent));
         QVERIFY(goLive(console)); // someone available: the ladder does not jump to on-call
@@ -587,12 +587,18 @@ private Q_SLOTS:
         QVERIFY(answer.value(QLatin1String("closed_at")).isNull());
         QVERIFY(answer.value(QLatin1String("acknowledged_at")).isNull());
 
-        // Waiting again, and the ladder's next step comes at once, not 3 s after the request.
+        // Waiting again, and the ladder's next step comes at once, not 30 s after the request; the one after
+        // it keeps the ladder's spacing (570 s) from it.
         QVERIFY(db.scalar(QStringLiteral("SELECT pending FROM chat_conversation_cache WHERE ticket_id = ?"),
                           {ticket})
                     .toBool());
         QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 2, 2500);
         QCOMPARE(steps(db, request).last().action, QStringLiteral("supervisors"));
+        QVERIFY(db.scalar(QStringLiteral(
+                              "SELECT next_step_at > now() + interval '560 seconds' FROM agent_requests "
+                              "WHERE id = ?"),
+                          {request})
+                    .toBool());
         QCOMPARE(db.scalar(QStringLiteral("SELECT details->>'reason' FROM audit_log WHERE action = "
                                           "'request.reopened'"))
                      .toString(),
@@ -625,6 +631,47 @@ private Q_SLOTS:
         VERIFY_ERROR(server.http().postJson(QStringLiteral("/api/admin/requests/%1/reopen").arg(second),
                                             because, TestServer::admin()),
                      409, "ticket_resolved");
+    }
+
+    // Every step was taken before the request was wrongly closed: reopening it tells the incident services
+    // and the webhook, which heard it was resolved, of it again (same deduplication key).
+    void reopeningAfterTheLastStepTellsTheServicesAgain()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        IncidentService service;
+        TestServer server(params, ladderConfig(service, QStringLiteral("0:consoles,1:supervisors")));
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        const qint64 request = latestRequest(db);
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 2, 5000);
+        VERIFY_STATUS(
+            server.http().postJson(QStringLiteral("/api/chat/requests/%1/not-emergency").arg(request),
+                                   {{QStringLiteral("reason"), QStringLiteral("looked like a test")}},
+                                   HttpClient::bearer(agent)),
+            200);
+        const auto events = [&] {
+            QStringList out;
+            for (const auto &call : service.at(QStringLiteral("/hook")))
+                out << call.json.value(QLatin1String("event")).toString();
+            return out;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(events().contains(QStringLiteral("request.resolved")), 5000);
+        const qsizetype before = events().size();
+        VERIFY_STATUS(server.http().postJson(QStringLiteral("/api/admin/requests/%1/reopen").arg(request),
+                                             {{QStringLiteral("reason"), QStringLiteral("it was real")}},
+                                             TestServer::admin()),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(events().size() == before + 1, 5000);
+        QCOMPARE(events().last(), QStringLiteral("request.escalated"));
+        const QJsonObject last = service.at(QStringLiteral("/hook")).last().json;
+        QVERIFY(last.value(QLatin1String("step")).toObject().value(QLatin1String("reopened")).toBool());
+        QCOMPARE(
+            last.value(QLatin1String("dedup_key")).toString(),
+            db.scalar(QStringLiteral("SELECT 'liftline-' || key FROM agent_requests WHERE id = ?"), {request})
+                .toString());
     }
 
     // A number not in the registry writing "agent": its request escalates like any other, and the agent's

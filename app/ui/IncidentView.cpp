@@ -167,8 +167,25 @@ IncidentView::IncidentView(ConsoleSession *session, int ticketId, QWidget *paren
             return;
         m_keepPlace->stop();
         QScrollBar *bar = m_view->verticalScrollBar();
-        bar->setValue(bar->maximum() - std::exchange(m_fromBottom, -1));
+        m_keptFromBottom = std::exchange(m_fromBottom, -1);
+        m_settingPlace = true;
+        bar->setValue(bar->maximum() - m_keptFromBottom);
+        m_settingPlace = false;
         m_view->viewport()->setUpdatesEnabled(true);
+    });
+    // Rows the view lays out after that (the limit was reached on a busy machine) grow the range: the place
+    // stays the same distance from the bottom until the reader scrolls.
+    QScrollBar *bar = m_view->verticalScrollBar();
+    connect(bar, &QScrollBar::rangeChanged, this, [this, bar](int, int maximum) {
+        if (m_keptFromBottom < 0 || m_keepPlace->isActive())
+            return;
+        m_settingPlace = true;
+        bar->setValue(maximum - m_keptFromBottom);
+        m_settingPlace = false;
+    });
+    connect(bar, &QScrollBar::valueChanged, this, [this, bar](int value) {
+        if (!m_settingPlace && m_keptFromBottom >= 0 && value != bar->maximum() - m_keptFromBottom)
+            m_keptFromBottom = -1;
     });
 
     m_session->readThread(
@@ -190,6 +207,7 @@ IncidentView::IncidentView(ConsoleSession *session, int ticketId, QWidget *paren
 
 void IncidentView::keepPlace()
 {
+    m_keptFromBottom = -1;
     // Not painted meanwhile, so that the reader never sees the thread's top flash past.
     m_view->viewport()->setUpdatesEnabled(false);
     m_keepingSince.start();

@@ -67,4 +67,8 @@ private:
     QJsonObject m_conversation;
     bool m_loadingOlder = false;
     int m_fromBottom = -1; // scroll distance from the bottom while older messages are inserted
+    // The distance from the bottom kept once the place was put back, while rows laid out later (on a busy
+    // machine, past keepPlaceLimitMs) still change the scroll bar's range; -1 once the reader scrolls.
+    int m_keptFromBottom = -1;
+    bool m_settingPlace = false;
 };

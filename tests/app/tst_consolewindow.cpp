@@ -2137,7 +2137,7 @@ private Q_SLOTS:
         // The newest message at the bottom.
         QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() > 0 && bar->value() == bar->maximum() &&
                                      thread->viewport()->updatesEnabled(),
-                                 5000);
+                                 15000);
 
         QTRY_VERIFY_WITH_TIMEOUT(view->exportButton()->isVisible(), 5000);
         QTemporaryDir dir;

@@ -226,6 +226,16 @@ struct Fixture {
         return out;
     }
 
+    // The message.created events of one message, by its WhatsApp id.
+    QList<QJsonObject> created(const QString &wamid)
+    {
+        QList<QJsonObject> out;
+        for (const Event &e : events(QStringLiteral("message.created")))
+            if (e.data.value(QLatin1String("wa_message_id")).toString() == wamid)
+                out.append(e.data);
+        return out;
+    }
+
     void setTicketCreated(int ticketId, int minutesAgo)
     {
         db.execOnce(
@@ -1506,14 +1516,7 @@ private Q_SLOTS:
         DELIVER(f, fixture(QStringLiteral("text_plain"), 30));
         QCOMPARE(f.inboundCount(ticket), 1);
         const qint64 id = f.message(QStringLiteral("wamid.IN.0002")).value(QLatin1String("id")).toInteger();
-        const auto created = [&](const QString &wamid) {
-            QList<QJsonObject> out;
-            for (const Event &e : f.events(QStringLiteral("message.created")))
-                if (e.data.value(QLatin1String("wa_message_id")).toString() == wamid)
-                    out.append(e.data);
-            return out;
-        };
-        QList<QJsonObject> announced = created(QStringLiteral("wamid.IN.0002"));
+        QList<QJsonObject> announced = f.created(QStringLiteral("wamid.IN.0002"));
         QCOMPARE(announced.size(), 1);
         QCOMPARE(announced.first().value(QLatin1String("message")).toString(), edited);
         QCOMPARE(announced.first().value(QLatin1String("edits")).toInt(), 1);
@@ -1555,7 +1558,7 @@ private Q_SLOTS:
         DELIVER(f,
                 textMessage(sipho, QStringLiteral("wamid.IN.0301"), QStringLiteral("wrong lift, sorry"), 10));
         QCOMPARE(f.inboundCount(ticket), 2);
-        announced = created(QStringLiteral("wamid.IN.0301"));
+        announced = f.created(QStringLiteral("wamid.IN.0301"));
         QCOMPARE(announced.size(), 1);
         QCOMPARE(announced.first().value(QLatin1String("message")).toString(), QString());
         QVERIFY(!announced.first().value(QLatin1String("revoked_at")).isNull());
@@ -1593,13 +1596,6 @@ private Q_SLOTS:
             return replaced(replaced(fixture(QStringLiteral("reaction"), secondsAgo), "wamid.IN.0013", id),
                             "wamid.OUT.CHAT.0001", target);
         };
-        const auto created = [&](const QString &wamid) {
-            QList<QJsonObject> out;
-            for (const Event &e : f.events(QStringLiteral("message.created")))
-                if (e.data.value(QLatin1String("wa_message_id")).toString() == wamid)
-                    out.append(e.data);
-            return out;
-        };
 
         DELIVER(f, reaction("wamid.IN.0013", "wamid.IN.0002", 10));
         QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE message = ?"),
@@ -1609,7 +1605,7 @@ private Q_SLOTS:
         // The message arrives: no reaction on it, the agent saw it already.
         DELIVER(f, fixture(QStringLiteral("text_plain"), 30));
         QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages")), 2);
-        const QList<QJsonObject> announced = created(QStringLiteral("wamid.IN.0002"));
+        const QList<QJsonObject> announced = f.created(QStringLiteral("wamid.IN.0002"));
         QCOMPARE(announced.size(), 1);
         QCOMPARE(announced.first().value(QLatin1String("reactions")).toArray().size(), 0);
         const HttpResult thread =

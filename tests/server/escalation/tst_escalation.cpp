@@ -1,5 +1,6 @@
 #include "HttpClient.h"
 #include "Seed.h"
+#include "ServerProcess.h"
 #include "StreamClient.h"
 #include "TestCluster.h"
 #include "TestServer.h"
@@ -10,9 +11,11 @@
 #include "whatsapp/SandboxTransport.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QHttpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QTest>
 
 // The escalation ladder with steps of a second, on a real server (or two) and PostgreSQL: each step is
@@ -672,6 +675,99 @@ private Q_SLOTS:
             last.value(QLatin1String("dedup_key")).toString(),
             db.scalar(QStringLiteral("SELECT 'liftline-' || key FROM agent_requests WHERE id = ?"), {request})
                 .toString());
+    }
+
+    // An agent's reply is an acknowledgement too: it stops the ladder like the action does.
+    void aReplyStopsTheLadder()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        IncidentService service;
+        TestServer server(params, ladderConfig(service, QStringLiteral("0:consoles,2:supervisors")));
+        const QByteArray agent = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Mokoena"));
+        VERIFY_STATUS(server.postWebhook(TestServer::technicianText(QStringLiteral("wamid.REPLY.1"),
+                                                                    QStringLiteral("agent please"))),
+                      200);
+        QTRY_VERIFY_WITH_TIMEOUT(latestRequest(db) > 0, 5000);
+        const qint64 request = latestRequest(db);
+        QTRY_VERIFY_WITH_TIMEOUT(steps(db, request).size() == 1, 5000);
+        VERIFY_STATUS(server.http().postJson(QStringLiteral("/api/chat/%1/send").arg(ticket),
+                                             {{QStringLiteral("message"), QStringLiteral("On our way")}},
+                                             HttpClient::bearer(agent)),
+                      200);
+        QTest::qWait(2500); // past the supervisors' due time
+        QCOMPARE(steps(db, request).size(), 1);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT acknowledged_by || '/' || (next_step_at IS NULL) || '/' || "
+                                          "(replied_at IS NOT NULL) FROM agent_requests WHERE id = ?"),
+                           {request})
+                     .toString(),
+                 QStringLiteral("Thandi Mokoena/true/true"));
+    }
+
+    // The command line an admin uses on the server: the ladder, the on-call list with active hours, and the
+    // response report to a file.
+    void commandLineLadderOncallAndReport()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        db.exec(QStringLiteral("UPDATE tickets SET agent_requested = true WHERE id = ?"), {ticket});
+        const QProcessEnvironment env = databaseEnvironment(params);
+
+        CliResult cli = runCli({},
+                               {QStringLiteral("escalation"), QStringLiteral("ladder"),
+                                QStringLiteral("0:consoles,20:supervisors,45:oncall1")},
+                               env);
+        QVERIFY2(cli.exitCode == 0 && cli.out.contains(QLatin1String("0:consoles,20:supervisors,45:oncall1")),
+                 qPrintable(cli.describe()));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT string_agg(after_seconds || ':' || action, ',' ORDER BY "
+                                          "position) FROM escalation_ladder"))
+                     .toString(),
+                 QStringLiteral("0:consoles,20:supervisors,45:oncall"));
+        cli = runCli(
+            {}, {QStringLiteral("escalation"), QStringLiteral("ladder"), QStringLiteral("5:nonsense")}, env);
+        QVERIFY2(cli.exitCode != 0 && !cli.err.trimmed().isEmpty(), qPrintable(cli.describe()));
+
+        cli = runCli({},
+                     {QStringLiteral("oncall"), QStringLiteral("add"), QStringLiteral("--name"),
+                      QStringLiteral("Night Desk"), QStringLiteral("--phone"), QStringLiteral("27830000009"),
+                      QStringLiteral("--level"), QStringLiteral("1"), QStringLiteral("--hours"),
+                      QStringLiteral("18:00-06:00"), QStringLiteral("--time-zone"),
+                      QStringLiteral("Africa/Johannesburg")},
+                     env);
+        QVERIFY2(cli.exitCode == 0 && cli.out.contains(QLatin1String("Night Desk, level 1")),
+                 qPrintable(cli.describe()));
+        const int entry = cli.out.section(QLatin1String("entry "), 1).section(QLatin1Char(':'), 0, 0).toInt();
+        QVERIFY(entry > 0);
+        cli = runCli({}, {QStringLiteral("escalation")}, env);
+        QVERIFY2(cli.exitCode == 0 && cli.out.contains(QLatin1String("Night Desk")) &&
+                     cli.out.contains(QLatin1String("18:00")) &&
+                     cli.out.contains(QLatin1String("Requests not closed: 1")),
+                 qPrintable(cli.describe()));
+        cli = runCli({}, {QStringLiteral("oncall"), QStringLiteral("remove"), QString::number(entry)}, env);
+        QVERIFY2(cli.exitCode == 0, qPrintable(cli.describe()));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM oncall_entries")).toInt(), 0);
+
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("response.json"));
+        cli = runCli({},
+                     {QStringLiteral("report"), QStringLiteral("--format"), QStringLiteral("json"),
+                      QStringLiteral("--output"), file},
+                     env);
+        QVERIFY2(cli.exitCode == 0 && cli.out.contains(QLatin1String("Wrote 1 request(s)")),
+                 qPrintable(cli.describe()));
+        QFile written(file);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(written.readAll())
+                     .object()
+                     .value(QLatin1String("summary"))
+                     .toObject()
+                     .value(QLatin1String("requests"))
+                     .toInt(),
+                 1);
     }
 
     // A number not in the registry writing "agent": its request escalates like any other, and the agent's

@@ -1,5 +1,8 @@
 #include "AudioPlayer.h"
 
+#include "MediaLoader.h"
+#include "RequestError.h"
+
 #include "MessageModel.h"
 
 #include <QAudioOutput>
@@ -129,6 +132,21 @@ void AudioPlayer::play(qint64 mediaId, const QByteArray &bytes, const QString &m
     m_player->setSource(QUrl::fromLocalFile(file.fileName()));
     m_player->play();
     Q_EMIT changed(mediaId);
+}
+
+void AudioPlayer::playOrToggle(MediaLoader *loader, qint64 mediaId, const QString &mimeType,
+                               std::function<void(const QString &)> notLoaded)
+{
+    if (m_mediaId == mediaId) {
+        toggle();
+        return;
+    }
+    loader->fetch(
+        mediaId, this,
+        [this, mediaId, mimeType](const QByteArray &bytes, const QString &) {
+            play(mediaId, bytes, mimeType);
+        },
+        [notLoaded = std::move(notLoaded)](const RequestError &e) { notLoaded(e.message); });
 }
 
 void AudioPlayer::toggle()

@@ -3,6 +3,9 @@
 #include <QObject>
 #include <QTemporaryDir>
 
+#include <functional>
+
+class MediaLoader;
 class QAudioOutput;
 class QMediaPlayer;
 
@@ -20,6 +23,10 @@ public:
     // pause.
     void play(qint64 mediaId, const QByteArray &bytes, const QString &mimeType);
     void toggle();
+    // What activating a recording does: pauses or goes on with the file this player has, else fetches it
+    // through `loader` and plays it; `notLoaded` hears the server's reason when it could not be fetched.
+    void playOrToggle(MediaLoader *loader, qint64 mediaId, const QString &mimeType,
+                      std::function<void(const QString &)> notLoaded);
     void stop();
     qint64 mediaId() const { return m_mediaId; }
     bool isPlaying() const;

@@ -426,17 +426,9 @@ bool ChatPanel::activateMedia(const QModelIndex &index)
         return true;
     }
     if (type == QLatin1String("audio")) {
-        if (m_player->mediaId() == id) {
-            m_player->toggle();
-            return true;
-        }
-        const QString mime = media.value(QStringLiteral("mime_type")).toString();
-        m_session->media()->fetch(
-            id, this,
-            [this, id, mime](const QByteArray &bytes, const QString &) { m_player->play(id, bytes, mime); },
-            [this](const RequestError &error) {
-                Q_EMIT problem(tr("The recording was not loaded: %1").arg(error.message));
-            });
+        m_player->playOrToggle(
+            m_session->media(), id, media.value(QStringLiteral("mime_type")).toString(),
+            [this](const QString &why) { Q_EMIT problem(tr("The recording was not loaded: %1").arg(why)); });
         return true;
     }
     // Videos and documents: open with the desktop's application, or save.

@@ -323,17 +323,10 @@ bool IncidentView::activate(const QModelIndex &index)
         viewer->setAttribute(Qt::WA_DeleteOnClose);
         viewer->show();
     } else if (type == QLatin1String("audio")) {
-        if (m_player->mediaId() == id) {
-            m_player->toggle();
-            return true;
-        }
-        const QString mime = media.value(QStringLiteral("mime_type")).toString();
-        m_session->media()->fetch(
-            id, this,
-            [this, id, mime](const QByteArray &bytes, const QString &) { m_player->play(id, bytes, mime); },
-            [this](const RequestError &e) {
-                m_status->setText(tr("The recording was not loaded: %1").arg(e.message));
-            });
+        m_player->playOrToggle(m_session->media(), id, media.value(QStringLiteral("mime_type")).toString(),
+                               [this](const QString &why) {
+                                   m_status->setText(tr("The recording was not loaded: %1").arg(why));
+                               });
     } else {
         saveFile(id, ChatPanel::fileNameFor(media));
     }

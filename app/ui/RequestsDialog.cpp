@@ -333,16 +333,17 @@ QString RequestsDialog::timelineText(const QJsonObject &r)
         const QDateTime taken = WireTime::parse(step.value(QStringLiteral("taken_at")).toString());
         const QDateTime due = WireTime::parse(step.value(QStringLiteral("due_at")).toString());
         const QJsonObject to = step.value(QStringLiteral("recipients")).toObject();
+        const QString action = step.value(QStringLiteral("action")).toString();
         QString line =
             tr("Step %1: %2").arg(step.value(QStringLiteral("position")).toInt() + 1).arg(stepName(step));
         QStringList reached;
         if (const QString agents = names(to.value(QStringLiteral("agents"))); !agents.isEmpty())
             reached << tr("agents available: %1").arg(agents);
-        else if (step.value(QStringLiteral("action")).toString() == QLatin1String("consoles"))
+        else if (action == QLatin1String("consoles"))
             reached << tr("no agent available");
         if (const QString s = names(to.value(QStringLiteral("supervisors"))); !s.isEmpty())
             reached << tr("supervisors: %1").arg(s);
-        else if (step.value(QStringLiteral("action")).toString() == QLatin1String("supervisors"))
+        else if (action == QLatin1String("supervisors"))
             reached << tr("no supervisor at a console");
         if (const QString s = names(to.value(QStringLiteral("supervisors_not_connected"))); !s.isEmpty())
             reached << tr("not at a console: %1").arg(s);

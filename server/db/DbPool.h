@@ -19,8 +19,8 @@ class Db;
 // A fixed set of threads, each owning one PostgreSQL connection. Work is queued to whichever thread is
 // free; results go back to the caller's thread with run()'s continuation. Keeps the HTTP thread free.
 //
-// Requests come first: a free thread takes queued request work before background work (processing
-// webhook bodies, numbering events, timers), and background work never holds more than
+// Requests come first: a free thread takes queued request work before background work (numbering
+// events, timers, webhook bodies left behind), and background work never holds more than
 // backgroundLimit() threads, so a request finds a thread even while a backlog is being worked off.
 class DbPool : public QObject {
     Q_OBJECT

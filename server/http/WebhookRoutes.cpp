@@ -4,14 +4,12 @@
 #include "HttpServer.h"
 #include "auth/Auth.h"
 #include "base/Logging.h"
-#include "db/Db.h"
 #include "db/DbPool.h"
-#include "db/Sequencer.h"
 #include "whatsapp/WebhookBody.h"
+#include "whatsapp/WebhookIngest.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QPointer>
 
 namespace WebhookRoutes {
 
@@ -63,9 +61,10 @@ void install(HttpServer &server, ApiContext &ctx, const Settings &settings)
                                     QStringLiteral("The verify token does not match WEBHOOK_VERIFY_TOKEN")));
         });
 
+    const auto ingest = std::make_shared<WebhookIngest>(ctx.pool(), ctx.sequencer(), settings.processing);
     server.route(
         "POST", QStringLiteral("/webhooks/whatsapp"),
-        [&ctx, settings](const HttpRequest &request, ReplyPtr reply) {
+        [&ctx, settings, ingest](const HttpRequest &request, ReplyPtr reply) {
             QString why;
             const QString authenticated = authenticate(request, settings, &why);
             if (authenticated.isEmpty()) {
@@ -78,49 +77,27 @@ void install(HttpServer &server, ApiContext &ctx, const Settings &settings)
                 return;
             }
             QJsonParseError parse;
-            QJsonDocument::fromJson(request.body, &parse);
+            const QJsonDocument document = QJsonDocument::fromJson(request.body, &parse);
             const QString unreadable = parse.error == QJsonParseError::NoError
                                            ? QString()
                                            : QStringLiteral("not JSON: %1").arg(parse.errorString());
-            QPointer<ApiContext> context(&ctx);
-            const InboundProcessor::Settings processing = settings.processing;
-            ctx.pool()->run<qint64>(
-                &ctx,
-                [body = request.body, authenticated, unreadable,
-                 forward = settings.forward](Db &db) -> qint64 {
-                    try {
-                        return db.retryingStaleConnection([&] {
-                            const qint64 id = InboundProcessor::store(db, body, authenticated, forward);
-                            if (!unreadable.isEmpty())
-                                InboundProcessor::rejectUnreadable(db, id, unreadable);
-                            return id;
-                        });
-                    } catch (const DbError &e) {
-                        qCWarning(lcWebhook) << "could not store a webhook body:" << e.message();
-                        return 0;
-                    }
-                },
-                [context, reply, unreadable, processing](qint64 id) {
-                    if (id == 0) {
-                        reply->send(HttpResponse::error(
-                            503, QStringLiteral("database_unavailable"),
-                            QStringLiteral("The body could not be stored; send it again")));
-                        return;
-                    }
-                    // Stored is answered 200 whatever it holds: WhatsApp would send anything else again
-                    // for days. What could not be read is set aside and shown to admins.
-                    reply->send(HttpResponse::json({{QStringLiteral("status"), QStringLiteral("ok")}}));
-                    if (!context || !unreadable.isEmpty())
-                        return;
-                    context->pool()->postBackground(
-                        [id, processing, sequencer = context->sequencer()](Db &db) {
-                            try {
-                                if (InboundProcessor::process(db, id, processing) && sequencer)
-                                    sequencer->request();
-                            } catch (const DbError &e) {
-                                qCWarning(lcWebhook) << "inbox" << id << "left for the timer:" << e.message();
-                            }
-                        });
+            // Answered once stored and processed, with the other bodies of its batch (WebhookIngest).
+            ingest->submit(
+                {request.body, authenticated, settings.forward, unreadable},
+                WebhookIngest::senderOf(document.object()),
+                [caller = CallerThread(&ctx), reply](WebhookIngest::Outcome outcome) {
+                    caller.post([reply, outcome] {
+                        if (outcome == WebhookIngest::Outcome::Unavailable) {
+                            reply->send(HttpResponse::error(
+                                503, QStringLiteral("database_unavailable"),
+                                QStringLiteral("The body could not be stored; send it again")));
+                            return;
+                        }
+                        // Stored is answered 200 whatever it holds: WhatsApp would send anything
+                        // else again for days. What could not be read is set aside and shown to
+                        // admins.
+                        reply->send(HttpResponse::json({{QStringLiteral("status"), QStringLiteral("ok")}}));
+                    });
                 });
         });
     server.setBodyLimit(QStringLiteral("/webhooks/whatsapp"), settings.maxBodyBytes);

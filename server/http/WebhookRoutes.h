@@ -9,7 +9,7 @@ class HttpServer;
 
 // GET and POST /webhooks/whatsapp: Meta's subscription check, and inbound bodies authenticated by their
 // X-Hub-Signature-256 (HMAC-SHA256 of the raw bytes with the app secret) or, from a relay, a Bearer
-// token; stored before the 200, processed after it.
+// token; stored and processed before the 200, many bodies to a transaction (WebhookIngest).
 namespace WebhookRoutes {
 
 struct Settings {

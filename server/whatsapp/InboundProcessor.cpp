@@ -160,28 +160,111 @@ void handleStatus(Db &db, const Item &item, qint64 inboxId)
 
 } // namespace
 
-qint64 store(Db &db, const QByteArray &body, const QString &authenticated, bool forward)
+qint64 store(Db &db, const Received &received)
 {
+    // One statement: a body that is not JSON is stored already marked done with its reason, so that no
+    // failure between two statements leaves it waiting for the timer without it.
+    const bool unreadable = !received.unreadable.isEmpty();
     return db
         .scalar(QStringLiteral(
-                    "INSERT INTO whatsapp_inbox (body, authenticated, forward_pending, forward_next_at) "
-                    "VALUES (?, ?, ?, CASE WHEN ? THEN now() END) RETURNING id"),
-                {body, authenticated, forward, forward})
+                    "INSERT INTO whatsapp_inbox (body, authenticated, forward_pending, forward_next_at, "
+                    "processed_at, attempts, error) VALUES (?, ?, ?, CASE WHEN ? THEN now() END, "
+                    "CASE WHEN ? THEN now() END, CASE WHEN ? THEN 1 ELSE 0 END, ?) RETURNING id"),
+                {received.body, received.authenticated, received.forward, received.forward, unreadable,
+                 unreadable, unreadable ? QVariant(received.unreadable) : noText})
         .toLongLong();
 }
 
-void rejectUnreadable(Db &db, qint64 inboxId, const QString &reason)
+QList<qint64> storeAll(Db &db, const QList<Received> &bodies)
 {
-    db.exec(QStringLiteral("UPDATE whatsapp_inbox SET processed_at = now(), attempts = attempts + 1, error = "
-                           "? WHERE id = ?"),
-            {reason, inboxId});
+    return db.transaction([&] {
+        QList<qint64> ids;
+        for (const Received &r : bodies)
+            ids << store(db, r);
+        return ids;
+    });
 }
 
 namespace {
 
-// One pass over a stored body in one transaction. With `isolate`, each item is stored under its own
-// savepoint, and one that PostgreSQL refuses is set aside (recorded with the reason) while the others are
-// stored. Returns false when another server holds the body, or it is already done.
+// Stores what a body holds, and marks it processed, inside the caller's transaction. With `isolate`, each
+// item is stored under its own savepoint, and one that PostgreSQL refuses is set aside (recorded with the
+// reason) while the others are stored.
+void processItems(Db &db, qint64 inboxId, const QByteArray &body, const Settings &settings, bool isolate)
+{
+    int total = 0;
+    int setAside = 0;
+    QString firstReason;
+    const auto each = [&](const Item &item, const std::function<void()> &store) {
+        ++total;
+        if (!isolate) {
+            store();
+            return;
+        }
+        db.execOnce(QStringLiteral("SAVEPOINT item"));
+        try {
+            store();
+            db.execOnce(QStringLiteral("RELEASE SAVEPOINT item"));
+        } catch (const DbError &e) {
+            if (e.kind() == DbError::Kind::Unavailable)
+                throw;
+            db.execOnce(QStringLiteral("ROLLBACK TO SAVEPOINT item"));
+            db.execOnce(QStringLiteral("RELEASE SAVEPOINT item"));
+            qCWarning(lcWebhook).noquote()
+                << "inbox" << inboxId << item.position << "set aside:" << e.message();
+            recordItem(db, inboxId, item, QStringLiteral("set_aside"), e.message());
+            if (firstReason.isEmpty())
+                firstReason = e.message();
+            ++setAside;
+        }
+    };
+    const QJsonObject root = QJsonDocument::fromJson(body).object();
+    const QJsonArray entries = root.value(QStringLiteral("entry")).toArray();
+    for (qsizetype e = 0; e < entries.size(); ++e) {
+        const QJsonArray changes = entries.at(e).toObject().value(QStringLiteral("changes")).toArray();
+        for (qsizetype c = 0; c < changes.size(); ++c) {
+            const QJsonObject value = changes.at(c).toObject().value(QStringLiteral("value")).toObject();
+            QJsonObject profiles; // wa_id -> {name, user_id}
+            const QJsonArray contacts = value.value(QStringLiteral("contacts")).toArray();
+            for (const QJsonValue &contact : contacts) {
+                bool ignored = false;
+                const QJsonObject o = withoutNul(contact, &ignored).toObject();
+                profiles.insert(
+                    o.value(QStringLiteral("wa_id")).toString(),
+                    QJsonObject{{QStringLiteral("name"),
+                                 o.value(QStringLiteral("profile")).toObject().value(QStringLiteral("name"))},
+                                {QStringLiteral("user_id"), o.value(QStringLiteral("user_id"))}});
+            }
+            const QString where = QStringLiteral("entry %1, change %2, ").arg(e).arg(c);
+            const QJsonArray messages = value.value(QStringLiteral("messages")).toArray();
+            for (qsizetype i = 0; i < messages.size(); ++i) {
+                const Item item{where + QStringLiteral("message %1").arg(i), QStringLiteral("message"),
+                                messages.at(i).toObject()};
+                each(item, [&] { handleMessage(db, item, profiles, inboxId, settings); });
+            }
+            const QJsonArray statuses = value.value(QStringLiteral("statuses")).toArray();
+            for (qsizetype i = 0; i < statuses.size(); ++i) {
+                const Item item{where + QStringLiteral("status %1").arg(i), QStringLiteral("status"),
+                                statuses.at(i).toObject()};
+                each(item, [&] { handleStatus(db, item, inboxId); });
+            }
+            const QJsonArray errors = value.value(QStringLiteral("errors")).toArray();
+            for (const QJsonValue &error : errors)
+                qCWarning(lcWebhook).noquote() << "WhatsApp reports an error:" << compact(error.toObject());
+        }
+    }
+    db.exec(QStringLiteral("UPDATE whatsapp_inbox SET processed_at = now(), attempts = attempts + 1, "
+                           "error = ? WHERE id = ?"),
+            {setAside == 0 ? noText
+                           : QVariant(QStringLiteral("%1 of %2 items set aside (whatsapp_inbox_items): %3")
+                                          .arg(setAside)
+                                          .arg(total)
+                                          .arg(firstReason.left(500))),
+             inboxId});
+}
+
+// One pass over a stored body in one transaction (processItems). Returns false when another server holds
+// the body, or it is already done.
 bool processBody(Db &db, qint64 inboxId, const Settings &settings, bool isolate)
 {
     return db.transaction([&] {
@@ -198,78 +281,7 @@ bool processBody(Db &db, qint64 inboxId, const Settings &settings, bool isolate)
         }
         const QByteArray body = q.value(0).toByteArray();
         q.finish();
-        int total = 0;
-        int setAside = 0;
-        QString firstReason;
-        const auto each = [&](const Item &item, const std::function<void()> &store) {
-            ++total;
-            if (!isolate) {
-                store();
-                return;
-            }
-            db.execOnce(QStringLiteral("SAVEPOINT item"));
-            try {
-                store();
-                db.execOnce(QStringLiteral("RELEASE SAVEPOINT item"));
-            } catch (const DbError &e) {
-                if (e.kind() == DbError::Kind::Unavailable)
-                    throw;
-                db.execOnce(QStringLiteral("ROLLBACK TO SAVEPOINT item"));
-                db.execOnce(QStringLiteral("RELEASE SAVEPOINT item"));
-                qCWarning(lcWebhook).noquote()
-                    << "inbox" << inboxId << item.position << "set aside:" << e.message();
-                recordItem(db, inboxId, item, QStringLiteral("set_aside"), e.message());
-                if (firstReason.isEmpty())
-                    firstReason = e.message();
-                ++setAside;
-            }
-        };
-        const QJsonObject root = QJsonDocument::fromJson(body).object();
-        const QJsonArray entries = root.value(QStringLiteral("entry")).toArray();
-        for (qsizetype e = 0; e < entries.size(); ++e) {
-            const QJsonArray changes = entries.at(e).toObject().value(QStringLiteral("changes")).toArray();
-            for (qsizetype c = 0; c < changes.size(); ++c) {
-                const QJsonObject value = changes.at(c).toObject().value(QStringLiteral("value")).toObject();
-                QJsonObject profiles; // wa_id -> {name, user_id}
-                const QJsonArray contacts = value.value(QStringLiteral("contacts")).toArray();
-                for (const QJsonValue &contact : contacts) {
-                    bool ignored = false;
-                    const QJsonObject o = withoutNul(contact, &ignored).toObject();
-                    profiles.insert(
-                        o.value(QStringLiteral("wa_id")).toString(),
-                        QJsonObject{
-                            {QStringLiteral("name"),
-                             o.value(QStringLiteral("profile")).toObject().value(QStringLiteral("name"))},
-                            {QStringLiteral("user_id"), o.value(QStringLiteral("user_id"))}});
-                }
-                const QString where = QStringLiteral("entry %1, change %2, ").arg(e).arg(c);
-                const QJsonArray messages = value.value(QStringLiteral("messages")).toArray();
-                for (qsizetype i = 0; i < messages.size(); ++i) {
-                    const Item item{where + QStringLiteral("message %1").arg(i), QStringLiteral("message"),
-                                    messages.at(i).toObject()};
-                    each(item, [&] { handleMessage(db, item, profiles, inboxId, settings); });
-                }
-                const QJsonArray statuses = value.value(QStringLiteral("statuses")).toArray();
-                for (qsizetype i = 0; i < statuses.size(); ++i) {
-                    const Item item{where + QStringLiteral("status %1").arg(i), QStringLiteral("status"),
-                                    statuses.at(i).toObject()};
-                    each(item, [&] { handleStatus(db, item, inboxId); });
-                }
-                const QJsonArray errors = value.value(QStringLiteral("errors")).toArray();
-                for (const QJsonValue &error : errors)
-                    qCWarning(lcWebhook).noquote()
-                        << "WhatsApp reports an error:" << compact(error.toObject());
-            }
-        }
-        db.exec(QStringLiteral("UPDATE whatsapp_inbox SET processed_at = now(), attempts = attempts + 1, "
-                               "error = ? WHERE id = ?"),
-                {setAside == 0
-                     ? noText
-                     : QVariant(QStringLiteral("%1 of %2 items set aside (whatsapp_inbox_items): %3")
-                                    .arg(setAside)
-                                    .arg(total)
-                                    .arg(firstReason.left(500))),
-                 inboxId});
+        processItems(db, inboxId, body, settings, isolate);
         return true;
     });
 }
@@ -298,6 +310,24 @@ bool process(Db &db, qint64 inboxId, const Settings &settings)
                 {e.message(), inboxId});
         return false;
     }
+}
+
+QList<qint64> storeAndProcess(Db &db, const QList<Received> &bodies, const Settings &settings)
+{
+    return db.transaction([&] {
+        // Two batches written at once may need each other's tickets in opposite orders. A batch that
+        // waits this long for a lock gives way (55P03) rather than waiting for PostgreSQL's deadlock check
+        // (a second), so that the other batch, or an agent's reply, goes on at once.
+        db.execOnce(QStringLiteral("SET LOCAL lock_timeout = '200ms'"));
+        QList<qint64> ids;
+        for (const Received &r : bodies) {
+            const qint64 id = store(db, r);
+            if (r.unreadable.isEmpty())
+                processItems(db, id, r.body, settings, false);
+            ids << id;
+        }
+        return ids;
+    });
 }
 
 QByteArray problems(Db &db, int limit)

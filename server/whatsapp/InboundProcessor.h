@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -14,11 +15,26 @@ struct Settings {
     int routingWindowHours = 6; // the newest open ticket of the technician's lifts counts when this recent
 };
 
-// Stores the raw body as received (and queues it for the original server when `forward`); returns its id.
-// Throws DbError (the caller answers 503 so WhatsApp retries).
-qint64 store(Db &db, const QByteArray &body, const QString &authenticated, bool forward = false);
-// Marks a stored body that is not JSON as done, with the reason.
-void rejectUnreadable(Db &db, qint64 inboxId, const QString &reason);
+// A body as received.
+struct Received {
+    QByteArray body;
+    QString authenticated; // the credential it came with: "signature" or "bearer"
+    bool forward = false;  // queue it for the original server too (HOST_WEBHOOK_URL)
+    QString unreadable;    // why it is not JSON (it is then stored already done, with this reason); empty
+                           // when it is JSON
+};
+
+// Stores the raw body as received; returns its id. Throws DbError (the caller answers 503 so WhatsApp
+// retries).
+qint64 store(Db &db, const Received &body);
+// Stores the bodies in one transaction, committed to disk before it returns their ids.
+QList<qint64> storeAll(Db &db, const QList<Received> &bodies);
+// Stores the bodies and processes them, in the order given, in one transaction, committed to disk before
+// it returns their ids: many bodies for one commit. Throws DbError, and then nothing is stored; the caller
+// stores them (storeAll) and processes each on its own instead (process), where an item PostgreSQL
+// refuses is set aside. A lock waited for 200 ms fails it with 55P03 (lock_not_available), to be tried
+// again.
+QList<qint64> storeAndProcess(Db &db, const QList<Received> &bodies, const Settings &settings);
 
 // Processes one stored body if no other server is processing it; true when this call processed it. The
 // events it wrote are left for the caller to number (Sequencer, or Events::sequence). Each message and
@@ -30,7 +46,8 @@ bool process(Db &db, qint64 inboxId, const Settings &settings);
 // edits and deletions that no agent sees because the message they name is not stored (yet).
 QByteArray problems(Db &db, int limit);
 // Processes up to `limit` bodies still waiting (after a crash, or while another instance was busy) that
-// arrived at least `minAgeSeconds` ago: younger ones are normally already queued for processing.
+// arrived at least `minAgeSeconds` ago: younger ones are normally being processed by the instance that
+// stored them.
 int processPending(Db &db, const Settings &settings, int limit = 100, int minAgeSeconds = 0);
 
 } // namespace InboundProcessor

@@ -41,11 +41,14 @@ void ApiClient::get(const QString &path, const QUrlQuery &query, QObject *contex
     finish(m_network->get(request), context, ok, failed);
 }
 
-void ApiClient::post(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed)
+void ApiClient::post(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed,
+                     const QByteArray &prefer)
 {
     QNetworkRequest request(url(path));
     request.setTransferTimeout(m_timeoutMs);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!prefer.isEmpty())
+        request.setRawHeader("Prefer", prefer);
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);
     finish(m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact)), context, ok, failed);
@@ -213,7 +216,9 @@ void ApiClient::send(int ticketId, const QString &text, const QString &clientMes
                      {QStringLiteral("client_message_id"), clientMessageId}};
     if (!to.isEmpty())
         body.insert(QStringLiteral("to"), to);
-    post(QStringLiteral("/api/chat/%1/send").arg(ticketId), body, context, ok, failed);
+    // Answered as soon as the message is stored (202, pending): the pending bubble turns sent or failed
+    // with the message's event, as on every other console.
+    post(QStringLiteral("/api/chat/%1/send").arg(ticketId), body, context, ok, failed, "respond-async");
 }
 
 void ApiClient::markRead(int ticketId, QObject *context, Ok ok, Failed failed)

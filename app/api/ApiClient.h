@@ -30,7 +30,9 @@ public:
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
     void get(const QString &path, const QUrlQuery &query, QObject *context, Ok ok, Failed failed);
-    void post(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed);
+    // `prefer`, when given, is sent as the Prefer header (RFC 7240).
+    void post(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed,
+              const QByteArray &prefer = {});
     void put(const QString &path, const QJsonObject &body, QObject *context, Ok ok, Failed failed);
     // A file's bytes (GET /api/chat/media/{id}) and its type; failures as for JSON routes. The transfer
     // timeout counts from the last bytes received, so a large file on a slow link is not cut off.

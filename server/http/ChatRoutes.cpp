@@ -113,8 +113,22 @@ QByteArray completeStored(Db &db, const Outbox::Prepared &prepared, const SendRe
                            : Outbox::complete(db, prepared.messageId, result);
 }
 
+// Whether the client asked for the answer before WhatsApp's (RFC 7240 `Prefer: respond-async`).
+bool respondAsync(const HttpRequest &request)
+{
+    const QList<QByteArray> preferences = request.header("prefer").split(',');
+    for (const QByteArray &preference : preferences)
+        if (preference.split(';').constFirst().trimmed().compare("respond-async", Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
 // A reply's way out, whatever it is: checked and stored as pending (prepare), handed to the transport, then
-// stored as sent or failed. The answer waits for WhatsApp's, so the agent sees the outcome.
+// stored as sent or failed. The answer waits for WhatsApp's, so the agent sees the outcome (the original
+// page shows a refusal only from the answer). A client that sends `Prefer: respond-async` (the console) is
+// answered 202 with the pending message as soon as it is stored; WhatsApp's answer then reaches it, and
+// every console, as the message's message.updated (sent, or failed with the reason). A reply to a number
+// with no ticket always waits.
 // With fromQuery, the fields are the query's (the body is a file, for POST .../media).
 void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool bodyRequired, Check check,
              Prepare prepare, bool fromQuery = false)
@@ -122,12 +136,14 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
     struct Step {
         HttpResponse immediate;
         bool proceed = false;
+        bool answered = false; // the 202 went with `immediate`
         Outbox::Prepared prepared;
     };
+    const bool async = respondAsync(request);
     QPointer<ApiContext> context(&ctx);
     ctx.pool()->run<Step>(
         &ctx,
-        [request, auth = ctx.auth(), bodyRequired, check, prepare, fromQuery](Db &db) {
+        [request, auth = ctx.auth(), bodyRequired, check, prepare, fromQuery, async](Db &db) {
             Step step;
             step.immediate = ApiContext::guarded(db, [&](Db &db) {
                 const Principal who = auth->authenticate(db, ApiContext::token(request));
@@ -161,16 +177,44 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
                     return HttpResponse::okRaw({{"message", "\"Message sent successfully\""},
                                                 {"chat_message", step.prepared.messageJson}});
                 step.proceed = true;
+                if (async && !step.prepared.direct) {
+                    step.answered = true;
+                    if (step.prepared.messageJson.isEmpty())
+                        step.prepared.messageJson = ChatStore::message(db, step.prepared.messageId);
+                    HttpResponse accepted = HttpResponse::okRaw({{"message", "\"Message stored; sending\""},
+                                                                 {"chat_message", step.prepared.messageJson}},
+                                                                202);
+                    accepted.headers.append({QByteArray("Preference-Applied"), QByteArray("respond-async")});
+                    return accepted;
+                }
                 return HttpResponse();
             });
             return step;
         },
         [context, reply](Step step) {
-            if (!step.proceed || !context) {
+            if (!step.proceed || !context || step.answered)
                 reply->send(step.immediate);
+            if (!step.proceed || !context)
+                return;
+            const OutboundMessage out = Outbox::outboundOf(step.prepared);
+            if (step.answered) {
+                // Answered already: the outcome reaches the consoles as the message's event.
+                context->transport()->send(out, [context, prepared = step.prepared](SendResult result) {
+                    if (!context)
+                        return;
+                    context->pool()->post([prepared, result](Db &db) {
+                        try {
+                            db.retryingStaleConnection([&] { return completeStored(db, prepared, result); });
+                        } catch (const DbError &e) {
+                            // Left pending: the sweep for abandoned sends marks it failed.
+                            qCWarning(lcSend)
+                                << "message" << prepared.messageId
+                                << "was handed to WhatsApp, but its outcome was not stored:" << e.message();
+                        }
+                    });
+                });
                 return;
             }
-            const OutboundMessage out = Outbox::outboundOf(step.prepared);
             context->transport()->send(out, [context, reply, prepared = step.prepared](SendResult result) {
                 if (!context)
                     return;

@@ -8,6 +8,7 @@
 #include "TestServer.h"
 #include "UnassignedModel.h"
 #include "db/Db.h"
+#include "whatsapp/SandboxTransport.h"
 
 #include <QDateTime>
 #include <QSignalSpy>
@@ -85,6 +86,47 @@ private Q_SLOTS:
         QCOMPARE(c.data(ConversationListModel::AcknowledgedByRole).toString(), QStringLiteral("Thandi"));
         QVERIFY(c.data(ConversationListModel::RepliedAtRole).toDateTime().isValid());
         QVERIFY(!c.data(ConversationListModel::TakenRole).toBool());
+    }
+
+    // The console is answered as soon as its reply is stored (Prefer: respond-async): a reply WhatsApp
+    // refuses turns from pending to failed on the console, with WhatsApp's reason, through its event.
+    void aRefusedReplyShowsWhyOnTheConsole()
+    {
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Seed::technicianWrote(db, ticket);
+        TestServer server(params);
+        ApiClient api;
+        api.setBaseUrl(server.baseUrl());
+        api.setToken(server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi")));
+        ConversationListModel conversations;
+        ConsoleSession session(&api, &conversations);
+        session.start(QStringLiteral("Thandi"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.stream()->state(), EventStream::State::Live, 15000);
+        MessageModel messages;
+        session.setOpenConversation(ticket, &messages);
+        QTRY_VERIFY_WITH_TIMEOUT(statusRow(messages, QStringLiteral("Agent, the car is stuck")) >= 0, 15000);
+
+        server.app().sandbox()->failNext(QStringLiteral("131047"),
+                                         QStringLiteral("Re-engagement message required"));
+        session.send(QStringLiteral("Can you hear the alarm?"));
+        const int row = statusRow(messages, QStringLiteral("Can you hear the alarm?"));
+        QVERIFY(row >= 0);
+        QTRY_COMPARE_WITH_TIMEOUT(messages.index(row, 0).data(MessageModel::StatusRole).toString(),
+                                  QStringLiteral("failed"), 15000);
+        QVERIFY2(messages.index(row, 0)
+                     .data(MessageModel::ErrorRole)
+                     .toString()
+                     .contains(QLatin1String("Re-engagement message required")),
+                 qPrintable(messages.index(row, 0).data(MessageModel::ErrorRole).toString()));
+        QCOMPARE(messages.rowCount(), row + 1); // one bubble
+        QVERIFY(messages.index(row, 0)
+                    .data(MessageModel::MessageRole)
+                    .toJsonObject()
+                    .value(QLatin1String("id"))
+                    .toInteger() > 0);
     }
 
     void anUnknownNumberIsUnassignedUntilAttached()

@@ -753,6 +753,67 @@ private Q_SLOTS:
         QCOMPARE(f.sandbox().sent().last().to, QStringLiteral("27820000002"));
     }
 
+    // With `Prefer: respond-async` (the console's) the answer comes once the message is stored, pending;
+    // WhatsApp's answer then moves it to sent, or to failed with the reason, and each move is an event.
+    // Without the header (the original page) a refusal is still the answer's 502 (sendFailure).
+    void sendAnsweredOnceStored()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        Seed::technicianWrote(f.db, ticket);
+        HttpClient::Headers headers = TestServer::admin();
+        headers.append({QByteArray("Prefer"), QByteArray("respond-async; wait=1")});
+
+        const HttpResult accepted =
+            f.send(ticket, body({{QStringLiteral("message"), QStringLiteral("On my way")}}), headers);
+        QCOMPARE(accepted.status, 202);
+        QCOMPARE(accepted.header("Preference-Applied"), QByteArray("respond-async"));
+        QVERIFY(accepted.json.value(QLatin1String("ok")).toBool());
+        const QJsonObject pending = accepted.json.value(QLatin1String("chat_message")).toObject();
+        QCOMPARE(keysOf(pending), messageFields);
+        QCOMPARE(pending.value(QLatin1String("status")).toString(), QStringLiteral("pending"));
+        const qint64 sentId = pending.value(QLatin1String("id")).toInteger();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            f.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {sentId}).toString(),
+            QStringLiteral("sent"), 10000);
+        QCOMPARE(f.sandbox().sent().size(), 1);
+
+        f.sandbox().failNext(QStringLiteral("131047"), QStringLiteral("Re-engagement message required"));
+        const HttpResult refused =
+            f.send(ticket, body({{QStringLiteral("message"), QStringLiteral("Please confirm")}}), headers);
+        QCOMPARE(refused.status, 202);
+        const qint64 failedId = refused.json.value(QLatin1String("chat_message"))
+                                    .toObject()
+                                    .value(QLatin1String("id"))
+                                    .toInteger();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            f.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {failedId}).toString(),
+            QStringLiteral("failed"), 10000);
+        QCOMPARE(f.scalar(QStringLiteral("SELECT error_message FROM chat_messages WHERE id = ?"), {failedId})
+                     .toString(),
+                 QStringLiteral("Re-engagement message required"));
+        EXPECT_EVENTS_NUMBERED(f);
+        // Each message announced pending, then with WhatsApp's outcome.
+        for (const auto &[id, outcome] :
+             {std::pair{sentId, QStringLiteral("sent")}, std::pair{failedId, QStringLiteral("failed")}}) {
+            QSqlQuery q = f.db.execOnce(
+                QStringLiteral("SELECT data->>'status' FROM chat_events WHERE event IN ('message.created', "
+                               "'message.updated') AND (data->>'id')::bigint = ? ORDER BY seq"),
+                {id});
+            QStringList statuses;
+            while (q.next())
+                statuses << q.value(0).toString();
+            QCOMPARE(statuses, (QStringList{QStringLiteral("pending"), outcome}));
+        }
+        // A repeat with the same client_message_id is answered as before: 200 with the stored message.
+        const QJsonObject again{{QStringLiteral("message"), QStringLiteral("Once")},
+                                {QStringLiteral("client_message_id"), QStringLiteral("console-async-1")}};
+        QCOMPARE(f.send(ticket, again, headers).status, 202);
+        const HttpResult repeat = f.send(ticket, again, headers);
+        EXPECT_OK(repeat);
+        QTRY_COMPARE_WITH_TIMEOUT(f.sandbox().sent().size(), 2, 10000);
+    }
+
     void sendFailure()
     {
         Fixture f;

@@ -17,6 +17,9 @@
 
 #include <QPointer>
 
+#include <chrono>
+#include <thread>
+
 namespace ChatRoutes {
 
 namespace {
@@ -113,6 +116,26 @@ QByteArray completeStored(Db &db, const Outbox::Prepared &prepared, const SendRe
                            : Outbox::complete(db, prepared.messageId, result);
 }
 
+// WhatsApp's answer for a send already answered 202: nobody waits for it but the consoles, through the
+// message's event. A database that is away for a moment is waited for (up to about 30 s, well inside the
+// sweep that fails sends left pending) rather than leaving the message pending without its WhatsApp id.
+void storeOutcome(Db &db, const Outbox::Prepared &prepared, const SendResult &result)
+{
+    for (int attempt = 1;; ++attempt) {
+        try {
+            db.retryingStaleConnection([&] { return completeStored(db, prepared, result); });
+            return;
+        } catch (const DbError &e) {
+            if (e.kind() != DbError::Kind::Unavailable || attempt == 6) {
+                qCWarning(lcSend) << "message" << prepared.messageId << (result.ok ? "was" : "was not")
+                                  << "taken by WhatsApp, but that could not be stored:" << e.message();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::seconds(1 << (attempt - 1)));
+        }
+    }
+}
+
 // Whether the client asked for the answer before WhatsApp's (RFC 7240 `Prefer: respond-async`).
 bool respondAsync(const HttpRequest &request)
 {
@@ -178,9 +201,20 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
                                                 {"chat_message", step.prepared.messageJson}});
                 step.proceed = true;
                 if (async && !step.prepared.direct) {
+                    // The pending row is committed: from here on the message goes out, so a failure to
+                    // read it back must not answer an error. It then waits for WhatsApp, as without the
+                    // header.
+                    if (step.prepared.messageJson.isEmpty()) {
+                        try {
+                            step.prepared.messageJson = ChatStore::message(db, step.prepared.messageId);
+                        } catch (const DbError &e) {
+                            qCWarning(lcSend)
+                                << "message" << step.prepared.messageId
+                                << "is answered once sent: it could not be read back:" << e.message();
+                            return HttpResponse();
+                        }
+                    }
                     step.answered = true;
-                    if (step.prepared.messageJson.isEmpty())
-                        step.prepared.messageJson = ChatStore::message(db, step.prepared.messageId);
                     HttpResponse accepted = HttpResponse::okRaw({{"message", "\"Message stored; sending\""},
                                                                  {"chat_message", step.prepared.messageJson}},
                                                                 202);
@@ -202,16 +236,7 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
                 context->transport()->send(out, [context, prepared = step.prepared](SendResult result) {
                     if (!context)
                         return;
-                    context->pool()->post([prepared, result](Db &db) {
-                        try {
-                            db.retryingStaleConnection([&] { return completeStored(db, prepared, result); });
-                        } catch (const DbError &e) {
-                            // Left pending: the sweep for abandoned sends marks it failed.
-                            qCWarning(lcSend)
-                                << "message" << prepared.messageId
-                                << "was handed to WhatsApp, but its outcome was not stored:" << e.message();
-                        }
-                    });
+                    context->pool()->post([prepared, result](Db &db) { storeOutcome(db, prepared, result); });
                 });
                 return;
             }

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -73,6 +74,7 @@ std::string frame(size_t payloadBytes, int64_t createdNs)
 
 struct Result {
     size_t frames = 0;
+    int64_t missing = 0; // made but never read
     double p50 = 0, p99 = 0, max = 0;
 };
 
@@ -108,6 +110,8 @@ Result run(int consoles, int rate, int seconds, int warmup, size_t frameBytes)
     close(listener);
 
     std::atomic<bool> stop{false};
+    std::atomic<int64_t> received{0}; // frames read, on all sockets, warm-up included
+    int64_t produced = 0;             // frames made (each for every socket)
     std::vector<double> latencies;
     std::mutex latenciesMutex;
     const int64_t measureFromNs = nowNs() + int64_t(warmup) * 1000000000;
@@ -152,6 +156,7 @@ Result run(int consoles, int rate, int seconds, int warmup, size_t frameBytes)
                         const int64_t created = std::strtoll(p.c_str() + header + 5, nullptr, 10);
                         if (created >= measureFromNs)
                             mine.push_back(double(nowNs() - created) / 1e6);
+                        ++received;
                         p.erase(0, header + size);
                     }
                 }
@@ -200,7 +205,7 @@ Result run(int consoles, int rate, int seconds, int warmup, size_t frameBytes)
         int64_t nextNs = startNs;
         std::vector<epoll_event> events(256);
         while (nowNs() < endNs) {
-            const int64_t waitMs = std::max<int64_t>(0, (nextNs - nowNs()) / 1000000);
+            const int64_t waitMs = std::max<int64_t>(0, (nextNs - nowNs() + 999999) / 1000000);
             const int n = epoll_wait(ep, events.data(), int(events.size()), int(waitMs));
             for (int e = 0; e < n; ++e)
                 flush(events[size_t(e)].data.u32);
@@ -221,11 +226,24 @@ Result run(int consoles, int rate, int seconds, int warmup, size_t frameBytes)
                     flush(uint32_t(i));
                 }
                 nextNs += intervalNs;
+                ++produced;
             }
+        }
+        // Every frame made goes out, the latest (the slowest, when the writer is behind) too.
+        const int64_t flushUntil = nowNs() + int64_t(10) * 1000000000;
+        while (std::any_of(queued.begin(), queued.end(), [](const std::string &q) { return !q.empty(); }) &&
+               nowNs() < flushUntil) {
+            const int n = epoll_wait(ep, events.data(), int(events.size()), 50);
+            for (int e = 0; e < n; ++e)
+                flush(events[size_t(e)].data.u32);
         }
         close(ep);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // the last frames arrive
+    // And is read, or counted as missing.
+    const int64_t expected = produced * consoles;
+    const int64_t readUntil = nowNs() + int64_t(10) * 1000000000;
+    while (received.load() < expected && nowNs() < readUntil)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     stop.store(true);
     reader.join();
     for (int fd : clients)
@@ -234,6 +252,7 @@ Result run(int consoles, int rate, int seconds, int warmup, size_t frameBytes)
         close(fd);
 
     Result r;
+    r.missing = expected - received.load();
     r.frames = latencies.size();
     if (latencies.empty())
         return r;
@@ -288,6 +307,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    std::signal(SIGPIPE, SIG_IGN);
     // Two descriptors a console: as many as the hard limit allows.
     rlimit files{};
     if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
@@ -303,8 +323,10 @@ int main(int argc, char **argv)
             std::printf("consoles=%d: no frame arrived\n", n);
             return 1;
         }
-        std::printf("consoles=%d frames=%zu p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", n, r.frames, r.p50, r.p99,
-                    r.max);
+        std::printf("consoles=%d frames=%zu p50_ms=%.2f p99_ms=%.2f max_ms=%.2f missing=%lld\n", n, r.frames,
+                    r.p50, r.p99, r.max, static_cast<long long>(r.missing));
+        if (r.missing != 0)
+            return 1;
     }
     return 0;
 }

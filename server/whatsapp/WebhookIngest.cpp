@@ -3,6 +3,7 @@
 #include "base/Logging.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
+#include "db/Events.h"
 #include "db/Sequencer.h"
 
 #include <QJsonArray>
@@ -93,6 +94,18 @@ QList<WebhookIngest::Entry> WebhookIngest::take(State &state, std::size_t lane)
     return batch;
 }
 
+void WebhookIngest::numberEvents(State &state, Db &db)
+{
+    try {
+        Events::sequence(db);
+    } catch (const DbError &e) {
+        // Left to the sequencer (and the listener's check every second): nothing is lost, events wait.
+        qCDebug(lcDb) << "webhook events left for the sequencer:" << e.message();
+        if (state.sequencer)
+            state.sequencer->request();
+    }
+}
+
 void WebhookIngest::write(State &state, Db &db, QList<Entry> &batch)
 {
     qsizetype answered = 0; // the bodies before this one have their answer
@@ -134,9 +147,10 @@ void WebhookIngest::write(State &state, Db &db, QList<Entry> &batch)
             }
         }
         if (together) {
+            // Numbered here, before the answers: a 200 then means the message is on the consoles' stream,
+            // whatever else the pool's background work is busy with.
+            numberEvents(state, db);
             answerUpTo(batch.size(), Outcome::Stored);
-            if (state.sequencer)
-                state.sequencer->request();
             return;
         }
         // Stored as they are, then each processed on its own and answered once processed (stored is
@@ -162,8 +176,8 @@ void WebhookIngest::write(State &state, Db &db, QList<Entry> &batch)
             }
             answerUpTo(i + 1, Outcome::Stored);
         }
-        if (processed && state.sequencer)
-            state.sequencer->request();
+        if (processed)
+            numberEvents(state, db);
     } catch (const std::exception &e) {
         // Not expected: the bodies not answered yet are answered 503 (WhatsApp sends them again; a message
         // stored already is not stored twice), and the writer goes on with the next batch.

@@ -76,6 +76,8 @@ private:
     static void schedule(const std::shared_ptr<State> &state, std::size_t lane);
     // Takes the lane's next batch; empty (and the lane no longer writing) when its queue is.
     static QList<Entry> take(State &state, std::size_t lane);
+    // Numbers the events committed so far (Events::sequence), or asks the sequencer when that fails.
+    static void numberEvents(State &state, Db &db);
     // Writes the batch and answers every body of it, whatever happens.
     static void write(State &state, Db &db, QList<Entry> &batch);
 

@@ -168,6 +168,21 @@ struct Fixture {
                           "FROM whatsapp_inbox WHERE processed_at IS NULL"))
             .toString();
     }
+    QString numberingProblem()
+    {
+        return scalar(
+                   QStringLiteral(
+                       "SELECT 'unnumbered: ' || coalesce((SELECT string_agg(id || ' ' || event || ' at ' || "
+                       "created_at::text, '; ') FROM chat_events WHERE seq IS NULL), 'none') || ' | "
+                       "sessions: ' "
+                       "|| coalesce((SELECT string_agg(application_name || ' ' || coalesce(state, '') || ' ' "
+                       "|| "
+                       "coalesce(wait_event_type || ':' || wait_event, '') || ' xact ' || "
+                       "coalesce((now() - xact_start)::text, '-') || ' ' || left(query, 120), ' ; ') FROM "
+                       "pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()), "
+                       "'none')"))
+            .toString();
+    }
     int inboxErrors()
     {
         return count(QStringLiteral("SELECT count(*) FROM whatsapp_inbox WHERE error IS NOT NULL"));
@@ -333,9 +348,11 @@ QByteArray twoMessages(const QString &id1, const QString &text1, const QString &
     } while (false)
 
 // Numbered at once as a rule; 15 s as WAIT_PROCESSED allows, for a test machine busy with other suites.
+// A failure names the events left and what every connection was doing.
 #define EXPECT_EVENTS_NUMBERED(f)                                                                            \
-    QTRY_COMPARE_WITH_TIMEOUT(                                                                               \
-        (f).count(QStringLiteral("SELECT count(*) FROM chat_events WHERE seq IS NULL")), 0, 15000)
+    QTRY_VERIFY2_WITH_TIMEOUT(                                                                               \
+        (f).count(QStringLiteral("SELECT count(*) FROM chat_events WHERE seq IS NULL")) == 0,                \
+        qPrintable((f).numberingProblem()), 15000)
 
 class TestWebhook : public QObject {
     Q_OBJECT

@@ -12,6 +12,9 @@
 #include <QJsonParseError>
 #include <QPointer>
 
+#include <chrono>
+#include <thread>
+
 ApiContext::ApiContext(DbPool *pool, Auth *auth, MessageTransport *transport, int sessionHours,
                        QObject *parent)
     : QObject(parent)
@@ -225,6 +228,35 @@ QString ApiContext::stringField(const QJsonObject &body, const QString &name)
     return v.toString();
 }
 
+namespace {
+
+// What the transport said of a stored message, stored. A database that is away for a moment is waited for
+// (up to about 30 s, well inside the sweep that fails sends left pending) rather than leaving the message
+// pending without its WhatsApp id.
+void storeOutcome(Db &db, qint64 id, bool direct, const SendResult &result)
+{
+    for (int attempt = 1;; ++attempt) {
+        try {
+            db.retryingStaleConnection([&] {
+                if (direct)
+                    Unassigned::completeReply(db, id, result);
+                else
+                    Outbox::complete(db, id, result);
+            });
+            return;
+        } catch (const DbError &e) {
+            if (e.kind() != DbError::Kind::Unavailable || attempt == 6) {
+                qCWarning(lcSend) << "message" << id << (result.ok ? "was" : "was not")
+                                  << "taken by WhatsApp, but that could not be stored:" << e.message();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::seconds(1 << (attempt - 1)));
+        }
+    }
+}
+
+} // namespace
+
 void ApiContext::sendStored(const Outbox::Prepared &prepared, std::function<void(const SendResult &)> sent)
 {
     const OutboundMessage out = Outbox::outboundOf(prepared);
@@ -233,22 +265,7 @@ void ApiContext::sendStored(const Outbox::Prepared &prepared, std::function<void
                             sent = std::move(sent)](const SendResult &result) {
         if (!context)
             return;
-        context->pool()->run<bool>(
-            context,
-            [id, direct, result](Db &db) {
-                try {
-                    if (direct)
-                        Unassigned::completeReply(db, id, result);
-                    else
-                        Outbox::complete(db, id, result);
-                    return true;
-                } catch (const DbError &e) {
-                    qCWarning(lcSend)
-                        << "message" << id << "was sent, but its status was not stored:" << e.message();
-                    return false;
-                }
-            },
-            [](bool) {});
+        context->pool()->post([id, direct, result](Db &db) { storeOutcome(db, id, direct, result); });
         if (sent)
             sent(result);
     });

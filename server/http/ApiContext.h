@@ -46,8 +46,8 @@ public:
 
     // Hands a message stored as pending to the transport and stores what became of it; `sent`, if given,
     // hears the transport's answer. Nobody waits for the stored status: the consoles see it through the
-    // event stream, and a send a stopped server abandoned is marked failed by the sweep
-    // (ChatStore::failAbandonedSends).
+    // event stream. A database away for a moment is waited for (about 30 s); a send a stopped server
+    // abandoned is marked failed by the sweep (ChatStore::failAbandonedSends).
     void sendStored(const Outbox::Prepared &prepared, std::function<void(const SendResult &)> sent = {});
 
     // Runs on a database thread: the same error handling as run(), for handlers that chain steps.

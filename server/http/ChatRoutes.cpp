@@ -17,9 +17,6 @@
 
 #include <QPointer>
 
-#include <chrono>
-#include <thread>
-
 namespace ChatRoutes {
 
 namespace {
@@ -116,26 +113,6 @@ QByteArray completeStored(Db &db, const Outbox::Prepared &prepared, const SendRe
                            : Outbox::complete(db, prepared.messageId, result);
 }
 
-// WhatsApp's answer for a send already answered 202: nobody waits for it but the consoles, through the
-// message's event. A database that is away for a moment is waited for (up to about 30 s, well inside the
-// sweep that fails sends left pending) rather than leaving the message pending without its WhatsApp id.
-void storeOutcome(Db &db, const Outbox::Prepared &prepared, const SendResult &result)
-{
-    for (int attempt = 1;; ++attempt) {
-        try {
-            db.retryingStaleConnection([&] { return completeStored(db, prepared, result); });
-            return;
-        } catch (const DbError &e) {
-            if (e.kind() != DbError::Kind::Unavailable || attempt == 6) {
-                qCWarning(lcSend) << "message" << prepared.messageId << (result.ok ? "was" : "was not")
-                                  << "taken by WhatsApp, but that could not be stored:" << e.message();
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::seconds(1 << (attempt - 1)));
-        }
-    }
-}
-
 // Whether the client asked for the answer before WhatsApp's (RFC 7240 `Prefer: respond-async`).
 bool respondAsync(const HttpRequest &request)
 {
@@ -230,16 +207,12 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
                 reply->send(step.immediate);
             if (!step.proceed || !context)
                 return;
-            const OutboundMessage out = Outbox::outboundOf(step.prepared);
             if (step.answered) {
                 // Answered already: the outcome reaches the consoles as the message's event.
-                context->transport()->send(out, [context, prepared = step.prepared](SendResult result) {
-                    if (!context)
-                        return;
-                    context->pool()->post([prepared, result](Db &db) { storeOutcome(db, prepared, result); });
-                });
+                context->sendStored(step.prepared);
                 return;
             }
+            const OutboundMessage out = Outbox::outboundOf(step.prepared);
             context->transport()->send(out, [context, reply, prepared = step.prepared](SendResult result) {
                 if (!context)
                     return;

@@ -312,21 +312,18 @@ bool process(Db &db, qint64 inboxId, const Settings &settings)
     }
 }
 
-QList<qint64> storeAndProcess(Db &db, const QList<Received> &bodies, const Settings &settings)
+void storeAndProcess(Db &db, const QList<Received> &bodies, const Settings &settings)
 {
-    return db.transaction([&] {
+    db.transaction([&] {
         // Two batches written at once may need each other's tickets in opposite orders. A batch that
         // waits this long for a lock gives way (55P03) rather than waiting for PostgreSQL's deadlock check
         // (a second), so that the other batch, or an agent's reply, goes on at once.
         db.execOnce(QStringLiteral("SET LOCAL lock_timeout = '200ms'"));
-        QList<qint64> ids;
         for (const Received &r : bodies) {
             const qint64 id = store(db, r);
             if (r.unreadable.isEmpty())
                 processItems(db, id, r.body, settings, false);
-            ids << id;
         }
-        return ids;
     });
 }
 

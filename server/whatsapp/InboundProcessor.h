@@ -30,11 +30,11 @@ qint64 store(Db &db, const Received &body);
 // Stores the bodies in one transaction, committed to disk before it returns their ids.
 QList<qint64> storeAll(Db &db, const QList<Received> &bodies);
 // Stores the bodies and processes them, in the order given, in one transaction, committed to disk before
-// it returns their ids: many bodies for one commit. Throws DbError, and then nothing is stored; the caller
+// it returns: many bodies for one commit. Throws DbError, and then nothing is stored; the caller
 // stores them (storeAll) and processes each on its own instead (process), where an item PostgreSQL
 // refuses is set aside. A lock waited for 200 ms fails it with 55P03 (lock_not_available), to be tried
 // again.
-QList<qint64> storeAndProcess(Db &db, const QList<Received> &bodies, const Settings &settings);
+void storeAndProcess(Db &db, const QList<Received> &bodies, const Settings &settings);
 
 // Processes one stored body if no other server is processing it; true when this call processed it. The
 // events it wrote are left for the caller to number (Sequencer, or Events::sequence). Each message and

@@ -122,7 +122,7 @@ void WebhookIngest::write(State &state, Db &db, QList<Entry> &batch)
         for (int attempt = 1; attempt <= 2 && !together; ++attempt) {
             try {
                 db.retryingStaleConnection(
-                    [&] { return InboundProcessor::storeAndProcess(db, bodies, state.settings); });
+                    [&] { InboundProcessor::storeAndProcess(db, bodies, state.settings); });
                 together = true;
             } catch (const DbError &e) {
                 if (e.kind() == DbError::Kind::Unavailable) {

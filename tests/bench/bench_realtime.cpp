@@ -201,7 +201,7 @@ public:
     }
     bool done() const { return m_answered + m_failed >= m_total; }
     QHash<qint64, double> returned;
-    QHash<qint64, double> posted; // when its request was due: the 200 now comes after processing
+    QHash<qint64, double> due; // when its request was due: the 200 now comes after processing
     int failed() const { return m_failed; }
 
 private:
@@ -211,7 +211,7 @@ private:
         ++m_sent;
         m_inFlight[socket] = n;
         // When it was due: a request that waits for a free connection is late, and that counts.
-        posted.insert(n, m_startMs + double(n - m_first) * 1000.0 / m_perSecond);
+        due.insert(n, m_startMs + double(n - m_first) * 1000.0 / m_perSecond);
         socket->write(Bench::webhookRequest(
             Bench::webhookBody(QStringLiteral("wamid.RT.%1").arg(n), int(1 + n % m_technicians)), secret));
     }
@@ -351,8 +351,7 @@ int main(int argc, char *argv[])
 
         std::vector<double> latencies; // after the warm-up
         std::vector<double> warming;   // during it
-        std::vector<double>
-            fromPost; // after the warm-up, from the request's due moment (processing included)
+        std::vector<double> fromDue; // after the warm-up, from the request's due moment (processing included)
         qint64 missing = 0;
         int early = 0;
         for (const auto &c : measuring)
@@ -369,7 +368,7 @@ int main(int argc, char *argv[])
                 }
                 early += ms < 0 ? 1 : 0;
                 latencies.push_back(std::max(0.0, ms));
-                fromPost.push_back(*arrived - load.posted.value(it.key()));
+                fromDue.push_back(*arrived - load.due.value(it.key()));
             }
         int closed = 0;
         for (const auto &c : measuring)
@@ -401,10 +400,10 @@ int main(int argc, char *argv[])
         out << QStringLiteral(
                    "    from the request's due moment (its processing before the 200 included): p50 %1 ms, "
                    "p90 %2 ms, p99 %3 ms, max %4 ms\n")
-                   .arg(Bench::percentile(fromPost, 0.5), 0, 'f', 1)
-                   .arg(Bench::percentile(fromPost, 0.9), 0, 'f', 1)
-                   .arg(Bench::percentile(fromPost, 0.99), 0, 'f', 1)
-                   .arg(Bench::percentile(fromPost, 1.0), 0, 'f', 1);
+                   .arg(Bench::percentile(fromDue, 0.5), 0, 'f', 1)
+                   .arg(Bench::percentile(fromDue, 0.9), 0, 'f', 1)
+                   .arg(Bench::percentile(fromDue, 0.99), 0, 'f', 1)
+                   .arg(Bench::percentile(fromDue, 1.0), 0, 'f', 1);
         // Where the time goes, from the database's clocks: body stored -> its processing began.
         const QString queued =
             db.scalar(

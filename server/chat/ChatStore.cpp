@@ -99,12 +99,12 @@ Page messages(Db &db, int ticketId, int limit, qint64 before)
         return page;
     }
     QSqlQuery &q = db.exec(
-        QStringLiteral("WITH page AS (SELECT m.id FROM chat_messages m WHERE m.ticket_id = ? AND m.id < ? "
-                       "ORDER BY m.id DESC LIMIT ?) "
-                       "SELECT (SELECT coalesce(json_agg(" LIFTLINE_MESSAGE_JSON
-                       " ORDER BY m.id), '[]')::text "
-                       "FROM (SELECT id FROM page ORDER BY id DESC LIMIT ?) p JOIN chat_messages m ON m.id = "
-                       "p.id" LIFTLINE_MESSAGE_JOINS "), (SELECT count(*) FROM page) > ?"),
+        QStringLiteral(
+            "WITH page AS (SELECT m.id FROM chat_messages m WHERE m.ticket_id = ? AND m.id < ?::bigint "
+            "ORDER BY m.id DESC LIMIT ?) "
+            "SELECT (SELECT coalesce(json_agg(" LIFTLINE_MESSAGE_JSON " ORDER BY m.id), '[]')::text "
+            "FROM (SELECT id FROM page ORDER BY id DESC LIMIT ?) p JOIN chat_messages m ON m.id = "
+            "p.id" LIFTLINE_MESSAGE_JOINS "), (SELECT count(*) FROM page) > ?"),
         {ticketId, before > 0 ? before : std::numeric_limits<qint64>::max(), limit + 1, limit, limit});
     if (q.next()) {
         page.messages = q.value(0).toString().toUtf8();

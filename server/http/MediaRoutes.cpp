@@ -252,7 +252,7 @@ void messageHistory(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply)
                 "  'wa_message_id', c.wa_message_id, 'wa_timestamp', liftline_iso(c.wa_timestamp), "
                 "  'created_at', liftline_iso(c.created_at), 'raw', c.raw) ORDER BY c.id), '[]') "
                 "  FROM chat_message_changes c WHERE c.target_wa_id = m.wa_message_id))::text "
-                "FROM chat_messages m WHERE m.id = ?"),
+                "FROM chat_messages m WHERE m.id = ?::bigint"),
             {id});
         if (json.isNull())
             throw ApiError(404, QStringLiteral("message_not_found"),

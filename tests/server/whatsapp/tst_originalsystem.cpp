@@ -317,6 +317,34 @@ private Q_SLOTS:
                 QVERIFY(!m.value(QLatin1String("agent_name")).toString().isEmpty());
         }
 
+        // The console's paged calls on the add-on's integer ids: the newest page, the one before it, and a
+        // `before` beyond any integer id.
+        const HttpResult newest = server.http().get(
+            QStringLiteral("/api/chat/%1/messages?limit=3").arg(ticket), TestServer::admin());
+        VERIFY_STATUS(newest, 200);
+        const QJsonArray newestRows = newest.json.value(QLatin1String("messages")).toArray();
+        QCOMPARE(newestRows.size(), 3);
+        QCOMPARE(newestRows.last().toObject().value(QLatin1String("id")), rows.last().toObject().value("id"));
+        QVERIFY(newest.json.value(QLatin1String("has_more")).toBool());
+        const HttpResult older =
+            server.http().get(QStringLiteral("/api/chat/%1/messages?limit=3&before=%2")
+                                  .arg(ticket)
+                                  .arg(newestRows.first().toObject().value(QLatin1String("id")).toInteger()),
+                              TestServer::admin());
+        VERIFY_STATUS(older, 200);
+        const QJsonArray olderRows = older.json.value(QLatin1String("messages")).toArray();
+        QCOMPARE(olderRows.size(), 3);
+        QCOMPARE(olderRows.last().toObject().value(QLatin1String("id")),
+                 rows.at(rows.size() - 4).toObject().value("id"));
+        const HttpResult beyond =
+            server.http().get(QStringLiteral("/api/chat/%1/messages?limit=2&before=99999999999").arg(ticket),
+                              TestServer::admin());
+        VERIFY_STATUS(beyond, 200);
+        QCOMPARE(beyond.json.value(QLatin1String("messages")).toArray().size(), 2);
+        VERIFY_STATUS(
+            server.http().get(QStringLiteral("/api/chat/messages/99999999999/history"), TestServer::admin()),
+            404);
+
         // A console that resumes from before the upgrade hears of every listed conversation as it is now.
         const QByteArray token = server.signIn(QStringLiteral("thandi"), QStringLiteral("Thandi Nkosi"));
         StreamClient stream(server.baseUrl(), HttpClient::bearer(token));

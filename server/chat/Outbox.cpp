@@ -179,45 +179,80 @@ static Prepared storedBefore(Db &db, int ticketId, const QString &clientMessageI
 }
 
 Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &clientMessageId,
-                 const QString &agentName, const Principal &who, const QString &remote, const QString &to)
+                 const QString &agentName, const Principal &who, const QString &remote, const QString &to,
+                 bool sequenceLater)
 {
     const QString text = checkedText(rawText, clientMessageId);
-    const QString &wantedTo = to;
-
-    auto attempt = [&] {
-        return db.transaction([&] {
-            if (Prepared p = storedBefore(db, ticketId, clientMessageId, text); p.duplicate)
-                return p;
-            const Recipient recipient = lockRecipient(db, ticketId, wantedTo);
-            const QString to = recipient.to;
-            const bool windowOpen = recipient.windowOpen;
-            if (to.isEmpty())
-                throw DomainError(
-                    DomainError::Kind::NotPossible, QStringLiteral("no_recipient"),
-                    QStringLiteral(
-                        "No technician has written on this ticket yet, so there is nobody to reply "
-                        "to. Wait for the technician's message"));
-            if (!windowOpen)
-                throw DomainError(
-                    DomainError::Kind::Conflict, QStringLiteral("window_closed"),
-                    QStringLiteral("The technician last wrote more than 24 hours ago, so WhatsApp only "
-                                   "allows a template now: send the re-engagement template and wait for "
-                                   "their reply"));
-            Prepared p;
-            p.messageId =
-                insertReply(db, ticketId, to, text, QStringLiteral("text"), agentName, who, clientMessageId);
-            p.to = to;
-            p.text = text;
-            AuditLog::record(
-                db, who, QStringLiteral("message.sent"), ticketId,
-                {{QStringLiteral("message_id"), p.messageId}, {QStringLiteral("agent_name"), agentName}},
-                remote);
+    QString number;
+    if (!to.isEmpty()) {
+        number = PhoneNumber::normalise(to);
+        if (number.isEmpty())
+            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_recipient"),
+                              QStringLiteral("'%1' is not a phone number: give one of the ticket's "
+                                             "participants as \"to\", e.g. 27821234567")
+                                  .arg(to.left(40)));
+    }
+    const QVariant noText(QMetaType::fromType<QString>());
+    const auto attempt = [&] {
+        // One statement, committed with it (sql/functions/chat_reply_store.sql).
+        QSqlQuery &q =
+            db.exec(QStringLiteral(
+                        "SELECT outcome, message_id, to_number, message_json FROM chat_reply_store(?, ?, ?, "
+                        "?, ?, ?, ?, ?, ?, true)"),
+                    {ticketId, text, number.isEmpty() ? noText : QVariant(number), agentName,
+                     who.agentId > 0 ? QVariant(who.agentId) : QVariant(QMetaType::fromType<int>()),
+                     who.actorKind(), clientMessageId.isEmpty() ? noText : QVariant(clientMessageId),
+                     who.actorName().isEmpty() ? noText : QVariant(who.actorName()),
+                     remote.isEmpty() ? noText : QVariant(remote)});
+        if (!q.next())
+            throw DbError(DbError::Kind::Statement, QStringLiteral("chat_reply_store returned no row"));
+        const QString outcome = q.value(0).toString();
+        Prepared p;
+        p.messageId = q.value(1).toLongLong();
+        p.to = q.value(2).toString();
+        p.messageJson = q.value(3).toString().toUtf8();
+        p.text = text;
+        q.finish();
+        if (outcome == QLatin1String("stored"))
             return p;
-        });
+        if (outcome == QLatin1String("duplicate")) {
+            p.duplicate = true;
+            return p;
+        }
+        if (outcome == QLatin1String("ticket_not_found"))
+            ChatStore::requireTicket(db, ticketId); // throws with the usual message, unless it was just added
+        if (outcome == QLatin1String("duplicate_client_message_id"))
+            throw DomainError(DomainError::Kind::Conflict, QStringLiteral("duplicate_client_message_id"),
+                              QStringLiteral("client_message_id '%1' was already used on this ticket for "
+                                             "another message: give each new message its own id")
+                                  .arg(clientMessageId));
+        if (outcome == QLatin1String("no_recipient"))
+            throw DomainError(DomainError::Kind::NotPossible, QStringLiteral("no_recipient"),
+                              QStringLiteral("No technician has written on this ticket yet, so there is "
+                                             "nobody to reply to. Wait for the technician's message"));
+        if (outcome == QLatin1String("not_a_participant"))
+            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("not_a_participant"),
+                              QStringLiteral("%1 has not written on this ticket, so a reply cannot go to "
+                                             "them: choose one of its participants")
+                                  .arg(number));
+        if (outcome == QLatin1String("window_closed"))
+            throw DomainError(
+                DomainError::Kind::Conflict, QStringLiteral("window_closed"),
+                QStringLiteral("The technician last wrote more than 24 hours ago, so WhatsApp only "
+                               "allows a template now: send the re-engagement template and wait for "
+                               "their reply"));
+        throw DbError(
+            DbError::Kind::Statement,
+            QStringLiteral("chat_reply_store answered '%1' for ticket %2").arg(outcome).arg(ticketId));
     };
-    const Prepared prepared = storedOnce(clientMessageId, attempt);
-    if (!prepared.duplicate)
-        Events::sequence(db);
+    // Inside a caller's transaction the statement is part of it; otherwise it is committed on its own.
+    Prepared prepared = storedOnce(clientMessageId, attempt);
+    if (!prepared.duplicate) {
+        if (sequenceLater)
+            prepared.sequenceLater = true;
+        else
+            Events::sequence(db);
+    }
     return prepared;
 }
 
@@ -418,25 +453,18 @@ OutboundMessage outboundOf(const Prepared &prepared)
 
 QByteArray complete(Db &db, qint64 messageId, const SendResult &result)
 {
-    if (result.ok) {
-        db.transaction([&] {
-            // A status webhook for this id may be on its way at the same moment: the same lock as its
-            // handler, then the statuses that arrived before the id was stored are applied.
-            db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))"), {result.waMessageId});
-            db.exec(QStringLiteral(
-                        "UPDATE chat_messages SET wa_message_id = ?, updated_at = now(), "
-                        "status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END WHERE id = ?"),
-                    {result.waMessageId, messageId});
-            applyWaitingStatuses(db, result.waMessageId);
-        });
-    } else {
-        db.exec(
-            QStringLiteral("UPDATE chat_messages SET status = 'failed', error_code = ?, error_message = ?, "
-                           "updated_at = now() WHERE id = ? AND status = 'pending'"),
-            {result.errorCode, result.errorMessage, messageId});
-    }
+    // One statement (sql/functions/chat_reply_outcome.sql): the id and the statuses that came before it
+    // under the status handler's lock, or the refusal.
+    const QVariant noText(QMetaType::fromType<QString>());
+    const QByteArray json =
+        db.scalar(QStringLiteral("SELECT chat_reply_outcome(?, ?, ?, ?, ?)"),
+                  {messageId, result.ok, result.ok ? QVariant(result.waMessageId) : noText,
+                   result.ok ? noText : QVariant(result.errorCode),
+                   result.ok ? noText : QVariant(result.errorMessage)})
+            .toString()
+            .toUtf8();
     Events::sequence(db);
-    return ChatStore::message(db, messageId);
+    return json;
 }
 
 } // namespace Outbox

@@ -34,6 +34,8 @@ struct Prepared {
     // Kept until the transport has answered: the request's share of the server's room for large bodies
     // (HttpRequest::hold), which the file's bytes take until then.
     std::shared_ptr<const void> hold;
+    // Stored, but its event is not numbered yet (prepare's sequenceLater).
+    bool sequenceLater = false;
 };
 
 // Whether `number` wrote within the last 24 hours (WhatsApp's time): free-form messages may reach it.
@@ -53,10 +55,11 @@ QString checkedText(const QString &rawText, const QString &clientMessageId);
 // when given, which must be one of the ticket's participants (ChatStore::participants); otherwise to the
 // last one who wrote on the ticket, else the technician who responded. Throws DomainError
 // (message_required, message_too_long, no_recipient, invalid_recipient, not_a_participant, window_closed,
-// duplicate_client_message_id).
+// duplicate_client_message_id). Its event is numbered before it returns, unless sequenceLater: then
+// Prepared::sequenceLater says the caller must see to it (Events::sequence) once it has answered.
 Prepared prepare(Db &db, int ticketId, const QString &text, const QString &clientMessageId,
                  const QString &agentName, const Principal &who, const QString &remote,
-                 const QString &to = QString());
+                 const QString &to = QString(), bool sequenceLater = false);
 // A file an agent sends, with its caption: as prepare() for the recipient, the window and the
 // client_message_id, and the file is checked (Media::check: WhatsApp's limits, its type from its content),
 // kept (MediaStore, once by content) and recorded as the message's attachment, all in one transaction with

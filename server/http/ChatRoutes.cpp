@@ -129,9 +129,12 @@ bool respondAsync(const HttpRequest &request)
 // answered 202 with the pending message as soon as it is stored; WhatsApp's answer then reaches it, and
 // every console, as the message's message.updated (sent, or failed with the reason). A reply to a number
 // with no ticket always waits.
-// With fromQuery, the fields are the query's (the body is a file, for POST .../media).
+// With fromQuery, the fields are the query's (the body is a file, for POST .../media). onRefusal, when
+// given, runs only when the request is refused, before the refusal is answered: a check that the happy path
+// leaves to prepare (a reply's statement looks its ticket up), so that a refusal still names what comes
+// first (the ticket's existence before the body's faults).
 void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool bodyRequired, Check check,
-             Prepare prepare, bool fromQuery = false)
+             Prepare prepare, bool fromQuery = false, Check onRefusal = {})
 {
     struct Step {
         HttpResponse immediate;
@@ -143,68 +146,92 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
     QPointer<ApiContext> context(&ctx);
     ctx.pool()->run<Step>(
         &ctx,
-        [request, auth = ctx.auth(), bodyRequired, check, prepare, fromQuery, async](Db &db) {
+        [request, auth = ctx.auth(), bodyRequired, check, prepare, fromQuery, async, onRefusal](Db &db) {
             Step step;
             step.immediate = ApiContext::guarded(db, [&](Db &db) {
                 const Principal who = auth->authenticate(db, ApiContext::token(request));
                 check(db);
-                QJsonObject body;
-                if (fromQuery) {
-                    const auto items = request.query.queryItems(QUrl::FullyDecoded);
-                    for (const auto &[name, value] : items)
-                        body.insert(name, value);
-                } else {
-                    body = ApiContext::jsonBody(request, !bodyRequired);
-                }
-                // With an agent's session the account's name is recorded, whatever the body says.
-                QString agentName =
-                    who.kind == Principal::Kind::Agent
-                        ? who.displayName
-                        : ApiContext::stringField(body, QStringLiteral("agent_name")).trimmed();
-                if (agentName.isEmpty())
-                    agentName = who.actorName();
-                // Stored whole, as the longest name an agent account may have.
-                const qsizetype nameLength = agentName.toUcs4().size();
-                if (nameLength > AgentStore::maxDisplayNameLength)
-                    throw ApiError(
-                        400, QStringLiteral("agent_name_too_long"),
-                        QStringLiteral("agent_name has %1 characters; it may have at most %2 (as an "
-                                       "agent's name may): send the agent's name")
-                            .arg(nameLength)
-                            .arg(AgentStore::maxDisplayNameLength));
-                step.prepared = prepare(db, who, body, agentName);
-                if (step.prepared.duplicate)
-                    return HttpResponse::okRaw({{"message", "\"Message sent successfully\""},
-                                                {"chat_message", step.prepared.messageJson}});
-                step.proceed = true;
-                if (async && !step.prepared.direct) {
-                    // The pending row is committed: from here on the message goes out, so a failure to
-                    // read it back must not answer an error. It then waits for WhatsApp, as without the
-                    // header.
-                    if (step.prepared.messageJson.isEmpty()) {
-                        try {
-                            step.prepared.messageJson = ChatStore::message(db, step.prepared.messageId);
-                        } catch (const DbError &e) {
-                            qCWarning(lcSend)
-                                << "message" << step.prepared.messageId
-                                << "is answered once sent: it could not be read back:" << e.message();
-                            return HttpResponse();
-                        }
+                const auto refused = [&] {
+                    if (onRefusal)
+                        onRefusal(db);
+                };
+                try {
+                    QJsonObject body;
+                    if (fromQuery) {
+                        const auto items = request.query.queryItems(QUrl::FullyDecoded);
+                        for (const auto &[name, value] : items)
+                            body.insert(name, value);
+                    } else {
+                        body = ApiContext::jsonBody(request, !bodyRequired);
                     }
-                    step.answered = true;
-                    HttpResponse accepted = HttpResponse::okRaw({{"message", "\"Message stored; sending\""},
-                                                                 {"chat_message", step.prepared.messageJson}},
-                                                                202);
-                    accepted.headers.append({QByteArray("Preference-Applied"), QByteArray("respond-async")});
-                    return accepted;
+                    // With an agent's session the account's name is recorded, whatever the body says.
+                    QString agentName =
+                        who.kind == Principal::Kind::Agent
+                            ? who.displayName
+                            : ApiContext::stringField(body, QStringLiteral("agent_name")).trimmed();
+                    if (agentName.isEmpty())
+                        agentName = who.actorName();
+                    // Stored whole, as the longest name an agent account may have.
+                    const qsizetype nameLength = agentName.toUcs4().size();
+                    if (nameLength > AgentStore::maxDisplayNameLength)
+                        throw ApiError(
+                            400, QStringLiteral("agent_name_too_long"),
+                            QStringLiteral("agent_name has %1 characters; it may have at most %2 (as an "
+                                           "agent's name may): send the agent's name")
+                                .arg(nameLength)
+                                .arg(AgentStore::maxDisplayNameLength));
+                    step.prepared = prepare(db, who, body, agentName);
+                    if (step.prepared.duplicate)
+                        return HttpResponse::okRaw({{"message", "\"Message sent successfully\""},
+                                                    {"chat_message", step.prepared.messageJson}});
+                    step.proceed = true;
+                    if (async && !step.prepared.direct) {
+                        // The pending row is committed: from here on the message goes out, so a failure to
+                        // read it back must not answer an error. It then waits for WhatsApp, as without the
+                        // header.
+                        if (step.prepared.messageJson.isEmpty()) {
+                            try {
+                                step.prepared.messageJson = ChatStore::message(db, step.prepared.messageId);
+                            } catch (const DbError &e) {
+                                qCWarning(lcSend)
+                                    << "message" << step.prepared.messageId
+                                    << "is answered once sent: it could not be read back:" << e.message();
+                                return HttpResponse();
+                            }
+                        }
+                        step.answered = true;
+                        HttpResponse accepted =
+                            HttpResponse::okRaw({{"message", "\"Message stored; sending\""},
+                                                 {"chat_message", step.prepared.messageJson}},
+                                                202);
+                        accepted.headers.append(
+                            {QByteArray("Preference-Applied"), QByteArray("respond-async")});
+                        return accepted;
+                    }
+                    return HttpResponse();
+                } catch (const ApiError &) {
+                    refused();
+                    throw;
+                } catch (const DomainError &) {
+                    refused();
+                    throw;
                 }
-                return HttpResponse();
             });
             return step;
         },
         [context, reply](Step step) {
             if (!step.proceed || !context || step.answered)
                 reply->send(step.immediate);
+            // The message's event is numbered beside the answer or the call to WhatsApp, not before them.
+            if (step.prepared.sequenceLater && context)
+                context->pool()->post([](Db &db) {
+                    try {
+                        Events::sequence(db);
+                    } catch (const DbError &e) {
+                        // The Sequencer's next run numbers it.
+                        qCWarning(lcSend) << "numbering a reply's event failed:" << e.message();
+                    }
+                });
             if (!step.proceed || !context)
                 return;
             if (step.answered) {
@@ -278,8 +305,10 @@ void installSending(HttpServer &server, ApiContext &ctx)
     server.route(
         "POST", QStringLiteral("/api/chat/{ticketId}/send"),
         [&ctx](const HttpRequest &request, ReplyPtr reply) {
+            // The ticket is looked up by the statement that stores the reply (Outbox::prepare), and only
+            // when the reply is refused before that.
             deliver(
-                ctx, request, reply, true, ticketCheck(request),
+                ctx, request, reply, true, [request](Db &) { ApiContext::ticketId(request); },
                 [request](Db &db, const Principal &who, const QJsonObject &body, const QString &agentName) {
                     const int ticketId = ApiContext::ticketId(request);
                     const QString remote = request.remote;
@@ -290,8 +319,9 @@ void installSending(HttpServer &server, ApiContext &ctx)
                     return Outbox::prepare(db, ticketId, message.toString(),
                                            ApiContext::stringField(body, QStringLiteral("client_message_id")),
                                            agentName, who, remote,
-                                           ApiContext::stringField(body, QStringLiteral("to")));
-                });
+                                           ApiContext::stringField(body, QStringLiteral("to")), true);
+                },
+                false, ticketCheck(request));
         });
 
     // A file with its caption: the body is the file, its Content-Type the file's type; caption, filename,

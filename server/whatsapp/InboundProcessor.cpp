@@ -160,19 +160,31 @@ void handleStatus(Db &db, const Item &item, qint64 inboxId)
 
 } // namespace
 
-qint64 store(Db &db, const Received &received)
+namespace {
+
+// `processed`: stored already marked done, by a transaction that processes it before it commits
+// (storeAndProcess), which saves the statement that marks it.
+qint64 insertBody(Db &db, const Received &received, bool processed)
 {
     // One statement: a body that is not JSON is stored already marked done with its reason, so that no
     // failure between two statements leaves it waiting for the timer without it.
     const bool unreadable = !received.unreadable.isEmpty();
+    const bool done = unreadable || processed;
     return db
         .scalar(QStringLiteral(
                     "INSERT INTO whatsapp_inbox (body, authenticated, forward_pending, forward_next_at, "
                     "processed_at, attempts, error) VALUES (?, ?, ?, CASE WHEN ? THEN now() END, "
                     "CASE WHEN ? THEN now() END, CASE WHEN ? THEN 1 ELSE 0 END, ?) RETURNING id"),
-                {received.body, received.authenticated, received.forward, received.forward, unreadable,
-                 unreadable, unreadable ? QVariant(received.unreadable) : noText})
+                {received.body, received.authenticated, received.forward, received.forward, done, done,
+                 unreadable ? QVariant(received.unreadable) : noText})
         .toLongLong();
+}
+
+} // namespace
+
+qint64 store(Db &db, const Received &received)
+{
+    return insertBody(db, received, false);
 }
 
 QList<qint64> storeAll(Db &db, const QList<Received> &bodies)
@@ -190,7 +202,9 @@ namespace {
 // Stores what a body holds, and marks it processed, inside the caller's transaction. With `isolate`, each
 // item is stored under its own savepoint, and one that PostgreSQL refuses is set aside (recorded with the
 // reason) while the others are stored.
-void processItems(Db &db, qint64 inboxId, const QByteArray &body, const Settings &settings, bool isolate)
+// With `marked`, the body was stored already marked done (insertBody's `processed`) and is not isolated.
+void processItems(Db &db, qint64 inboxId, const QByteArray &body, const Settings &settings, bool isolate,
+                  bool marked = false)
 {
     int total = 0;
     int setAside = 0;
@@ -253,6 +267,8 @@ void processItems(Db &db, qint64 inboxId, const QByteArray &body, const Settings
                 qCWarning(lcWebhook).noquote() << "WhatsApp reports an error:" << compact(error.toObject());
         }
     }
+    if (marked)
+        return; // nothing was set aside: every item was stored, or the transaction fails
     db.exec(QStringLiteral("UPDATE whatsapp_inbox SET processed_at = now(), attempts = attempts + 1, "
                            "error = ? WHERE id = ?"),
             {setAside == 0 ? noText
@@ -320,9 +336,10 @@ void storeAndProcess(Db &db, const QList<Received> &bodies, const Settings &sett
         // (a second), so that the other batch, or an agent's reply, goes on at once.
         db.execOnce(QStringLiteral("SET LOCAL lock_timeout = '200ms'"));
         for (const Received &r : bodies) {
-            const qint64 id = store(db, r);
+            // Marked done as it is stored: if processing fails, the whole transaction does.
+            const qint64 id = insertBody(db, r, true);
             if (r.unreadable.isEmpty())
-                processItems(db, id, r.body, settings, false);
+                processItems(db, id, r.body, settings, false, true);
         }
     });
 }

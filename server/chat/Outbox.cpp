@@ -186,6 +186,10 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
     QString number;
     if (!to.isEmpty()) {
         number = PhoneNumber::normalise(to);
+        // A repeat of a stored reply is answered as such whatever else it holds, as before any check.
+        if (number.isEmpty() && !clientMessageId.isEmpty())
+            if (Prepared p = storedBefore(db, ticketId, clientMessageId, text); p.duplicate)
+                return p;
         if (number.isEmpty())
             throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_recipient"),
                               QStringLiteral("'%1' is not a phone number: give one of the ticket's "
@@ -220,7 +224,10 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
             return p;
         }
         if (outcome == QLatin1String("ticket_not_found"))
-            ChatStore::requireTicket(db, ticketId); // throws with the usual message, unless it was just added
+            throw DomainError(DomainError::Kind::NotFound, QStringLiteral("ticket_not_found"),
+                              QStringLiteral("There is no ticket %1: it may have been removed, or the "
+                                             "number is wrong")
+                                  .arg(ticketId));
         if (outcome == QLatin1String("duplicate_client_message_id"))
             throw DomainError(DomainError::Kind::Conflict, QStringLiteral("duplicate_client_message_id"),
                               QStringLiteral("client_message_id '%1' was already used on this ticket for "
@@ -245,7 +252,11 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
             DbError::Kind::Statement,
             QStringLiteral("chat_reply_store answered '%1' for ticket %2").arg(outcome).arg(ticketId));
     };
-    // Inside a caller's transaction the statement is part of it; otherwise it is committed on its own.
+    // Committed on its own, so never inside a caller's transaction (a unique violation there would abort
+    // it before storedOnce's second look). Not run twice either: a retry after a lost answer would store
+    // the reply again.
+    Q_ASSERT(!db.inTransaction());
+    db.beforeUnrepeatableWrite();
     Prepared prepared = storedOnce(clientMessageId, attempt);
     if (!prepared.duplicate) {
         if (sequenceLater)

@@ -54,9 +54,10 @@ QString checkedText(const QString &rawText, const QString &clientMessageId);
 // Checks the text, the recipient and the 24-hour window, and stores the pending message. It goes to `to`
 // when given, which must be one of the ticket's participants (ChatStore::participants); otherwise to the
 // last one who wrote on the ticket, else the technician who responded. Throws DomainError
-// (message_required, message_too_long, no_recipient, invalid_recipient, not_a_participant, window_closed,
-// duplicate_client_message_id). Its event is numbered before it returns, unless sequenceLater: then
-// Prepared::sequenceLater says the caller must see to it (Events::sequence) once it has answered.
+// (message_required, message_too_long, ticket_not_found, no_recipient, invalid_recipient, not_a_participant,
+// window_closed, duplicate_client_message_id). Runs outside a transaction: its statement commits itself. Its
+// event is numbered before it returns, unless sequenceLater: then Prepared::sequenceLater says the caller
+// must see to it (Events::sequence) once it has answered.
 Prepared prepare(Db &db, int ticketId, const QString &text, const QString &clientMessageId,
                  const QString &agentName, const Principal &who, const QString &remote,
                  const QString &to = QString(), bool sequenceLater = false);

@@ -138,10 +138,19 @@ void Db::fail(const QSqlError &error, const QString &sql)
     throw DbError(DbError::Kind::Statement, text, error.nativeErrorCode());
 }
 
+void Db::beforeUnrepeatableWrite()
+{
+    // Busy connections (every one under load) skip the check: it is a round trip.
+    if (m_statements == 0 && (!m_lastStatement.isValid() || m_lastStatement.hasExpired(2000)))
+        execOnce(QStringLiteral("SELECT 1"));
+    m_statements = std::max(m_statements, 1); // the next statement is not the first
+}
+
 QSqlQuery &Db::exec(const QString &sql, const QVariantList &binds)
 {
     open();
     ++m_statements;
+    m_lastStatement.start();
     auto it = m_prepared.find(sql);
     if (it == m_prepared.end()) {
         auto query = std::make_shared<QSqlQuery>(m_db);
@@ -164,6 +173,7 @@ QSqlQuery Db::execOnce(const QString &sql, const QVariantList &binds)
 {
     open();
     ++m_statements;
+    m_lastStatement.start();
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     if (binds.isEmpty()) {
@@ -297,6 +307,7 @@ void Db::execScript(const QString &sql)
 {
     PGconn *conn = libpqConnection();
     ++m_statements;
+    m_lastStatement.start();
     // PQexec returns the last result, or the first that failed (the statements after it do not run).
     std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, sql.toUtf8().constData()), &PQclear);
     const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;

@@ -80,6 +80,12 @@ public:
         }
     }
 
+    // Call before a statement that commits on its own and must not run twice (a reply stored and sent):
+    // if its answer were lost, it may have committed, so from here on retryingStaleConnection does not run
+    // the work again. A connection idle for a while is first checked with a statement that may be
+    // retried, so that a PostgreSQL restarted meanwhile still costs no refusal.
+    void beforeUnrepeatableWrite();
+
     // Runs f; when the connection turns out to have broken while idle (PostgreSQL restarted, say), the
     // first statement fails before anything happened, so f is run once more on a fresh connection.
     template<class F>
@@ -112,6 +118,7 @@ private:
     bool m_inTransaction = false;
     int m_statements = 0;
     QElapsedTimer m_lastFailure;
+    QElapsedTimer m_lastStatement; // started by every statement
     QString m_lastFailureMessage;
     quint64 m_openedAtFailure = 0; // connections opened by any Db when this one last failed
 };

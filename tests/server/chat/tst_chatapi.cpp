@@ -739,6 +739,16 @@ private Q_SLOTS:
         QCOMPARE(f.sandbox().sent().size(), 1);
         QCOMPARE(f.count(QStringLiteral("SELECT count(*) FROM chat_messages WHERE direction = 'outbound'")),
                  1);
+        // A repeat is answered as one before its other fields are judged: a `to` that is no number too.
+        QJsonObject withBadTo = request;
+        withBadTo.insert(QStringLiteral("to"), QStringLiteral("the manager"));
+        const HttpResult repeatBadTo = f.send(ticket, withBadTo);
+        EXPECT_OK(repeatBadTo);
+        QCOMPARE(repeatBadTo.json.value(QLatin1String("chat_message")).toObject().value("id").toInteger(),
+                 id);
+        withBadTo.insert(QStringLiteral("message"), QStringLiteral("Something else"));
+        EXPECT_ERROR(f.send(ticket, withBadTo), 409, "duplicate_client_message_id");
+        QCOMPARE(f.sandbox().sent().size(), 1);
 
         // Unique per ticket: another ticket may use the same id.
         const int other = Seed::openTicket(f.db, QStringLiteral("27710000002"));
@@ -792,6 +802,9 @@ private Q_SLOTS:
         QCOMPARE(f.scalar(QStringLiteral("SELECT error_message FROM chat_messages WHERE id = ?"), {failedId})
                      .toString(),
                  QStringLiteral("Re-engagement message required"));
+        // The outcome's event is numbered just after the outcome is committed, and a 202's own event
+        // beside its answer: soon after, not before the row shows it.
+        QTRY_VERIFY_WITH_TIMEOUT(f.eventNumberingProblem().isEmpty(), 10000);
         EXPECT_EVENTS_NUMBERED(f);
         // Each message announced pending, then with WhatsApp's outcome.
         for (const auto &[id, outcome] :

@@ -67,13 +67,18 @@ QByteArray conversation(Db &db, int ticketId)
         .toUtf8();
 }
 
+DomainError ticketNotFound(int ticketId)
+{
+    return DomainError(
+        DomainError::Kind::NotFound, QStringLiteral("ticket_not_found"),
+        QStringLiteral("There is no ticket %1: it may have been removed, or the number is wrong")
+            .arg(ticketId));
+}
+
 void requireTicket(Db &db, int ticketId)
 {
     if (!db.scalar(QStringLiteral("SELECT 1 FROM tickets WHERE id = ?"), {ticketId}).isValid())
-        throw DomainError(
-            DomainError::Kind::NotFound, QStringLiteral("ticket_not_found"),
-            QStringLiteral("There is no ticket %1: it may have been removed, or the number is wrong")
-                .arg(ticketId));
+        throw ticketNotFound(ticketId);
 }
 
 // A thread's messages as chat_message_to_json makes them, with the changes and the files joined here so that

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/DomainError.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -24,6 +26,8 @@ QByteArray conversations(Db &db, qint64 *seq);
 QByteArray conversation(Db &db, int ticketId);
 // Throws DomainError (NotFound, ticket_not_found).
 void requireTicket(Db &db, int ticketId);
+// The refusal requireTicket throws (404 ticket_not_found).
+DomainError ticketNotFound(int ticketId);
 // Every transaction that changes what a ticket's conversation shows takes the ticket's locks in one
 // order: the ticket's row first (FOR NO KEY UPDATE, which the original server's inserts do not wait for),
 // then its counters (chat_ticket_summary), then its stored conversation. Two writers on one ticket then

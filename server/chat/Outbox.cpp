@@ -19,6 +19,22 @@ bool windowOpen(Db &db, const QString &number);
 
 namespace {
 
+DomainError notAParticipant(const QString &number)
+{
+    return DomainError(DomainError::Kind::Invalid, QStringLiteral("not_a_participant"),
+                       QStringLiteral("%1 has not written on this ticket, so a reply cannot go to them: "
+                                      "choose one of its participants")
+                           .arg(number));
+}
+
+DomainError idUsedForAnotherMessage(const QString &clientMessageId)
+{
+    return DomainError(DomainError::Kind::Conflict, QStringLiteral("duplicate_client_message_id"),
+                       QStringLiteral("client_message_id '%1' was already used on this ticket for another "
+                                      "message: give each new message its own id")
+                           .arg(clientMessageId));
+}
+
 struct Recipient {
     QString to;              // who the message goes to, empty when nobody has written yet
     bool windowOpen = false; // they wrote within the last 24 hours (WhatsApp's time)
@@ -60,10 +76,7 @@ Recipient lockRecipient(Db &db, int ticketId, const QString &wanted = QString())
                        "JOIN contacts c ON c.id = t.responded_by WHERE t.id = ? AND c.primary_msisdn = ?)"),
                    {ticketId, number, ticketId, number})
                  .isValid())
-            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("not_a_participant"),
-                              QStringLiteral("%1 has not written on this ticket, so a reply cannot go to "
-                                             "them: choose one of its participants")
-                                  .arg(number));
+            throw notAParticipant(number);
         if (number != r.to)
             r.windowOpen = windowOpen(db, number);
         r.to = number;
@@ -170,10 +183,7 @@ static Prepared storedBefore(Db &db, int ticketId, const QString &clientMessageI
     const bool same = q.value(1).toString() == text;
     q.finish();
     if (!same)
-        throw DomainError(DomainError::Kind::Conflict, QStringLiteral("duplicate_client_message_id"),
-                          QStringLiteral("client_message_id '%1' was already used on this ticket for another "
-                                         "message: give each new message its own id")
-                              .arg(clientMessageId));
+        throw idUsedForAnotherMessage(clientMessageId);
     p.messageJson = ChatStore::message(db, p.messageId);
     return p;
 }
@@ -224,24 +234,15 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
             return p;
         }
         if (outcome == QLatin1String("ticket_not_found"))
-            throw DomainError(DomainError::Kind::NotFound, QStringLiteral("ticket_not_found"),
-                              QStringLiteral("There is no ticket %1: it may have been removed, or the "
-                                             "number is wrong")
-                                  .arg(ticketId));
+            throw ChatStore::ticketNotFound(ticketId);
         if (outcome == QLatin1String("duplicate_client_message_id"))
-            throw DomainError(DomainError::Kind::Conflict, QStringLiteral("duplicate_client_message_id"),
-                              QStringLiteral("client_message_id '%1' was already used on this ticket for "
-                                             "another message: give each new message its own id")
-                                  .arg(clientMessageId));
+            throw idUsedForAnotherMessage(clientMessageId);
         if (outcome == QLatin1String("no_recipient"))
             throw DomainError(DomainError::Kind::NotPossible, QStringLiteral("no_recipient"),
                               QStringLiteral("No technician has written on this ticket yet, so there is "
                                              "nobody to reply to. Wait for the technician's message"));
         if (outcome == QLatin1String("not_a_participant"))
-            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("not_a_participant"),
-                              QStringLiteral("%1 has not written on this ticket, so a reply cannot go to "
-                                             "them: choose one of its participants")
-                                  .arg(number));
+            throw notAParticipant(number);
         if (outcome == QLatin1String("window_closed"))
             throw DomainError(
                 DomainError::Kind::Conflict, QStringLiteral("window_closed"),

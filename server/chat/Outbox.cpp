@@ -15,8 +15,6 @@
 
 namespace Outbox {
 
-bool windowOpen(Db &db, const QString &number);
-
 namespace {
 
 DomainError notAParticipant(const QString &number)
@@ -41,46 +39,40 @@ struct Recipient {
     QString reference;
 };
 
+// `wanted` as a normalised number; empty when not given. Throws DomainError (invalid_recipient).
+QString wantedNumber(const QString &wanted)
+{
+    if (wanted.isEmpty())
+        return {};
+    const QString number = PhoneNumber::normalise(wanted);
+    if (number.isEmpty())
+        throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_recipient"),
+                          QStringLiteral("'%1' is not a phone number: give one of the ticket's participants "
+                                         "as \"to\", e.g. 27821234567")
+                              .arg(wanted.left(40)));
+    return number;
+}
+
 // Who a message on this ticket goes to, with the ticket row locked so that two replies are decided in turn
-// (and first, as ChatStore::lockTicket says): `wanted` when given, which must be one of the ticket's
+// (sql/functions/chat_reply_recipient.sql): `wanted` when given, which must be one of the ticket's
 // participants; otherwise chat_default_recipient's: the last one who wrote, else the technician who
 // responded.
 Recipient lockRecipient(Db &db, int ticketId, const QString &wanted = QString())
 {
-    QSqlQuery &q = db.exec(
-        QStringLiteral(
-            "SELECT x.ticket_reference, x.recipient, w.last_inbound_at + interval '24 hours' > now() "
-            "FROM (SELECT t.ticket_reference, chat_default_recipient(t.id) AS recipient FROM tickets t "
-            "WHERE t.id = ? FOR NO KEY UPDATE OF t) x "
-            "LEFT JOIN chat_windows w ON w.number = x.recipient"),
-        {ticketId});
+    const QString number = wantedNumber(wanted);
+    QSqlQuery &q =
+        db.exec(QStringLiteral(
+                    "SELECT reference, to_number, participant, window_open FROM chat_reply_recipient(?, ?)"),
+                {ticketId, number.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(number)});
+    q.next();
     Recipient r;
-    if (q.next()) {
-        r.reference = q.value(0).toString();
-        r.to = q.value(1).toString();
-        r.windowOpen = q.value(2).toBool();
-    }
+    r.reference = q.value(0).toString();
+    r.to = q.value(1).toString();
+    const bool participant = q.value(2).toBool();
+    r.windowOpen = q.value(3).toBool();
     q.finish();
-    if (!wanted.isEmpty()) {
-        const QString number = PhoneNumber::normalise(wanted);
-        if (number.isEmpty())
-            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_recipient"),
-                              QStringLiteral("'%1' is not a phone number: give one of the ticket's "
-                                             "participants as \"to\", e.g. 27821234567")
-                                  .arg(wanted.left(40)));
-        if (number != r.to &&
-            !db.scalar(
-                   QStringLiteral(
-                       "SELECT 1 WHERE EXISTS (SELECT 1 FROM chat_messages WHERE ticket_id = ? AND "
-                       "direction = 'inbound' AND from_number = ?) OR EXISTS (SELECT 1 FROM tickets t "
-                       "JOIN contacts c ON c.id = t.responded_by WHERE t.id = ? AND c.primary_msisdn = ?)"),
-                   {ticketId, number, ticketId, number})
-                 .isValid())
-            throw notAParticipant(number);
-        if (number != r.to)
-            r.windowOpen = windowOpen(db, number);
-        r.to = number;
-    }
+    if (!participant)
+        throw notAParticipant(number);
     return r;
 }
 
@@ -194,17 +186,14 @@ Prepared prepare(Db &db, int ticketId, const QString &rawText, const QString &cl
 {
     const QString text = checkedText(rawText, clientMessageId);
     QString number;
-    if (!to.isEmpty()) {
-        number = PhoneNumber::normalise(to);
+    try {
+        number = wantedNumber(to);
+    } catch (const DomainError &) {
         // A repeat of a stored reply is answered as such whatever else it holds, as before any check.
-        if (number.isEmpty() && !clientMessageId.isEmpty())
+        if (!clientMessageId.isEmpty())
             if (Prepared p = storedBefore(db, ticketId, clientMessageId, text); p.duplicate)
                 return p;
-        if (number.isEmpty())
-            throw DomainError(DomainError::Kind::Invalid, QStringLiteral("invalid_recipient"),
-                              QStringLiteral("'%1' is not a phone number: give one of the ticket's "
-                                             "participants as \"to\", e.g. 27821234567")
-                                  .arg(to.left(40)));
+        throw;
     }
     const QVariant noText(QMetaType::fromType<QString>());
     const auto attempt = [&] {

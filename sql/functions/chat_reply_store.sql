@@ -1,9 +1,9 @@
 -- An agent's text reply on a ticket, decided and stored in one statement (Outbox::prepare): the ticket
--- locked first, as every writer takes it (chat_messages_reply_locks_ticket); a client_message_id stored
--- before answered with its message; the recipient (p_to, already a normalised number, or
--- chat_default_recipient's) checked to be a participant with an open 24-hour window; then the pending row
--- and its audit entry. Called outside a transaction it is committed in the same round trip: a reply used
--- to take eight (the ticket, begin, lock, insert, audit, commit, the row read back).
+-- locked and the recipient decided by chat_reply_recipient (p_to, already a normalised number, else the
+-- default); a client_message_id stored before answered with its message; the recipient checked to be a
+-- participant with an open 24-hour window; then the pending row and its audit entry. Called outside a
+-- transaction it is committed in the same round trip: a reply used to take eight (the ticket, begin,
+-- lock, insert, audit, commit, the row read back).
 --
 -- outcome: stored, duplicate (message_id and message_json are the earlier message), or what refused it:
 -- ticket_not_found, duplicate_client_message_id, no_recipient, not_a_participant, window_closed. Nothing
@@ -14,14 +14,12 @@ CREATE OR REPLACE FUNCTION chat_reply_store(p_ticket_id integer, p_text text, p_
 RETURNS TABLE (outcome text, message_id bigint, to_number text, message_json text)
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_default text;
-    v_to text;
+    r record;
     v_id bigint;
     v_text text;
 BEGIN
-    SELECT chat_default_recipient(t.id) INTO v_default FROM tickets t WHERE t.id = p_ticket_id
-       FOR NO KEY UPDATE OF t;
-    IF NOT FOUND THEN
+    r := chat_reply_recipient(p_ticket_id, p_to); -- locks the ticket
+    IF NOT r.ticket_found THEN
         RETURN QUERY SELECT 'ticket_not_found'::text, NULL::bigint, NULL::text, NULL::text;
         RETURN;
     END IF;
@@ -37,33 +35,27 @@ BEGIN
             RETURN;
         END IF;
     END IF;
-    v_to := coalesce(p_to, v_default);
-    IF v_to IS NULL THEN
+    IF r.to_number IS NULL THEN
         RETURN QUERY SELECT 'no_recipient'::text, NULL::bigint, NULL::text, NULL::text;
         RETURN;
     END IF;
-    IF v_to IS DISTINCT FROM v_default
-       AND NOT EXISTS (SELECT 1 FROM chat_messages m
-                        WHERE m.ticket_id = p_ticket_id AND m.direction = 'inbound' AND m.from_number = v_to)
-       AND NOT EXISTS (SELECT 1 FROM tickets t JOIN contacts c ON c.id = t.responded_by
-                        WHERE t.id = p_ticket_id AND c.primary_msisdn = v_to) THEN
-        RETURN QUERY SELECT 'not_a_participant'::text, NULL::bigint, v_to, NULL::text;
+    IF NOT r.participant THEN
+        RETURN QUERY SELECT 'not_a_participant'::text, NULL::bigint, r.to_number, NULL::text;
         RETURN;
     END IF;
-    IF NOT coalesce((SELECT w.last_inbound_at + interval '24 hours' > now() FROM chat_windows w
-                      WHERE w.number = v_to), false) THEN
-        RETURN QUERY SELECT 'window_closed'::text, NULL::bigint, v_to, NULL::text;
+    IF NOT r.window_open THEN
+        RETURN QUERY SELECT 'window_closed'::text, NULL::bigint, r.to_number, NULL::text;
         RETURN;
     END IF;
     INSERT INTO chat_messages (ticket_id, from_number, to_number, message, direction, agent_name, read_by_agent,
                                kind, status, agent_id, sent_by, client_message_id)
-    VALUES (p_ticket_id, NULL, v_to, p_text, 'outbound', p_agent_name, true, 'text', 'pending', p_agent_id,
+    VALUES (p_ticket_id, NULL, r.to_number, p_text, 'outbound', p_agent_name, true, 'text', 'pending', p_agent_id,
             p_sent_by, p_client_message_id)
     RETURNING id INTO v_id;
     INSERT INTO audit_log (actor_kind, agent_id, actor_name, action, ticket_id, details, remote)
     VALUES (p_sent_by, p_agent_id, p_actor_name, 'message.sent', p_ticket_id,
             jsonb_build_object('message_id', v_id, 'agent_name', p_agent_name), p_remote);
-    RETURN QUERY SELECT 'stored'::text, v_id, v_to,
+    RETURN QUERY SELECT 'stored'::text, v_id, r.to_number,
                         CASE WHEN p_with_json
                              THEN (SELECT chat_message_to_json(m)::text FROM chat_messages m WHERE m.id = v_id) END;
 END

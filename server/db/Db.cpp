@@ -95,6 +95,7 @@ void Db::open()
 void Db::close()
 {
     m_prepared.clear();
+    m_rowsPrepared.clear();
     m_inTransaction = false;
     if (m_db.isValid())
         m_db.close();
@@ -309,22 +310,60 @@ void Db::execScript(const QString &sql)
     ++m_statements;
     m_lastStatement.start();
     // PQexec returns the last result, or the first that failed (the statements after it do not run).
-    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, sql.toUtf8().constData()), &PQclear);
-    const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY)
+    PGresult *result = PQexec(conn, sql.toUtf8().constData());
+    const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+        PQclear(result);
         return;
+    }
+    failLibpq(result, conn, "script");
+}
+
+void Db::failLibpq(PGresult *result, PGconn *conn, const char *what)
+{
+    std::unique_ptr<PGresult, decltype(&PQclear)> owned(result, &PQclear);
     const QString text =
-        QString::fromUtf8(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn)).trimmed();
+        QString::fromUtf8(result ? PQresultErrorMessage(result) : PQerrorMessage(conn)).trimmed();
     if (PQstatus(conn) != CONNECTION_OK) {
         qCWarning(lcDb) << "connection" << m_name << "lost:" << text;
         close();
         throw DbError(DbError::Kind::Unavailable,
                       QStringLiteral("The database is not reachable: %1").arg(text));
     }
-    const QString state =
-        QString::fromLatin1(result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : "");
-    qCDebug(lcDb) << "script failed:" << state << text;
+    const QString state = QString::fromLatin1(result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : "");
+    qCDebug(lcDb) << what << "failed:" << state << text;
     throw DbError(DbError::Kind::Statement, text, state);
+}
+
+PgRows Db::rows(const QString &sql, const QList<QByteArray> &params)
+{
+    PGconn *conn = libpqConnection();
+    // QPSQL reads a forward-only query's rows one at a time: one left unread would keep the connection
+    // busy, and libpq would refuse the statement ("another command is already in progress").
+    for (const auto &query : std::as_const(m_prepared))
+        if (query->isActive())
+            query->finish();
+    ++m_statements;
+    m_lastStatement.start();
+    auto name = m_rowsPrepared.constFind(sql);
+    if (name == m_rowsPrepared.cend()) {
+        const QByteArray newName = "liftline_rows_" + QByteArray::number(m_rowsPrepared.size() + 1);
+        PGresult *prepared =
+            PQprepare(conn, newName.constData(), sql.toUtf8().constData(), int(params.size()), nullptr);
+        if (!prepared || PQresultStatus(prepared) != PGRES_COMMAND_OK)
+            failLibpq(prepared, conn, "prepare");
+        PQclear(prepared);
+        name = m_rowsPrepared.insert(sql, newName);
+    }
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const QByteArray &p : params)
+        values.push_back(p.isNull() ? nullptr : p.constData());
+    PGresult *result =
+        PQexecPrepared(conn, name->constData(), int(values.size()), values.data(), nullptr, nullptr, 0);
+    if (!result || PQresultStatus(result) != PGRES_TUPLES_OK)
+        failLibpq(result, conn, "statement");
+    return PgRows(result);
 }
 
 QVariant Db::scalar(const QString &sql, const QVariantList &binds)

@@ -2,6 +2,7 @@
 
 #include "DbError.h"
 #include "DbParams.h"
+#include "PgRows.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -51,6 +52,11 @@ public:
     // libpq's connection under QPSQL's, opened when it is not (for LISTEN and whole scripts). Throws
     // DbError::Unavailable.
     pg_conn *libpqConnection();
+
+    // Runs a statement through libpq itself and returns its rows as libpq gave them, for the largest
+    // answers (a whole thread). Placeholders are $1, $2, ...; the parameters travel apart from the
+    // statement, as text, so no value is ever quoted into it. Prepared once per connection, as exec's are.
+    PgRows rows(const QString &sql, const QList<QByteArray> &params = {});
 
     // First column of the first row, or an invalid QVariant when there is no row.
     QVariant scalar(const QString &sql, const QVariantList &binds = {});
@@ -107,6 +113,8 @@ public:
 
 private:
     [[noreturn]] void fail(const QSqlError &error, const QString &sql);
+    // The same for a statement sent through libpq (result null: libpq had none to give).
+    [[noreturn]] void failLibpq(pg_result *result, pg_conn *conn, const char *what);
     void bindAll(QSqlQuery &query, const QVariantList &binds);
 
     DbParams m_params;
@@ -115,6 +123,7 @@ private:
     QList<std::pair<QString, QString>> m_sessionSettings;
     QSqlDatabase m_db;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_prepared;
+    QHash<QString, QByteArray> m_rowsPrepared; // rows()'s statements: their names on this connection
     bool m_inTransaction = false;
     int m_statements = 0;
     QElapsedTimer m_lastFailure;

@@ -130,6 +130,65 @@ private Q_SLOTS:
                  QStringLiteral("flaky"));
     }
 
+    // Db::rows, the statement sent through libpq itself (a whole thread): its JSON is to_json's, a value is
+    // never read as SQL, a query QPSQL left unread does not block it, a refusal names its SQLSTATE, and a
+    // connection that broke is answered Unavailable and then opened again with its statements prepared anew.
+    void rowsThroughLibpq()
+    {
+        QVERIFY(ensureCluster());
+        Db db(m_pg->params(), QStringLiteral("recovery-rows"));
+        const QString sql = QStringLiteral(
+            "SELECT $1::text AS text, 42::bigint AS n, -7::integer AS small, true AS yes, false AS no, "
+            "NULL::text AS nothing, '{\"k\": [1, \"two\"]}'::jsonb AS b, '{ \"as\" : \"typed\" }'::json AS "
+            "j, "
+            "'x'::varchar AS v");
+        const QByteArray hostile = "'); DROP TABLE tickets; -- \"quoted\" \\ \n\t\x01 caf\xC3\xA9";
+        const auto expected = [&] {
+            return db
+                .scalar(QStringLiteral("SELECT to_json(r)::text FROM (%1) r")
+                            .arg(QString(sql).replace(QLatin1String("$1::text"), QLatin1String("?::text"))),
+                        {QString::fromUtf8(hostile)})
+                .toString()
+                .toUtf8();
+        };
+        const auto written = [](const PgRows &rows) {
+            QByteArray out;
+            rows.appendObject(out, 0);
+            return out;
+        };
+
+        // A forward-only query QPSQL has read one row of.
+        QSqlQuery &unread = db.exec(QStringLiteral("SELECT generate_series(1, 5000)"));
+        QVERIFY(unread.next());
+        const PgRows rows = db.rows(sql, {hostile});
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.integer(0, rows.column("n")), 42);
+        QCOMPARE(rows.column("absent"), -1);
+        QCOMPARE(written(rows), expected());
+        QVERIFY(db.scalar(QStringLiteral("SELECT to_regclass('tickets') IS NOT NULL")).toBool());
+
+        try {
+            db.rows(QStringLiteral("SELECT $1::integer"), {"not a number"});
+            QFAIL("a text read as an integer was not refused");
+        } catch (const DbError &e) {
+            QCOMPARE(e.kind(), DbError::Kind::Statement);
+            QCOMPARE(e.sqlState(), QStringLiteral("22P02"));
+        }
+        QCOMPARE(written(db.rows(sql, {hostile})), expected()); // the connection is still good
+
+        Db admin(m_pg->params(), QStringLiteral("recovery-rows-admin"));
+        admin.execOnce(QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                                      "application_name = 'liftline-server' AND pid <> pg_backend_pid() AND "
+                                      "backend_type = 'client backend'"));
+        try {
+            db.rows(sql, {hostile});
+            QFAIL("a broken connection was not reported");
+        } catch (const DbError &e) {
+            QCOMPARE(e.kind(), DbError::Kind::Unavailable);
+        }
+        QCOMPARE(written(db.rows(sql, {hostile})), expected());
+    }
+
     void outageIsAnswered503AndServerRecovers()
     {
         QVERIFY(ensureCluster());

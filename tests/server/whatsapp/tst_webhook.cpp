@@ -1749,6 +1749,94 @@ private Q_SLOTS:
         EXPECT_EVENTS_NUMBERED(f);
     }
 
+    // A thread is written by the server from the message's columns (ChatStore::messages), an event by
+    // PostgreSQL's to_json (chat_message_to_json): byte for byte the same, for every kind of message with
+    // its edit, reaction, deletion, file, place, card and failure, and for text that needs escaping. Whole
+    // and page by page.
+    void threadIsWrittenAsTheEventsWriteIt()
+    {
+        Fixture f;
+        const int ticket = Seed::openTicket(f.db);
+        DELIVER(f, fixture(QStringLiteral("text_plain"), 60));
+        for (const char *name : {"image", "audio_voice", "location", "contacts_card", "unsupported"})
+            DELIVER(f, fixture(QString::fromLatin1(name), 50));
+        const QString awkward = QString::fromUtf8(
+            "\"quoted\" back\\slash\nnew line\ttab\rreturn \x07 bell \x1f unit \x7f del \xE2\x80\xA8 "
+            "separator \xF0\x9F\x9A\xA8 <b>&amp;</b> caf\xC3\xA9 /slash");
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.AWKWARD"), awkward, 40));
+        DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.GONE"), QStringLiteral("wrong lift"), 35));
+        DELIVER(f, fixture(QStringLiteral("edit_text"), 30));
+        DELIVER(f, replaced(fixture(QStringLiteral("reaction"), 20), "wamid.OUT.CHAT.0001", "wamid.IN.0002"));
+        DELIVER(f, replaced(fixture(QStringLiteral("revoke"), 10), "wamid.IN.0002", "wamid.IN.GONE"));
+        f.addOutbound(ticket, QStringLiteral("wamid.OUT.CHAT.0002"), QStringLiteral("sent"), anna);
+        DELIVER(f, fixture(QStringLiteral("status_failed_131047")));
+        f.addOutbound(ticket, QVariant(), QStringLiteral("pending"));
+
+        const auto expected = [&](qint64 before, int limit) {
+            return f
+                .scalar(QStringLiteral("SELECT '[' || coalesce(string_agg(j, ',' ORDER BY id), '') || ']' "
+                                       "FROM (SELECT m.id, chat_message_to_json(m)::text AS j FROM "
+                                       "chat_messages m WHERE m.ticket_id = ? AND m.id < ? "
+                                       "ORDER BY m.id DESC LIMIT ?) p"),
+                        {ticket, before, limit})
+                .toString()
+                .toUtf8();
+        };
+        const auto messagesOf = [](const HttpResult &thread, qsizetype size) {
+            const qsizetype at = thread.body.indexOf("\"messages\":");
+            return at < 0 ? QByteArray() : thread.body.mid(at + 11, size);
+        };
+        const qint64 none = std::numeric_limits<qint64>::max();
+        const QByteArray all = expected(none, 1000);
+        // What the comparison covers, so that it cannot pass on plain text alone.
+        const QJsonArray parsed = QJsonDocument::fromJson(all).array();
+        QCOMPARE(parsed.size(), 10);
+        QStringList seen;
+        for (const QJsonValue &v : parsed) {
+            const QJsonObject m = v.toObject();
+            const auto has = [&](const char *key) {
+                const QJsonValue value = m.value(QLatin1String(key));
+                return !value.isNull() && !(value.isArray() && value.toArray().isEmpty());
+            };
+            for (const char *key : {"media", "location", "contacts", "error", "edited_at", "revoked_at",
+                                    "reactions", "agent_name", "wa_timestamp"})
+                if (has(key))
+                    seen << QString::fromLatin1(key);
+            if (m.value(QLatin1String("message")).toString() == awkward)
+                seen << QStringLiteral("awkward");
+            if (m.value(QLatin1String("wa_message_id")).isNull())
+                seen << QStringLiteral("pending");
+        }
+        for (const char *key : {"media", "location", "contacts", "error", "edited_at", "revoked_at",
+                                "reactions", "agent_name", "wa_timestamp", "awkward", "pending"})
+            QVERIFY2(seen.contains(QString::fromLatin1(key)), key);
+
+        const HttpResult whole =
+            f.http().get(QStringLiteral("/api/chat/%1/messages").arg(ticket), TestServer::admin());
+        VERIFY_STATUS(whole, 200);
+        QCOMPARE(messagesOf(whole, all.size() + 1), all + ',');
+
+        // The console's pages, newest first, three at a time.
+        qint64 before = 0;
+        int pages = 0;
+        for (bool more = true; more; ++pages) {
+            const HttpResult page =
+                f.http().get(QStringLiteral("/api/chat/%1/messages?limit=3%2")
+                                 .arg(ticket)
+                                 .arg(before > 0 ? QStringLiteral("&before=%1").arg(before) : QString()),
+                             TestServer::admin());
+            VERIFY_STATUS(page, 200);
+            const QByteArray wanted = expected(before > 0 ? before : none, 3);
+            QCOMPARE(messagesOf(page, wanted.size() + 1), wanted + ',');
+            const QJsonArray shown = page.json.value(QLatin1String("messages")).toArray();
+            QVERIFY(!shown.isEmpty());
+            before = shown.first().toObject().value(QLatin1String("id")).toInteger();
+            more = page.json.value(QLatin1String("has_more")).toBool();
+            QCOMPARE(more, pages < 3);
+        }
+        QCOMPARE(pages, 4);
+    }
+
     // The message and its edit stored at the same moment by two transactions: whichever commits first, the
     // other sees it, so the message is announced edited (by its own arrival, or by the edit).
     void changeRacingItsMessageIsNotLost_data()

@@ -23,9 +23,8 @@ QByteArray conversations(Db &db, qint64 *seq)
         QByteArray data;
     };
     std::vector<Row> rows;
-    db.transaction([&] {
-        // One snapshot for both, so every event numbered up to *seq is reflected in the list.
-        db.execOnce(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+    // One snapshot for both, so every event numbered up to *seq is reflected in the list.
+    db.transaction(Db::readOnlySnapshot(), [&] {
         *seq = Events::latest(db);
         // The stored conversation objects (sql/003), sorted here: PostgreSQL sorting the 2,000 wide rows
         // of a busy shift took longer (about 15 ms) than fetching them unsorted and sorting the keys.

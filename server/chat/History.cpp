@@ -255,10 +255,8 @@ Page search(Db &db, const Query &q)
     query.status = status;
     // A search is one statement among the agents' requests: it may take a few seconds, never the pool.
     try {
-        return db.transaction([&] {
-            db.execOnce(QStringLiteral("SET LOCAL statement_timeout = '%1ms'").arg(timeoutMs));
-            return run(db, query);
-        });
+        return db.transaction(QStringLiteral("BEGIN; SET LOCAL statement_timeout = '%1ms'").arg(timeoutMs),
+                              [&] { return run(db, query); });
     } catch (const DbError &e) {
         if (e.sqlState() == QLatin1String("57014"))
             throw DomainError(

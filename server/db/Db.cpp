@@ -304,9 +304,17 @@ pg_conn *Db::libpqConnection()
     return *static_cast<PGconn *const *>(handle.constData());
 }
 
+void Db::finishQueries()
+{
+    for (const auto &query : std::as_const(m_prepared))
+        if (query->isActive())
+            query->finish();
+}
+
 void Db::execScript(const QString &sql)
 {
     PGconn *conn = libpqConnection();
+    finishQueries();
     ++m_statements;
     m_lastStatement.start();
     // PQexec returns the last result, or the first that failed (the statements after it do not run).
@@ -338,11 +346,7 @@ void Db::failLibpq(PGresult *result, PGconn *conn, const char *what)
 PgRows Db::rows(const QString &sql, const QList<QByteArray> &params)
 {
     PGconn *conn = libpqConnection();
-    // QPSQL reads a forward-only query's rows one at a time: one left unread would keep the connection
-    // busy, and libpq would refuse the statement ("another command is already in progress").
-    for (const auto &query : std::as_const(m_prepared))
-        if (query->isActive())
-            query->finish();
+    finishQueries();
     ++m_statements;
     m_lastStatement.start();
     auto name = m_rowsPrepared.constFind(sql);
@@ -376,7 +380,15 @@ QVariant Db::scalar(const QString &sql, const QVariantList &binds)
 
 void Db::begin()
 {
-    execOnce(QStringLiteral("BEGIN"));
+    begin(QStringLiteral("BEGIN"));
+}
+
+void Db::begin(const QString &statements)
+{
+    if (statements.contains(QLatin1Char(';')))
+        execScript(statements); // PostgreSQL keeps the block BEGIN opened after the text's other statements
+    else
+        execOnce(statements);
     m_inTransaction = true;
 }
 

@@ -62,15 +62,30 @@ public:
     QVariant scalar(const QString &sql, const QVariantList &binds = {});
 
     void begin();
+    // Begins with what the transaction needs from its start, sent as one text, so one round trip:
+    // "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" (readOnlySnapshot()), or
+    // "BEGIN; SET LOCAL lock_timeout = '200ms'".
+    void begin(const QString &statements);
     void commit();
     void rollback() noexcept;
     bool inTransaction() const { return m_inTransaction; }
+    // One snapshot for every statement of the transaction, which writes nothing.
+    static QString readOnlySnapshot()
+    {
+        return QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    }
 
     // Runs f inside BEGIN/COMMIT; rolls back and rethrows on any exception.
     template<class F>
     auto transaction(F &&f) -> decltype(f())
     {
-        begin();
+        return transaction(QStringLiteral("BEGIN"), std::forward<F>(f));
+    }
+    // The same, begun with `statements` (begin(statements)).
+    template<class F>
+    auto transaction(const QString &statements, F &&f) -> decltype(f())
+    {
+        begin(statements);
         try {
             if constexpr (std::is_void_v<decltype(f())>) {
                 f();
@@ -113,6 +128,9 @@ public:
 
 private:
     [[noreturn]] void fail(const QSqlError &error, const QString &sql);
+    // Before a statement sent through libpq itself: QPSQL reads a forward-only query's rows one at a time,
+    // and one left unread keeps the connection busy ("another command is already in progress").
+    void finishQueries();
     // The same for a statement sent through libpq (result null: libpq had none to give).
     [[noreturn]] void failLibpq(pg_result *result, pg_conn *conn, const char *what);
     void bindAll(QSqlQuery &query, const QVariantList &binds);

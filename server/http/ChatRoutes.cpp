@@ -277,8 +277,7 @@ void installReading(HttpServer &server, ApiContext &ctx)
         [&ctx](const HttpRequest &request, ReplyPtr reply) {
             ctx.authed(request, reply, [request](Db &db, const Principal &) {
                 const int ticketId = ApiContext::ticketId(request);
-                return db.transaction([&] {
-                    db.execOnce(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+                return db.transaction(Db::readOnlySnapshot(), [&] {
                     const QByteArray ticket = ChatStore::conversation(db, ticketId);
                     if (ticket.isEmpty())
                         ChatStore::requireTicket(db, ticketId);

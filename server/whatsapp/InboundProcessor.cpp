@@ -283,10 +283,9 @@ void processItems(Db &db, qint64 inboxId, const QByteArray &body, const Settings
 // the body, or it is already done.
 bool processBody(Db &db, qint64 inboxId, const Settings &settings, bool isolate)
 {
-    return db.transaction([&] {
-        // The body itself is already durable; if a crash loses this transaction, processed_at goes with
-        // it and the body is processed again at start. So this commit need not wait for the disk.
-        db.execOnce(QStringLiteral("SET LOCAL synchronous_commit = off"));
+    // The body itself is already durable; if a crash loses this transaction, processed_at goes with it and
+    // the body is processed again at start. So this commit need not wait for the disk.
+    return db.transaction(QStringLiteral("BEGIN; SET LOCAL synchronous_commit = off"), [&] {
         QSqlQuery &q =
             db.exec(QStringLiteral("SELECT body FROM whatsapp_inbox WHERE id = ? AND processed_at IS "
                                    "NULL FOR UPDATE SKIP LOCKED"),
@@ -330,11 +329,10 @@ bool process(Db &db, qint64 inboxId, const Settings &settings)
 
 void storeAndProcess(Db &db, const QList<Received> &bodies, const Settings &settings)
 {
-    db.transaction([&] {
-        // Two batches written at once may need each other's tickets in opposite orders. A batch that
-        // waits this long for a lock gives way (55P03) rather than waiting for PostgreSQL's deadlock check
-        // (a second), so that the other batch, or an agent's reply, goes on at once.
-        db.execOnce(QStringLiteral("SET LOCAL lock_timeout = '200ms'"));
+    // Two batches written at once may need each other's tickets in opposite orders. A batch that waits this
+    // long for a lock gives way (55P03) rather than waiting for PostgreSQL's deadlock check (a second), so
+    // that the other batch, or an agent's reply, goes on at once.
+    db.transaction(QStringLiteral("BEGIN; SET LOCAL lock_timeout = '200ms'"), [&] {
         for (const Received &r : bodies) {
             // Marked done as it is stored: if processing fails, the whole transaction does.
             const qint64 id = insertBody(db, r, true);

@@ -96,6 +96,7 @@ void Db::close()
 {
     m_prepared.clear();
     m_rowsPrepared.clear();
+    m_rowsNamed = 0;
     m_inTransaction = false;
     if (m_db.isValid())
         m_db.close();
@@ -351,7 +352,7 @@ PgRows Db::rows(const QString &sql, const QList<QByteArray> &params)
     m_lastStatement.start();
     auto name = m_rowsPrepared.constFind(sql);
     if (name == m_rowsPrepared.cend()) {
-        const QByteArray newName = "liftline_rows_" + QByteArray::number(m_rowsPrepared.size() + 1);
+        const QByteArray newName = "liftline_rows_" + QByteArray::number(++m_rowsNamed);
         PGresult *prepared =
             PQprepare(conn, newName.constData(), sql.toUtf8().constData(), int(params.size()), nullptr);
         if (!prepared || PQresultStatus(prepared) != PGRES_COMMAND_OK)
@@ -365,8 +366,15 @@ PgRows Db::rows(const QString &sql, const QList<QByteArray> &params)
         values.push_back(p.isNull() ? nullptr : p.constData());
     PGresult *result =
         PQexecPrepared(conn, name->constData(), int(values.size()), values.data(), nullptr, nullptr, 0);
-    if (!result || PQresultStatus(result) != PGRES_TUPLES_OK)
+    if (!result || PQresultStatus(result) != PGRES_TUPLES_OK) {
+        // "cached plan must not change result type" (0A000): another instance changed a function or a type
+        // the statement's columns come from (a new field of chat_message_wire). The statement is prepared
+        // anew, under a new name, by the next call; this one is refused (its transaction is aborted).
+        const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+        if (state && (qstrcmp(state, "0A000") == 0 || qstrcmp(state, "26000") == 0))
+            m_rowsPrepared.remove(sql);
         failLibpq(result, conn, "statement");
+    }
     return PgRows(result);
 }
 
@@ -385,10 +393,20 @@ void Db::begin()
 
 void Db::begin(const QString &statements)
 {
-    if (statements.contains(QLatin1Char(';')))
-        execScript(statements); // PostgreSQL keeps the block BEGIN opened after the text's other statements
-    else
+    if (!statements.contains(QLatin1Char(';'))) {
         execOnce(statements);
+        m_inTransaction = true;
+        return;
+    }
+    // PostgreSQL keeps the block the text's BEGIN opened after its other statements; when one of those is
+    // refused, the block is open and aborted, and is rolled back here rather than left to the next work.
+    try {
+        execScript(statements);
+    } catch (const DbError &) {
+        m_inTransaction = true;
+        rollback();
+        throw;
+    }
     m_inTransaction = true;
 }
 

@@ -129,7 +129,7 @@ public:
 private:
     [[noreturn]] void fail(const QSqlError &error, const QString &sql);
     // Before a statement sent through libpq itself: QPSQL reads a forward-only query's rows one at a time,
-    // and one left unread keeps the connection busy ("another command is already in progress").
+    // and libpq would silently discard the rest of one left unread. Finished here, each says so (isActive).
     void finishQueries();
     // The same for a statement sent through libpq (result null: libpq had none to give).
     [[noreturn]] void failLibpq(pg_result *result, pg_conn *conn, const char *what);
@@ -142,6 +142,7 @@ private:
     QSqlDatabase m_db;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_prepared;
     QHash<QString, QByteArray> m_rowsPrepared; // rows()'s statements: their names on this connection
+    quint64 m_rowsNamed = 0;                   // names given on this connection
     bool m_inTransaction = false;
     int m_statements = 0;
     QElapsedTimer m_lastFailure;

@@ -142,7 +142,8 @@ private Q_SLOTS:
             "NULL::text AS nothing, '{\"k\": [1, \"two\"]}'::jsonb AS b, '{ \"as\" : \"typed\" }'::json AS "
             "j, "
             "'x'::varchar AS v");
-        const QByteArray hostile = "'); DROP TABLE tickets; -- \"quoted\" \\ \n\t\x01 caf\xC3\xA9";
+        const QByteArray hostile =
+            "'); DROP TABLE tickets; -- \"quoted\" \\ \n\t\r\b\f\x01\x1f\x7f caf\xC3\xA9";
         const auto expected = [&] {
             return db
                 .scalar(QStringLiteral("SELECT to_json(r)::text FROM (%1) r")
@@ -161,6 +162,7 @@ private Q_SLOTS:
         QSqlQuery &unread = db.exec(QStringLiteral("SELECT generate_series(1, 5000)"));
         QVERIFY(unread.next());
         const PgRows rows = db.rows(sql, {hostile});
+        QVERIFY(!unread.isActive()); // finished, not cut short behind its back
         QCOMPARE(rows.size(), 1);
         QCOMPARE(rows.integer(0, rows.column("n")), 42);
         QCOMPARE(rows.column("absent"), -1);
@@ -187,6 +189,60 @@ private Q_SLOTS:
             QCOMPARE(e.kind(), DbError::Kind::Unavailable);
         }
         QCOMPARE(written(db.rows(sql, {hostile})), expected());
+
+        // Another instance gives the row type a field: the statement prepared before is prepared anew.
+        admin.execScript(QStringLiteral(
+            "DROP FUNCTION IF EXISTS rows_wire_of(integer); DROP TYPE IF EXISTS rows_wire; "
+            "CREATE TYPE rows_wire AS (a integer); CREATE FUNCTION rows_wire_of(n integer) RETURNS rows_wire "
+            "LANGUAGE sql STABLE AS $$ SELECT ROW(n)::rows_wire $$"));
+        const QString wire = QStringLiteral("SELECT (rows_wire_of($1::integer)).*");
+        QCOMPARE(written(db.rows(wire, {"1"})), QByteArray(R"({"a":1})"));
+        admin.execScript(QStringLiteral(
+            "ALTER TYPE rows_wire ADD ATTRIBUTE b text; CREATE OR REPLACE FUNCTION rows_wire_of(n integer) "
+            "RETURNS rows_wire LANGUAGE sql STABLE AS $$ SELECT ROW(n, 'two')::rows_wire $$"));
+        QByteArray changed;
+        try {
+            changed = written(db.rows(wire, {"1"}));
+        } catch (const DbError &e) {
+            QCOMPARE(e.sqlState(), QStringLiteral("0A000")); // "cached plan must not change result type"
+            changed = written(db.rows(wire, {"1"}));
+        }
+        QCOMPARE(changed, QByteArray(R"({"a":1,"b":"two"})"));
+        admin.execScript(QStringLiteral("DROP FUNCTION rows_wire_of(integer); DROP TYPE rows_wire"));
+    }
+
+    // A transaction begun with its settings in one text (Db::begin(statements)): when a setting is refused
+    // after the text's BEGIN opened the block, the block is not left open and aborted under the next work.
+    void aRefusedSettingDoesNotLeaveTheTransactionOpen()
+    {
+        QVERIFY(ensureCluster());
+        Db db(m_pg->params(), QStringLiteral("recovery-begin"));
+        try {
+            db.transaction(QStringLiteral("BEGIN; SET LOCAL lock_timeout = 'not a duration'"),
+                           [] { QFAIL("ran inside a transaction whose setting was refused"); });
+            QFAIL("a setting PostgreSQL refuses was not reported");
+        } catch (const DbError &e) {
+            QCOMPARE(e.kind(), DbError::Kind::Statement);
+            QCOMPARE(e.sqlState(), QStringLiteral("22023"));
+        }
+        QVERIFY(!db.inTransaction());
+        QCOMPARE(db.scalar(QStringLiteral("SELECT 1")).toInt(), 1);
+        QCOMPARE(
+            db.transaction(
+                QStringLiteral("BEGIN; SET LOCAL lock_timeout = '150ms'"),
+                [&] {
+                    return db.scalar(QStringLiteral("SELECT current_setting('lock_timeout')")).toString();
+                }),
+            QStringLiteral("150ms"));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT current_setting('lock_timeout')")).toString(),
+                 QStringLiteral("0"));
+        QCOMPARE(db.transaction(
+                     Db::readOnlySnapshot(),
+                     [&] {
+                         return db.scalar(QStringLiteral("SELECT current_setting('transaction_isolation')"))
+                             .toString();
+                     }),
+                 QStringLiteral("repeatable read"));
     }
 
     void outageIsAnswered503AndServerRecovers()

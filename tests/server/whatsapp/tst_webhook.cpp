@@ -1760,9 +1760,10 @@ private Q_SLOTS:
         DELIVER(f, fixture(QStringLiteral("text_plain"), 60));
         for (const char *name : {"image", "audio_voice", "location", "contacts_card", "unsupported"})
             DELIVER(f, fixture(QString::fromLatin1(name), 50));
-        const QString awkward = QString::fromUtf8(
-            "\"quoted\" back\\slash\nnew line\ttab\rreturn \x07 bell \x1f unit \x7f del \xE2\x80\xA8 "
-            "separator \xF0\x9F\x9A\xA8 <b>&amp;</b> caf\xC3\xA9 /slash");
+        const QString awkward =
+            QString::fromUtf8("\"quoted\" back\\slash\nnew line\ttab\rreturn\bbackspace\fform feed \x07 bell "
+                              "\x1f unit \x7f del \xE2\x80\xA8 "
+                              "separator \xF0\x9F\x9A\xA8 <b>&amp;</b> caf\xC3\xA9 /slash");
         DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.AWKWARD"), awkward, 40));
         DELIVER(f, textMessage(sipho, QStringLiteral("wamid.IN.GONE"), QStringLiteral("wrong lift"), 35));
         DELIVER(f, fixture(QStringLiteral("edit_text"), 30));

@@ -4,6 +4,9 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cstring>
+
 namespace {
 
 // Type oids from PostgreSQL's pg_type.dat, which never change.
@@ -18,49 +21,78 @@ constexpr Oid bpcharOid = 1042;
 constexpr Oid varcharOid = 1043;
 constexpr Oid jsonbOid = 3802;
 
-} // namespace
+// The most a text of `size` bytes takes as a JSON string: every byte as \u00xx, and the quotes.
+constexpr qsizetype mostAsJsonString(qsizetype size)
+{
+    return 6 * size + 2;
+}
 
-void appendJsonString(QByteArray &out, const char *text, qsizetype size)
+// Writes text as a JSON string at `p` (room for mostAsJsonString(size)); returns the end.
+char *writeJsonString(char *p, const char *text, qsizetype size)
 {
     static const char hex[] = "0123456789abcdef";
-    out += '"';
-    qsizetype plain = 0; // start of the bytes not yet appended, which need no escape
+    *p++ = '"';
+    qsizetype plain = 0; // start of the bytes not yet written, which need no escape
+    const auto flush = [&](qsizetype end) {
+        std::memcpy(p, text + plain, size_t(end - plain));
+        p += end - plain;
+    };
     for (qsizetype i = 0; i < size; ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        out.append(text + plain, i - plain);
+        flush(i);
         plain = i + 1;
+        *p++ = '\\';
         switch (c) {
         case '"':
-            out += "\\\"";
+            *p++ = '"';
             break;
         case '\\':
-            out += "\\\\";
+            *p++ = '\\';
             break;
         case '\b':
-            out += "\\b";
+            *p++ = 'b';
             break;
         case '\f':
-            out += "\\f";
+            *p++ = 'f';
             break;
         case '\n':
-            out += "\\n";
+            *p++ = 'n';
             break;
         case '\r':
-            out += "\\r";
+            *p++ = 'r';
             break;
         case '\t':
-            out += "\\t";
+            *p++ = 't';
             break;
-        default: {
-            const char escaped[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
-            out.append(escaped, sizeof escaped);
-        }
+        default:
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 0xf];
         }
     }
-    out.append(text + plain, size - plain);
-    out += '"';
+    flush(size);
+    *p++ = '"';
+    return p;
+}
+
+char *writeBytes(char *p, const char *bytes, qsizetype size)
+{
+    std::memcpy(p, bytes, size_t(size));
+    return p + size;
+}
+
+} // namespace
+
+void appendJsonString(QByteArray &out, const char *text, qsizetype size)
+{
+    const qsizetype start = out.size();
+    out.resize(start + mostAsJsonString(size));
+    char *end = writeJsonString(out.data() + start, text, size);
+    out.resize(end - out.constData());
 }
 
 void PgRows::Deleter::operator()(pg_result *result) const
@@ -134,33 +166,50 @@ qsizetype PgRows::objectSize(int row) const
 
 void PgRows::appendObject(QByteArray &out, int row) const
 {
+    // Written in place: the most the row can take is made room for first (a text may grow six times, each
+    // byte as \u00xx), then the array is cut to what was written. Appending each piece to the QByteArray
+    // cost a third of the whole thread's time in the server.
     const PGresult *result = m_result.get();
-    out += '{';
-    for (int c = 0; c < m_keys.size(); ++c) {
+    const int columns = int(m_keys.size());
+    qsizetype most = m_keysSize + 2;
+    for (int c = 0; c < columns; ++c) {
+        const qsizetype length = PQgetlength(result, row, c);
+        most += m_kinds.at(c) == Kind::String ? mostAsJsonString(length) : std::max<qsizetype>(length, 5);
+    }
+    const qsizetype start = out.size();
+    if (out.capacity() < start + most)
+        out.reserve(std::max(2 * out.capacity(), start + most));
+    out.resize(start + most);
+    char *p = out.data() + start;
+    *p++ = '{';
+    for (int c = 0; c < columns; ++c) {
         if (c > 0)
-            out += ',';
-        out += m_keys.at(c);
+            *p++ = ',';
+        const QByteArray &key = m_keys.at(c);
+        p = writeBytes(p, key.constData(), key.size());
         if (PQgetisnull(result, row, c)) {
-            out += "null";
+            p = writeBytes(p, "null", 4);
             continue;
         }
         const char *value = PQgetvalue(result, row, c);
         switch (m_kinds.at(c)) {
         case Kind::Raw:
-            out.append(value, PQgetlength(result, row, c));
+            p = writeBytes(p, value, PQgetlength(result, row, c));
             break;
         case Kind::Boolean:
-            out += value[0] == 't' ? "true" : "false";
+            p = value[0] == 't' ? writeBytes(p, "true", 4) : writeBytes(p, "false", 5);
             break;
         case Kind::String:
-            appendJsonString(out, value, PQgetlength(result, row, c));
+            p = writeJsonString(p, value, PQgetlength(result, row, c));
             break;
         case Kind::Unsupported:
+            out.resize(start);
             throw DbError(DbError::Kind::Statement,
                           QStringLiteral("Column %1 has a type (oid %2) that PgRows does not write as JSON")
                               .arg(QString::fromUtf8(PQfname(result, c)))
                               .arg(PQftype(result, c)));
         }
     }
-    out += '}';
+    *p++ = '}';
+    out.resize(p - out.constData());
 }

@@ -452,7 +452,7 @@ OutboundMessage outboundOf(const Prepared &prepared)
     return out;
 }
 
-QByteArray complete(Db &db, qint64 messageId, const SendResult &result)
+QByteArray complete(Db &db, qint64 messageId, const SendResult &result, bool sequenceLater)
 {
     // One statement (sql/functions/chat_reply_outcome.sql): the id and the statuses that came before it
     // under the status handler's lock, or the refusal.
@@ -464,7 +464,8 @@ QByteArray complete(Db &db, qint64 messageId, const SendResult &result)
                    result.ok ? noText : QVariant(result.errorMessage)})
             .toString()
             .toUtf8();
-    Events::sequence(db);
+    if (!sequenceLater)
+        Events::sequence(db);
     return json;
 }
 

@@ -95,7 +95,8 @@ Prepared prepareConfirmation(Db &db, int ticketId, const Texts &texts, const QSt
 inline const char *automaticAuthor = "Call centre (automatic)";
 // What the transport is handed for a message stored as pending.
 OutboundMessage outboundOf(const Prepared &prepared);
-// Records the transport's answer; returns the message as stored.
-QByteArray complete(Db &db, qint64 messageId, const SendResult &result);
+// Records the transport's answer; returns the message as stored. Its event is numbered before it returns,
+// unless sequenceLater: then the caller sees to it (the Sequencer, once it has answered).
+QByteArray complete(Db &db, qint64 messageId, const SendResult &result, bool sequenceLater = false);
 
 } // namespace Outbox

@@ -25,7 +25,10 @@ void Sequencer::request()
 
 void Sequencer::run(const std::shared_ptr<State> &state, DbPool *pool)
 {
-    pool->postBackground([state](Db &db) {
+    // A request's priority: consoles wait for what it numbers (a technician's message, a reply's outcome),
+    // and with at most one run queued it cannot crowd the clients' requests out. As background work it
+    // would wait behind every request for as long as senders keep the queue full.
+    pool->post([state](Db &db) {
         for (;;) {
             try {
                 Events::sequence(db);

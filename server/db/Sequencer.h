@@ -5,9 +5,9 @@
 
 class DbPool;
 
-// Numbers committed events on the pool when asked, with at most one run under way and one more asked for
-// behind it. Busy writers ask once per transaction; the sequencer then runs as often as it can finish,
-// not once per writer, and no writer waits for it.
+// Numbers committed events on the pool when asked (at a request's priority), with at most one run under
+// way and one more asked for behind it. Busy writers ask once per transaction; the sequencer then runs as
+// often as it can finish, not once per writer, and no writer waits for it.
 class Sequencer {
 public:
     explicit Sequencer(DbPool *pool);

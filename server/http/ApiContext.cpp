@@ -5,6 +5,7 @@
 #include "chat/Unassigned.h"
 #include "db/Db.h"
 #include "db/DbPool.h"
+#include "db/Sequencer.h"
 #include "whatsapp/MessageTransport.h"
 
 #include <QJsonArray>
@@ -233,7 +234,7 @@ namespace {
 // What the transport said of a stored message, stored. A database that is away for a moment is waited for
 // (up to about 30 s, well inside the sweep that fails sends left pending) rather than leaving the message
 // pending without its WhatsApp id.
-void storeOutcome(Db &db, qint64 id, bool direct, const SendResult &result)
+void storeOutcome(Db &db, Sequencer *sequencer, qint64 id, bool direct, const SendResult &result)
 {
     for (int attempt = 1;; ++attempt) {
         try {
@@ -241,8 +242,10 @@ void storeOutcome(Db &db, qint64 id, bool direct, const SendResult &result)
                 if (direct)
                     Unassigned::completeReply(db, id, result);
                 else
-                    Outbox::complete(db, id, result);
+                    Outbox::complete(db, id, result, sequencer != nullptr);
             });
+            if (sequencer && !direct)
+                sequencer->request();
             return;
         } catch (const DbError &e) {
             if (e.kind() != DbError::Kind::Unavailable || attempt == 6) {
@@ -265,7 +268,10 @@ void ApiContext::sendStored(const Outbox::Prepared &prepared, std::function<void
                             sent = std::move(sent)](const SendResult &result) {
         if (!context)
             return;
-        context->pool()->post([id, direct, result](Db &db) { storeOutcome(db, id, direct, result); });
+        // The sequencer outlives the pool that runs this.
+        context->pool()->post([id, direct, result, sequencer = context->sequencer()](Db &db) {
+            storeOutcome(db, sequencer, id, direct, result);
+        });
         if (sent)
             sent(result);
     });

@@ -93,6 +93,10 @@ void EventListener::init()
 void EventListener::connectAndListen()
 {
     PGconn *conn = m_db->libpqConnection();
+    // fetch()'s statement runs after every numbering. With the bound values PostgreSQL planned it anew each
+    // time (a custom plan looks cheaper for one known seq), about 0.2 ms of its CPU for each run; the
+    // generic plan is the same index scan on seq.
+    m_db->execOnce(QStringLiteral("SET plan_cache_mode = force_generic_plan"));
     for (const QString &channel : {pendingChannel, eventsChannel, presenceChannel})
         m_db->execOnce(QStringLiteral("LISTEN ") + channel);
     m_conn = conn;

@@ -1,5 +1,8 @@
 #include "FrameWriter.h"
 
+#include <cerrno>
+#include <sys/socket.h>
+
 EventRun::EventRun(const std::deque<StreamEvent> &ring, size_t first, size_t end, QByteArray frames)
     : m_ring(&ring)
     , m_first(first)
@@ -38,8 +41,32 @@ void QWebSocketFrameWriter::write(EventRun &events)
 
 void DirectFrameWriter::write(EventRun &events)
 {
-    if (m_connection)
-        m_connection->write(events.frames());
-    else
+    if (!m_connection) {
         m_fallback.write(events);
+        return;
+    }
+    const QByteArray &frames = events.frames();
+    qsizetype sent = 0;
+    // With nothing of this connection waiting in Qt's buffer, the frames go to the kernel now, in order:
+    // QTcpSocket would copy them, ask the event loop to watch the socket, and write them on a later pass,
+    // one pass per console. What the kernel does not take (a full socket buffer, an error) goes through
+    // QTcpSocket as before, which writes it when the socket drains or reports the error.
+    // Only a plain TCP connection: a TLS socket's descriptor carries encrypted bytes (the server has no
+    // TLS of its own; a proxy in front terminates it).
+    const qintptr fd = m_connection->socketDescriptor();
+    if (fd >= 0 && !m_connection->inherits("QSslSocket") && m_connection->bytesToWrite() == 0 &&
+        m_connection->state() == QAbstractSocket::ConnectedState) {
+        while (sent < frames.size()) {
+            const ssize_t n = ::send(int(fd), frames.constData() + sent, size_t(frames.size() - sent),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0)
+                sent += n;
+            else if (n < 0 && errno == EINTR)
+                continue;
+            else
+                break;
+        }
+    }
+    if (sent < frames.size())
+        m_connection->write(frames.constData() + sent, frames.size() - sent);
 }

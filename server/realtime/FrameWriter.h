@@ -59,7 +59,8 @@ private:
 
 // The fast path. Events, already framed (StreamEvent::wire), are written to the TCP connection under the
 // console's QWebSocket directly: one shared buffer per console per batch instead of a conversion, a header
-// and a payload write per event and console. QWebSocket writes its own frames (pings, close, ready) to the
+// and a payload write per event and console; handed to the kernel at once when Qt holds nothing unsent
+// for the connection. QWebSocket writes its own frames (pings, close, ready) to the
 // same connection in call order, whole frames each. Should the connection be gone, events go through the
 // QWebSocket instead.
 class DirectFrameWriter final : public FrameWriter {

@@ -768,6 +768,42 @@ private Q_SLOTS:
         QCOMPARE(f.sandbox().sent().last().to, QStringLiteral("27820000002"));
     }
 
+    // A reply's events are numbered because the reply asks the sequencer, not because the listener's
+    // periodic check comes by: with that check ten minutes away they are numbered within seconds, whether
+    // the answer waited for WhatsApp or came once the reply was stored.
+    void replyAsksForItsEventsToBeNumbered()
+    {
+        Config config = TestServer::defaultConfig();
+        config.listenerCheckMs = 600000;
+        Fixture f(config);
+        const int ticket = Seed::openTicket(f.db);
+        Seed::technicianWrote(f.db, ticket);
+        Events::sequence(f.db);
+        EXPECT_EVENTS_NUMBERED(f);
+
+        EXPECT_OK(f.send(ticket, body({{QStringLiteral("message"), QStringLiteral("On our way")}})));
+        EXPECT_EVENTS_NUMBERED(f);
+
+        HttpClient::Headers headers = TestServer::admin();
+        headers.append({QByteArray("Prefer"), QByteArray("respond-async")});
+        const HttpResult accepted =
+            f.send(ticket, body({{QStringLiteral("message"), QStringLiteral("Ten minutes")}}), headers);
+        QCOMPARE(accepted.status, 202);
+        const qint64 id = accepted.json.value(QLatin1String("chat_message"))
+                              .toObject()
+                              .value(QLatin1String("id"))
+                              .toInteger();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            f.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {id}).toString(),
+            QStringLiteral("sent"), 10000);
+        EXPECT_EVENTS_NUMBERED(f);
+        QCOMPARE(
+            f.count(QStringLiteral("SELECT count(*) FROM chat_events WHERE event = 'message.updated' AND "
+                                   "(data->>'id')::bigint = ? AND data->>'status' = 'sent'"),
+                    {id}),
+            1);
+    }
+
     // With `Prefer: respond-async` (the console's) the answer comes once the message is stored, pending;
     // WhatsApp's answer then moves it to sent, or to failed with the reason, and each move is an event.
     // Without the header (the original page) a refusal is still the answer's 502 (sendFailure).

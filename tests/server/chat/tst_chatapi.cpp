@@ -137,6 +137,18 @@ struct Fixture {
     QVariant scalar(const QString &sql, const QVariantList &binds = {}) { return db.scalar(sql, binds); }
     int count(const QString &sql, const QVariantList &binds = {}) { return db.scalar(sql, binds).toInt(); }
     qint64 maxSeq() { return Events::latest(db); }
+    QString messageStatus(qint64 id)
+    {
+        return scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {id}).toString();
+    }
+    // The id of the message a send answered with.
+    static qint64 sentId(const HttpResult &answer)
+    {
+        return answer.json.value(QLatin1String("chat_message"))
+            .toObject()
+            .value(QLatin1String("id"))
+            .toInteger();
+    }
 
     // A message stored as ingest would have (inbound from the technician) or as an earlier agent reply,
     // `minutesAgo` minutes ago.
@@ -595,8 +607,7 @@ private Q_SLOTS:
         QCOMPARE(sent.at(0).text, text);
         QCOMPARE(sent.at(0).messageId, id);
 
-        QCOMPARE(f.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {id}).toString(),
-                 QStringLiteral("sent"));
+        QCOMPARE(f.messageStatus(id), QStringLiteral("sent"));
         QCOMPARE(
             f.scalar(QStringLiteral("SELECT wa_message_id FROM chat_messages WHERE id = ?"), {id}).toString(),
             waId);
@@ -789,13 +800,8 @@ private Q_SLOTS:
         const HttpResult accepted =
             f.send(ticket, body({{QStringLiteral("message"), QStringLiteral("Ten minutes")}}), headers);
         QCOMPARE(accepted.status, 202);
-        const qint64 id = accepted.json.value(QLatin1String("chat_message"))
-                              .toObject()
-                              .value(QLatin1String("id"))
-                              .toInteger();
-        QTRY_COMPARE_WITH_TIMEOUT(
-            f.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {id}).toString(),
-            QStringLiteral("sent"), 10000);
+        const qint64 id = Fixture::sentId(accepted);
+        QTRY_COMPARE_WITH_TIMEOUT(f.messageStatus(id), QStringLiteral("sent"), 10000);
         EXPECT_EVENTS_NUMBERED(f);
         QCOMPARE(
             f.count(QStringLiteral("SELECT count(*) FROM chat_events WHERE event = 'message.updated' AND "
@@ -824,22 +830,15 @@ private Q_SLOTS:
         QCOMPARE(keysOf(pending), messageFields);
         QCOMPARE(pending.value(QLatin1String("status")).toString(), QStringLiteral("pending"));
         const qint64 sentId = pending.value(QLatin1String("id")).toInteger();
-        QTRY_COMPARE_WITH_TIMEOUT(
-            f.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {sentId}).toString(),
-            QStringLiteral("sent"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.messageStatus(sentId), QStringLiteral("sent"), 10000);
         QCOMPARE(f.sandbox().sent().size(), 1);
 
         f.sandbox().failNext(QStringLiteral("131047"), QStringLiteral("Re-engagement message required"));
         const HttpResult refused =
             f.send(ticket, body({{QStringLiteral("message"), QStringLiteral("Please confirm")}}), headers);
         QCOMPARE(refused.status, 202);
-        const qint64 failedId = refused.json.value(QLatin1String("chat_message"))
-                                    .toObject()
-                                    .value(QLatin1String("id"))
-                                    .toInteger();
-        QTRY_COMPARE_WITH_TIMEOUT(
-            f.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {failedId}).toString(),
-            QStringLiteral("failed"), 10000);
+        const qint64 failedId = Fixture::sentId(refused);
+        QTRY_COMPARE_WITH_TIMEOUT(f.messageStatus(failedId), QStringLiteral("failed"), 10000);
         QCOMPARE(f.scalar(QStringLiteral("SELECT error_message FROM chat_messages WHERE id = ?"), {failedId})
                      .toString(),
                  QStringLiteral("Re-engagement message required"));
@@ -896,9 +895,7 @@ private Q_SLOTS:
                        {QStringLiteral("message"), QStringLiteral("Re-engagement message required")}}));
         QVERIFY(failed.value(QLatin1String("wa_message_id")).isNull());
         const qint64 failedId = failed.value(QLatin1String("id")).toInteger();
-        QCOMPARE(
-            f.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {failedId}).toString(),
-            QStringLiteral("failed"));
+        QCOMPARE(f.messageStatus(failedId), QStringLiteral("failed"));
 
         // A retry is a new send with a new id; the failed one stays as it was.
         const HttpResult retry =
@@ -908,9 +905,7 @@ private Q_SLOTS:
                     .toObject()
                     .value(QLatin1String("id"))
                     .toInteger() != failedId);
-        QCOMPARE(
-            f.scalar(QStringLiteral("SELECT status FROM chat_messages WHERE id = ?"), {failedId}).toString(),
-            QStringLiteral("failed"));
+        QCOMPARE(f.messageStatus(failedId), QStringLiteral("failed"));
         QCOMPARE(f.sandbox().sent().size(), 1);
         EXPECT_EVENTS_NUMBERED(f);
         // Consoles learnt of the failure through an event carrying the failed message.

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <utility>
 
 StreamHub::StreamHub(DbPool *pool, const Auth *auth, const QUuid &instanceId, Settings settings,
                      QObject *parent)
@@ -124,20 +125,30 @@ void StreamHub::remove(qint64 id)
 void StreamHub::addEvents(const QList<StreamEvent> &events)
 {
     m_replay.add(events);
-    forEachSession([](StreamSession &s) { s.pump(); });
-    // A request's time to alert ends when a console is handed its agent.requested event.
-    if (liveCount() == 0)
-        return;
-    QList<std::pair<int, qint64>> alerted;
     for (const StreamEvent &e : events) {
         if (!e.wire.contains("\"event\":\"agent.requested\""))
             continue;
         const QJsonObject data =
             QJsonDocument::fromJson(e.text().toUtf8()).object().value(QStringLiteral("data")).toObject();
-        alerted.append({data.value(QStringLiteral("ticket_id")).toInt(),
-                        data.value(QStringLiteral("unassigned_id")).toInteger()});
+        m_alerting.append({data.value(QStringLiteral("ticket_id")).toInt(),
+                           data.value(QStringLiteral("unassigned_id")).toInteger()});
     }
-    if (!alerted.isEmpty())
+    // Written once the batches already queued for this thread are in: when the loop is behind (hundreds of
+    // consoles), each console then gets them all in one write instead of one write per batch.
+    if (m_pumpQueued)
+        return;
+    m_pumpQueued = true;
+    QMetaObject::invokeMethod(
+        this, [this] { pumpAll(); }, Qt::QueuedConnection);
+}
+
+void StreamHub::pumpAll()
+{
+    m_pumpQueued = false;
+    forEachSession([](StreamSession &s) { s.pump(); });
+    // A request's time to alert ends when a console is handed its agent.requested event.
+    const QList<std::pair<int, qint64>> alerted = std::exchange(m_alerting, {});
+    if (!alerted.isEmpty() && liveCount() > 0)
         m_presence.requestsAlerted(alerted, QDateTime::currentDateTimeUtc());
 }
 

@@ -82,6 +82,8 @@ public:
 private:
     QTcpSocket *takeUpgrade(const QWebSocket &socket);
     void remove(qint64 id);
+    // Writes what each console is owed (queued by addEvents, once however many batches arrive).
+    void pumpAll();
     // Calls `f` for each session; `f` may close (and, later, remove) sessions.
     void forEachSession(const std::function<void(StreamSession &)> &f);
     int countSessions(const std::function<bool(const StreamSession &)> &f) const;
@@ -105,6 +107,8 @@ private:
     QTimer m_pingTimer;
     QTimer m_stallTimer;
     QTimer m_presenceTimer;
+    bool m_pumpQueued = false;
+    QList<std::pair<int, qint64>> m_alerting; // agent.requested events not handed to consoles yet
     quint64 m_slowClosed = 0;
     quint64 m_deadClosed = 0;
 };

@@ -85,12 +85,12 @@ bool ServerApp::start(QString *error)
     m_auth = std::make_unique<Auth>(m_config.adminToken, m_config.aiToken);
     m_pool = std::make_unique<DbPool>(m_params, m_config.dbThreads);
     m_sequencer = std::make_unique<Sequencer>(m_pool.get());
-    m_context = std::make_unique<ApiContext>(m_pool.get(), m_auth.get(), m_transport, m_config.sessionHours);
+    m_context = std::make_unique<ApiContext>(m_pool.get(), m_sequencer.get(), m_auth.get(), m_transport,
+                                             m_config.sessionHours);
     m_context->setTemplate(m_config.reengageTemplate, m_config.templateLanguage);
     m_context->setConfirmation({{QStringLiteral("en"), m_config.ackConfirmation},
                                 {QStringLiteral("af"), m_config.ackConfirmationAf}},
                                m_config.language);
-    m_context->setSequencer(m_sequencer.get());
     TrustedProxies proxies;
     if (!TrustedProxies::parse(m_config.trustedProxies, &proxies, error))
         return false;

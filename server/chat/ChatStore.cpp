@@ -13,6 +13,29 @@
 
 namespace ChatStore {
 
+namespace {
+
+// A JSON array of n elements: sizeOf(i) bytes each, written by append(out, i), reserved once.
+template<class SizeOf, class Append>
+QByteArray jsonArray(qsizetype n, SizeOf sizeOf, Append append)
+{
+    qsizetype size = 2;
+    for (qsizetype i = 0; i < n; ++i)
+        size += sizeOf(i) + 1;
+    QByteArray out;
+    out.reserve(size);
+    out += '[';
+    for (qsizetype i = 0; i < n; ++i) {
+        if (i > 0)
+            out += ',';
+        append(out, i);
+    }
+    out += ']';
+    return out;
+}
+
+} // namespace
+
 QByteArray conversations(Db &db, qint64 *seq)
 {
     struct Row {
@@ -47,19 +70,9 @@ QByteArray conversations(Db &db, qint64 *seq)
             return a.createdAt > b.createdAt;
         return a.id > b.id;
     });
-    qsizetype size = 2;
-    for (const Row &r : rows)
-        size += r.data.size() + 1;
-    QByteArray out;
-    out.reserve(size);
-    out += '[';
-    for (size_t i = 0; i < rows.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        out += rows[i].data;
-    }
-    out += ']';
-    return out;
+    return jsonArray(
+        qsizetype(rows.size()), [&](qsizetype i) { return rows[size_t(i)].data.size(); },
+        [&](QByteArray &out, qsizetype i) { out += rows[size_t(i)].data; });
 }
 
 QByteArray conversation(Db &db, int ticketId)
@@ -99,19 +112,9 @@ namespace {
 // The rows as a JSON array, in the order given.
 QByteArray jsonArray(const PgRows &rows, const std::vector<int> &order)
 {
-    qsizetype size = 2;
-    for (int row : order)
-        size += rows.objectSize(row) + 1;
-    QByteArray out;
-    out.reserve(size);
-    out += '[';
-    for (size_t i = 0; i < order.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        rows.appendObject(out, order[i]);
-    }
-    out += ']';
-    return out;
+    return jsonArray(
+        qsizetype(order.size()), [&](qsizetype i) { return rows.objectSize(order[size_t(i)]); },
+        [&](QByteArray &out, qsizetype i) { rows.appendObject(out, order[size_t(i)]); });
 }
 
 } // namespace

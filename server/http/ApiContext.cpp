@@ -16,10 +16,11 @@
 #include <chrono>
 #include <thread>
 
-ApiContext::ApiContext(DbPool *pool, Auth *auth, MessageTransport *transport, int sessionHours,
-                       QObject *parent)
+ApiContext::ApiContext(DbPool *pool, Sequencer *sequencer, Auth *auth, MessageTransport *transport,
+                       int sessionHours, QObject *parent)
     : QObject(parent)
     , m_pool(pool)
+    , m_sequencer(sequencer)
     , m_auth(auth)
     , m_transport(transport)
     , m_sessionHours(sessionHours)
@@ -242,9 +243,9 @@ void storeOutcome(Db &db, Sequencer *sequencer, qint64 id, bool direct, const Se
                 if (direct)
                     Unassigned::completeReply(db, id, result);
                 else
-                    Outbox::complete(db, id, result, sequencer != nullptr);
+                    Outbox::complete(db, id, result, true);
             });
-            if (sequencer && !direct)
+            if (!direct)
                 sequencer->request();
             return;
         } catch (const DbError &e) {

@@ -23,7 +23,8 @@ class Sequencer;
 class ApiContext : public QObject {
     Q_OBJECT
 public:
-    ApiContext(DbPool *pool, Auth *auth, MessageTransport *transport, int sessionHours,
+    // `sequencer` numbers committed events (webhook processing, agents' replies); it outlives the pool.
+    ApiContext(DbPool *pool, Sequencer *sequencer, Auth *auth, MessageTransport *transport, int sessionHours,
                QObject *parent = nullptr);
 
     using Work = std::function<HttpResponse(Db &)>;
@@ -78,8 +79,6 @@ public:
         m_templateLanguage = language;
     }
     QString templateName() const { return m_templateName; }
-    // Numbers the events of background writes (webhook processing); null in a context without one.
-    void setSequencer(Sequencer *sequencer) { m_sequencer = sequencer; }
     Sequencer *sequencer() const { return m_sequencer; }
     QString templateLanguage() const { return m_templateLanguage; }
     // What the technician is told when an agent takes their request (LIFTLINE_ACK_CONFIRMATION; "{agent}"
@@ -138,6 +137,7 @@ public:
 
 private:
     DbPool *m_pool;
+    Sequencer *m_sequencer;
     Auth *m_auth;
     MessageTransport *m_transport;
     int m_sessionHours;
@@ -148,7 +148,6 @@ private:
     QString m_language = QStringLiteral("en");
     WaitingRequests m_waiting;
     MediaFigures m_media;
-    Sequencer *m_sequencer = nullptr;
     mutable QMutex m_summaryMutex;
     QJsonObject m_responseSummary;
     bool m_ladderFixed = false;

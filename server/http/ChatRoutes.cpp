@@ -108,7 +108,7 @@ Check ticketCheck(const HttpRequest &request)
 }
 
 // Records the transport's answer for a stored message, a ticket's or a direct reply. A ticket's message's
-// event is numbered by the sequencer when there is one: one run then numbers what several senders
+// event is numbered by the sequencer: one run then numbers what several senders
 // committed, instead of each taking the numbering lock in turn on a connection of its own (measured with
 // ../shared/bench's agent-send at 16 clients: with two Events::sequence per reply, the pool's connections
 // spent 4.7 s of a 10 s run waiting for that lock).
@@ -117,9 +117,8 @@ QByteArray completeStored(Db &db, Sequencer *sequencer, const Outbox::Prepared &
 {
     if (prepared.direct)
         return Unassigned::completeReply(db, prepared.messageId, result);
-    const QByteArray message = Outbox::complete(db, prepared.messageId, result, sequencer != nullptr);
-    if (sequencer)
-        sequencer->request();
+    const QByteArray message = Outbox::complete(db, prepared.messageId, result, true);
+    sequencer->request();
     return message;
 }
 
@@ -233,19 +232,8 @@ void deliver(ApiContext &ctx, const HttpRequest &request, ReplyPtr reply, bool b
             if (!step.proceed || !context || step.answered)
                 reply->send(step.immediate);
             // The message's event is numbered beside the answer or the call to WhatsApp, not before them.
-            if (step.prepared.sequenceLater && context) {
-                if (Sequencer *sequencer = context->sequencer())
-                    sequencer->request();
-                else
-                    context->pool()->post([](Db &db) {
-                        try {
-                            Events::sequence(db);
-                        } catch (const DbError &e) {
-                            // The listener's next check numbers it.
-                            qCWarning(lcSend) << "numbering a reply's event failed:" << e.message();
-                        }
-                    });
-            }
+            if (step.prepared.sequenceLater && context)
+                context->sequencer()->request();
             if (!step.proceed || !context)
                 return;
             if (step.answered) {

@@ -39,6 +39,7 @@ public:
         m_server.listen(QHostAddress::LocalHost, 0);
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                ++connections;
                 socket->setParent(this);
                 connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
             }
@@ -51,6 +52,9 @@ public:
     std::function<void(const Received &, const Answer &)> onRequest;
     // How long to wait before answering the next request (milliseconds).
     std::function<int()> answerDelay;
+    // Answer as WhatsApp and the bridge do, keeping the connection open for the next request.
+    bool keepAlive = false;
+    int connections = 0;
 
 private:
     void read(QTcpSocket *socket)
@@ -90,12 +94,14 @@ private:
         QTimer::singleShot(delay, socket, [this, socket, a] { write(socket, a); });
     }
 
-    static void write(QTcpSocket *socket, const Answer &a)
+    void write(QTcpSocket *socket, const Answer &a) const
     {
-        socket->write("HTTP/1.1 " + QByteArray::number(a.status) +
-                      " X\r\nContent-Type: application/json\r\nContent-Length: " +
-                      QByteArray::number(a.body.size()) + "\r\nConnection: close\r\n\r\n" + a.body);
-        socket->disconnectFromHost();
+        socket->write(
+            "HTTP/1.1 " + QByteArray::number(a.status) +
+            " X\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(a.body.size()) +
+            (keepAlive ? "\r\nConnection: keep-alive\r\n\r\n" : "\r\nConnection: close\r\n\r\n") + a.body);
+        if (!keepAlive)
+            socket->disconnectFromHost();
     }
 
     QTcpServer m_server;
@@ -339,6 +345,42 @@ private Q_SLOTS:
         QCOMPARE(db.scalar(QStringLiteral("SELECT error_code FROM chat_messages WHERE message = 'second'"))
                      .toString(),
                  QStringLiteral("internal"));
+    }
+
+    // Replies one after another reuse the connection to the bridge (Graph: no new TLS handshake for
+    // each reply).
+    void serverKeepsTheBridgeConnection()
+    {
+        FakeWhatsApp fake;
+        fake.keepAlive = true;
+        for (int i = 0; i < 10; ++i)
+            fake.answer(200, QStringLiteral(R"({"ok":true,"wa_id":"wamid.KEEP.%1"})").arg(i).toUtf8());
+        const DbParams params = TestCluster::instance().createDatabase();
+        Db db(params, QStringLiteral("t"));
+        Seed::registry(db);
+        const int ticket = Seed::openTicket(db);
+        Seed::technicianWrote(db, ticket);
+        TestServer server(params, bridgeConfig(fake));
+        for (int i = 0; i < 10; ++i) {
+            const HttpResult ok = server.http().postJson(
+                QStringLiteral("/api/chat/%1/send").arg(ticket),
+                {{QStringLiteral("message"), QStringLiteral("reply %1").arg(i)}}, TestServer::admin());
+            VERIFY_STATUS(ok, 200);
+        }
+        QCOMPARE(fake.received.size(), 10);
+        QCOMPARE(fake.connections, 1);
+    }
+
+    void transportKeepsTheConnection()
+    {
+        FakeWhatsApp fake;
+        fake.keepAlive = true;
+        HttpTransport transport(settingsFor(fake, HttpTransport::Kind::Bridge));
+        for (int i = 0; i < 10; ++i) {
+            fake.answer(200, QStringLiteral(R"({"ok":true,"wa_id":"wamid.KEEP.%1"})").arg(i).toUtf8());
+            QVERIFY(sendThrough(transport, text()).ok);
+        }
+        QCOMPARE(fake.connections, 1);
     }
 
     // WhatsApp reports delivery while the send that will store the message's WhatsApp id is still in

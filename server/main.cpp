@@ -67,7 +67,14 @@ int main(int argc, char *argv[])
     // perf: 12% of the main thread). The Unix dispatcher keeps them in a hash: with it the main thread fell
     // from 85% to 77% of a core and the 500-console p99 by a third. QT_NO_GLIB set but empty in the
     // environment brings GLib back.
-    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+    // Only for the main thread, where the consoles' sockets are: the setting is unset again once the
+    // application has its event loop, so the threads started later (Qt's HTTP thread among them) run on
+    // GLib's. On the Unix event loop Qt 6.4's HTTP thread closed the connection to WhatsApp after about
+    // one reply in three, so that every third reply opened a new connection (with the Graph API, a new
+    // TLS handshake): 245 new connections for 783 replies (tst_transports,
+    // serverProcessKeepsTheBridgeConnection).
+    const bool unixEventLoop = !qEnvironmentVariableIsSet("QT_NO_GLIB");
+    if (unixEventLoop)
         qputenv("QT_NO_GLIB", "1");
 
     // A QGuiApplication on the offscreen platform, whatever the environment says: the server shows no
@@ -87,6 +94,8 @@ int main(int argc, char *argv[])
         }
     }
     QGuiApplication app(argc, argv);
+    if (unixEventLoop)
+        qunsetenv("QT_NO_GLIB");
     QCoreApplication::setApplicationName(QStringLiteral("liftline-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIFTLINE_VERSION));
     qSetMessagePattern(

@@ -157,6 +157,22 @@ Config bridgeConfig(const FakeWhatsApp &fake)
     return config;
 }
 
+// The fake's next `count` answers: accepted, with the WhatsApp ids wamid.`prefix`.0, .1, ...
+void acceptSends(FakeWhatsApp &fake, int count, const QString &prefix)
+{
+    for (int i = 0; i < count; ++i)
+        fake.answer(200, QStringLiteral(R"({"ok":true,"wa_id":"wamid.%1.%2"})").arg(prefix).arg(i).toUtf8());
+}
+
+// The registry and an open ticket a technician wrote on (so that a reply has a recipient); its id.
+int ticketTechnicianWroteOn(Db &db)
+{
+    Seed::registry(db);
+    const int ticket = Seed::openTicket(db);
+    Seed::technicianWrote(db, ticket);
+    return ticket;
+}
+
 } // namespace
 
 // The bridge and Graph API transports against a fake WhatsApp over loopback: success, refusals, rate
@@ -321,9 +337,7 @@ private Q_SLOTS:
         fake.answer(500, R"({"ok":false,"error":"internal","message":"boom"})");
         const DbParams params = TestCluster::instance().createDatabase();
         Db db(params, QStringLiteral("t"));
-        Seed::registry(db);
-        const int ticket = Seed::openTicket(db);
-        Seed::technicianWrote(db, ticket);
+        const int ticket = ticketTechnicianWroteOn(db);
         const Config config = bridgeConfig(fake);
         TestServer server(params, config);
         QCOMPARE(server.app().transport()->name(), QStringLiteral("bridge"));
@@ -354,13 +368,10 @@ private Q_SLOTS:
     {
         FakeWhatsApp fake;
         fake.keepAlive = true;
-        for (int i = 0; i < 10; ++i)
-            fake.answer(200, QStringLiteral(R"({"ok":true,"wa_id":"wamid.KEEP.%1"})").arg(i).toUtf8());
+        acceptSends(fake, 10, QStringLiteral("KEEP"));
         const DbParams params = TestCluster::instance().createDatabase();
         Db db(params, QStringLiteral("t"));
-        Seed::registry(db);
-        const int ticket = Seed::openTicket(db);
-        Seed::technicianWrote(db, ticket);
+        const int ticket = ticketTechnicianWroteOn(db);
         TestServer server(params, bridgeConfig(fake));
         for (int i = 0; i < 10; ++i) {
             const HttpResult ok = server.http().postJson(
@@ -380,13 +391,10 @@ private Q_SLOTS:
         FakeWhatsApp fake;
         fake.keepAlive = true;
         const int replies = 30;
-        for (int i = 0; i < replies; ++i)
-            fake.answer(200, QStringLiteral(R"({"ok":true,"wa_id":"wamid.PROC.%1"})").arg(i).toUtf8());
+        acceptSends(fake, replies, QStringLiteral("PROC"));
         const DbParams params = TestCluster::instance().createDatabase();
         Db db(params, QStringLiteral("t"));
-        Seed::registry(db);
-        const int ticket = Seed::openTicket(db);
-        Seed::technicianWrote(db, ticket);
+        const int ticket = ticketTechnicianWroteOn(db);
         QProcessEnvironment environment = databaseEnvironment(params);
         environment.insert(QStringLiteral("WHATSAPP_TRANSPORT"), QStringLiteral("bridge"));
         environment.insert(QStringLiteral("BRIDGE_BASE_URL"), fake.url().toString());
@@ -412,11 +420,10 @@ private Q_SLOTS:
     {
         FakeWhatsApp fake;
         fake.keepAlive = true;
+        acceptSends(fake, 10, QStringLiteral("KEEP"));
         HttpTransport transport(settingsFor(fake, HttpTransport::Kind::Bridge));
-        for (int i = 0; i < 10; ++i) {
-            fake.answer(200, QStringLiteral(R"({"ok":true,"wa_id":"wamid.KEEP.%1"})").arg(i).toUtf8());
+        for (int i = 0; i < 10; ++i)
             QVERIFY(sendThrough(transport, text()).ok);
-        }
         QCOMPARE(fake.connections, 1);
     }
 
@@ -428,13 +435,10 @@ private Q_SLOTS:
     {
         FakeWhatsApp fake;
         const int sends = 40;
-        for (int i = 0; i < sends; ++i)
-            fake.answer(200, QStringLiteral(R"({"ok":true,"wa_id":"wamid.RACE.%1"})").arg(i).toUtf8());
+        acceptSends(fake, sends, QStringLiteral("RACE"));
         const DbParams params = TestCluster::instance().createDatabase();
         Db db(params, QStringLiteral("t"));
-        Seed::registry(db);
-        const int ticket = Seed::openTicket(db);
-        Seed::technicianWrote(db, ticket);
+        const int ticket = ticketTechnicianWroteOn(db);
         const Config config = bridgeConfig(fake);
         TestServer server(params, config);
 

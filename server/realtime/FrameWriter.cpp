@@ -51,10 +51,8 @@ void DirectFrameWriter::write(EventRun &events)
     // QTcpSocket would copy them, ask the event loop to watch the socket, and write them on a later pass,
     // one pass per console. What the kernel does not take (a full socket buffer, an error) goes through
     // QTcpSocket as before, which writes it when the socket drains or reports the error.
-    // Only a plain TCP connection: a TLS socket's descriptor carries encrypted bytes (the server has no
-    // TLS of its own; a proxy in front terminates it).
     const qintptr fd = m_connection->socketDescriptor();
-    if (fd >= 0 && !m_connection->inherits("QSslSocket") && m_connection->bytesToWrite() == 0 &&
+    if (m_plainTcp && fd >= 0 && m_connection->bytesToWrite() == 0 &&
         m_connection->state() == QAbstractSocket::ConnectedState) {
         while (sent < frames.size()) {
             const ssize_t n = ::send(int(fd), frames.constData() + sent, size_t(frames.size() - sent),

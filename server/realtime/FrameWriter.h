@@ -67,6 +67,7 @@ class DirectFrameWriter final : public FrameWriter {
 public:
     DirectFrameWriter(QTcpSocket *connection, QWebSocket *socket)
         : m_connection(connection)
+        , m_plainTcp(connection && !connection->inherits("QSslSocket"))
         , m_fallback(socket)
     {}
     bool isDirect() const override { return !m_connection.isNull(); }
@@ -74,5 +75,8 @@ public:
 
 private:
     QPointer<QTcpSocket> m_connection;
+    // Its descriptor carries the frames as they are (a TLS socket's carries encrypted bytes; the server has
+    // no TLS of its own, a proxy in front terminates it). Decided once, not for every console and batch.
+    bool m_plainTcp;
     QWebSocketFrameWriter m_fallback;
 };
